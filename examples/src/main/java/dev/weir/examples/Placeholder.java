@@ -1,0 +1,6 @@
+package dev.weir.examples;
+
+/** Placeholder. */
+final class Placeholder {
+  private Placeholder() {}
+}

@@ -1,0 +1,6 @@
+package dev.weir.internal;
+
+/** Placeholder. */
+final class Placeholder {
+  private Placeholder() {}
+}

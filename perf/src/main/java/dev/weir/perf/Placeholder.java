@@ -1,0 +1,6 @@
+package dev.weir.perf;
+
+/** Placeholder. */
+final class Placeholder {
+  private Placeholder() {}
+}

@@ -1,0 +1,6 @@
+package dev.weir.serde;
+
+/** Placeholder. */
+final class Placeholder {
+  private Placeholder() {}
+}

@@ -1,0 +1,6 @@
+package dev.weir.store;
+
+/** Placeholder. */
+final class Placeholder {
+  private Placeholder() {}
+}

@@ -1,0 +1,6 @@
+package dev.weir.testkit;
+
+/** Placeholder. */
+final class Placeholder {
+  private Placeholder() {}
+}
