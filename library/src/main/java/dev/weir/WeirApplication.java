@@ -1,0 +1,186 @@
+package dev.weir;
+
+import dev.weir.internal.graph.TopologyAccess;
+import dev.weir.internal.runtime.ApplicationRuntime;
+import dev.weir.stream.Topology;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.function.Function;
+
+/**
+ * One instance of a Weir application: runs a {@link Topology} in this JVM as a member of the
+ * application's consumer group. Start the same application on more JVMs (same {@code
+ * application.id}, own {@code state.dir}) to scale out; tasks move between instances as they come
+ * and go.
+ *
+ * <pre>{@code
+ * try (WeirApplication app = new WeirApplication(topology, props)) {
+ *   app.start();
+ *   ...
+ * } // close() commits and stops the threads
+ * }</pre>
+ *
+ * <p>Thread-safe. The lifecycle is {@link ApplicationState}. By default a thread that dies of an
+ * unhandled error stops the instance ({@code thread.failure.policy}); {@link
+ * #setUncaughtExceptionHandler} decides per error instead.
+ */
+public final class WeirApplication implements AutoCloseable {
+  /** Told about every state change. */
+  @FunctionalInterface
+  public interface StateListener {
+    /**
+     * Called on the thread that caused the change; must return quickly.
+     *
+     * @param newState the state entered
+     * @param oldState the state left
+     */
+    void onChange(ApplicationState newState, ApplicationState oldState);
+  }
+
+  private final Topology topology;
+  private final WeirConfig config;
+  private final KafkaClientSupplier clients;
+  private volatile StateListener stateListener = (n, o) -> {};
+  private volatile Function<Throwable, ThreadFailureResponse> failureHandler;
+  private ApplicationRuntime runtime;
+
+  /**
+   * Creates an instance with plain Kafka clients.
+   *
+   * @param topology what to run
+   * @param config the configuration; see {@link WeirConfig}
+   * @throws org.apache.kafka.common.config.ConfigException naming a bad setting
+   */
+  public WeirApplication(Topology topology, Properties config) {
+    this(topology, config, KafkaClientSupplier.defaults());
+  }
+
+  /**
+   * Creates an instance whose Kafka clients come from {@code clients}.
+   *
+   * @param topology what to run
+   * @param config the configuration; see {@link WeirConfig}
+   * @param clients creates every Kafka client of the instance
+   * @throws org.apache.kafka.common.config.ConfigException naming a bad setting
+   */
+  public WeirApplication(Topology topology, Map<?, ?> config, KafkaClientSupplier clients) {
+    this.topology = Objects.requireNonNull(topology, "topology");
+    this.config = new WeirConfig(Objects.requireNonNull(config, "config"));
+    this.clients = Objects.requireNonNull(clients, "clients");
+    ThreadFailureResponse policy =
+        ThreadFailureResponse.valueOf(
+            this.config
+                .getString(WeirConfig.THREAD_FAILURE_POLICY_CONFIG)
+                .toUpperCase(java.util.Locale.ROOT));
+    this.failureHandler = e -> policy;
+  }
+
+  /**
+   * Sets the listener for state changes. Call before {@link #start()}.
+   *
+   * @param listener the listener
+   */
+  public void setStateListener(StateListener listener) {
+    this.stateListener = Objects.requireNonNull(listener, "listener");
+  }
+
+  /**
+   * Decides, per error, what happens when a stream thread dies. Call before {@link #start()}.
+   *
+   * @param handler maps the error to a response
+   */
+  public void setUncaughtExceptionHandler(Function<Throwable, ThreadFailureResponse> handler) {
+    this.failureHandler = Objects.requireNonNull(handler, "handler");
+  }
+
+  /**
+   * Checks the topics (sources and sinks must exist; internal topics are created), then starts the
+   * stream threads and returns. Processing starts once the group has assigned tasks.
+   *
+   * @throws IllegalStateException when called twice
+   * @throws dev.weir.errors.WeirException naming the topic or directory at fault when the setup
+   *     check fails
+   */
+  public synchronized void start() {
+    if (runtime != null) {
+      throw new IllegalStateException("start() was already called");
+    }
+    runtime =
+        new ApplicationRuntime(
+            config,
+            TopologyAccess.plan(topology, config.getString(WeirConfig.APPLICATION_ID_CONFIG)),
+            clients,
+            (n, o) -> stateListener.onChange(n, o),
+            e -> failureHandler.apply(e));
+    runtime.start();
+  }
+
+  /**
+   * Returns the current state.
+   *
+   * @return the state
+   */
+  public ApplicationState state() {
+    ApplicationRuntime r = runtime;
+    return r == null ? ApplicationState.CREATED : r.state();
+  }
+
+  /**
+   * Waits until the instance reaches one of {@code states}.
+   *
+   * @param timeout how long to wait at most
+   * @param states the states to wait for
+   * @return true when reached, false on timeout
+   */
+  public boolean awaitState(Duration timeout, ApplicationState... states) {
+    ApplicationRuntime r = runtime;
+    if (r == null) {
+      throw new IllegalStateException("start() was not called");
+    }
+    return r.awaitState(timeout, states);
+  }
+
+  /**
+   * Returns the id this instance uses in transactional ids and client ids; stable across restarts
+   * with the same {@code state.dir}.
+   *
+   * @return the instance id, or null before {@link #start()}
+   */
+  public String instanceId() {
+    ApplicationRuntime r = runtime;
+    return r == null ? null : r.instanceId();
+  }
+
+  /**
+   * Returns a snapshot of the instance's counters: records-in, records-out, commits, rollbacks,
+   * error counts. See {@code docs/operations.md}.
+   *
+   * @return counter name to value
+   */
+  public Map<String, Long> metrics() {
+    ApplicationRuntime r = runtime;
+    return r == null ? Map.of() : r.metrics();
+  }
+
+  /**
+   * Commits and stops the stream threads, waiting at most {@code timeout}.
+   *
+   * @param timeout how long to wait
+   * @return true when every thread stopped in time
+   */
+  public boolean close(Duration timeout) {
+    ApplicationRuntime r;
+    synchronized (this) {
+      r = runtime;
+    }
+    return r == null || r.close(timeout);
+  }
+
+  /** Commits and stops the stream threads, waiting up to a minute. */
+  @Override
+  public void close() {
+    close(Duration.ofMinutes(1));
+  }
+}

@@ -1,0 +1,300 @@
+package dev.weir;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+
+/**
+ * The configuration of a Weir application. Every setting is a constant here with its documentation
+ * next to it; {@code docs/configuration.md} is generated from {@link #configDef()}.
+ *
+ * <p>Settings not defined here pass through to Weir's Kafka clients: a plain key (for example
+ * {@code security.protocol}) goes to the consumer, producer and admin client; a key prefixed {@code
+ * consumer.}, {@code producer.} or {@code admin.} goes to that client only and wins. Weir owns the
+ * client settings its guarantees depend on (group id, isolation level, auto commit, transactional
+ * id, assignor) and rejects attempts to override them.
+ *
+ * <pre>{@code
+ * Properties props = new Properties();
+ * props.put(WeirConfig.APPLICATION_ID_CONFIG, "orders-enricher");
+ * props.put(WeirConfig.BOOTSTRAP_SERVERS_CONFIG, "kafka-1:9092,kafka-2:9092");
+ * props.put(WeirConfig.NUM_STREAM_THREADS_CONFIG, 2);
+ * }</pre>
+ */
+public final class WeirConfig extends AbstractConfig {
+  /** {@code application.id}. */
+  public static final String APPLICATION_ID_CONFIG = "application.id";
+
+  /** Documentation of {@link #APPLICATION_ID_CONFIG}. */
+  public static final String APPLICATION_ID_DOC =
+      "Identifies the application: the consumer group id, the prefix of internal topics and of"
+          + " transactional ids. All instances of one application share it; changing it starts"
+          + " the application from scratch.";
+
+  /** {@code bootstrap.servers}. */
+  public static final String BOOTSTRAP_SERVERS_CONFIG = "bootstrap.servers";
+
+  /** Documentation of {@link #BOOTSTRAP_SERVERS_CONFIG}. */
+  public static final String BOOTSTRAP_SERVERS_DOC =
+      "Kafka brokers to connect to first, host:port separated by commas.";
+
+  /** {@code num.stream.threads}. */
+  public static final String NUM_STREAM_THREADS_CONFIG = "num.stream.threads";
+
+  /** Documentation of {@link #NUM_STREAM_THREADS_CONFIG}. */
+  public static final String NUM_STREAM_THREADS_DOC =
+      "Stream threads in this instance. Each owns one consumer, one producer and a share of the"
+          + " tasks; more threads than tasks leaves threads idle.";
+
+  /** {@code processing.guarantee}. */
+  public static final String PROCESSING_GUARANTEE_CONFIG = "processing.guarantee";
+
+  /** Documentation of {@link #PROCESSING_GUARANTEE_CONFIG}. */
+  public static final String PROCESSING_GUARANTEE_DOC =
+      "exactly_once (default): outputs, state changes and consumed offsets of a commit interval"
+          + " are one Kafka transaction. at_least_once: no transactions; offsets are committed"
+          + " after outputs are acknowledged, so a crash can repeat output.";
+
+  /** Value of {@link #PROCESSING_GUARANTEE_CONFIG}: transactions. */
+  public static final String EXACTLY_ONCE = "exactly_once";
+
+  /** Value of {@link #PROCESSING_GUARANTEE_CONFIG}: no transactions. */
+  public static final String AT_LEAST_ONCE = "at_least_once";
+
+  /** {@code commit.interval.ms}. */
+  public static final String COMMIT_INTERVAL_MS_CONFIG = "commit.interval.ms";
+
+  /** Documentation of {@link #COMMIT_INTERVAL_MS_CONFIG}. */
+  public static final String COMMIT_INTERVAL_MS_DOC =
+      "How often a stream thread commits. Under exactly_once this is how long outputs stay"
+          + " invisible to read_committed consumers at most (plus processing time).";
+
+  /** {@code state.dir}. */
+  public static final String STATE_DIR_CONFIG = "state.dir";
+
+  /** Documentation of {@link #STATE_DIR_CONFIG}. */
+  public static final String STATE_DIR_DOC =
+      "Directory for local state (RocksDB) and the instance id. Each instance needs its own; keep"
+          + " it across restarts so only the changelog tail is restored.";
+
+  /** {@code poll.ms}. */
+  public static final String POLL_MS_CONFIG = "poll.ms";
+
+  /** Documentation of {@link #POLL_MS_CONFIG}. */
+  public static final String POLL_MS_DOC = "How long a stream thread blocks in a poll for input.";
+
+  /** {@code replication.factor}. */
+  public static final String REPLICATION_FACTOR_CONFIG = "replication.factor";
+
+  /** Documentation of {@link #REPLICATION_FACTOR_CONFIG}. */
+  public static final String REPLICATION_FACTOR_DOC =
+      "Replication factor of the internal topics Weir creates; -1 uses the broker's default.";
+
+  /** {@code errors.deserialization.handler}. */
+  public static final String DESERIALIZATION_HANDLER_CONFIG = "errors.deserialization.handler";
+
+  /** Documentation of {@link #DESERIALIZATION_HANDLER_CONFIG}. */
+  public static final String DESERIALIZATION_HANDLER_DOC =
+      "What to do with an input record that cannot be deserialised: fail (stop the thread,"
+          + " default), log_and_skip (log it, count it in a metric, go on), or dead_letter (write"
+          + " the original bytes and the error to the dead-letter topic, go on).";
+
+  /** {@code errors.processing.handler}. */
+  public static final String PROCESSING_HANDLER_CONFIG = "errors.processing.handler";
+
+  /** Documentation of {@link #PROCESSING_HANDLER_CONFIG}. */
+  public static final String PROCESSING_HANDLER_DOC =
+      "What to do when a user function throws: fail (default), log_and_skip or dead_letter, as"
+          + " for errors.deserialization.handler. Outputs the record produced before the failure"
+          + " are kept.";
+
+  /** {@code errors.dead.letter.topic}. */
+  public static final String DEAD_LETTER_TOPIC_CONFIG = "errors.dead.letter.topic";
+
+  /** Documentation of {@link #DEAD_LETTER_TOPIC_CONFIG}. */
+  public static final String DEAD_LETTER_TOPIC_DOC =
+      "The dead-letter topic; default <application.id>-dlq. Created (1 partition... or as many"
+          + " as the broker default) at start when a handler is dead_letter and it is missing.";
+
+  /** Value of an error handler setting: stop. */
+  public static final String HANDLER_FAIL = "fail";
+
+  /** Value of an error handler setting: log, count, continue. */
+  public static final String HANDLER_LOG_AND_SKIP = "log_and_skip";
+
+  /** Value of an error handler setting: dead-letter topic. */
+  public static final String HANDLER_DEAD_LETTER = "dead_letter";
+
+  /** {@code thread.failure.policy}. */
+  public static final String THREAD_FAILURE_POLICY_CONFIG = "thread.failure.policy";
+
+  /** Documentation of {@link #THREAD_FAILURE_POLICY_CONFIG}. */
+  public static final String THREAD_FAILURE_POLICY_DOC =
+      "What happens when a stream thread dies of an error no handler took: shutdown_instance"
+          + " (default; the instance goes to ERROR), replace_thread (start a new thread in its"
+          + " place), or shutdown_application (ask every instance of the application to stop)."
+          + " An uncaught-exception handler set on the application overrides it per error.";
+
+  /** {@code max.commit.failures}. */
+  public static final String MAX_COMMIT_FAILURES_CONFIG = "max.commit.failures";
+
+  /** Documentation of {@link #MAX_COMMIT_FAILURES_CONFIG}. */
+  public static final String MAX_COMMIT_FAILURES_DOC =
+      "Consecutive failed commits (each rolled back and retried from the last committed point)"
+          + " after which a thread gives up and fails.";
+
+  private static final ConfigDef CONFIG =
+      new ConfigDef()
+          .define(
+              APPLICATION_ID_CONFIG,
+              Type.STRING,
+              ConfigDef.NO_DEFAULT_VALUE,
+              new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
+              APPLICATION_ID_DOC)
+          .define(
+              BOOTSTRAP_SERVERS_CONFIG,
+              Type.LIST,
+              ConfigDef.NO_DEFAULT_VALUE,
+              Importance.HIGH,
+              BOOTSTRAP_SERVERS_DOC)
+          .define(
+              PROCESSING_GUARANTEE_CONFIG,
+              Type.STRING,
+              EXACTLY_ONCE,
+              ValidString.in(EXACTLY_ONCE, AT_LEAST_ONCE),
+              Importance.HIGH,
+              PROCESSING_GUARANTEE_DOC)
+          .define(
+              NUM_STREAM_THREADS_CONFIG,
+              Type.INT,
+              1,
+              ConfigDef.Range.atLeast(1),
+              Importance.MEDIUM,
+              NUM_STREAM_THREADS_DOC)
+          .define(
+              COMMIT_INTERVAL_MS_CONFIG,
+              Type.LONG,
+              100L,
+              ConfigDef.Range.atLeast(1),
+              Importance.MEDIUM,
+              COMMIT_INTERVAL_MS_DOC)
+          .define(
+              STATE_DIR_CONFIG,
+              Type.STRING,
+              System.getProperty("java.io.tmpdir") + "/weir-state",
+              Importance.MEDIUM,
+              STATE_DIR_DOC)
+          .define(
+              DESERIALIZATION_HANDLER_CONFIG,
+              Type.STRING,
+              HANDLER_FAIL,
+              ValidString.in(HANDLER_FAIL, HANDLER_LOG_AND_SKIP, HANDLER_DEAD_LETTER),
+              Importance.MEDIUM,
+              DESERIALIZATION_HANDLER_DOC)
+          .define(
+              PROCESSING_HANDLER_CONFIG,
+              Type.STRING,
+              HANDLER_FAIL,
+              ValidString.in(HANDLER_FAIL, HANDLER_LOG_AND_SKIP, HANDLER_DEAD_LETTER),
+              Importance.MEDIUM,
+              PROCESSING_HANDLER_DOC)
+          .define(
+              DEAD_LETTER_TOPIC_CONFIG, Type.STRING, "", Importance.MEDIUM, DEAD_LETTER_TOPIC_DOC)
+          .define(
+              THREAD_FAILURE_POLICY_CONFIG,
+              Type.STRING,
+              "shutdown_instance",
+              ValidString.in("shutdown_instance", "replace_thread", "shutdown_application"),
+              Importance.MEDIUM,
+              THREAD_FAILURE_POLICY_DOC)
+          .define(REPLICATION_FACTOR_CONFIG, Type.INT, -1, Importance.LOW, REPLICATION_FACTOR_DOC)
+          .define(
+              POLL_MS_CONFIG,
+              Type.LONG,
+              50L,
+              ConfigDef.Range.atLeast(0),
+              Importance.LOW,
+              POLL_MS_DOC)
+          .define(
+              MAX_COMMIT_FAILURES_CONFIG,
+              Type.INT,
+              10,
+              ConfigDef.Range.atLeast(1),
+              Importance.LOW,
+              MAX_COMMIT_FAILURES_DOC);
+
+  /**
+   * Parses and validates a configuration.
+   *
+   * @param props the settings; unknown keys pass through to the Kafka clients
+   * @throws org.apache.kafka.common.config.ConfigException naming the bad setting
+   */
+  public WeirConfig(Map<?, ?> props) {
+    super(CONFIG, props, false);
+  }
+
+  /**
+   * Parses and validates a configuration.
+   *
+   * @param props the settings
+   */
+  public WeirConfig(Properties props) {
+    this((Map<?, ?>) props);
+  }
+
+  /**
+   * Returns the definition of every setting (names, types, defaults, docs).
+   *
+   * @return a copy of the definition
+   */
+  public static ConfigDef configDef() {
+    return new ConfigDef(CONFIG);
+  }
+
+  /**
+   * Returns the dead-letter topic: the configured one or {@code <application.id>-dlq}.
+   *
+   * @return the topic name
+   */
+  public String deadLetterTopic() {
+    String t = getString(DEAD_LETTER_TOPIC_CONFIG);
+    return t.isBlank() ? getString(APPLICATION_ID_CONFIG) + "-dlq" : t;
+  }
+
+  /**
+   * Returns whether the guarantee is exactly-once.
+   *
+   * @return true for exactly_once
+   */
+  public boolean exactlyOnce() {
+    return EXACTLY_ONCE.equals(getString(PROCESSING_GUARANTEE_CONFIG));
+  }
+
+  /**
+   * Returns the settings for one Kafka client: pass-through keys, then keys with the client's
+   * prefix (which win). Weir's own keys are left out.
+   *
+   * @param prefix {@code consumer.}, {@code producer.} or {@code admin.}
+   * @return a new mutable map
+   */
+  public Map<String, Object> clientProps(String prefix) {
+    Map<String, Object> out = new HashMap<>();
+    for (Map.Entry<String, ?> e : originals().entrySet()) {
+      String k = e.getKey();
+      if (k.startsWith("consumer.") || k.startsWith("producer.") || k.startsWith("admin.")) {
+        continue;
+      }
+      if (!CONFIG.names().contains(k) || k.equals(BOOTSTRAP_SERVERS_CONFIG)) {
+        out.put(k, e.getValue());
+      }
+    }
+    out.putAll(originalsWithPrefix(prefix));
+    return out;
+  }
+}

@@ -1,6 +1,0 @@
-package dev.weir.internal;
-
-/** Placeholder. */
-final class Placeholder {
-  private Placeholder() {}
-}

@@ -1,0 +1,81 @@
+package dev.weir.internal.graph;
+
+import java.util.List;
+import org.apache.kafka.common.serialization.Serde;
+
+/**
+ * A node of the logical graph the API builds. Mutable only while the pipeline is being built (name,
+ * uid, serde); frozen once {@code StreamBuilder.build()} has run.
+ *
+ * @param <T> the type of the records this node emits
+ */
+public abstract class Transformation<T> {
+  private final int id;
+  private final String kind;
+  private String name;
+  private String uid;
+  private Serde<T> serde;
+
+  Transformation(int id, String kind, Serde<T> serde) {
+    this.id = id;
+    this.kind = kind;
+    this.serde = serde;
+  }
+
+  /** Dense id in creation order; only for ordering and display, never for persisted names. */
+  public final int id() {
+    return id;
+  }
+
+  /** What kind of node this is (map, filter, source, keyBy...), for display and generated names. */
+  public final String kind() {
+    return kind;
+  }
+
+  /** The display name: the user's {@code name(...)}, else the uid, else {@code kind-id}. */
+  public final String name() {
+    if (name != null) {
+      return name;
+    }
+    return uid != null ? uid : kind + "-" + id;
+  }
+
+  public final void setName(String name) {
+    this.name = name;
+  }
+
+  /** The stable identity used for internal topic and store names; null when not set. */
+  public final String uid() {
+    return uid;
+  }
+
+  public final void setUid(String uid) {
+    this.uid = uid;
+  }
+
+  /** The stable id: the uid when given, else derived from the name. */
+  public final String stableId() {
+    return uid != null ? uid : name();
+  }
+
+  public final boolean hasExplicitIdentity() {
+    return uid != null || name != null;
+  }
+
+  /** The serde of the emitted records, when known. */
+  public final Serde<T> serde() {
+    return serde;
+  }
+
+  public final void setSerde(Serde<T> serde) {
+    this.serde = serde;
+  }
+
+  /** The nodes this one reads from. */
+  public abstract List<Transformation<?>> inputs();
+
+  @Override
+  public String toString() {
+    return kind + "(" + name() + ")";
+  }
+}

@@ -1,0 +1,266 @@
+package dev.weir.internal.runtime;
+
+import dev.weir.ApplicationState;
+import dev.weir.KafkaClientSupplier;
+import dev.weir.ThreadFailureResponse;
+import dev.weir.WeirConfig;
+import dev.weir.errors.WeirException;
+import dev.weir.internal.graph.Plan;
+import dev.weir.internal.task.ErrorHandling;
+import dev.weir.internal.task.TaskMetrics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one application instance: sets up topics, starts stream threads, derives the instance state
+ * from the threads' states, and applies the thread failure policy.
+ */
+public final class ApplicationRuntime implements StreamThread.Listener {
+  private static final Logger LOG = LoggerFactory.getLogger(ApplicationRuntime.class);
+
+  private final WeirConfig config;
+  private final Plan plan;
+  private final KafkaClientSupplier clients;
+  private final BiConsumer<ApplicationState, ApplicationState> stateListener;
+  private final Function<Throwable, ThreadFailureResponse> failureHandler;
+  private final List<StreamThread> threads = new CopyOnWriteArrayList<>();
+  private final List<TaskMetrics> retiredMetrics = new CopyOnWriteArrayList<>();
+  private final AtomicBoolean shutdownApplication = new AtomicBoolean();
+  private volatile ApplicationState state = ApplicationState.CREATED;
+  private InstanceDirectory directory;
+  private RuntimeSetup setup;
+
+  public ApplicationRuntime(
+      WeirConfig config,
+      Plan plan,
+      KafkaClientSupplier clients,
+      BiConsumer<ApplicationState, ApplicationState> stateListener,
+      Function<Throwable, ThreadFailureResponse> failureHandler) {
+    this.config = config;
+    this.plan = plan;
+    this.clients = clients;
+    this.stateListener = stateListener;
+    this.failureHandler = failureHandler;
+  }
+
+  public ApplicationState state() {
+    return state;
+  }
+
+  public String instanceId() {
+    return directory == null ? null : directory.instanceId();
+  }
+
+  private synchronized boolean transition(ApplicationState next) {
+    ApplicationState prev = state;
+    if (prev == next) {
+      return true;
+    }
+    if (!prev.canTransitionTo(next)) {
+      return false;
+    }
+    state = next;
+    LOG.info("Application {} state {} -> {}", plan.applicationId(), prev, next);
+    stateListener.accept(next, prev);
+    notifyAll();
+    return true;
+  }
+
+  public synchronized void start() {
+    if (state != ApplicationState.CREATED) {
+      throw new IllegalStateException("start() can be called once; the application is " + state);
+    }
+    directory =
+        new InstanceDirectory(
+            Path.of(config.getString(WeirConfig.STATE_DIR_CONFIG)), plan.applicationId());
+    try {
+      ErrorHandling errors = ErrorHandling.from(config);
+      RuntimeSetup probe =
+          new RuntimeSetup(config, plan, Map.of(), errors, clients, directory.instanceId());
+      Map<Integer, Integer> taskCounts;
+      try (Admin admin = clients.admin(probe.adminConfig())) {
+        InternalTopics topics =
+            new InternalTopics(admin, plan, config.getInt(WeirConfig.REPLICATION_FACTOR_CONFIG));
+        taskCounts =
+            topics.setUp(
+                errors.usesDeadLetterTopic() ? List.of(errors.deadLetterTopic()) : List.of());
+      }
+      setup = new RuntimeSetup(config, plan, taskCounts, errors, clients, directory.instanceId());
+      LOG.info(
+          "Starting application {} instance {} ({} threads, {}), tasks per sub-topology {}\n{}",
+          plan.applicationId(),
+          directory.instanceId(),
+          config.getInt(WeirConfig.NUM_STREAM_THREADS_CONFIG),
+          config.getString(WeirConfig.PROCESSING_GUARANTEE_CONFIG),
+          taskCounts,
+          plan.describe());
+      transition(ApplicationState.REBALANCING);
+      for (int i = 0; i < config.getInt(WeirConfig.NUM_STREAM_THREADS_CONFIG); i++) {
+        startThread(i);
+      }
+    } catch (RuntimeException e) {
+      directory.close();
+      state = ApplicationState.ERROR;
+      throw e;
+    }
+  }
+
+  private void startThread(int index) {
+    StreamThread t = new StreamThread(index, setup, this, shutdownApplication);
+    t.setDaemon(false);
+    threads.add(t);
+    t.start();
+  }
+
+  @Override
+  public void onStateChange(StreamThread thread, StreamThread.State from, StreamThread.State to) {
+    ApplicationState s = state;
+    if (s != ApplicationState.REBALANCING && s != ApplicationState.RUNNING) {
+      return;
+    }
+    boolean allRunning = true;
+    for (StreamThread t : threads) {
+      StreamThread.State ts = t == thread ? to : t.threadState();
+      if (ts != StreamThread.State.RUNNING && ts != StreamThread.State.DEAD) {
+        allRunning = false;
+      }
+    }
+    transition(allRunning ? ApplicationState.RUNNING : ApplicationState.REBALANCING);
+  }
+
+  @Override
+  public void onFailure(StreamThread thread, Throwable error) {
+    threads.remove(thread);
+    retiredMetrics.add(thread.metrics());
+    ThreadFailureResponse response;
+    if (error instanceof StreamThread.ApplicationShutdownRequested) {
+      response = ThreadFailureResponse.SHUTDOWN_INSTANCE;
+    } else {
+      response = failureHandler.apply(error);
+    }
+    LOG.error("{} died; failure policy {}", thread.getName(), response, error);
+    switch (response) {
+      case REPLACE_THREAD -> {
+        if (state == ApplicationState.RUNNING || state == ApplicationState.REBALANCING) {
+          startThread(thread.index());
+        }
+      }
+      case SHUTDOWN_APPLICATION -> {
+        shutdownApplication.set(true);
+        if (threads.isEmpty()) {
+          // No live member of ours can relay the request; start one that only does that.
+          startThread(thread.index());
+        }
+      }
+      default -> {
+        if (transition(ApplicationState.PENDING_ERROR)) {
+          Thread stopper =
+              new Thread(
+                  () -> {
+                    stopThreads(Duration.ofSeconds(30));
+                    directory.close();
+                    transition(ApplicationState.ERROR);
+                  },
+                  plan.applicationId() + "-error-shutdown");
+          stopper.setDaemon(true);
+          stopper.start();
+        }
+      }
+    }
+  }
+
+  public boolean close(Duration timeout) {
+    synchronized (this) {
+      if (state == ApplicationState.CREATED) {
+        transition(ApplicationState.NOT_RUNNING);
+        return true;
+      }
+      if (state.isTerminal()) {
+        return true;
+      }
+      if (state != ApplicationState.PENDING_SHUTDOWN && state != ApplicationState.PENDING_ERROR) {
+        transition(ApplicationState.PENDING_SHUTDOWN);
+      }
+    }
+    boolean stopped = stopThreads(timeout);
+    synchronized (this) {
+      if (state == ApplicationState.PENDING_SHUTDOWN) {
+        directory.close();
+        transition(ApplicationState.NOT_RUNNING);
+      }
+    }
+    return stopped;
+  }
+
+  private boolean stopThreads(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<StreamThread> all = new ArrayList<>(threads);
+    all.forEach(StreamThread::shutdown);
+    for (StreamThread t : all) {
+      long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+      try {
+        t.join(left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new WeirException("Interrupted while stopping stream threads", e);
+      }
+      if (t.isAlive()) {
+        LOG.warn("{} did not stop within {}", t.getName(), timeout);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Waits until the state is one of {@code targets} or the timeout passes. */
+  public synchronized boolean awaitState(Duration timeout, ApplicationState... targets) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      for (ApplicationState t : targets) {
+        if (state == t) {
+          return true;
+        }
+      }
+      long left = (deadline - System.nanoTime()) / 1_000_000;
+      if (left <= 0) {
+        return false;
+      }
+      try {
+        wait(left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+  }
+
+  /** Counters summed over the instance's threads, named as in docs/operations.md. */
+  public Map<String, Long> metrics() {
+    List<TaskMetrics> all = new ArrayList<>(retiredMetrics);
+    threads.forEach(t -> all.add(t.metrics()));
+    Map<String, Long> m = new LinkedHashMap<>();
+    m.put("records-in", all.stream().mapToLong(x -> x.recordsIn.sum()).sum());
+    m.put("records-out", all.stream().mapToLong(x -> x.recordsOut.sum()).sum());
+    m.put(
+        "deserialization-errors", all.stream().mapToLong(x -> x.deserializationErrors.sum()).sum());
+    m.put("processing-errors", all.stream().mapToLong(x -> x.processingErrors.sum()).sum());
+    m.put("records-skipped", all.stream().mapToLong(x -> x.skippedRecords.sum()).sum());
+    m.put("records-dead-lettered", all.stream().mapToLong(x -> x.deadLettered.sum()).sum());
+    m.put("commits", all.stream().mapToLong(x -> x.commits.sum()).sum());
+    m.put("commit-time-ns-total", all.stream().mapToLong(x -> x.commitTimeNanos.sum()).sum());
+    m.put("rollbacks", all.stream().mapToLong(x -> x.aborts.sum()).sum());
+    m.put("tasks", (long) threads.stream().mapToInt(t -> t.taskIds().size()).sum());
+    return m;
+  }
+}

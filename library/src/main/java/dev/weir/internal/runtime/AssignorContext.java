@@ -1,0 +1,31 @@
+package dev.weir.internal.runtime;
+
+import dev.weir.internal.graph.Plan;
+import dev.weir.internal.task.TaskId;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * What Weir's assignor needs from its thread: the plan (which topics form which tasks), who the
+ * member is, the tasks it owned (for stickiness) and where to put the outcome. Passed to the
+ * consumer in its configuration map, as an object.
+ */
+final class AssignorContext {
+  static final String CONFIG_KEY = "weir.internal.assignor.context";
+
+  final Plan plan;
+  final String instanceId;
+  final int threadIndex;
+  final AtomicBoolean shutdownRequested;
+  volatile Set<TaskId> ownedTasks = Set.of();
+  volatile List<TaskId> assignedTasks = List.of();
+  volatile byte errorCode;
+
+  AssignorContext(Plan plan, String instanceId, int threadIndex, AtomicBoolean shutdownRequested) {
+    this.plan = plan;
+    this.instanceId = instanceId;
+    this.threadIndex = threadIndex;
+    this.shutdownRequested = shutdownRequested;
+  }
+}

@@ -1,0 +1,118 @@
+package dev.weir.internal.runtime;
+
+import dev.weir.KafkaClientSupplier;
+import dev.weir.WeirConfig;
+import dev.weir.internal.graph.Plan;
+import dev.weir.internal.task.ErrorHandling;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Everything a stream thread needs that is fixed for the life of an application instance: the plan,
+ * task counts, error handling, and the client configurations Weir's guarantees depend on.
+ */
+record RuntimeSetup(
+    WeirConfig config,
+    Plan plan,
+    Map<Integer, Integer> taskCounts,
+    ErrorHandling errors,
+    KafkaClientSupplier clients,
+    String instanceId) {
+
+  /** Client settings Weir sets itself; a user value for one of them is a configuration error. */
+  static final Set<String> OWNED_CONSUMER_KEYS =
+      Set.of(
+          ConsumerConfig.GROUP_ID_CONFIG,
+          ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+          ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+          ConsumerConfig.GROUP_PROTOCOL_CONFIG);
+
+  static final Set<String> OWNED_PRODUCER_KEYS = Set.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+
+  String applicationId() {
+    return config.getString(WeirConfig.APPLICATION_ID_CONFIG);
+  }
+
+  boolean exactlyOnce() {
+    return config.exactlyOnce();
+  }
+
+  long pollMs() {
+    return config.getLong(WeirConfig.POLL_MS_CONFIG);
+  }
+
+  long commitIntervalMs() {
+    return config.getLong(WeirConfig.COMMIT_INTERVAL_MS_CONFIG);
+  }
+
+  int maxCommitFailures() {
+    return config.getInt(WeirConfig.MAX_COMMIT_FAILURES_CONFIG);
+  }
+
+  int taskCount(int subTopology) {
+    return taskCounts.get(subTopology);
+  }
+
+  Map<String, Object> consumerConfig(int thread) {
+    Map<String, Object> c = config.clientProps("consumer.");
+    rejectOwned(c, OWNED_CONSUMER_KEYS, "consumer");
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, applicationId());
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+    c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, TaskAssignor.class.getName());
+    c.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
+    c.putIfAbsent(
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+        exactlyOnce() ? "read_committed" : "read_uncommitted");
+    if (exactlyOnce() && !"read_committed".equals(c.get(ConsumerConfig.ISOLATION_LEVEL_CONFIG))) {
+      throw new ConfigException(
+          "processing.guarantee=exactly_once needs isolation.level=read_committed; remove the"
+              + " override");
+    }
+    c.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, clientId(thread, "consumer"));
+    return c;
+  }
+
+  Map<String, Object> producerConfig(int thread) {
+    Map<String, Object> p = config.clientProps("producer.");
+    rejectOwned(p, OWNED_PRODUCER_KEYS, "producer");
+    if (exactlyOnce()) {
+      p.put(
+          ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+          applicationId() + "-" + instanceId + "-" + thread);
+      p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+      p.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
+    }
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 10);
+    p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
+    p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, clientId(thread, "producer"));
+    return p;
+  }
+
+  Map<String, Object> adminConfig() {
+    Map<String, Object> a = config.clientProps("admin.");
+    a.putIfAbsent("client.id", applicationId() + "-" + instanceId + "-admin");
+    return a;
+  }
+
+  private String clientId(int thread, String kind) {
+    return applicationId() + "-" + instanceId + "-" + thread + "-" + kind;
+  }
+
+  private static void rejectOwned(Map<String, Object> c, Set<String> owned, String client) {
+    for (String k : owned) {
+      if (c.containsKey(k)) {
+        throw new ConfigException(
+            k
+                + " is set by Weir for its "
+                + client
+                + " (its guarantees depend on it); remove it"
+                + " from the configuration");
+      }
+    }
+  }
+}

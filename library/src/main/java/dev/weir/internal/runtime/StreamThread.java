@@ -1,0 +1,457 @@
+package dev.weir.internal.runtime;
+
+import dev.weir.errors.RecordProcessingException;
+import dev.weir.errors.WeirException;
+import dev.weir.internal.graph.Plan;
+import dev.weir.internal.graph.SourceTransformation;
+import dev.weir.internal.graph.SubTopology;
+import dev.weir.internal.task.StreamTask;
+import dev.weir.internal.task.TaskBuilder;
+import dev.weir.internal.task.TaskContext;
+import dev.weir.internal.task.TaskId;
+import dev.weir.internal.task.TaskMetrics;
+import dev.weir.stream.StartPosition;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.NoOffsetForPartitionException;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A stream thread: one consumer, one producer, a set of tasks. Loop: poll, process every returned
+ * record through its task, commit every {@code commit.interval.ms}.
+ *
+ * <p>Commit order under exactly-once (see docs/architecture.md): tasks flush what belongs in the
+ * transaction, consumed offsets go into it with the consumer's group metadata (KIP-447 fencing),
+ * the transaction commits, then tasks apply their committed state. Any failure before the commit
+ * returns rolls every task back to the last committed offsets: tasks are closed dirty (uncommitted
+ * state dropped), the consumer seeks to the committed offsets, tasks are rebuilt. A commit that
+ * timed out has an unknown outcome: the producer is replaced rather than used to abort.
+ */
+final class StreamThread extends Thread {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamThread.class);
+
+  /** A thread's lifecycle; transitions are checked. */
+  enum State {
+    CREATED,
+    STARTING,
+    PARTITIONS_REVOKED,
+    PARTITIONS_ASSIGNED,
+    RUNNING,
+    PENDING_SHUTDOWN,
+    DEAD;
+
+    boolean canMoveTo(State next) {
+      return switch (this) {
+        case CREATED -> next == STARTING || next == PENDING_SHUTDOWN;
+        case STARTING, RUNNING, PARTITIONS_ASSIGNED -> next != CREATED && next != STARTING;
+        case PARTITIONS_REVOKED -> next != CREATED && next != STARTING;
+        case PENDING_SHUTDOWN -> next == DEAD;
+        case DEAD -> false;
+      };
+    }
+  }
+
+  /** What the thread tells its application. */
+  interface Listener {
+    void onStateChange(StreamThread thread, State from, State to);
+
+    void onFailure(StreamThread thread, Throwable error);
+  }
+
+  private final int index;
+  private final RuntimeSetup setup;
+  private final Plan plan;
+  private final TaskBuilder taskBuilder;
+  private final Listener listener;
+  private final AssignorContext assignorContext;
+  private final TaskMetrics metrics = new TaskMetrics();
+  private final Map<TaskId, StreamTask> tasks = new TreeMap<>();
+  private final Map<TopicPartition, StreamTask> byPartition = new HashMap<>();
+  private final Map<String, StartPosition> startPositions = new HashMap<>();
+  private volatile State state = State.CREATED;
+  private volatile boolean shutdownRequested;
+  private Consumer<byte[], byte[]> consumer;
+  private ThreadProducer producer;
+  private long lastCommitMs;
+  private int consecutiveFailures;
+
+  StreamThread(int index, RuntimeSetup setup, Listener listener, AtomicBoolean shutdownApp) {
+    super(setup.applicationId() + "-StreamThread-" + index);
+    this.index = index;
+    this.setup = setup;
+    this.plan = setup.plan();
+    this.taskBuilder = new TaskBuilder(plan, setup.errors());
+    this.listener = listener;
+    this.assignorContext = new AssignorContext(plan, setup.instanceId(), index, shutdownApp);
+    for (SubTopology s : plan.subTopologies()) {
+      for (SourceTransformation<?> src : s.sources()) {
+        src.source().topics().forEach(t -> startPositions.put(t, src.source().startPosition()));
+      }
+    }
+  }
+
+  TaskMetrics metrics() {
+    return metrics;
+  }
+
+  State threadState() {
+    return state;
+  }
+
+  int index() {
+    return index;
+  }
+
+  Set<TaskId> taskIds() {
+    return Set.copyOf(tasks.keySet());
+  }
+
+  private synchronized void setState(State next) {
+    State prev = state;
+    if (prev == next) {
+      return;
+    }
+    if (!prev.canMoveTo(next)) {
+      throw new IllegalStateException(
+          "Stream thread " + index + ": illegal transition " + prev + " -> " + next);
+    }
+    state = next;
+    listener.onStateChange(this, prev, next);
+  }
+
+  /** Asks the thread to commit, close its tasks and stop; returns at once. */
+  void shutdown() {
+    shutdownRequested = true;
+    if (consumer != null) {
+      consumer.wakeup();
+    }
+  }
+
+  @Override
+  public void run() {
+    Throwable failure = null;
+    try {
+      setState(State.STARTING);
+      producer =
+          new ThreadProducer(setup.clients(), setup.producerConfig(index), setup.exactlyOnce());
+      producer.init();
+      Map<String, Object> cc = setup.consumerConfig(index);
+      cc.put(AssignorContext.CONFIG_KEY, assignorContext);
+      consumer = setup.clients().consumer(cc);
+      List<String> topics = new ArrayList<>();
+      plan.subTopologies().forEach(s -> topics.addAll(plan.inputTopics(s)));
+      consumer.subscribe(topics, new Rebalance());
+      lastCommitMs = System.currentTimeMillis();
+      while (!shutdownRequested) {
+        runOnce();
+      }
+      commitOrRollback();
+      closeTasks(tasks.keySet(), true);
+    } catch (WakeupException | InterruptException e) {
+      if (!shutdownRequested) {
+        failure = e;
+      } else {
+        try {
+          commitOrRollback();
+          closeTasks(tasks.keySet(), true);
+        } catch (RuntimeException again) {
+          LOG.warn("{}: final commit failed; uncommitted work is rolled back", getName(), again);
+          closeTasks(tasks.keySet(), false);
+        }
+      }
+    } catch (Throwable t) {
+      failure = t;
+    } finally {
+      if (failure != null) {
+        LOG.error("{} failed", getName(), failure);
+        closeTasks(tasks.keySet(), false);
+        if (producer != null) {
+          producer.abort();
+        }
+      }
+      closeClients();
+      setState(State.PENDING_SHUTDOWN);
+      setState(State.DEAD);
+      if (failure != null) {
+        listener.onFailure(this, failure);
+      }
+    }
+  }
+
+  private void runOnce() {
+    ConsumerRecords<byte[], byte[]> records;
+    try {
+      records = consumer.poll(Duration.ofMillis(setup.pollMs()));
+    } catch (NoOffsetForPartitionException e) {
+      resetWithoutCommittedOffset(e.partitions());
+      return;
+    }
+    if (assignorContext.errorCode == TaskAssignor.ERROR_SHUTDOWN_APPLICATION) {
+      throw new ApplicationShutdownRequested();
+    }
+    if (state == State.PARTITIONS_ASSIGNED) {
+      setState(State.RUNNING);
+    }
+    try {
+      for (ConsumerRecord<byte[], byte[]> r : records) {
+        StreamTask task = byPartition.get(new TopicPartition(r.topic(), r.partition()));
+        if (task == null) {
+          continue; // partition revoked during this poll's rebalance
+        }
+        task.process(r);
+      }
+    } catch (RecordProcessingException e) {
+      throw e;
+    } catch (ProducerFencedException | InvalidProducerEpochException e) {
+      rollBack(e, true);
+      return;
+    } catch (KafkaException e) {
+      rollBack(e, false);
+      return;
+    } catch (Exception e) {
+      throw new WeirException(getName() + ": processing failed: " + e, e);
+    }
+    if (System.currentTimeMillis() - lastCommitMs >= setup.commitIntervalMs()) {
+      commitOrRollback();
+    }
+  }
+
+  /** Commits; on failure rolls back to the last commit (never rethrows unless failures pile up). */
+  private void commitOrRollback() {
+    try {
+      commit();
+      consecutiveFailures = 0;
+    } catch (TimeoutException e) {
+      // Outcome unknown: never abort with this producer. Replace it; initTransactions() of the
+      // new one completes or aborts the pending transaction, then re-read committed offsets.
+      rollBack(e, true);
+    } catch (ProducerFencedException | InvalidProducerEpochException | CommitFailedException e) {
+      rollBack(e, true);
+    } catch (KafkaException e) {
+      rollBack(e, false);
+    }
+  }
+
+  private void commit() {
+    lastCommitMs = System.currentTimeMillis();
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (StreamTask t : tasks.values()) {
+      t.prepareCommit();
+      offsets.putAll(t.offsetsToCommit());
+    }
+    if (offsets.isEmpty() && !producer.inTransaction()) {
+      return;
+    }
+    long start = System.nanoTime();
+    if (setup.exactlyOnce()) {
+      producer.commitTransaction(offsets, consumer.groupMetadata());
+    } else {
+      producer.flush();
+      if (!offsets.isEmpty()) {
+        consumer.commitSync(offsets);
+      }
+    }
+    for (StreamTask t : tasks.values()) {
+      t.postCommit();
+    }
+    metrics.commits.increment();
+    metrics.commitTimeNanos.add(System.nanoTime() - start);
+  }
+
+  /**
+   * Drops everything since the last commit: aborts (or replaces) the producer, closes tasks dirty,
+   * rewinds the consumer to the committed offsets and rebuilds the tasks.
+   */
+  private void rollBack(KafkaException cause, boolean replaceProducer) {
+    metrics.aborts.increment();
+    consecutiveFailures++;
+    LOG.warn(
+        "{}: rolling back to the last commit after {} (attempt {})",
+        getName(),
+        cause.toString(),
+        consecutiveFailures);
+    if (consecutiveFailures > setup.maxCommitFailures()) {
+      throw new WeirException(
+          getName()
+              + ": "
+              + consecutiveFailures
+              + " consecutive commits failed; giving up. Last: "
+              + cause
+              + ". Check the brokers and the producer's logs; raise max.commit.failures"
+              + " to tolerate longer outages.",
+          cause);
+    }
+    if (replaceProducer || !producer.abort()) {
+      producer.recreate();
+    }
+    Set<TaskId> ids = Set.copyOf(tasks.keySet());
+    closeTasks(ids, false);
+    Set<TopicPartition> assigned = consumer.assignment();
+    if (!assigned.isEmpty()) {
+      rewindToCommitted(assigned);
+    }
+    createTasks(ids);
+    lastCommitMs = System.currentTimeMillis();
+  }
+
+  private void rewindToCommitted(Set<TopicPartition> partitions) {
+    Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(partitions);
+    List<TopicPartition> none = new ArrayList<>();
+    for (TopicPartition tp : partitions) {
+      OffsetAndMetadata om = committed.get(tp);
+      if (om == null) {
+        none.add(tp);
+      } else {
+        consumer.seek(tp, om.offset());
+      }
+    }
+    resetWithoutCommittedOffset(none);
+  }
+
+  private void resetWithoutCommittedOffset(Collection<TopicPartition> partitions) {
+    List<TopicPartition> toEnd = new ArrayList<>();
+    List<TopicPartition> toBeginning = new ArrayList<>();
+    for (TopicPartition tp : partitions) {
+      if (startPositions.get(tp.topic()) == StartPosition.LATEST) {
+        toEnd.add(tp);
+      } else {
+        toBeginning.add(tp);
+      }
+    }
+    if (!toEnd.isEmpty()) {
+      consumer.seekToEnd(toEnd);
+    }
+    if (!toBeginning.isEmpty()) {
+      consumer.seekToBeginning(toBeginning);
+    }
+  }
+
+  private void createTasks(Collection<TaskId> ids) {
+    for (TaskId id : ids) {
+      SubTopology s = plan.subTopology(id.subTopology());
+      TaskContext ctx =
+          new TaskContext(
+              setup.applicationId(),
+              id,
+              setup.taskCount(id.subTopology()),
+              producer,
+              System::currentTimeMillis,
+              metrics);
+      StreamTask task = taskBuilder.build(id, ctx);
+      try {
+        task.open();
+      } catch (Exception e) {
+        throw new WeirException("Task " + id + ": opening its operators failed: " + e, e);
+      }
+      tasks.put(id, task);
+      for (String topic : plan.inputTopics(s)) {
+        byPartition.put(new TopicPartition(topic, id.partition()), task);
+      }
+    }
+    assignorContext.ownedTasks = Set.copyOf(tasks.keySet());
+  }
+
+  private void closeTasks(Collection<TaskId> ids, boolean clean) {
+    for (TaskId id : List.copyOf(ids)) {
+      StreamTask t = tasks.remove(id);
+      if (t != null) {
+        t.close(clean);
+      }
+    }
+    byPartition.values().removeIf(t -> !tasks.containsKey(t.id()));
+  }
+
+  private void closeClients() {
+    if (producer != null) {
+      producer.close(Duration.ofSeconds(5));
+    }
+    if (consumer != null) {
+      try {
+        consumer.close(
+            org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+      } catch (KafkaException e) {
+        LOG.debug("{}: consumer close failed", getName(), e);
+      }
+    }
+  }
+
+  private final class Rebalance implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      if (state == State.PENDING_SHUTDOWN || state == State.DEAD) {
+        return;
+      }
+      setState(State.PARTITIONS_REVOKED);
+      if (tasks.isEmpty()) {
+        return;
+      }
+      try {
+        commit();
+      } catch (KafkaException e) {
+        LOG.warn("{}: commit on revocation failed ({}); rolling back", getName(), e.toString());
+        if (!producer.abort()
+            || e instanceof TimeoutException
+            || e instanceof ProducerFencedException) {
+          producer.recreate();
+        }
+        closeTasks(tasks.keySet(), false);
+        return;
+      }
+      closeTasks(tasks.keySet(), true);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      LOG.warn("{}: partitions lost (membership expired); closing tasks dirty", getName());
+      setState(State.PARTITIONS_REVOKED);
+      if (!producer.abort()) {
+        producer.recreate();
+      }
+      closeTasks(tasks.keySet(), false);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      setState(State.PARTITIONS_ASSIGNED);
+      List<TaskId> assigned = assignorContext.assignedTasks;
+      List<TaskId> missing = new ArrayList<>();
+      for (TaskId id : assigned) {
+        if (!tasks.containsKey(id)) {
+          missing.add(id);
+        }
+      }
+      createTasks(missing);
+      LOG.info("{}: assigned tasks {}", getName(), tasks.keySet());
+    }
+  }
+
+  /** The group leader relayed a request to shut the whole application down. */
+  static final class ApplicationShutdownRequested extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ApplicationShutdownRequested() {
+      super("Another instance requested that the whole application shut down");
+    }
+  }
+}

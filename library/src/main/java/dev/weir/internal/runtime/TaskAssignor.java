@@ -1,0 +1,229 @@
+package dev.weir.internal.runtime;
+
+import dev.weir.internal.graph.SubTopology;
+import dev.weir.internal.task.TaskId;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
+import org.apache.kafka.common.Cluster;
+import org.apache.kafka.common.Configurable;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Weir's consumer-group assignor: assigns whole tasks (partition {@code p} of every input topic of
+ * a sub-topology) to stream threads across all instances, balanced (loads differ by at most one)
+ * and sticky (a task stays with its previous owner when balance allows, so its local state is
+ * warm).
+ *
+ * <p>Wire formats are versioned: subscription user data = version, instance id, thread index,
+ * shutdown flag, owned tasks; assignment user data = version, error code, assigned tasks.
+ */
+public final class TaskAssignor implements ConsumerPartitionAssignor, Configurable {
+  static final byte VERSION = 1;
+  static final byte ERROR_NONE = 0;
+  static final byte ERROR_SHUTDOWN_APPLICATION = 1;
+
+  private AssignorContext context;
+
+  @Override
+  public void configure(Map<String, ?> configs) {
+    Object c = configs.get(AssignorContext.CONFIG_KEY);
+    if (!(c instanceof AssignorContext ac)) {
+      throw new IllegalStateException(
+          "TaskAssignor is Weir's internal assignor and only works inside a Weir application");
+    }
+    this.context = ac;
+  }
+
+  @Override
+  public String name() {
+    return "weir";
+  }
+
+  @Override
+  public ByteBuffer subscriptionUserData(Set<String> topics) {
+    byte[] id = context.instanceId.getBytes(StandardCharsets.UTF_8);
+    Set<TaskId> owned = context.ownedTasks;
+    ByteBuffer b = ByteBuffer.allocate(1 + 4 + id.length + 4 + 1 + 4 + owned.size() * 8);
+    b.put(VERSION).putInt(id.length).put(id).putInt(context.threadIndex);
+    b.put((byte) (context.shutdownRequested.get() ? 1 : 0));
+    b.putInt(owned.size());
+    for (TaskId t : owned) {
+      b.putInt(t.subTopology()).putInt(t.partition());
+    }
+    return b.flip();
+  }
+
+  record MemberInfo(
+      String memberId, String instanceId, int thread, boolean shutdown, Set<TaskId> owned) {}
+
+  static MemberInfo decodeSubscription(String memberId, ByteBuffer data) {
+    if (data == null || !data.hasRemaining()) {
+      return new MemberInfo(memberId, memberId, 0, false, Set.of());
+    }
+    ByteBuffer b = data.duplicate();
+    byte v = b.get();
+    if (v != VERSION) {
+      throw new IllegalStateException(
+          "Member "
+              + memberId
+              + " runs a Weir with subscription format "
+              + v
+              + "; this one reads "
+              + VERSION
+              + ". Roll all instances to the same Weir version.");
+    }
+    byte[] id = new byte[b.getInt()];
+    b.get(id);
+    int thread = b.getInt();
+    boolean shutdown = b.get() == 1;
+    int n = b.getInt();
+    Set<TaskId> owned = new HashSet<>();
+    for (int i = 0; i < n; i++) {
+      owned.add(new TaskId(b.getInt(), b.getInt()));
+    }
+    return new MemberInfo(
+        memberId, new String(id, StandardCharsets.UTF_8), thread, shutdown, owned);
+  }
+
+  @Override
+  public GroupAssignment assign(Cluster metadata, GroupSubscription groupSubscription) {
+    Map<String, Subscription> subs = groupSubscription.groupSubscription();
+    List<MemberInfo> members = new ArrayList<>();
+    boolean shutdown = false;
+    for (Map.Entry<String, Subscription> e : new TreeMap<>(subs).entrySet()) {
+      MemberInfo m = decodeSubscription(e.getKey(), e.getValue().userData());
+      shutdown |= m.shutdown();
+      members.add(m);
+    }
+    List<TaskId> tasks = new ArrayList<>();
+    for (SubTopology s : context.plan.subTopologies()) {
+      int n = 0;
+      for (String topic : context.plan.inputTopics(s)) {
+        Integer c = metadata.partitionCountForTopic(topic);
+        if (c != null) {
+          n = Math.max(n, c);
+        }
+      }
+      for (int p = 0; p < n; p++) {
+        tasks.add(new TaskId(s.id(), p));
+      }
+    }
+    Map<String, List<TaskId>> byMember = balance(tasks, members);
+    Map<String, Assignment> out = new HashMap<>();
+    for (MemberInfo m : members) {
+      List<TaskId> mine = shutdown ? List.of() : byMember.get(m.memberId());
+      List<TopicPartition> partitions = new ArrayList<>();
+      for (TaskId t : mine) {
+        for (String topic : context.plan.inputTopics(context.plan.subTopology(t.subTopology()))) {
+          Integer c = metadata.partitionCountForTopic(topic);
+          if (c != null && t.partition() < c) {
+            partitions.add(new TopicPartition(topic, t.partition()));
+          }
+        }
+      }
+      out.put(
+          m.memberId(),
+          new Assignment(
+              partitions,
+              encodeAssignment(shutdown ? ERROR_SHUTDOWN_APPLICATION : ERROR_NONE, mine)));
+    }
+    return new GroupAssignment(out);
+  }
+
+  /**
+   * Balanced, sticky assignment. Every member gets {@code floor(T/M)} or {@code ceil(T/M)} tasks;
+   * previous owners keep their tasks up to that quota, the rest go to the least-loaded members.
+   */
+  static Map<String, List<TaskId>> balance(List<TaskId> tasks, List<MemberInfo> members) {
+    Map<String, List<TaskId>> result = new HashMap<>();
+    members.forEach(m -> result.put(m.memberId(), new ArrayList<>()));
+    if (members.isEmpty()) {
+      return result;
+    }
+    int floor = tasks.size() / members.size();
+    int extras = tasks.size() % members.size();
+    Set<TaskId> unassigned = new TreeSet<>(tasks);
+    // Pass 1: keep previous tasks up to the floor; pass 2: up to the ceiling for `extras` members.
+    for (int pass = 0; pass < 2; pass++) {
+      for (MemberInfo m : members) {
+        List<TaskId> mine = result.get(m.memberId());
+        for (TaskId t : new TreeSet<>(m.owned())) {
+          int cap = pass == 0 ? floor : (extras > 0 ? floor + 1 : floor);
+          if (mine.size() >= cap || !unassigned.contains(t)) {
+            continue;
+          }
+          if (pass == 1) {
+            extras--;
+          }
+          mine.add(t);
+          unassigned.remove(t);
+        }
+      }
+    }
+    for (TaskId t : unassigned) {
+      MemberInfo least = null;
+      for (MemberInfo m : members) {
+        int load = result.get(m.memberId()).size();
+        boolean canTake = load < floor || (load == floor && extras > 0);
+        if (canTake && (least == null || load < result.get(least.memberId()).size())) {
+          least = m;
+        }
+      }
+      if (least == null) {
+        throw new IllegalStateException("balance: no member can take task " + t);
+      }
+      List<TaskId> mine = result.get(least.memberId());
+      if (mine.size() == floor) {
+        extras--;
+      }
+      mine.add(t);
+    }
+    return result;
+  }
+
+  static ByteBuffer encodeAssignment(byte error, List<TaskId> tasks) {
+    ByteBuffer b = ByteBuffer.allocate(1 + 1 + 4 + tasks.size() * 8);
+    b.put(VERSION).put(error).putInt(tasks.size());
+    for (TaskId t : tasks) {
+      b.putInt(t.subTopology()).putInt(t.partition());
+    }
+    return b.flip();
+  }
+
+  @Override
+  public void onAssignment(Assignment assignment, ConsumerGroupMetadata metadata) {
+    ByteBuffer b = assignment.userData();
+    if (b == null || !b.hasRemaining()) {
+      context.assignedTasks = List.of();
+      context.errorCode = ERROR_NONE;
+      return;
+    }
+    b = b.duplicate();
+    byte v = b.get();
+    if (v != VERSION) {
+      throw new IllegalStateException(
+          "The group leader sent assignment format "
+              + v
+              + "; this Weir reads "
+              + VERSION
+              + ". Roll all instances to the same Weir version.");
+    }
+    context.errorCode = b.get();
+    int n = b.getInt();
+    List<TaskId> tasks = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      tasks.add(new TaskId(b.getInt(), b.getInt()));
+    }
+    context.assignedTasks = List.copyOf(tasks);
+  }
+}

@@ -1,0 +1,32 @@
+package dev.weir.internal.task;
+
+/**
+ * One operator instance of one task. Created per task by an {@link OperatorFactory}, opened before
+ * the first record, closed when the task closes. Called only from the task's thread.
+ */
+public abstract class Operator<I> {
+  protected final String name;
+  protected TaskContext task;
+
+  protected Operator(String name) {
+    this.name = name;
+  }
+
+  public final String name() {
+    return name;
+  }
+
+  /** Opens the operator; subclasses extend {@link #doOpen()}. */
+  public final void open(TaskContext task) throws Exception {
+    this.task = task;
+    doOpen();
+  }
+
+  protected void doOpen() throws Exception {}
+
+  /** Processes one record; its timestamp and position are in {@code task.record()}. */
+  public abstract void process(I value) throws Exception;
+
+  /** Closes the operator; must not throw for a clean close of user resources that failed. */
+  public void close() throws Exception {}
+}

@@ -1,0 +1,80 @@
+package dev.weir.internal.task;
+
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * What the task knows about the record (or timer) being processed. One mutable instance per task,
+ * reset for every input; read by operators and by error handlers to name the record's position.
+ */
+public final class RecordContext {
+  long timestamp;
+  byte[] keyBytes;
+  Object key;
+  String topic;
+  int partition;
+  long offset;
+  Headers headers;
+  byte[] rawKey;
+  byte[] rawValue;
+
+  public long timestamp() {
+    return timestamp;
+  }
+
+  public void setTimestamp(long timestamp) {
+    this.timestamp = timestamp;
+  }
+
+  /** The serialised key of the current record in a keyed context; null when not keyed. */
+  public byte[] keyBytes() {
+    return keyBytes;
+  }
+
+  public String topic() {
+    return topic;
+  }
+
+  public int partition() {
+    return partition;
+  }
+
+  public long offset() {
+    return offset;
+  }
+
+  public Headers headers() {
+    return headers;
+  }
+
+  public byte[] rawKey() {
+    return rawKey;
+  }
+
+  public byte[] rawValue() {
+    return rawValue;
+  }
+
+  void set(
+      String topic,
+      int partition,
+      long offset,
+      long timestamp,
+      Headers headers,
+      byte[] rawKey,
+      byte[] rawValue) {
+    this.topic = topic;
+    this.partition = partition;
+    this.offset = offset;
+    this.timestamp = timestamp;
+    this.headers = headers;
+    this.rawKey = rawKey;
+    this.rawValue = rawValue;
+    this.keyBytes = null;
+    this.key = null;
+  }
+
+  /** "topic-partition@offset", the position error messages and dead letters name. */
+  public String position() {
+    return topic == null ? "(no input record)" : topic + "-" + partition + "@" + offset;
+  }
+}

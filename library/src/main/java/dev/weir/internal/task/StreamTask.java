@@ -1,0 +1,154 @@
+package dev.weir.internal.task;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One task: partition {@code p} of one sub-topology. Runs the chained operators for records of its
+ * input partitions and tracks the offsets to commit. Used only from its stream thread (or the test
+ * driver's thread).
+ *
+ * <p>Offsets: {@link #offsetsToCommit()} returns, per input partition, the offset after the last
+ * record fully processed (including records skipped or dead-lettered by a handler). A record whose
+ * processing threw is not counted, so it is re-read after the rollback.
+ */
+public final class StreamTask {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamTask.class);
+
+  /** Feeds one input topic's records into the chain. */
+  interface InputHandler {
+    void handle(ConsumerRecord<byte[], byte[]> record) throws Exception;
+  }
+
+  /** A failure to turn a record into an element, tagged with the source that failed. */
+  static final class DeserializationFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+    final String source;
+
+    DeserializationFailure(String source, Throwable cause) {
+      super(cause);
+      this.source = source;
+    }
+  }
+
+  private final TaskId id;
+  private final TaskContext context;
+  private final Map<String, InputHandler> inputs;
+  private final List<Operator<?>> operators;
+  private final ErrorHandling errors;
+  private final Map<TopicPartition, Long> consumed = new HashMap<>();
+  private final Map<TopicPartition, Long> committed = new HashMap<>();
+  private boolean closed;
+
+  StreamTask(
+      TaskId id,
+      TaskContext context,
+      Map<String, InputHandler> inputs,
+      List<Operator<?>> operators,
+      ErrorHandling errors) {
+    this.id = id;
+    this.context = context;
+    this.inputs = inputs;
+    this.operators = operators;
+    this.errors = errors;
+  }
+
+  public TaskId id() {
+    return id;
+  }
+
+  public TaskContext context() {
+    return context;
+  }
+
+  /** Opens every operator, downstream first so a function never emits into an unopened one. */
+  public void open() throws Exception {
+    for (int i = operators.size() - 1; i >= 0; i--) {
+      operators.get(i).open(context);
+    }
+  }
+
+  /**
+   * Processes one record of an input partition.
+   *
+   * @throws dev.weir.errors.RecordProcessingException when a handler says fail
+   * @throws Exception for failures that are not the record's fault (the thread rolls back)
+   */
+  public void process(ConsumerRecord<byte[], byte[]> record) throws Exception {
+    InputHandler handler = inputs.get(record.topic());
+    if (handler == null) {
+      throw new IllegalStateException("Task " + id + " has no input topic " + record.topic());
+    }
+    context
+        .record()
+        .set(
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            record.timestamp(),
+            record.headers(),
+            record.key(),
+            record.value());
+    context.metrics().recordsIn.increment();
+    try {
+      handler.handle(record);
+    } catch (DeserializationFailure e) {
+      errors.handle(ErrorHandling.Stage.DESERIALIZATION, e.source, e.getCause(), context);
+    } catch (OperatorException e) {
+      errors.handle(ErrorHandling.Stage.PROCESSING, e.operator(), e.getCause(), context);
+    }
+    consumed.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+  }
+
+  /** Offsets processed since the last commit, as the next offsets to read. */
+  public Map<TopicPartition, OffsetAndMetadata> offsetsToCommit() {
+    Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
+    consumed.forEach(
+        (tp, off) -> {
+          if (!off.equals(committed.get(tp))) {
+            out.put(tp, new OffsetAndMetadata(off));
+          }
+        });
+    return out;
+  }
+
+  /** Whether anything was processed since the last commit. */
+  public boolean hasUncommitted() {
+    return !offsetsToCommit().isEmpty();
+  }
+
+  /** Called before the thread commits its transaction: flush what belongs in it. */
+  public void prepareCommit() {}
+
+  /** Called after the transaction committed: the processed offsets are now durable. */
+  public void postCommit() {
+    committed.putAll(consumed);
+  }
+
+  /** Closes operators (user close()); after a failure {@code clean} is false. */
+  public void close(boolean clean) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (Operator<?> op : operators) {
+      try {
+        op.close();
+      } catch (Exception e) {
+        LOG.warn("Task {}: closing operator '{}' failed", id, op.name(), e);
+      }
+    }
+    LOG.debug("Task {} closed ({})", id, clean ? "clean" : "dirty");
+  }
+
+  List<Operator<?>> operators() {
+    return new ArrayList<>(operators);
+  }
+}

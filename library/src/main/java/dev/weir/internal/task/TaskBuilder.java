@@ -1,0 +1,160 @@
+package dev.weir.internal.task;
+
+import dev.weir.internal.graph.OneInputTransformation;
+import dev.weir.internal.graph.PartitionTransformation;
+import dev.weir.internal.graph.Plan;
+import dev.weir.internal.graph.SideOutputTransformation;
+import dev.weir.internal.graph.SinkTransformation;
+import dev.weir.internal.graph.SourceTransformation;
+import dev.weir.internal.graph.SubTopology;
+import dev.weir.internal.graph.Transformation;
+import dev.weir.internal.graph.UnionTransformation;
+import dev.weir.stream.KafkaRecordDeserializer;
+import dev.weir.stream.OutputTag;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+
+/**
+ * Instantiates one task of a sub-topology: fresh operators (user functions copied), wired
+ * consumers-first so each operator is created with its downstream emitter in hand.
+ */
+public final class TaskBuilder {
+  private final Plan plan;
+  private final ErrorHandling errors;
+
+  public TaskBuilder(Plan plan, ErrorHandling errors) {
+    this.plan = plan;
+    this.errors = errors;
+  }
+
+  public StreamTask build(TaskId id, TaskContext context) {
+    SubTopology sub = plan.subTopology(id.subTopology());
+    Map<Transformation<?>, List<Emitter<Object>>> main = new IdentityHashMap<>();
+    Map<Transformation<?>, Map<OutputTag<?>, List<Emitter<Object>>>> side = new IdentityHashMap<>();
+    List<Operator<?>> operators = new ArrayList<>();
+    Map<String, StreamTask.InputHandler> inputs = new LinkedHashMap<>();
+
+    for (PartitionTransformation<?> p : sub.writes()) {
+      Operator<Object> writer = repartitionWriter(p);
+      operators.add(writer);
+      main.computeIfAbsent(p.input(), k -> new ArrayList<>()).add(writer::process);
+    }
+    List<Transformation<?>> nodes = new ArrayList<>(sub.nodes());
+    for (int i = nodes.size() - 1; i >= 0; i--) {
+      Transformation<?> n = nodes.get(i);
+      Emitter<Object> out = Emitter.fanOut(main.getOrDefault(n, List.of()));
+      if (n instanceof OneInputTransformation<?, ?> o) {
+        Map<OutputTag<?>, List<Emitter<Object>>> tags = side.getOrDefault(n, Map.of());
+        Map<OutputTag<?>, Emitter<?>> sideEmitters = new HashMap<>();
+        tags.forEach((tag, list) -> sideEmitters.put(tag, Emitter.fanOut(list)));
+        Function<OutputTag<?>, Emitter<?>> sides =
+            tag -> sideEmitters.getOrDefault(tag, Emitter.discarding());
+        Operator<Object> op = createOperator(o, out, sides);
+        operators.add(op);
+        attach(main, o.input(), op::process);
+      } else if (n instanceof SinkTransformation<?> s) {
+        @SuppressWarnings("unchecked")
+        Operator<Object> op =
+            SinkOperators.kafka(s.name(), (dev.weir.stream.KafkaSink<Object>) s.sink());
+        operators.add(op);
+        attach(main, s.input(), op::process);
+      } else if (n instanceof SideOutputTransformation<?> so) {
+        side.computeIfAbsent(so.parent(), k -> new HashMap<>())
+            .computeIfAbsent(so.tag(), k -> new ArrayList<>())
+            .add(out);
+      } else if (n instanceof UnionTransformation<?> u) {
+        for (Transformation<?> in : u.inputs()) {
+          attach(main, in, out);
+        }
+      } else if (n instanceof PartitionTransformation<?> p) {
+        inputs.put(plan.repartitionTopic(p), repartitionInput(p, out, context));
+      } else if (n instanceof SourceTransformation<?> src) {
+        StreamTask.InputHandler h = sourceInput(src, out);
+        for (String topic : src.source().topics()) {
+          inputs.put(topic, h);
+        }
+      } else {
+        throw new IllegalStateException("Unknown node " + n);
+      }
+    }
+    // Operators were created sinks-first; keep that order (open() walks it in reverse).
+    java.util.Collections.reverse(operators);
+    return new StreamTask(id, context, inputs, operators, errors);
+  }
+
+  private static void attach(
+      Map<Transformation<?>, List<Emitter<Object>>> main,
+      Transformation<?> input,
+      Emitter<Object> e) {
+    main.computeIfAbsent(input, k -> new ArrayList<>()).add(e);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Operator<Object> createOperator(
+      OneInputTransformation<?, ?> o,
+      Emitter<Object> out,
+      Function<OutputTag<?>, Emitter<?>> sides) {
+    OperatorFactory<Object, Object> f = (OperatorFactory<Object, Object>) o.factory();
+    return f.create(o.name(), out, sides);
+  }
+
+  @SuppressWarnings("unchecked")
+  private Operator<Object> repartitionWriter(PartitionTransformation<?> p) {
+    Serde<Object> serde = (Serde<Object>) Plan.effectiveSerde(p);
+    return SinkOperators.repartition(
+        p.name(),
+        plan.repartitionTopic(p),
+        p.mode(),
+        (dev.weir.functions.KeySelector<Object, ?>) p.keySelector(),
+        p.keySerde() == null ? null : p.keySerde().serializer(),
+        p.partitioner(),
+        serde.serializer());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static StreamTask.InputHandler repartitionInput(
+      PartitionTransformation<?> p, Emitter<Object> out, TaskContext context) {
+    Deserializer<Object> d = ((Serde<Object>) Plan.effectiveSerde(p)).deserializer();
+    String name = p.name();
+    boolean keyed = Plan.isKeyed(p);
+    RecordContext rc = context.record();
+    return record -> {
+      Object value;
+      try {
+        value = d.deserialize(record.topic(), record.headers(), record.value());
+      } catch (Exception e) {
+        throw new StreamTask.DeserializationFailure(name, e);
+      }
+      if (keyed) {
+        rc.keyBytes = record.key();
+      }
+      out.emit(value);
+    };
+  }
+
+  @SuppressWarnings("unchecked")
+  private static StreamTask.InputHandler sourceInput(
+      SourceTransformation<?> src, Emitter<Object> out) {
+    KafkaRecordDeserializer<Object> d =
+        (KafkaRecordDeserializer<Object>) src.source().deserializer();
+    String name = src.name();
+    return record -> {
+      Object value;
+      try {
+        value = d.deserialize(record);
+      } catch (Exception e) {
+        throw new StreamTask.DeserializationFailure(name, e);
+      }
+      if (value != null) {
+        out.emit(value);
+      }
+    };
+  }
+}

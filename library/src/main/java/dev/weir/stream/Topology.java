@@ -1,0 +1,49 @@
+package dev.weir.stream;
+
+import dev.weir.internal.graph.Plan;
+import dev.weir.internal.graph.Transformation;
+import java.util.List;
+
+/**
+ * An immutable pipeline built by a {@link StreamBuilder}, ready to be run by a {@code
+ * WeirApplication}. A topology is independent of any application id; internal topic names are
+ * derived when it runs.
+ */
+public final class Topology {
+  private final List<Transformation<?>> nodes;
+
+  Topology(List<Transformation<?>> nodes) {
+    this.nodes = nodes;
+    // Fail at build time, not at start: serdes, names.
+    Plan.of(nodes, "<application.id>");
+  }
+
+  /**
+   * Describes the sub-topologies, their operators and the internal topics between them, with {@code
+   * <application.id>} standing for the application id.
+   *
+   * @return a multi-line description
+   */
+  public String describe() {
+    return Plan.of(nodes, "<application.id>").describe();
+  }
+
+  /**
+   * Returns the plan of this topology for an application id. For the runtime; not a stable API.
+   *
+   * @param applicationId the application id
+   * @return the plan
+   */
+  Plan plan(String applicationId) {
+    return Plan.of(nodes, applicationId);
+  }
+
+  static {
+    dev.weir.internal.graph.TopologyAccess.register(Topology::plan);
+  }
+
+  @Override
+  public String toString() {
+    return describe();
+  }
+}
