@@ -118,8 +118,8 @@ public final class WeirConfig extends AbstractConfig {
 
   /** Documentation of {@link #DEAD_LETTER_TOPIC_CONFIG}. */
   public static final String DEAD_LETTER_TOPIC_DOC =
-      "The dead-letter topic; default <application.id>-dlq. Created (1 partition... or as many"
-          + " as the broker default) at start when a handler is dead_letter and it is missing.";
+      "The dead-letter topic; default <application.id>-dlq. Created with one partition at start"
+          + " when a handler is dead_letter and the topic is missing.";
 
   /** Value of an error handler setting: stop. */
   public static final String HANDLER_FAIL = "fail";

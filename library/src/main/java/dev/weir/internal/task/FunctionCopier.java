@@ -32,7 +32,8 @@ public final class FunctionCopier {
               + " cannot be copied for each task ("
               + e
               + "). Make every field Serializable, or mark non-serialisable fields transient and"
-              + " create them in open() (extend AbstractRichFunction).",
+              + " create them in open() (extend AbstractRichFunction)."
+              + capturedOuterHint(function),
           e);
     }
     ClassLoader loader = function.getClass().getClassLoader();
@@ -45,6 +46,18 @@ public final class FunctionCopier {
       throw new IllegalStateException(
           "Operator '" + operator + "': copying its function failed: " + e, e);
     }
+  }
+
+  private static String capturedOuterHint(Object function) {
+    Class<?> c = function.getClass();
+    boolean inner =
+        c.isAnonymousClass()
+            || (c.isMemberClass() && !java.lang.reflect.Modifier.isStatic(c.getModifiers()))
+            || c.isLocalClass();
+    return inner
+        ? " Anonymous and inner classes capture the enclosing object; use a static nested or"
+            + " top-level class, or a lambda."
+        : "";
   }
 
   private static final class LoaderObjectInputStream extends ObjectInputStream {

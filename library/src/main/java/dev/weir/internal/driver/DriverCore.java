@@ -1,0 +1,184 @@
+package dev.weir.internal.driver;
+
+import dev.weir.WeirConfig;
+import dev.weir.internal.graph.Plan;
+import dev.weir.internal.graph.SubTopology;
+import dev.weir.internal.graph.TopologyAccess;
+import dev.weir.internal.task.ErrorHandling;
+import dev.weir.internal.task.RecordCollector;
+import dev.weir.internal.task.StreamTask;
+import dev.weir.internal.task.TaskBuilder;
+import dev.weir.internal.task.TaskContext;
+import dev.weir.internal.task.TaskId;
+import dev.weir.internal.task.TaskMetrics;
+import dev.weir.stream.Topology;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+
+/**
+ * Runs a topology on the calling thread without a broker, with the production task and operator
+ * classes. Every topic has one partition, so every sub-topology has one task. After each input
+ * record the driver delivers everything written to repartition topics (depth first, in send order)
+ * and then commits every task, as the runtime does at a commit.
+ */
+public final class DriverCore implements AutoCloseable {
+  /** A record written to an output topic. */
+  public record Output(String topic, byte[] key, byte[] value, long timestamp, Headers headers) {}
+
+  private final Plan plan;
+  private final Map<String, StreamTask> taskByTopic = new HashMap<>();
+  private final List<StreamTask> tasks = new ArrayList<>();
+  private final Set<String> repartitionTopics = new HashSet<>();
+  private final Map<String, Deque<Output>> outputs = new HashMap<>();
+  private final Deque<Output> internal = new ArrayDeque<>();
+  private final Map<String, Long> nextOffset = new HashMap<>();
+  private final TaskMetrics metrics = new TaskMetrics();
+  private long processingTime;
+
+  public DriverCore(Topology topology, Map<?, ?> props, long startProcessingTime) {
+    Map<Object, Object> withDefaults = new HashMap<>(props);
+    withDefaults.putIfAbsent(WeirConfig.APPLICATION_ID_CONFIG, "test-driver");
+    withDefaults.putIfAbsent(WeirConfig.BOOTSTRAP_SERVERS_CONFIG, "test-driver:9092");
+    WeirConfig config = new WeirConfig(withDefaults);
+    this.plan = TopologyAccess.plan(topology, config.getString(WeirConfig.APPLICATION_ID_CONFIG));
+    this.processingTime = startProcessingTime;
+    repartitionTopics.addAll(plan.repartitionTopics().values());
+    TaskBuilder builder = new TaskBuilder(plan, ErrorHandling.from(config));
+    RecordCollector collector = new Collector();
+    for (SubTopology s : plan.subTopologies()) {
+      TaskId id = new TaskId(s.id(), 0);
+      TaskContext ctx =
+          new TaskContext(plan.applicationId(), id, 1, collector, () -> processingTime, metrics);
+      StreamTask task = builder.build(id, ctx);
+      tasks.add(task);
+      for (String topic : plan.inputTopics(s)) {
+        taskByTopic.put(topic, task);
+      }
+    }
+    try {
+      for (StreamTask t : tasks) {
+        t.open();
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("Opening the topology's operators failed: " + e, e);
+    }
+  }
+
+  public Plan plan() {
+    return plan;
+  }
+
+  public TaskMetrics metrics() {
+    return metrics;
+  }
+
+  /** Feeds one record into a source topic and runs everything it causes, then commits. */
+  public void pipe(String topic, byte[] key, byte[] value, long timestamp, Headers headers) {
+    if (!taskByTopic.containsKey(topic) || repartitionTopics.contains(topic)) {
+      throw new IllegalArgumentException(
+          "Topic '" + topic + "' is not a source of this topology; sources: " + sourceTopics());
+    }
+    deliver(new Output(topic, key, value, timestamp, headers));
+    while (!internal.isEmpty()) {
+      deliver(internal.pollFirst());
+    }
+    for (StreamTask t : tasks) {
+      t.prepareCommit();
+      t.postCommit();
+    }
+  }
+
+  private void deliver(Output r) {
+    long offset = nextOffset.merge(r.topic(), 1L, Long::sum) - 1;
+    ConsumerRecord<byte[], byte[]> cr =
+        new ConsumerRecord<>(
+            r.topic(),
+            0,
+            offset,
+            r.timestamp(),
+            TimestampType.CREATE_TIME,
+            r.key() == null ? -1 : r.key().length,
+            r.value() == null ? -1 : r.value().length,
+            r.key(),
+            r.value(),
+            r.headers() == null ? new RecordHeaders() : r.headers(),
+            Optional.empty());
+    try {
+      taskByTopic.get(r.topic()).process(cr);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("Processing failed: " + e, e);
+    }
+  }
+
+  public List<String> sourceTopics() {
+    return taskByTopic.keySet().stream()
+        .filter(t -> !repartitionTopics.contains(t))
+        .sorted()
+        .toList();
+  }
+
+  /** Removes and returns the next record written to {@code topic}, or null. */
+  public Output poll(String topic) {
+    Deque<Output> q = outputs.get(topic);
+    return q == null ? null : q.pollFirst();
+  }
+
+  public int queued(String topic) {
+    Deque<Output> q = outputs.get(topic);
+    return q == null ? 0 : q.size();
+  }
+
+  public long processingTime() {
+    return processingTime;
+  }
+
+  public void advanceProcessingTime(long millis) {
+    if (millis < 0) {
+      throw new IllegalArgumentException("Processing time cannot go backwards: " + millis);
+    }
+    processingTime += millis;
+  }
+
+  @Override
+  public void close() {
+    for (StreamTask t : tasks) {
+      t.close(true);
+    }
+  }
+
+  private final class Collector implements RecordCollector {
+    @Override
+    public void send(
+        String topic,
+        Integer partition,
+        byte[] key,
+        byte[] value,
+        long timestamp,
+        Headers headers) {
+      Output o = new Output(topic, key, value, timestamp, headers);
+      if (repartitionTopics.contains(topic)) {
+        internal.addLast(o);
+      } else {
+        outputs.computeIfAbsent(topic, t -> new ArrayDeque<>()).addLast(o);
+      }
+    }
+
+    @Override
+    public int partitionCount(String topic) {
+      return 1;
+    }
+  }
+}
