@@ -1,0 +1,140 @@
+package dev.weir.testkit;
+
+import dev.weir.internal.driver.DriverCore;
+import dev.weir.stream.Topology;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Runs a topology on the calling thread without a broker, deterministically: the same operator and
+ * task code as production, with in-memory topics (one partition each) and a manual processing-time
+ * clock. Each piped record is processed to completion, including everything it causes downstream of
+ * repartition topics, and then committed.
+ *
+ * <pre>{@code
+ * try (WeirTestDriver driver = new WeirTestDriver(topology)) {
+ *   TestInputTopic<String, String> in =
+ *       driver.createInputTopic("lines", new StringSerializer(), new StringSerializer());
+ *   TestOutputTopic<String, Long> out =
+ *       driver.createOutputTopic("counts", new StringDeserializer(), new LongDeserializer());
+ *   in.pipeInput("a b a", 1_000L);
+ *   assertThat(out.readValuesToList()).containsExactly(1L, 1L, 2L);
+ * }
+ * }</pre>
+ *
+ * <p>Not thread-safe: use from one thread. A record whose processing fails under the {@code fail}
+ * handler throws {@link dev.weir.errors.RecordProcessingException} from {@code pipeInput}.
+ */
+public final class WeirTestDriver implements AutoCloseable {
+  private final DriverCore core;
+
+  /**
+   * Creates a driver with default settings ({@code application.id=test-driver}).
+   *
+   * @param topology the topology under test
+   */
+  public WeirTestDriver(Topology topology) {
+    this(topology, new Properties());
+  }
+
+  /**
+   * Creates a driver with settings (error handlers, application id).
+   *
+   * @param topology the topology under test
+   * @param config Weir settings; {@code bootstrap.servers} is not needed
+   */
+  public WeirTestDriver(Topology topology, Properties config) {
+    this(topology, config, 0L);
+  }
+
+  /**
+   * Creates a driver whose processing-time clock starts at {@code startProcessingTimeMs}.
+   *
+   * @param topology the topology under test
+   * @param config Weir settings
+   * @param startProcessingTimeMs the initial processing time
+   */
+  public WeirTestDriver(Topology topology, Properties config, long startProcessingTimeMs) {
+    this.core =
+        new DriverCore(
+            Objects.requireNonNull(topology, "topology"),
+            Objects.requireNonNull(config, "config"),
+            startProcessingTimeMs);
+  }
+
+  /**
+   * Creates a handle to pipe records into a source topic.
+   *
+   * @param topic a source topic of the topology
+   * @param keySerializer serialises keys
+   * @param valueSerializer serialises values
+   * @param <K> key type
+   * @param <V> value type
+   * @return the input topic
+   */
+  public <K, V> TestInputTopic<K, V> createInputTopic(
+      String topic, Serializer<K> keySerializer, Serializer<V> valueSerializer) {
+    return new TestInputTopic<>(core, topic, keySerializer, valueSerializer);
+  }
+
+  /**
+   * Creates a handle to read records written to a topic (a sink, a side output's sink, the
+   * dead-letter topic).
+   *
+   * @param topic the topic
+   * @param keyDeserializer deserialises keys
+   * @param valueDeserializer deserialises values
+   * @param <K> key type
+   * @param <V> value type
+   * @return the output topic
+   */
+  public <K, V> TestOutputTopic<K, V> createOutputTopic(
+      String topic, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
+    return new TestOutputTopic<>(core, topic, keyDeserializer, valueDeserializer);
+  }
+
+  /**
+   * Advances the processing-time clock.
+   *
+   * @param by how far; not negative
+   */
+  public void advanceProcessingTime(Duration by) {
+    core.advanceProcessingTime(by.toMillis());
+  }
+
+  /**
+   * Returns the processing-time clock.
+   *
+   * @return milliseconds
+   */
+  public long processingTime() {
+    return core.processingTime();
+  }
+
+  /**
+   * Returns the driver's counters, named as the application's ({@code records-in}, {@code
+   * records-skipped}, ...).
+   *
+   * @return counter name to value
+   */
+  public Map<String, Long> metrics() {
+    var m = core.metrics();
+    return Map.of(
+        "records-in", m.recordsIn.sum(),
+        "records-out", m.recordsOut.sum(),
+        "deserialization-errors", m.deserializationErrors.sum(),
+        "processing-errors", m.processingErrors.sum(),
+        "records-skipped", m.skippedRecords.sum(),
+        "records-dead-lettered", m.deadLettered.sum());
+  }
+
+  /** Closes the topology's operators. */
+  @Override
+  public void close() {
+    core.close();
+  }
+}

@@ -1,0 +1,35 @@
+package dev.weir.it;
+
+import dev.weir.ApplicationState;
+import dev.weir.WeirApplication;
+import dev.weir.testkit.JavaProcess;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * One instance of the keyed ETL pipeline in its own JVM, for crash tests. Arguments: bootstrap,
+ * application id, state dir, input topic, output topic. Runs until killed or its parent dies.
+ */
+public final class PipelineMain {
+  private PipelineMain() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    JavaProcess.exitWhenParentDies();
+    WeirApplication app =
+        new WeirApplication(
+            Pipelines.keyedEtl(args[3], args[4]),
+            Pipelines.appProps(args[0], args[1], Path.of(args[2])));
+    CountDownLatch stopped = new CountDownLatch(1);
+    app.setStateListener(
+        (now, before) -> {
+          System.out.println("STATE " + now);
+          if (now.isTerminal()) {
+            stopped.countDown();
+          }
+        });
+    Runtime.getRuntime().addShutdownHook(new Thread(app::close));
+    app.start();
+    stopped.await();
+    System.exit(app.state() == ApplicationState.ERROR ? 1 : 0);
+  }
+}

@@ -1,0 +1,116 @@
+package dev.weir.it;
+
+import dev.weir.WeirConfig;
+import dev.weir.stream.KafkaSink;
+import dev.weir.stream.KafkaSource;
+import dev.weir.stream.Repartition;
+import dev.weir.stream.StreamBuilder;
+import dev.weir.stream.Topology;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** The pipeline the runtime ITs run, and helpers to feed and read it. */
+final class Pipelines {
+  private Pipelines() {}
+
+  /**
+   * in ("key:seq") -> parse -> keyBy key (repartition) -> tag -> out ("key:seq:tagged"). Every
+   * input yields exactly one output, so the verifier is "each seq once".
+   */
+  static Topology keyedEtl(String in, String out) {
+    StreamBuilder b = new StreamBuilder();
+    b.fromSource(KafkaSource.topic(in, Serdes.String()), "in")
+        .filter(v -> v.contains(":"))
+        .name("valid")
+        .keyBy(
+            v -> v.substring(0, v.indexOf(':')),
+            Serdes.String(),
+            Repartition.<String>named("by-key").withValueSerde(Serdes.String()))
+        .map(v -> v + ":tagged")
+        .name("tag")
+        .sinkTo(
+            KafkaSink.topic(out, Serdes.String())
+                .withKey(v -> v.substring(0, v.indexOf(':')), Serdes.String()));
+    return b.build();
+  }
+
+  static Properties appProps(String bootstrap, String appId, Path stateDir) {
+    Properties p = new Properties();
+    p.put(WeirConfig.APPLICATION_ID_CONFIG, appId);
+    p.put(WeirConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(WeirConfig.STATE_DIR_CONFIG, stateDir.toString());
+    p.put("consumer." + ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
+    p.put("consumer." + ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
+    return p;
+  }
+
+  static void produce(String bootstrap, String topic, int from, int to, int keys) {
+    Map<String, Object> c = new HashMap<>();
+    c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    c.put(ProducerConfig.ACKS_CONFIG, "all");
+    try (KafkaProducer<String, String> p =
+        new KafkaProducer<>(c, new StringSerializer(), new StringSerializer())) {
+      for (int i = from; i < to; i++) {
+        String key = "k" + (i % keys);
+        p.send(new ProducerRecord<>(topic, key, key + ":" + i));
+      }
+      p.flush();
+    }
+  }
+
+  /** Reads everything committed in {@code topic} until {@code expected} values or the timeout. */
+  static List<String> readCommitted(
+      String bootstrap, String topic, int expected, Duration timeout) {
+    Map<String, Object> c = new HashMap<>();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    List<String> values = new ArrayList<>();
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
+      List<TopicPartition> parts =
+          consumer.partitionsFor(topic).stream()
+              .map(pi -> new TopicPartition(topic, pi.partition()))
+              .toList();
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (values.size() < expected && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+          values.add(r.value());
+        }
+      }
+      // Drain anything beyond `expected` that is already there: duplicates must be seen.
+      for (int i = 0; i < 5; i++) {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
+          values.add(r.value());
+        }
+      }
+    }
+    return values;
+  }
+
+  /** Counts how often each input sequence number appears in the output. */
+  static Map<Integer, Integer> countBySeq(List<String> outputs) {
+    Map<Integer, Integer> counts = new HashMap<>();
+    for (String v : outputs) {
+      String[] parts = v.split(":");
+      counts.merge(Integer.parseInt(parts[1]), 1, Integer::sum);
+    }
+    return counts;
+  }
+}

@@ -1,0 +1,164 @@
+package dev.weir.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.weir.ApplicationState;
+import dev.weir.WeirApplication;
+import dev.weir.WeirConfig;
+import dev.weir.errors.DeadLetterHeaders;
+import dev.weir.stream.KafkaSink;
+import dev.weir.stream.KafkaSource;
+import dev.weir.stream.StreamBuilder;
+import dev.weir.testkit.EmbeddedKafkaCluster;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The runtime on a real broker: repartition, exactly-once, scaling, dead letters. */
+class RuntimeIT {
+  private static EmbeddedKafkaCluster kafka;
+
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void startKafka() {
+    kafka = EmbeddedKafkaCluster.start(1);
+  }
+
+  @AfterAll
+  static void stopKafka() {
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  @Test
+  void multiStagePipelineWithRepartitionIsExactlyOnce() {
+    kafka.createTopic("etl-in", 4);
+    kafka.createTopic("etl-out", 4);
+    Pipelines.produce(kafka.bootstrapServers(), "etl-in", 0, 5_000, 50);
+    Properties props = Pipelines.appProps(kafka.bootstrapServers(), "etl", tmp.resolve("a"));
+    props.put(WeirConfig.NUM_STREAM_THREADS_CONFIG, 2);
+    try (WeirApplication app =
+        new WeirApplication(Pipelines.keyedEtl("etl-in", "etl-out"), props)) {
+      app.start();
+      List<String> out =
+          Pipelines.readCommitted(
+              kafka.bootstrapServers(), "etl-out", 5_000, Duration.ofSeconds(60));
+      Map<Integer, Integer> counts = Pipelines.countBySeq(out);
+      assertThat(counts).hasSize(5_000);
+      assertThat(counts.values()).allMatch(c -> c == 1);
+      assertThat(out).allMatch(v -> v.endsWith(":tagged"));
+      assertThat(app.state()).isEqualTo(ApplicationState.RUNNING);
+      assertThat(app.metrics().get("tasks")).isEqualTo(8L);
+    }
+  }
+
+  @Test
+  void instancesJoinAndLeaveWithoutLossOrDuplicates() {
+    kafka.createTopic("scale-in", 4);
+    kafka.createTopic("scale-out", 4);
+    var topology = Pipelines.keyedEtl("scale-in", "scale-out");
+    WeirApplication a =
+        new WeirApplication(
+            topology, Pipelines.appProps(kafka.bootstrapServers(), "scale", tmp.resolve("a")));
+    WeirApplication b =
+        new WeirApplication(
+            topology, Pipelines.appProps(kafka.bootstrapServers(), "scale", tmp.resolve("b")));
+    try {
+      a.start();
+      Pipelines.produce(kafka.bootstrapServers(), "scale-in", 0, 2_000, 40);
+      await().atMost(Duration.ofSeconds(60)).until(() -> a.metrics().get("records-out") >= 1_000);
+      b.start();
+      Pipelines.produce(kafka.bootstrapServers(), "scale-in", 2_000, 4_000, 40);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> b.state() == ApplicationState.RUNNING && b.metrics().get("tasks") > 0);
+      a.close(Duration.ofSeconds(30));
+      Pipelines.produce(kafka.bootstrapServers(), "scale-in", 4_000, 6_000, 40);
+      List<String> out =
+          Pipelines.readCommitted(
+              kafka.bootstrapServers(), "scale-out", 6_000, Duration.ofSeconds(90));
+      Map<Integer, Integer> counts = Pipelines.countBySeq(out);
+      assertThat(counts).hasSize(6_000);
+      assertThat(counts.values()).allMatch(c -> c == 1);
+      assertThat(b.metrics().get("tasks")).isEqualTo(8L);
+    } finally {
+      a.close(Duration.ofSeconds(30));
+      b.close(Duration.ofSeconds(30));
+    }
+  }
+
+  @Test
+  void poisonRecordGoesToTheDeadLetterTopicAndNothingIsLost() throws Exception {
+    kafka.createTopic("dlq-in", 1);
+    kafka.createTopic("dlq-out", 1);
+    StreamBuilder sb = new StreamBuilder();
+    sb.fromSource(KafkaSource.topic("dlq-in", Serdes.String()), "numbers")
+        .map(Integer::parseInt)
+        .name("parse")
+        .map(i -> Integer.toString(i * 10))
+        .sinkTo(KafkaSink.topic("dlq-out", Serdes.String()));
+    Properties props = Pipelines.appProps(kafka.bootstrapServers(), "dlq-app", tmp.resolve("d"));
+    props.put(WeirConfig.PROCESSING_HANDLER_CONFIG, WeirConfig.HANDLER_DEAD_LETTER);
+    try (var p =
+        new org.apache.kafka.clients.producer.KafkaProducer<String, String>(
+            Map.of("bootstrap.servers", kafka.bootstrapServers()),
+            new org.apache.kafka.common.serialization.StringSerializer(),
+            new org.apache.kafka.common.serialization.StringSerializer())) {
+      p.send(new org.apache.kafka.clients.producer.ProducerRecord<>("dlq-in", "1"));
+      p.send(new org.apache.kafka.clients.producer.ProducerRecord<>("dlq-in", "poison"));
+      p.send(new org.apache.kafka.clients.producer.ProducerRecord<>("dlq-in", "3"));
+    }
+    try (WeirApplication app = new WeirApplication(sb.build(), props)) {
+      app.start();
+      List<String> out =
+          Pipelines.readCommitted(kafka.bootstrapServers(), "dlq-out", 2, Duration.ofSeconds(60));
+      assertThat(out).containsExactly("10", "30");
+      Map<String, Object> c = new HashMap<>();
+      c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+      c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+      c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+      c.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader");
+      try (KafkaConsumer<byte[], byte[]> dlq =
+          new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        dlq.subscribe(List.of("dlq-app-dlq"));
+        List<ConsumerRecord<byte[], byte[]>> got = new java.util.ArrayList<>();
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> {
+                  dlq.poll(Duration.ofMillis(200)).forEach(got::add);
+                  return !got.isEmpty();
+                });
+        ConsumerRecord<byte[], byte[]> r = got.get(0);
+        assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo("poison");
+        assertThat(
+                new String(
+                    r.headers().lastHeader(DeadLetterHeaders.OPERATOR).value(),
+                    StandardCharsets.UTF_8))
+            .isEqualTo("parse");
+        assertThat(
+                new String(
+                    r.headers().lastHeader(DeadLetterHeaders.OFFSET).value(),
+                    StandardCharsets.UTF_8))
+            .isEqualTo("1");
+      }
+      assertThat(app.metrics().get("records-dead-lettered")).isEqualTo(1L);
+    }
+  }
+}
