@@ -64,9 +64,9 @@ final class InMemoryKeyValueStore implements KeyValueStore {
   public KeyValueIterator range(byte[] fromInclusive, byte[] toExclusive) {
     owner.ensureOpen();
     if (ByteKeys.isEmptyRange(fromInclusive, toExclusive)) {
-      return new MapIterator(Map.<byte[], byte[]>of().entrySet().iterator());
+      return new MapIterator(owner, Map.<byte[], byte[]>of().entrySet().iterator());
     }
-    return new MapIterator(view(fromInclusive, toExclusive).entrySet().iterator());
+    return new MapIterator(owner, view(fromInclusive, toExclusive).entrySet().iterator());
   }
 
   @Override
@@ -102,10 +102,17 @@ final class InMemoryKeyValueStore implements KeyValueStore {
 
   /** Copies entries out so callers never see the map's arrays. */
   private static final class MapIterator extends LookaheadIterator {
+    private final InMemoryTaskStateStore owner;
     private final Iterator<Map.Entry<byte[], byte[]>> entries;
 
-    MapIterator(Iterator<Map.Entry<byte[], byte[]>> entries) {
+    MapIterator(InMemoryTaskStateStore owner, Iterator<Map.Entry<byte[], byte[]>> entries) {
+      this.owner = owner;
       this.entries = entries;
+    }
+
+    @Override
+    void checkStoreOpen() {
+      owner.ensureOpen();
     }
 
     @Override

@@ -19,11 +19,15 @@ abstract class LookaheadIterator implements KeyValueIterator {
   /** Releases resources; called once, on the first {@link #close()}. */
   void release() {}
 
+  /** Throws {@link IllegalStateException} when the iterator's store was closed under it. */
+  void checkStoreOpen() {}
+
   @Override
   public final boolean hasNext() {
     if (closed) {
       throw new IllegalStateException("Iterator is closed");
     }
+    checkStoreOpen();
     if (next == null && !exhausted) {
       next = fetch();
       exhausted = next == null;
