@@ -46,13 +46,16 @@ final class MetadataFormat {
    */
   static String decodeOffsetKey(byte[] key, String where) {
     checkVersion(key, where, "key");
-    if (key.length < 3 || key[1] != KIND_CHANGELOG_OFFSET) {
+    if (key.length < 3) {
+      throw corrupt(where, "metadata key of " + key.length + " bytes");
+    }
+    if (key[1] != KIND_CHANGELOG_OFFSET) {
       throw new StateFormatException(
           String.format(
               "%s holds a metadata record of unknown kind 0x%02x; it was written by a newer Weir"
                   + " release: upgrade Weir, or delete the task's state directory to rebuild it"
                   + " from the changelog",
-              where, key.length < 2 ? -1 : key[1] & 0xff));
+              where, key[1] & 0xff));
     }
     return new String(key, 2, key.length - 2, StandardCharsets.UTF_8);
   }
@@ -60,26 +63,14 @@ final class MetadataFormat {
   static long decodeOffsetValue(byte[] value, String where) {
     checkVersion(value, where, "value");
     if (value.length != OFFSET_VALUE_LENGTH) {
-      throw new StateFormatException(
-          where
-              + " holds a changelog offset of "
-              + value.length
-              + " bytes instead of "
-              + OFFSET_VALUE_LENGTH
-              + "; the state is corrupt: delete the task's state directory to rebuild it from the"
-              + " changelog");
+      throw corrupt(where, "changelog offset of " + value.length + " bytes");
     }
     return ByteBuffer.wrap(value, 1, Long.BYTES).getLong();
   }
 
   private static void checkVersion(byte[] bytes, String where, String part) {
     if (bytes.length == 0) {
-      throw new StateFormatException(
-          where
-              + " holds a metadata "
-              + part
-              + " without a format version byte; the state is corrupt: delete the task's state"
-              + " directory to rebuild it from the changelog");
+      throw corrupt(where, "metadata " + part + " without a format version byte");
     }
     if (bytes[0] != VERSION_1) {
       throw new StateFormatException(
@@ -89,5 +80,14 @@ final class MetadataFormat {
                   + " or delete the task's state directory to rebuild it from the changelog",
               where, part, bytes[0] & 0xff, VERSION_1));
     }
+  }
+
+  private static StateFormatException corrupt(String where, String what) {
+    return new StateFormatException(
+        where
+            + " holds a "
+            + what
+            + "; the state is corrupt: delete the task's state directory to rebuild it from the"
+            + " changelog");
   }
 }
