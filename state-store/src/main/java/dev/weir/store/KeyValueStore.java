@@ -1,0 +1,111 @@
+package dev.weir.store;
+
+/**
+ * A named, ordered map from byte keys to byte values: the single storage abstraction every backend
+ * (RocksDB, in-memory) and the transactional layer implement. Typed state is built on top of it by
+ * the {@code library} module.
+ *
+ * <pre>{@code
+ * KeyValueStore counts = taskState.store("counter-op.count");
+ * counts.put(key, value);
+ * byte[] current = counts.get(key); // null when absent
+ * try (KeyValueIterator it = counts.prefixScan(userKeyPrefix)) {
+ *   it.forEachRemaining(entry -> ...);
+ * }
+ * }</pre>
+ *
+ * <p><b>Order.</b> Keys are ordered by unsigned lexicographic byte order (as {@link
+ * java.util.Arrays#compareUnsigned(byte[], byte[])}): {@code 0x7f < 0x80 < 0xff}, and a key sorts
+ * before every longer key it is a prefix of. Empty keys and empty values are allowed.
+ *
+ * <p><b>Ownership of arrays.</b> A store never keeps a reference to an array passed in and never
+ * hands out an array it still uses; callers may reuse or modify their arrays freely.
+ *
+ * <p><b>Nullness.</b> Arguments are non-null unless a parameter says otherwise; a null where none
+ * is allowed throws {@link NullPointerException}.
+ *
+ * <p><b>Threading.</b> Not thread-safe. A store belongs to one task and is used only by the thread
+ * that processes the task.
+ *
+ * <p><b>Failures.</b> Using a store whose task state is closed throws {@link
+ * IllegalStateException}; a backend failure throws {@link StateStoreException}.
+ */
+public interface KeyValueStore {
+
+  /**
+   * Returns the store's name, unique within its task.
+   *
+   * @return the name; never null
+   */
+  String name();
+
+  /**
+   * Returns the value stored under a key.
+   *
+   * @param key the key
+   * @return a copy of the value, or null when the key is absent
+   */
+  byte[] get(byte[] key);
+
+  /**
+   * Stores a value under a key, replacing any previous value.
+   *
+   * @param key the key
+   * @param value the value; not null (use {@link #delete(byte[])} to remove a key), may be empty
+   */
+  void put(byte[] key, byte[] value);
+
+  /**
+   * Removes a key. Removing an absent key is not an error.
+   *
+   * @param key the key
+   */
+  void delete(byte[] key);
+
+  /**
+   * Removes every key {@code k} with {@code fromInclusive <= k < toExclusive}. Intended for bulk
+   * cleanup, such as expired windows and fired timers.
+   *
+   * <p>In the transactional layer the cost is one tombstone (and one changelog record) per key
+   * present in the range, because a compacted changelog can only express per-key deletes.
+   *
+   * @param fromInclusive the lowest key removed, or null for no lower bound
+   * @param toExclusive the first key above the range, or null for no upper bound
+   */
+  void deleteRange(byte[] fromInclusive, byte[] toExclusive);
+
+  /**
+   * Iterates over the keys {@code k} with {@code fromInclusive <= k < toExclusive}, ascending. An
+   * empty range (for example {@code from >= to}) yields no entries.
+   *
+   * @param fromInclusive the lowest key returned, or null for no lower bound
+   * @param toExclusive the first key above the range, or null for no upper bound
+   * @return an open iterator that the caller must close; never null
+   */
+  KeyValueIterator range(byte[] fromInclusive, byte[] toExclusive);
+
+  /**
+   * Iterates over the keys that start with a prefix, ascending. An empty prefix selects every key.
+   * Prefixes ending in {@code 0xff} bytes are handled exactly.
+   *
+   * @param prefix the prefix
+   * @return an open iterator that the caller must close; never null
+   */
+  KeyValueIterator prefixScan(byte[] prefix);
+
+  /**
+   * Iterates over every key, ascending.
+   *
+   * @return an open iterator that the caller must close; never null
+   */
+  KeyValueIterator all();
+
+  /**
+   * Returns an estimate of the number of keys, cheap enough to call for metrics. Exact for the
+   * in-memory backend; RocksDB's estimate can be off in both directions, most after many overwrites
+   * and deletes.
+   *
+   * @return the estimate; never negative
+   */
+  long approximateNumEntries();
+}

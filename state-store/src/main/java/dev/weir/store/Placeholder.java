@@ -1,6 +1,0 @@
-package dev.weir.store;
-
-/** Placeholder. */
-final class Placeholder {
-  private Placeholder() {}
-}

@@ -1,0 +1,154 @@
+package dev.weir.store;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Settings of the RocksDB backend: an immutable value, built from a state directory with {@code
+ * with...} methods.
+ *
+ * <pre>{@code
+ * RocksDbSettings settings = RocksDbSettings.of(Path.of("/var/lib/weir/my-app"))
+ *     .withMemoryBytes(512L << 20)
+ *     .withWriteBufferFraction(0.4);
+ * StateBackend backend = StateBackends.rocksDb(settings);
+ * }</pre>
+ *
+ * <p><b>Memory.</b> All tasks of a backend share one LRU block cache of {@link #memoryBytes()}
+ * bytes. Memtables are charged to the same cache through a write-buffer manager whose limit is
+ * {@link #writeBufferFraction()} of it, and index and filter blocks live in the cache too, so the
+ * native memory of all of an instance's stores stays close to {@code memoryBytes} however many
+ * tasks it runs. The limit is soft: RocksDB may briefly exceed it rather than fail reads.
+ */
+public final class RocksDbSettings {
+  /** Default total native memory for all tasks of an instance: 128 MiB. */
+  public static final long DEFAULT_MEMORY_BYTES = 128L << 20;
+
+  /** Default share of the memory that memtables may use: one half. */
+  public static final double DEFAULT_WRITE_BUFFER_FRACTION = 0.5;
+
+  /** Smallest accepted memory budget: 1 MiB. */
+  public static final long MIN_MEMORY_BYTES = 1L << 20;
+
+  private static final RocksDbOptionsSetter NO_OPTIONS_SETTER = new RocksDbOptionsSetter() {};
+
+  private final Path stateDirectory;
+  private final long memoryBytes;
+  private final double writeBufferFraction;
+  private final RocksDbOptionsSetter optionsSetter;
+
+  private RocksDbSettings(
+      Path stateDirectory,
+      long memoryBytes,
+      double writeBufferFraction,
+      RocksDbOptionsSetter optionsSetter) {
+    this.stateDirectory = stateDirectory;
+    this.memoryBytes = memoryBytes;
+    this.writeBufferFraction = writeBufferFraction;
+    this.optionsSetter = optionsSetter;
+  }
+
+  /**
+   * Creates settings with defaults for everything but the state directory.
+   *
+   * @param stateDirectory the directory under which each task gets {@code <taskId>/rocksdb};
+   *     created when missing
+   * @return the settings; never null
+   */
+  public static RocksDbSettings of(Path stateDirectory) {
+    return new RocksDbSettings(
+        Objects.requireNonNull(stateDirectory, "stateDirectory"),
+        DEFAULT_MEMORY_BYTES,
+        DEFAULT_WRITE_BUFFER_FRACTION,
+        NO_OPTIONS_SETTER);
+  }
+
+  /**
+   * Returns a copy with another total memory budget.
+   *
+   * @param bytes block cache capacity shared by all tasks, memtables included; at least {@link
+   *     #MIN_MEMORY_BYTES}
+   * @return the new settings; never null
+   * @throws IllegalArgumentException if {@code bytes} is too small
+   */
+  public RocksDbSettings withMemoryBytes(long bytes) {
+    if (bytes < MIN_MEMORY_BYTES) {
+      throw new IllegalArgumentException(
+          "memoryBytes must be at least " + MIN_MEMORY_BYTES + " but was " + bytes);
+    }
+    return new RocksDbSettings(stateDirectory, bytes, writeBufferFraction, optionsSetter);
+  }
+
+  /**
+   * Returns a copy with another share of memory for memtables.
+   *
+   * @param fraction the share, strictly between 0 and 1
+   * @return the new settings; never null
+   * @throws IllegalArgumentException if {@code fraction} is out of range
+   */
+  public RocksDbSettings withWriteBufferFraction(double fraction) {
+    if (!(fraction > 0.0 && fraction < 1.0)) {
+      throw new IllegalArgumentException(
+          "writeBufferFraction must be strictly between 0 and 1 but was " + fraction);
+    }
+    return new RocksDbSettings(stateDirectory, memoryBytes, fraction, optionsSetter);
+  }
+
+  /**
+   * Returns a copy with a tuning hook.
+   *
+   * @param setter the hook, called for every task opened; not null
+   * @return the new settings; never null
+   */
+  public RocksDbSettings withOptionsSetter(RocksDbOptionsSetter setter) {
+    return new RocksDbSettings(
+        stateDirectory, memoryBytes, writeBufferFraction, Objects.requireNonNull(setter, "setter"));
+  }
+
+  /**
+   * Returns the state directory.
+   *
+   * @return the directory; never null
+   */
+  public Path stateDirectory() {
+    return stateDirectory;
+  }
+
+  /**
+   * Returns the total native memory budget shared by all tasks.
+   *
+   * @return bytes; at least {@link #MIN_MEMORY_BYTES}
+   */
+  public long memoryBytes() {
+    return memoryBytes;
+  }
+
+  /**
+   * Returns the share of {@link #memoryBytes()} that memtables may use.
+   *
+   * @return a fraction strictly between 0 and 1
+   */
+  public double writeBufferFraction() {
+    return writeBufferFraction;
+  }
+
+  /**
+   * Returns the tuning hook.
+   *
+   * @return the hook (a no-op one by default); never null
+   */
+  public RocksDbOptionsSetter optionsSetter() {
+    return optionsSetter;
+  }
+
+  @Override
+  public String toString() {
+    return "RocksDbSettings{stateDirectory="
+        + stateDirectory
+        + ", memoryBytes="
+        + memoryBytes
+        + ", writeBufferFraction="
+        + writeBufferFraction
+        + "}";
+  }
+}

@@ -1,0 +1,68 @@
+package dev.weir.store;
+
+/**
+ * A set of writes across the stores of one task, plus new changelog offsets, that {@link
+ * TaskStateStore#applyBatch(StateWriteBatch)} applies atomically: after a crash either all of it is
+ * visible or none of it.
+ *
+ * <pre>{@code
+ * try (StateWriteBatch batch = taskState.newWriteBatch()) {
+ *   batch.put("window-op.contents", key, value);
+ *   batch.delete("window-op.timers", timerKey);
+ *   batch.putOffset("app-window-op.contents-changelog-3", 4711L);
+ *   taskState.applyBatch(batch);
+ * }
+ * }</pre>
+ *
+ * <p>The batch copies what it is given. Applying a batch does not clear it; {@link #clear()} makes
+ * it reusable. A batch belongs to the task state that created it and must be closed (the RocksDB
+ * backend holds a native batch). Not thread-safe.
+ */
+public interface StateWriteBatch extends AutoCloseable {
+
+  /**
+   * Adds a put.
+   *
+   * @param storeName a store of the owning task
+   * @param key the key
+   * @param value the value; not null
+   * @throws IllegalArgumentException if the task has no such store
+   */
+  void put(String storeName, byte[] key, byte[] value);
+
+  /**
+   * Adds a delete.
+   *
+   * @param storeName a store of the owning task
+   * @param key the key
+   * @throws IllegalArgumentException if the task has no such store
+   */
+  void delete(String storeName, byte[] key);
+
+  /**
+   * Sets the offset to restore from for a changelog partition; a later call for the same partition
+   * wins. Partitions not mentioned keep their committed offset.
+   *
+   * @param changelogPartition the changelog topic-partition in Kafka's {@code TopicPartition}
+   *     string form, for example {@code "app-counter-op.count-changelog-3"}; not empty
+   * @param nextOffset the offset of the first changelog record not reflected in the state; not
+   *     negative
+   * @throws IllegalArgumentException if the partition is empty or the offset negative
+   */
+  void putOffset(String changelogPartition, long nextOffset);
+
+  /**
+   * Returns the number of puts and deletes added since creation or the last {@link #clear()}
+   * (offsets are not counted).
+   *
+   * @return the count; never negative
+   */
+  int size();
+
+  /** Removes all writes and offsets, keeping the batch open for reuse. */
+  void clear();
+
+  /** Releases the batch's resources. Idempotent. */
+  @Override
+  void close();
+}

@@ -1,0 +1,126 @@
+package dev.weir.store;
+
+import dev.weir.store.internal.StoreInternals;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The transactional write buffer of one task: stores whose writes stay in an uncommitted in-memory
+ * overlay until {@link #commit(Map)} applies them to the underlying {@link TaskStateStore} together
+ * with the changelog offsets, or {@link #abort()} drops them. This is what makes Weir's local state
+ * exactly-once: the base never holds data of a Kafka transaction that did not commit, so a task
+ * reopens its local state after a crash and replays only the changelog tail.
+ *
+ * <p>One commit cycle, as the runtime drives it:
+ *
+ * <pre>{@code
+ * TransactionalTaskState state = TransactionalTaskState.wrap(base);
+ * state.store("op.count").put(key, value);            // read-your-writes from here on
+ * producer.beginTransaction();
+ * state.forEachPendingWrite((store, k, v) ->           // latest value per key, null = tombstone
+ *     producer.send(changelogRecord(store, k, ChangelogFormat.encodeValue(v)), callback));
+ * producer.sendOffsetsToTransaction(inputOffsets, groupMetadata);
+ * producer.commitTransaction();
+ * state.commit(nextChangelogOffsets);                   // or state.abort() when the transaction failed
+ * }</pre>
+ *
+ * <p><b>Invariants.</b>
+ *
+ * <ul>
+ *   <li>The base holds only committed data: nothing reaches it except through {@link #commit(Map)},
+ *       which applies all pending writes and the new offsets in one atomic batch. Nobody else may
+ *       write to the base while it is wrapped.
+ *   <li>Reads through {@link #store(String)} see the pending writes merged over the base: the
+ *       latest pending value of a key hides the base value, a pending delete hides it entirely.
+ *   <li>Per key only the latest pending write is kept, so {@link #forEachPendingWrite} yields each
+ *       key at most once per commit.
+ * </ul>
+ *
+ * <p><b>Threading.</b> Not thread-safe: owned by the task's thread. The wrapper does not own the
+ * base: close the base to release resources (pending writes are then lost, as with {@link
+ * #abort()}).
+ */
+public interface TransactionalTaskState {
+
+  /**
+   * Wraps a task state. The base should not have pending unlogged batches; restore into the base
+   * first, then wrap it.
+   *
+   * @param base the committed state; not null
+   * @return the transactional view, with no pending writes; never null
+   */
+  static TransactionalTaskState wrap(TaskStateStore base) {
+    return StoreInternals.transactional(base);
+  }
+
+  /**
+   * Returns the task id of the base.
+   *
+   * @return the task id; never null
+   */
+  String taskId();
+
+  /**
+   * Returns the names of the stores.
+   *
+   * @return the base's store names; never null
+   */
+  Set<String> storeNames();
+
+  /**
+   * Returns the transactional view of one store: writes go to the overlay, reads merge the overlay
+   * over the base. {@link KeyValueStore#approximateNumEntries()} adds the overlay's net effect to
+   * the base's estimate.
+   *
+   * @param name a name in {@link #storeNames()}
+   * @return the store; never null
+   * @throws IllegalArgumentException if there is no such store
+   */
+  KeyValueStore store(String name);
+
+  /**
+   * Returns the committed changelog offsets of the base (pending writes have none).
+   *
+   * @return an unmodifiable snapshot; never null
+   * @see TaskStateStore#committedOffsets()
+   */
+  Map<String, Long> committedOffsets();
+
+  /**
+   * Returns an estimate of the heap held by pending writes (keys, values and per-entry overhead),
+   * so the runtime can force an early commit when a thread's buffers grow past its limit.
+   *
+   * @return bytes; zero when there are no pending writes
+   */
+  long uncommittedBytes();
+
+  /**
+   * Returns the number of keys with a pending write, across all stores.
+   *
+   * @return the count; never negative
+   */
+  int pendingWriteCount();
+
+  /**
+   * Visits the latest pending write of each key: stores in name order, keys ascending within a
+   * store. The visitor must not write to this state.
+   *
+   * @param visitor receives each key once; not null
+   */
+  void forEachPendingWrite(PendingWriteVisitor visitor);
+
+  /**
+   * Applies all pending writes and the given offsets to the base atomically and durably, then
+   * clears the overlay. Offsets not mentioned keep their committed value. If the base fails, the
+   * overlay is kept and the exception propagates; the runtime then aborts and restores, which is
+   * safe since the changelog holds the committed writes.
+   *
+   * @param newOffsets changelog topic-partition (string form) to the offset of the first record not
+   *     reflected after this commit; not null, may be empty
+   * @throws StateStoreException if the base fails to apply the batch
+   */
+  void commit(Map<String, Long> newOffsets);
+
+  /** Drops all pending writes; reads see the committed base again. */
+  void abort();
+}

@@ -1,0 +1,37 @@
+package dev.weir.store.internal;
+
+import dev.weir.store.StateBackend;
+import dev.weir.store.TaskStateStore;
+import java.util.Collection;
+import java.util.Set;
+
+/** Heap backend: no shared resources, nothing persisted. */
+final class InMemoryBackend implements StateBackend {
+  private final OpenTasks tasks = new OpenTasks("in-memory");
+
+  @Override
+  public TaskStateStore open(String taskId, Collection<String> storeNames) {
+    Names.checkTaskId(taskId);
+    Set<String> names = Names.checkStoreNames(taskId, storeNames);
+    tasks.reserve(taskId);
+    InMemoryTaskStateStore state = new InMemoryTaskStateStore(taskId, names, tasks);
+    tasks.opened(taskId, state);
+    return state;
+  }
+
+  @Override
+  public void deleteState(String taskId) {
+    Names.checkTaskId(taskId);
+    tasks.checkNotOpen(taskId);
+  }
+
+  @Override
+  public void close() {
+    tasks.closeAll();
+  }
+
+  @Override
+  public String toString() {
+    return "InMemoryBackend";
+  }
+}

@@ -1,0 +1,79 @@
+package dev.weir.store.internal;
+
+import dev.weir.store.TaskStateStore;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The task states a backend has open. Thread-safe: stream threads open and close tasks
+ * concurrently. A task id is reserved before its state is opened, so two threads can never open the
+ * same state.
+ */
+final class OpenTasks {
+  private static final Logger LOG = LoggerFactory.getLogger(OpenTasks.class);
+
+  private final String backendName;
+  private final Map<String, TaskStateStore> tasks = new LinkedHashMap<>();
+  private boolean closed;
+
+  OpenTasks(String backendName) {
+    this.backendName = backendName;
+  }
+
+  /** Reserves a task id; the caller must {@link #opened} or {@link #release} it. */
+  synchronized void reserve(String taskId) {
+    if (closed) {
+      throw new IllegalStateException("The " + backendName + " state backend is closed");
+    }
+    if (tasks.containsKey(taskId)) {
+      throw new IllegalStateException(
+          "State of task "
+              + taskId
+              + " is already open in this "
+              + backendName
+              + " backend; close it before opening it again");
+    }
+    tasks.put(taskId, null);
+  }
+
+  synchronized void opened(String taskId, TaskStateStore state) {
+    tasks.put(taskId, state);
+  }
+
+  synchronized void release(String taskId) {
+    tasks.remove(taskId);
+  }
+
+  synchronized void checkNotOpen(String taskId) {
+    if (tasks.containsKey(taskId)) {
+      throw new IllegalStateException(
+          "State of task " + taskId + " is open; close it before deleting it");
+    }
+  }
+
+  /** Marks the registry closed and closes every task still open. Returns true the first time. */
+  boolean closeAll() {
+    List<TaskStateStore> leaked;
+    synchronized (this) {
+      if (closed) {
+        return false;
+      }
+      closed = true;
+      leaked = new ArrayList<>(tasks.values());
+    }
+    for (TaskStateStore state : leaked) {
+      if (state != null) {
+        LOG.warn(
+            "Closing state of task {} that was still open when the {} backend closed",
+            state.taskId(),
+            backendName);
+        state.close();
+      }
+    }
+    return true;
+  }
+}

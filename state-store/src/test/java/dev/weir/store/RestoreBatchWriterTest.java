@@ -1,0 +1,198 @@
+package dev.weir.store;
+
+import static dev.weir.store.TestBytes.bytes;
+import static dev.weir.store.TestBytes.entries;
+import static dev.weir.store.TestBytes.hex;
+import static dev.weir.store.TestBytes.keys;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The consumer-independent part of changelog restore, on RocksDB. */
+class RestoreBatchWriterTest {
+  private static final TopicPartition A = new TopicPartition("app-a-changelog", 3);
+  private static final TopicPartition B = new TopicPartition("app-b-changelog", 3);
+
+  @TempDir Path directory;
+  private StateBackend backend;
+  private TaskStateStore state;
+  private final List<String> events = new ArrayList<>();
+  private final RestoreListener recorder =
+      new RestoreListener() {
+        @Override
+        public void onStart(String store, TopicPartition partition, long start, long end) {
+          events.add("start " + store + " " + partition + " " + start + ".." + end);
+        }
+
+        @Override
+        public void onBatch(String store, TopicPartition partition, long restored, long total) {
+          events.add("batch " + store + " " + restored + "/" + total);
+        }
+
+        @Override
+        public void onEnd(String store, TopicPartition partition, long restored) {
+          events.add("end " + store + " " + restored);
+        }
+      };
+
+  @BeforeEach
+  void open() {
+    backend = StateBackends.rocksDb(RocksDbSettings.of(directory));
+    state = backend.open("0_3", List.of("a", "b"));
+  }
+
+  @AfterEach
+  void close() {
+    state.close();
+    backend.close();
+  }
+
+  private static byte[] record(int value) {
+    return ChangelogFormat.encodeValue(bytes(value));
+  }
+
+  @Test
+  void appliesFullBatchesWithTheOffsetTheirRecordsReach() {
+    try (RestoreBatchWriter writer = new RestoreBatchWriter(state, 3, recorder)) {
+      writer.begin("a", A, 0, 10);
+      for (int offset = 0; offset < 7; offset++) {
+        writer.add(A, offset, bytes(offset), record(offset + 100));
+        if (offset == 2) {
+          assertThat(state.committedOffsets()).isEqualTo(Map.of(A.toString(), 3L));
+        }
+      }
+      assertThat(state.committedOffsets())
+          .as("7th record still pending")
+          .isEqualTo(Map.of(A.toString(), 6L));
+      assertThat(state.store("a").get(bytes(6))).isNull();
+      assertThat(writer.finish()).isEqualTo(Map.of("a", 7L));
+    }
+    assertThat(state.committedOffsets()).isEqualTo(Map.of("app-a-changelog-3", 7L));
+    assertThat(hex(state.store("a").get(bytes(6)))).isEqualTo("6a");
+    assertThat(events)
+        .containsExactly(
+            "start a app-a-changelog-3 0..10",
+            "batch a 3/10",
+            "batch a 6/10",
+            "batch a 7/10",
+            "end a 7");
+  }
+
+  @Test
+  void tombstonesDeleteAndLaterRecordsWin() {
+    state.store("a").put(bytes(1), bytes(1));
+    try (RestoreBatchWriter writer = new RestoreBatchWriter(state, 100, recorder)) {
+      writer.begin("a", A, 5, 9);
+      writer.add(A, 5, bytes(1), null);
+      writer.add(A, 6, bytes(2), record(20));
+      writer.add(A, 7, bytes(2), record(21));
+      writer.add(A, 8, bytes(3), record(30));
+      writer.finish();
+    }
+    assertThat(entries(state.store("a").all()))
+        .containsExactly(Map.entry("02", "15"), Map.entry("03", "1e"));
+  }
+
+  @Test
+  void advancingPastMarkersMovesTheOffsetButNeverBackNorBeyondTheEnd() {
+    try (RestoreBatchWriter writer = new RestoreBatchWriter(state, 100, recorder)) {
+      writer.begin("a", A, 0, 10);
+      writer.add(A, 6, bytes(1), record(1));
+      writer.advance(A, 3);
+      writer.applyPending();
+      assertThat(state.committedOffsets()).isEqualTo(Map.of(A.toString(), 7L));
+      writer.advance(A, 9);
+      assertThat(writer.isComplete(A)).isFalse();
+      writer.applyPending();
+      assertThat(state.committedOffsets()).isEqualTo(Map.of(A.toString(), 9L));
+      writer.advance(A, 25);
+      assertThat(writer.isComplete(A)).isTrue();
+      writer.finish();
+    }
+    assertThat(state.committedOffsets()).isEqualTo(Map.of(A.toString(), 10L));
+  }
+
+  @Test
+  void storesShareBatchesAndOnlyTouchedPartitionsGetOffsets() {
+    try (RestoreBatchWriter writer = new RestoreBatchWriter(state, 2, recorder)) {
+      writer.begin("a", A, 0, 5);
+      writer.begin("b", B, 40, 50);
+      writer.add(A, 0, bytes(1), record(1));
+      writer.add(A, 1, bytes(2), record(2));
+      assertThat(state.committedOffsets()).isEqualTo(Map.of(A.toString(), 2L));
+      writer.add(B, 40, bytes(1), record(3));
+      assertThat(writer.finish()).isEqualTo(Map.of("a", 2L, "b", 1L));
+    }
+    assertThat(state.committedOffsets()).isEqualTo(Map.of(A.toString(), 2L, B.toString(), 41L));
+    assertThat(keys(state.store("a").all())).containsExactly("01", "02");
+    assertThat(keys(state.store("b").all())).containsExactly("01");
+  }
+
+  @Test
+  void aBadRecordNamesItsPartitionAndOffsetAndKeepsEarlierBatches() {
+    try (RestoreBatchWriter writer = new RestoreBatchWriter(state, 2, recorder)) {
+      writer.begin("a", A, 0, 10);
+      writer.add(A, 0, bytes(1), record(1));
+      writer.add(A, 1, bytes(2), record(2));
+      writer.add(A, 2, bytes(3), record(3));
+      assertThatThrownBy(() -> writer.add(A, 3, bytes(4), bytes(9, 9)))
+          .isInstanceOf(StateFormatException.class)
+          .hasMessageContaining("offset 3 of app-a-changelog-3")
+          .hasMessageContaining("version 0x09");
+      assertThatThrownBy(() -> writer.add(A, 4, null, record(4)))
+          .isInstanceOf(StateFormatException.class)
+          .hasMessageContaining("offset 4 of app-a-changelog-3")
+          .hasMessageContaining("no key");
+    }
+    assertThat(state.committedOffsets()).isEqualTo(Map.of(A.toString(), 2L));
+    assertThat(keys(state.store("a").all())).containsExactly("01", "02");
+  }
+
+  @Test
+  void unflushedBatchesSurviveCloseAndReopenWithTheirOffsets() {
+    try (RestoreBatchWriter writer = new RestoreBatchWriter(state, 2, recorder)) {
+      writer.begin("a", A, 0, 10);
+      for (int offset = 0; offset < 5; offset++) {
+        writer.add(A, offset, bytes(offset), record(offset));
+      }
+    }
+    state.close();
+    state = backend.open("0_3", List.of("a", "b"));
+    assertThat(state.committedOffsets()).isEqualTo(Map.of(A.toString(), 4L));
+    assertThat(keys(state.store("a").all())).containsExactly("00", "01", "02", "03");
+  }
+
+  @Test
+  void resumingFromAnyEarlierOffsetConvergesToTheSameState() {
+    List<byte[]> changelog = new ArrayList<>();
+    for (int offset = 0; offset < 40; offset++) {
+      changelog.add(offset % 7 == 6 ? null : record(offset));
+    }
+    replay(changelog, 0, 40);
+    Map<String, String> expected = entries(state.store("a").all());
+    for (int restartAt : new int[] {0, 13, 27}) {
+      replay(changelog, restartAt, 40);
+      assertThat(entries(state.store("a").all())).isEqualTo(expected);
+    }
+    assertThat(state.committedOffsets()).isEqualTo(Map.of(A.toString(), 40L));
+  }
+
+  private void replay(List<byte[]> changelog, int from, int to) {
+    try (RestoreBatchWriter writer = new RestoreBatchWriter(state, 5, RestoreListener.noOp())) {
+      writer.begin("a", A, from, to);
+      for (int offset = from; offset < to; offset++) {
+        writer.add(A, offset, bytes(offset % 5), changelog.get(offset));
+      }
+      writer.finish();
+    }
+  }
+}

@@ -1,0 +1,266 @@
+package dev.weir.store;
+
+import static dev.weir.store.TestBytes.bytes;
+import static dev.weir.store.TestBytes.entries;
+import static dev.weir.store.TestBytes.hex;
+import static dev.weir.store.TestBytes.keys;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The transactional write buffer over each backend. */
+class TransactionalTaskStateTest {
+
+  @Nested
+  class OverRocksDb extends Contract {
+    @Override
+    StateBackend createBackend(Path directory) {
+      return StateBackends.rocksDb(RocksDbSettings.of(directory));
+    }
+
+    @Test
+    void committedWritesAndOffsetsSurviveReopenButPendingOnesDoNot() {
+      tx.store("a").put(bytes(1), bytes(1));
+      tx.commit(Map.of("a-0", 11L));
+      tx.store("a").put(bytes(2), bytes(2));
+      base.close();
+      backend.close();
+      backend = createBackend(directory);
+      base = backend.open("0_1", List.of("a", "b"));
+      assertThat(keys(base.store("a").all())).containsExactly("01");
+      assertThat(base.committedOffsets()).isEqualTo(Map.of("a-0", 11L));
+    }
+  }
+
+  @Nested
+  class OverInMemory extends Contract {
+    @Override
+    StateBackend createBackend(Path directory) {
+      return StateBackends.inMemory();
+    }
+  }
+
+  abstract static class Contract {
+    @TempDir Path directory;
+    StateBackend backend;
+    TaskStateStore base;
+    TransactionalTaskState tx;
+
+    abstract StateBackend createBackend(Path directory);
+
+    @BeforeEach
+    void open() {
+      backend = createBackend(directory);
+      base = backend.open("0_1", List.of("a", "b"));
+      tx = TransactionalTaskState.wrap(base);
+    }
+
+    @AfterEach
+    void close() {
+      base.close();
+      backend.close();
+    }
+
+    @Test
+    void exposesTheBaseTaskAndStores() {
+      assertThat(tx.taskId()).isEqualTo("0_1");
+      assertThat(tx.storeNames()).containsExactly("a", "b");
+      assertThatThrownBy(() -> tx.store("zz")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void readsSeePendingWritesMergedOverCommittedState() {
+      KeyValueStore committed = base.store("a");
+      for (int key : new int[] {1, 2, 3, 4}) {
+        committed.put(bytes(key), bytes(key));
+      }
+      KeyValueStore store = tx.store("a");
+      store.put(bytes(2), bytes(0x22));
+      store.delete(bytes(3));
+      store.put(bytes(5), bytes(0x55));
+      assertThat(entries(store.all()))
+          .containsExactly(
+              Map.entry("01", "01"),
+              Map.entry("02", "22"),
+              Map.entry("04", "04"),
+              Map.entry("05", "55"));
+      assertThat(store.get(bytes(3))).isNull();
+      assertThat(hex(store.get(bytes(4)))).isEqualTo("04");
+      assertThat(keys(store.range(bytes(2), bytes(5)))).containsExactly("02", "04");
+      assertThat(keys(committed.all()))
+          .as("base untouched")
+          .containsExactly("01", "02", "03", "04");
+    }
+
+    @Test
+    void abortDiscardsPendingWrites() {
+      base.store("a").put(bytes(1), bytes(1));
+      tx.store("a").put(bytes(1), bytes(9));
+      tx.store("a").delete(bytes(1));
+      tx.store("b").put(bytes(2), bytes(2));
+      tx.abort();
+      assertThat(tx.pendingWriteCount()).isZero();
+      assertThat(tx.uncommittedBytes()).isZero();
+      assertThat(hex(tx.store("a").get(bytes(1)))).isEqualTo("01");
+      assertThat(keys(tx.store("b").all())).isEmpty();
+    }
+
+    @Test
+    void commitAppliesDataAndOffsetsTogether() {
+      tx.store("a").put(bytes(1), bytes(1));
+      tx.store("b").put(bytes(2), bytes(2));
+      assertThat(base.store("a").get(bytes(1))).isNull();
+      assertThat(base.committedOffsets()).isEmpty();
+      tx.commit(Map.of("app-a-changelog-1", 100L, "app-b-changelog-1", 7L));
+      assertThat(hex(base.store("a").get(bytes(1)))).isEqualTo("01");
+      assertThat(hex(base.store("b").get(bytes(2)))).isEqualTo("02");
+      assertThat(tx.committedOffsets())
+          .isEqualTo(Map.of("app-a-changelog-1", 100L, "app-b-changelog-1", 7L));
+      assertThat(tx.pendingWriteCount()).isZero();
+      tx.commit(Map.of("app-a-changelog-1", 101L));
+      assertThat(base.committedOffsets())
+          .isEqualTo(Map.of("app-a-changelog-1", 101L, "app-b-changelog-1", 7L));
+    }
+
+    @Test
+    void pendingWritesAreVisitedOncePerKeyWithTheLatestValue() {
+      tx.store("b").put(bytes(2), bytes(1));
+      tx.store("b").put(bytes(2), bytes(2));
+      tx.store("a").put(bytes(0x80), bytes(3));
+      tx.store("a").put(bytes(0x01), bytes(4));
+      tx.store("a").delete(bytes(0x01));
+      tx.store("a").put(bytes(0x7f), bytes(5));
+      List<String> visited = new ArrayList<>();
+      tx.forEachPendingWrite(
+          (store, key, value) -> visited.add(store + ":" + hex(key) + "=" + hex(value)));
+      assertThat(visited).containsExactly("a:01=null", "a:7f=05", "a:80=03", "b:02=02");
+    }
+
+    @Test
+    void deleteRangeBecomesOneTombstonePerLiveKey() {
+      base.store("a").put(bytes(1), bytes(1));
+      base.store("a").put(bytes(3), bytes(3));
+      base.store("a").put(bytes(9), bytes(9));
+      tx.store("a").put(bytes(2), bytes(2));
+      tx.store("a").deleteRange(bytes(1), bytes(5));
+      List<String> visited = new ArrayList<>();
+      tx.forEachPendingWrite((store, key, value) -> visited.add(hex(key) + "=" + hex(value)));
+      assertThat(visited).containsExactly("01=null", "02=null", "03=null");
+      assertThat(keys(tx.store("a").all())).containsExactly("09");
+      tx.commit(Map.of());
+      assertThat(keys(base.store("a").all())).containsExactly("09");
+    }
+
+    @Test
+    void uncommittedBytesAndCountTrackTheOverlay() {
+      assertThat(tx.uncommittedBytes()).isZero();
+      tx.store("a").put(new byte[10], new byte[100]);
+      long one = tx.uncommittedBytes();
+      assertThat(one).isGreaterThanOrEqualTo(110);
+      tx.store("a").put(new byte[10], new byte[1000]);
+      assertThat(tx.uncommittedBytes()).isEqualTo(one + 900);
+      tx.store("b").delete(new byte[10]);
+      assertThat(tx.uncommittedBytes()).isGreaterThan(one + 900);
+      assertThat(tx.pendingWriteCount()).isEqualTo(2);
+      tx.commit(Map.of());
+      assertThat(tx.uncommittedBytes()).isZero();
+    }
+
+    @Test
+    void approximateNumEntriesAddsTheOverlaysNetEffect() {
+      base.store("a").put(bytes(1), bytes(1));
+      base.store("a").put(bytes(2), bytes(2));
+      tx.store("a").put(bytes(3), bytes(3));
+      tx.store("a").delete(bytes(1));
+      long estimate = tx.store("a").approximateNumEntries();
+      assertThat(estimate).isEqualTo(base.store("a").approximateNumEntries());
+      tx.store("a").delete(bytes(2));
+      assertThat(tx.store("a").approximateNumEntries()).isEqualTo(estimate - 1);
+    }
+
+    @Test
+    void invalidOffsetsFailTheCommitBeforeAnythingIsApplied() {
+      tx.store("a").put(bytes(1), bytes(1));
+      assertThatThrownBy(() -> tx.commit(Map.of("a-0", -5L)))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThat(base.store("a").get(bytes(1))).isNull();
+      assertThat(tx.pendingWriteCount()).isEqualTo(1);
+    }
+
+    /** Hex strings sort like the unsigned bytes they encode, so a TreeMap of hex is the model. */
+    @Test
+    void randomWritesCommitsAndAbortsMatchAModel() {
+      Random random = new Random(4711);
+      TreeMap<String, String> committed = new TreeMap<>();
+      TreeMap<String, String> visible = new TreeMap<>();
+      Map<String, String> pending = new TreeMap<>();
+      KeyValueStore store = tx.store("a");
+      for (int step = 0; step < 3000; step++) {
+        byte[] key = bytes(random.nextInt(3) * 0x7f, random.nextInt(256));
+        switch (random.nextInt(20)) {
+          case 0 -> {
+            tx.commit(Map.of("a-0", (long) step));
+            committed = new TreeMap<>(visible);
+            pending.clear();
+          }
+          case 1 -> {
+            tx.abort();
+            visible = new TreeMap<>(committed);
+            pending.clear();
+          }
+          case 2 -> {
+            byte[] to = bytes(key[0] & 0xff, Math.min(255, (key[1] & 0xff) + 20));
+            store.deleteRange(key, to);
+            for (String deleted : new ArrayList<>(visible.subMap(hex(key), hex(to)).keySet())) {
+              visible.remove(deleted);
+              pending.put(deleted, null);
+            }
+          }
+          case 3, 4, 5 -> {
+            store.delete(key);
+            visible.remove(hex(key));
+            pending.put(hex(key), null);
+          }
+          default -> {
+            byte[] value = bytes(random.nextInt(256));
+            store.put(key, value);
+            visible.put(hex(key), hex(value));
+            pending.put(hex(key), hex(value));
+          }
+        }
+        if (step % 50 == 0) {
+          assertThat(entries(store.all())).isEqualTo(visible);
+          assertThat(entries(base.store("a").all())).isEqualTo(committed);
+          Map<String, String> visited = new TreeMap<>();
+          tx.forEachPendingWrite((name, k, v) -> visited.put(hex(k), hex(v)));
+          assertThat(visited).isEqualTo(pending);
+        }
+      }
+      tx.commit(Map.of("a-0", 3000L));
+      assertThat(entries(base.store("a").all())).isEqualTo(visible);
+      assertThat(base.committedOffsets()).isEqualTo(Map.of("a-0", 3000L));
+    }
+
+    @Test
+    void aFailedCommitKeepsThePendingWrites() {
+      tx.store("a").put(bytes(1), bytes(1));
+      base.close();
+      assertThatThrownBy(() -> tx.commit(Map.of("a-0", 1L)))
+          .isInstanceOf(IllegalStateException.class);
+      assertThat(tx.pendingWriteCount()).isEqualTo(1);
+      tx.abort();
+      assertThat(tx.pendingWriteCount()).isZero();
+    }
+  }
+}
