@@ -63,7 +63,7 @@ class RuntimeIT {
       assertThat(counts).hasSize(5_000);
       assertThat(counts.values()).allMatch(c -> c == 1);
       assertThat(out).allMatch(v -> v.endsWith(":tagged"));
-      assertThat(app.state()).isEqualTo(ApplicationState.RUNNING);
+      assertThat(app.awaitState(Duration.ofSeconds(30), ApplicationState.RUNNING)).isTrue();
       assertThat(app.metrics().get("tasks")).isEqualTo(8L);
     }
   }

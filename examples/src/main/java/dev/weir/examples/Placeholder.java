@@ -1,6 +1,0 @@
-package dev.weir.examples;
-
-/** Placeholder. */
-final class Placeholder {
-  private Placeholder() {}
-}
