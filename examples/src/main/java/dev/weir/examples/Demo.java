@@ -130,8 +130,26 @@ public final class Demo {
     }
   }
 
-  private static Map<String, String> produce(String bootstrap, String topic, int n) {
+  /** Waits until every partition has a leader, so the first writes do not race topic creation. */
+  private static void awaitLeaders(Admin admin, List<String> topics) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      boolean ready =
+          admin.describeTopics(topics).allTopicNames().get().values().stream()
+              .flatMap(d -> d.partitions().stream())
+              .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+      if (ready) {
+        return;
+      }
+      Thread.onSpinWait();
+    }
+    throw new IllegalStateException("Partitions of " + topics + " got no leader within 30 s");
+  }
+
+  private static Map<String, String> produce(String bootstrap, String topic, int n)
+      throws Exception {
     Map<String, String> expected = new HashMap<>();
+    List<java.util.concurrent.Future<?>> sends = new java.util.ArrayList<>();
     try (KafkaProducer<String, String> p =
         new KafkaProducer<>(
             Map.of("bootstrap.servers", bootstrap),
@@ -142,8 +160,12 @@ public final class Demo {
         String sensor = "sensor-" + (i % 50);
         double c = Math.round((15 + r.nextGaussian() * 5) * 10) / 10.0;
         String line = sensor + "," + c + "," + i;
-        p.send(new ProducerRecord<>(topic, sensor, line));
+        sends.add(p.send(new ProducerRecord<>(topic, sensor, line)));
         expected.put(Integer.toString(i), toFahrenheit(line));
+      }
+      p.flush();
+      for (java.util.concurrent.Future<?> f : sends) {
+        f.get(); // an input record that could not be written fails the demo here, not as "lost"
       }
     }
     return expected;
