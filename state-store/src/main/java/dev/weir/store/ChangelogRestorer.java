@@ -153,6 +153,30 @@ public final class ChangelogRestorer {
     }
     List<TopicPartition> partitions = new ArrayList<>(stores.keySet());
     consumer.assign(partitions);
+    RuntimeException failure = null;
+    try {
+      return restoreAssigned(consumer, state, stores, partitions, started);
+    } catch (RuntimeException e) {
+      failure = e;
+      throw e;
+    } finally {
+      try {
+        consumer.unsubscribe();
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          throw e;
+        }
+        failure.addSuppressed(e);
+      }
+    }
+  }
+
+  private RestoreResult restoreAssigned(
+      Consumer<byte[], byte[]> consumer,
+      TaskStateStore state,
+      Map<TopicPartition, String> stores,
+      List<TopicPartition> partitions,
+      long started) {
     try (RestoreBatchWriter writer = new RestoreBatchWriter(state, batchSize, listener)) {
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
       Map<TopicPartition, Long> beginnings = consumer.beginningOffsets(partitions);
@@ -180,8 +204,6 @@ public final class ChangelogRestorer {
       Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
       LOG.info("Restored task {} in {} ms: {}", state.taskId(), elapsed.toMillis(), restored);
       return new RestoreResult(restored, elapsed);
-    } finally {
-      consumer.unsubscribe();
     }
   }
 

@@ -36,15 +36,18 @@ import java.util.Set;
  *       key at most once per commit.
  * </ul>
  *
- * <p><b>Threading.</b> Not thread-safe: owned by the task's thread. The wrapper does not own the
- * base: close the base to release resources (pending writes are then lost, as with {@link
- * #abort()}).
+ * <p><b>Threading.</b> Not thread-safe: owned by the task's thread.
+ *
+ * <p><b>Lifecycle.</b> The wrapper holds no resources and does not own the base: close the base to
+ * release them. Pending writes are then lost, as with {@link #abort()}; afterwards reads and {@link
+ * #commit(Map)} throw {@link IllegalStateException}, while writes still land in the overlay, where
+ * nothing can commit them.
  */
 public interface TransactionalTaskState {
 
   /**
-   * Wraps a task state. The base should not have pending unlogged batches; restore into the base
-   * first, then wrap it.
+   * Wraps a task state. Restore into the base first (see {@link ChangelogRestorer}), then wrap it;
+   * from then on only this wrapper may write to the base.
    *
    * @param base the committed state; not null
    * @return the transactional view, with no pending writes; never null

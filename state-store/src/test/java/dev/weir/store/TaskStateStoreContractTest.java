@@ -145,7 +145,12 @@ abstract class TaskStateStoreContractTest {
   @Test
   void closedStateRejectsUseAndCloseIsIdempotent() {
     KeyValueStore store = state.store("a");
+    StateWriteBatch batch = state.newWriteBatch();
     state.close();
+    assertThatThrownBy(() -> batch.put("a", bytes(1), bytes(1)))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> state.applyBatch(batch)).isInstanceOf(IllegalStateException.class);
+    batch.close();
     state.close();
     assertThatThrownBy(() -> store.get(bytes(1))).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> store.put(bytes(1), bytes(1)))

@@ -18,6 +18,7 @@ final class InMemoryKeyValueStore implements KeyValueStore {
   private final InMemoryTaskStateStore owner;
   private final ConcurrentSkipListMap<byte[], byte[]> map =
       new ConcurrentSkipListMap<>(ByteKeys.ORDER);
+  private long size; // ConcurrentSkipListMap.size() walks the whole map
 
   InMemoryKeyValueStore(String name, InMemoryTaskStateStore owner) {
     this.name = name;
@@ -42,21 +43,27 @@ final class InMemoryKeyValueStore implements KeyValueStore {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(value, "value must not be null; use delete to remove a key");
     owner.ensureOpen();
-    map.put(ByteKeys.copy(key), ByteKeys.copy(value));
+    putTrusted(ByteKeys.copy(key), ByteKeys.copy(value));
   }
 
   @Override
   public void delete(byte[] key) {
     Objects.requireNonNull(key, "key");
     owner.ensureOpen();
-    map.remove(key);
+    deleteTrusted(key);
   }
 
   @Override
   public void deleteRange(byte[] fromInclusive, byte[] toExclusive) {
     owner.ensureOpen();
-    if (!ByteKeys.isEmptyRange(fromInclusive, toExclusive)) {
-      view(fromInclusive, toExclusive).clear();
+    if (ByteKeys.isEmptyRange(fromInclusive, toExclusive)) {
+      return;
+    }
+    NavigableMap<byte[], byte[]> range = view(fromInclusive, toExclusive);
+    for (byte[] key = range.isEmpty() ? null : range.firstKey();
+        key != null;
+        key = range.higherKey(key)) {
+      deleteTrusted(key);
     }
   }
 
@@ -82,15 +89,19 @@ final class InMemoryKeyValueStore implements KeyValueStore {
   @Override
   public long approximateNumEntries() {
     owner.ensureOpen();
-    return map.size();
+    return size;
   }
 
   void putTrusted(byte[] key, byte[] value) {
-    map.put(key, value);
+    if (map.put(key, value) == null) {
+      size++;
+    }
   }
 
   void deleteTrusted(byte[] key) {
-    map.remove(key);
+    if (map.remove(key) != null) {
+      size--;
+    }
   }
 
   private NavigableMap<byte[], byte[]> view(byte[] from, byte[] to) {

@@ -83,5 +83,6 @@ final class InMemoryWriteBatch implements StateWriteBatch {
     if (closed) {
       throw new IllegalStateException("Write batch is closed");
     }
+    owner.ensureOpen();
   }
 }

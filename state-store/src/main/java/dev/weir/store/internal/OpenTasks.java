@@ -42,10 +42,12 @@ final class OpenTasks {
 
   synchronized void opened(String taskId, TaskStateStore state) {
     tasks.put(taskId, state);
+    notifyAll();
   }
 
   synchronized void release(String taskId) {
     tasks.remove(taskId);
+    notifyAll();
   }
 
   synchronized void checkNotOpen(String taskId) {
@@ -63,6 +65,7 @@ final class OpenTasks {
         return false;
       }
       closed = true;
+      awaitReservations();
       leaked = new ArrayList<>(tasks.values());
     }
     for (TaskStateStore state : leaked) {
@@ -75,5 +78,20 @@ final class OpenTasks {
       }
     }
     return true;
+  }
+
+  /** Waits until no open or delete is in progress; such operations take milliseconds. */
+  private void awaitReservations() {
+    boolean interrupted = false;
+    while (tasks.containsValue(null)) {
+      try {
+        wait();
+      } catch (InterruptedException e) {
+        interrupted = true; // finish waiting: freeing resources under a running open would crash
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -31,6 +31,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
   private final ConcurrentSkipListMap<byte[], byte[]> pending =
       new ConcurrentSkipListMap<>(ByteKeys.ORDER);
   private long pendingBytes;
+  private int pendingCount; // ConcurrentSkipListMap.size() walks the whole map
   private int tombstones;
 
   OverlayKeyValueStore(KeyValueStore base) {
@@ -106,7 +107,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
    */
   @Override
   public long approximateNumEntries() {
-    long puts = pending.size() - tombstones;
+    long puts = pendingCount - tombstones;
     return Math.max(0L, base.approximateNumEntries() + puts - tombstones);
   }
 
@@ -115,7 +116,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
   }
 
   int pendingCount() {
-    return pending.size();
+    return pendingCount;
   }
 
   /**
@@ -128,12 +129,14 @@ final class OverlayKeyValueStore implements KeyValueStore {
   void clear() {
     pending.clear();
     pendingBytes = 0;
+    pendingCount = 0;
     tombstones = 0;
   }
 
   private void record(byte[] ownedKey, byte[] ownedValue) {
     byte[] previous = pending.put(ownedKey, ownedValue);
     if (previous == null) {
+      pendingCount++;
       pendingBytes += ENTRY_OVERHEAD_BYTES + ownedKey.length + ownedValue.length;
     } else {
       pendingBytes += ownedValue.length - previous.length;

@@ -102,9 +102,11 @@ final class RocksDbWriteBatch implements StateWriteBatch {
     return offsets;
   }
 
+  /** Also checks the owner: a native batch must not reference handles of a closed instance. */
   private void ensureOpen() {
     if (closed) {
       throw new IllegalStateException("Write batch is closed");
     }
+    owner.ensureOpen();
   }
 }
