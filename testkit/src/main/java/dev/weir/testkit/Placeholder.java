@@ -1,6 +1,0 @@
-package dev.weir.testkit;
-
-/** Placeholder. */
-final class Placeholder {
-  private Placeholder() {}
-}
