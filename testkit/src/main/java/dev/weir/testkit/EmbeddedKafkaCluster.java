@@ -22,9 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -32,7 +29,6 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -264,20 +260,7 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
     NewTopic topic =
         new NewTopic(name, partitions, (short) BrokerProperties.replicationFactor(nodes.size()))
             .configs(Map.copyOf(configs));
-    try {
-      client.createTopics(List.of(topic)).all().get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof KafkaException) {
-        throw (KafkaException) e.getCause();
-      }
-      throw new IllegalStateException("creating topic " + name + " failed", e.getCause());
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("creating topic " + name + " timed out", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating topic " + name, e);
-    }
-    ClusterProbe.awaitLeaders(client, name, Deadline.after(startTimeout));
+    ClusterProbe.createTopic(client, topic, startTimeout);
   }
 
   @Override

@@ -15,7 +15,9 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.errors.RetriableException;
@@ -107,6 +109,32 @@ public final class ClusterProbe {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for Kafka", e);
     }
+  }
+
+  /**
+   * Creates a topic and waits until every partition has a leader.
+   *
+   * @param admin a client of the cluster
+   * @param topic the topic to create
+   * @param timeout the longest wait for each of the two steps
+   * @throws KafkaException as thrown by Kafka, for example {@code TopicExistsException}
+   * @throws IllegalStateException on timeout or interrupt
+   */
+  public static void createTopic(Admin admin, NewTopic topic, Duration timeout) {
+    try {
+      admin.createTopics(List.of(topic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof KafkaException) {
+        throw (KafkaException) e.getCause();
+      }
+      throw new IllegalStateException("creating topic " + topic.name() + " failed", e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("creating topic " + topic.name() + " timed out", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topic " + topic.name(), e);
+    }
+    awaitLeaders(admin, topic.name(), Deadline.after(timeout));
   }
 
   /**

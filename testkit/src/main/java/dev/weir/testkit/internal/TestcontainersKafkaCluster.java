@@ -3,15 +3,10 @@ package dev.weir.testkit.internal;
 import dev.weir.testkit.KafkaCluster;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.KafkaException;
 import org.testcontainers.kafka.KafkaContainer;
 
 /**
@@ -92,20 +87,7 @@ public final class TestcontainersKafkaCluster implements KafkaCluster {
   @Override
   public void createTopic(String name, int partitions, Map<String, String> configs) {
     NewTopic topic = new NewTopic(name, partitions, (short) 1).configs(Map.copyOf(configs));
-    try {
-      admin.createTopics(List.of(topic)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof KafkaException) {
-        throw (KafkaException) e.getCause();
-      }
-      throw new IllegalStateException("creating topic " + name + " failed", e.getCause());
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("creating topic " + name + " timed out", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating topic " + name, e);
-    }
-    ClusterProbe.awaitLeaders(admin, name, Deadline.after(TIMEOUT));
+    ClusterProbe.createTopic(admin, topic, TIMEOUT);
   }
 
   @Override
