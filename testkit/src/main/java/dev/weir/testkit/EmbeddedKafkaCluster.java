@@ -530,7 +530,7 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
 
     private EmbeddedKafkaCluster create() {
       String name =
-          LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss"))
+          LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
               + "-"
               + ProcessHandle.current().pid()
               + "-"

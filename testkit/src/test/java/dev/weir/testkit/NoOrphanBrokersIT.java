@@ -37,7 +37,7 @@ class NoOrphanBrokersIT {
     holder =
         JavaProcess.builder(ClusterHolderMain.class)
             .args("1", "target/weir-kafka-logs", data.toString())
-            .logFile(Path.of("target/weir-process-logs/cluster-holder.log"))
+            .name("cluster-holder")
             .start();
     brokers.addAll(
         ChildLogs.pids(ChildLogs.awaitValue(holder, "broker-pids=", Duration.ofSeconds(120))));
