@@ -15,6 +15,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -68,11 +69,17 @@ public final class TransactionProbe implements AutoCloseable {
    * @throws IllegalStateException when the probe fails or times out
    */
   public void run(Admin admin, Collection<BrokerNode> nodes, Deadline deadline) {
-    ClusterProbe.await(
-        admin.createTopics(List.of(new NewTopic(topic, 1, replication))).all(), deadline);
-    ClusterProbe.awaitLeaders(admin, topic, deadline);
+    // Three slow first-time steps overlap: creating the probe topic, creating the consumer offsets
+    // topic (a group coordinator lookup does that) and creating the transaction state log (which
+    // initTransactions does).
+    KafkaFuture<Void> topicCreated =
+        admin.createTopics(List.of(new NewTopic(topic, 1, replication))).all();
+    KafkaFuture<?> groupCoordinatorFound = admin.listConsumerGroupOffsets(group.groupId()).all();
     try {
       producer.initTransactions();
+      ClusterProbe.await(topicCreated, deadline);
+      ClusterProbe.awaitLeaders(admin, topic, deadline);
+      ClusterProbe.await(groupCoordinatorFound, deadline);
       producer.beginTransaction();
       producer.send(new ProducerRecord<>(topic, 0, null, new byte[0]));
       producer.sendOffsetsToTransaction(
