@@ -38,7 +38,7 @@ class BrokerPropertiesTest {
   }
 
   @Test
-  void threeNodesShareTheVoterSetAndToleratOneFailure() {
+  void threeNodesShareTheVoterSetAndTolerateOneFailure() {
     List<NodeAddress> all = List.of(A, B, C);
 
     Map<String, String> p = BrokerProperties.forNode(B, all, DATA, Map.of());
