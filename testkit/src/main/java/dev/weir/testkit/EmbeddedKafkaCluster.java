@@ -7,6 +7,7 @@ import dev.weir.testkit.internal.Deadline;
 import dev.weir.testkit.internal.Directories;
 import dev.weir.testkit.internal.FreePorts;
 import dev.weir.testkit.internal.NodeAddress;
+import dev.weir.testkit.internal.TransactionProbe;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,9 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -31,7 +29,6 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -263,20 +260,7 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
     NewTopic topic =
         new NewTopic(name, partitions, (short) BrokerProperties.replicationFactor(nodes.size()))
             .configs(Map.copyOf(configs));
-    try {
-      client.createTopics(List.of(topic)).all().get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof KafkaException) {
-        throw (KafkaException) e.getCause();
-      }
-      throw new IllegalStateException("creating topic " + name + " failed", e.getCause());
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("creating topic " + name + " timed out", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating topic " + name, e);
-    }
-    ClusterProbe.awaitLeaders(client, name, Deadline.after(startTimeout));
+    ClusterProbe.createTopic(client, topic, startTimeout);
   }
 
   @Override
@@ -334,13 +318,21 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
     for (BrokerNode node : nodes) {
       launch(node);
     }
-    ClusterProbe.awaitListening(nodes, deadline);
+    // Clients are created before the brokers answer: they connect lazily, and loading their
+    // classes now overlaps with the brokers' start.
     Map<String, Object> adminConfig = clientProperties();
     adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "weir-testkit-" + name);
     admin.set(Admin.create(adminConfig));
-    ClusterProbe.awaitRegistered(admin.get(), nodes, deadline);
-    ClusterProbe.awaitTransactions(
-        admin.get(), bootstrapServers, "__weir_testkit_probe_" + name, nodes, deadline);
+    try (TransactionProbe probe =
+        new TransactionProbe(
+            bootstrapServers,
+            "__weir_testkit_probe_" + name,
+            BrokerProperties.replicationFactor(nodes.size()),
+            startTimeout)) {
+      ClusterProbe.awaitListening(nodes, deadline);
+      ClusterProbe.awaitRegistered(admin.get(), nodes, deadline);
+      probe.run(admin.get(), nodes, deadline);
+    }
     startupTime = Duration.ofNanos(System.nanoTime() - begin);
   }
 
@@ -538,7 +530,7 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
 
     private EmbeddedKafkaCluster create() {
       String name =
-          LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss"))
+          LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
               + "-"
               + ProcessHandle.current().pid()
               + "-"

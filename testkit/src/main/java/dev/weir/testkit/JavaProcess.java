@@ -9,6 +9,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -190,7 +192,9 @@ public final class JavaProcess implements AutoCloseable {
     if (!process.isAlive()) {
       return true;
     }
-    process.destroy();
+    // ProcessHandle.destroy only signals; Process.destroy would also close the child's stdin, and
+    // the child would take that for its parent's death and halt before its shutdown hooks finish.
+    process.toHandle().destroy();
     if (awaitExit(grace)) {
       return true;
     }
@@ -265,6 +269,21 @@ public final class JavaProcess implements AutoCloseable {
       // The child is gone; a failure to close our end of its stdin pipe changes nothing.
       System.err.println("weir: closing stdin pipe of " + name + " failed: " + e);
     }
+  }
+
+  /**
+   * A file name that no earlier run used: the time, this JVM's pid and a sequence number, so a log
+   * never mixes the output of two runs.
+   */
+  private static String uniqueLogName(String prefix) {
+    return prefix
+        + "-"
+        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+        + "-"
+        + ProcessHandle.current().pid()
+        + "-"
+        + SEQUENCE.incrementAndGet()
+        + ".log";
   }
 
   private static void killAllRunning() {
@@ -380,8 +399,9 @@ public final class JavaProcess implements AutoCloseable {
     }
 
     /**
-     * Sets the file the child's stdout and stderr are appended to; by default {@code
-     * target/weir-process-logs/<name>-<n>.log} under the working directory of this JVM.
+     * Sets the file the child's stdout and stderr are appended to; by default a new file {@code
+     * target/weir-process-logs/<name>-<date>-<time>-<pid>-<n>.log} under the working directory of
+     * this JVM.
      *
      * @param logFile the file; parent directories are created
      * @return this builder
@@ -412,15 +432,7 @@ public final class JavaProcess implements AutoCloseable {
     public JavaProcess start() throws IOException {
       Path log = logFile;
       if (log == null) {
-        log =
-            Path.of("target", "weir-process-logs")
-                .resolve(
-                    name
-                        + "-"
-                        + SEQUENCE.incrementAndGet()
-                        + "-"
-                        + ProcessHandle.current().pid()
-                        + ".log");
+        log = Path.of("target", "weir-process-logs").resolve(uniqueLogName(name));
       }
       log = log.toAbsolutePath();
       Files.createDirectories(log.getParent());

@@ -1,6 +1,8 @@
 package dev.weir.testkit.internal;
 
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import kafka.tools.StorageTool;
 
@@ -57,6 +59,10 @@ public final class BrokerMain {
     }
     try {
       Directories.deleteRecursively(directory);
+      // The cluster's temporary root holds only node directories; the last node removes it.
+      Files.delete(directory.getParent());
+    } catch (DirectoryNotEmptyException e) {
+      System.err.println("weir: other nodes still use " + e.getFile());
     } catch (IOException e) {
       System.err.println("weir: could not delete " + directory + ": " + e);
     }

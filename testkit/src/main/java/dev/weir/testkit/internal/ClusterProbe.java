@@ -5,9 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
@@ -19,20 +17,10 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RetriableException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Waits for a cluster, or a part of it, to be usable. Every wait polls a condition until a
@@ -124,54 +112,39 @@ public final class ClusterProbe {
   }
 
   /**
-   * Runs one transaction that writes a record and commits a consumer offset, on a probe topic that
-   * is deleted afterwards. This makes the cluster create the transaction state log and the consumer
-   * offsets topic and proves that transaction markers can be written, so the first real transaction
-   * or consumer group of a test starts at full speed.
+   * Creates a topic and waits until every partition has a leader.
    *
    * @param admin a client of the cluster
-   * @param bootstrapServers the cluster
-   * @param probeName a name unique to this probe, used for the topic, transactional id and group
-   * @param nodes the cluster's nodes, checked for liveness when the probe fails
-   * @param deadline when to give up
+   * @param topic the topic to create
+   * @param timeout the longest wait for each of the two steps
+   * @throws KafkaException as thrown by Kafka, for example {@code TopicExistsException}
+   * @throws IllegalStateException on timeout or interrupt
    */
-  public static void awaitTransactions(
-      Admin admin,
-      String bootstrapServers,
-      String probeName,
-      Collection<BrokerNode> nodes,
-      Deadline deadline) {
-    short replication = (short) BrokerProperties.replicationFactor(nodes.size());
-    TopicPartition partition = new TopicPartition(probeName, 0);
-    await(admin.createTopics(List.of(new NewTopic(probeName, 1, replication))).all(), deadline);
-    awaitLeaders(admin, probeName, deadline);
-
-    Map<String, Object> config = new HashMap<>();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, probeName);
-    config.put(
-        ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) Math.max(1, deadline.remaining().toMillis()));
-    config.put(ProducerConfig.CLIENT_ID_CONFIG, "weir-testkit-readiness");
-    KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+  public static void createTopic(Admin admin, NewTopic topic, Duration timeout) {
     try {
-      producer.initTransactions();
-      producer.beginTransaction();
-      producer.send(new ProducerRecord<>(probeName, 0, null, new byte[0]));
-      producer.sendOffsetsToTransaction(
-          Map.of(partition, new OffsetAndMetadata(0L)), groupMetadata(bootstrapServers, probeName));
-      producer.commitTransaction();
-    } catch (KafkaException e) {
-      checkAlive(nodes);
-      throw new IllegalStateException("a probe transaction failed: " + e, e);
-    } finally {
-      // Bounded: an unbounded close waits forever for a coordinator that is not there.
-      producer.close(CALL_TIMEOUT);
+      admin.createTopics(List.of(topic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof KafkaException) {
+        throw (KafkaException) e.getCause();
+      }
+      throw new IllegalStateException("creating topic " + topic.name() + " failed", e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("creating topic " + topic.name() + " timed out", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topic " + topic.name(), e);
     }
-    await(admin.deleteTopics(List.of(probeName)).all(), deadline);
+    awaitLeaders(admin, topic.name(), Deadline.after(timeout));
   }
 
-  private static void await(KafkaFuture<Void> future, Deadline deadline) {
+  /**
+   * Waits for an admin call.
+   *
+   * @param future the call's result
+   * @param deadline when to give up
+   * @throws IllegalStateException when the call fails or times out
+   */
+  static void await(KafkaFuture<?> future, Deadline deadline) {
     try {
       future.get(deadline.remaining().toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
@@ -181,21 +154,6 @@ public final class ClusterProbe {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for Kafka", e);
-    }
-  }
-
-  /**
-   * Returns the metadata of a consumer group that has no members, as a consumer that has not joined
-   * reports it (the public constructors are deprecated).
-   */
-  private static ConsumerGroupMetadata groupMetadata(String bootstrapServers, String groupId) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "weir-testkit-readiness");
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      return consumer.groupMetadata();
     }
   }
 
