@@ -130,20 +130,34 @@ public final class Demo {
     }
   }
 
-  /** Waits until every partition has a leader, so the first writes do not race topic creation. */
+  /**
+   * Waits until the leader of every partition serves requests. Metadata can name a leader before
+   * the broker has loaded a new partition; writing then fails with NotLeaderOrFollower and the
+   * idempotent producer's retries can end in OutOfOrderSequence (seen with Kafka 4.3.1). A
+   * successful ListOffsets is answered by the serving leader itself.
+   */
   private static void awaitLeaders(Admin admin, List<String> topics) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      boolean ready =
-          admin.describeTopics(topics).allTopicNames().get().values().stream()
-              .flatMap(d -> d.partitions().stream())
-              .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
-      if (ready) {
-        return;
-      }
-      Thread.onSpinWait();
+    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> all =
+        new HashMap<>();
+    for (var d : admin.describeTopics(topics).allTopicNames().get().values()) {
+      d.partitions()
+          .forEach(
+              p ->
+                  all.put(
+                      new TopicPartition(d.name(), p.partition()),
+                      org.apache.kafka.clients.admin.OffsetSpec.latest()));
     }
-    throw new IllegalStateException("Partitions of " + topics + " got no leader within 30 s");
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      try {
+        admin.listOffsets(all).all().get();
+        return;
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("Partitions of " + topics + " not served within 30 s", e);
+        }
+      }
+    }
   }
 
   private static Map<String, String> produce(String bootstrap, String topic, int n)
