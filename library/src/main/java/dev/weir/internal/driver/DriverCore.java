@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
@@ -115,7 +116,7 @@ public final class DriverCore implements AutoCloseable {
             r.headers() == null ? new RecordHeaders() : r.headers(),
             Optional.empty());
     try {
-      taskByTopic.get(r.topic()).process(cr);
+      taskByTopic.get(r.topic()).process(new TopicPartition(r.topic(), 0), cr);
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {

@@ -214,12 +214,14 @@ final class StreamThread extends Thread {
       setState(State.RUNNING);
     }
     try {
-      for (ConsumerRecord<byte[], byte[]> r : records) {
-        StreamTask task = byPartition.get(new TopicPartition(r.topic(), r.partition()));
+      for (TopicPartition tp : records.partitions()) {
+        StreamTask task = byPartition.get(tp);
         if (task == null) {
           continue; // partition revoked during this poll's rebalance
         }
-        task.process(r);
+        for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
+          task.process(tp, r);
+        }
       }
     } catch (RecordProcessingException e) {
       throw e;

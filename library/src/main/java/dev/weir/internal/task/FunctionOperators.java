@@ -4,41 +4,19 @@ import dev.weir.functions.Collector;
 import dev.weir.functions.FilterFunction;
 import dev.weir.functions.FlatMapFunction;
 import dev.weir.functions.MapFunction;
-import dev.weir.functions.RichFunction;
 
 /** The stateless chained operators: map, filter, flatMap. */
 public final class FunctionOperators {
   private FunctionOperators() {}
 
-  /** Opens a rich function with the task's runtime context; a no-op for plain functions. */
-  static void openFunction(Object fn, TaskContext task, String name) throws Exception {
-    if (fn instanceof RichFunction rich) {
-      rich.setRuntimeContext(task.runtimeContext(name));
-      rich.open();
-    }
-  }
-
-  static void closeFunction(Object fn) throws Exception {
-    if (fn instanceof RichFunction rich) {
-      rich.close();
-    }
-  }
-
   public static <I, O> OperatorFactory<I, O> map(MapFunction<? super I, ? extends O> fn) {
     return (name, out, sides) ->
-        new Operator<I>(name) {
-          private final MapFunction<? super I, ? extends O> f = FunctionCopier.copy(fn, name);
-
-          @Override
-          protected void doOpen() throws Exception {
-            openFunction(f, task, name);
-          }
-
+        new FunctionOperator<I, MapFunction<? super I, ? extends O>>(name, fn) {
           @Override
           public void process(I value) throws Exception {
             O result;
             try {
-              result = f.map(value);
+              result = function.map(value);
             } catch (Exception e) {
               throw OperatorException.wrap(name, e);
             }
@@ -48,29 +26,17 @@ public final class FunctionOperators {
             }
             out.emit(result);
           }
-
-          @Override
-          public void close() throws Exception {
-            closeFunction(f);
-          }
         };
   }
 
   public static <T> OperatorFactory<T, T> filter(FilterFunction<? super T> fn) {
     return (name, out, sides) ->
-        new Operator<T>(name) {
-          private final FilterFunction<? super T> f = FunctionCopier.copy(fn, name);
-
-          @Override
-          protected void doOpen() throws Exception {
-            openFunction(f, task, name);
-          }
-
+        new FunctionOperator<T, FilterFunction<? super T>>(name, fn) {
           @Override
           public void process(T value) throws Exception {
             boolean keep;
             try {
-              keep = f.filter(value);
+              keep = function.filter(value);
             } catch (Exception e) {
               throw OperatorException.wrap(name, e);
             }
@@ -78,39 +44,23 @@ public final class FunctionOperators {
               out.emit(value);
             }
           }
-
-          @Override
-          public void close() throws Exception {
-            closeFunction(f);
-          }
         };
   }
 
   public static <I, O> OperatorFactory<I, O> flatMap(FlatMapFunction<? super I, O> fn) {
     return (name, out, sides) ->
-        new Operator<I>(name) {
-          private final FlatMapFunction<? super I, O> f = FunctionCopier.copy(fn, name);
+        new FunctionOperator<I, FlatMapFunction<? super I, O>>(name, fn) {
           private final EmittingCollector<O> collector = new EmittingCollector<>(out);
-
-          @Override
-          protected void doOpen() throws Exception {
-            openFunction(f, task, name);
-          }
 
           @Override
           public void process(I value) throws Exception {
             try {
-              f.flatMap(value, collector);
+              function.flatMap(value, collector);
             } catch (EmittingCollector.DownstreamFailure d) {
-              throw d.getCause() instanceof Exception e ? e : new RuntimeException(d.getCause());
+              throw (Exception) d.getCause();
             } catch (Exception e) {
               throw OperatorException.wrap(name, e);
             }
-          }
-
-          @Override
-          public void close() throws Exception {
-            closeFunction(f);
           }
         };
   }

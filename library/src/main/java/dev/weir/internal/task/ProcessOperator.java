@@ -5,8 +5,8 @@ import dev.weir.stream.OutputTag;
 import java.util.function.Function;
 
 /** Runs a {@link ProcessFunction}: main output plus side outputs. */
-public final class ProcessOperator<I, O> extends Operator<I> implements ProcessFunction.Context {
-  private final ProcessFunction<? super I, O> function;
+public final class ProcessOperator<I, O> extends FunctionOperator<I, ProcessFunction<? super I, O>>
+    implements ProcessFunction.Context {
   private final FunctionOperators.EmittingCollector<O> collector;
   private final Function<OutputTag<?>, Emitter<?>> sideOutputs;
 
@@ -15,19 +15,13 @@ public final class ProcessOperator<I, O> extends Operator<I> implements ProcessF
       ProcessFunction<? super I, O> function,
       Emitter<O> out,
       Function<OutputTag<?>, Emitter<?>> sideOutputs) {
-    super(name);
-    this.function = FunctionCopier.copy(function, name);
+    super(name, function);
     this.collector = new FunctionOperators.EmittingCollector<>(out);
     this.sideOutputs = sideOutputs;
   }
 
   public static <I, O> OperatorFactory<I, O> factory(ProcessFunction<? super I, O> fn) {
     return (name, out, sides) -> new ProcessOperator<>(name, fn, out, sides);
-  }
-
-  @Override
-  protected void doOpen() throws Exception {
-    FunctionOperators.openFunction(function, task, name);
   }
 
   @Override
@@ -73,10 +67,5 @@ public final class ProcessOperator<I, O> extends Operator<I> implements ProcessF
     } catch (Exception ex) {
       throw new FunctionOperators.EmittingCollector.DownstreamFailure(ex);
     }
-  }
-
-  @Override
-  public void close() throws Exception {
-    FunctionOperators.closeFunction(function);
   }
 }

@@ -1,6 +1,5 @@
 package dev.weir.internal.task;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,12 +75,14 @@ public final class StreamTask {
   }
 
   /**
-   * Processes one record of an input partition.
+   * Processes one record of input partition {@code partition} (the caller's instance, so nothing is
+   * allocated per record to track the offset).
    *
    * @throws dev.weir.errors.RecordProcessingException when a handler says fail
    * @throws Exception for failures that are not the record's fault (the thread rolls back)
    */
-  public void process(ConsumerRecord<byte[], byte[]> record) throws Exception {
+  public void process(TopicPartition partition, ConsumerRecord<byte[], byte[]> record)
+      throws Exception {
     InputHandler handler = inputs.get(record.topic());
     if (handler == null) {
       throw new IllegalStateException("Task " + id + " has no input topic " + record.topic());
@@ -104,7 +105,7 @@ public final class StreamTask {
     } catch (OperatorException e) {
       errors.handle(ErrorHandling.Stage.PROCESSING, e.operator(), e.getCause(), context);
     }
-    consumed.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+    consumed.put(partition, record.offset() + 1);
   }
 
   /** Offsets processed since the last commit, as the next offsets to read. */
@@ -117,11 +118,6 @@ public final class StreamTask {
           }
         });
     return out;
-  }
-
-  /** Whether anything was processed since the last commit. */
-  public boolean hasUncommitted() {
-    return !offsetsToCommit().isEmpty();
   }
 
   /** Called before the thread commits its transaction: flush what belongs in it. */
@@ -146,9 +142,5 @@ public final class StreamTask {
       }
     }
     LOG.debug("Task {} closed ({})", id, clean ? "clean" : "dirty");
-  }
-
-  List<Operator<?>> operators() {
-    return new ArrayList<>(operators);
   }
 }
