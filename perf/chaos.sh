@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Weir's fault-injection suite: a 3-broker Kafka cluster, Weir instances in child JVMs, a
+# deterministic generator and an independent verifier, while instances are killed (kill -9 and at
+# commit points), brokers are killed and restarted, instances join, leave and freeze, and commits
+# fail on purpose. See docs/testing.md ("Chaos runs").
+#
+# Usage: perf/chaos.sh [--records N] [--crashes K] [--broker-restarts B] [--seed S]
+#                      [--guarantee exactly_once|at_least_once] [--profile ci|default|soak] [...]
+# Last line: chaos: records=N crashes=K broker-restarts=B lost=L duplicated=D wrong=W
+# Exit status 0 only when L, D and W are zero. Needs JDK 17 and Maven; MVN_ARGS (for example -o)
+# is passed to Maven.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+echo "chaos: building weir-perf and what it needs (mvn package -pl perf -am)"
+# shellcheck disable=SC2086
+mvn -q -B -ntp ${MVN_ARGS:-} package dependency:build-classpath -pl perf -am \
+  -DskipTests -Dspotless.check.skip=true -Dmdep.outputFile=target/chaos.classpath
+cd "$root/perf"
+exec java -Xmx1g -XX:+UseSerialGC \
+  -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.log.org.apache.kafka=error \
+  -cp "$root/perf/target/classes:$(cat "$root/perf/target/chaos.classpath")" \
+  dev.weir.chaos.Chaos "$@"

@@ -1,0 +1,72 @@
+package dev.weir.chaos;
+
+import dev.weir.ApplicationState;
+import dev.weir.KafkaClientSupplier;
+import dev.weir.WeirApplication;
+import dev.weir.WeirConfig;
+import dev.weir.testkit.JavaProcess;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+
+/**
+ * One Weir instance of the chaos pipeline, run by the driver in its own JVM. Runs until killed,
+ * halted by its {@link CrashSwitch}, stopped (SIGTERM: a clean close), or its parent dies. Exits
+ * with 1 when the application fails (state ERROR).
+ *
+ * <p>Options: {@code --bootstrap --app-id --state-dir --in --out --control-file} (required), {@code
+ * --guarantee --threads --commit-interval-ms --replication-factor --commit-fault-rate --seed
+ * --slow-every --slow-ms}.
+ */
+public final class ChaosInstance {
+  private ChaosInstance() {}
+
+  public static void main(String[] argv) throws InterruptedException {
+    JavaProcess.exitWhenParentDies();
+    Args args = new Args(argv);
+    String out = args.get("out");
+    Map<String, Object> props = new HashMap<>();
+    props.put(WeirConfig.APPLICATION_ID_CONFIG, args.get("app-id"));
+    props.put(WeirConfig.BOOTSTRAP_SERVERS_CONFIG, args.get("bootstrap"));
+    props.put(WeirConfig.STATE_DIR_CONFIG, args.get("state-dir"));
+    props.put(
+        WeirConfig.PROCESSING_GUARANTEE_CONFIG, args.get("guarantee", WeirConfig.EXACTLY_ONCE));
+    props.put(WeirConfig.NUM_STREAM_THREADS_CONFIG, args.get("threads", "1"));
+    props.put(WeirConfig.COMMIT_INTERVAL_MS_CONFIG, args.get("commit-interval-ms", "100"));
+    props.put(WeirConfig.REPLICATION_FACTOR_CONFIG, args.get("replication-factor", "-1"));
+    // Fail over quickly when a member is killed: the group notices in 6 s, not 45 s.
+    props.put("consumer." + ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
+    props.put("consumer." + ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
+    KafkaClientSupplier clients =
+        new FaultInjectingClientSupplier(
+            KafkaClientSupplier.defaults(),
+            out,
+            new CrashSwitch(Path.of(args.get("control-file"))),
+            args.getDouble("commit-fault-rate", 0),
+            args.getLong("seed", 0));
+    WeirApplication app =
+        new WeirApplication(
+            ChaosPipeline.topology(
+                ChaosPipeline.Kind.valueOf(args.get("kind", "REPARTITION")),
+                args.get("in"),
+                out,
+                args.getInt("slow-every", 0),
+                args.getInt("slow-ms", 0)),
+            props,
+            clients);
+    CountDownLatch stopped = new CountDownLatch(1);
+    app.setStateListener(
+        (now, before) -> {
+          System.out.println("STATE " + now);
+          if (now.isTerminal()) {
+            stopped.countDown();
+          }
+        });
+    Runtime.getRuntime().addShutdownHook(new Thread(app::close));
+    app.start();
+    stopped.await();
+    System.exit(app.state() == ApplicationState.ERROR ? 1 : 0);
+  }
+}
