@@ -42,7 +42,6 @@ public final class ChaosInstance {
     KafkaClientSupplier clients =
         new FaultInjectingClientSupplier(
             KafkaClientSupplier.defaults(),
-            out,
             new CrashSwitch(Path.of(args.get("control-file"))),
             args.getDouble("commit-fault-rate", 0),
             args.getLong("seed", 0));

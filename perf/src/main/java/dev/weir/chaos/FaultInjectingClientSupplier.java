@@ -15,7 +15,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  */
 public final class FaultInjectingClientSupplier implements KafkaClientSupplier {
   private final KafkaClientSupplier delegate;
-  private final String outputTopic;
   private final CrashSwitch crashSwitch;
   private final double commitFaultRate;
   private final long seed;
@@ -25,7 +24,6 @@ public final class FaultInjectingClientSupplier implements KafkaClientSupplier {
    * Creates the supplier.
    *
    * @param delegate creates the real clients
-   * @param outputTopic the pipeline's output topic (crash points wait for outputs to it)
    * @param crashSwitch the switch the driver arms to crash this instance in a commit
    * @param commitFaultRate probability per {@code commitTransaction} of an injected exception (see
    *     {@link FaultyProducer.Fault}; {@code beginTransaction} and {@code sendOffsetsToTransaction}
@@ -33,13 +31,8 @@ public final class FaultInjectingClientSupplier implements KafkaClientSupplier {
    * @param seed seeds each producer's random faults, together with the producer's number
    */
   public FaultInjectingClientSupplier(
-      KafkaClientSupplier delegate,
-      String outputTopic,
-      CrashSwitch crashSwitch,
-      double commitFaultRate,
-      long seed) {
+      KafkaClientSupplier delegate, CrashSwitch crashSwitch, double commitFaultRate, long seed) {
     this.delegate = delegate;
-    this.outputTopic = outputTopic;
     this.crashSwitch = crashSwitch;
     this.commitFaultRate = commitFaultRate;
     this.seed = seed;
@@ -51,7 +44,6 @@ public final class FaultInjectingClientSupplier implements KafkaClientSupplier {
     String name = String.valueOf(config.getOrDefault(ProducerConfig.CLIENT_ID_CONFIG, "producer"));
     return new FaultyProducer(
         delegate.producer(config),
-        outputTopic,
         crashSwitch,
         new SplittableRandom(Workload.mix(seed + n)),
         commitFaultRate,

@@ -56,22 +56,19 @@ final class FaultyProducer implements Producer<byte[], byte[]> {
   }
 
   private final Producer<byte[], byte[]> delegate;
-  private final String outputTopic;
   private final CrashSwitch crashSwitch;
   private final SplittableRandom random;
   private final double rate;
   private final String name;
-  private long outputsSinceCommit;
+  private long sentSinceCommit;
 
   FaultyProducer(
       Producer<byte[], byte[]> delegate,
-      String outputTopic,
       CrashSwitch crashSwitch,
       SplittableRandom random,
       double rate,
       String name) {
     this.delegate = delegate;
-    this.outputTopic = outputTopic;
     this.crashSwitch = crashSwitch;
     this.random = random;
     this.rate = rate;
@@ -87,7 +84,7 @@ final class FaultyProducer implements Producer<byte[], byte[]> {
   }
 
   private void reached(CrashSwitch.Point point) {
-    if (outputsSinceCommit > 0) {
+    if (sentSinceCommit > 0) {
       crashSwitch.reached(point, name);
     }
   }
@@ -140,7 +137,7 @@ final class FaultyProducer implements Producer<byte[], byte[]> {
         }
         default -> {
           delegate.commitTransaction();
-          outputsSinceCommit = 0;
+          sentSinceCommit = 0;
           inject(Fault.COMMIT_TIMEOUT_BUT_COMMITTED);
           throw new TimeoutException("chaos: injected commitTransaction timeout (committed)");
         }
@@ -148,13 +145,13 @@ final class FaultyProducer implements Producer<byte[], byte[]> {
     }
     delegate.commitTransaction();
     reached(CrashSwitch.Point.AFTER_COMMIT);
-    outputsSinceCommit = 0;
+    sentSinceCommit = 0;
   }
 
   @Override
   public void abortTransaction() {
     delegate.abortTransaction();
-    outputsSinceCommit = 0;
+    sentSinceCommit = 0;
   }
 
   @Override
@@ -164,9 +161,7 @@ final class FaultyProducer implements Producer<byte[], byte[]> {
 
   @Override
   public Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
-    if (outputTopic.equals(record.topic())) {
-      outputsSinceCommit++;
-    }
+    sentSinceCommit++;
     return delegate.send(record, callback);
   }
 
@@ -174,7 +169,7 @@ final class FaultyProducer implements Producer<byte[], byte[]> {
   public void flush() {
     delegate.flush();
     reached(CrashSwitch.Point.AFTER_FLUSH);
-    outputsSinceCommit = 0;
+    sentSinceCommit = 0;
   }
 
   @Override

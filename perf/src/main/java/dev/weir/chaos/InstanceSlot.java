@@ -39,7 +39,17 @@ final class InstanceSlot {
     Path controlFile = control.resolve(name);
     this.crashSwitch = new CrashSwitch(controlFile);
     this.logFile = workDir.resolve("logs").resolve(name + ".log");
-    this.jvmOptions = List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:-UsePerfData");
+    this.jvmOptions =
+        List.of(
+            "-Xmx384m",
+            "-XX:+UseSerialGC",
+            "-XX:-UsePerfData",
+            "-Dorg.slf4j.simpleLogger.showDateTime=true",
+            "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
+            // Client configuration dumps and banners drown what matters.
+            "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.common.config=warn",
+            "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.common.utils.AppInfoParser=warn",
+            "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients.consumer.internals.ClassicKafkaConsumer=warn");
     List<String> a = new ArrayList<>(commonArgs);
     a.addAll(
         List.of(
