@@ -8,6 +8,7 @@ import dev.weir.errors.WeirException;
 import dev.weir.internal.graph.Plan;
 import dev.weir.internal.task.ErrorHandling;
 import dev.weir.internal.task.TaskMetrics;
+import dev.weir.store.StateBackend;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +40,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
   private final AtomicBoolean shutdownApplication = new AtomicBoolean();
   private volatile ApplicationState state = ApplicationState.CREATED;
   private InstanceDirectory directory;
+  private StateBackend stateBackend;
   private RuntimeSetup setup;
 
   public ApplicationRuntime(
@@ -85,9 +87,11 @@ public final class ApplicationRuntime implements StreamThread.Listener {
         new InstanceDirectory(
             Path.of(config.getString(WeirConfig.STATE_DIR_CONFIG)), plan.applicationId());
     try {
+      stateBackend = StateBackendFactory.create(config, directory.path(), plan);
       ErrorHandling errors = ErrorHandling.from(config);
       RuntimeSetup probe =
-          new RuntimeSetup(config, plan, Map.of(), errors, clients, directory.instanceId());
+          new RuntimeSetup(
+              config, plan, Map.of(), errors, clients, directory.instanceId(), stateBackend);
       Map<Integer, Integer> taskCounts;
       try (Admin admin = clients.admin(probe.adminConfig())) {
         InternalTopics topics =
@@ -96,7 +100,9 @@ public final class ApplicationRuntime implements StreamThread.Listener {
             topics.setUp(
                 errors.usesDeadLetterTopic() ? List.of(errors.deadLetterTopic()) : List.of());
       }
-      setup = new RuntimeSetup(config, plan, taskCounts, errors, clients, directory.instanceId());
+      setup =
+          new RuntimeSetup(
+              config, plan, taskCounts, errors, clients, directory.instanceId(), stateBackend);
       LOG.info(
           "Starting application {} instance {} ({} threads, {}), tasks per sub-topology {}\n{}",
           plan.applicationId(),
@@ -110,7 +116,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
         startThread(i);
       }
     } catch (RuntimeException e) {
-      directory.close();
+      releaseResources();
       state = ApplicationState.ERROR;
       throw e;
     }
@@ -169,7 +175,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
               new Thread(
                   () -> {
                     stopThreads(Duration.ofSeconds(30));
-                    directory.close();
+                    releaseResources();
                     transition(ApplicationState.ERROR);
                   },
                   plan.applicationId() + "-error-shutdown");
@@ -196,7 +202,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
     boolean stopped = stopThreads(timeout);
     synchronized (this) {
       if (state == ApplicationState.PENDING_SHUTDOWN) {
-        directory.close();
+        releaseResources();
         transition(ApplicationState.NOT_RUNNING);
       }
     }
@@ -260,7 +266,27 @@ public final class ApplicationRuntime implements StreamThread.Listener {
     m.put("commits", all.stream().mapToLong(x -> x.commits.sum()).sum());
     m.put("commit-time-ns-total", all.stream().mapToLong(x -> x.commitTimeNanos.sum()).sum());
     m.put("rollbacks", all.stream().mapToLong(x -> x.aborts.sum()).sum());
+    m.put("commits-forced", all.stream().mapToLong(x -> x.forcedCommits.sum()).sum());
+    m.put("state-restored-records", all.stream().mapToLong(x -> x.restoredRecords.sum()).sum());
+    m.put(
+        "state-restore-time-ns-total", all.stream().mapToLong(x -> x.restoreTimeNanos.sum()).sum());
+    m.put(
+        "state-changelog-records-sent",
+        all.stream().mapToLong(x -> x.changelogRecordsSent.sum()).sum());
     m.put("tasks", (long) threads.stream().mapToInt(t -> t.taskIds().size()).sum());
     return m;
+  }
+
+  /** Closes the state backend (after every thread stopped) and unlocks the state directory. */
+  private void releaseResources() {
+    if (stateBackend != null) {
+      try {
+        stateBackend.close();
+      } catch (RuntimeException e) {
+        LOG.warn("Closing the state backend failed", e);
+      }
+      stateBackend = null;
+    }
+    directory.close();
   }
 }
