@@ -7,6 +7,7 @@ import dev.weir.WeirConfig;
 import dev.weir.errors.WeirException;
 import dev.weir.internal.graph.Plan;
 import dev.weir.internal.task.ErrorHandling;
+import dev.weir.internal.task.TaskId;
 import dev.weir.internal.task.TaskMetrics;
 import dev.weir.store.StateBackend;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
@@ -91,7 +93,14 @@ public final class ApplicationRuntime implements StreamThread.Listener {
       ErrorHandling errors = ErrorHandling.from(config);
       RuntimeSetup probe =
           new RuntimeSetup(
-              config, plan, Map.of(), errors, clients, directory.instanceId(), stateBackend);
+              config,
+              plan,
+              Map.of(),
+              errors,
+              clients,
+              directory.instanceId(),
+              stateBackend,
+              Set.of());
       Map<Integer, Integer> taskCounts;
       try (Admin admin = clients.admin(probe.adminConfig())) {
         InternalTopics topics =
@@ -102,7 +111,14 @@ public final class ApplicationRuntime implements StreamThread.Listener {
       }
       setup =
           new RuntimeSetup(
-              config, plan, taskCounts, errors, clients, directory.instanceId(), stateBackend);
+              config,
+              plan,
+              taskCounts,
+              errors,
+              clients,
+              directory.instanceId(),
+              stateBackend,
+              localStateTasks());
       LOG.info(
           "Starting application {} instance {} ({} threads, {}), tasks per sub-topology {}\n{}",
           plan.applicationId(),
@@ -288,5 +304,27 @@ public final class ApplicationRuntime implements StreamThread.Listener {
       stateBackend = null;
     }
     directory.close();
+  }
+
+  /**
+   * Tasks whose RocksDB state survives in this instance's directory from an earlier run. Threads
+   * claim them in their first subscription so that, balance allowing, a restarted instance gets
+   * back the tasks it only needs to catch up on instead of tasks it would restore from scratch.
+   */
+  private Set<TaskId> localStateTasks() {
+    if (stateBackend == null
+        || !WeirConfig.STATE_BACKEND_ROCKSDB.equals(
+            config.getString(WeirConfig.STATE_BACKEND_CONFIG))) {
+      return Set.of();
+    }
+    Set<TaskId> out = new java.util.TreeSet<>();
+    try (java.util.stream.Stream<Path> dirs = java.nio.file.Files.list(directory.path())) {
+      dirs.filter(d -> d.getFileName().toString().matches("\\d+_\\d+"))
+          .filter(d -> java.nio.file.Files.isDirectory(d.resolve("rocksdb")))
+          .forEach(d -> out.add(TaskId.parse(d.getFileName().toString())));
+    } catch (java.io.IOException e) {
+      LOG.warn("Listing local task state in {} failed; assignment ignores it", directory.path(), e);
+    }
+    return out;
   }
 }

@@ -4,6 +4,7 @@ import dev.weir.KafkaClientSupplier;
 import dev.weir.WeirConfig;
 import dev.weir.internal.graph.Plan;
 import dev.weir.internal.task.ErrorHandling;
+import dev.weir.internal.task.TaskId;
 import dev.weir.store.StateBackend;
 import java.util.Map;
 import java.util.Set;
@@ -22,7 +23,8 @@ record RuntimeSetup(
     ErrorHandling errors,
     KafkaClientSupplier clients,
     String instanceId,
-    StateBackend stateBackend) {
+    StateBackend stateBackend,
+    Set<TaskId> localStateTasks) {
 
   /** Client settings Weir sets itself; a user value for one of them is a configuration error. */
   static final Set<String> OWNED_CONSUMER_KEYS =
@@ -104,6 +106,8 @@ record RuntimeSetup(
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
     c.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+    // A tail holding only a transaction marker returns no records; do not wait for more.
+    c.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
     c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId(thread, "restore-consumer"));
     return c;
   }

@@ -1,5 +1,6 @@
 package dev.weir.internal.runtime;
 
+import dev.weir.WeirConfig;
 import dev.weir.errors.RecordProcessingException;
 import dev.weir.errors.WeirException;
 import dev.weir.internal.graph.Plan;
@@ -109,6 +110,14 @@ final class StreamThread extends Thread {
     this.taskBuilder = new TaskBuilder(plan, setup.errors());
     this.listener = listener;
     this.assignorContext = new AssignorContext(plan, setup.instanceId(), index, shutdownApp);
+    int threads = setup.config().getInt(WeirConfig.NUM_STREAM_THREADS_CONFIG);
+    Set<TaskId> local = new java.util.TreeSet<>();
+    for (TaskId t : setup.localStateTasks()) {
+      if (Math.floorMod(t.hashCode(), threads) == index) {
+        local.add(t);
+      }
+    }
+    assignorContext.ownedTasks = Set.copyOf(local);
     this.restorer =
         ChangelogRestorer.create()
             .withListener(
