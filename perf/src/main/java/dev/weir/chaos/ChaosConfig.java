@@ -23,6 +23,7 @@ import java.util.Set;
  * @param brokerRestarts broker kills ({@code kill -9}) each followed by a restart
  * @param seed seeds the workload, the fault schedule and the injected commit faults
  * @param exactlyOnce the processing guarantee under test
+ * @param pipeline the pipeline under test ({@code --pipeline running-count|repartition})
  * @param brokers brokers in the cluster (1 or 3; 3 gives RF 3 and min.insync.replicas 2)
  * @param instances Weir instances at the start
  * @param threads stream threads per instance
@@ -47,6 +48,7 @@ public record ChaosConfig(
     int brokerRestarts,
     long seed,
     boolean exactlyOnce,
+    ChaosPipeline.Kind pipeline,
     int brokers,
     int instances,
     int threads,
@@ -69,6 +71,7 @@ public record ChaosConfig(
       Map.ofEntries(
           Map.entry("seed", "1"),
           Map.entry("guarantee", "exactly_once"),
+          Map.entry("pipeline", "running-count"),
           Map.entry("brokers", "3"),
           Map.entry("instances", "3"),
           Map.entry("threads", "1"),
@@ -190,6 +193,7 @@ public record ChaosConfig(
               Integer.parseInt(v.get("broker-restarts")),
               Long.parseLong(v.get("seed")),
               guarantee.equals("exactly_once"),
+              pipeline(v.get("pipeline")),
               Integer.parseInt(v.get("brokers")),
               Integer.parseInt(v.get("instances")),
               Integer.parseInt(v.get("threads")),
@@ -211,6 +215,16 @@ public record ChaosConfig(
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("not a number: " + e.getMessage(), e);
     }
+  }
+
+  private static ChaosPipeline.Kind pipeline(String name) {
+    return switch (name) {
+      case "running-count" -> ChaosPipeline.Kind.RUNNING_COUNT;
+      case "repartition" -> ChaosPipeline.Kind.REPARTITION;
+      default ->
+          throw new IllegalArgumentException(
+              "--pipeline must be running-count or repartition, not " + name);
+    };
   }
 
   /** Checks the values fit together. */

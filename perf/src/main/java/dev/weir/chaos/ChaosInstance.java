@@ -48,7 +48,7 @@ public final class ChaosInstance {
     WeirApplication app =
         new WeirApplication(
             ChaosPipeline.topology(
-                ChaosPipeline.Kind.valueOf(args.get("kind", "REPARTITION")),
+                ChaosPipeline.Kind.valueOf(args.get("kind", "RUNNING_COUNT")),
                 args.get("in"),
                 out,
                 args.getInt("slow-every", 0),

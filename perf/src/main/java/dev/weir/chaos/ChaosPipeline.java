@@ -1,8 +1,14 @@
 package dev.weir.chaos;
 
+import dev.weir.functions.Collector;
+import dev.weir.functions.KeyedProcessFunction;
 import dev.weir.functions.MapFunction;
+import dev.weir.state.ValueState;
+import dev.weir.state.ValueStateDescriptor;
+import dev.weir.stream.DataStream;
 import dev.weir.stream.KafkaSink;
 import dev.weir.stream.KafkaSource;
+import dev.weir.stream.KeyedStream;
 import dev.weir.stream.Repartition;
 import dev.weir.stream.StreamBuilder;
 import dev.weir.stream.Topology;
@@ -11,20 +17,28 @@ import org.apache.kafka.common.serialization.Serdes;
 /**
  * The pipeline under test and what it must output.
  *
- * <p>{@link Kind#REPARTITION}: {@code "key:seq"} in, key by key (a repartition topic), an optional
- * slow step, {@code "key:seq"} out, keyed by key. Every input yields exactly one output.
+ * <p>{@link Kind#RUNNING_COUNT} (the default): {@code "key:seq"} in, an optional slow step, key by
+ * key (a repartition topic), a running count per key in keyed state (a changelog topic), {@code
+ * "key:seq:count"} out, keyed by key. {@link Kind#REPARTITION} skips the count: {@code "key:seq"}
+ * out. Every input yields exactly one output.
  */
 public final class ChaosPipeline {
   private ChaosPipeline() {}
 
   /** Which pipeline runs; the verifier's expectation depends on it. */
   public enum Kind {
-    /** Source, repartition by key, map, sink: each record once. */
-    REPARTITION;
+    /** Source, slow step, repartition by key, sink: each record once. */
+    REPARTITION,
+    /** Source, slow step, repartition by key, running count in keyed state, sink. */
+    RUNNING_COUNT;
 
-    /** The output the pipeline must produce for input {@code seq} of {@code workload}. */
+    /**
+     * The output the pipeline must produce for input {@code seq} of {@code workload}, whose running
+     * count (rank among its key's records) is {@code runningCount}.
+     */
     String expected(Workload workload, int seq, int runningCount) {
-      return workload.key(seq) + ":" + seq;
+      String keyAndSeq = workload.key(seq) + ":" + seq;
+      return this == RUNNING_COUNT ? keyAndSeq + ":" + runningCount : keyAndSeq;
     }
   }
 
@@ -40,20 +54,43 @@ public final class ChaosPipeline {
    */
   public static Topology topology(Kind kind, String in, String out, int slowEvery, int slowMs) {
     StreamBuilder b = new StreamBuilder();
-    b.fromSource(KafkaSource.topic(in, Serdes.String()), "chaos-in")
-        .keyBy(
-            ChaosPipeline::keyOf,
-            Serdes.String(),
-            Repartition.<String>named("by-key").withValueSerde(Serdes.String()))
-        .map(new SlowStep(slowEvery, slowMs))
-        .name("slow-step")
-        .sinkTo(
-            KafkaSink.topic(out, Serdes.String()).withKey(ChaosPipeline::keyOf, Serdes.String()));
+    KeyedStream<String, String> byKey =
+        b.fromSource(KafkaSource.topic(in, Serdes.String()), "chaos-in")
+            .map(new SlowStep(slowEvery, slowMs))
+            .name("slow-step")
+            .keyBy(
+                ChaosPipeline::keyOf,
+                Serdes.String(),
+                Repartition.<String>named("by-key").withValueSerde(Serdes.String()));
+    DataStream<String> result =
+        kind == Kind.RUNNING_COUNT ? byKey.process(new RunningCount()).uid("counter") : byKey;
+    result.sinkTo(
+        KafkaSink.topic(out, Serdes.String()).withKey(ChaosPipeline::keyOf, Serdes.String()));
     return b.build();
   }
 
   static String keyOf(String value) {
     return value.substring(0, value.indexOf(':'));
+  }
+
+  /**
+   * Appends the key's running count, kept in keyed state: {@code "key:seq"} to {@code "key:seq:n"}.
+   */
+  static final class RunningCount extends KeyedProcessFunction<String, String, String> {
+    private static final long serialVersionUID = 1L;
+    private transient ValueState<Long> count;
+
+    @Override
+    public void open() {
+      count = getRuntimeContext().getState(new ValueStateDescriptor<>("count", Serdes.Long(), 0L));
+    }
+
+    @Override
+    public void processElement(String value, Context ctx, Collector<String> out) {
+      long n = count.value() + 1;
+      count.update(n);
+      out.collect(value + ":" + n);
+    }
   }
 
   /**

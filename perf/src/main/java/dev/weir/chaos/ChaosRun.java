@@ -44,7 +44,7 @@ public final class ChaosRun {
   private final ChaosConfig config;
   private final List<FaultSchedule.Event> events;
   private final PrintStream out;
-  private final ChaosPipeline.Kind kind = ChaosPipeline.Kind.REPARTITION;
+  private final ChaosPipeline.Kind kind;
   private final SplittableRandom jitter;
   private final List<InstanceSlot> everyInstance = new ArrayList<>();
   private final List<InstanceSlot> running = new ArrayList<>();
@@ -76,6 +76,7 @@ public final class ChaosRun {
     this.config = config;
     this.events = List.copyOf(events);
     this.out = out;
+    this.kind = config.pipeline();
     this.jitter = new SplittableRandom(Workload.mix(config.seed() * 31 + 7));
   }
 
@@ -92,8 +93,9 @@ public final class ChaosRun {
     Workload workload = config.workload();
     verifier = new Verifier(workload, kind);
     log(
-        "%s, %s, %d broker(s), %d instance(s) x %d thread(s); work dir %s",
+        "%s, %s, %s, %d broker(s), %d instance(s) x %d thread(s); work dir %s",
         workload,
+        kind,
         config.exactlyOnce() ? "exactly_once" : "at_least_once",
         config.brokers(),
         config.instances(),

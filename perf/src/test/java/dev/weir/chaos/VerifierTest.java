@@ -82,4 +82,32 @@ class VerifierTest {
     v.accept(0, 2, w.key(1), w.key(1) + ":1");
     assertThat(v.distinct()).isEqualTo(2);
   }
+
+  @Test
+  void runningCountsAreCheckedAgainstTheRankOfEachRecord() {
+    Verifier v = new Verifier(w, ChaosPipeline.Kind.RUNNING_COUNT);
+    int[] counts = w.runningCounts();
+    for (int seq = 0; seq < w.records(); seq++) {
+      int count = seq == 500 ? counts[seq] + 1 : counts[seq];
+      v.accept(0, seq, w.key(seq), w.key(seq) + ":" + seq + ":" + count);
+    }
+    Verifier.Verdict verdict = v.verdict();
+    assertThat(verdict.wrong()).isEqualTo(1);
+    assertThat(verdict.lost()).isZero();
+    assertThat(verdict.details())
+        .contains(
+            "partition 0 offset 500: got '"
+                + w.key(500)
+                + "'='"
+                + w.key(500)
+                + ":500:"
+                + (counts[500] + 1)
+                + "', expected '"
+                + w.key(500)
+                + "'='"
+                + w.key(500)
+                + ":500:"
+                + counts[500]
+                + "'");
+  }
 }
