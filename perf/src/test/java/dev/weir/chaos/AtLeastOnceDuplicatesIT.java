@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 /**
  * Proves the verifier can fail: under at-least-once, an instance halted after its outputs were
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
  * drawn: at 30% of the run, so later records of every partition follow and the reprocessing always
  * happens before the run ends.
  */
+@DisabledIfSystemProperty(named = "weir.fault.skip", matches = "|true")
 class AtLeastOnceDuplicatesIT {
   @Test
   void verifierReportsTheDuplicatesOfAnAtLeastOnceCrash() throws Exception {
