@@ -32,7 +32,7 @@ public final class Chaos {
       ChaosResult result = new ChaosRun(config, System.out).run();
       status = result.ok() ? 0 : 1;
       last = result.summaryLine();
-    } catch (Exception e) {
+    } catch (Exception | Error e) {
       e.printStackTrace(System.out);
       status = 1;
       last = "chaos: failed to run: " + e;

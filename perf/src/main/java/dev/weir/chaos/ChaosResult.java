@@ -13,6 +13,8 @@ import java.util.Map;
  * @param brokerRestarts brokers killed and restarted
  * @param scaleEvents instances added or removed
  * @param pauses instances frozen and resumed
+ * @param pausesInCommit of those, instances that froze between adding their offsets to a
+ *     transaction and committing it
  * @param injectedFaults commit-path exceptions injected, by kind (from the instances' logs)
  * @param unexpectedExits instances that exited without being told to (Weir failures), described
  * @param problem why the run could not finish normally (stall, input failure, harness error), or
@@ -26,6 +28,7 @@ public record ChaosResult(
     int brokerRestarts,
     int scaleEvents,
     int pauses,
+    int pausesInCommit,
     Map<String, Long> injectedFaults,
     List<String> unexpectedExits,
     String problem,

@@ -59,7 +59,11 @@ public final class ChaosRun {
   private int brokerRestarts;
   private int scaleEvents;
   private int pauses;
+  private int pausesInCommit;
   private int nextInstance;
+
+  /** The generator writes no record at or past this seq: the next fault's point plus the window. */
+  private volatile int writeLimit;
 
   /**
    * Prepares a run with the faults its configuration draws from the seed.
@@ -136,7 +140,15 @@ public final class ChaosRun {
                   base,
                   config.window(),
                   config.rate(),
-                  verifier::distinct);
+                  verifier::distinct,
+                  () -> writeLimit);
+          writeLimit =
+              events.isEmpty()
+                  ? workload.records()
+                  : (int)
+                      Math.min(
+                          workload.records(),
+                          Math.ceil(events.get(0).at() * workload.records()) + config.window());
           writer.start();
           try {
             problem = injectFaults();
@@ -170,6 +182,7 @@ public final class ChaosRun {
             brokerRestarts,
             scaleEvents,
             pauses,
+            pausesInCommit,
             countInjectedFaults(),
             List.copyOf(unexpectedExits),
             problem,
@@ -181,7 +194,8 @@ public final class ChaosRun {
   /** Runs the schedule; returns a problem that ended it early, or null. */
   private String injectFaults() throws IOException, InterruptedException {
     int n = config.records();
-    for (FaultSchedule.Event e : events) {
+    for (int i = 0; i < events.size(); i++) {
+      FaultSchedule.Event e = events.get(i);
       String stalled = awaitProgress((int) Math.ceil(e.at() * n), null);
       if (stalled != null) {
         return stalled;
@@ -189,6 +203,10 @@ public final class ChaosRun {
       // Decorrelate the fault from the commit that made the progress visible.
       hold(Duration.ofMillis(jitter.nextInt(300)));
       log("fault: %s", e);
+      writeLimit =
+          i + 1 < events.size()
+              ? (int) Math.min(n, Math.ceil(events.get(i + 1).at() * n) + config.window())
+              : n;
       switch (e.type()) {
         case CRASH_KILL -> crashByKill(e);
         case CRASH_IN_COMMIT -> crashInCommit(e);
@@ -199,6 +217,7 @@ public final class ChaosRun {
         }
         case SCALE_IN -> scaleIn(e);
         case PAUSE -> pause(e);
+        case PAUSE_IN_COMMIT -> pauseInCommit(e);
       }
     }
     return awaitProgress(n, null);
@@ -279,6 +298,48 @@ public final class ChaosRun {
     }
     pauses++;
     log("  %s frozen for %d ms, resumed", s.name(), e.durationMs());
+  }
+
+  /**
+   * Arms every running instance to freeze at the commit point; the first to get there (with state
+   * changes in its transaction) freezes, the others are disarmed.
+   */
+  private void pauseInCommit(FaultSchedule.Event e) throws IOException, InterruptedException {
+    for (InstanceSlot s : running) {
+      s.crashSwitch().arm(CrashSwitch.Action.FREEZE, e.point());
+    }
+    InstanceSlot frozen = null;
+    long deadline = System.nanoTime() + CRASH_SWITCH_TIMEOUT.toNanos();
+    while (frozen == null && System.nanoTime() < deadline) {
+      for (InstanceSlot s : running) {
+        if (Files.exists(s.crashSwitch().frozenMarker())) {
+          frozen = s;
+          break;
+        }
+      }
+      if (frozen == null) {
+        checkInstances(null);
+        LockSupport.parkNanos(5_000_000L);
+      }
+    }
+    for (InstanceSlot s : running) {
+      s.crashSwitch().disarm();
+    }
+    if (frozen == null) {
+      log(
+          "  no instance reached %s with state changes in %s; no pause",
+          e.point(), CRASH_SWITCH_TIMEOUT);
+      return;
+    }
+    frozen.frozeItself();
+    try {
+      hold(Duration.ofMillis(e.durationMs()), frozen);
+    } finally {
+      frozen.resume();
+    }
+    pauses++;
+    pausesInCommit++;
+    log("  %s froze itself at %s for %d ms, resumed", frozen.name(), e.point(), e.durationMs());
   }
 
   private InstanceSlot pick(long pick) {
@@ -516,13 +577,15 @@ public final class ChaosRun {
     log("done in %.1f s", r.duration().toMillis() / 1000.0);
     log(
         "faults: crashes=%d (kill -9 at random moments %d, at commit points %d), broker restarts"
-            + " %d, scale events %d, pauses %d, injected commit-path exceptions %s",
+            + " %d, scale events %d, pauses %d (%d of them mid-commit), injected commit-path"
+            + " exceptions %s",
         r.crashes(),
         r.killCrashes(),
         r.inCommitCrashes(),
         r.brokerRestarts(),
         r.scaleEvents(),
         r.pauses(),
+        r.pausesInCommit(),
         r.injectedFaults());
     if (!r.unexpectedExits().isEmpty()) {
       log("unexpected instance exits (%d): %s", r.unexpectedExits().size(), r.unexpectedExits());

@@ -1,11 +1,11 @@
 package dev.weir.chaos;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * Lets the chaos driver crash an instance at a chosen point of its commit path: the driver writes
@@ -39,12 +39,24 @@ public final class CrashSwitch {
     }
   }
 
+  /** What the instance does at the armed point. */
+  public enum Action {
+    /** Halts the JVM at once ({@code Runtime.halt}), as {@code kill -9} would. */
+    HALT,
+    /**
+     * Freezes the whole JVM (it sends itself SIGSTOP) once the open transaction holds state
+     * changes; the driver resumes it with SIGCONT. A zombie whose transaction already holds its
+     * input offsets: KIP-447 lets it commit when it wakes up, even after the group moved on.
+     */
+    FREEZE
+  }
+
   private final Path file;
 
   /**
    * Watches a control file.
    *
-   * @param file the file the driver writes a point name into; its directory must exist
+   * @param file the file the driver writes into; its directory must exist
    */
   public CrashSwitch(Path file) {
     this.file = file;
@@ -52,8 +64,14 @@ public final class CrashSwitch {
 
   /** Arms the switch (driver side): the instance halts the next time it reaches {@code point}. */
   public void arm(Point point) throws IOException {
+    arm(Action.HALT, point);
+  }
+
+  /** Arms the switch (driver side) for {@code action} at {@code point}. */
+  public void arm(Action action, Point point) throws IOException {
+    Files.deleteIfExists(frozenMarker());
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(tmp, point.name(), StandardCharsets.UTF_8);
+    Files.writeString(tmp, action + " " + point, StandardCharsets.UTF_8);
     Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
@@ -62,29 +80,61 @@ public final class CrashSwitch {
     return Files.deleteIfExists(file);
   }
 
-  /** Instance side: halts the JVM if the switch is armed for {@code point}. */
-  void reached(Point point, String where) {
+  /** The file a frozen instance writes just before it stops itself. */
+  public Path frozenMarker() {
+    return file.resolveSibling(file.getFileName() + ".frozen");
+  }
+
+  /**
+   * Instance side: acts if the switch is armed for {@code point}.
+   *
+   * @param point where the caller is
+   * @param where names the caller in the log
+   * @param statePending whether the open transaction holds changelog records (a freeze waits for
+   *     them)
+   */
+  void reached(Point point, String where, boolean statePending) {
     if (!Files.exists(file)) {
       return;
     }
-    String armed;
+    String[] armed;
     try {
-      armed = Files.readString(file, StandardCharsets.UTF_8).trim().toUpperCase(Locale.ROOT);
+      armed = Files.readString(file, StandardCharsets.UTF_8).trim().split(" ");
     } catch (NoSuchFileException e) {
       return;
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
-    if (!armed.equals(point.name())) {
+    if (armed.length != 2 || !armed[1].equals(point.name())) {
+      return;
+    }
+    Action action = Action.valueOf(armed[0]);
+    if (action == Action.FREEZE && !statePending) {
       return;
     }
     try {
-      Files.deleteIfExists(file);
+      if (!Files.deleteIfExists(file)) {
+        return; // another thread of this instance took it
+      }
+      if (action == Action.HALT) {
+        System.out.println("CHAOS-CRASH " + point + " in " + where);
+        System.out.flush();
+        Runtime.getRuntime().halt(EXIT_STATUS);
+      }
+      System.out.println("CHAOS-FREEZE " + point + " in " + where);
+      System.out.flush();
+      Files.writeString(frozenMarker(), where, StandardCharsets.UTF_8);
+      Process stop =
+          new ProcessBuilder("kill", "-STOP", Long.toString(ProcessHandle.current().pid()))
+              .redirectErrorStream(true)
+              .start();
+      // The JVM stops while waiting here, and goes on from here when the driver resumes it.
+      stop.waitFor();
+      System.out.println("CHAOS-THAW " + point + " in " + where);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
-    System.out.println("CHAOS-CRASH " + point + " in " + where);
-    System.out.flush();
-    Runtime.getRuntime().halt(EXIT_STATUS);
   }
 }

@@ -26,7 +26,13 @@ final class FaultSchedule {
     /** An instance leaves cleanly (rebalance). */
     SCALE_IN,
     /** An instance freezes (SIGSTOP) past its session timeout, then resumes as a zombie. */
-    PAUSE
+    PAUSE,
+    /**
+     * Exactly-once: an instance freezes itself between {@code sendOffsetsToTransaction} and {@code
+     * commitTransaction} with state changes in the transaction, past its session timeout, then
+     * resumes and commits (KIP-447 allows it) while another instance owns its tasks.
+     */
+    PAUSE_IN_COMMIT
   }
 
   /**
@@ -45,7 +51,7 @@ final class FaultSchedule {
       if (type == Type.CRASH_IN_COMMIT) {
         s += " " + point;
       }
-      if (type == Type.PAUSE || type == Type.BROKER_RESTART) {
+      if (type == Type.PAUSE || type == Type.PAUSE_IN_COMMIT || type == Type.BROKER_RESTART) {
         s += " for " + durationMs + " ms";
       }
       return s;
@@ -84,7 +90,14 @@ final class FaultSchedule {
     }
     for (int i = 0; i < c.pauses(); i++) {
       // Around the session timeout (6 s) and the transaction timeout (10 s): both sides of each.
-      events.add(new Event(at(r), Type.PAUSE, r.nextLong(), null, 7_000 + r.nextInt(8_000)));
+      boolean midCommit = c.exactlyOnce() && r.nextBoolean();
+      events.add(
+          new Event(
+              at(r),
+              midCommit ? Type.PAUSE_IN_COMMIT : Type.PAUSE,
+              r.nextLong(),
+              midCommit ? CrashSwitch.Point.BEFORE_COMMIT : null,
+              7_000 + r.nextInt(8_000)));
     }
     events.sort(Comparator.comparingDouble(Event::at));
     return events;

@@ -61,6 +61,7 @@ final class FaultyProducer implements Producer<byte[], byte[]> {
   private final double rate;
   private final String name;
   private long sentSinceCommit;
+  private long changelogSentSinceCommit;
 
   FaultyProducer(
       Producer<byte[], byte[]> delegate,
@@ -85,8 +86,13 @@ final class FaultyProducer implements Producer<byte[], byte[]> {
 
   private void reached(CrashSwitch.Point point) {
     if (sentSinceCommit > 0) {
-      crashSwitch.reached(point, name);
+      crashSwitch.reached(point, name, changelogSentSinceCommit > 0);
     }
+  }
+
+  private void committedOrAborted() {
+    sentSinceCommit = 0;
+    changelogSentSinceCommit = 0;
   }
 
   @Override
@@ -137,7 +143,7 @@ final class FaultyProducer implements Producer<byte[], byte[]> {
         }
         default -> {
           delegate.commitTransaction();
-          sentSinceCommit = 0;
+          committedOrAborted();
           inject(Fault.COMMIT_TIMEOUT_BUT_COMMITTED);
           throw new TimeoutException("chaos: injected commitTransaction timeout (committed)");
         }
@@ -145,13 +151,13 @@ final class FaultyProducer implements Producer<byte[], byte[]> {
     }
     delegate.commitTransaction();
     reached(CrashSwitch.Point.AFTER_COMMIT);
-    sentSinceCommit = 0;
+    committedOrAborted();
   }
 
   @Override
   public void abortTransaction() {
     delegate.abortTransaction();
-    sentSinceCommit = 0;
+    committedOrAborted();
   }
 
   @Override
@@ -162,6 +168,9 @@ final class FaultyProducer implements Producer<byte[], byte[]> {
   @Override
   public Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
     sentSinceCommit++;
+    if (record.topic().endsWith("-changelog")) {
+      changelogSentSinceCommit++;
+    }
     return delegate.send(record, callback);
   }
 
@@ -169,7 +178,7 @@ final class FaultyProducer implements Producer<byte[], byte[]> {
   public void flush() {
     delegate.flush();
     reached(CrashSwitch.Point.AFTER_FLUSH);
-    sentSinceCommit = 0;
+    committedOrAborted();
   }
 
   @Override

@@ -12,11 +12,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Writes the workload's records in {@code seq} order on a thread of its own, each key to its fixed
- * partition, at most {@code rate} per second and at most {@code window} records ahead of the
- * verified output, so input keeps arriving while faults happen. The producer is idempotent with at
- * most 5 requests in flight, so each partition receives its records once and in order, across
- * broker failures. A record that cannot be written fails the run as an input failure, never as a
- * lost record.
+ * partition, at most {@code rate} per second, at most {@code window} records ahead of the verified
+ * output and below a limit the driver moves as its faults start, so input keeps arriving while
+ * faults happen even when faults take longer than the input they were planned for. The producer is
+ * idempotent with at most 5 requests in flight, so each partition receives its records once and in
+ * order, across broker failures. A record that cannot be written fails the run as an input failure,
+ * never as a lost record.
  */
 final class InputWriter {
   private final Workload workload;
@@ -25,6 +26,7 @@ final class InputWriter {
   private final int window;
   private final int rate;
   private final IntSupplier progress;
+  private final IntSupplier limit;
   private final KafkaProducer<String, String> producer;
   private final AtomicReference<Exception> failure = new AtomicReference<>();
   private final AtomicLong acknowledged = new AtomicLong();
@@ -40,13 +42,15 @@ final class InputWriter {
       long baseTime,
       int window,
       int rate,
-      IntSupplier progress) {
+      IntSupplier progress,
+      IntSupplier limit) {
     this.workload = workload;
     this.topic = topic;
     this.baseTime = baseTime;
     this.window = window;
     this.rate = rate;
     this.progress = progress;
+    this.limit = limit;
     Map<String, Object> c = new HashMap<>();
     c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     c.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -71,8 +75,11 @@ final class InputWriter {
     long start = System.nanoTime();
     try {
       for (int seq = 0; seq < workload.records() && !stop && failure.get() == null; seq++) {
-        while (seq - progress.getAsInt() >= window && !stop && failure.get() == null) {
-          // Flow control: the window is full until the pipeline catches up.
+        while ((seq - progress.getAsInt() >= window || seq >= limit.getAsInt())
+            && !stop
+            && failure.get() == null) {
+          // Flow control: the window is full until the pipeline catches up, or the driver holds
+          // input back until its next fault has started.
           producer.flush();
           java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
         }

@@ -131,6 +131,11 @@ final class InstanceSlot {
     paused = true;
   }
 
+  /** Records that the process stopped itself (SIGSTOP), so that it is resumed before a stop. */
+  void frozeItself() {
+    paused = true;
+  }
+
   /** Thaws a frozen process (SIGCONT). */
   void resume() throws IOException, InterruptedException {
     signal("CONT");
