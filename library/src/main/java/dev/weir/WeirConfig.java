@@ -182,6 +182,14 @@ public final class WeirConfig extends AbstractConfig {
           + " expired, at every commit (background cleanup). 0 turns background cleanup off;"
           + " expired entries are then removed only when read.";
 
+  /** {@code watermark.interval.ms}. */
+  public static final String WATERMARK_INTERVAL_MS_CONFIG = "watermark.interval.ms";
+
+  /** Documentation of {@link #WATERMARK_INTERVAL_MS_CONFIG}. */
+  public static final String WATERMARK_INTERVAL_MS_DOC =
+      "How often periodic watermark generators run and idleness is checked; a task's new watermark"
+          + " fires its event-time timers and is sent to downstream tasks at most this often.";
+
   /** {@code state.backend} value: RocksDB. */
   public static final String STATE_BACKEND_ROCKSDB = "rocksdb";
 
@@ -230,6 +238,13 @@ public final class WeirConfig extends AbstractConfig {
               System.getProperty("java.io.tmpdir") + "/weir-state",
               Importance.MEDIUM,
               STATE_DIR_DOC)
+          .define(
+              WATERMARK_INTERVAL_MS_CONFIG,
+              Type.LONG,
+              200L,
+              ConfigDef.Range.atLeast(1),
+              Importance.MEDIUM,
+              WATERMARK_INTERVAL_MS_DOC)
           .define(
               STATE_BACKEND_CONFIG,
               Type.STRING,

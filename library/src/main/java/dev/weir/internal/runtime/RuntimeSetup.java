@@ -112,6 +112,10 @@ record RuntimeSetup(
     return c;
   }
 
+  long watermarkIntervalMs() {
+    return config.getLong(WeirConfig.WATERMARK_INTERVAL_MS_CONFIG);
+  }
+
   long maxUncommittedStateBytes() {
     return config.getLong(WeirConfig.STATE_MAX_UNCOMMITTED_BYTES_CONFIG);
   }

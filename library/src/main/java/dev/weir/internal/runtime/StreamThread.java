@@ -100,6 +100,7 @@ final class StreamThread extends Thread {
   private final ChangelogRestorer restorer;
   private ThreadProducer producer;
   private long lastCommitMs;
+  private long lastWatermarkMs;
   private int consecutiveFailures;
 
   StreamThread(int index, RuntimeSetup setup, Listener listener, AtomicBoolean shutdownApp) {
@@ -107,7 +108,7 @@ final class StreamThread extends Thread {
     this.index = index;
     this.setup = setup;
     this.plan = setup.plan();
-    this.taskBuilder = new TaskBuilder(plan, setup.errors());
+    this.taskBuilder = new TaskBuilder(plan, setup.errors(), setup::taskCount);
     this.listener = listener;
     this.assignorContext = new AssignorContext(plan, setup.instanceId(), index, shutdownApp);
     int threads = setup.config().getInt(WeirConfig.NUM_STREAM_THREADS_CONFIG);
@@ -261,9 +262,35 @@ final class StreamThread extends Thread {
     } catch (Exception e) {
       throw new WeirException(getName() + ": processing failed: " + e, e);
     }
+    try {
+      long now = System.currentTimeMillis();
+      if (now - lastWatermarkMs >= setup.watermarkIntervalMs()) {
+        lastWatermarkMs = now;
+        for (StreamTask t : tasks.values()) {
+          t.advanceEventTime(now, topic -> caughtUp(t, topic));
+        }
+      }
+      for (StreamTask t : tasks.values()) {
+        t.fireProcessingTimers(now);
+      }
+    } catch (RecordProcessingException e) {
+      throw e;
+    } catch (ProducerFencedException | InvalidProducerEpochException e) {
+      rollBack(e, true);
+      return;
+    } catch (KafkaException e) {
+      rollBack(e, false);
+      return;
+    }
     if (System.currentTimeMillis() - lastCommitMs >= setup.commitIntervalMs()) {
       commitOrRollback();
     }
+  }
+
+  /** Whether the consumer has read task {@code t}'s partition of {@code topic} to its end. */
+  private boolean caughtUp(StreamTask t, String topic) {
+    java.util.OptionalLong lag = consumer.currentLag(new TopicPartition(topic, t.id().partition()));
+    return lag.isPresent() && lag.getAsLong() == 0;
   }
 
   /** Commits; on failure rolls back to the last commit (never rethrows unless failures pile up). */
@@ -408,9 +435,14 @@ final class StreamThread extends Thread {
         throw new WeirException("Task " + id + ": opening its operators failed: " + e, e);
       }
       tasks.put(id, task);
+      List<TopicPartition> inputs = new ArrayList<>();
       for (String topic : plan.inputTopics(s)) {
-        byPartition.put(new TopicPartition(topic, id.partition()), task);
+        TopicPartition tp = new TopicPartition(topic, id.partition());
+        byPartition.put(tp, task);
+        inputs.add(tp);
       }
+      // The event-time state committed with the offsets: watermarks never go backwards.
+      task.restoreEventTime(consumer.committed(new java.util.HashSet<>(inputs)));
     }
     assignorContext.ownedTasks = Set.copyOf(tasks.keySet());
   }

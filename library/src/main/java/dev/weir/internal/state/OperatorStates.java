@@ -33,6 +33,7 @@ public final class OperatorStates {
   private final boolean keyed;
   private final Map<String, StateHandle<?>> handles = new LinkedHashMap<>();
   private long expiredRemoved;
+  private TimerStore timers;
 
   /**
    * Creates the states of one operator.
@@ -69,6 +70,14 @@ public final class OperatorStates {
 
   long now() {
     return clock.getAsLong();
+  }
+
+  /** The operator's timers. */
+  public TimerStore timers() {
+    if (timers == null) {
+      timers = new TimerStore(store);
+    }
+    return timers;
   }
 
   void countExpired(int n) {
