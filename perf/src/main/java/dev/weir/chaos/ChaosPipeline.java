@@ -17,19 +17,19 @@ import org.apache.kafka.common.serialization.Serdes;
 /**
  * The pipeline under test and what it must output.
  *
- * <p>{@link Kind#RUNNING_COUNT} (the default): {@code "key:seq"} in, an optional slow step, key by
- * key (a repartition topic), a running count per key in keyed state (a changelog topic), {@code
- * "key:seq:count"} out, keyed by key. {@link Kind#REPARTITION} skips the count: {@code "key:seq"}
- * out. Every input yields exactly one output.
+ * <p>{@link Kind#RUNNING_COUNT} (the default): {@code "key:seq"} in, key by key (a repartition
+ * topic), an optional slow step and a running count per key in keyed state (a changelog topic),
+ * {@code "key:seq:count"} out, keyed by key. {@link Kind#REPARTITION} skips the count: {@code
+ * "key:seq"} out. Every input yields exactly one output.
  */
 public final class ChaosPipeline {
   private ChaosPipeline() {}
 
   /** Which pipeline runs; the verifier's expectation depends on it. */
   public enum Kind {
-    /** Source, slow step, repartition by key, sink: each record once. */
+    /** Source, repartition by key, slow step, sink: each record once. */
     REPARTITION,
-    /** Source, slow step, repartition by key, running count in keyed state, sink. */
+    /** Source, repartition by key, slow step and running count in keyed state, sink. */
     RUNNING_COUNT;
 
     /**
@@ -56,14 +56,15 @@ public final class ChaosPipeline {
     StreamBuilder b = new StreamBuilder();
     KeyedStream<String, String> byKey =
         b.fromSource(KafkaSource.topic(in, Serdes.String()), "chaos-in")
-            .map(new SlowStep(slowEvery, slowMs))
-            .name("slow-step")
             .keyBy(
                 ChaosPipeline::keyOf,
                 Serdes.String(),
                 Repartition.<String>named("by-key").withValueSerde(Serdes.String()));
+    // The slow step sits downstream of the repartition, in the stateful sub-topology.
     DataStream<String> result =
-        kind == Kind.RUNNING_COUNT ? byKey.process(new RunningCount()).uid("counter") : byKey;
+        kind == Kind.RUNNING_COUNT
+            ? byKey.process(new RunningCount(slowEvery, slowMs)).uid("counter")
+            : byKey.map(new SlowStep(slowEvery, slowMs)).name("slow-step");
     result.sinkTo(
         KafkaSink.topic(out, Serdes.String()).withKey(ChaosPipeline::keyOf, Serdes.String()));
     return b.build();
@@ -75,10 +76,16 @@ public final class ChaosPipeline {
 
   /**
    * Appends the key's running count, kept in keyed state: {@code "key:seq"} to {@code "key:seq:n"}.
+   * Sleeps like {@link SlowStep} first.
    */
   static final class RunningCount extends KeyedProcessFunction<String, String, String> {
     private static final long serialVersionUID = 1L;
+    private final SlowStep slow;
     private transient ValueState<Long> count;
+
+    RunningCount(int slowEvery, int slowMs) {
+      this.slow = new SlowStep(slowEvery, slowMs);
+    }
 
     @Override
     public void open() {
@@ -86,7 +93,9 @@ public final class ChaosPipeline {
     }
 
     @Override
-    public void processElement(String value, Context ctx, Collector<String> out) {
+    public void processElement(String value, Context ctx, Collector<String> out)
+        throws InterruptedException {
+      slow.map(value);
       long n = count.value() + 1;
       count.update(n);
       out.collect(value + ":" + n);
