@@ -35,8 +35,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>End offset.</b> The end offsets are read once, at the start; records written later are not
  * applied. Only the task's own producer writes its changelog partitions, so at restore time nothing
- * new arrives except the commit of a transaction that was still open, which a later restore picks
- * up since the stored offset stops before it.
+ * new arrives except the commit of a transaction of a previous owner that was still open. The
+ * caller must wait until no transaction is open on the partitions first: that transaction can hold
+ * input offsets the new owner will continue from, and a restore that stopped below it would miss
+ * its state for good (Weir's stream threads do, see {@code OpenTransactions} in the runtime).
  *
  * <p><b>Batches and crash consistency.</b> Records are applied in batches of {@link
  * #withBatchSize(int) batchSize} through {@link TaskStateStore#applyBatchWithoutWal}, each batch

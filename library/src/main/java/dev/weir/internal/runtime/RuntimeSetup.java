@@ -6,6 +6,7 @@ import dev.weir.internal.graph.Plan;
 import dev.weir.internal.task.ErrorHandling;
 import dev.weir.internal.task.TaskId;
 import dev.weir.store.StateBackend;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -122,6 +123,16 @@ record RuntimeSetup(
 
   int ttlCleanupBatch() {
     return config.getInt(WeirConfig.STATE_TTL_CLEANUP_BATCH_CONFIG);
+  }
+
+  /**
+   * How long a task waits for a previous owner's transaction on its changelogs to end before it
+   * restores: the transaction timeout, plus time for the coordinator to abort it.
+   */
+  Duration openTransactionWait() {
+    Object timeout =
+        producerConfig(0).getOrDefault(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
+    return Duration.ofMillis(Long.parseLong(timeout.toString())).plusSeconds(60);
   }
 
   Map<String, Object> adminConfig() {

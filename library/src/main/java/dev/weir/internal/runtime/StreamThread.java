@@ -97,6 +97,7 @@ final class StreamThread extends Thread {
   private volatile boolean shutdownRequested;
   private Consumer<byte[], byte[]> consumer;
   private Consumer<byte[], byte[]> restoreConsumer;
+  private org.apache.kafka.clients.admin.Admin admin;
   private final ChangelogRestorer restorer;
   private ThreadProducer producer;
   private long lastCommitMs;
@@ -414,6 +415,14 @@ final class StreamThread extends Thread {
   private void createTasks(Collection<TaskId> ids) {
     for (TaskId id : ids) {
       SubTopology s = plan.subTopology(id.subTopology());
+      List<TopicPartition> inputs = new ArrayList<>();
+      for (String topic : plan.inputTopics(s)) {
+        inputs.add(new TopicPartition(topic, id.partition()));
+      }
+      // Before the restore: this waits for a previous owner's transaction holding offsets of these
+      // inputs (KIP-447), whose state changes the restore must then see (see OpenTransactions).
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          consumer.committed(new java.util.HashSet<>(inputs));
       TaskContext ctx =
           new TaskContext(
               setup.applicationId(),
@@ -435,14 +444,11 @@ final class StreamThread extends Thread {
         throw new WeirException("Task " + id + ": opening its operators failed: " + e, e);
       }
       tasks.put(id, task);
-      List<TopicPartition> inputs = new ArrayList<>();
-      for (String topic : plan.inputTopics(s)) {
-        TopicPartition tp = new TopicPartition(topic, id.partition());
+      for (TopicPartition tp : inputs) {
         byPartition.put(tp, task);
-        inputs.add(tp);
       }
       // The event-time state committed with the offsets: watermarks never go backwards.
-      task.restoreEventTime(consumer.committed(new java.util.HashSet<>(inputs)));
+      task.restoreEventTime(committed);
     }
     assignorContext.ownedTasks = Set.copyOf(tasks.keySet());
   }
@@ -453,10 +459,16 @@ final class StreamThread extends Thread {
       restoreConsumer = setup.clients().consumer(setup.restoreConsumerConfig(index));
     }
     List<TaskState.StoreSpec> specs = new ArrayList<>();
+    List<TopicPartition> changelogs = new ArrayList<>();
     for (String store : stores) {
       specs.add(new TaskState.StoreSpec(store, plan.changelogTopic(store)));
+      changelogs.add(new TopicPartition(plan.changelogTopic(store), id.partition()));
     }
     long start = System.nanoTime();
+    if (admin == null) {
+      admin = setup.clients().admin(setup.adminConfig());
+    }
+    OpenTransactions.awaitNone(admin, changelogs, setup.openTransactionWait());
     TaskState state =
         TaskState.open(
             setup.stateBackend(), id.toString(), id.partition(), specs, restoreConsumer, restorer);
@@ -475,6 +487,9 @@ final class StreamThread extends Thread {
   }
 
   private void closeClients() {
+    if (admin != null) {
+      admin.close(Duration.ofSeconds(5));
+    }
     if (restoreConsumer != null) {
       try {
         restoreConsumer.close(
