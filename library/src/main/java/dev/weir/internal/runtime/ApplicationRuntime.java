@@ -290,6 +290,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
     m.put(
         "state-changelog-records-sent",
         all.stream().mapToLong(x -> x.changelogRecordsSent.sum()).sum());
+    threads.forEach(t -> m.putAll(t.eventTimeMetrics()));
     m.put("tasks", (long) threads.stream().mapToInt(t -> t.taskIds().size()).sum());
     return m;
   }
