@@ -190,6 +190,14 @@ public final class WeirConfig extends AbstractConfig {
       "How often periodic watermark generators run and idleness is checked; a task's new watermark"
           + " fires its event-time timers and is sent to downstream tasks at most this often.";
 
+  /** {@code watermark.stall.warn.ms}. */
+  public static final String WATERMARK_STALL_WARN_MS_CONFIG = "watermark.stall.warn.ms";
+
+  /** Documentation of {@link #WATERMARK_STALL_WARN_MS_CONFIG}. */
+  public static final String WATERMARK_STALL_WARN_MS_DOC =
+      "A task whose watermark has not advanced for this long logs a warning naming the input"
+          + " partition (or upstream task) holding it back, and repeats it at this interval.";
+
   /** {@code state.backend} value: RocksDB. */
   public static final String STATE_BACKEND_ROCKSDB = "rocksdb";
 
@@ -245,6 +253,13 @@ public final class WeirConfig extends AbstractConfig {
               ConfigDef.Range.atLeast(1),
               Importance.MEDIUM,
               WATERMARK_INTERVAL_MS_DOC)
+          .define(
+              WATERMARK_STALL_WARN_MS_CONFIG,
+              Type.LONG,
+              60_000L,
+              ConfigDef.Range.atLeast(1),
+              Importance.LOW,
+              WATERMARK_STALL_WARN_MS_DOC)
           .define(
               STATE_BACKEND_CONFIG,
               Type.STRING,

@@ -213,4 +213,37 @@ class EventTimeTest {
       assertThat(core.queued("out")).isZero();
     }
   }
+
+  @Test
+  void twoApplicationsChainedThroughATopicShareEventTimeThroughMarkers() {
+    StreamBuilder first = new StreamBuilder();
+    first
+        .fromSource(
+            KafkaSource.topic("in", Serdes.String()),
+            WatermarkStrategy.forMonotonousTimestamps(),
+            "in")
+        .map(String::trim)
+        .returns(Serdes.String())
+        .sinkTo(KafkaSink.topic("mid", Serdes.String()).withWatermarkMarkers());
+    StreamBuilder second = new StreamBuilder();
+    second
+        .fromSource(KafkaSource.topic("mid", Serdes.String()).withWatermarkMarkers(1), "mid")
+        .keyBy(v -> v.substring(0, v.indexOf(':')), Serdes.String())
+        .process(new Timers())
+        .uid("timers")
+        .sinkTo(KafkaSink.topic("out", Serdes.String()));
+    try (Driver upstream = new Driver(first);
+        Driver downstream = new Driver(second)) {
+      upstream.pipe("in", "a:e:100", 50);
+      upstream.pipe("in", "b:x:0", 200); // upstream watermark 199
+      List<DriverCore.Output> mid = upstream.records("mid");
+      assertThat(mid)
+          .anyMatch(o -> o.headers() != null && o.headers().lastHeader("weir.wm") != null);
+      for (DriverCore.Output o : mid) {
+        downstream.core.pipe("mid", o.key(), o.value(), o.timestamp(), o.headers());
+      }
+      // The downstream application has no generator: its timer fired on the upstream's watermark.
+      assertThat(downstream.values("out")).contains("a:event:100@100");
+    }
+  }
 }

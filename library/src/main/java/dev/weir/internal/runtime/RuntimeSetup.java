@@ -113,6 +113,10 @@ record RuntimeSetup(
     return c;
   }
 
+  long watermarkStallWarnMs() {
+    return config.getLong(WeirConfig.WATERMARK_STALL_WARN_MS_CONFIG);
+  }
+
   long watermarkIntervalMs() {
     return config.getLong(WeirConfig.WATERMARK_INTERVAL_MS_CONFIG);
   }

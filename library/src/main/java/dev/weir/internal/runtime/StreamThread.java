@@ -12,6 +12,7 @@ import dev.weir.internal.task.TaskBuilder;
 import dev.weir.internal.task.TaskContext;
 import dev.weir.internal.task.TaskId;
 import dev.weir.internal.task.TaskMetrics;
+import dev.weir.internal.time.TaskWatermarks;
 import dev.weir.store.ChangelogRestorer;
 import dev.weir.store.RestoreListener;
 import dev.weir.stream.StartPosition;
@@ -102,6 +103,8 @@ final class StreamThread extends Thread {
   private ThreadProducer producer;
   private long lastCommitMs;
   private long lastWatermarkMs;
+  private final Map<TaskId, long[]> stalls = new HashMap<>();
+  private volatile Map<String, Long> eventTimeMetrics = Map.of();
   private int consecutiveFailures;
 
   StreamThread(int index, RuntimeSetup setup, Listener listener, AtomicBoolean shutdownApp) {
@@ -270,6 +273,7 @@ final class StreamThread extends Thread {
         for (StreamTask t : tasks.values()) {
           t.advanceEventTime(now, topic -> caughtUp(t, topic));
         }
+        publishEventTime(now);
       }
       for (StreamTask t : tasks.values()) {
         t.fireProcessingTimers(now);
@@ -286,6 +290,57 @@ final class StreamThread extends Thread {
     if (System.currentTimeMillis() - lastCommitMs >= setup.commitIntervalMs()) {
       commitOrRollback();
     }
+  }
+
+  /**
+   * Publishes each task's watermark, idleness and event-time lag (and each input's watermark) for
+   * {@code metrics()}, and warns about watermarks that stopped advancing, naming the input holding
+   * them.
+   */
+  private void publishEventTime(long now) {
+    Map<String, Long> m = new java.util.LinkedHashMap<>();
+    for (StreamTask t : tasks.values()) {
+      TaskWatermarks w = t.context().watermarks();
+      if (!w.hasEventTimeInputs()) {
+        continue;
+      }
+      String id = t.id().toString();
+      long wm = w.watermark();
+      m.put("watermark." + id, wm);
+      m.put("watermark-idle." + id, w.idle() ? 1L : 0L);
+      if (wm != Long.MIN_VALUE) {
+        m.put("event-time-lag-ms." + id, now - wm);
+      }
+      w.inputs(t.id().partition())
+          .forEach(
+              (input, v) -> {
+                m.put("watermark." + id + "." + input, v[0]);
+                m.put("watermark-idle." + id + "." + input, v[1]);
+              });
+      long[] st = stalls.computeIfAbsent(t.id(), k -> new long[] {wm, now, 0});
+      if (wm != st[0] || w.idle()) {
+        st[0] = wm;
+        st[1] = now;
+      } else if (now - st[1] >= setup.watermarkStallWarnMs()
+          && now - st[2] >= setup.watermarkStallWarnMs()) {
+        st[2] = now;
+        LOG.warn(
+            "Task {}: watermark {} has not advanced for {} s; it is held back by {}. An input"
+                + " without records holds event time back unless its WatermarkStrategy has"
+                + " withIdleness(...)",
+            id,
+            wm == Long.MIN_VALUE ? "(none yet)" : wm,
+            (now - st[1]) / 1000,
+            w.holdingInput(t.id().partition()));
+      }
+    }
+    stalls.keySet().retainAll(tasks.keySet());
+    eventTimeMetrics = Map.copyOf(m);
+  }
+
+  /** The latest event-time metrics of this thread's tasks. */
+  Map<String, Long> eventTimeMetrics() {
+    return eventTimeMetrics;
   }
 
   /** Whether the consumer has read task {@code t}'s partition of {@code topic} to its end. */

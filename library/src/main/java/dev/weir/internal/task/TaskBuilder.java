@@ -72,6 +72,9 @@ public final class TaskBuilder {
         operators.add(op);
         attach(main, o.input(), op::process);
       } else if (n instanceof SinkTransformation<?> s) {
+        if (s.sink().writesWatermarkMarkers()) {
+          context.markerOutputs().add(s.sink().topicName());
+        }
         @SuppressWarnings("unchecked")
         Operator<Object> op =
             SinkOperators.kafka(s.name(), (dev.weir.stream.KafkaSink<Object>) s.sink());
@@ -163,9 +166,30 @@ public final class TaskBuilder {
     KafkaRecordDeserializer<Object> d =
         (KafkaRecordDeserializer<Object>) src.source().deserializer();
     String name = src.name();
+    RecordContext rc = context.record();
+    int markerTasks = src.source().markerTasks();
+    if (markerTasks > 0) {
+      // Event time comes from the upstream application's markers, as across a repartition topic.
+      TaskWatermarks watermarks = context.watermarks();
+      watermarks.addUpstream(topic, markerTasks);
+      return record -> {
+        if (MarkerFormat.isMarker(record.key(), record.headers())) {
+          watermarks.onMarker(record.topic(), MarkerFormat.decode(record.value()));
+          return;
+        }
+        Object value;
+        try {
+          value = d.deserialize(record);
+        } catch (Exception e) {
+          throw new StreamTask.DeserializationFailure(name, e);
+        }
+        if (value != null) {
+          out.emit(value);
+        }
+      };
+    }
     TaskWatermarks.SourceInput<Object> time =
         context.watermarks().addSource(topic, (WatermarkStrategy<Object>) src.watermarks(), name);
-    RecordContext rc = context.record();
     return record -> {
       Object value;
       try {

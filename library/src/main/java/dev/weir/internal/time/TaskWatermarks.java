@@ -16,7 +16,8 @@ import java.util.Map;
  * <p>A source partition is idle when its strategy has an idleness timeout, it produced nothing for
  * that long, and its consumer is at the end of the partition (so a backlog never makes records
  * late). An upstream task is idle when its last marker said so. Idle inputs do not hold the
- * watermark back; when every input is idle the task is idle and keeps its watermark.
+ * watermark back; when every input is idle the task is idle and advances to the largest watermark
+ * any input reached.
  *
  * <p>Everything here is committed with the consumed offsets (as offset metadata, see {@link
  * MarkerFormat}), so a restarted or moved task resumes with the same watermarks.
@@ -88,12 +89,88 @@ public final class TaskWatermarks {
     }
     boolean wasIdle = idle;
     idle = !anyActive && hasEventTimeInputs();
+    long candidate = anyActive ? min : maxOverAllInputs();
     boolean advanced = false;
-    if (anyActive && min > watermark) {
-      watermark = min;
+    if (candidate > watermark) {
+      watermark = candidate;
       advanced = true;
     }
     return advanced || wasIdle != idle;
+  }
+
+  /**
+   * When every input is idle nothing holds event time back any more: the task moves to the largest
+   * watermark any input reached (as Flink's watermark valve does), so windows and timers up to it
+   * fire instead of waiting for the next record.
+   */
+  private long maxOverAllInputs() {
+    long max = Long.MIN_VALUE;
+    for (SourceInput<?> s : sources.values()) {
+      max = Math.max(max, s.watermark);
+    }
+    for (UpstreamInput u : upstreams.values()) {
+      for (long w : u.watermarks) {
+        max = Math.max(max, w);
+      }
+    }
+    return max;
+  }
+
+  /**
+   * Names the input holding the task's watermark back (the active input with the lowest watermark),
+   * for the stall warning and metrics.
+   */
+  public String holdingInput(int partition) {
+    String holder = "none (all inputs idle)";
+    long min = Long.MAX_VALUE;
+    for (Map.Entry<String, SourceInput<?>> e : sources.entrySet()) {
+      SourceInput<?> s = e.getValue();
+      if (!s.idle && s.watermark < min) {
+        min = s.watermark;
+        holder =
+            "source partition "
+                + e.getKey()
+                + "-"
+                + partition
+                + (s.generator == null ? " (its strategy generates no watermarks)" : "")
+                + " at "
+                + s.watermark;
+      }
+    }
+    for (Map.Entry<String, UpstreamInput> e : upstreams.entrySet()) {
+      UpstreamInput u = e.getValue();
+      for (int i = 0; i < u.watermarks.length; i++) {
+        if (!u.idle[i] && u.watermarks[i] < min) {
+          min = u.watermarks[i];
+          holder =
+              "upstream task "
+                  + i
+                  + " of "
+                  + e.getKey()
+                  + "-"
+                  + partition
+                  + " at "
+                  + (u.watermarks[i] == Long.MIN_VALUE ? "no watermark yet" : u.watermarks[i]);
+        }
+      }
+    }
+    return holder;
+  }
+
+  /** Per-input watermarks and idleness, for metrics: input name to {watermark, idle 0/1}. */
+  public Map<String, long[]> inputs(int partition) {
+    Map<String, long[]> out = new LinkedHashMap<>();
+    sources.forEach(
+        (t, s) -> out.put(t + "-" + partition, new long[] {s.watermark, s.idle ? 1 : 0}));
+    upstreams.forEach(
+        (t, u) -> {
+          for (int i = 0; i < u.watermarks.length; i++) {
+            out.put(
+                t + "-" + partition + "/upstream-" + i,
+                new long[] {u.watermarks[i], u.idle[i] ? 1 : 0});
+          }
+        });
+    return out;
   }
 
   /** The offset metadata that records the event-time state of input {@code topic}. */

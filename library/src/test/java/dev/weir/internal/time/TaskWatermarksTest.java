@@ -31,6 +31,19 @@ class TaskWatermarksTest {
     w.onMarker("r", new MarkerFormat.Marker(1, 70, true)); // idle: no longer holds it back
     w.advance(0, t -> false);
     assertThat(w.watermark()).isEqualTo(100);
+    assertThat(w.idle()).isFalse();
+  }
+
+  @Test
+  void whenEveryInputIsIdleTheTaskMovesToTheLargestWatermarkReached() {
+    TaskWatermarks w = new TaskWatermarks();
+    w.addUpstream("r", 3);
+    w.onMarker("r", new MarkerFormat.Marker(0, 100, true));
+    w.onMarker("r", new MarkerFormat.Marker(1, 300, true));
+    w.onMarker("r", new MarkerFormat.Marker(2, Long.MIN_VALUE, true));
+    assertThat(w.advance(0, t -> false)).isTrue();
+    assertThat(w.idle()).isTrue();
+    assertThat(w.watermark()).isEqualTo(300);
   }
 
   @Test
