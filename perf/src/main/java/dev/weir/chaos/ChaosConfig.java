@@ -23,7 +23,8 @@ import java.util.Set;
  * @param brokerRestarts broker kills ({@code kill -9}) each followed by a restart
  * @param seed seeds the workload, the fault schedule and the injected commit faults
  * @param exactlyOnce the processing guarantee under test
- * @param pipeline the pipeline under test ({@code --pipeline running-count|repartition})
+ * @param pipeline the pipeline under test ({@code --pipeline
+ *     count-and-windows|running-count|repartition})
  * @param brokers brokers in the cluster (1 or 3; 3 gives RF 3 and min.insync.replicas 2)
  * @param instances Weir instances at the start
  * @param threads stream threads per instance
@@ -38,6 +39,7 @@ import java.util.Set;
  * @param slowMs for this long
  * @param rate input records per second the generator writes at most (0: as fast as it can), so
  *     faults meet a flowing stream
+ * @param watermarkIntervalMs the instances' {@code watermark.interval.ms}, or 0 for Weir's default
  * @param window the generator writes at most this many records ahead of the verified output
  * @param stallTimeout a run with no progress for this long is stopped and verified as it is
  * @param workDir logs and state directories
@@ -62,6 +64,7 @@ public record ChaosConfig(
     int slowEvery,
     int slowMs,
     int rate,
+    int watermarkIntervalMs,
     int window,
     Duration stallTimeout,
     Path workDir) {
@@ -71,7 +74,7 @@ public record ChaosConfig(
       Map.ofEntries(
           Map.entry("seed", "1"),
           Map.entry("guarantee", "exactly_once"),
-          Map.entry("pipeline", "running-count"),
+          Map.entry("pipeline", "count-and-windows"),
           Map.entry("brokers", "3"),
           Map.entry("instances", "3"),
           Map.entry("threads", "1"),
@@ -82,7 +85,8 @@ public record ChaosConfig(
           Map.entry("slow-instances", "1"),
           Map.entry("slow-every", "200"),
           Map.entry("slow-ms", "2"),
-          Map.entry("stall-timeout-s", "180"));
+          Map.entry("stall-timeout-s", "180"),
+          Map.entry("watermark-interval-ms", "0"));
 
   /** What each profile changes. */
   private static final Map<String, Map<String, String>> PROFILES =
@@ -142,6 +146,7 @@ public record ChaosConfig(
           "slow-every",
           "slow-ms",
           "rate",
+          "watermark-interval-ms",
           "window",
           "stall-timeout-s",
           "work-dir");
@@ -207,6 +212,7 @@ public record ChaosConfig(
               Integer.parseInt(v.get("slow-every")),
               Integer.parseInt(v.get("slow-ms")),
               Integer.parseInt(v.get("rate")),
+              Integer.parseInt(v.get("watermark-interval-ms")),
               Integer.parseInt(v.get("window")),
               Duration.ofSeconds(Long.parseLong(v.get("stall-timeout-s"))),
               Path.of(v.get("work-dir")));
@@ -219,11 +225,12 @@ public record ChaosConfig(
 
   private static ChaosPipeline.Kind pipeline(String name) {
     return switch (name) {
+      case "count-and-windows" -> ChaosPipeline.Kind.COUNT_AND_WINDOWS;
       case "running-count" -> ChaosPipeline.Kind.RUNNING_COUNT;
       case "repartition" -> ChaosPipeline.Kind.REPARTITION;
       default ->
           throw new IllegalArgumentException(
-              "--pipeline must be running-count or repartition, not " + name);
+              "--pipeline must be count-and-windows, running-count or repartition, not " + name);
     };
   }
 

@@ -17,8 +17,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
  * with 1 when the application fails (state ERROR).
  *
  * <p>Options: {@code --bootstrap --app-id --state-dir --in --out --control-file} (required), {@code
- * --guarantee --threads --commit-interval-ms --replication-factor --commit-fault-rate --seed
- * --slow-every --slow-ms}.
+ * --windows-out --guarantee --threads --commit-interval-ms --replication-factor
+ * --watermark-interval-ms --commit-fault-rate --seed --slow-every --slow-ms}.
  */
 public final class ChaosInstance {
   private ChaosInstance() {}
@@ -36,6 +36,10 @@ public final class ChaosInstance {
     props.put(WeirConfig.NUM_STREAM_THREADS_CONFIG, args.get("threads", "1"));
     props.put(WeirConfig.COMMIT_INTERVAL_MS_CONFIG, args.get("commit-interval-ms", "100"));
     props.put(WeirConfig.REPLICATION_FACTOR_CONFIG, args.get("replication-factor", "-1"));
+    String watermarkInterval = args.get("watermark-interval-ms", "");
+    if (!watermarkInterval.isEmpty()) {
+      props.put(WeirConfig.WATERMARK_INTERVAL_MS_CONFIG, watermarkInterval);
+    }
     // Fail over quickly when a member is killed: the group notices in 6 s, not 45 s.
     props.put("consumer." + ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
     props.put("consumer." + ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
@@ -48,9 +52,10 @@ public final class ChaosInstance {
     WeirApplication app =
         new WeirApplication(
             ChaosPipeline.topology(
-                ChaosPipeline.Kind.valueOf(args.get("kind", "RUNNING_COUNT")),
+                ChaosPipeline.Kind.valueOf(args.get("kind", "COUNT_AND_WINDOWS")),
                 args.get("in"),
                 out,
+                args.get("windows-out", "chaos-windows"),
                 args.getInt("slow-every", 0),
                 args.getInt("slow-ms", 0)),
             props,

@@ -1,5 +1,7 @@
 package dev.weir.chaos;
 
+import dev.weir.eventtime.WatermarkStrategy;
+import dev.weir.functions.AggregateFunction;
 import dev.weir.functions.Collector;
 import dev.weir.functions.KeyedProcessFunction;
 import dev.weir.functions.MapFunction;
@@ -12,15 +14,22 @@ import dev.weir.stream.KeyedStream;
 import dev.weir.stream.Repartition;
 import dev.weir.stream.StreamBuilder;
 import dev.weir.stream.Topology;
+import dev.weir.windowing.ProcessWindowFunction;
+import dev.weir.windowing.TimeWindow;
+import dev.weir.windowing.TumblingEventTimeWindows;
+import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * The pipeline under test and what it must output.
  *
- * <p>{@link Kind#RUNNING_COUNT} (the default): {@code "key:seq"} in, key by key (a repartition
- * topic), an optional slow step and a running count per key in keyed state (a changelog topic),
- * {@code "key:seq:count"} out, keyed by key. {@link Kind#REPARTITION} skips the count: {@code
- * "key:seq"} out. Every input yields exactly one output.
+ * <p>{@link Kind#RUNNING_COUNT}: {@code "key:seq"} in (watermarks bounded by the workload's
+ * jitter), key by key (a repartition topic), an optional slow step and a running count per key in
+ * keyed state (a changelog topic), {@code "key:seq:count"} out, keyed by key. Every input yields
+ * exactly one output. {@link Kind#REPARTITION} skips the count: {@code "key:seq"} out. {@link
+ * Kind#COUNT_AND_WINDOWS} (the default) adds, on the same keyed stream, 10-second tumbling
+ * event-time windows counting each key's records: {@code "key:windowStart:count"} to a second
+ * topic, one result per window that has records.
  */
 public final class ChaosPipeline {
   private ChaosPipeline() {}
@@ -30,7 +39,12 @@ public final class ChaosPipeline {
     /** Source, repartition by key, slow step, sink: each record once. */
     REPARTITION,
     /** Source, repartition by key, slow step and running count in keyed state, sink. */
-    RUNNING_COUNT;
+    RUNNING_COUNT,
+    /**
+     * {@link #RUNNING_COUNT}, and from the same keyed stream tumbling event-time windows counting
+     * each key's records, to a second output topic.
+     */
+    COUNT_AND_WINDOWS;
 
     /**
      * The output the pipeline must produce for input {@code seq} of {@code workload}, whose running
@@ -38,9 +52,23 @@ public final class ChaosPipeline {
      */
     String expected(Workload workload, int seq, int runningCount) {
       String keyAndSeq = workload.key(seq) + ":" + seq;
-      return this == RUNNING_COUNT ? keyAndSeq + ":" + runningCount : keyAndSeq;
+      return this == REPARTITION ? keyAndSeq : keyAndSeq + ":" + runningCount;
+    }
+
+    /** Whether the pipeline writes window results. */
+    public boolean hasWindows() {
+      return this == COUNT_AND_WINDOWS;
     }
   }
+
+  /** Size of the tumbling windows, in event time. */
+  public static final Duration WINDOW = Duration.ofSeconds(10);
+
+  /**
+   * The watermark's bound on out-of-orderness: the workload's jitter, so that no record is late
+   * (within a partition records arrive in {@code seq} order, at most the jitter out of order).
+   */
+  static final Duration OUT_OF_ORDERNESS = Duration.ofMillis(Workload.MAX_JITTER_MS);
 
   /**
    * Builds the topology.
@@ -48,26 +76,75 @@ public final class ChaosPipeline {
    * @param kind which pipeline
    * @param in input topic
    * @param out output topic
+   * @param windowsOut output topic of the window results ({@link Kind#COUNT_AND_WINDOWS})
    * @param slowEvery every how many records per task the slow step sleeps; 0 for never
    * @param slowMs how long it sleeps
    * @return the topology
    */
-  public static Topology topology(Kind kind, String in, String out, int slowEvery, int slowMs) {
+  public static Topology topology(
+      Kind kind, String in, String out, String windowsOut, int slowEvery, int slowMs) {
     StreamBuilder b = new StreamBuilder();
     KeyedStream<String, String> byKey =
-        b.fromSource(KafkaSource.topic(in, Serdes.String()), "chaos-in")
+        b.fromSource(
+                KafkaSource.topic(in, Serdes.String()),
+                WatermarkStrategy.<String>forBoundedOutOfOrderness(OUT_OF_ORDERNESS),
+                "chaos-in")
             .keyBy(
                 ChaosPipeline::keyOf,
                 Serdes.String(),
                 Repartition.<String>named("by-key").withValueSerde(Serdes.String()));
     // The slow step sits downstream of the repartition, in the stateful sub-topology.
     DataStream<String> result =
-        kind == Kind.RUNNING_COUNT
-            ? byKey.process(new RunningCount(slowEvery, slowMs)).uid("counter")
-            : byKey.map(new SlowStep(slowEvery, slowMs)).name("slow-step");
+        kind == Kind.REPARTITION
+            ? byKey.map(new SlowStep(slowEvery, slowMs)).name("slow-step")
+            : byKey.process(new RunningCount(slowEvery, slowMs)).uid("counter");
     result.sinkTo(
         KafkaSink.topic(out, Serdes.String()).withKey(ChaosPipeline::keyOf, Serdes.String()));
+    if (kind.hasWindows()) {
+      byKey
+          .window(TumblingEventTimeWindows.of(WINDOW))
+          .aggregate(new CountRecords(), Serdes.Long(), new FormatWindow())
+          .uid("window-count")
+          .sinkTo(
+              KafkaSink.topic(windowsOut, Serdes.String())
+                  .withKey(ChaosPipeline::keyOf, Serdes.String()));
+    }
     return b.build();
+  }
+
+  /** Counts a window's records. */
+  static final class CountRecords implements AggregateFunction<String, Long, Long> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Long createAccumulator() {
+      return 0L;
+    }
+
+    @Override
+    public Long add(String value, Long acc) {
+      return acc + 1;
+    }
+
+    @Override
+    public Long getResult(Long acc) {
+      return acc;
+    }
+
+    @Override
+    public Long merge(Long a, Long b) {
+      return a + b;
+    }
+  }
+
+  /** {@code "key:windowStart:count"}. */
+  static final class FormatWindow extends ProcessWindowFunction<Long, String, String, TimeWindow> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void process(String key, Context ctx, Iterable<Long> counts, Collector<String> out) {
+      out.collect(key + ":" + ctx.window().getStart() + ":" + counts.iterator().next());
+    }
   }
 
   static String keyOf(String value) {

@@ -37,6 +37,7 @@ import org.apache.kafka.common.config.TopicConfig;
 public final class ChaosRun {
   static final String IN = "chaos-in";
   static final String OUT = "chaos-out";
+  static final String WINDOWS_OUT = "chaos-windows";
   private static final Duration CRASH_SWITCH_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration END_TIMEOUT = Duration.ofSeconds(120);
   private static final int LOG_TAIL = 30;
@@ -51,6 +52,7 @@ public final class ChaosRun {
   private final List<String> unexpectedExits = new ArrayList<>();
   private long startNanos;
   private Verifier verifier;
+  private WindowVerifier windowVerifier;
   private InputWriter writer;
   private EmbeddedKafkaCluster kafka;
   private String bootstrap;
@@ -95,7 +97,14 @@ public final class ChaosRun {
     Path logs = config.workDir().resolve("logs");
     Files.createDirectories(logs);
     Workload workload = config.workload();
+    // Event times end about now, so that no broker finds them too far in the future.
+    long base =
+        System.currentTimeMillis() - workload.maxEventTimeOffsetMs() - Workload.MAX_JITTER_MS;
     verifier = new Verifier(workload, kind);
+    windowVerifier =
+        kind.hasWindows()
+            ? new WindowVerifier(workload, base, ChaosPipeline.WINDOW.toMillis())
+            : null;
     log(
         "%s, %s, %s, %d broker(s), %d instance(s) x %d thread(s); work dir %s",
         workload,
@@ -107,6 +116,7 @@ public final class ChaosRun {
         config.workDir().toAbsolutePath());
     log("faults: %s", events);
     String problem = null;
+    List<OutputReader> readers = new ArrayList<>();
     try (EmbeddedKafkaCluster cluster =
         EmbeddedKafkaCluster.builder().brokers(config.brokers()).logDirectory(logs).start()) {
       kafka = cluster;
@@ -118,26 +128,28 @@ public final class ChaosRun {
               "-1",
               TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
               config.brokers() == 3 ? "2" : "1");
-      cluster.createTopic(IN, config.partitions(), topicConfig);
-      cluster.createTopic(OUT, config.partitions(), topicConfig);
+      for (String topic : List.of(IN, OUT, WINDOWS_OUT)) {
+        cluster.createTopic(topic, config.partitions(), topicConfig);
+      }
       try (Admin admin = Admin.create(cluster.clientProperties())) {
-        awaitServed(admin, List.of(IN, OUT));
-        OutputReader reader = new OutputReader(bootstrap, OUT, config.partitions(), verifier);
+        awaitServed(admin, List.of(IN, OUT, WINDOWS_OUT));
+        readers.add(new OutputReader(bootstrap, OUT, config.partitions(), verifier));
+        if (windowVerifier != null) {
+          readers.add(
+              new OutputReader(bootstrap, WINDOWS_OUT, config.partitions(), windowVerifier));
+        }
         try {
-          reader.start();
+          readers.forEach(OutputReader::start);
           for (int i = 0; i < config.instances(); i++) {
             startNewInstance(i < config.slowInstances());
           }
-          long base =
-              System.currentTimeMillis()
-                  - workload.eventTimeOffsetMs(workload.records() - 1)
-                  - Workload.MAX_JITTER_MS;
           writer =
               new InputWriter(
                   bootstrap,
                   IN,
                   workload,
                   base,
+                  base + workload.sentinelTimeOffsetMs(ChaosPipeline.WINDOW.toMillis()),
                   config.window(),
                   config.rate(),
                   verifier::distinct,
@@ -161,12 +173,14 @@ public final class ChaosRun {
             describeInstances();
           }
           writer.close();
-          problem = finish(admin, reader, problem);
+          problem = finish(admin, readers, problem);
         } finally {
           for (InstanceSlot s : everyInstance) {
             s.kill();
           }
-          reader.close();
+          for (OutputReader r : readers) {
+            r.close();
+          }
           if (writer != null) {
             writer.close();
           }
@@ -174,6 +188,9 @@ public final class ChaosRun {
       }
     }
     Verifier.Verdict verdict = verifier.verdict();
+    if (windowVerifier != null) {
+      verdict = verdict.plus(windowVerifier.verdict());
+    }
     ChaosResult result =
         new ChaosResult(
             verdict,
@@ -220,7 +237,12 @@ public final class ChaosRun {
         case PAUSE_IN_COMMIT -> pauseInCommit(e);
       }
     }
-    return awaitProgress(n, null);
+    String stalled = awaitProgress(n, null);
+    if (stalled == null && windowVerifier != null) {
+      // Window results follow the watermark, which passes the last windows with the sentinels.
+      stalled = awaitProgress(windowVerifier, windowVerifier.expected(), null);
+    }
+    return stalled;
   }
 
   private void crashByKill(FaultSchedule.Event e) throws IOException {
@@ -358,6 +380,8 @@ public final class ChaosRun {
             IN,
             "--out",
             OUT,
+            "--windows-out",
+            WINDOWS_OUT,
             "--kind",
             kind.name(),
             "--guarantee",
@@ -368,12 +392,17 @@ public final class ChaosRun {
             Double.toString(config.commitFaultRate()),
             "--replication-factor",
             Integer.toString(config.brokers()));
-    List<String> extra =
+    List<String> extra = new ArrayList<>();
+    if (config.watermarkIntervalMs() > 0) {
+      extra.add("--watermark-interval-ms");
+      extra.add(Integer.toString(config.watermarkIntervalMs()));
+    }
+    extra.addAll(
         slow
             ? List.of(
                 "--slow-every", Integer.toString(config.slowEvery()),
                 "--slow-ms", Integer.toString(config.slowMs()))
-            : List.of();
+            : List.of());
     InstanceSlot s =
         new InstanceSlot(
             name, config.workDir(), config.seed() * 1_000 + nextInstance, common, extra);
@@ -388,10 +417,14 @@ public final class ChaosRun {
    * atMost} passed), a description when nothing progressed for the stall timeout.
    */
   private String awaitProgress(int target, Duration atMost) throws IOException {
+    return awaitProgress(verifier, target, atMost);
+  }
+
+  private String awaitProgress(OutputCheck check, int target, Duration atMost) throws IOException {
     long start = System.nanoTime();
-    int last = verifier.distinct();
+    int last = check.distinct();
     long lastChange = start;
-    while (verifier.distinct() < target) {
+    while (check.distinct() < target) {
       Exception inputFailure = writer.failure();
       if (inputFailure != null) {
         return "input could not be written: " + inputFailure;
@@ -400,7 +433,7 @@ public final class ChaosRun {
       if (atMost != null && now - start > atMost.toNanos()) {
         return null;
       }
-      int d = verifier.distinct();
+      int d = check.distinct();
       if (d != last) {
         last = d;
         lastChange = now;
@@ -410,10 +443,12 @@ public final class ChaosRun {
             + " s at "
             + d
             + " of "
-            + config.records()
-            + " records (waiting for "
+            + check.expected()
+            + " "
+            + (check == verifier ? "records" : "window results")
+            + " (waiting for "
             + target
-            + ", written "
+            + ", input written "
             + writer.sent()
             + ")";
       }
@@ -451,7 +486,7 @@ public final class ChaosRun {
   }
 
   /** Stops every instance, reads the output to its end; returns the run's problem, if any. */
-  private String finish(Admin admin, OutputReader reader, String problem) throws Exception {
+  private String finish(Admin admin, List<OutputReader> readers, String problem) throws Exception {
     log("stopping %d instance(s)", running.size());
     List<CompletableFuture<Boolean>> stops = new ArrayList<>();
     for (InstanceSlot s : running) {
@@ -462,18 +497,23 @@ public final class ChaosRun {
         log("  %s did not stop within 30 s; killed", running.get(i).name());
       }
     }
-    Map<TopicPartition, Long> ends = awaitNoOpenTransaction(admin);
-    reader.finish(ends, END_TIMEOUT);
+    for (OutputReader reader : readers) {
+      reader.finish(awaitNoOpenTransaction(admin, reader.topic()), END_TIMEOUT);
+    }
     long inputRecords =
         endOffsets(admin, IN, IsolationLevel.READ_UNCOMMITTED).values().stream()
             .mapToLong(Long::longValue)
             .sum();
-    if (problem == null && inputRecords != config.records()) {
+    long written = config.records() + config.partitions(); // and one sentinel per partition
+    log(
+        "input topic holds %d records (%d written and %d sentinels expected)",
+        inputRecords, config.records(), config.partitions());
+    if (problem == null && inputRecords != written) {
       problem =
           "the input topic holds "
               + inputRecords
               + " records, not "
-              + config.records()
+              + written
               + ": the generator's producer duplicated or lost input";
     }
     return problem;
@@ -484,17 +524,20 @@ public final class ChaosRun {
    * partition), so reading to the high watermark sees every committed output. A killed instance's
    * open transaction is aborted by its coordinator within the transaction timeout.
    */
-  private Map<TopicPartition, Long> awaitNoOpenTransaction(Admin admin) throws Exception {
+  private Map<TopicPartition, Long> awaitNoOpenTransaction(Admin admin, String topic)
+      throws Exception {
     long deadline = System.nanoTime() + END_TIMEOUT.toNanos();
     while (true) {
-      Map<TopicPartition, Long> hw = endOffsets(admin, OUT, IsolationLevel.READ_UNCOMMITTED);
-      Map<TopicPartition, Long> lso = endOffsets(admin, OUT, IsolationLevel.READ_COMMITTED);
+      Map<TopicPartition, Long> hw = endOffsets(admin, topic, IsolationLevel.READ_UNCOMMITTED);
+      Map<TopicPartition, Long> lso = endOffsets(admin, topic, IsolationLevel.READ_COMMITTED);
       if (hw.equals(lso)) {
         return hw;
       }
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(
-            "transactions still open on the output after "
+            "transactions still open on "
+                + topic
+                + " after "
                 + END_TIMEOUT
                 + ": high watermarks "
                 + hw

@@ -23,6 +23,7 @@ final class InputWriter {
   private final Workload workload;
   private final String topic;
   private final long baseTime;
+  private final long sentinelTime;
   private final int window;
   private final int rate;
   private final IntSupplier progress;
@@ -40,6 +41,7 @@ final class InputWriter {
       String topic,
       Workload workload,
       long baseTime,
+      long sentinelTime,
       int window,
       int rate,
       IntSupplier progress,
@@ -47,6 +49,7 @@ final class InputWriter {
     this.workload = workload;
     this.topic = topic;
     this.baseTime = baseTime;
+    this.sentinelTime = sentinelTime;
     this.window = window;
     this.rate = rate;
     this.progress = progress;
@@ -109,6 +112,22 @@ final class InputWriter {
             });
         sent = seq + 1;
       }
+      if (!stop && failure.get() == null) {
+        // End-of-input sentinels, one per partition, far ahead in event time: every watermark
+        // passes every window of the records (see Workload.sentinelKey).
+        for (int p = 0; p < workload.partitions(); p++) {
+          String key = Workload.sentinelKey(p);
+          producer.send(
+              new ProducerRecord<>(topic, p, sentinelTime, key, key + ":sentinel"),
+              (md, e) -> {
+                if (e != null) {
+                  failure.compareAndSet(null, new IllegalStateException("sentinel: " + e, e));
+                } else {
+                  acknowledged.incrementAndGet();
+                }
+              });
+        }
+      }
       producer.flush();
     } catch (RuntimeException e) {
       failure.compareAndSet(null, e);
@@ -120,9 +139,9 @@ final class InputWriter {
     return sent;
   }
 
-  /** True once every record was acknowledged by the brokers. */
+  /** True once every record and sentinel was acknowledged by the brokers. */
   boolean done() {
-    return acknowledged.get() == workload.records();
+    return acknowledged.get() == workload.records() + workload.partitions();
   }
 
   /** The first failure to write input, or null. */

@@ -14,33 +14,39 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads the output topic with {@code read_committed} from the beginning, on a thread of its own,
- * feeding every record to the verifier as it arrives. {@link #finish} reads on up to given end
- * offsets and stops.
+ * feeding every record to a check as it arrives. {@link #finish} reads on up to given end offsets
+ * and stops.
  */
 final class OutputReader {
+  private final String topic;
   private final KafkaConsumer<String, String> consumer;
   private final List<TopicPartition> partitions;
-  private final Verifier verifier;
+  private final OutputCheck check;
   private final Thread thread;
   private final AtomicReference<Map<TopicPartition, Long>> finishAt = new AtomicReference<>();
   private final CompletableFuture<Void> finished = new CompletableFuture<>();
   private volatile boolean stop;
 
-  OutputReader(String bootstrap, String topic, int partitionCount, Verifier verifier) {
-    this.verifier = verifier;
+  OutputReader(String bootstrap, String topic, int partitionCount, OutputCheck check) {
+    this.check = check;
+    this.topic = topic;
     Map<String, Object> c = new HashMap<>();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
-    c.put(ConsumerConfig.CLIENT_ID_CONFIG, "chaos-output-reader");
+    c.put(ConsumerConfig.CLIENT_ID_CONFIG, "chaos-reader-" + topic);
     consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
     partitions =
         java.util.stream.IntStream.range(0, partitionCount)
             .mapToObj(p -> new TopicPartition(topic, p))
             .toList();
-    thread = new Thread(this::run, "chaos-output-reader");
+    thread = new Thread(this::run, "chaos-reader-" + topic);
     thread.setDaemon(true);
+  }
+
+  String topic() {
+    return topic;
   }
 
   void start() {
@@ -53,7 +59,7 @@ final class OutputReader {
       consumer.seekToBeginning(partitions);
       while (!stop) {
         for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-          verifier.accept(r.partition(), r.offset(), r.key(), r.value());
+          check.accept(r.partition(), r.offset(), r.key(), r.value());
         }
         Map<TopicPartition, Long> ends = finishAt.get();
         if (ends != null && reached(ends)) {

@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * <p><b>Threading:</b> {@link #accept} and {@link #verdict} are synchronized; {@link #distinct()}
  * may be read from any thread to follow progress.
  */
-public final class Verifier {
+public final class Verifier implements OutputCheck {
   private static final int EXAMPLES = 10;
 
   private final Workload workload;
@@ -45,8 +45,14 @@ public final class Verifier {
   }
 
   /** Number of distinct input records seen in the output so far: the run's progress. */
+  @Override
   public int distinct() {
     return distinct;
+  }
+
+  @Override
+  public int expected() {
+    return seen.length;
   }
 
   /**
@@ -57,7 +63,11 @@ public final class Verifier {
    * @param key its key, possibly null
    * @param value its value, possibly null
    */
+  @Override
   public synchronized void accept(int partition, long offset, String key, String value) {
+    if (key != null && key.startsWith("~")) {
+      return; // an end-of-input sentinel, see Workload.sentinelKey
+    }
     outputs++;
     int seq = parseSeq(value);
     if (seq < 0) {
@@ -125,6 +135,7 @@ public final class Verifier {
    *
    * @return the verdict with counts and the first examples of each kind of error
    */
+  @Override
   public synchronized Verdict verdict() {
     long lost = 0;
     long duplicated = 0;
@@ -209,6 +220,24 @@ public final class Verifier {
     /** True when nothing was lost, duplicated or wrong. */
     public boolean ok() {
       return lost == 0 && duplicated == 0 && wrong == 0;
+    }
+
+    /**
+     * Adds another check's counts: its lost, duplicated and wrong outputs add to these, its records
+     * do not (they are the same input).
+     */
+    public Verdict plus(Verdict other) {
+      String both =
+          details.isEmpty()
+              ? other.details
+              : other.details.isEmpty() ? details : details + "\n" + other.details;
+      return new Verdict(
+          records,
+          outputs + other.outputs,
+          lost + other.lost,
+          duplicated + other.duplicated,
+          wrong + other.wrong,
+          both);
     }
 
     /** {@code records=N lost=L duplicated=D wrong=W}. */

@@ -95,6 +95,25 @@ public final class Workload {
     return MAX_JITTER_MS + seq * 2L - jitter;
   }
 
+  /** Largest event-time offset of any record (and smaller than every sentinel's). */
+  public long maxEventTimeOffsetMs() {
+    return MAX_JITTER_MS + 2L * (records - 1);
+  }
+
+  /**
+   * The key of the end-of-input sentinel written to input partition {@code p} after all records.
+   * Sentinels carry an event time far past every record, so every task's watermark passes every
+   * window; outputs with a key starting with {@code ~} are not records and are not verified.
+   */
+  public static String sentinelKey(int partition) {
+    return "~end" + partition;
+  }
+
+  /** Event time of the sentinels: 10 windows past the last record (within a broker's limits). */
+  public long sentinelTimeOffsetMs(long windowMs) {
+    return maxEventTimeOffsetMs() + 10 * windowMs;
+  }
+
   /**
    * Computes each record's expected running count: its 1-based rank among the records of its key,
    * in {@code seq} order. Independent of Weir: a plain loop over the generator.

@@ -80,7 +80,9 @@ class VerifierTest {
     v.accept(0, 0, w.key(0), w.key(0) + ":0");
     v.accept(0, 1, w.key(0), w.key(0) + ":0");
     v.accept(0, 2, w.key(1), w.key(1) + ":1");
+    v.accept(0, 3, Workload.sentinelKey(0), "~end0:sentinel:1");
     assertThat(v.distinct()).isEqualTo(2);
+    assertThat(v.verdict().outputs()).isEqualTo(3);
   }
 
   @Test
