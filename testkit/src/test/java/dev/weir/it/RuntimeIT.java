@@ -18,9 +18,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.AfterAll;
@@ -53,6 +56,7 @@ class RuntimeIT {
     Pipelines.produce(kafka.bootstrapServers(), "etl-in", 0, 5_000, 50);
     Properties props = Pipelines.appProps(kafka.bootstrapServers(), "etl", tmp.resolve("a"));
     props.put(WeirConfig.NUM_STREAM_THREADS_CONFIG, 2);
+    props.put(WeirConfig.REPARTITION_PURGE_INTERVAL_MS_CONFIG, 500);
     try (WeirApplication app =
         new WeirApplication(Pipelines.keyedEtl("etl-in", "etl-out"), props)) {
       app.start();
@@ -65,6 +69,19 @@ class RuntimeIT {
       assertThat(out).allMatch(v -> v.endsWith(":tagged"));
       assertThat(app.awaitState(Duration.ofSeconds(30), ApplicationState.RUNNING)).isTrue();
       assertThat(app.metrics().get("tasks")).isEqualTo(8L);
+      // Consumed and committed repartition records are deleted: the topic does not grow forever.
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+        for (int p = 0; p < 4; p++) {
+          earliest.put(new TopicPartition("etl-by-key-repartition", p), OffsetSpec.earliest());
+        }
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    admin.listOffsets(earliest).all().get().values().stream()
+                        .allMatch(info -> info.offset() > 0));
+      }
     }
   }
 

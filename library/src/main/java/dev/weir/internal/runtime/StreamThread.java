@@ -102,6 +102,10 @@ final class StreamThread extends Thread {
   private ThreadProducer producer;
   private long lastCommitMs;
   private long lastWatermarkMs;
+  private long lastPurgeMs = System.currentTimeMillis();
+  private final Map<TopicPartition, Long> purgeable = new HashMap<>();
+  private final Set<String> repartitionTopics;
+  private org.apache.kafka.clients.admin.Admin admin;
   private final Map<TaskId, long[]> stalls = new HashMap<>();
   private volatile Map<String, Long> eventTimeMetrics = Map.of();
   private int consecutiveFailures;
@@ -114,6 +118,7 @@ final class StreamThread extends Thread {
     this.taskBuilder = new TaskBuilder(plan, setup.errors(), setup::taskCount);
     this.listener = listener;
     this.assignorContext = new AssignorContext(plan, setup.instanceId(), index, shutdownApp);
+    this.repartitionTopics = Set.copyOf(plan.repartitionTopics().values());
     int threads = setup.config().getInt(WeirConfig.NUM_STREAM_THREADS_CONFIG);
     Set<TaskId> local = new java.util.TreeSet<>();
     for (TaskId t : setup.localStateTasks()) {
@@ -294,6 +299,37 @@ final class StreamThread extends Thread {
     if (System.currentTimeMillis() - lastCommitMs >= setup.commitIntervalMs()) {
       commitOrRollback();
     }
+    if (System.currentTimeMillis() - lastPurgeMs >= setup.repartitionPurgeIntervalMs()) {
+      purgeRepartitionTopics();
+    }
+  }
+
+  /**
+   * Deletes the records of repartition partitions below the offsets this thread committed: they
+   * were consumed and their effects committed, so nothing can need them again. Asynchronous; a
+   * failure only means the records stay until the next attempt.
+   */
+  private void purgeRepartitionTopics() {
+    lastPurgeMs = System.currentTimeMillis();
+    if (purgeable.isEmpty()) {
+      return;
+    }
+    Map<TopicPartition, org.apache.kafka.clients.admin.RecordsToDelete> del = new HashMap<>();
+    purgeable.forEach(
+        (tp, off) -> del.put(tp, org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(off)));
+    purgeable.clear();
+    if (admin == null) {
+      admin = setup.clients().admin(setup.adminConfig());
+    }
+    admin
+        .deleteRecords(del)
+        .all()
+        .whenComplete(
+            (v, e) -> {
+              if (e != null) {
+                LOG.debug("{}: purging repartition records failed: {}", getName(), e.toString());
+              }
+            });
   }
 
   /**
@@ -399,6 +435,12 @@ final class StreamThread extends Thread {
     for (StreamTask t : tasks.values()) {
       t.postCommit();
     }
+    offsets.forEach(
+        (tp, om) -> {
+          if (repartitionTopics.contains(tp.topic())) {
+            purgeable.put(tp, om.offset());
+          }
+        });
     metrics.commits.increment();
     metrics.commitTimeNanos.add(System.nanoTime() - start);
   }
@@ -535,24 +577,24 @@ final class StreamThread extends Thread {
   }
 
   private void closeClients() {
-    if (restoreConsumer != null) {
-      try {
-        restoreConsumer.close(
-            org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
-      } catch (KafkaException e) {
-        LOG.debug("{}: restore consumer close failed", getName(), e);
-      }
+    if (admin != null) {
+      admin.close(Duration.ofSeconds(5));
     }
+    closeConsumer(restoreConsumer, "restore consumer");
     if (producer != null) {
       producer.close(Duration.ofSeconds(5));
     }
-    if (consumer != null) {
-      try {
-        consumer.close(
-            org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
-      } catch (KafkaException e) {
-        LOG.debug("{}: consumer close failed", getName(), e);
-      }
+    closeConsumer(consumer, "consumer");
+  }
+
+  private void closeConsumer(Consumer<byte[], byte[]> c, String what) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+    } catch (KafkaException e) {
+      LOG.debug("{}: {} close failed", getName(), what, e);
     }
   }
 
