@@ -178,4 +178,47 @@ class RuntimeIT {
       assertThat(app.metrics().get("records-dead-lettered")).isEqualTo(1L);
     }
   }
+
+  @Test
+  void aThreadFailureWithShutdownApplicationStopsEveryInstance() {
+    kafka.createTopic("stop-in", 4);
+    kafka.createTopic("stop-out", 4);
+    Properties a = Pipelines.appProps(kafka.bootstrapServers(), "stop", tmp.resolve("a"));
+    Properties b = Pipelines.appProps(kafka.bootstrapServers(), "stop", tmp.resolve("b"));
+    for (Properties p : List.of(a, b)) {
+      p.put(WeirConfig.THREAD_FAILURE_POLICY_CONFIG, "shutdown_application");
+    }
+    StreamBuilder builder = new StreamBuilder();
+    builder
+        .fromSource(KafkaSource.topic("stop-in", Serdes.String()), "in")
+        .map(
+            v -> {
+              if (v.equals("poison")) {
+                throw new IllegalArgumentException("cannot handle " + v);
+              }
+              return v;
+            })
+        .name("strict")
+        .sinkTo(KafkaSink.topic("stop-out", Serdes.String()));
+    var topology = builder.build();
+    try (WeirApplication first = new WeirApplication(topology, a);
+        WeirApplication second = new WeirApplication(topology, b)) {
+      first.start();
+      second.start();
+      assertThat(first.awaitState(Duration.ofSeconds(60), ApplicationState.RUNNING)).isTrue();
+      assertThat(second.awaitState(Duration.ofSeconds(60), ApplicationState.RUNNING)).isTrue();
+      Pipelines.produce(kafka.bootstrapServers(), "stop-in", 0, 100, 10);
+      try (var producer =
+          new org.apache.kafka.clients.producer.KafkaProducer<String, String>(
+              Map.of("bootstrap.servers", kafka.bootstrapServers()),
+              new org.apache.kafka.common.serialization.StringSerializer(),
+              new org.apache.kafka.common.serialization.StringSerializer())) {
+        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("stop-in", "poison"));
+      }
+      // Whichever instance reads the poison record fails with the default handler (fail) and asks
+      // the group to stop: both instances end in ERROR, neither keeps running.
+      assertThat(first.awaitState(Duration.ofSeconds(90), ApplicationState.ERROR)).isTrue();
+      assertThat(second.awaitState(Duration.ofSeconds(90), ApplicationState.ERROR)).isTrue();
+    }
+  }
 }
