@@ -108,6 +108,8 @@ final class StreamThread extends Thread {
   private org.apache.kafka.clients.admin.Admin admin;
   private final Map<TaskId, long[]> stalls = new HashMap<>();
   private volatile Map<String, Long> eventTimeMetrics = Map.of();
+  private final Map<TopicPartition, Long> restoreRemaining =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private int consecutiveFailures;
 
   StreamThread(int index, RuntimeSetup setup, Listener listener, AtomicBoolean shutdownApp) {
@@ -132,7 +134,19 @@ final class StreamThread extends Thread {
             .withListener(
                 new RestoreListener() {
                   @Override
+                  public void onStart(String store, TopicPartition partition, long from, long to) {
+                    restoreRemaining.put(partition, Math.max(0, to - from));
+                  }
+
+                  @Override
+                  public void onBatch(
+                      String store, TopicPartition partition, long done, long total) {
+                    restoreRemaining.put(partition, Math.max(0, total - done));
+                  }
+
+                  @Override
                   public void onEnd(String store, TopicPartition partition, long restored) {
+                    restoreRemaining.remove(partition);
                     metrics.restoredRecords.add(restored);
                   }
                 });
@@ -381,6 +395,11 @@ final class StreamThread extends Thread {
   /** The latest event-time metrics of this thread's tasks. */
   Map<String, Long> eventTimeMetrics() {
     return eventTimeMetrics;
+  }
+
+  /** Changelog records still to restore (at most) by this thread; 0 when not restoring. */
+  long restoreRemaining() {
+    return restoreRemaining.values().stream().mapToLong(Long::longValue).sum();
   }
 
   /** Whether the consumer has read task {@code t}'s partition of {@code topic} to its end. */
