@@ -198,6 +198,15 @@ public final class WeirConfig extends AbstractConfig {
       "A task whose watermark has not advanced for this long logs a warning naming the input"
           + " partition (or upstream task) holding it back, and repeats it at this interval.";
 
+  /** {@code repartition.purge.interval.ms}. */
+  public static final String REPARTITION_PURGE_INTERVAL_MS_CONFIG = "repartition.purge.interval.ms";
+
+  /** Documentation of {@link #REPARTITION_PURGE_INTERVAL_MS_CONFIG}. */
+  public static final String REPARTITION_PURGE_INTERVAL_MS_DOC =
+      "How often a stream thread deletes the records of repartition topics that its tasks have"
+          + " consumed and committed (Kafka delete-records), so repartition topics, which never"
+          + " expire by time, do not grow without bound.";
+
   /** {@code state.backend} value: RocksDB. */
   public static final String STATE_BACKEND_ROCKSDB = "rocksdb";
 
@@ -260,6 +269,13 @@ public final class WeirConfig extends AbstractConfig {
               ConfigDef.Range.atLeast(1),
               Importance.LOW,
               WATERMARK_STALL_WARN_MS_DOC)
+          .define(
+              REPARTITION_PURGE_INTERVAL_MS_CONFIG,
+              Type.LONG,
+              30_000L,
+              ConfigDef.Range.atLeast(1),
+              Importance.LOW,
+              REPARTITION_PURGE_INTERVAL_MS_DOC)
           .define(
               STATE_BACKEND_CONFIG,
               Type.STRING,

@@ -290,6 +290,9 @@ public final class ApplicationRuntime implements StreamThread.Listener {
     m.put(
         "state-changelog-records-sent",
         all.stream().mapToLong(x -> x.changelogRecordsSent.sum()).sum());
+    m.put(
+        "state-restore-remaining-records",
+        threads.stream().mapToLong(StreamThread::restoreRemaining).sum());
     threads.forEach(t -> m.putAll(t.eventTimeMetrics()));
     m.put("tasks", (long) threads.stream().mapToInt(t -> t.taskIds().size()).sum());
     return m;

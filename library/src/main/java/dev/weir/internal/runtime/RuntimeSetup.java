@@ -113,6 +113,10 @@ record RuntimeSetup(
     return c;
   }
 
+  long repartitionPurgeIntervalMs() {
+    return config.getLong(WeirConfig.REPARTITION_PURGE_INTERVAL_MS_CONFIG);
+  }
+
   long watermarkStallWarnMs() {
     return config.getLong(WeirConfig.WATERMARK_STALL_WARN_MS_CONFIG);
   }

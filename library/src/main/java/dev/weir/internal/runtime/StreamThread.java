@@ -98,13 +98,18 @@ final class StreamThread extends Thread {
   private volatile boolean shutdownRequested;
   private Consumer<byte[], byte[]> consumer;
   private Consumer<byte[], byte[]> restoreConsumer;
-  private org.apache.kafka.clients.admin.Admin admin;
   private final ChangelogRestorer restorer;
   private ThreadProducer producer;
   private long lastCommitMs;
   private long lastWatermarkMs;
+  private long lastPurgeMs = System.currentTimeMillis();
+  private final Map<TopicPartition, Long> purgeable = new HashMap<>();
+  private final Set<String> repartitionTopics;
+  private org.apache.kafka.clients.admin.Admin admin;
   private final Map<TaskId, long[]> stalls = new HashMap<>();
   private volatile Map<String, Long> eventTimeMetrics = Map.of();
+  private final Map<TopicPartition, Long> restoreRemaining =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private int consecutiveFailures;
 
   StreamThread(int index, RuntimeSetup setup, Listener listener, AtomicBoolean shutdownApp) {
@@ -115,6 +120,7 @@ final class StreamThread extends Thread {
     this.taskBuilder = new TaskBuilder(plan, setup.errors(), setup::taskCount);
     this.listener = listener;
     this.assignorContext = new AssignorContext(plan, setup.instanceId(), index, shutdownApp);
+    this.repartitionTopics = Set.copyOf(plan.repartitionTopics().values());
     int threads = setup.config().getInt(WeirConfig.NUM_STREAM_THREADS_CONFIG);
     Set<TaskId> local = new java.util.TreeSet<>();
     for (TaskId t : setup.localStateTasks()) {
@@ -128,7 +134,19 @@ final class StreamThread extends Thread {
             .withListener(
                 new RestoreListener() {
                   @Override
+                  public void onStart(String store, TopicPartition partition, long from, long to) {
+                    restoreRemaining.put(partition, Math.max(0, to - from));
+                  }
+
+                  @Override
+                  public void onBatch(
+                      String store, TopicPartition partition, long done, long total) {
+                    restoreRemaining.put(partition, Math.max(0, total - done));
+                  }
+
+                  @Override
                   public void onEnd(String store, TopicPartition partition, long restored) {
+                    restoreRemaining.remove(partition);
                     metrics.restoredRecords.add(restored);
                   }
                 });
@@ -250,6 +268,11 @@ final class StreamThread extends Thread {
         for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
           task.process(tp, r);
         }
+        if (task.context().takeMarkerArrived()) {
+          // Pass event time on at once instead of at the next watermark interval: saves up to
+          // one interval of latency per repartition hop.
+          task.advanceEventTime(System.currentTimeMillis(), topic -> caughtUp(task, topic));
+        }
         if (uncommittedStateBytes() > setup.maxUncommittedStateBytes()) {
           metrics.forcedCommits.increment();
           commitOrRollback();
@@ -290,6 +313,37 @@ final class StreamThread extends Thread {
     if (System.currentTimeMillis() - lastCommitMs >= setup.commitIntervalMs()) {
       commitOrRollback();
     }
+    if (System.currentTimeMillis() - lastPurgeMs >= setup.repartitionPurgeIntervalMs()) {
+      purgeRepartitionTopics();
+    }
+  }
+
+  /**
+   * Deletes the records of repartition partitions below the offsets this thread committed: they
+   * were consumed and their effects committed, so nothing can need them again. Asynchronous; a
+   * failure only means the records stay until the next attempt.
+   */
+  private void purgeRepartitionTopics() {
+    lastPurgeMs = System.currentTimeMillis();
+    if (purgeable.isEmpty()) {
+      return;
+    }
+    Map<TopicPartition, org.apache.kafka.clients.admin.RecordsToDelete> del = new HashMap<>();
+    purgeable.forEach(
+        (tp, off) -> del.put(tp, org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(off)));
+    purgeable.clear();
+    if (admin == null) {
+      admin = setup.clients().admin(setup.adminConfig());
+    }
+    admin
+        .deleteRecords(del)
+        .all()
+        .whenComplete(
+            (v, e) -> {
+              if (e != null) {
+                LOG.debug("{}: purging repartition records failed: {}", getName(), e.toString());
+              }
+            });
   }
 
   /**
@@ -341,6 +395,11 @@ final class StreamThread extends Thread {
   /** The latest event-time metrics of this thread's tasks. */
   Map<String, Long> eventTimeMetrics() {
     return eventTimeMetrics;
+  }
+
+  /** Changelog records still to restore (at most) by this thread; 0 when not restoring. */
+  long restoreRemaining() {
+    return restoreRemaining.values().stream().mapToLong(Long::longValue).sum();
   }
 
   /** Whether the consumer has read task {@code t}'s partition of {@code topic} to its end. */
@@ -399,6 +458,12 @@ final class StreamThread extends Thread {
     for (StreamTask t : tasks.values()) {
       t.postCommit();
     }
+    offsets.forEach(
+        (tp, om) -> {
+          if (repartitionTopics.contains(tp.topic())) {
+            purgeable.put(tp, om.offset());
+          }
+        });
     metrics.commits.increment();
     metrics.commitTimeNanos.add(System.nanoTime() - start);
   }
@@ -549,24 +614,21 @@ final class StreamThread extends Thread {
     if (admin != null) {
       admin.close(Duration.ofSeconds(5));
     }
-    if (restoreConsumer != null) {
-      try {
-        restoreConsumer.close(
-            org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
-      } catch (KafkaException e) {
-        LOG.debug("{}: restore consumer close failed", getName(), e);
-      }
-    }
+    closeConsumer(restoreConsumer, "restore consumer");
     if (producer != null) {
       producer.close(Duration.ofSeconds(5));
     }
-    if (consumer != null) {
-      try {
-        consumer.close(
-            org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
-      } catch (KafkaException e) {
-        LOG.debug("{}: consumer close failed", getName(), e);
-      }
+    closeConsumer(consumer, "consumer");
+  }
+
+  private void closeConsumer(Consumer<byte[], byte[]> c, String what) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+    } catch (KafkaException e) {
+      LOG.debug("{}: {} close failed", getName(), what, e);
     }
   }
 

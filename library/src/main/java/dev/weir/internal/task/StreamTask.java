@@ -146,32 +146,29 @@ public final class StreamTask {
 
   private void fireEventTimers() {
     long wm = context.currentWatermark();
-    if (wm == Long.MIN_VALUE) {
-      return;
-    }
-    for (Operator<?> op : operators) {
-      try {
-        op.onWatermark(wm);
-      } catch (OperatorException e) {
-        errors.handle(ErrorHandling.Stage.PROCESSING, e.operator(), e.getCause(), context);
-      } catch (Exception e) {
-        throw new dev.weir.errors.WeirException(
-            "Task " + id + ": firing event-time timers of '" + op.name() + "' failed: " + e, e);
-      }
+    if (wm != Long.MIN_VALUE) {
+      fireTimers("event-time", op -> op.onWatermark(wm));
     }
   }
 
   /** Fires processing-time timers due at {@code now}. */
   public void fireProcessingTimers(long now) {
+    fireTimers("processing-time", op -> op.onProcessingTime(now));
+  }
+
+  private interface TimerStep {
+    void run(Operator<?> op) throws Exception;
+  }
+
+  private void fireTimers(String domain, TimerStep step) {
     for (Operator<?> op : operators) {
       try {
-        op.onProcessingTime(now);
+        step.run(op);
       } catch (OperatorException e) {
         errors.handle(ErrorHandling.Stage.PROCESSING, e.operator(), e.getCause(), context);
       } catch (Exception e) {
         throw new dev.weir.errors.WeirException(
-            "Task " + id + ": firing processing-time timers of '" + op.name() + "' failed: " + e,
-            e);
+            "Task " + id + ": firing " + domain + " timers of '" + op.name() + "' failed: " + e, e);
       }
     }
   }

@@ -145,6 +145,7 @@ public final class TaskBuilder {
     return record -> {
       if (record.key() == null && MarkerFormat.isMarker(null, record.headers())) {
         watermarks.onMarker(record.topic(), MarkerFormat.decode(record.value()));
+        context.setMarkerArrived();
         return;
       }
       Object value;
@@ -175,6 +176,7 @@ public final class TaskBuilder {
       return record -> {
         if (MarkerFormat.isMarker(record.key(), record.headers())) {
           watermarks.onMarker(record.topic(), MarkerFormat.decode(record.value()));
+          context.setMarkerArrived();
           return;
         }
         Object value;

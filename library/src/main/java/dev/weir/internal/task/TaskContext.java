@@ -21,6 +21,7 @@ public final class TaskContext {
   private final TaskWatermarks watermarks = new TaskWatermarks();
   private final java.util.List<String> markerOutputs = new java.util.ArrayList<>();
   private boolean timersDue;
+  private boolean markerArrived;
   private TaskState state;
 
   public TaskContext(
@@ -78,6 +79,18 @@ public final class TaskContext {
   /** A timer was registered at or below the current watermark: fire it after this record. */
   public void setTimersDue() {
     timersDue = true;
+  }
+
+  /** A watermark marker arrived: the task can recompute its watermark without waiting. */
+  public void setMarkerArrived() {
+    markerArrived = true;
+  }
+
+  /** Whether a marker arrived since the last call. */
+  public boolean takeMarkerArrived() {
+    boolean m = markerArrived;
+    markerArrived = false;
+    return m;
   }
 
   boolean takeTimersDue() {
