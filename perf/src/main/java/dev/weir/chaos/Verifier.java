@@ -153,35 +153,30 @@ public final class Verifier implements OutputCheck {
       }
     }
     StringBuilder details = new StringBuilder();
-    if (lost > 0) {
-      details
-          .append("lost ")
-          .append(lost)
-          .append(" records of ")
-          .append(lostByKey.size())
-          .append(" keys; first lost seqs ")
-          .append(firstLost)
-          .append("; lost per key (first keys) ")
-          .append(firstEntries(lostByKey))
-          .append('\n');
-    }
-    if (duplicated > 0) {
-      details
-          .append("duplicated ")
-          .append(duplicated)
-          .append(" records; first duplicates: ")
-          .append(String.join("; ", duplicateExamples))
-          .append('\n');
-    }
-    if (wrong > 0) {
-      details
-          .append("wrong ")
-          .append(wrong)
-          .append(" outputs; first: ")
-          .append(String.join("; ", wrongExamples))
-          .append('\n');
-    }
+    section(
+        details,
+        lost,
+        "lost",
+        "records of "
+            + lostByKey.size()
+            + " keys; first lost seqs "
+            + firstLost
+            + "; lost per key (first keys) "
+            + firstEntries(lostByKey));
+    section(
+        details,
+        duplicated,
+        "duplicated",
+        "records; first duplicates: " + String.join("; ", duplicateExamples));
+    section(details, wrong, "wrong", "outputs; first: " + String.join("; ", wrongExamples));
     return new Verdict(seen.length, outputs, lost, duplicated, wrong, details.toString().trim());
+  }
+
+  /** Appends {@code "<what> <n> <rest>"} as a line when {@code n > 0}. */
+  static void section(StringBuilder details, long n, String what, String rest) {
+    if (n > 0) {
+      details.append(what).append(' ').append(n).append(' ').append(rest).append('\n');
+    }
   }
 
   private static String firstEntries(Map<String, Integer> map) {

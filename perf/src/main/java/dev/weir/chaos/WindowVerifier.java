@@ -140,32 +140,15 @@ final class WindowVerifier implements OutputCheck {
       }
     }
     StringBuilder details = new StringBuilder();
-    if (lost > 0) {
-      details
-          .append("lost ")
-          .append(lost)
-          .append(" of ")
-          .append(expectedWindows)
-          .append(" window results; first: ")
-          .append(firstLost)
-          .append('\n');
-    }
-    if (duplicated > 0) {
-      details
-          .append("duplicated ")
-          .append(duplicated)
-          .append(" window results; first: ")
-          .append(String.join("; ", duplicateExamples))
-          .append('\n');
-    }
-    if (wrong > 0) {
-      details
-          .append("wrong ")
-          .append(wrong)
-          .append(" window results; first: ")
-          .append(String.join("; ", wrongExamples))
-          .append('\n');
-    }
+    Verifier.section(
+        details, lost, "lost", "of " + expectedWindows + " window results; first: " + firstLost);
+    Verifier.section(
+        details,
+        duplicated,
+        "duplicated",
+        "window results; first: " + String.join("; ", duplicateExamples));
+    Verifier.section(
+        details, wrong, "wrong", "window results; first: " + String.join("; ", wrongExamples));
     return new Verifier.Verdict(
         workload.records(), outputs, lost, duplicated, wrong, details.toString().trim());
   }
