@@ -436,10 +436,6 @@ final class StreamThread extends Thread {
     lastCommitMs = System.currentTimeMillis();
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (StreamTask t : tasks.values()) {
-      // Event time catches up with every record processed before its offsets are committed: the
-      // committed watermarks, the markers sent downstream and the timers fired then all match the
-      // committed offsets, so a restart resumes from the same event time (docs/reliability.md).
-      t.advanceEventTime(lastCommitMs, topic -> caughtUp(t, topic));
       t.prepareCommit();
       offsets.putAll(t.offsetsToCommit());
     }

@@ -27,6 +27,7 @@ public final class TaskWatermarks {
   private final Map<String, UpstreamInput> upstreams = new LinkedHashMap<>();
   private long watermark = Long.MIN_VALUE;
   private boolean idle;
+  private boolean announce;
 
   /** Registers a source topic of the task with its strategy; returns its per-partition state. */
   public <T> SourceInput<T> addSource(String topic, WatermarkStrategy<T> strategy, String name) {
@@ -65,7 +66,8 @@ public final class TaskWatermarks {
    *
    * @param now processing time
    * @param caughtUp whether the consumer of a source topic's partition is at its end
-   * @return true when the watermark advanced or the task's idleness changed
+   * @return true when the watermark advanced, the task's idleness changed, or the state was just
+   *     restored (the caller then fires timers and sends markers)
    */
   public boolean advance(long now, java.util.function.Predicate<String> caughtUp) {
     for (Map.Entry<String, SourceInput<?>> e : sources.entrySet()) {
@@ -95,7 +97,9 @@ public final class TaskWatermarks {
       watermark = candidate;
       advanced = true;
     }
-    return advanced || wasIdle != idle;
+    boolean restored = announce;
+    announce = false;
+    return advanced || wasIdle != idle || restored;
   }
 
   /**
@@ -177,6 +181,9 @@ public final class TaskWatermarks {
   public String encode(String topic) {
     SourceInput<?> s = sources.get(topic);
     if (s != null) {
+      // Record the watermark of every record consumed up to the committed offset, not the last
+      // periodic emission: a restart would otherwise lose the records' effect on event time.
+      s.emitNow();
       return MarkerFormat.encodeSourceState(s.watermark, s.idle);
     }
     UpstreamInput u = upstreams.get(topic);
@@ -202,8 +209,10 @@ public final class TaskWatermarks {
     if (u != null) {
       MarkerFormat.decodeUpstreamState(metadata, u.watermarks, u.idle);
     }
-    // The task watermark is recomputed from the restored inputs.
+    // The task watermark is recomputed from the restored inputs; the next advance announces it
+    // downstream and fires the timers due, which the previous owner may not have done.
     advance(Long.MIN_VALUE, t -> false);
+    announce = true;
   }
 
   /** One source partition: its generator, timestamp assigner and idleness. */
@@ -239,6 +248,13 @@ public final class TaskWatermarks {
         generator.onEvent(value, ts, this);
       }
       return ts;
+    }
+
+    /** Lets the generator emit what the records seen so far allow, outside its period. */
+    void emitNow() {
+      if (generator != null) {
+        generator.onPeriodicEmit(this);
+      }
     }
 
     void periodic(long now, boolean caughtUp) {
