@@ -148,6 +148,46 @@ public final class WeirConfig extends AbstractConfig {
       "Consecutive failed commits (each rolled back and retried from the last committed point)"
           + " after which a thread gives up and fails.";
 
+  /** {@code state.backend}. */
+  public static final String STATE_BACKEND_CONFIG = "state.backend";
+
+  /** Documentation of {@link #STATE_BACKEND_CONFIG}. */
+  public static final String STATE_BACKEND_DOC =
+      "Where stateful operators keep their state: rocksdb (on disk under state.dir, survives"
+          + " restarts, so only the changelog tail is replayed) or in_memory (on the heap; every"
+          + " start restores the whole changelog; for tests and small state).";
+
+  /** {@code state.rocksdb.memory.bytes}. */
+  public static final String STATE_ROCKSDB_MEMORY_BYTES_CONFIG = "state.rocksdb.memory.bytes";
+
+  /** Documentation of {@link #STATE_ROCKSDB_MEMORY_BYTES_CONFIG}. */
+  public static final String STATE_ROCKSDB_MEMORY_BYTES_DOC =
+      "Native memory all RocksDB stores of this instance share (block cache plus write buffers,"
+          + " which take half). Bounded whatever the number of tasks and stores.";
+
+  /** {@code state.max.uncommitted.bytes}. */
+  public static final String STATE_MAX_UNCOMMITTED_BYTES_CONFIG = "state.max.uncommitted.bytes";
+
+  /** Documentation of {@link #STATE_MAX_UNCOMMITTED_BYTES_CONFIG}. */
+  public static final String STATE_MAX_UNCOMMITTED_BYTES_DOC =
+      "Heap a stream thread may hold in uncommitted state writes; past it the thread commits early"
+          + " instead of waiting for commit.interval.ms.";
+
+  /** {@code state.ttl.cleanup.batch}. */
+  public static final String STATE_TTL_CLEANUP_BATCH_CONFIG = "state.ttl.cleanup.batch";
+
+  /** Documentation of {@link #STATE_TTL_CLEANUP_BATCH_CONFIG}. */
+  public static final String STATE_TTL_CLEANUP_BATCH_DOC =
+      "Entries of state with a TTL that each stateful operator of a task checks, and deletes when"
+          + " expired, at every commit (background cleanup). 0 turns background cleanup off;"
+          + " expired entries are then removed only when read.";
+
+  /** {@code state.backend} value: RocksDB. */
+  public static final String STATE_BACKEND_ROCKSDB = "rocksdb";
+
+  /** {@code state.backend} value: in memory. */
+  public static final String STATE_BACKEND_IN_MEMORY = "in_memory";
+
   private static final ConfigDef CONFIG =
       new ConfigDef()
           .define(
@@ -190,6 +230,34 @@ public final class WeirConfig extends AbstractConfig {
               System.getProperty("java.io.tmpdir") + "/weir-state",
               Importance.MEDIUM,
               STATE_DIR_DOC)
+          .define(
+              STATE_BACKEND_CONFIG,
+              Type.STRING,
+              STATE_BACKEND_ROCKSDB,
+              ValidString.in(STATE_BACKEND_ROCKSDB, STATE_BACKEND_IN_MEMORY),
+              Importance.MEDIUM,
+              STATE_BACKEND_DOC)
+          .define(
+              STATE_ROCKSDB_MEMORY_BYTES_CONFIG,
+              Type.LONG,
+              128L << 20,
+              ConfigDef.Range.atLeast(1L << 20),
+              Importance.MEDIUM,
+              STATE_ROCKSDB_MEMORY_BYTES_DOC)
+          .define(
+              STATE_MAX_UNCOMMITTED_BYTES_CONFIG,
+              Type.LONG,
+              64L << 20,
+              ConfigDef.Range.atLeast(1024L),
+              Importance.LOW,
+              STATE_MAX_UNCOMMITTED_BYTES_DOC)
+          .define(
+              STATE_TTL_CLEANUP_BATCH_CONFIG,
+              Type.INT,
+              1000,
+              ConfigDef.Range.atLeast(0),
+              Importance.LOW,
+              STATE_TTL_CLEANUP_BATCH_DOC)
           .define(
               DESERIALIZATION_HANDLER_CONFIG,
               Type.STRING,

@@ -1,11 +1,36 @@
 package dev.weir.stream;
 
+import dev.weir.functions.AggregateFunction;
+import dev.weir.functions.FilterFunction;
+import dev.weir.functions.FlatMapFunction;
+import dev.weir.functions.KeySelector;
+import dev.weir.functions.KeyedProcessFunction;
+import dev.weir.functions.MapFunction;
+import dev.weir.functions.ProcessFunction;
+import dev.weir.functions.ReduceFunction;
+import dev.weir.functions.RichFunction;
+import dev.weir.internal.graph.Plan;
 import dev.weir.internal.graph.Transformation;
+import dev.weir.internal.task.FunctionOperators;
+import dev.weir.internal.task.KeyedProcessOperator;
+import dev.weir.internal.task.ProcessOperator;
+import dev.weir.internal.task.RollingFunctions;
+import dev.weir.internal.task.RollingOperator;
+import java.util.Objects;
 import org.apache.kafka.common.serialization.Serde;
 
 /**
  * A stream partitioned by key: every record of one key is processed by the same task, and keyed
- * state and timers of the operators applied to it are scoped to the current record's key.
+ * state of the operators applied to it is scoped to the current record's key.
+ *
+ * <p>Stateful operators ({@link #process(KeyedProcessFunction)}, the rolling aggregations, and rich
+ * functions passed to {@link #map}, {@link #flatMap}, {@link #filter} and {@link
+ * #process(ProcessFunction)}) each get a store named after the operator's {@code uid} (else its
+ * name), backed by the compacted changelog topic {@code <application.id>-<store>-changelog}. Give
+ * them a stable {@code uid(...)}: the name is persisted.
+ *
+ * <p>The rolling aggregations emit the updated result for every record; they keep one value per key
+ * forever, so use them on bounded key spaces (or use windows, or state with a TTL).
  *
  * @param <T> record type
  * @param <K> key type
@@ -25,5 +50,175 @@ public final class KeyedStream<T, K> extends DataStream<T> {
    */
   public Serde<K> keySerde() {
     return keySerde;
+  }
+
+  /**
+   * Applies a {@link KeyedProcessFunction}: per-record access to keyed state, the current key,
+   * clocks and side outputs.
+   *
+   * @param function the function; copied per task
+   * @param <R> output type
+   * @return the resulting stream
+   */
+  public <R> SingleOutputStreamOperator<R> process(KeyedProcessFunction<K, ? super T, R> function) {
+    Objects.requireNonNull(function, "function");
+    @SuppressWarnings("unchecked")
+    KeyedProcessFunction<K, T, R> f = (KeyedProcessFunction<K, T, R>) function;
+    return addOperator("process", KeyedProcessOperator.factory(f, keySerde), true);
+  }
+
+  /**
+   * Like {@link DataStream#process(ProcessFunction)}, with keyed state available to the function.
+   *
+   * @param function the function; copied per task
+   * @param <R> output type
+   * @return the resulting stream
+   */
+  @Override
+  public <R> SingleOutputStreamOperator<R> process(ProcessFunction<? super T, R> function) {
+    Objects.requireNonNull(function, "function");
+    return addOperator("process", ProcessOperator.factory(function), true);
+  }
+
+  /**
+   * Like {@link DataStream#map}; a {@link RichFunction} gets keyed state.
+   *
+   * @param mapper the function; copied per task
+   * @param <R> output type
+   * @return the mapped stream
+   */
+  @Override
+  public <R> SingleOutputStreamOperator<R> map(MapFunction<? super T, ? extends R> mapper) {
+    Objects.requireNonNull(mapper, "mapper");
+    return addOperator("map", FunctionOperators.map(mapper), mapper instanceof RichFunction);
+  }
+
+  /**
+   * Like {@link DataStream#flatMap}; a {@link RichFunction} gets keyed state.
+   *
+   * @param mapper the function; copied per task
+   * @param <R> output type
+   * @return the resulting stream
+   */
+  @Override
+  public <R> SingleOutputStreamOperator<R> flatMap(FlatMapFunction<? super T, R> mapper) {
+    Objects.requireNonNull(mapper, "mapper");
+    return addOperator(
+        "flatMap", FunctionOperators.flatMap(mapper), mapper instanceof RichFunction);
+  }
+
+  /**
+   * Like {@link DataStream#filter}; a {@link RichFunction} gets keyed state.
+   *
+   * @param filter the predicate; copied per task
+   * @return the filtered stream
+   */
+  @Override
+  public SingleOutputStreamOperator<T> filter(FilterFunction<? super T> filter) {
+    Objects.requireNonNull(filter, "filter");
+    SingleOutputStreamOperator<T> out =
+        addOperator("filter", FunctionOperators.filter(filter), filter instanceof RichFunction);
+    out.transformation.setSerde(transformation.serde());
+    return out;
+  }
+
+  /**
+   * Rolling reduce: combines each record with the key's result so far and emits the new result.
+   *
+   * @param reducer combines the result so far (first argument) with the record
+   * @return the stream of updated results, with this stream's serde
+   * @throws IllegalStateException if the records' serde is unknown (it stores them)
+   */
+  public SingleOutputStreamOperator<T> reduce(ReduceFunction<T> reducer) {
+    Objects.requireNonNull(reducer, "reducer");
+    return rolling("reduce", RollingFunctions.reducing(reducer));
+  }
+
+  /**
+   * Rolling aggregation: folds each record into the key's accumulator and emits the result.
+   *
+   * @param aggregator creates, updates and reads the accumulator
+   * @param accumulatorSerde the accumulator's serde (it is what is stored)
+   * @param <A> accumulator type
+   * @param <R> result type
+   * @return the stream of updated results
+   */
+  public <A, R> SingleOutputStreamOperator<R> aggregate(
+      AggregateFunction<T, A, R> aggregator, Serde<A> accumulatorSerde) {
+    Objects.requireNonNull(aggregator, "aggregator");
+    Objects.requireNonNull(accumulatorSerde, "accumulatorSerde");
+    return addOperator("aggregate", RollingOperator.factory(aggregator, accumulatorSerde), true);
+  }
+
+  /**
+   * Rolling sum of numeric records (Long, Integer, Double, Float, Short, Byte, BigInteger,
+   * BigDecimal).
+   *
+   * @return the stream of running sums, with this stream's serde
+   */
+  public SingleOutputStreamOperator<T> sum() {
+    return rolling("sum", RollingFunctions.sum());
+  }
+
+  /**
+   * Rolling minimum of {@code Comparable} records.
+   *
+   * @return the stream of running minima
+   */
+  public SingleOutputStreamOperator<T> min() {
+    return rolling("min", RollingFunctions.min());
+  }
+
+  /**
+   * Rolling maximum of {@code Comparable} records.
+   *
+   * @return the stream of running maxima
+   */
+  public SingleOutputStreamOperator<T> max() {
+    return rolling("max", RollingFunctions.max());
+  }
+
+  /**
+   * Emits, for every record, the key's record with the smallest {@code field} so far (the first of
+   * equals).
+   *
+   * @param field extracts the compared field
+   * @param <C> field type
+   * @return the stream of running minimal records
+   */
+  public <C extends Comparable<? super C>> SingleOutputStreamOperator<T> minBy(
+      KeySelector<? super T, C> field) {
+    Objects.requireNonNull(field, "field");
+    return rolling("minBy", RollingFunctions.minBy(field));
+  }
+
+  /**
+   * Emits, for every record, the key's record with the largest {@code field} so far (the first of
+   * equals).
+   *
+   * @param field extracts the compared field
+   * @param <C> field type
+   * @return the stream of running maximal records
+   */
+  public <C extends Comparable<? super C>> SingleOutputStreamOperator<T> maxBy(
+      KeySelector<? super T, C> field) {
+    Objects.requireNonNull(field, "field");
+    return rolling("maxBy", RollingFunctions.maxBy(field));
+  }
+
+  private SingleOutputStreamOperator<T> rolling(String kind, AggregateFunction<T, T, T> function) {
+    Serde<T> serde = Plan.effectiveSerde(transformation);
+    if (serde == null) {
+      throw new IllegalStateException(
+          kind
+              + "() stores the records of '"
+              + transformation.name()
+              + "' in state but Weir does not know their serde: call .returns(serde) before"
+              + " keyBy(...) or pass Repartition.named(...).withValueSerde(serde)");
+    }
+    SingleOutputStreamOperator<T> out =
+        addOperator(kind, RollingOperator.factory(function, serde), true);
+    out.transformation.setSerde(serde);
+    return out;
   }
 }

@@ -8,7 +8,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * One instance of the keyed ETL pipeline in its own JVM, for crash tests. Arguments: bootstrap,
- * application id, state dir, input topic, output topic. Runs until killed or its parent dies.
+ * application id, state dir, input topic, output topic, and optionally "count" for the running
+ * count pipeline instead of the keyed ETL. Runs until killed or its parent dies.
  */
 public final class PipelineMain {
   private PipelineMain() {}
@@ -17,12 +18,18 @@ public final class PipelineMain {
     JavaProcess.exitWhenParentDies();
     WeirApplication app =
         new WeirApplication(
-            Pipelines.keyedEtl(args[3], args[4]),
+            args.length > 5 && args[5].equals("count")
+                ? Pipelines.runningCount(args[3], args[4])
+                : Pipelines.keyedEtl(args[3], args[4]),
             Pipelines.appProps(args[0], args[1], Path.of(args[2])));
     CountDownLatch stopped = new CountDownLatch(1);
     app.setStateListener(
         (now, before) -> {
           System.out.println("STATE " + now);
+          if (now == ApplicationState.RUNNING) {
+            // Crash tests read how much changelog each start had to replay.
+            System.out.println("RESTORED " + app.metrics().get("state-restored-records"));
+          }
           if (now.isTerminal()) {
             stopped.countDown();
           }

@@ -1,6 +1,10 @@
 package dev.weir.it;
 
 import dev.weir.WeirConfig;
+import dev.weir.functions.Collector;
+import dev.weir.functions.KeyedProcessFunction;
+import dev.weir.state.ValueState;
+import dev.weir.state.ValueStateDescriptor;
 import dev.weir.stream.KafkaSink;
 import dev.weir.stream.KafkaSource;
 import dev.weir.stream.Repartition;
@@ -47,6 +51,77 @@ final class Pipelines {
             KafkaSink.topic(out, Serdes.String())
                 .withKey(v -> v.substring(0, v.indexOf(':')), Serdes.String()));
     return b.build();
+  }
+
+  /**
+   * in ("key:seq") -> keyBy key (repartition) -> running count per key in a ValueState -> out
+   * ("key:seq:count"). With one producer writing each key in sequence order, the count of input seq
+   * i is its rank among its key's inputs, so the expected output is known without Weir.
+   */
+  static Topology runningCount(String in, String out) {
+    StreamBuilder b = new StreamBuilder();
+    b.fromSource(KafkaSource.topic(in, Serdes.String()), "in")
+        .keyBy(
+            v -> v.substring(0, v.indexOf(':')),
+            Serdes.String(),
+            Repartition.<String>named("by-key").withValueSerde(Serdes.String()))
+        .process(new RunningCount())
+        .uid("counter")
+        .sinkTo(
+            KafkaSink.topic(out, Serdes.String())
+                .withKey(v -> v.substring(0, v.indexOf(':')), Serdes.String()));
+    return b.build();
+  }
+
+  /** Counts records per key in keyed state. */
+  static final class RunningCount extends KeyedProcessFunction<String, String, String> {
+    private static final long serialVersionUID = 1L;
+    private transient ValueState<Long> count;
+
+    @Override
+    public void open() {
+      count = getRuntimeContext().getState(new ValueStateDescriptor<>("count", Serdes.Long(), 0L));
+    }
+
+    @Override
+    public void processElement(String value, Context ctx, Collector<String> out)
+        throws InterruptedException {
+      // Crash tests slow processing down so that a kill lands while a transaction is open.
+      long delay = Long.getLong("weir.it.recordDelayMs", 0);
+      if (delay > 0) {
+        Thread.sleep(delay);
+      }
+      long n = count.value() + 1;
+      count.update(n);
+      out.collect(value + ":" + n);
+    }
+  }
+
+  /**
+   * Checks running-count outputs "key:seq:count" for inputs 0..total-1 written as key "k(i %
+   * keys)": each seq exactly once, with count = its rank within its key.
+   */
+  static List<String> countProblems(List<String> outputs, int total, int keys) {
+    Map<Integer, Integer> seen = new HashMap<>();
+    List<String> problems = new ArrayList<>();
+    for (String v : outputs) {
+      String[] p = v.split(":");
+      int seq = Integer.parseInt(p[1]);
+      long count = Long.parseLong(p[2]);
+      if (seen.merge(seq, 1, Integer::sum) > 1) {
+        problems.add("duplicated " + v);
+      }
+      long expected = seq / keys + 1;
+      if (count != expected) {
+        problems.add("wrong " + v + " (expected count " + expected + ")");
+      }
+    }
+    for (int i = 0; i < total; i++) {
+      if (!seen.containsKey(i)) {
+        problems.add("lost seq " + i);
+      }
+    }
+    return problems;
   }
 
   static Properties appProps(String bootstrap, String appId, Path stateDir) {

@@ -4,6 +4,7 @@ import dev.weir.WeirConfig;
 import dev.weir.internal.graph.Plan;
 import dev.weir.internal.graph.SubTopology;
 import dev.weir.internal.graph.TopologyAccess;
+import dev.weir.internal.state.TaskState;
 import dev.weir.internal.task.ErrorHandling;
 import dev.weir.internal.task.RecordCollector;
 import dev.weir.internal.task.StreamTask;
@@ -11,6 +12,9 @@ import dev.weir.internal.task.TaskBuilder;
 import dev.weir.internal.task.TaskContext;
 import dev.weir.internal.task.TaskId;
 import dev.weir.internal.task.TaskMetrics;
+import dev.weir.store.ChangelogRestorer;
+import dev.weir.store.StateBackend;
+import dev.weir.store.StateBackends;
 import dev.weir.stream.Topology;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -21,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongConsumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
@@ -46,6 +51,9 @@ public final class DriverCore implements AutoCloseable {
   private final Map<String, Long> nextOffset = new HashMap<>();
   private final TaskMetrics metrics = new TaskMetrics();
   private long processingTime;
+  private long changelogRecords;
+  private final StateBackend stateBackend = StateBackends.inMemory();
+  private final Map<String, TaskState> states = new HashMap<>();
 
   public DriverCore(Topology topology, Map<?, ?> props, long startProcessingTime) {
     Map<Object, Object> withDefaults = new HashMap<>(props);
@@ -61,6 +69,15 @@ public final class DriverCore implements AutoCloseable {
       TaskId id = new TaskId(s.id(), 0);
       TaskContext ctx =
           new TaskContext(plan.applicationId(), id, 1, collector, () -> processingTime, metrics);
+      List<String> stores = plan.stores(s);
+      if (!stores.isEmpty()) {
+        List<TaskState.StoreSpec> specs = new ArrayList<>();
+        stores.forEach(n -> specs.add(new TaskState.StoreSpec(n, plan.changelogTopic(n))));
+        TaskState state =
+            TaskState.open(stateBackend, id.toString(), 0, specs, null, ChangelogRestorer.create());
+        stores.forEach(n -> states.put(n, state));
+        ctx.setState(state);
+      }
       StreamTask task = builder.build(id, ctx);
       tasks.add(task);
       for (String topic : plan.inputTopics(s)) {
@@ -94,10 +111,7 @@ public final class DriverCore implements AutoCloseable {
     while (!internal.isEmpty()) {
       deliver(internal.pollFirst());
     }
-    for (StreamTask t : tasks) {
-      t.prepareCommit();
-      t.postCommit();
-    }
+    commit();
   }
 
   private void deliver(Output r) {
@@ -153,11 +167,39 @@ public final class DriverCore implements AutoCloseable {
     processingTime += millis;
   }
 
+  /** Changelog records written so far. */
+  public long changelogRecords() {
+    return changelogRecords;
+  }
+
+  /** The committed entries of a store, as the task would restore them. */
+  public long storeEntries(String store) {
+    TaskState s = states.get(store);
+    if (s == null) {
+      throw new IllegalArgumentException("No store '" + store + "'; stores: " + states.keySet());
+    }
+    return s.store(store).approximateNumEntries();
+  }
+
+  /** Names of the stores of all stateful operators. */
+  public java.util.Set<String> storeNames() {
+    return java.util.Set.copyOf(states.keySet());
+  }
+
+  /** Runs the commit protocol of every task (the driver also commits after every input). */
+  public void commit() {
+    for (StreamTask t : tasks) {
+      t.prepareCommit();
+      t.postCommit();
+    }
+  }
+
   @Override
   public void close() {
     for (StreamTask t : tasks) {
       t.close(true);
     }
+    stateBackend.close();
   }
 
   private final class Collector implements RecordCollector {
@@ -175,6 +217,18 @@ public final class DriverCore implements AutoCloseable {
       } else {
         outputs.computeIfAbsent(topic, t -> new ArrayDeque<>()).addLast(o);
       }
+    }
+
+    @Override
+    public void sendChangelog(
+        String topic,
+        int partition,
+        byte[] key,
+        byte[] value,
+        long timestamp,
+        LongConsumer onOffset) {
+      onOffset.accept(nextOffset.merge(topic, 1L, Long::sum) - 1);
+      changelogRecords++;
     }
 
     @Override

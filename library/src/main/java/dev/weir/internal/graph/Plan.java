@@ -24,14 +24,17 @@ public final class Plan {
   private final Map<PartitionTransformation<?>, String> repartitionTopics;
   private final Map<PartitionTransformation<?>, Integer> upstreamOf = new IdentityHashMap<>();
   private final Map<PartitionTransformation<?>, Integer> downstreamOf = new IdentityHashMap<>();
+  private final Map<Transformation<?>, String> storeNames;
 
   private Plan(
       String applicationId,
       List<SubTopology> subTopologies,
-      Map<PartitionTransformation<?>, String> repartitionTopics) {
+      Map<PartitionTransformation<?>, String> repartitionTopics,
+      Map<Transformation<?>, String> storeNames) {
     this.applicationId = applicationId;
     this.subTopologies = List.copyOf(subTopologies);
     this.repartitionTopics = repartitionTopics;
+    this.storeNames = storeNames;
     for (SubTopology s : subTopologies) {
       s.writes.forEach(p -> upstreamOf.put(p, s.id()));
       s.reads.forEach(p -> downstreamOf.put(p, s.id()));
@@ -56,6 +59,41 @@ public final class Plan {
 
   public Map<PartitionTransformation<?>, String> repartitionTopics() {
     return repartitionTopics;
+  }
+
+  /** The store of a stateful operator (one on a keyed stream), or null for a stateless one. */
+  public String storeName(Transformation<?> operator) {
+    return storeNames.get(operator);
+  }
+
+  /** The changelog topic of a store: {@code <application.id>-<store>-changelog}. */
+  public String changelogTopic(String storeName) {
+    return applicationId + "-" + storeName + "-changelog";
+  }
+
+  /** The stores of the operators of {@code s}, in operator order. */
+  public List<String> stores(SubTopology s) {
+    List<String> out = new ArrayList<>();
+    TreeMap<Integer, Transformation<?>> ordered = new TreeMap<>();
+    s.nodes().forEach(n -> ordered.put(n.id(), n));
+    for (Transformation<?> n : ordered.values()) {
+      String store = storeNames.get(n);
+      if (store != null) {
+        out.add(store);
+      }
+    }
+    return out;
+  }
+
+  /** Changelog topic of every store, by sub-topology id (its task count is the partition count). */
+  public Map<String, Integer> changelogTopics() {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    for (SubTopology s : subTopologies) {
+      for (String store : stores(s)) {
+        out.put(changelogTopic(store), s.id());
+      }
+    }
+    return out;
   }
 
   public int upstreamOf(PartitionTransformation<?> exchange) {
@@ -182,7 +220,48 @@ public final class Plan {
       }
     }
     checkKeyedOperators(nodes);
-    return new Plan(applicationId, subs, topics);
+    return new Plan(applicationId, subs, topics, storeNames(nodes));
+  }
+
+  /**
+   * Names the store of every stateful operator (every operator on a keyed stream) after its uid,
+   * else its name. Generated names ({@code process-7}) shift when operators are added, which would
+   * orphan the state: such operators get a warning at build time.
+   */
+  private static Map<Transformation<?>, String> storeNames(List<Transformation<?>> nodes) {
+    Map<Transformation<?>, String> out = new IdentityHashMap<>();
+    Set<String> used = new HashSet<>();
+    for (Transformation<?> n : nodes) {
+      if (!(n instanceof OneInputTransformation<?, ?> o) || !o.keyed()) {
+        continue;
+      }
+      String base = topicSafe(o.stableId());
+      String name = base;
+      for (int i = 2; !used.add(name); i++) {
+        if (o.uid() != null) {
+          throw new IllegalStateException(
+              "Two stateful operators would share the store '"
+                  + base
+                  + "': give each a unique uid(...)");
+        }
+        name = base + "-" + i;
+      }
+      if (!o.hasExplicitIdentity()) {
+        org.slf4j.LoggerFactory.getLogger(Plan.class)
+            .warn(
+                "Stateful operator '{}' has a generated name; its store and changelog topic are"
+                    + " named after it and change when operators are added before it, which"
+                    + " starts its state empty. Give it a stable uid(...).",
+                o.name());
+      }
+      out.put(o, name);
+    }
+    return out;
+  }
+
+  /** Replaces characters Kafka does not allow in topic names. */
+  static String topicSafe(String name) {
+    return name.replaceAll("[^A-Za-z0-9._-]", "_");
   }
 
   private static void checkKeyedOperators(List<Transformation<?>> nodes) {

@@ -7,13 +7,16 @@ import dev.weir.WeirConfig;
 import dev.weir.errors.WeirException;
 import dev.weir.internal.graph.Plan;
 import dev.weir.internal.task.ErrorHandling;
+import dev.weir.internal.task.TaskId;
 import dev.weir.internal.task.TaskMetrics;
+import dev.weir.store.StateBackend;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
@@ -39,6 +42,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
   private final AtomicBoolean shutdownApplication = new AtomicBoolean();
   private volatile ApplicationState state = ApplicationState.CREATED;
   private InstanceDirectory directory;
+  private StateBackend stateBackend;
   private RuntimeSetup setup;
 
   public ApplicationRuntime(
@@ -85,9 +89,18 @@ public final class ApplicationRuntime implements StreamThread.Listener {
         new InstanceDirectory(
             Path.of(config.getString(WeirConfig.STATE_DIR_CONFIG)), plan.applicationId());
     try {
+      stateBackend = StateBackendFactory.create(config, directory.path(), plan);
       ErrorHandling errors = ErrorHandling.from(config);
       RuntimeSetup probe =
-          new RuntimeSetup(config, plan, Map.of(), errors, clients, directory.instanceId());
+          new RuntimeSetup(
+              config,
+              plan,
+              Map.of(),
+              errors,
+              clients,
+              directory.instanceId(),
+              stateBackend,
+              Set.of());
       Map<Integer, Integer> taskCounts;
       try (Admin admin = clients.admin(probe.adminConfig())) {
         InternalTopics topics =
@@ -96,7 +109,16 @@ public final class ApplicationRuntime implements StreamThread.Listener {
             topics.setUp(
                 errors.usesDeadLetterTopic() ? List.of(errors.deadLetterTopic()) : List.of());
       }
-      setup = new RuntimeSetup(config, plan, taskCounts, errors, clients, directory.instanceId());
+      setup =
+          new RuntimeSetup(
+              config,
+              plan,
+              taskCounts,
+              errors,
+              clients,
+              directory.instanceId(),
+              stateBackend,
+              localStateTasks());
       LOG.info(
           "Starting application {} instance {} ({} threads, {}), tasks per sub-topology {}\n{}",
           plan.applicationId(),
@@ -110,7 +132,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
         startThread(i);
       }
     } catch (RuntimeException e) {
-      directory.close();
+      releaseResources();
       state = ApplicationState.ERROR;
       throw e;
     }
@@ -169,7 +191,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
               new Thread(
                   () -> {
                     stopThreads(Duration.ofSeconds(30));
-                    directory.close();
+                    releaseResources();
                     transition(ApplicationState.ERROR);
                   },
                   plan.applicationId() + "-error-shutdown");
@@ -196,7 +218,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
     boolean stopped = stopThreads(timeout);
     synchronized (this) {
       if (state == ApplicationState.PENDING_SHUTDOWN) {
-        directory.close();
+        releaseResources();
         transition(ApplicationState.NOT_RUNNING);
       }
     }
@@ -260,7 +282,49 @@ public final class ApplicationRuntime implements StreamThread.Listener {
     m.put("commits", all.stream().mapToLong(x -> x.commits.sum()).sum());
     m.put("commit-time-ns-total", all.stream().mapToLong(x -> x.commitTimeNanos.sum()).sum());
     m.put("rollbacks", all.stream().mapToLong(x -> x.aborts.sum()).sum());
+    m.put("commits-forced", all.stream().mapToLong(x -> x.forcedCommits.sum()).sum());
+    m.put("state-restored-records", all.stream().mapToLong(x -> x.restoredRecords.sum()).sum());
+    m.put(
+        "state-restore-time-ns-total", all.stream().mapToLong(x -> x.restoreTimeNanos.sum()).sum());
+    m.put(
+        "state-changelog-records-sent",
+        all.stream().mapToLong(x -> x.changelogRecordsSent.sum()).sum());
     m.put("tasks", (long) threads.stream().mapToInt(t -> t.taskIds().size()).sum());
     return m;
+  }
+
+  /** Closes the state backend (after every thread stopped) and unlocks the state directory. */
+  private void releaseResources() {
+    if (stateBackend != null) {
+      try {
+        stateBackend.close();
+      } catch (RuntimeException e) {
+        LOG.warn("Closing the state backend failed", e);
+      }
+      stateBackend = null;
+    }
+    directory.close();
+  }
+
+  /**
+   * Tasks whose RocksDB state survives in this instance's directory from an earlier run. Threads
+   * claim them in their first subscription so that, balance allowing, a restarted instance gets
+   * back the tasks it only needs to catch up on instead of tasks it would restore from scratch.
+   */
+  private Set<TaskId> localStateTasks() {
+    if (stateBackend == null
+        || !WeirConfig.STATE_BACKEND_ROCKSDB.equals(
+            config.getString(WeirConfig.STATE_BACKEND_CONFIG))) {
+      return Set.of();
+    }
+    Set<TaskId> out = new java.util.TreeSet<>();
+    try (java.util.stream.Stream<Path> dirs = java.nio.file.Files.list(directory.path())) {
+      dirs.filter(d -> d.getFileName().toString().matches("\\d+_\\d+"))
+          .filter(d -> java.nio.file.Files.isDirectory(d.resolve("rocksdb")))
+          .forEach(d -> out.add(TaskId.parse(d.getFileName().toString())));
+    } catch (java.io.IOException e) {
+      LOG.warn("Listing local task state in {} failed; assignment ignores it", directory.path(), e);
+    }
+    return out;
   }
 }

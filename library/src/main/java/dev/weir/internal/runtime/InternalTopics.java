@@ -109,6 +109,7 @@ final class InternalTopics {
       }
       tasks.put(s.id(), inputs.values().iterator().next());
     }
+    setUpChangelogs(tasks);
     Map<String, Integer> extra = describe(extraTopicsToCreate);
     for (String t : extraTopicsToCreate) {
       if (!extra.containsKey(t)) {
@@ -116,6 +117,41 @@ final class InternalTopics {
       }
     }
     return tasks;
+  }
+
+  /**
+   * Changelog topics: compacted, one partition per task. An existing one with another partition
+   * count would put a task's state in the wrong partition, so it is an error.
+   */
+  private void setUpChangelogs(Map<Integer, Integer> tasks) {
+    Map<String, Integer> changelogs = plan.changelogTopics();
+    Map<String, Integer> existing = describe(changelogs.keySet());
+    changelogs.forEach(
+        (topic, sub) -> {
+          int want = tasks.get(sub);
+          Integer have = existing.get(topic);
+          if (have == null) {
+            create(
+                topic,
+                want,
+                Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                    TopicConfig.CLEANUP_POLICY_COMPACT,
+                    TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG,
+                    "0"));
+          } else if (have != want) {
+            throw new WeirException(
+                "Changelog topic "
+                    + topic
+                    + " has "
+                    + have
+                    + " partitions but its operator runs "
+                    + want
+                    + " tasks; each task's state lives in the partition of the same number. Were"
+                    + " the input topics' partition counts changed? Reset the application (delete"
+                    + " its internal topics and local state) or restore the partition counts.");
+          }
+        });
   }
 
   private void create(String topic, int partitions, Map<String, String> configs) {

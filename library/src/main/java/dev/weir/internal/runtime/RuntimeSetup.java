@@ -4,6 +4,8 @@ import dev.weir.KafkaClientSupplier;
 import dev.weir.WeirConfig;
 import dev.weir.internal.graph.Plan;
 import dev.weir.internal.task.ErrorHandling;
+import dev.weir.internal.task.TaskId;
+import dev.weir.store.StateBackend;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -20,7 +22,9 @@ record RuntimeSetup(
     Map<Integer, Integer> taskCounts,
     ErrorHandling errors,
     KafkaClientSupplier clients,
-    String instanceId) {
+    String instanceId,
+    StateBackend stateBackend,
+    Set<TaskId> localStateTasks) {
 
   /** Client settings Weir sets itself; a user value for one of them is a configuration error. */
   static final Set<String> OWNED_CONSUMER_KEYS =
@@ -91,6 +95,29 @@ record RuntimeSetup(
     p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
     p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, clientId(thread, "producer"));
     return p;
+  }
+
+  /** A consumer for changelog restores: no group, read_committed, never commits. */
+  Map<String, Object> restoreConsumerConfig(int thread) {
+    Map<String, Object> c = config.clientProps("consumer.");
+    c.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    c.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+    c.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+    // A tail holding only a transaction marker returns no records; do not wait for more.
+    c.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+    c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId(thread, "restore-consumer"));
+    return c;
+  }
+
+  long maxUncommittedStateBytes() {
+    return config.getLong(WeirConfig.STATE_MAX_UNCOMMITTED_BYTES_CONFIG);
+  }
+
+  int ttlCleanupBatch() {
+    return config.getInt(WeirConfig.STATE_TTL_CLEANUP_BATCH_CONFIG);
   }
 
   Map<String, Object> adminConfig() {

@@ -1,15 +1,19 @@
 package dev.weir.internal.runtime;
 
+import dev.weir.WeirConfig;
 import dev.weir.errors.RecordProcessingException;
 import dev.weir.errors.WeirException;
 import dev.weir.internal.graph.Plan;
 import dev.weir.internal.graph.SourceTransformation;
 import dev.weir.internal.graph.SubTopology;
+import dev.weir.internal.state.TaskState;
 import dev.weir.internal.task.StreamTask;
 import dev.weir.internal.task.TaskBuilder;
 import dev.weir.internal.task.TaskContext;
 import dev.weir.internal.task.TaskId;
 import dev.weir.internal.task.TaskMetrics;
+import dev.weir.store.ChangelogRestorer;
+import dev.weir.store.RestoreListener;
 import dev.weir.stream.StartPosition;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -92,6 +96,8 @@ final class StreamThread extends Thread {
   private volatile State state = State.CREATED;
   private volatile boolean shutdownRequested;
   private Consumer<byte[], byte[]> consumer;
+  private Consumer<byte[], byte[]> restoreConsumer;
+  private final ChangelogRestorer restorer;
   private ThreadProducer producer;
   private long lastCommitMs;
   private int consecutiveFailures;
@@ -104,6 +110,23 @@ final class StreamThread extends Thread {
     this.taskBuilder = new TaskBuilder(plan, setup.errors());
     this.listener = listener;
     this.assignorContext = new AssignorContext(plan, setup.instanceId(), index, shutdownApp);
+    int threads = setup.config().getInt(WeirConfig.NUM_STREAM_THREADS_CONFIG);
+    Set<TaskId> local = new java.util.TreeSet<>();
+    for (TaskId t : setup.localStateTasks()) {
+      if (Math.floorMod(t.hashCode(), threads) == index) {
+        local.add(t);
+      }
+    }
+    assignorContext.ownedTasks = Set.copyOf(local);
+    this.restorer =
+        ChangelogRestorer.create()
+            .withListener(
+                new RestoreListener() {
+                  @Override
+                  public void onEnd(String store, TopicPartition partition, long restored) {
+                    metrics.restoredRecords.add(restored);
+                  }
+                });
     for (SubTopology s : plan.subTopologies()) {
       for (SourceTransformation<?> src : s.sources()) {
         src.source().topics().forEach(t -> startPositions.put(t, src.source().startPosition()));
@@ -222,6 +245,10 @@ final class StreamThread extends Thread {
         for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
           task.process(tp, r);
         }
+        if (uncommittedStateBytes() > setup.maxUncommittedStateBytes()) {
+          metrics.forcedCommits.increment();
+          commitOrRollback();
+        }
       }
     } catch (RecordProcessingException e) {
       throw e;
@@ -253,6 +280,14 @@ final class StreamThread extends Thread {
     } catch (KafkaException e) {
       rollBack(e, false);
     }
+  }
+
+  private long uncommittedStateBytes() {
+    long sum = 0;
+    for (StreamTask t : tasks.values()) {
+      sum += t.uncommittedStateBytes();
+    }
+    return sum;
   }
 
   private void commit() {
@@ -360,10 +395,16 @@ final class StreamThread extends Thread {
               producer,
               System::currentTimeMillis,
               metrics);
+      List<String> stores = plan.stores(s);
+      if (!stores.isEmpty()) {
+        ctx.setState(openState(id, stores));
+      }
       StreamTask task = taskBuilder.build(id, ctx);
+      task.setTtlCleanupBatch(setup.ttlCleanupBatch());
       try {
         task.open();
       } catch (Exception e) {
+        task.close(false);
         throw new WeirException("Task " + id + ": opening its operators failed: " + e, e);
       }
       tasks.put(id, task);
@@ -372,6 +413,23 @@ final class StreamThread extends Thread {
       }
     }
     assignorContext.ownedTasks = Set.copyOf(tasks.keySet());
+  }
+
+  /** Opens a task's stores and replays their changelogs from the locally committed offsets. */
+  private TaskState openState(TaskId id, List<String> stores) {
+    if (restoreConsumer == null) {
+      restoreConsumer = setup.clients().consumer(setup.restoreConsumerConfig(index));
+    }
+    List<TaskState.StoreSpec> specs = new ArrayList<>();
+    for (String store : stores) {
+      specs.add(new TaskState.StoreSpec(store, plan.changelogTopic(store)));
+    }
+    long start = System.nanoTime();
+    TaskState state =
+        TaskState.open(
+            setup.stateBackend(), id.toString(), id.partition(), specs, restoreConsumer, restorer);
+    metrics.restoreTimeNanos.add(System.nanoTime() - start);
+    return state;
   }
 
   private void closeTasks(Collection<TaskId> ids, boolean clean) {
@@ -385,6 +443,14 @@ final class StreamThread extends Thread {
   }
 
   private void closeClients() {
+    if (restoreConsumer != null) {
+      try {
+        restoreConsumer.close(
+            org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+      } catch (KafkaException e) {
+        LOG.debug("{}: restore consumer close failed", getName(), e);
+      }
+    }
     if (producer != null) {
       producer.close(Duration.ofSeconds(5));
     }

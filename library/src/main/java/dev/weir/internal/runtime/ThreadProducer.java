@@ -5,6 +5,7 @@ import dev.weir.internal.task.RecordCollector;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.LongConsumer;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
@@ -54,6 +55,28 @@ final class ThreadProducer implements RecordCollector {
         (md, e) -> {
           if (e != null && sendError == null) {
             sendError = e;
+          }
+        });
+  }
+
+  @Override
+  public void sendChangelog(
+      String topic,
+      int partition,
+      byte[] key,
+      byte[] value,
+      long timestamp,
+      LongConsumer onOffset) {
+    beginIfNeeded();
+    producer.send(
+        new ProducerRecord<>(topic, partition, timestamp, key, value),
+        (md, e) -> {
+          if (e != null) {
+            if (sendError == null) {
+              sendError = e;
+            }
+          } else {
+            onOffset.accept(md.offset());
           }
         });
   }

@@ -17,7 +17,7 @@ abstract class FunctionOperator<I, F> extends Operator<I> {
   @Override
   protected void doOpen() throws Exception {
     if (function instanceof RichFunction rich) {
-      rich.setRuntimeContext(task.runtimeContext(name));
+      rich.setRuntimeContext(task.runtimeContext(name, storeName));
       rich.open();
     }
   }

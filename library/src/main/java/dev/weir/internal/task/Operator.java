@@ -7,6 +7,7 @@ package dev.weir.internal.task;
 public abstract class Operator<I> {
   protected final String name;
   protected TaskContext task;
+  protected String storeName;
 
   protected Operator(String name) {
     this.name = name;
@@ -17,6 +18,11 @@ public abstract class Operator<I> {
   }
 
   /** Opens the operator; subclasses extend {@link #doOpen()}. */
+  /** Gives a stateful operator its store (before {@link #open}). */
+  public final void bindStore(String storeName) {
+    this.storeName = storeName;
+  }
+
   public final void open(TaskContext task) throws Exception {
     this.task = task;
     doOpen();

@@ -1,5 +1,6 @@
 package dev.weir.internal.task;
 
+import java.util.function.LongConsumer;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -16,4 +17,12 @@ public interface RecordCollector {
 
   /** The partition count of a topic the task writes to. */
   int partitionCount(String topic);
+
+  /**
+   * Sends one changelog record to an explicit partition; {@code onOffset} receives the offset the
+   * broker assigned (possibly on another thread) once the write is acknowledged, which happens
+   * before the next commit or flush returns.
+   */
+  void sendChangelog(
+      String topic, int partition, byte[] key, byte[] value, long timestamp, LongConsumer onOffset);
 }

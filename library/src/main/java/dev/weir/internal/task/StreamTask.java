@@ -1,5 +1,6 @@
 package dev.weir.internal.task;
 
+import dev.weir.internal.state.TaskState;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,7 @@ public final class StreamTask {
   private final Map<TopicPartition, Long> consumed = new HashMap<>();
   private final Map<TopicPartition, Long> committed = new HashMap<>();
   private boolean closed;
+  private int ttlCleanupBatch = 1000;
 
   StreamTask(
       TaskId id,
@@ -120,12 +122,39 @@ public final class StreamTask {
     return out;
   }
 
-  /** Called before the thread commits its transaction: flush what belongs in it. */
-  public void prepareCommit() {}
+  /**
+   * Called before the thread commits its transaction: removes a batch of expired TTL entries, then
+   * sends the uncommitted state writes to the changelog, inside the transaction.
+   */
+  public void prepareCommit() {
+    TaskState state = context.state();
+    if (state != null) {
+      state.cleanupExpired(ttlCleanupBatch);
+      context
+          .metrics()
+          .changelogRecordsSent
+          .add(state.prepareCommit(context.collector(), context.currentProcessingTime()));
+    }
+  }
 
-  /** Called after the transaction committed: the processed offsets are now durable. */
+  /** Called after the transaction committed: the offsets and state writes are now durable. */
   public void postCommit() {
     committed.putAll(consumed);
+    TaskState state = context.state();
+    if (state != null) {
+      state.postCommit();
+    }
+  }
+
+  /** Bytes of state written since the last commit (the thread forces a commit past a limit). */
+  public long uncommittedStateBytes() {
+    TaskState state = context.state();
+    return state == null ? 0 : state.uncommittedBytes();
+  }
+
+  /** How many entries TTL cleanup visits per operator and commit. */
+  public void setTtlCleanupBatch(int entries) {
+    this.ttlCleanupBatch = entries;
   }
 
   /** Closes operators (user close()); after a failure {@code clean} is false. */
@@ -140,6 +169,11 @@ public final class StreamTask {
       } catch (Exception e) {
         LOG.warn("Task {}: closing operator '{}' failed", id, op.name(), e);
       }
+    }
+    TaskState state = context.state();
+    if (state != null) {
+      // Uncommitted writes are dropped; committed ones are already in the local store.
+      state.close();
     }
     LOG.debug("Task {} closed ({})", id, clean ? "clean" : "dirty");
   }

@@ -57,6 +57,7 @@ public final class TaskBuilder {
         Function<OutputTag<?>, Emitter<?>> sides =
             tag -> sideEmitters.getOrDefault(tag, Emitter.discarding());
         Operator<Object> op = createOperator(o, out, sides);
+        op.bindStore(plan.storeName(o));
         operators.add(op);
         attach(main, o.input(), op::process);
       } else if (n instanceof SinkTransformation<?> s) {

@@ -1,6 +1,8 @@
 package dev.weir.internal.task;
 
 import dev.weir.functions.RuntimeContext;
+import dev.weir.internal.state.OperatorStates;
+import dev.weir.internal.state.TaskState;
 import java.util.function.LongSupplier;
 
 /**
@@ -16,6 +18,7 @@ public final class TaskContext {
   private final LongSupplier processingClock;
   private final TaskMetrics metrics;
   private long currentWatermark = Long.MIN_VALUE;
+  private TaskState state;
 
   public TaskContext(
       String applicationId,
@@ -68,8 +71,40 @@ public final class TaskContext {
     return metrics;
   }
 
-  /** The runtime context handed to the rich functions of operator {@code operatorName}. */
-  public RuntimeContext runtimeContext(String operatorName) {
+  /** The task's state, or null when the task has no stateful operator. */
+  public TaskState state() {
+    return state;
+  }
+
+  public void setState(TaskState state) {
+    this.state = state;
+  }
+
+  /** The states of the operator owning {@code storeName}; null when there is no such store. */
+  public OperatorStates operatorStates(String operatorName, String storeName) {
+    if (storeName == null || state == null) {
+      return null;
+    }
+    return state.operator(
+        storeName,
+        s ->
+            new OperatorStates(
+                operatorName, s, state.store(s), record::keyBytes, processingClock, true));
+  }
+
+  /**
+   * The runtime context handed to the rich functions of operator {@code operatorName}; {@code
+   * storeName} is the operator's store, null for a stateless operator.
+   */
+  public RuntimeContext runtimeContext(String operatorName, String storeName) {
+    OperatorStates states = operatorStates(operatorName, storeName);
+    if (states == null) {
+      return basicContext(operatorName);
+    }
+    return new StatefulRuntimeContext(basicContext(operatorName), states);
+  }
+
+  private RuntimeContext basicContext(String operatorName) {
     return new RuntimeContext() {
       @Override
       public String applicationId() {

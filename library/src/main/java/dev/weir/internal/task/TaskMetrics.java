@@ -16,4 +16,8 @@ public final class TaskMetrics {
   public final LongAdder commits = new LongAdder();
   public final LongAdder commitTimeNanos = new LongAdder();
   public final LongAdder aborts = new LongAdder();
+  public final LongAdder forcedCommits = new LongAdder();
+  public final LongAdder restoredRecords = new LongAdder();
+  public final LongAdder restoreTimeNanos = new LongAdder();
+  public final LongAdder changelogRecordsSent = new LongAdder();
 }

@@ -1,0 +1,190 @@
+package dev.weir.internal.state;
+
+import dev.weir.state.AggregatingState;
+import dev.weir.state.AggregatingStateDescriptor;
+import dev.weir.state.ListState;
+import dev.weir.state.ListStateDescriptor;
+import dev.weir.state.MapState;
+import dev.weir.state.MapStateDescriptor;
+import dev.weir.state.ReducingState;
+import dev.weir.state.ReducingStateDescriptor;
+import dev.weir.state.StateDescriptor;
+import dev.weir.state.ValueState;
+import dev.weir.state.ValueStateDescriptor;
+import dev.weir.store.KeyValueStore;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The states of one operator in one task, all kept in the operator's store: resolves descriptors to
+ * handles (one handle per name), supplies the current key, the TTL clock and the store, and runs
+ * the background TTL cleanup.
+ */
+public final class OperatorStates {
+  private final String operatorName;
+  private final String storeName;
+  private final KeyValueStore store;
+  private final Supplier<byte[]> currentKey;
+  private final LongSupplier clock;
+  private final boolean keyed;
+  private final Map<String, StateHandle<?>> handles = new LinkedHashMap<>();
+  private long expiredRemoved;
+
+  /**
+   * Creates the states of one operator.
+   *
+   * @param operatorName for error messages
+   * @param storeName the operator's store (also the serde topic name)
+   * @param store the operator's store, transactional
+   * @param currentKey the serialised key of the record being processed, or null
+   * @param clock the processing-time clock (TTL)
+   * @param keyed whether the operator runs on a keyed stream
+   */
+  public OperatorStates(
+      String operatorName,
+      String storeName,
+      KeyValueStore store,
+      Supplier<byte[]> currentKey,
+      LongSupplier clock,
+      boolean keyed) {
+    this.operatorName = operatorName;
+    this.storeName = storeName;
+    this.store = store;
+    this.currentKey = currentKey;
+    this.clock = clock;
+    this.keyed = keyed;
+  }
+
+  KeyValueStore store() {
+    return store;
+  }
+
+  String serdeTopic() {
+    return storeName;
+  }
+
+  long now() {
+    return clock.getAsLong();
+  }
+
+  void countExpired(int n) {
+    expiredRemoved += n;
+  }
+
+  /** Entries removed by TTL cleanup so far. */
+  public long expiredRemoved() {
+    return expiredRemoved;
+  }
+
+  byte[] currentKey(StateDescriptor<?> d) {
+    byte[] k = currentKey.get();
+    if (k == null) {
+      throw new IllegalStateException(
+          "Operator '"
+              + operatorName
+              + "' used keyed "
+              + d
+              + " with no current key: keyed state can be read and written only while processing"
+              + " a record (or timer) of a keyed stream, not in open() or close()");
+    }
+    return k;
+  }
+
+  public <T> ValueState<T> value(ValueStateDescriptor<T> d) {
+    return register(d, true, ValueStateImpl.class, x -> new ValueStateImpl<>(this, d));
+  }
+
+  public <T> ListState<T> list(ListStateDescriptor<T> d) {
+    return register(d, true, ListStateImpl.class, x -> new ListStateImpl<>(this, d, true));
+  }
+
+  public <K, V> MapState<K, V> map(MapStateDescriptor<K, V> d) {
+    return register(d, true, MapStateImpl.class, x -> new MapStateImpl<>(this, d));
+  }
+
+  public <T> ReducingState<T> reducing(ReducingStateDescriptor<T> d) {
+    return register(
+        d,
+        true,
+        AppendingStateImpl.Reducing.class,
+        x -> new AppendingStateImpl.Reducing<>(this, d));
+  }
+
+  /** An aggregating state whose {@code addAndGet} rolling operators use. */
+  public <I, A, O> AppendingStateImpl<I, A, O> rolling(AggregatingStateDescriptor<I, A, O> d) {
+    return register(
+        d,
+        true,
+        AppendingStateImpl.Aggregating.class,
+        x -> new AppendingStateImpl.Aggregating<>(this, d));
+  }
+
+  public <I, A, O> AggregatingState<I, O> aggregating(AggregatingStateDescriptor<I, A, O> d) {
+    return register(
+        d,
+        true,
+        AppendingStateImpl.Aggregating.class,
+        x -> new AppendingStateImpl.Aggregating<>(this, d));
+  }
+
+  /** Task-scoped list state (no key). */
+  public <T> ListState<T> operatorList(ListStateDescriptor<T> d) {
+    return register(d, false, ListStateImpl.class, x -> new ListStateImpl<>(this, d, false));
+  }
+
+  @SuppressWarnings("unchecked")
+  private <S> S register(
+      StateDescriptor<?> d,
+      boolean keyedState,
+      Class<?> kind,
+      Function<StateDescriptor<?>, StateHandle<?>> create) {
+    Objects.requireNonNull(d, "descriptor");
+    if (keyedState && !keyed) {
+      throw new IllegalStateException(
+          "Operator '"
+              + operatorName
+              + "' asked for keyed "
+              + d
+              + " but does not run on a keyed stream: apply it after keyBy(...)");
+    }
+    String id = (keyedState ? "k:" : "o:") + d.name();
+    StateHandle<?> h = handles.get(id);
+    if (h == null) {
+      h = create.apply(d);
+      handles.put(id, h);
+    } else if (!kind.isInstance(h)) {
+      throw new IllegalStateException(
+          "Operator '"
+              + operatorName
+              + "' registers state '"
+              + d.name()
+              + "' as "
+              + d
+              + " but it is already registered as "
+              + h.descriptor
+              + ": give each state its own name");
+    }
+    return (S) h;
+  }
+
+  /**
+   * Removes expired entries of TTL states, visiting at most {@code budget} entries in total.
+   *
+   * @return entries visited
+   */
+  public int cleanupExpired(int budget) {
+    int left = budget;
+    long now = now();
+    for (StateHandle<?> h : handles.values()) {
+      if (left <= 0) {
+        break;
+      }
+      left -= h.cleanupExpired(left, now);
+    }
+    return budget - left;
+  }
+}

@@ -1,0 +1,154 @@
+package dev.weir.internal.state;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The persisted layout of typed state inside an operator's store (and so in its changelog). Both
+ * keys and values are versioned by their first byte, and golden-bytes tests pin them.
+ *
+ * <p><b>Keys</b>: {@code [scope][nameLength][name UTF-8][keyLength int32 BE][key][suffix]}, where
+ * scope is {@code 'k'} for keyed state and {@code 'o'} for operator state (whose key is empty), and
+ * suffix is the serialised map key for map state (empty otherwise). The key length makes the prefix
+ * of one key's map entries unambiguous, so a prefix scan never reaches another key's entries.
+ *
+ * <p><b>Values</b>: {@code [version 0x01][flags][timestamp int64 BE, if flag TTL][payload]}. The
+ * timestamp is the entry's last access (TTL clock). List payloads are a sequence of elements {@code
+ * [timestamp int64, if flag TTL][length int32][bytes]}, each element carrying its own timestamp.
+ */
+public final class StateFormat {
+  /** Format version of values. */
+  public static final byte VERSION_1 = 0x01;
+
+  /** Scope byte of keyed state. */
+  public static final byte SCOPE_KEYED = 'k';
+
+  /** Scope byte of operator (task-scoped) state. */
+  public static final byte SCOPE_OPERATOR = 'o';
+
+  static final byte FLAG_TTL = 0x01;
+  private static final int HEADER = 2;
+
+  private StateFormat() {}
+
+  /** The prefix shared by every entry of one state: {@code [scope][len][name]}. */
+  public static byte[] statePrefix(byte scope, String name) {
+    byte[] n = name.getBytes(StandardCharsets.UTF_8);
+    if (n.length > 255) {
+      throw new IllegalArgumentException("State name too long: " + name);
+    }
+    byte[] p = new byte[2 + n.length];
+    p[0] = scope;
+    p[1] = (byte) n.length;
+    System.arraycopy(n, 0, p, 2, n.length);
+    return p;
+  }
+
+  /** {@code statePrefix + keyLength + key}: every entry of one key starts with this. */
+  public static byte[] keyPrefix(byte[] statePrefix, byte[] key) {
+    return ByteBuffer.allocate(statePrefix.length + 4 + key.length)
+        .put(statePrefix)
+        .putInt(key.length)
+        .put(key)
+        .array();
+  }
+
+  /** {@code keyPrefix + suffix}. */
+  public static byte[] entryKey(byte[] keyPrefix, byte[] suffix) {
+    byte[] k = Arrays.copyOf(keyPrefix, keyPrefix.length + suffix.length);
+    System.arraycopy(suffix, 0, k, keyPrefix.length, suffix.length);
+    return k;
+  }
+
+  /** The suffix (map key) of an entry key that starts with {@code keyPrefix}. */
+  public static byte[] suffix(byte[] entryKey, int keyPrefixLength) {
+    return Arrays.copyOfRange(entryKey, keyPrefixLength, entryKey.length);
+  }
+
+  /** The state name of an entry key. */
+  public static String stateName(byte[] entryKey) {
+    return new String(entryKey, 2, entryKey[1] & 0xff, StandardCharsets.UTF_8);
+  }
+
+  /** Encodes a value without TTL. */
+  public static byte[] value(byte[] payload) {
+    byte[] v = new byte[HEADER + payload.length];
+    v[0] = VERSION_1;
+    System.arraycopy(payload, 0, v, HEADER, payload.length);
+    return v;
+  }
+
+  /** Encodes a value with its TTL timestamp. */
+  public static byte[] valueWithTimestamp(byte[] payload, long timestamp) {
+    return ByteBuffer.allocate(HEADER + 8 + payload.length)
+        .put(VERSION_1)
+        .put(FLAG_TTL)
+        .putLong(timestamp)
+        .put(payload)
+        .array();
+  }
+
+  /** Checks the version byte; returns the value's flags. */
+  static byte flags(byte[] value) {
+    if (value.length < HEADER || value[0] != VERSION_1) {
+      throw new IllegalStateException(
+          "State value in unknown format (version byte "
+              + (value.length == 0 ? "missing" : String.valueOf(value[0]))
+              + "); it was written by a newer Weir. Roll back to that version or reset the"
+              + " application's state");
+    }
+    return value[1];
+  }
+
+  /** Whether the value carries a TTL timestamp. */
+  public static boolean hasTimestamp(byte[] value) {
+    return (flags(value) & FLAG_TTL) != 0;
+  }
+
+  /** The TTL timestamp of a value that has one. */
+  public static long timestamp(byte[] value) {
+    return ByteBuffer.wrap(value, HEADER, 8).getLong();
+  }
+
+  /** The payload of a value. */
+  public static byte[] payload(byte[] value) {
+    int from = HEADER + (hasTimestamp(value) ? 8 : 0);
+    return Arrays.copyOfRange(value, from, value.length);
+  }
+
+  /** One list element with its TTL timestamp ({@code Long.MIN_VALUE} when TTL is off). */
+  public record Element(long timestamp, byte[] bytes) {}
+
+  /** Encodes list elements; timestamps are written only when {@code ttl}. */
+  public static byte[] list(List<Element> elements, boolean ttl) {
+    int size = HEADER;
+    for (Element e : elements) {
+      size += (ttl ? 8 : 0) + 4 + e.bytes().length;
+    }
+    ByteBuffer b = ByteBuffer.allocate(size).put(VERSION_1).put(ttl ? FLAG_TTL : 0);
+    for (Element e : elements) {
+      if (ttl) {
+        b.putLong(e.timestamp());
+      }
+      b.putInt(e.bytes().length).put(e.bytes());
+    }
+    return b.array();
+  }
+
+  /** Decodes list elements. */
+  public static List<Element> elements(byte[] value) {
+    boolean ttl = hasTimestamp(value);
+    ByteBuffer b = ByteBuffer.wrap(value, HEADER, value.length - HEADER);
+    List<Element> out = new ArrayList<>();
+    while (b.hasRemaining()) {
+      long ts = ttl ? b.getLong() : Long.MIN_VALUE;
+      byte[] bytes = new byte[b.getInt()];
+      b.get(bytes);
+      out.add(new Element(ts, bytes));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,180 @@
+package dev.weir.internal.state;
+
+import dev.weir.internal.task.RecordCollector;
+import dev.weir.store.ChangelogFormat;
+import dev.weir.store.ChangelogRestorer;
+import dev.weir.store.KeyValueStore;
+import dev.weir.store.RestoreResult;
+import dev.weir.store.StateBackend;
+import dev.weir.store.TaskStateStore;
+import dev.weir.store.TransactionalTaskState;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The state of one task across its operators' stores, and its part in the commit protocol (design
+ * record 002):
+ *
+ * <ol>
+ *   <li>writes go to a {@link TransactionalTaskState} overlay that the task reads through;
+ *   <li>{@link #prepareCommit} sends the overlay's latest value per key to the stores' changelog
+ *       partitions through the thread's producer, so they join the thread's Kafka transaction;
+ *   <li>{@link #postCommit}, called only after the transaction committed, applies the overlay to
+ *       the local store together with the changelog offsets it corresponds to, in one atomic batch;
+ *   <li>{@link #abort} drops the overlay after a failed or aborted transaction.
+ * </ol>
+ *
+ * <p>So the local store only ever holds committed state, and after a crash the task replays only
+ * the changelog tail past its local offsets (usually nothing) instead of wiping its state.
+ */
+public final class TaskState implements AutoCloseable {
+  /** A store of the task and the changelog topic that backs it. */
+  public record StoreSpec(String store, String changelogTopic) {}
+
+  private final TaskStateStore base;
+  private final TransactionalTaskState overlay;
+  private final int partition;
+  private final Map<String, TopicPartition> changelogs = new LinkedHashMap<>();
+  private final Map<String, AtomicLong> lastOffsets = new HashMap<>();
+  private final Map<String, OperatorStates> operators = new LinkedHashMap<>();
+  private final RestoreResult restored;
+  private long changelogRecordsSent;
+
+  private TaskState(
+      TaskStateStore base, int partition, List<StoreSpec> specs, RestoreResult restored) {
+    this.base = base;
+    this.partition = partition;
+    this.restored = restored;
+    for (StoreSpec s : specs) {
+      changelogs.put(s.store(), new TopicPartition(s.changelogTopic(), partition));
+      lastOffsets.put(s.store(), new AtomicLong(-1));
+    }
+    this.overlay = TransactionalTaskState.wrap(base);
+  }
+
+  /**
+   * Opens a task's stores and brings them up to date from their changelogs.
+   *
+   * @param backend where the stores live
+   * @param taskId the task id (its directory name)
+   * @param partition the task's partition (= its changelog partition)
+   * @param specs the task's stores
+   * @param restoreConsumer a read_committed consumer for the restore, or null to skip restoring
+   *     (the test driver, whose state lives only in memory)
+   * @param restorer how to restore
+   */
+  public static TaskState open(
+      StateBackend backend,
+      String taskId,
+      int partition,
+      List<StoreSpec> specs,
+      Consumer<byte[], byte[]> restoreConsumer,
+      ChangelogRestorer restorer) {
+    List<String> names = new ArrayList<>();
+    specs.forEach(s -> names.add(s.store()));
+    TaskStateStore base = backend.open(taskId, names);
+    try {
+      RestoreResult result = null;
+      if (restoreConsumer != null) {
+        Map<String, TopicPartition> tps = new LinkedHashMap<>();
+        specs.forEach(s -> tps.put(s.store(), new TopicPartition(s.changelogTopic(), partition)));
+        result = restorer.restore(restoreConsumer, base, tps);
+      }
+      return new TaskState(base, partition, specs, result);
+    } catch (RuntimeException e) {
+      base.close();
+      throw e;
+    }
+  }
+
+  /** What the restore at open applied, or null when nothing was restored. */
+  public RestoreResult restored() {
+    return restored;
+  }
+
+  /** The transactional view of one store. */
+  public KeyValueStore store(String name) {
+    return overlay.store(name);
+  }
+
+  /** Registers (or returns) the states of one operator. */
+  public OperatorStates operator(
+      String storeName, java.util.function.Function<String, OperatorStates> create) {
+    return operators.computeIfAbsent(storeName, create);
+  }
+
+  /** Runs the background TTL cleanup over every operator's TTL states. */
+  public void cleanupExpired(int budgetPerOperator) {
+    for (OperatorStates o : operators.values()) {
+      o.cleanupExpired(budgetPerOperator);
+    }
+  }
+
+  /** Bytes held by uncommitted writes. */
+  public long uncommittedBytes() {
+    return overlay.uncommittedBytes();
+  }
+
+  /** Changelog records sent since the task was opened. */
+  public long changelogRecordsSent() {
+    return changelogRecordsSent;
+  }
+
+  /**
+   * Sends the latest uncommitted value of each written key to the store's changelog.
+   *
+   * @return the number of changelog records sent
+   */
+  public int prepareCommit(RecordCollector out, long timestamp) {
+    int[] sent = {0};
+    overlay.forEachPendingWrite(
+        (store, key, value) -> {
+          TopicPartition tp = changelogs.get(store);
+          AtomicLong last = lastOffsets.get(store);
+          out.sendChangelog(
+              tp.topic(),
+              partition,
+              key,
+              value == null ? null : ChangelogFormat.encodeValue(value),
+              timestamp,
+              offset -> last.accumulateAndGet(offset, Math::max));
+          sent[0]++;
+        });
+    changelogRecordsSent += sent[0];
+    return sent[0];
+  }
+
+  /** The transaction committed: apply the overlay and the new changelog offsets locally. */
+  public void postCommit() {
+    Map<String, Long> offsets = new HashMap<>();
+    lastOffsets.forEach(
+        (store, last) -> {
+          long l = last.getAndSet(-1);
+          if (l >= 0) {
+            offsets.put(changelogs.get(store).toString(), l + 1);
+          }
+        });
+    if (offsets.isEmpty() && overlay.pendingWriteCount() == 0) {
+      return;
+    }
+    overlay.commit(offsets);
+  }
+
+  /** The transaction failed: drop uncommitted writes. */
+  public void abort() {
+    overlay.abort();
+    lastOffsets.values().forEach(l -> l.set(-1));
+  }
+
+  @Override
+  public void close() {
+    overlay.abort();
+    base.close();
+  }
+}

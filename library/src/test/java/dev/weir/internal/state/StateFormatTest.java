@@ -1,0 +1,84 @@
+package dev.weir.internal.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Golden bytes of the persisted state layout: these bytes are in users' RocksDB directories and
+ * changelog topics, so a change here is a format change that needs a new version byte and a
+ * migration, never an edit of the expected hex.
+ */
+class StateFormatTest {
+  private static final HexFormat HEX = HexFormat.of();
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void keyedEntryKey() {
+    byte[] prefix = StateFormat.statePrefix(StateFormat.SCOPE_KEYED, "count");
+    byte[] key = StateFormat.keyPrefix(prefix, utf8("ab"));
+    // 'k', len 5, "count", int32 2, "ab"
+    assertThat(HEX.formatHex(key)).isEqualTo("6b05636f756e74000000026162");
+    assertThat(StateFormat.stateName(key)).isEqualTo("count");
+  }
+
+  @Test
+  void mapEntryKeyAppendsTheMapKey() {
+    byte[] prefix = StateFormat.statePrefix(StateFormat.SCOPE_KEYED, "m");
+    byte[] keyPrefix = StateFormat.keyPrefix(prefix, utf8("a"));
+    byte[] entry = StateFormat.entryKey(keyPrefix, utf8("x"));
+    assertThat(HEX.formatHex(entry)).isEqualTo("6b016d000000016178");
+    assertThat(StateFormat.suffix(entry, keyPrefix.length)).isEqualTo(utf8("x"));
+  }
+
+  @Test
+  void operatorStateKeyHasAnEmptyKey() {
+    byte[] prefix = StateFormat.statePrefix(StateFormat.SCOPE_OPERATOR, "seen");
+    assertThat(HEX.formatHex(StateFormat.keyPrefix(prefix, new byte[0])))
+        .isEqualTo("6f047365656e00000000");
+  }
+
+  @Test
+  void plainValue() {
+    byte[] v = StateFormat.value(utf8("hi"));
+    assertThat(HEX.formatHex(v)).isEqualTo("01006869");
+    assertThat(StateFormat.hasTimestamp(v)).isFalse();
+    assertThat(StateFormat.payload(v)).isEqualTo(utf8("hi"));
+  }
+
+  @Test
+  void valueWithTtlTimestamp() {
+    byte[] v = StateFormat.valueWithTimestamp(utf8("hi"), 0x0102030405060708L);
+    assertThat(HEX.formatHex(v)).isEqualTo("010101020304050607086869");
+    assertThat(StateFormat.timestamp(v)).isEqualTo(0x0102030405060708L);
+    assertThat(StateFormat.payload(v)).isEqualTo(utf8("hi"));
+  }
+
+  @Test
+  void listWithAndWithoutTimestamps() {
+    List<StateFormat.Element> es =
+        List.of(new StateFormat.Element(1, utf8("a")), new StateFormat.Element(2, utf8("bc")));
+    assertThat(HEX.formatHex(StateFormat.list(es, false)))
+        .isEqualTo("0100" + "0000000161" + "000000026263");
+    byte[] withTs = StateFormat.list(es, true);
+    assertThat(HEX.formatHex(withTs))
+        .isEqualTo(
+            "0101" + "0000000000000001" + "0000000161" + "0000000000000002" + "000000026263");
+    assertThat(StateFormat.elements(withTs))
+        .extracting(StateFormat.Element::timestamp)
+        .containsExactly(1L, 2L);
+  }
+
+  @Test
+  void unknownVersionIsAClearError() {
+    assertThatThrownBy(() -> StateFormat.payload(new byte[] {0x02, 0x00, 0x01}))
+        .hasMessageContaining("newer Weir");
+  }
+}
