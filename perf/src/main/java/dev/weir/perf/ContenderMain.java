@@ -10,7 +10,31 @@ import java.util.concurrent.CountDownLatch;
  * contender, reports milestones in the status file, and stops the contender gracefully on SIGTERM.
  */
 public final class ContenderMain {
+  private static volatile StatusFile status;
+  private static volatile boolean firstRecordSeen;
+
   private ContenderMain() {}
+
+  /**
+   * Called by {@link Event#parse} for every record a contender parses: the first call notes the
+   * time and the process CPU time, where the harness's measured interval starts. One volatile read
+   * per record afterwards, the same for every contender.
+   */
+  static void recordParsed() {
+    if (!firstRecordSeen) {
+      markFirstRecord();
+    }
+  }
+
+  private static synchronized void markFirstRecord() {
+    StatusFile s = status;
+    if (firstRecordSeen || s == null) {
+      return;
+    }
+    firstRecordSeen = true;
+    s.put("firstRecordMs", System.currentTimeMillis());
+    s.put("firstRecordCpuNs", KafkaStreamsW4.cpuNanos());
+  }
 
   /**
    * Runs one contender until the JVM is told to stop.
@@ -22,6 +46,7 @@ public final class ContenderMain {
     JavaProcess.exitWhenParentDies();
     ContenderSpec spec = ContenderSpec.parse(args);
     StatusFile status = new StatusFile(spec.statusFile());
+    ContenderMain.status = status;
     Contender contender = Contenders.create(spec.workload(), spec.contender());
     CountDownLatch forever = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -32,6 +32,7 @@ public record Event(
    * @throws IllegalArgumentException when the line has fewer than six fields
    */
   public static Event parse(String line) {
+    ContenderMain.recordParsed();
     int a = line.indexOf(',');
     int b = line.indexOf(',', a + 1);
     int c = line.indexOf(',', b + 1);

@@ -86,10 +86,8 @@ final class Harness implements AutoCloseable {
       double s = (System.nanoTime() - begin) / 1e9;
       out.printf(
           Locale.ROOT,
-          "Loaded %,d records (%,d + %d flush) into %s (%d partitions) in %.1f s%n",
+          "Loaded %,d records into %s (%d partitions) in %.1f s%n",
           n,
-          d.records(),
-          d.totalRecords() - d.records(),
           topic,
           options.partitions(),
           s);
@@ -148,7 +146,11 @@ final class Harness implements AutoCloseable {
 
   /** Describes why a contender cannot go on, or null while it runs. */
   static String problem(JavaProcess child, Path statusFile) {
-    Map<String, String> status = StatusFile.read(statusFile);
+    return problem(child, StatusFile.read(statusFile));
+  }
+
+  /** Describes why a contender cannot go on, given its status, or null while it runs. */
+  static String problem(JavaProcess child, Map<String, String> status) {
     if (status.containsKey("failed")) {
       return "contender failed: " + status.get("failed") + logTail(child);
     }

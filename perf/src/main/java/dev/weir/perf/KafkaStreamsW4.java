@@ -1,7 +1,6 @@
 package dev.weir.perf;
 
 import java.lang.management.ManagementFactory;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
@@ -91,7 +90,7 @@ final class KafkaStreamsW4 extends KafkaStreamsContender {
       long ready = Math.max(running.get(), lastRestoreEnd.get());
       long cpu = cpuNanos() - startCpuNanos;
       if (!restore) {
-        awaitLoaded(spec, status);
+        GroupProgress.reportLoaded(spec, status);
         return;
       }
       status.put("restoreMs", (ready - startNanos) / 1_000_000);
@@ -99,26 +98,6 @@ final class KafkaStreamsW4 extends KafkaStreamsContender {
       status.put("restoredRecords", restored.get());
       status.put("storeEntries", countEntries());
       status.put("restored", 1);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      status.put("failed", ContenderMain.oneLine(e));
-    }
-  }
-
-  private void awaitLoaded(ContenderSpec spec, StatusFile status) {
-    try (Topics topics = new Topics(spec.bootstrap())) {
-      String in = spec.inputs().get(0);
-      long end = topics.endOffsets(in).values().stream().mapToLong(Long::longValue).sum();
-      long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
-      while (topics.committed(spec.appId(), in) < end) {
-        if (System.nanoTime() > deadline) {
-          status.put("failed", "load did not finish within 20 minutes");
-          return;
-        }
-        Thread.sleep(200); // polling the group's committed offsets, a remote condition
-      }
-      status.put("loaded", end);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {

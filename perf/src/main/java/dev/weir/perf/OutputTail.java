@@ -7,7 +7,9 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -17,9 +19,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads a contender's output topic from the beginning with {@code read_committed} while the
- * contender runs, feeding every record to an {@link OutputChecker}. It notes when the first output
- * became visible and when the last expected one did, with the contender's CPU time and peak memory
- * at both moments, and the latency of each probe (time seen minus time sent).
+ * contender runs, feeding every record to an {@link OutputChecker}. It notes when the last expected
+ * output became visible, with the contender's CPU time and peak memory then, and the latency of
+ * each probe (time seen minus time sent).
  *
  * <p>So "done" means: every expected output is visible to a downstream {@code read_committed}
  * consumer. The check costs the harness some CPU on the same machine while contenders run; it is
@@ -43,11 +45,15 @@ final class OutputTail implements AutoCloseable {
   private volatile long lastProgressNanos = System.nanoTime();
   private volatile long probesSeen;
 
-  volatile long firstNanos;
-  volatile long doneNanos;
-  volatile long cpuAtFirst = -1;
+  /** Wall-clock time when the last expected output became visible (0 before). */
+  volatile long doneEpochMs;
+
+  /** Wall-clock time of the latest output record. */
+  volatile long lastOutputEpochMs;
+
+  /** The contender's CPU time (ns), the broker's, and the contender's peak RSS, at done. */
   volatile long cpuAtDone = -1;
-  volatile long brokerCpuAtFirst = -1;
+
   volatile long brokerCpuAtDone = -1;
   volatile long rssAtDone = -1;
 
@@ -98,20 +104,15 @@ final class OutputTail implements AutoCloseable {
               probeLatencyNanos[(int) probe] = Math.max(1, now - probeSentNanos.get((int) probe));
               probesSeen++;
             }
-          } else if (firstNanos == 0 && checker.seen() > 0) {
-            firstNanos = now;
-            cpuAtFirst = ProcStats.cpuNanos(pid);
-            brokerCpuAtFirst = brokerCpu.getAsLong();
           }
         }
         if (!records.isEmpty()) {
           lastProgressNanos = now;
+          lastOutputEpochMs = System.currentTimeMillis();
         }
-        if (doneNanos == 0 && checker.complete()) {
-          doneNanos = now;
-          cpuAtDone = ProcStats.cpuNanos(pid);
-          brokerCpuAtDone = brokerCpu.getAsLong();
-          rssAtDone = ProcStats.peakRssBytes(pid);
+        if (doneEpochMs == 0 && checker.complete()) {
+          doneEpochMs = System.currentTimeMillis();
+          sample();
           completed.countDown();
         }
         Map<TopicPartition, Long> target = drainTo;
@@ -129,6 +130,17 @@ final class OutputTail implements AutoCloseable {
     }
   }
 
+  /** Counts as progress for the stall and quiet timers (the contender consumed input). */
+  void touch() {
+    lastProgressNanos = System.nanoTime();
+  }
+
+  private void sample() {
+    cpuAtDone = ProcStats.cpuNanos(pid);
+    brokerCpuAtDone = brokerCpu.getAsLong();
+    rssAtDone = ProcStats.peakRssBytes(pid);
+  }
+
   private boolean reached(Map<TopicPartition, Long> target) {
     for (Map.Entry<TopicPartition, Long> e : target.entrySet()) {
       if (consumer.position(e.getKey()) < e.getValue()) {
@@ -139,21 +151,28 @@ final class OutputTail implements AutoCloseable {
   }
 
   /**
-   * Waits until every expected output was seen.
+   * Waits until every expected output was seen, or the contender has evidently finished without
+   * producing them all.
    *
    * @param stall fail when no output arrived for this long
-   * @param problem returns a description of why the contender cannot finish (it died or reported a
+   * @param quiet after this long without output, ask {@code inputConsumed}
+   * @param problem called every 100 ms: why the contender cannot finish (it died or reported a
    *     failure), or null while it runs
+   * @param inputConsumed whether the contender has committed all of its input
+   * @return true when every expected output was seen; false when the output stayed quiet after the
+   *     input was consumed (the verdict will say what is missing)
    * @throws RunFailure when the output stalls, the contender fails, or the tail fails
    */
-  void awaitComplete(Duration stall, java.util.function.Supplier<String> problem)
+  boolean awaitComplete(
+      Duration stall, Duration quiet, Supplier<String> problem, BooleanSupplier inputConsumed)
       throws InterruptedException {
     while (!completed.await(100, TimeUnit.MILLISECONDS)) {
       String p = problem.get();
       if (p != null) {
         throw new RunFailure(p + " (" + checker.seen() + " of " + checker.expected() + " outputs)");
       }
-      if (System.nanoTime() - lastProgressNanos > stall.toNanos()) {
+      long silent = System.nanoTime() - lastProgressNanos;
+      if (silent > stall.toNanos()) {
         throw new RunFailure(
             "no new output for "
                 + stall.toSeconds()
@@ -163,10 +182,15 @@ final class OutputTail implements AutoCloseable {
                 + checker.expected()
                 + " expected outputs seen");
       }
+      if (silent > quiet.toNanos() && inputConsumed.getAsBoolean()) {
+        sample();
+        return false;
+      }
     }
     if (failure != null) {
       throw new RunFailure("reading the output failed: " + failure, failure);
     }
+    return true;
   }
 
   /** Waits until {@code count} probes were seen; false on timeout. */

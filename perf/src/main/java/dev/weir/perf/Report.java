@@ -18,11 +18,14 @@ final class Report {
     if (!r.ok()) {
       out.printf(
           Locale.ROOT,
-          "  [%s %s r%d] %-13s FAILED: %s%n",
+          "  [%s %s r%d] %-13s FAILED%s: %s%n",
           r.workload(),
           r.mode().label(),
           r.round(),
           r.contender(),
+          r.recordsPerSecond() > 0
+              ? String.format(Locale.ROOT, " (ran at %,.0f rec/s)", r.recordsPerSecond())
+              : "",
           r.check());
       return;
     }
@@ -131,7 +134,7 @@ final class Report {
     for (Mode mode : modes) {
       StringBuilder sb = new StringBuilder("ratio " + w + " " + mode.label());
       for (String other : Contenders.of(w)) {
-        if (other.equals(Contenders.WEIR)) {
+        if (other.equals(Contenders.WEIR) || !Contenders.compared(other)) {
           continue;
         }
         sb.append(' ').append(Contenders.WEIR).append('/').append(other).append('=');

@@ -20,10 +20,20 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * within each round. Per run: launch the JVM, tail and check the output until every expected record
  * is visible to read_committed, send latency probes, stop the JVM gracefully, read the output to
  * its end (late duplicates), judge it, delete the run's topics and state.
+ *
+ * <p>The measured interval runs from the contender's first parsed record (it reports the time and
+ * its CPU time) to the moment the last expected output became visible to the harness: records/s is
+ * the data set's size over that interval, CPU the contender's CPU time within it.
  */
 final class StreamingRunner {
   private static final Duration STOP_GRACE = Duration.ofSeconds(60);
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(120);
+
+  /**
+   * When the output has been silent this long and the contender has committed all of its input, the
+   * missing outputs will not come.
+   */
+  private static final Duration QUIET = Duration.ofSeconds(15);
 
   private final Harness h;
 
@@ -66,18 +76,19 @@ final class StreamingRunner {
             .toLowerCase(Locale.ROOT);
     String output = appId + "-out";
     int probes = w.measuresLatency() ? h.options.probes() : 0;
-    String probeTopic = probes > 0 ? appId + "-probe" : null;
+    // A second input of the run's own: latency probes (W1, W3) or the flush records (W2).
+    String extra = probes > 0 ? appId + "-probe" : w == Workload.W2 ? appId + "-flush" : null;
     List<String> inputs = new ArrayList<>(List.of(h.inputTopic()));
     ContenderSpec spec;
     try {
-      if (probeTopic != null) {
-        h.topics.create(h.options.partitions(), output, probeTopic);
-        inputs.add(probeTopic);
+      if (extra != null) {
+        h.topics.create(h.options.partitions(), output, extra);
+        inputs.add(extra);
       } else {
         h.topics.create(h.options.partitions(), output);
       }
       spec = h.spec(w, contender, mode, "run", inputs, output, appId);
-      return measure(w, data, spec, probes, probeTopic, round);
+      return measure(w, data, spec, probes, extra, round);
     } catch (RunFailure | IllegalStateException e) {
       return RunResult.failed(w, contender, mode, round, e.getMessage());
     } catch (java.io.IOException e) {
@@ -89,20 +100,47 @@ final class StreamingRunner {
   }
 
   private RunResult measure(
-      Workload w, Dataset data, ContenderSpec spec, int probes, String probeTopic, int round)
+      Workload w, Dataset data, ContenderSpec spec, int probes, String extra, int round)
       throws InterruptedException, java.io.IOException {
     OutputChecker checker = checker(w, data);
+    boolean[] flushed = {w != Workload.W2};
+    long[] committed = {-1, 0}; // input offsets committed by the group, time of the last check
     AtomicLongArray sent = new AtomicLongArray(probes);
-    long launched = System.nanoTime();
+    long launchedMs = System.currentTimeMillis();
+    long[] brokerCpuAtFirst = {-1};
+    String input = spec.inputs().get(0);
     try (JavaProcess child = h.launch(spec, spec.appId());
         OutputTail tail =
             new OutputTail(h.bootstrap, spec.output(), checker, child.pid(), h.brokerCpu, sent)) {
       tail.start();
-      tail.awaitComplete(
-          Duration.ofSeconds(h.options.stallSeconds()),
-          () -> Harness.problem(child, spec.statusFile()));
-      if (probes > 0) {
-        sendProbes(w, data, probeTopic, sent);
+      boolean complete =
+          tail.awaitComplete(
+              Duration.ofSeconds(h.options.stallSeconds()),
+              QUIET,
+              () -> {
+                Map<String, String> status = StatusFile.read(spec.statusFile());
+                if (brokerCpuAtFirst[0] < 0 && status.containsKey("firstRecordMs")) {
+                  brokerCpuAtFirst[0] = h.brokerCpu.getAsLong();
+                }
+                long now = System.nanoTime();
+                if (now - committed[1] > 1_000_000_000L) {
+                  committed[1] = now;
+                  long c = committed(spec.appId(), input);
+                  if (c > committed[0]) {
+                    tail.touch(); // consuming input is progress, even before output appears
+                    committed[0] = c;
+                  }
+                  if (!flushed[0] && c >= data.totalRecords()) {
+                    flushed[0] = true;
+                    flush(data, extra);
+                    tail.touch();
+                  }
+                }
+                return Harness.problem(child, status);
+              },
+              () -> committed[0] >= data.totalRecords());
+      if (complete && probes > 0) {
+        sendProbes(w, data, extra, sent);
         if (!tail.awaitProbes(probes, Duration.ofSeconds(60))) {
           String p = Harness.problem(child, spec.statusFile());
           throw new RunFailure(
@@ -116,8 +154,14 @@ final class StreamingRunner {
             "  note: " + spec.appId() + " did not close cleanly: " + status.get("closeFailed"));
       }
       tail.drain(h.topics.endOffsets(spec.output()), DRAIN_TIMEOUT);
-      OutputChecker.Verdict v = checker.verdict(spec.exactlyOnce(), probes);
-      double seconds = Math.max(1e-3, (tail.doneNanos - tail.firstNanos) / 1e9);
+      OutputChecker.Verdict v = checker.verdict(spec.exactlyOnce(), complete ? probes : 0);
+      if (!status.containsKey("firstRecordMs")) {
+        throw new RunFailure("the contender never reported its first record; " + v.summary());
+      }
+      long firstMs = Long.parseLong(status.get("firstRecordMs"));
+      long firstCpu = Long.parseLong(status.get("firstRecordCpuNs"));
+      long doneMs = complete ? tail.doneEpochMs : tail.lastOutputEpochMs;
+      double seconds = Math.max(1e-3, (doneMs - firstMs) / 1000.0);
       return new RunResult(
           w,
           spec.contender(),
@@ -127,11 +171,42 @@ final class StreamingRunner {
           v.summary(),
           data.totalRecords() / seconds,
           seconds,
-          (tail.doneNanos - launched) / 1e9,
-          delta(tail.cpuAtFirst, tail.cpuAtDone),
-          delta(tail.brokerCpuAtFirst, tail.brokerCpuAtDone),
+          (doneMs - launchedMs) / 1000.0,
+          delta(firstCpu, tail.cpuAtDone),
+          delta(brokerCpuAtFirst[0], tail.brokerCpuAtDone),
           tail.rssAtDone,
           tail.probeLatencies());
+    }
+  }
+
+  private long committed(String group, String topic) {
+    try {
+      return h.topics.committed(group, topic);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    } catch (IllegalStateException e) {
+      return -1;
+    }
+  }
+
+  /** W2: the flush records, once the contender has consumed the data set. */
+  private void flush(Dataset data, String topic) {
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    try (KafkaProducer<byte[], byte[]> p = Loader.producer(h.bootstrap, 0)) {
+      data.flushRecords(
+          (partition, timestamp, value) ->
+              p.send(
+                  new ProducerRecord<>(topic, partition, timestamp, null, value),
+                  (md, e) -> {
+                    if (e != null) {
+                      failure.compareAndSet(null, e);
+                    }
+                  }));
+      p.flush();
+    }
+    if (failure.get() != null) {
+      throw new RunFailure("writing the flush records failed: " + failure.get());
     }
   }
 

@@ -17,7 +17,7 @@ final class W3Checker extends OutputChecker.Base {
 
   W3Checker(Dataset data) {
     this.data = data;
-    int keys = data.keys() + Dataset.FLUSH_KEYS;
+    int keys = data.keys();
     base = new int[keys + 1];
     for (int k = 0; k < keys; k++) {
       base[k + 1] = base[k] + data.w3Count(k);
@@ -43,7 +43,7 @@ final class W3Checker extends OutputChecker.Base {
       return index;
     }
     int keyIndex = data.keyIndex(k);
-    if (keyIndex < 0) {
+    if (keyIndex < 0 || keyIndex >= data.keys()) {
       wrong("unexpected key " + k);
     } else if (count < 1 || count > data.w3Count(keyIndex)) {
       // More updates than records: records were processed twice (at-least-once after a failure).

@@ -32,13 +32,18 @@ final class WeirW1 implements Contender {
         .name("enrich")
         .sinkTo(KafkaSink.keyValues(spec.output(), Serdes.String(), Serdes.String()));
     app = new WeirApplication(b.build(), properties(spec));
+    reportFailures(app, status);
+    app.start();
+  }
+
+  /** Puts {@code failed} into the status when the application goes to ERROR. */
+  static void reportFailures(WeirApplication app, StatusFile status) {
     app.setStateListener(
         (now, before) -> {
           if (now == ApplicationState.ERROR || now == ApplicationState.PENDING_ERROR) {
             status.put("failed", "Weir application entered " + now);
           }
         });
-    app.start();
   }
 
   /** The settings every Weir contender uses: defaults except ids, guarantee and threads. */
