@@ -28,6 +28,10 @@ public final class PerfMain {
     if (System.getProperty(LOG_LEVEL) == null) {
       System.setProperty(LOG_LEVEL, "warn"); // client chatter would bury the table
     }
+    if (java.util.Arrays.asList(args).contains("--help")) {
+      System.out.println(PerfOptions.USAGE);
+      return;
+    }
     PerfOptions options;
     try {
       options = PerfOptions.parse(args);

@@ -54,7 +54,7 @@ record PerfOptions(
           "  --partitions N      partitions of input and output topics (default 8)",
           "  --rounds N          rounds; each runs every contender once per mode (default 3)",
           "  --modes LIST        eos,alos (default both)",
-          "  --contenders LIST   weir,kafka-streams,raw (default all)",
+          "  --contenders LIST   weir,kafka-streams,raw,kafka-streams-grace5s (default all)",
           "  --heap SIZE         -Xmx of every contender JVM (default 1g)",
           "  --threads N         processing threads per contender (default 1)",
           "  --probes N          latency probes per run, 0 to skip (default 2000)",
