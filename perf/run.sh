@@ -20,6 +20,7 @@ mvn -q -B -ntp -Dstyle.color=never ${PERF_MVN_OPTS:-} -pl perf -am -DskipTests -
   package dependency:build-classpath \
   -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >&2
 
+echo "commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)'), $(java -version 2>&1 | head -1)"
 cp="$root/perf/target/classes:$(cat "$root/perf/target/classpath.txt")"
 cd "$root/perf"
 if [[ "${1:-}" == "jmh" ]]; then

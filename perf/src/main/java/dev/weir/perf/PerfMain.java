@@ -50,6 +50,17 @@ public final class PerfMain {
     System.exit(code);
   }
 
+  /** The machine's 1, 5 and 15 minute load averages, to judge how noisy a run was. */
+  static String loadAverage() {
+    try {
+      String[] f =
+          java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (java.io.IOException | RuntimeException e) {
+      return "n/a";
+    }
+  }
+
   /**
    * Runs the harness.
    *
@@ -75,6 +86,7 @@ public final class PerfMain {
         options.heap(),
         options.threads(),
         Runtime.getRuntime().availableProcessors());
+    out.println("load average at the start: " + loadAverage());
     try (Harness h = Harness.start(options, out)) {
       for (Workload w : options.workloads()) {
         out.println();
@@ -95,6 +107,7 @@ public final class PerfMain {
       }
     }
     out.println();
+    out.println("load average at the end: " + loadAverage());
     ratioLines.forEach(out::println);
     return allOk ? 0 : 1;
   }
