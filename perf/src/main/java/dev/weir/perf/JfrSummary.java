@@ -53,7 +53,25 @@ public final class JfrSummary {
     }
   }
 
+  /** Notes a run's measured interval, so that its summary leaves out start-up and shutdown. */
+  static void writeWindow(Path dir, String name, long fromMs, long toMs) {
+    try {
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve(name + ".window"), fromMs + " " + toMs);
+    } catch (IOException e) {
+      System.err.println("perf: could not write the JFR window of " + name + ": " + e);
+    }
+  }
+
   static void print(Path file, PrintStream out) throws IOException {
+    long from = Long.MIN_VALUE;
+    long to = Long.MAX_VALUE;
+    Path window = file.resolveSibling(file.getFileName().toString().replace(".jfr", ".window"));
+    if (Files.exists(window)) {
+      String[] w = Files.readString(window).trim().split(" ");
+      from = Long.parseLong(w[0]);
+      to = Long.parseLong(w[1]);
+    }
     Map<String, Integer> threads = new HashMap<>();
     Map<String, Integer> self = new HashMap<>();
     Map<String, Integer> weirInclusive = new HashMap<>();
@@ -61,6 +79,10 @@ public final class JfrSummary {
     int total = 0;
     for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
       if (!e.getEventType().getName().equals("jdk.ExecutionSample")) {
+        continue;
+      }
+      long at = e.getStartTime().toEpochMilli();
+      if (at < from || at > to) {
         continue;
       }
       RecordedStackTrace st = e.getStackTrace();
@@ -83,7 +105,12 @@ public final class JfrSummary {
       }
     }
     out.println();
-    out.printf(Locale.ROOT, "JFR %s: %,d execution samples%n", file.getFileName(), total);
+    out.printf(
+        Locale.ROOT,
+        "JFR %s: %,d execution samples%s%n",
+        file.getFileName(),
+        total,
+        from == Long.MIN_VALUE ? "" : " in the measured interval");
     section(out, "by thread", threads, total);
     section(
         out, "by layer (innermost frame that is Weir, user code or a Kafka client)", layers, total);
@@ -106,7 +133,13 @@ public final class JfrSummary {
   }
 
   private static String name(RecordedFrame f) {
-    return f.getMethod().getType().getName() + "." + f.getMethod().getName();
+    return lambdaless(f.getMethod().getType().getName()) + "." + f.getMethod().getName();
+  }
+
+  /** {@code Foo$$Lambda$447+0x00007f...} to {@code Foo$$Lambda}, so that runs compare. */
+  private static String lambdaless(String type) {
+    int i = type.indexOf("$$Lambda");
+    return i < 0 ? type : type.substring(0, i + 8);
   }
 
   /** Thread names with their numbers removed, so threads of one kind add up. */
@@ -122,7 +155,10 @@ public final class JfrSummary {
         return "user functions (dev.weir.perf: parse/filter/enrich)";
       }
       if (type.startsWith("dev.weir.internal.")) {
-        return "Weir runtime (" + packageOf(type) + ")";
+        return "Weir runtime (" + packageOf(lambdaless(type)) + ")";
+      }
+      if (type.startsWith("dev.weir.testkit.")) {
+        return "harness (dev.weir.testkit)";
       }
       if (type.startsWith("dev.weir.")) {
         return "Weir API (" + packageOf(type) + ")";
