@@ -93,7 +93,11 @@ public final class PerfMain {
         out.println("-- " + w + " " + w.description());
         List<RunResult> results =
             w == Workload.W4 ? new RestoreRunner(h).run() : new StreamingRunner(h).run(w);
-        allOk &= results.stream().allMatch(RunResult::ok);
+        // A contender shown for information only (kafka-streams-grace5s) is expected to fail.
+        allOk &=
+            results.stream()
+                .filter(r -> Contenders.compared(r.contender()))
+                .allMatch(RunResult::ok);
         String inputs =
             w == Workload.W4
                 ? String.format(

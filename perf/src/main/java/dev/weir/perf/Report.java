@@ -58,7 +58,7 @@ final class Report {
     boolean restore = w == Workload.W4;
     out.printf(
         Locale.ROOT,
-        "%-14s %-5s %12s %-21s %7s %6s %6s %8s %7s  %-16s %s%n",
+        "%-22s %-5s %12s %-21s %7s %6s %6s %8s %7s  %-16s %s%n",
         "contender",
         "mode",
         restore ? "restored/s" : "records/s",
@@ -77,14 +77,14 @@ final class Report {
         if (runs.isEmpty()) {
           String missing = c.equals(Contenders.WEIR) ? Contenders.weirMissing(w) : null;
           if (missing != null) {
-            out.printf(Locale.ROOT, "%-14s %-5s %12s %s%n", c, mode.label(), "n/a", missing);
+            out.printf(Locale.ROOT, "%-22s %-5s %12s %s%n", c, mode.label(), "n/a", missing);
           }
           continue;
         }
         List<RunResult> ok = runs.stream().filter(RunResult::ok).toList();
         String check = "ok " + ok.size() + "/" + runs.size();
         if (ok.isEmpty()) {
-          out.printf(Locale.ROOT, "%-14s %-5s %12s %s%n", c, mode.label(), "-", "FAILED " + check);
+          out.printf(Locale.ROOT, "%-22s %-5s %12s %s%n", c, mode.label(), "-", "FAILED " + check);
           continue;
         }
         double[] rates = ok.stream().mapToDouble(RunResult::recordsPerSecond).sorted().toArray();
@@ -93,7 +93,7 @@ final class Report {
         long[] lat = ok.stream().flatMapToLong(r -> Arrays.stream(r.latenciesNanos())).toArray();
         out.printf(
             Locale.ROOT,
-            "%-14s %-5s %,12.0f %-21s %7.1f %6s %6s %8s %7s  %-16s %s%n",
+            "%-22s %-5s %,12.0f %-21s %7.1f %6s %6s %8s %7s  %-16s %s%n",
             c,
             mode.label(),
             median(rates),
