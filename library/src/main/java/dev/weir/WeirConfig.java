@@ -182,6 +182,31 @@ public final class WeirConfig extends AbstractConfig {
           + " expired, at every commit (background cleanup). 0 turns background cleanup off;"
           + " expired entries are then removed only when read.";
 
+  /** {@code watermark.interval.ms}. */
+  public static final String WATERMARK_INTERVAL_MS_CONFIG = "watermark.interval.ms";
+
+  /** Documentation of {@link #WATERMARK_INTERVAL_MS_CONFIG}. */
+  public static final String WATERMARK_INTERVAL_MS_DOC =
+      "How often periodic watermark generators run and idleness is checked; a task's new watermark"
+          + " fires its event-time timers and is sent to downstream tasks at most this often.";
+
+  /** {@code watermark.stall.warn.ms}. */
+  public static final String WATERMARK_STALL_WARN_MS_CONFIG = "watermark.stall.warn.ms";
+
+  /** Documentation of {@link #WATERMARK_STALL_WARN_MS_CONFIG}. */
+  public static final String WATERMARK_STALL_WARN_MS_DOC =
+      "A task whose watermark has not advanced for this long logs a warning naming the input"
+          + " partition (or upstream task) holding it back, and repeats it at this interval.";
+
+  /** {@code repartition.purge.interval.ms}. */
+  public static final String REPARTITION_PURGE_INTERVAL_MS_CONFIG = "repartition.purge.interval.ms";
+
+  /** Documentation of {@link #REPARTITION_PURGE_INTERVAL_MS_CONFIG}. */
+  public static final String REPARTITION_PURGE_INTERVAL_MS_DOC =
+      "How often a stream thread deletes the records of repartition topics that its tasks have"
+          + " consumed and committed (Kafka delete-records), so repartition topics, which never"
+          + " expire by time, do not grow without bound.";
+
   /** {@code state.backend} value: RocksDB. */
   public static final String STATE_BACKEND_ROCKSDB = "rocksdb";
 
@@ -230,6 +255,27 @@ public final class WeirConfig extends AbstractConfig {
               System.getProperty("java.io.tmpdir") + "/weir-state",
               Importance.MEDIUM,
               STATE_DIR_DOC)
+          .define(
+              WATERMARK_INTERVAL_MS_CONFIG,
+              Type.LONG,
+              200L,
+              ConfigDef.Range.atLeast(1),
+              Importance.MEDIUM,
+              WATERMARK_INTERVAL_MS_DOC)
+          .define(
+              WATERMARK_STALL_WARN_MS_CONFIG,
+              Type.LONG,
+              60_000L,
+              ConfigDef.Range.atLeast(1),
+              Importance.LOW,
+              WATERMARK_STALL_WARN_MS_DOC)
+          .define(
+              REPARTITION_PURGE_INTERVAL_MS_CONFIG,
+              Type.LONG,
+              30_000L,
+              ConfigDef.Range.atLeast(1),
+              Importance.LOW,
+              REPARTITION_PURGE_INTERVAL_MS_DOC)
           .define(
               STATE_BACKEND_CONFIG,
               Type.STRING,

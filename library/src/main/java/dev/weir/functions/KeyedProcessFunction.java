@@ -1,10 +1,13 @@
 package dev.weir.functions;
 
+import dev.weir.eventtime.TimeDomain;
+import dev.weir.eventtime.TimerService;
 import dev.weir.stream.OutputTag;
 
 /**
  * The low-level function for keyed streams: like {@link ProcessFunction}, plus keyed state scoped
- * to the current key (through {@link #getRuntimeContext()}).
+ * to the current key (through {@link #getRuntimeContext()}) and timers ({@link
+ * Context#timerService()}, {@link #onTimer}).
  *
  * <pre>{@code
  * class RunningCount extends KeyedProcessFunction<String, String, String> {
@@ -42,6 +45,31 @@ public abstract class KeyedProcessFunction<K, I, O> extends AbstractRichFunction
    */
   public abstract void processElement(I value, Context ctx, Collector<O> out) throws Exception;
 
+  /**
+   * Called when a timer registered through {@link Context#timerService()} fires. The context's key
+   * is the timer's key and its timestamp the timer's time, which is also the timestamp of records
+   * emitted here. Does nothing unless overridden.
+   *
+   * @param timestamp the timer's time
+   * @param ctx the timer's context (key, time domain, timers, side outputs)
+   * @param out the main output
+   * @throws Exception handled by the configured processing error handler
+   */
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<O> out) throws Exception {}
+
+  /** What {@link #onTimer} knows: the context of a record, plus the timer's time domain. */
+  public abstract class OnTimerContext extends Context {
+    /** Created by the library only. */
+    protected OnTimerContext() {}
+
+    /**
+     * Returns the clock of the firing timer.
+     *
+     * @return event or processing time
+     */
+    public abstract TimeDomain timeDomain();
+  }
+
   /** What a keyed process function knows about the current record. Implemented by the library. */
   public abstract class Context {
     /** Created by the library only. */
@@ -67,6 +95,13 @@ public abstract class KeyedProcessFunction<K, I, O> extends AbstractRichFunction
      * @return the watermark; {@code Long.MIN_VALUE} before the first watermark
      */
     public abstract long currentWatermark();
+
+    /**
+     * Returns the timers of the current key.
+     *
+     * @return the timer service
+     */
+    public abstract TimerService timerService();
 
     /**
      * Returns the processing-time clock (wall clock, or the test driver's manual clock).

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * A stream of records of type {@code T}. Operations return new streams; nothing runs until the
@@ -194,6 +195,21 @@ public class DataStream<T> {
     Objects.requireNonNull(keySelector, "keySelector");
     return new DataStream<>(
         builder, exchange(ExchangeMode.CUSTOM, keySelector, null, partitioner, Repartition.auto()));
+  }
+
+  /**
+   * Cuts the whole stream into windows, across keys. Every record goes through a one-partition
+   * repartition topic to a single task; prefer keyed windows when the computation allows it.
+   *
+   * @param assigner assigns records to windows
+   * @param <W> window type
+   * @return the windowed stream
+   */
+  public <W extends dev.weir.windowing.Window> AllWindowedStream<T, W> windowAll(
+      dev.weir.windowing.WindowAssigner<? super T, W> assigner) {
+    KeyedStream<T, Integer> single =
+        keyBy(v -> 0, Serdes.Integer(), Repartition.<T>auto().withPartitions(1));
+    return new AllWindowedStream<>(single.window(assigner));
   }
 
   /**

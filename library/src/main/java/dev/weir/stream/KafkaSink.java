@@ -70,6 +70,7 @@ public final class KafkaSink<T> {
   private final KeyWriter<T> keyWriter;
   private final HeaderWriter<T> headerWriter;
   private final SinkPartitioner<T> partitioner;
+  private boolean watermarkMarkers;
 
   private KafkaSink(
       String topic,
@@ -162,6 +163,28 @@ public final class KafkaSink<T> {
    *
    * @return the topic
    */
+  /**
+   * Also writes this application's watermark markers into every partition of the topic, so that
+   * another Weir application reading it with {@link KafkaSource#withWatermarkMarkers(int)} shares
+   * this one's event time. Off by default: markers are records with a null key and the header
+   * {@code weir.wm}, which consumers other than Weir must skip.
+   *
+   * @return this sink
+   */
+  public KafkaSink<T> withWatermarkMarkers() {
+    this.watermarkMarkers = true;
+    return this;
+  }
+
+  /**
+   * Returns whether watermark markers are written.
+   *
+   * @return true after {@link #withWatermarkMarkers()}
+   */
+  public boolean writesWatermarkMarkers() {
+    return watermarkMarkers;
+  }
+
   public String topicName() {
     return topic;
   }

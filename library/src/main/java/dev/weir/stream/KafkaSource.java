@@ -26,12 +26,22 @@ public final class KafkaSource<T> {
   private final KafkaRecordDeserializer<T> deserializer;
   private final Serde<T> serde;
   private final StartPosition startPosition;
+  private final int markerTasks;
 
   private KafkaSource(
       List<String> topics,
       KafkaRecordDeserializer<T> deserializer,
       Serde<T> serde,
       StartPosition startPosition) {
+    this(topics, deserializer, serde, startPosition, 0);
+  }
+
+  private KafkaSource(
+      List<String> topics,
+      KafkaRecordDeserializer<T> deserializer,
+      Serde<T> serde,
+      StartPosition startPosition,
+      int markerTasks) {
     if (topics.isEmpty()) {
       throw new IllegalArgumentException("A KafkaSource needs at least one topic");
     }
@@ -44,6 +54,33 @@ public final class KafkaSource<T> {
     this.deserializer = Objects.requireNonNull(deserializer, "deserializer");
     this.serde = serde;
     this.startPosition = Objects.requireNonNull(startPosition, "startPosition");
+    this.markerTasks = markerTasks;
+  }
+
+  /**
+   * Takes event time from the watermark markers an upstream Weir application writes into the topic
+   * ({@link KafkaSink#withWatermarkMarkers()}) instead of generating watermarks: each partition's
+   * watermark is the minimum over the upstream tasks, as across a repartition topic. Record
+   * timestamps are the Kafka timestamps (Weir's sink writes each record's event time).
+   *
+   * @param upstreamTasks how many tasks of the upstream application write the topic (its sink
+   *     operator's task count); a partition's watermark waits for all of them
+   * @return the new source
+   */
+  public KafkaSource<T> withWatermarkMarkers(int upstreamTasks) {
+    if (upstreamTasks < 1) {
+      throw new IllegalArgumentException("upstreamTasks must be at least 1: " + upstreamTasks);
+    }
+    return new KafkaSource<>(topics, deserializer, serde, startPosition, upstreamTasks);
+  }
+
+  /**
+   * Returns how many upstream tasks send watermark markers into this source's topics.
+   *
+   * @return 0 when the source does not read markers
+   */
+  public int markerTasks() {
+    return markerTasks;
   }
 
   /**
@@ -112,7 +149,7 @@ public final class KafkaSource<T> {
    * @return the new source
    */
   public KafkaSource<T> startingFrom(StartPosition position) {
-    return new KafkaSource<>(topics, deserializer, serde, position);
+    return new KafkaSource<>(topics, deserializer, serde, position, markerTasks);
   }
 
   /**

@@ -16,6 +16,13 @@ import dev.weir.internal.task.KeyedProcessOperator;
 import dev.weir.internal.task.ProcessOperator;
 import dev.weir.internal.task.RollingFunctions;
 import dev.weir.internal.task.RollingOperator;
+import dev.weir.windowing.CountEvictor;
+import dev.weir.windowing.CountTrigger;
+import dev.weir.windowing.GlobalWindow;
+import dev.weir.windowing.GlobalWindows;
+import dev.weir.windowing.PurgingTrigger;
+import dev.weir.windowing.Window;
+import dev.weir.windowing.WindowAssigner;
 import java.util.Objects;
 import org.apache.kafka.common.serialization.Serde;
 
@@ -204,6 +211,41 @@ public final class KeyedStream<T, K> extends DataStream<T> {
       KeySelector<? super T, C> field) {
     Objects.requireNonNull(field, "field");
     return rolling("maxBy", RollingFunctions.maxBy(field));
+  }
+
+  /**
+   * Cuts the stream into windows of each key.
+   *
+   * @param assigner assigns records to windows
+   * @param <W> window type
+   * @return the windowed stream
+   */
+  public <W extends Window> WindowedStream<T, K, W> window(WindowAssigner<? super T, W> assigner) {
+    return new WindowedStream<>(this, assigner);
+  }
+
+  /**
+   * Tumbling count windows: fires and purges every {@code size} records of a key.
+   *
+   * @param size records per window
+   * @return the windowed stream
+   */
+  public WindowedStream<T, K, GlobalWindow> countWindow(long size) {
+    return window(GlobalWindows.create()).trigger(PurgingTrigger.of(CountTrigger.of(size)));
+  }
+
+  /**
+   * Sliding count windows: every {@code slide} records, evaluates the last {@code size} records of
+   * the key. Needs a full function ({@code process}/{@code apply}), since it uses an evictor.
+   *
+   * @param size records per window
+   * @param slide records between evaluations
+   * @return the windowed stream
+   */
+  public WindowedStream<T, K, GlobalWindow> countWindow(long size, long slide) {
+    return window(GlobalWindows.create())
+        .evictor(CountEvictor.of(size))
+        .trigger(CountTrigger.of(slide));
   }
 
   private SingleOutputStreamOperator<T> rolling(String kind, AggregateFunction<T, T, T> function) {

@@ -70,4 +70,10 @@ public final class SingleOutputStreamOperator<T> extends DataStream<T> {
         builder.add(new SideOutputTransformation<>(builder.nextId(), transformation, tag));
     return new DataStream<>(builder, t);
   }
+
+  /** Sets the serde without the checks of {@link #returns} (for operators that know it). */
+  SingleOutputStreamOperator<T> withSerde(Serde<T> serde) {
+    transformation.setSerde(serde);
+    return this;
+  }
 }

@@ -1,5 +1,6 @@
 package dev.weir.stream;
 
+import dev.weir.eventtime.WatermarkStrategy;
 import dev.weir.internal.graph.SourceTransformation;
 import dev.weir.internal.graph.Transformation;
 import java.util.ArrayList;
@@ -44,8 +45,24 @@ public final class StreamBuilder {
    * @return the stream of the source's records
    */
   public <T> DataStream<T> fromSource(KafkaSource<T> source, String name) {
+    return fromSource(source, WatermarkStrategy.noWatermarks(), name);
+  }
+
+  /**
+   * Adds a Kafka source with event time: each partition gets its own watermark generator from
+   * {@code watermarks}, and records get the event timestamps its assigner gives them.
+   *
+   * @param source the topics and how to read them
+   * @param watermarks how to assign timestamps and generate watermarks
+   * @param name the source's name
+   * @param <T> element type
+   * @return the stream of the source's records
+   */
+  public <T> DataStream<T> fromSource(
+      KafkaSource<T> source, WatermarkStrategy<T> watermarks, String name) {
     Objects.requireNonNull(source, "source");
-    SourceTransformation<T> t = add(new SourceTransformation<>(nextId(), source));
+    Objects.requireNonNull(watermarks, "watermarks");
+    SourceTransformation<T> t = add(new SourceTransformation<>(nextId(), source, watermarks));
     t.setName(Objects.requireNonNull(name, "name"));
     return new DataStream<>(this, t);
   }

@@ -18,9 +18,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.AfterAll;
@@ -53,6 +56,7 @@ class RuntimeIT {
     Pipelines.produce(kafka.bootstrapServers(), "etl-in", 0, 5_000, 50);
     Properties props = Pipelines.appProps(kafka.bootstrapServers(), "etl", tmp.resolve("a"));
     props.put(WeirConfig.NUM_STREAM_THREADS_CONFIG, 2);
+    props.put(WeirConfig.REPARTITION_PURGE_INTERVAL_MS_CONFIG, 500);
     try (WeirApplication app =
         new WeirApplication(Pipelines.keyedEtl("etl-in", "etl-out"), props)) {
       app.start();
@@ -65,6 +69,19 @@ class RuntimeIT {
       assertThat(out).allMatch(v -> v.endsWith(":tagged"));
       assertThat(app.awaitState(Duration.ofSeconds(30), ApplicationState.RUNNING)).isTrue();
       assertThat(app.metrics().get("tasks")).isEqualTo(8L);
+      // Consumed and committed repartition records are deleted: the topic does not grow forever.
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+        for (int p = 0; p < 4; p++) {
+          earliest.put(new TopicPartition("etl-by-key-repartition", p), OffsetSpec.earliest());
+        }
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    admin.listOffsets(earliest).all().get().values().stream()
+                        .allMatch(info -> info.offset() > 0));
+      }
     }
   }
 
@@ -159,6 +176,49 @@ class RuntimeIT {
             .isEqualTo("1");
       }
       assertThat(app.metrics().get("records-dead-lettered")).isEqualTo(1L);
+    }
+  }
+
+  @Test
+  void aThreadFailureWithShutdownApplicationStopsEveryInstance() {
+    kafka.createTopic("stop-in", 4);
+    kafka.createTopic("stop-out", 4);
+    Properties a = Pipelines.appProps(kafka.bootstrapServers(), "stop", tmp.resolve("a"));
+    Properties b = Pipelines.appProps(kafka.bootstrapServers(), "stop", tmp.resolve("b"));
+    for (Properties p : List.of(a, b)) {
+      p.put(WeirConfig.THREAD_FAILURE_POLICY_CONFIG, "shutdown_application");
+    }
+    StreamBuilder builder = new StreamBuilder();
+    builder
+        .fromSource(KafkaSource.topic("stop-in", Serdes.String()), "in")
+        .map(
+            v -> {
+              if (v.equals("poison")) {
+                throw new IllegalArgumentException("cannot handle " + v);
+              }
+              return v;
+            })
+        .name("strict")
+        .sinkTo(KafkaSink.topic("stop-out", Serdes.String()));
+    var topology = builder.build();
+    try (WeirApplication first = new WeirApplication(topology, a);
+        WeirApplication second = new WeirApplication(topology, b)) {
+      first.start();
+      second.start();
+      assertThat(first.awaitState(Duration.ofSeconds(60), ApplicationState.RUNNING)).isTrue();
+      assertThat(second.awaitState(Duration.ofSeconds(60), ApplicationState.RUNNING)).isTrue();
+      Pipelines.produce(kafka.bootstrapServers(), "stop-in", 0, 100, 10);
+      try (var producer =
+          new org.apache.kafka.clients.producer.KafkaProducer<String, String>(
+              Map.of("bootstrap.servers", kafka.bootstrapServers()),
+              new org.apache.kafka.common.serialization.StringSerializer(),
+              new org.apache.kafka.common.serialization.StringSerializer())) {
+        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("stop-in", "poison"));
+      }
+      // Whichever instance reads the poison record fails with the default handler (fail) and asks
+      // the group to stop: both instances end in ERROR, neither keeps running.
+      assertThat(first.awaitState(Duration.ofSeconds(90), ApplicationState.ERROR)).isTrue();
+      assertThat(second.awaitState(Duration.ofSeconds(90), ApplicationState.ERROR)).isTrue();
     }
   }
 }

@@ -63,7 +63,7 @@ public final class DriverCore implements AutoCloseable {
     this.plan = TopologyAccess.plan(topology, config.getString(WeirConfig.APPLICATION_ID_CONFIG));
     this.processingTime = startProcessingTime;
     repartitionTopics.addAll(plan.repartitionTopics().values());
-    TaskBuilder builder = new TaskBuilder(plan, ErrorHandling.from(config));
+    TaskBuilder builder = new TaskBuilder(plan, ErrorHandling.from(config), sub -> 1);
     RecordCollector collector = new Collector();
     for (SubTopology s : plan.subTopologies()) {
       TaskId id = new TaskId(s.id(), 0);
@@ -79,6 +79,7 @@ public final class DriverCore implements AutoCloseable {
         ctx.setState(state);
       }
       StreamTask task = builder.build(id, ctx);
+      task.setTtlCleanupBatch(config.getInt(WeirConfig.STATE_TTL_CLEANUP_BATCH_CONFIG));
       tasks.add(task);
       for (String topic : plan.inputTopics(s)) {
         taskByTopic.put(topic, task);
@@ -108,10 +109,28 @@ public final class DriverCore implements AutoCloseable {
           "Topic '" + topic + "' is not a source of this topology; sources: " + sourceTopics());
     }
     deliver(new Output(topic, key, value, timestamp, headers));
-    while (!internal.isEmpty()) {
-      deliver(internal.pollFirst());
-    }
+    settle();
     commit();
+  }
+
+  /**
+   * Delivers internal records, then runs watermark generation and due timers, until nothing more
+   * happens: the deterministic equivalent of the runtime's periodic work, done after every input.
+   */
+  private void settle() {
+    for (int rounds = 0; rounds < 10_000; rounds++) {
+      while (!internal.isEmpty()) {
+        deliver(internal.pollFirst());
+      }
+      for (StreamTask t : tasks) {
+        t.advanceEventTime(processingTime, topic -> true);
+        t.fireProcessingTimers(processingTime);
+      }
+      if (internal.isEmpty()) {
+        return;
+      }
+    }
+    throw new IllegalStateException("The topology keeps producing internal records");
   }
 
   private void deliver(Output r) {
@@ -165,6 +184,8 @@ public final class DriverCore implements AutoCloseable {
       throw new IllegalArgumentException("Processing time cannot go backwards: " + millis);
     }
     processingTime += millis;
+    settle();
+    commit();
   }
 
   /** Changelog records written so far. */

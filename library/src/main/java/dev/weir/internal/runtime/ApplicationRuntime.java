@@ -282,6 +282,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
     m.put("commits", all.stream().mapToLong(x -> x.commits.sum()).sum());
     m.put("commit-time-ns-total", all.stream().mapToLong(x -> x.commitTimeNanos.sum()).sum());
     m.put("rollbacks", all.stream().mapToLong(x -> x.aborts.sum()).sum());
+    m.put("late-records-dropped", all.stream().mapToLong(x -> x.lateRecordsDropped.sum()).sum());
     m.put("commits-forced", all.stream().mapToLong(x -> x.forcedCommits.sum()).sum());
     m.put("state-restored-records", all.stream().mapToLong(x -> x.restoredRecords.sum()).sum());
     m.put(
@@ -289,6 +290,10 @@ public final class ApplicationRuntime implements StreamThread.Listener {
     m.put(
         "state-changelog-records-sent",
         all.stream().mapToLong(x -> x.changelogRecordsSent.sum()).sum());
+    m.put(
+        "state-restore-remaining-records",
+        threads.stream().mapToLong(StreamThread::restoreRemaining).sum());
+    threads.forEach(t -> m.putAll(t.eventTimeMetrics()));
     m.put("tasks", (long) threads.stream().mapToInt(t -> t.taskIds().size()).sum());
     return m;
   }

@@ -112,6 +112,18 @@ record RuntimeSetup(
     return c;
   }
 
+  long repartitionPurgeIntervalMs() {
+    return config.getLong(WeirConfig.REPARTITION_PURGE_INTERVAL_MS_CONFIG);
+  }
+
+  long watermarkStallWarnMs() {
+    return config.getLong(WeirConfig.WATERMARK_STALL_WARN_MS_CONFIG);
+  }
+
+  long watermarkIntervalMs() {
+    return config.getLong(WeirConfig.WATERMARK_INTERVAL_MS_CONFIG);
+  }
+
   long maxUncommittedStateBytes() {
     return config.getLong(WeirConfig.STATE_MAX_UNCOMMITTED_BYTES_CONFIG);
   }

@@ -12,6 +12,7 @@ import dev.weir.internal.task.TaskBuilder;
 import dev.weir.internal.task.TaskContext;
 import dev.weir.internal.task.TaskId;
 import dev.weir.internal.task.TaskMetrics;
+import dev.weir.internal.time.TaskWatermarks;
 import dev.weir.store.ChangelogRestorer;
 import dev.weir.store.RestoreListener;
 import dev.weir.stream.StartPosition;
@@ -100,6 +101,15 @@ final class StreamThread extends Thread {
   private final ChangelogRestorer restorer;
   private ThreadProducer producer;
   private long lastCommitMs;
+  private long lastWatermarkMs;
+  private long lastPurgeMs = System.currentTimeMillis();
+  private final Map<TopicPartition, Long> purgeable = new HashMap<>();
+  private final Set<String> repartitionTopics;
+  private org.apache.kafka.clients.admin.Admin admin;
+  private final Map<TaskId, long[]> stalls = new HashMap<>();
+  private volatile Map<String, Long> eventTimeMetrics = Map.of();
+  private final Map<TopicPartition, Long> restoreRemaining =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private int consecutiveFailures;
 
   StreamThread(int index, RuntimeSetup setup, Listener listener, AtomicBoolean shutdownApp) {
@@ -107,9 +117,10 @@ final class StreamThread extends Thread {
     this.index = index;
     this.setup = setup;
     this.plan = setup.plan();
-    this.taskBuilder = new TaskBuilder(plan, setup.errors());
+    this.taskBuilder = new TaskBuilder(plan, setup.errors(), setup::taskCount);
     this.listener = listener;
     this.assignorContext = new AssignorContext(plan, setup.instanceId(), index, shutdownApp);
+    this.repartitionTopics = Set.copyOf(plan.repartitionTopics().values());
     int threads = setup.config().getInt(WeirConfig.NUM_STREAM_THREADS_CONFIG);
     Set<TaskId> local = new java.util.TreeSet<>();
     for (TaskId t : setup.localStateTasks()) {
@@ -123,7 +134,19 @@ final class StreamThread extends Thread {
             .withListener(
                 new RestoreListener() {
                   @Override
+                  public void onStart(String store, TopicPartition partition, long from, long to) {
+                    restoreRemaining.put(partition, Math.max(0, to - from));
+                  }
+
+                  @Override
+                  public void onBatch(
+                      String store, TopicPartition partition, long done, long total) {
+                    restoreRemaining.put(partition, Math.max(0, total - done));
+                  }
+
+                  @Override
                   public void onEnd(String store, TopicPartition partition, long restored) {
+                    restoreRemaining.remove(partition);
                     metrics.restoredRecords.add(restored);
                   }
                 });
@@ -245,6 +268,11 @@ final class StreamThread extends Thread {
         for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
           task.process(tp, r);
         }
+        if (task.context().takeMarkerArrived()) {
+          // Pass event time on at once instead of at the next watermark interval: saves up to
+          // one interval of latency per repartition hop.
+          task.advanceEventTime(System.currentTimeMillis(), topic -> caughtUp(task, topic));
+        }
         if (uncommittedStateBytes() > setup.maxUncommittedStateBytes()) {
           metrics.forcedCommits.increment();
           commitOrRollback();
@@ -261,9 +289,123 @@ final class StreamThread extends Thread {
     } catch (Exception e) {
       throw new WeirException(getName() + ": processing failed: " + e, e);
     }
+    try {
+      long now = System.currentTimeMillis();
+      if (now - lastWatermarkMs >= setup.watermarkIntervalMs()) {
+        lastWatermarkMs = now;
+        for (StreamTask t : tasks.values()) {
+          t.advanceEventTime(now, topic -> caughtUp(t, topic));
+        }
+        publishEventTime(now);
+      }
+      for (StreamTask t : tasks.values()) {
+        t.fireProcessingTimers(now);
+      }
+    } catch (RecordProcessingException e) {
+      throw e;
+    } catch (ProducerFencedException | InvalidProducerEpochException e) {
+      rollBack(e, true);
+      return;
+    } catch (KafkaException e) {
+      rollBack(e, false);
+      return;
+    }
     if (System.currentTimeMillis() - lastCommitMs >= setup.commitIntervalMs()) {
       commitOrRollback();
     }
+    if (System.currentTimeMillis() - lastPurgeMs >= setup.repartitionPurgeIntervalMs()) {
+      purgeRepartitionTopics();
+    }
+  }
+
+  /**
+   * Deletes the records of repartition partitions below the offsets this thread committed: they
+   * were consumed and their effects committed, so nothing can need them again. Asynchronous; a
+   * failure only means the records stay until the next attempt.
+   */
+  private void purgeRepartitionTopics() {
+    lastPurgeMs = System.currentTimeMillis();
+    if (purgeable.isEmpty()) {
+      return;
+    }
+    Map<TopicPartition, org.apache.kafka.clients.admin.RecordsToDelete> del = new HashMap<>();
+    purgeable.forEach(
+        (tp, off) -> del.put(tp, org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(off)));
+    purgeable.clear();
+    if (admin == null) {
+      admin = setup.clients().admin(setup.adminConfig());
+    }
+    admin
+        .deleteRecords(del)
+        .all()
+        .whenComplete(
+            (v, e) -> {
+              if (e != null) {
+                LOG.debug("{}: purging repartition records failed: {}", getName(), e.toString());
+              }
+            });
+  }
+
+  /**
+   * Publishes each task's watermark, idleness and event-time lag (and each input's watermark) for
+   * {@code metrics()}, and warns about watermarks that stopped advancing, naming the input holding
+   * them.
+   */
+  private void publishEventTime(long now) {
+    Map<String, Long> m = new java.util.LinkedHashMap<>();
+    for (StreamTask t : tasks.values()) {
+      TaskWatermarks w = t.context().watermarks();
+      if (!w.hasEventTimeInputs()) {
+        continue;
+      }
+      String id = t.id().toString();
+      long wm = w.watermark();
+      m.put("watermark." + id, wm);
+      m.put("watermark-idle." + id, w.idle() ? 1L : 0L);
+      if (wm != Long.MIN_VALUE) {
+        m.put("event-time-lag-ms." + id, now - wm);
+      }
+      w.inputs(t.id().partition())
+          .forEach(
+              (input, v) -> {
+                m.put("watermark." + id + "." + input, v[0]);
+                m.put("watermark-idle." + id + "." + input, v[1]);
+              });
+      long[] st = stalls.computeIfAbsent(t.id(), k -> new long[] {wm, now, 0});
+      if (wm != st[0] || w.idle()) {
+        st[0] = wm;
+        st[1] = now;
+      } else if (now - st[1] >= setup.watermarkStallWarnMs()
+          && now - st[2] >= setup.watermarkStallWarnMs()) {
+        st[2] = now;
+        LOG.warn(
+            "Task {}: watermark {} has not advanced for {} s; it is held back by {}. An input"
+                + " without records holds event time back unless its WatermarkStrategy has"
+                + " withIdleness(...)",
+            id,
+            wm == Long.MIN_VALUE ? "(none yet)" : wm,
+            (now - st[1]) / 1000,
+            w.holdingInput(t.id().partition()));
+      }
+    }
+    stalls.keySet().retainAll(tasks.keySet());
+    eventTimeMetrics = Map.copyOf(m);
+  }
+
+  /** The latest event-time metrics of this thread's tasks. */
+  Map<String, Long> eventTimeMetrics() {
+    return eventTimeMetrics;
+  }
+
+  /** Changelog records still to restore (at most) by this thread; 0 when not restoring. */
+  long restoreRemaining() {
+    return restoreRemaining.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Whether the consumer has read task {@code t}'s partition of {@code topic} to its end. */
+  private boolean caughtUp(StreamTask t, String topic) {
+    java.util.OptionalLong lag = consumer.currentLag(new TopicPartition(topic, t.id().partition()));
+    return lag.isPresent() && lag.getAsLong() == 0;
   }
 
   /** Commits; on failure rolls back to the last commit (never rethrows unless failures pile up). */
@@ -312,6 +454,12 @@ final class StreamThread extends Thread {
     for (StreamTask t : tasks.values()) {
       t.postCommit();
     }
+    offsets.forEach(
+        (tp, om) -> {
+          if (repartitionTopics.contains(tp.topic())) {
+            purgeable.put(tp, om.offset());
+          }
+        });
     metrics.commits.increment();
     metrics.commitTimeNanos.add(System.nanoTime() - start);
   }
@@ -408,9 +556,14 @@ final class StreamThread extends Thread {
         throw new WeirException("Task " + id + ": opening its operators failed: " + e, e);
       }
       tasks.put(id, task);
+      List<TopicPartition> inputs = new ArrayList<>();
       for (String topic : plan.inputTopics(s)) {
-        byPartition.put(new TopicPartition(topic, id.partition()), task);
+        TopicPartition tp = new TopicPartition(topic, id.partition());
+        byPartition.put(tp, task);
+        inputs.add(tp);
       }
+      // The event-time state committed with the offsets: watermarks never go backwards.
+      task.restoreEventTime(consumer.committed(new java.util.HashSet<>(inputs)));
     }
     assignorContext.ownedTasks = Set.copyOf(tasks.keySet());
   }
@@ -443,24 +596,24 @@ final class StreamThread extends Thread {
   }
 
   private void closeClients() {
-    if (restoreConsumer != null) {
-      try {
-        restoreConsumer.close(
-            org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
-      } catch (KafkaException e) {
-        LOG.debug("{}: restore consumer close failed", getName(), e);
-      }
+    if (admin != null) {
+      admin.close(Duration.ofSeconds(5));
     }
+    closeConsumer(restoreConsumer, "restore consumer");
     if (producer != null) {
       producer.close(Duration.ofSeconds(5));
     }
-    if (consumer != null) {
-      try {
-        consumer.close(
-            org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
-      } catch (KafkaException e) {
-        LOG.debug("{}: consumer close failed", getName(), e);
-      }
+    closeConsumer(consumer, "consumer");
+  }
+
+  private void closeConsumer(Consumer<byte[], byte[]> c, String what) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+    } catch (KafkaException e) {
+      LOG.debug("{}: {} close failed", getName(), what, e);
     }
   }
 

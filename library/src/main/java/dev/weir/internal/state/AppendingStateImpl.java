@@ -22,7 +22,48 @@ public abstract class AppendingStateImpl<IN, ACC, OUT> extends StateHandle<ACC> 
     super(owner, d, true);
   }
 
+  AppendingStateImpl(OperatorStates owner, StateDescriptor<ACC> d, byte[] namespacedPrefix) {
+    super(owner, d, true, namespacedPrefix, true);
+  }
+
   abstract ACC fold(ACC accumulator, IN value) throws Exception;
+
+  abstract ACC mergeAccumulators(ACC a, ACC b) throws Exception;
+
+  @Override
+  void mergeNamespaces(java.util.Collection<byte[]> sources, byte[] target) throws Exception {
+    owner.setNamespace(target);
+    byte[] p = readPayload(currentKeyPrefix());
+    ACC acc = p == null ? null : deserialize(p);
+    for (byte[] ns : sources) {
+      if (java.util.Arrays.equals(ns, target)) {
+        continue;
+      }
+      owner.setNamespace(ns);
+      byte[] key = currentKeyPrefix();
+      byte[] sp = readPayload(key);
+      if (sp != null) {
+        ACC a = deserialize(sp);
+        acc = acc == null ? a : mergeAccumulators(acc, a);
+        store.delete(key);
+      }
+    }
+    owner.setNamespace(target);
+    if (acc != null) {
+      store.put(currentKeyPrefix(), encode(serialize(acc)));
+    }
+  }
+
+  /** Reads the current accumulator (null when empty). */
+  public ACC accumulator() {
+    byte[] p = readPayload(currentKeyPrefix());
+    return p == null ? null : deserialize(p);
+  }
+
+  /** The result of an accumulator. */
+  public OUT resultOf(ACC accumulator) {
+    return result(accumulator);
+  }
 
   abstract OUT result(ACC accumulator);
 
@@ -55,12 +96,24 @@ public abstract class AppendingStateImpl<IN, ACC, OUT> extends StateHandle<ACC> 
     store.delete(currentKeyPrefix());
   }
 
-  static final class Reducing<T> extends AppendingStateImpl<T, T, T> implements ReducingState<T> {
+  /** Reducing state. */
+  public static final class Reducing<T> extends AppendingStateImpl<T, T, T>
+      implements ReducingState<T> {
     private final ReduceFunction<T> reducer;
 
     Reducing(OperatorStates owner, ReducingStateDescriptor<T> d) {
       super(owner, d);
       this.reducer = d.reducer();
+    }
+
+    Reducing(OperatorStates owner, ReducingStateDescriptor<T> d, byte[] namespacedPrefix) {
+      super(owner, d, namespacedPrefix);
+      this.reducer = d.reducer();
+    }
+
+    @Override
+    T mergeAccumulators(T a, T b) throws Exception {
+      return reducer.reduce(a, b);
     }
 
     @Override
@@ -74,13 +127,25 @@ public abstract class AppendingStateImpl<IN, ACC, OUT> extends StateHandle<ACC> 
     }
   }
 
-  static final class Aggregating<I, A, O> extends AppendingStateImpl<I, A, O>
+  /** Aggregating state. */
+  public static final class Aggregating<I, A, O> extends AppendingStateImpl<I, A, O>
       implements AggregatingState<I, O> {
     private final AggregateFunction<I, A, O> aggregator;
 
     Aggregating(OperatorStates owner, AggregatingStateDescriptor<I, A, O> d) {
       super(owner, d);
       this.aggregator = d.aggregator();
+    }
+
+    Aggregating(
+        OperatorStates owner, AggregatingStateDescriptor<I, A, O> d, byte[] namespacedPrefix) {
+      super(owner, d, namespacedPrefix);
+      this.aggregator = d.aggregator();
+    }
+
+    @Override
+    A mergeAccumulators(A a, A b) {
+      return aggregator.merge(a, b);
     }
 
     @Override

@@ -8,9 +8,32 @@ import java.util.List;
 import java.util.Objects;
 
 /** List state: the whole list is one stored value; with TTL each element has its own clock. */
-final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
+public final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
   ListStateImpl(OperatorStates owner, ListStateDescriptor<T> d, boolean keyed) {
     super(owner, d, keyed);
+  }
+
+  ListStateImpl(OperatorStates owner, ListStateDescriptor<T> d, byte[] namespacedPrefix) {
+    super(owner, d, true, namespacedPrefix, true);
+  }
+
+  @Override
+  void mergeNamespaces(java.util.Collection<byte[]> sources, byte[] target) {
+    owner.setNamespace(target);
+    byte[] targetKey = currentKeyPrefix();
+    long now = now();
+    List<Element> merged = live(targetKey, now);
+    for (byte[] ns : sources) {
+      if (java.util.Arrays.equals(ns, target)) {
+        continue;
+      }
+      owner.setNamespace(ns);
+      byte[] key = currentKeyPrefix();
+      merged.addAll(live(key, now));
+      store.delete(key);
+    }
+    owner.setNamespace(target);
+    write(targetKey, merged);
   }
 
   /** The stored elements, expired ones dropped unless expired reads are allowed. */

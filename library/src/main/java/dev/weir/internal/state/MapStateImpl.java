@@ -17,6 +17,12 @@ final class MapStateImpl<K, V> extends StateHandle<V> implements MapState<K, V> 
   private final Serializer<K> keySerializer;
   private final Deserializer<K> keyDeserializer;
 
+  MapStateImpl(OperatorStates owner, MapStateDescriptor<K, V> d, byte[] namespacedPrefix) {
+    super(owner, d, true, namespacedPrefix, true);
+    this.keySerializer = d.keySerde().serializer();
+    this.keyDeserializer = d.keySerde().deserializer();
+  }
+
   MapStateImpl(OperatorStates owner, MapStateDescriptor<K, V> d) {
     super(owner, d, true);
     this.keySerializer = d.keySerde().serializer();

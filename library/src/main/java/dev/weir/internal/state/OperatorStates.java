@@ -33,6 +33,8 @@ public final class OperatorStates {
   private final boolean keyed;
   private final Map<String, StateHandle<?>> handles = new LinkedHashMap<>();
   private long expiredRemoved;
+  private TimerStore timers;
+  private byte[] namespace = new byte[0];
 
   /**
    * Creates the states of one operator.
@@ -71,6 +73,14 @@ public final class OperatorStates {
     return clock.getAsLong();
   }
 
+  /** The operator's timers. */
+  public TimerStore timers() {
+    if (timers == null) {
+      timers = new TimerStore(store);
+    }
+    return timers;
+  }
+
   void countExpired(int n) {
     expiredRemoved += n;
   }
@@ -78,6 +88,85 @@ public final class OperatorStates {
   /** Entries removed by TTL cleanup so far. */
   public long expiredRemoved() {
     return expiredRemoved;
+  }
+
+  /** Sets the namespace (the window, serialised) namespaced handles read and write. */
+  public void setNamespace(byte[] namespace) {
+    this.namespace = namespace;
+  }
+
+  byte[] namespace() {
+    return namespace;
+  }
+
+  private static byte[] namespacedPrefix(String group, StateDescriptor<?> d) {
+    return StateFormat.statePrefix(StateFormat.SCOPE_NAMESPACED, group + ":" + d.name());
+  }
+
+  /** Value state per key and namespace, in its own group (trigger state, window state). */
+  public <T> ValueState<T> namespacedValue(String group, ValueStateDescriptor<T> d) {
+    return register(
+        "n:" + group,
+        d,
+        true,
+        ValueStateImpl.class,
+        x -> new ValueStateImpl<>(this, d, namespacedPrefix(group, d)));
+  }
+
+  public <T> ListStateImpl<T> namespacedList(String group, ListStateDescriptor<T> d) {
+    return register(
+        "n:" + group,
+        d,
+        true,
+        ListStateImpl.class,
+        x -> new ListStateImpl<>(this, d, namespacedPrefix(group, d)));
+  }
+
+  public <T> AppendingStateImpl.Reducing<T> namespacedReducing(
+      String group, ReducingStateDescriptor<T> d) {
+    return register(
+        "n:" + group,
+        d,
+        true,
+        AppendingStateImpl.Reducing.class,
+        x -> new AppendingStateImpl.Reducing<>(this, d, namespacedPrefix(group, d)));
+  }
+
+  public <I, A, O> AppendingStateImpl.Aggregating<I, A, O> namespacedAggregating(
+      String group, AggregatingStateDescriptor<I, A, O> d) {
+    return register(
+        "n:" + group,
+        d,
+        true,
+        AppendingStateImpl.Aggregating.class,
+        x -> new AppendingStateImpl.Aggregating<>(this, d, namespacedPrefix(group, d)));
+  }
+
+  public <K, V> MapState<K, V> namespacedMap(String group, MapStateDescriptor<K, V> d) {
+    return register(
+        "n:" + group,
+        d,
+        true,
+        MapStateImpl.class,
+        x -> new MapStateImpl<>(this, d, namespacedPrefix(group, d)));
+  }
+
+  /**
+   * Merges the namespaced state {@code group:name} of {@code sources} into {@code target}; the
+   * state must have been registered (by a trigger or the window operator) before.
+   */
+  public void mergeNamespaces(
+      String group, String name, java.util.Collection<byte[]> sources, byte[] target)
+      throws Exception {
+    StateHandle<?> h = handles.get("n:" + group + ":" + name);
+    if (h != null) {
+      byte[] saved = namespace;
+      try {
+        h.mergeNamespaces(sources, target);
+      } finally {
+        namespace = saved;
+      }
+    }
   }
 
   byte[] currentKey(StateDescriptor<?> d) {
@@ -136,8 +225,17 @@ public final class OperatorStates {
     return register(d, false, ListStateImpl.class, x -> new ListStateImpl<>(this, d, false));
   }
 
+  private <S> S register(
+      StateDescriptor<?> d,
+      boolean keyedState,
+      Class<?> kind,
+      Function<StateDescriptor<?>, StateHandle<?>> create) {
+    return register(keyedState ? "k" : "o", d, keyedState, kind, create);
+  }
+
   @SuppressWarnings("unchecked")
   private <S> S register(
+      String scope,
       StateDescriptor<?> d,
       boolean keyedState,
       Class<?> kind,
@@ -151,7 +249,7 @@ public final class OperatorStates {
               + d
               + " but does not run on a keyed stream: apply it after keyBy(...)");
     }
-    String id = (keyedState ? "k:" : "o:") + d.name();
+    String id = scope + ":" + d.name();
     StateHandle<?> h = handles.get(id);
     if (h == null) {
       h = create.apply(d);

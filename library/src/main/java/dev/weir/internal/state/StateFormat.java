@@ -29,6 +29,9 @@ public final class StateFormat {
   /** Scope byte of operator (task-scoped) state. */
   public static final byte SCOPE_OPERATOR = 'o';
 
+  /** Scope byte of state scoped to a key and a namespace (a window). */
+  public static final byte SCOPE_NAMESPACED = 'n';
+
   static final byte FLAG_TTL = 0x01;
   private static final int HEADER = 2;
 

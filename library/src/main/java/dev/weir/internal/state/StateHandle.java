@@ -22,6 +22,7 @@ abstract class StateHandle<T> implements State {
   final StateDescriptor<T> descriptor;
   final byte[] prefix;
   final boolean keyed;
+  final boolean namespaced;
   final Serializer<T> serializer;
   final Deserializer<T> deserializer;
   final boolean ttl;
@@ -31,13 +32,31 @@ abstract class StateHandle<T> implements State {
   private byte[] cleanupCursor;
 
   StateHandle(OperatorStates owner, StateDescriptor<T> descriptor, boolean keyed) {
+    this(
+        owner,
+        descriptor,
+        keyed,
+        StateFormat.statePrefix(
+            keyed ? StateFormat.SCOPE_KEYED : StateFormat.SCOPE_OPERATOR, descriptor.name()),
+        false);
+  }
+
+  /**
+   * A handle whose entries are also scoped to the operator's current namespace (a window): key
+   * {@code ['n'][name][keyLength][key][namespaceLength][namespace]...}.
+   */
+  StateHandle(
+      OperatorStates owner,
+      StateDescriptor<T> descriptor,
+      boolean keyed,
+      byte[] prefix,
+      boolean namespaced) {
     this.owner = owner;
     this.store = owner.store();
     this.descriptor = descriptor;
     this.keyed = keyed;
-    this.prefix =
-        StateFormat.statePrefix(
-            keyed ? StateFormat.SCOPE_KEYED : StateFormat.SCOPE_OPERATOR, descriptor.name());
+    this.namespaced = namespaced;
+    this.prefix = prefix;
     this.serializer = descriptor.serde().serializer();
     this.deserializer = descriptor.serde().deserializer();
     StateTtlConfig c = descriptor.ttlConfig();
@@ -48,9 +67,18 @@ abstract class StateHandle<T> implements State {
         c.stateVisibility() == StateTtlConfig.StateVisibility.RETURN_EXPIRED_IF_NOT_CLEANED_UP;
   }
 
-  /** Every entry of the current key starts with this. */
+  /** Every entry of the current key (and namespace) starts with this. */
   final byte[] currentKeyPrefix() {
-    return StateFormat.keyPrefix(prefix, keyed ? owner.currentKey(descriptor) : new byte[0]);
+    byte[] p = StateFormat.keyPrefix(prefix, keyed ? owner.currentKey(descriptor) : new byte[0]);
+    return namespaced ? StateFormat.keyPrefix(p, owner.namespace()) : p;
+  }
+
+  /**
+   * Merges this state's values of the namespaces {@code sources} into {@code target} (for merging
+   * windows) and removes the sources; the target's own value is kept and merged too.
+   */
+  void mergeNamespaces(java.util.Collection<byte[]> sources, byte[] target) throws Exception {
+    throw new UnsupportedOperationException(descriptor + " cannot be merged");
   }
 
   final byte[] serialize(T value) {

@@ -11,6 +11,11 @@ final class ValueStateImpl<T> extends StateHandle<T> implements ValueState<T> {
     this.defaultValue = d.defaultValue();
   }
 
+  ValueStateImpl(OperatorStates owner, ValueStateDescriptor<T> d, byte[] namespacedPrefix) {
+    super(owner, d, true, namespacedPrefix, true);
+    this.defaultValue = d.defaultValue();
+  }
+
   @Override
   public T value() {
     byte[] p = readPayload(currentKeyPrefix());

@@ -34,5 +34,11 @@ public abstract class Operator<I> {
   public abstract void process(I value) throws Exception;
 
   /** Closes the operator; must not throw for a clean close of user resources that failed. */
+  /** The task's watermark advanced to {@code watermark}: fire due event-time timers. */
+  public void onWatermark(long watermark) throws Exception {}
+
+  /** The processing clock is at {@code now}: fire due processing-time timers. */
+  public void onProcessingTime(long now) throws Exception {}
+
   public void close() throws Exception {}
 }

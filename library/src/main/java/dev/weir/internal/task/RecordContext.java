@@ -16,6 +16,7 @@ public final class RecordContext {
   Headers headers;
   byte[] rawKey;
   byte[] rawValue;
+  long timerTime = Long.MIN_VALUE;
 
   public long timestamp() {
     return timestamp;
@@ -71,10 +72,21 @@ public final class RecordContext {
     this.rawValue = rawValue;
     this.keyBytes = null;
     this.key = null;
+    this.timerTime = Long.MIN_VALUE;
+  }
+
+  /** Puts a firing timer in context: its key and time; no input record. */
+  public void setTimer(long time, byte[] keyBytes) {
+    set(null, -1, -1, time, null, null, null);
+    this.keyBytes = keyBytes;
+    this.timerTime = time;
   }
 
   /** "topic-partition@offset", the position error messages and dead letters name. */
   public String position() {
-    return topic == null ? "(no input record)" : topic + "-" + partition + "@" + offset;
+    if (topic == null) {
+      return timerTime != Long.MIN_VALUE ? "(timer at " + timerTime + ")" : "(no input record)";
+    }
+    return topic + "-" + partition + "@" + offset;
   }
 }

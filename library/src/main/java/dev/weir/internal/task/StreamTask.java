@@ -1,6 +1,8 @@
 package dev.weir.internal.task;
 
 import dev.weir.internal.state.TaskState;
+import dev.weir.internal.time.MarkerFormat;
+import dev.weir.internal.time.TaskWatermarks;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +47,8 @@ public final class StreamTask {
   private final ErrorHandling errors;
   private final Map<TopicPartition, Long> consumed = new HashMap<>();
   private final Map<TopicPartition, Long> committed = new HashMap<>();
+  private final Map<TopicPartition, String> lastMetadata = new HashMap<>();
+  private final Map<TopicPartition, String> pendingMetadata = new HashMap<>();
   private boolean closed;
   private int ttlCleanupBatch = 1000;
 
@@ -108,15 +112,93 @@ public final class StreamTask {
       errors.handle(ErrorHandling.Stage.PROCESSING, e.operator(), e.getCause(), context);
     }
     consumed.put(partition, record.offset() + 1);
+    if (context.takeTimersDue()) {
+      fireEventTimers();
+    }
   }
 
-  /** Offsets processed since the last commit, as the next offsets to read. */
+  /**
+   * Runs the watermark generators and idleness checks; when the task's watermark advanced (or its
+   * idleness changed) fires due event-time timers, then tells every downstream task, in this order
+   * so that records emitted by timers precede the marker that could make them late.
+   *
+   * @param now processing time
+   * @param caughtUp whether the consumer is at the end of an input topic's partition
+   */
+  public void advanceEventTime(long now, java.util.function.Predicate<String> caughtUp) {
+    TaskWatermarks w = context.watermarks();
+    if (!w.hasEventTimeInputs() || !w.advance(now, caughtUp)) {
+      return;
+    }
+    fireEventTimers();
+    if (context.markerOutputs().isEmpty()) {
+      return;
+    }
+    byte[] marker = MarkerFormat.encode(id.partition(), w.watermark(), w.idle());
+    RecordCollector out = context.collector();
+    for (String topic : context.markerOutputs()) {
+      int partitions = out.partitionCount(topic);
+      for (int p = 0; p < partitions; p++) {
+        out.send(topic, p, null, marker, now, MarkerFormat.headers());
+      }
+    }
+  }
+
+  private void fireEventTimers() {
+    long wm = context.currentWatermark();
+    if (wm != Long.MIN_VALUE) {
+      fireTimers("event-time", op -> op.onWatermark(wm));
+    }
+  }
+
+  /** Fires processing-time timers due at {@code now}. */
+  public void fireProcessingTimers(long now) {
+    fireTimers("processing-time", op -> op.onProcessingTime(now));
+  }
+
+  private interface TimerStep {
+    void run(Operator<?> op) throws Exception;
+  }
+
+  private void fireTimers(String domain, TimerStep step) {
+    for (Operator<?> op : operators) {
+      try {
+        step.run(op);
+      } catch (OperatorException e) {
+        errors.handle(ErrorHandling.Stage.PROCESSING, e.operator(), e.getCause(), context);
+      } catch (Exception e) {
+        throw new dev.weir.errors.WeirException(
+            "Task " + id + ": firing " + domain + " timers of '" + op.name() + "' failed: " + e, e);
+      }
+    }
+  }
+
+  /** Resumes event time from the metadata committed with the input offsets. */
+  public void restoreEventTime(Map<TopicPartition, OffsetAndMetadata> committedOffsets) {
+    committedOffsets.forEach(
+        (tp, om) -> {
+          if (om != null) {
+            context.watermarks().restore(tp.topic(), om.metadata());
+            lastMetadata.put(tp, om.metadata());
+          }
+        });
+  }
+
+  /**
+   * Offsets processed since the last commit, as the next offsets to read, with the inputs'
+   * event-time state as metadata; a partition whose event-time state changed is included even when
+   * its offset did not move.
+   */
   public Map<TopicPartition, OffsetAndMetadata> offsetsToCommit() {
     Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
+    TaskWatermarks w = context.watermarks();
+    boolean eventTime = w.hasEventTimeInputs();
     consumed.forEach(
         (tp, off) -> {
-          if (!off.equals(committed.get(tp))) {
-            out.put(tp, new OffsetAndMetadata(off));
+          String meta = eventTime ? w.encode(tp.topic()) : "";
+          if (!off.equals(committed.get(tp)) || !meta.equals(lastMetadata.get(tp))) {
+            out.put(tp, new OffsetAndMetadata(off, meta));
+            pendingMetadata.put(tp, meta);
           }
         });
     return out;
@@ -140,6 +222,8 @@ public final class StreamTask {
   /** Called after the transaction committed: the offsets and state writes are now durable. */
   public void postCommit() {
     committed.putAll(consumed);
+    lastMetadata.putAll(pendingMetadata);
+    pendingMetadata.clear();
     TaskState state = context.state();
     if (state != null) {
       state.postCommit();

@@ -1,5 +1,6 @@
 package dev.weir.internal.task;
 
+import dev.weir.eventtime.WatermarkStrategy;
 import dev.weir.internal.graph.OneInputTransformation;
 import dev.weir.internal.graph.PartitionTransformation;
 import dev.weir.internal.graph.Plan;
@@ -9,6 +10,8 @@ import dev.weir.internal.graph.SourceTransformation;
 import dev.weir.internal.graph.SubTopology;
 import dev.weir.internal.graph.Transformation;
 import dev.weir.internal.graph.UnionTransformation;
+import dev.weir.internal.time.MarkerFormat;
+import dev.weir.internal.time.TaskWatermarks;
 import dev.weir.stream.KafkaRecordDeserializer;
 import dev.weir.stream.OutputTag;
 import java.util.ArrayList;
@@ -18,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.IntUnaryOperator;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 
@@ -28,10 +32,16 @@ import org.apache.kafka.common.serialization.Serde;
 public final class TaskBuilder {
   private final Plan plan;
   private final ErrorHandling errors;
+  private final IntUnaryOperator taskCount;
 
-  public TaskBuilder(Plan plan, ErrorHandling errors) {
+  /**
+   * @param taskCount the task count of a sub-topology (how many upstream tasks send watermark
+   *     markers into a repartition topic)
+   */
+  public TaskBuilder(Plan plan, ErrorHandling errors, IntUnaryOperator taskCount) {
     this.plan = plan;
     this.errors = errors;
+    this.taskCount = taskCount;
   }
 
   public StreamTask build(TaskId id, TaskContext context) {
@@ -44,6 +54,7 @@ public final class TaskBuilder {
     for (PartitionTransformation<?> p : sub.writes()) {
       Operator<Object> writer = repartitionWriter(p);
       operators.add(writer);
+      context.markerOutputs().add(plan.repartitionTopic(p));
       main.computeIfAbsent(p.input(), k -> new ArrayList<>()).add(writer::process);
     }
     List<Transformation<?>> nodes = new ArrayList<>(sub.nodes());
@@ -61,6 +72,9 @@ public final class TaskBuilder {
         operators.add(op);
         attach(main, o.input(), op::process);
       } else if (n instanceof SinkTransformation<?> s) {
+        if (s.sink().writesWatermarkMarkers()) {
+          context.markerOutputs().add(s.sink().topicName());
+        }
         @SuppressWarnings("unchecked")
         Operator<Object> op =
             SinkOperators.kafka(s.name(), (dev.weir.stream.KafkaSink<Object>) s.sink());
@@ -75,11 +89,12 @@ public final class TaskBuilder {
           attach(main, in, out);
         }
       } else if (n instanceof PartitionTransformation<?> p) {
-        inputs.put(plan.repartitionTopic(p), repartitionInput(p, out, context));
+        String topic = plan.repartitionTopic(p);
+        context.watermarks().addUpstream(topic, taskCount.applyAsInt(plan.upstreamOf(p)));
+        inputs.put(topic, repartitionInput(p, out, context));
       } else if (n instanceof SourceTransformation<?> src) {
-        StreamTask.InputHandler h = sourceInput(src, out);
         for (String topic : src.source().topics()) {
-          inputs.put(topic, h);
+          inputs.put(topic, sourceInput(src, topic, out, context));
         }
       } else {
         throw new IllegalStateException("Unknown node " + n);
@@ -126,7 +141,13 @@ public final class TaskBuilder {
     String name = p.name();
     boolean keyed = Plan.isKeyed(p);
     RecordContext rc = context.record();
+    TaskWatermarks watermarks = context.watermarks();
     return record -> {
+      if (record.key() == null && MarkerFormat.isMarker(null, record.headers())) {
+        watermarks.onMarker(record.topic(), MarkerFormat.decode(record.value()));
+        context.setMarkerArrived();
+        return;
+      }
       Object value;
       try {
         value = d.deserialize(record.topic(), record.headers(), record.value());
@@ -142,10 +163,35 @@ public final class TaskBuilder {
 
   @SuppressWarnings("unchecked")
   private static StreamTask.InputHandler sourceInput(
-      SourceTransformation<?> src, Emitter<Object> out) {
+      SourceTransformation<?> src, String topic, Emitter<Object> out, TaskContext context) {
     KafkaRecordDeserializer<Object> d =
         (KafkaRecordDeserializer<Object>) src.source().deserializer();
     String name = src.name();
+    RecordContext rc = context.record();
+    int markerTasks = src.source().markerTasks();
+    if (markerTasks > 0) {
+      // Event time comes from the upstream application's markers, as across a repartition topic.
+      TaskWatermarks watermarks = context.watermarks();
+      watermarks.addUpstream(topic, markerTasks);
+      return record -> {
+        if (MarkerFormat.isMarker(record.key(), record.headers())) {
+          watermarks.onMarker(record.topic(), MarkerFormat.decode(record.value()));
+          context.setMarkerArrived();
+          return;
+        }
+        Object value;
+        try {
+          value = d.deserialize(record);
+        } catch (Exception e) {
+          throw new StreamTask.DeserializationFailure(name, e);
+        }
+        if (value != null) {
+          out.emit(value);
+        }
+      };
+    }
+    TaskWatermarks.SourceInput<Object> time =
+        context.watermarks().addSource(topic, (WatermarkStrategy<Object>) src.watermarks(), name);
     return record -> {
       Object value;
       try {
@@ -154,6 +200,7 @@ public final class TaskBuilder {
         throw new StreamTask.DeserializationFailure(name, e);
       }
       if (value != null) {
+        rc.setTimestamp(time.onRecord(value, record.timestamp(), context.currentProcessingTime()));
         out.emit(value);
       }
     };

@@ -3,6 +3,7 @@ package dev.weir.internal.task;
 import dev.weir.functions.RuntimeContext;
 import dev.weir.internal.state.OperatorStates;
 import dev.weir.internal.state.TaskState;
+import dev.weir.internal.time.TaskWatermarks;
 import java.util.function.LongSupplier;
 
 /**
@@ -17,7 +18,10 @@ public final class TaskContext {
   private final RecordCollector collector;
   private final LongSupplier processingClock;
   private final TaskMetrics metrics;
-  private long currentWatermark = Long.MIN_VALUE;
+  private final TaskWatermarks watermarks = new TaskWatermarks();
+  private final java.util.List<String> markerOutputs = new java.util.ArrayList<>();
+  private boolean timersDue;
+  private boolean markerArrived;
   private TaskState state;
 
   public TaskContext(
@@ -60,11 +64,39 @@ public final class TaskContext {
   }
 
   public long currentWatermark() {
-    return currentWatermark;
+    return watermarks.watermark();
   }
 
-  public void setCurrentWatermark(long watermark) {
-    this.currentWatermark = watermark;
+  public TaskWatermarks watermarks() {
+    return watermarks;
+  }
+
+  /** Repartition topics this task writes, which get its watermark markers. */
+  public java.util.List<String> markerOutputs() {
+    return markerOutputs;
+  }
+
+  /** A timer was registered at or below the current watermark: fire it after this record. */
+  public void setTimersDue() {
+    timersDue = true;
+  }
+
+  /** A watermark marker arrived: the task can recompute its watermark without waiting. */
+  public void setMarkerArrived() {
+    markerArrived = true;
+  }
+
+  /** Whether a marker arrived since the last call. */
+  public boolean takeMarkerArrived() {
+    boolean m = markerArrived;
+    markerArrived = false;
+    return m;
+  }
+
+  boolean takeTimersDue() {
+    boolean due = timersDue;
+    timersDue = false;
+    return due;
   }
 
   public TaskMetrics metrics() {

@@ -17,6 +17,7 @@ public final class TaskMetrics {
   public final LongAdder commitTimeNanos = new LongAdder();
   public final LongAdder aborts = new LongAdder();
   public final LongAdder forcedCommits = new LongAdder();
+  public final LongAdder lateRecordsDropped = new LongAdder();
   public final LongAdder restoredRecords = new LongAdder();
   public final LongAdder restoreTimeNanos = new LongAdder();
   public final LongAdder changelogRecordsSent = new LongAdder();

@@ -1,0 +1,163 @@
+package dev.weir.internal.state;
+
+import dev.weir.store.KeyValueEntry;
+import dev.weir.store.KeyValueIterator;
+import dev.weir.store.KeyValueStore;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The timers of one operator in one task, kept in the operator's store (so they are changelogged
+ * and restored with its state) and ordered by time for firing.
+ *
+ * <p>Key: {@code ['t'][domain 'e'|'p'][time int64 BE, sign bit flipped][keyLength int32][key]}, so
+ * a range scan from the domain prefix yields timers in time order; one entry per (key, time,
+ * domain). The value is an empty state value. The earliest time of each domain is cached, so
+ * checking for due timers costs nothing until one is due.
+ */
+public final class TimerStore {
+  /** Scope byte of timers. */
+  public static final byte SCOPE_TIMERS = 't';
+
+  /** Domain byte of event-time timers. */
+  public static final byte EVENT = 'e';
+
+  /** Domain byte of processing-time timers. */
+  public static final byte PROCESSING = 'p';
+
+  private static final byte[] EMPTY_VALUE = StateFormat.value(new byte[0]);
+  private static final long UNKNOWN = Long.MIN_VALUE;
+
+  /** Receives a due timer. */
+  public interface Firing {
+    void fire(long time, byte[] key) throws Exception;
+  }
+
+  private final KeyValueStore store;
+  private long earliestEvent = UNKNOWN;
+  private long earliestProcessing = UNKNOWN;
+  private boolean eventKnown;
+  private boolean processingKnown;
+
+  TimerStore(KeyValueStore store) {
+    this.store = store;
+  }
+
+  static byte[] prefix(byte domain) {
+    return new byte[] {SCOPE_TIMERS, domain};
+  }
+
+  /** The store key of a timer. */
+  static byte[] timerKey(byte domain, long time, byte[] key) {
+    return ByteBuffer.allocate(2 + 8 + 4 + key.length)
+        .put(SCOPE_TIMERS)
+        .put(domain)
+        .putLong(time ^ Long.MIN_VALUE)
+        .putInt(key.length)
+        .put(key)
+        .array();
+  }
+
+  private static long timeOf(byte[] timerKey) {
+    return ByteBuffer.wrap(timerKey, 2, 8).getLong() ^ Long.MIN_VALUE;
+  }
+
+  private static byte[] keyOf(byte[] timerKey) {
+    int len = ByteBuffer.wrap(timerKey, 10, 4).getInt();
+    byte[] k = new byte[len];
+    System.arraycopy(timerKey, 14, k, 0, len);
+    return k;
+  }
+
+  public void register(byte domain, long time, byte[] key) {
+    store.put(timerKey(domain, time, key), EMPTY_VALUE);
+    if (domain == EVENT) {
+      if (eventKnown && (earliestEvent == UNKNOWN || time < earliestEvent)) {
+        earliestEvent = time;
+      }
+    } else if (processingKnown && (earliestProcessing == UNKNOWN || time < earliestProcessing)) {
+      earliestProcessing = time;
+    }
+  }
+
+  public void delete(byte domain, long time, byte[] key) {
+    store.delete(timerKey(domain, time, key));
+    // The cached earliest time may now be too early; that only costs one empty scan.
+  }
+
+  /**
+   * Fires, in time order, every timer of {@code domain} with time {@code <= upTo}, including timers
+   * that firing registers, each after removing it. Returns the number fired.
+   */
+  public int fireUpTo(byte domain, long upTo, Firing firing) throws Exception {
+    long earliest = earliest(domain);
+    if (earliest == UNKNOWN || earliest > upTo) {
+      return 0;
+    }
+    int fired = 0;
+    byte[] from = prefix(domain);
+    byte[] to = timerKey(domain, upTo == Long.MAX_VALUE ? upTo : upTo + 1, new byte[0]);
+    if (upTo == Long.MAX_VALUE) {
+      to = StateHandle.prefixEnd(from);
+    }
+    while (true) {
+      List<byte[]> due = new ArrayList<>();
+      try (KeyValueIterator it = store.range(from, to)) {
+        while (it.hasNext() && due.size() < 1000) {
+          KeyValueEntry e = it.next();
+          due.add(e.key());
+        }
+      }
+      if (due.isEmpty()) {
+        break;
+      }
+      for (byte[] k : due) {
+        if (store.get(k) == null) {
+          continue; // deleted by an earlier timer of this batch
+        }
+        store.delete(k);
+        firing.fire(timeOf(k), keyOf(k));
+        fired++;
+      }
+    }
+    setEarliest(domain, firstTime(domain));
+    return fired;
+  }
+
+  private long earliest(byte domain) {
+    if (domain == EVENT ? !eventKnown : !processingKnown) {
+      setEarliest(domain, firstTime(domain));
+    }
+    return domain == EVENT ? earliestEvent : earliestProcessing;
+  }
+
+  private void setEarliest(byte domain, long time) {
+    if (domain == EVENT) {
+      earliestEvent = time;
+      eventKnown = true;
+    } else {
+      earliestProcessing = time;
+      processingKnown = true;
+    }
+  }
+
+  private long firstTime(byte domain) {
+    byte[] p = prefix(domain);
+    try (KeyValueIterator it = store.prefixScan(p)) {
+      return it.hasNext() ? timeOf(it.next().key()) : UNKNOWN;
+    }
+  }
+
+  /** Number of timers of {@code domain} (a scan; for tests and metrics). */
+  public long count(byte domain) {
+    long n = 0;
+    try (KeyValueIterator it = store.prefixScan(prefix(domain))) {
+      while (it.hasNext()) {
+        it.next();
+        n++;
+      }
+    }
+    return n;
+  }
+}

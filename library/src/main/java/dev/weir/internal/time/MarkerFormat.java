@@ -1,0 +1,98 @@
+package dev.weir.internal.time;
+
+import java.nio.ByteBuffer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Watermark markers in repartition topics, and the event-time state kept in offset metadata.
+ *
+ * <p><b>Marker</b>: a record with a null key, the header {@value #HEADER} and the value {@code
+ * [version 0x01][upstream partition int32][watermark int64][idle byte]}. Every upstream task sends
+ * one to every partition of every repartition topic it writes, in the same transaction as its data,
+ * whenever its watermark advances or its idleness changes. Markers never reach user code.
+ *
+ * <p><b>Offset metadata</b> (committed with the offsets, in the transaction): for a source
+ * partition {@code w1:s:<watermark>:<idle 0|1>}; for a repartition partition {@code
+ * w1:u:<watermark>/<idle>,...} with one entry per upstream task.
+ */
+public final class MarkerFormat {
+  /** The header that marks a watermark marker. */
+  public static final String HEADER = "weir.wm";
+
+  static final byte VERSION_1 = 0x01;
+  private static final byte[] HEADER_VALUE = {VERSION_1};
+
+  private MarkerFormat() {}
+
+  /** A decoded marker. */
+  public record Marker(int upstreamPartition, long watermark, boolean idle) {}
+
+  public static byte[] encode(int upstreamPartition, long watermark, boolean idle) {
+    return ByteBuffer.allocate(14)
+        .put(VERSION_1)
+        .putInt(upstreamPartition)
+        .putLong(watermark)
+        .put((byte) (idle ? 1 : 0))
+        .array();
+  }
+
+  public static Headers headers() {
+    return new RecordHeaders(new Header[] {new RecordHeader(HEADER, HEADER_VALUE)});
+  }
+
+  /** Whether a repartition record is a marker. */
+  public static boolean isMarker(byte[] key, Headers headers) {
+    return key == null && headers != null && headers.lastHeader(HEADER) != null;
+  }
+
+  public static Marker decode(byte[] value) {
+    ByteBuffer b = ByteBuffer.wrap(value);
+    byte v = b.get();
+    if (v != VERSION_1) {
+      throw new IllegalStateException(
+          "Watermark marker in unknown format "
+              + v
+              + ": an upstream instance runs a newer Weir; roll all instances to one version");
+    }
+    return new Marker(b.getInt(), b.getLong(), b.get() == 1);
+  }
+
+  static String encodeSourceState(long watermark, boolean idle) {
+    return "w1:s:" + watermark + ":" + (idle ? 1 : 0);
+  }
+
+  /** Returns {watermark, idle} or null when the metadata is not Weir's. */
+  static long[] decodeSourceState(String metadata) {
+    if (!metadata.startsWith("w1:s:")) {
+      return null;
+    }
+    String[] p = metadata.substring(5).split(":");
+    return new long[] {Long.parseLong(p[0]), Long.parseLong(p[1])};
+  }
+
+  static String encodeUpstreamState(long[] watermarks, boolean[] idle) {
+    StringBuilder sb = new StringBuilder("w1:u:");
+    for (int i = 0; i < watermarks.length; i++) {
+      if (i > 0) {
+        sb.append(',');
+      }
+      sb.append(watermarks[i]).append('/').append(idle[i] ? 1 : 0);
+    }
+    return sb.toString();
+  }
+
+  static void decodeUpstreamState(String metadata, long[] watermarks, boolean[] idle) {
+    if (!metadata.startsWith("w1:u:")) {
+      return;
+    }
+    String[] entries = metadata.substring(5).split(",");
+    for (int i = 0; i < entries.length && i < watermarks.length; i++) {
+      String[] p = entries[i].split("/");
+      watermarks[i] = Math.max(watermarks[i], Long.parseLong(p[0]));
+      idle[i] = p[1].equals("1");
+    }
+  }
+}
