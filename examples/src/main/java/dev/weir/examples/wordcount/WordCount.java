@@ -45,8 +45,8 @@ public final class WordCount {
     // [/docs:word-count]
   }
 
-  /** Splits a line into lower-case words, each paired with the count 1. */
   // [docs:split-into-words]
+  /** Splits a line into lower-case words, each paired with the count 1. */
   static final class SplitIntoWords implements FlatMapFunction<String, KeyValue<String, Long>> {
     private static final long serialVersionUID = 1L;
 
