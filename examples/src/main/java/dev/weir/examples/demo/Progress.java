@@ -78,7 +78,8 @@ final class Progress {
       } else {
         line.append(
             String.format(
-                "in %,d out %,d", i.lastMetric("records-in"), i.lastMetric("records-out")));
+                "%d tasks, in %,d out %,d",
+                i.lastMetric("tasks"), i.lastMetric("records-in"), i.lastMetric("records-out")));
       }
     }
     line.append(String.format(" | windows %,d", outputs.windows.size()));
