@@ -16,10 +16,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Tells whether the application has processed and committed everything, from the application's
- * consumer group offsets: once it has, no further output can appear (the demo's pipeline has no
- * processing-time timers), so the output read after that point is the final output. Not
- * thread-safe.
+ * Tells whether the application has processed and committed all its input, from the application's
+ * consumer group offsets. Output can still follow: event-time timers (window results, alerts) fire
+ * when a task's watermark advances, which may be in a transaction after the one that consumed the
+ * last input. So the demo waits for this and for every expected output, then stops the instances,
+ * and only then reads the output to its end. Not thread-safe.
  */
 final class CatchUp implements AutoCloseable {
   private final Admin admin;

@@ -71,8 +71,8 @@ final class Progress {
     for (Instance i : instances) {
       Map<String, String> s = i.status();
       line.append(" | ").append(i.name()).append(' ');
-      if (i.killed() && !i.running()) {
-        line.append("killed");
+      if (i.notRunning() != null && !i.running()) {
+        line.append(i.notRunning());
       } else if (!"RUNNING".equals(s.get("state"))) {
         line.append(s.getOrDefault("state", "starting").toLowerCase(java.util.Locale.ROOT));
       } else {
