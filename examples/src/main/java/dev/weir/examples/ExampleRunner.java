@@ -18,7 +18,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 /**
  * Runs an example's topology against a Kafka cluster until Ctrl-C. Every example's {@code main}
  * calls it; the arguments are {@code [--bootstrap-servers host:port]} (default {@code
- * localhost:9092}).
+ * localhost:9092}) and {@code [--state-dir directory]} (each instance on a machine needs its own).
  */
 public final class ExampleRunner {
   private ExampleRunner() {}
@@ -39,17 +39,23 @@ public final class ExampleRunner {
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--bootstrap-servers") && i + 1 < args.length) {
         bootstrap = args[++i];
+      } else if (args[i].equals("--state-dir") && i + 1 < args.length) {
+        config.put(WeirConfig.STATE_DIR_CONFIG, args[++i]);
       } else {
         throw new IllegalArgumentException(
-            "Unknown argument " + args[i] + "; usage: [--bootstrap-servers host:port]");
+            "Unknown argument "
+                + args[i]
+                + "; usage: [--bootstrap-servers host:port] [--state-dir directory]");
       }
     }
     config.put(WeirConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     createMissingTopics(bootstrap, topics);
     System.out.println(topology.describe());
+    // [docs:run-application]
     WeirApplication app = new WeirApplication(topology, config);
     Runtime.getRuntime().addShutdownHook(new Thread(app::close, "example-shutdown"));
     app.start();
+    // [/docs:run-application]
     System.out.printf(
         "%s is running against %s; Ctrl-C stops it.%n",
         config.get(WeirConfig.APPLICATION_ID_CONFIG), bootstrap);

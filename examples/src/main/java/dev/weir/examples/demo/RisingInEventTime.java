@@ -52,9 +52,11 @@ public final class RisingInEventTime extends KeyedProcessFunction<String, Readin
 
   @Override
   public void processElement(Reading reading, Context ctx, Collector<RiseAlert> out) {
+    // [docs:skip-late]
     if (reading.timestamp() <= ctx.currentWatermark()) {
       return; // late: readings after it were already taken in order
     }
+    // [/docs:skip-late]
     waiting.put(reading.timestamp(), reading.celsius());
     ctx.timerService().registerEventTimeTimer(reading.timestamp());
   }

@@ -54,6 +54,7 @@ public final class SensorPipeline {
   public static Topology topology(DemoTopics topics) {
     StreamBuilder builder = new StreamBuilder();
     // [docs:demo-pipeline]
+    // [docs:demo-source]
     KeyedStream<Reading, String> bySensor =
         builder
             .fromSource(
@@ -62,6 +63,7 @@ public final class SensorPipeline {
                     .withTimestampAssigner((reading, kafkaTimestamp) -> reading.timestamp()),
                 "readings")
             .keyBy(Reading::sensor, Serdes.String(), Repartition.<Reading>named(BY_SENSOR));
+    // [/docs:demo-source]
 
     OutputTag<Reading> late = OutputTag.of("late-readings", Reading.SERDE);
     SingleOutputStreamOperator<WindowAverage> averages =

@@ -36,6 +36,7 @@ public final class WordCount {
     builder
         .fromSource(KafkaSource.topic(linesTopic, Serdes.String()), "lines")
         .flatMap(new SplitIntoWords())
+        .name("split-into-words")
         .returns(new KeyValueSerde<>(Serdes.String(), Serdes.Long()))
         .keyBy(KeyValue::key, Serdes.String())
         .reduce((total, one) -> KeyValue.of(total.key(), total.value() + one.value()))

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs one of the examples against your Kafka, e.g.
+#   examples/run.sh wordcount.WordCount --bootstrap-servers localhost:9092
+# The class is relative to dev.weir.examples. Needs JDK 17 and Maven.
+set -euo pipefail
+if [[ $# -lt 1 ]]; then
+  echo "usage: examples/run.sh <class, e.g. wordcount.WordCount> [--bootstrap-servers host:port]" >&2
+  exit 2
+fi
+cd "$(dirname "$0")/.."
+mvn -q -B -ntp package dependency:build-classpath -pl examples -am \
+  -Dmaven.test.skip=true -Dmdep.includeScope=runtime -Dmdep.outputFile=target/demo-classpath.txt
+main="dev.weir.examples.$1"
+shift
+cd examples
+exec java -cp "target/classes:$(cat target/demo-classpath.txt)" "$main" "$@"
