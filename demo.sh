@@ -6,8 +6,13 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 echo "Building Weir (mvn package, tests skipped)..."
-mvn -q -B -ntp package dependency:build-classpath -pl examples -am \
-  -Dmaven.test.skip=true -Dmdep.includeScope=runtime -Dmdep.outputFile=target/demo-classpath.txt
+build_log=$(mktemp)
+if ! mvn -q -B -ntp package dependency:build-classpath -pl examples -am -Dmaven.test.skip=true \
+    -Dmdep.includeScope=runtime -Dmdep.outputFile=target/demo-classpath.txt >"$build_log" 2>&1; then
+  cat "$build_log"
+  exit 1
+fi
+rm -f "$build_log"
 cd examples
 exec java -Xmx512m -XX:+UseSerialGC -cp "target/classes:$(cat target/demo-classpath.txt)" \
   dev.weir.examples.demo.Demo "$@"

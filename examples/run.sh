@@ -8,8 +8,13 @@ if [[ $# -lt 1 ]]; then
   exit 2
 fi
 cd "$(dirname "$0")/.."
-mvn -q -B -ntp package dependency:build-classpath -pl examples -am \
-  -Dmaven.test.skip=true -Dmdep.includeScope=runtime -Dmdep.outputFile=target/demo-classpath.txt
+build_log=$(mktemp)
+if ! mvn -q -B -ntp package dependency:build-classpath -pl examples -am -Dmaven.test.skip=true \
+    -Dmdep.includeScope=runtime -Dmdep.outputFile=target/demo-classpath.txt >"$build_log" 2>&1; then
+  cat "$build_log"
+  exit 1
+fi
+rm -f "$build_log"
 main="dev.weir.examples.$1"
 shift
 cd examples
