@@ -8,6 +8,7 @@ import dev.weir.errors.DeadLetterHeaders;
 import dev.weir.testkit.KafkaCluster;
 import dev.weir.testkit.WeirKafka;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,7 +76,25 @@ class OrdersEtlIT {
                       StandardCharsets.UTF_8))
           .containsExactlyInAnyOrder("deserialization", "processing");
       assertThat(app.metrics()).containsEntry("records-dead-lettered", 2L);
+      assertThat(app.metrics().keySet())
+          .as("the metrics table of docs/operations.md")
+          .containsExactlyInAnyOrderElementsOf(documentedMetrics());
     }
+  }
+
+  /** The names in the first column of the table under "## Metrics" in docs/operations.md. */
+  private static List<String> documentedMetrics() throws Exception {
+    List<String> lines = Files.readAllLines(Path.of("..", "docs", "operations.md"));
+    List<String> names = new ArrayList<>();
+    boolean inSection = false;
+    for (String line : lines) {
+      if (line.startsWith("## ")) {
+        inSection = line.equals("## Metrics");
+      } else if (inSection && line.startsWith("| `")) {
+        names.add(line.substring(3, line.indexOf('`', 3)));
+      }
+    }
+    return names;
   }
 
   /** New partitions can be listed before their leader serves writes; ListOffsets proves it does. */
