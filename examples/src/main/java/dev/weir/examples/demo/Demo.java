@@ -211,7 +211,7 @@ public final class Demo {
           Outputs outputs = new Outputs(bootstrap, topics);
           CatchUp catchUp = new CatchUp(admin, bootstrap, applicationId, topics.readings())) {
         Progress progress = new Progress(console, t0, instances, outputs, catchUp, writer);
-        generate(generator, ticks, writer, outputs, instances.get(1), progress, console);
+        generate(generator, ticks, writer, outputs, instances.get(1), progress);
         writer.send(generator.finish());
         writer.flush();
         Expected expected =
@@ -270,8 +270,7 @@ public final class Demo {
       Writer writer,
       Outputs outputs,
       Instance victim,
-      Progress progress,
-      PrintStream console)
+      Progress progress)
       throws Exception {
     Random random = new Random(7);
     int killAt = ticks * 2 / 5;
