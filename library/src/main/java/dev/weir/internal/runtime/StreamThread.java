@@ -356,7 +356,7 @@ final class StreamThread extends Thread {
     Map<String, Long> m = new java.util.LinkedHashMap<>();
     for (StreamTask t : tasks.values()) {
       TaskWatermarks w = t.context().watermarks();
-      if (!w.hasEventTimeInputs()) {
+      if (!w.tracksEventTime()) {
         continue;
       }
       String id = t.id().toString();
