@@ -1,8 +1,18 @@
 #!/usr/bin/env bash
-# Runs the Weir demo: a real exactly-once pipeline on an embedded Kafka broker.
-# Usage: ./demo.sh [--bootstrap-servers host:port] [--records N]
+# The Weir demo: an exactly-once event-time pipeline on a real Kafka broker, two instances, one of
+# them killed with kill -9 midway, and the output checked against the expected result.
+# Needs JDK 17 and Maven. Usage: ./demo.sh [--bootstrap-servers host:port] [--records N]
+# Logs go to examples/target/demo/<run>/.
 set -euo pipefail
 cd "$(dirname "$0")"
-mvn -q -B -ntp install -DskipTests -Dspotless.check.skip=true -pl examples -am
-exec mvn -q -B -ntp -pl examples exec:exec -Dexec.executable=java \
-  -Dexec.args="-cp %classpath dev.weir.examples.Demo $*"
+echo "Building Weir (mvn package, tests skipped)..."
+build_log=$(mktemp)
+if ! mvn -q -B -ntp package dependency:build-classpath -pl examples -am -Dmaven.test.skip=true \
+    -Dmdep.includeScope=runtime -Dmdep.outputFile=target/demo-classpath.txt >"$build_log" 2>&1; then
+  cat "$build_log"
+  exit 1
+fi
+rm -f "$build_log"
+cd examples
+exec java -Xmx512m -XX:+UseSerialGC -cp "target/classes:$(cat target/demo-classpath.txt)" \
+  dev.weir.examples.demo.Demo "$@"

@@ -33,7 +33,9 @@ import java.util.Set;
  *   <li>Reads through {@link #store(String)} see the pending writes merged over the base: the
  *       latest pending value of a key hides the base value, a pending delete hides it entirely.
  *   <li>Per key only the latest pending write is kept, so {@link #forEachPendingWrite} yields each
- *       key at most once per commit.
+ *       key at most once per commit. A key written and then deleted within one commit interval that
+ *       the base does not hold leaves no pending write at all (no tombstone): a window or timer
+ *       that opens and closes between two commits costs no changelog record.
  * </ul>
  *
  * <p><b>Threading.</b> Not thread-safe: owned by the task's thread.

@@ -265,8 +265,9 @@ final class StreamThread extends Thread {
         if (task == null) {
           continue; // partition revoked during this poll's rebalance
         }
+        StreamTask.Input input = task.input(tp);
         for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
-          task.process(tp, r);
+          task.process(input, r);
         }
         if (task.context().takeMarkerArrived()) {
           // Pass event time on at once instead of at the next watermark interval: saves up to
@@ -355,7 +356,7 @@ final class StreamThread extends Thread {
     Map<String, Long> m = new java.util.LinkedHashMap<>();
     for (StreamTask t : tasks.values()) {
       TaskWatermarks w = t.context().watermarks();
-      if (!w.hasEventTimeInputs()) {
+      if (!w.tracksEventTime()) {
         continue;
       }
       String id = t.id().toString();

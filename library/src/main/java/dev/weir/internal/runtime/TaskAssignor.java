@@ -141,8 +141,11 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
   }
 
   /**
-   * Balanced, sticky assignment. Every member gets {@code floor(T/M)} or {@code ceil(T/M)} tasks;
-   * previous owners keep their tasks up to that quota, the rest go to the least-loaded members.
+   * Balanced, sticky assignment. Every member gets {@code floor(T/M)} or {@code ceil(T/M)} tasks,
+   * and at most {@code ceil(T_s/M)} tasks of each sub-topology {@code s}, so that the work of every
+   * stage (say, the sources and the windows) is spread over the members rather than one member
+   * running all tasks of a stage. Previous owners keep their tasks within both limits; the rest go
+   * to the least-loaded members that may still take a task of that sub-topology.
    */
   static Map<String, List<TaskId>> balance(List<TaskId> tasks, List<MemberInfo> members) {
     Map<String, List<TaskId>> result = new HashMap<>();
@@ -150,45 +153,90 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     if (members.isEmpty()) {
       return result;
     }
-    int floor = tasks.size() / members.size();
-    int extras = tasks.size() % members.size();
+    int m = members.size();
+    int floor = tasks.size() / m;
+    int[] extras = {tasks.size() % m};
+    Map<Integer, Integer> perSub = new HashMap<>();
+    tasks.forEach(t -> perSub.merge(t.subTopology(), 1, Integer::sum));
+    Map<String, Map<Integer, Integer>> subLoad = new HashMap<>();
+    members.forEach(x -> subLoad.put(x.memberId(), new HashMap<>()));
     Set<TaskId> unassigned = new TreeSet<>(tasks);
     // Pass 1: keep previous tasks up to the floor; pass 2: up to the ceiling for `extras` members.
     for (int pass = 0; pass < 2; pass++) {
-      for (MemberInfo m : members) {
-        List<TaskId> mine = result.get(m.memberId());
-        for (TaskId t : new TreeSet<>(m.owned())) {
-          int cap = pass == 0 ? floor : (extras > 0 ? floor + 1 : floor);
-          if (mine.size() >= cap || !unassigned.contains(t)) {
+      for (MemberInfo x : members) {
+        List<TaskId> mine = result.get(x.memberId());
+        for (TaskId t : new TreeSet<>(x.owned())) {
+          int cap = pass == 0 ? floor : (extras[0] > 0 ? floor + 1 : floor);
+          if (mine.size() >= cap
+              || !unassigned.contains(t)
+              || !underSubCap(subLoad.get(x.memberId()), t, perSub, m)) {
             continue;
           }
           if (pass == 1) {
-            extras--;
+            extras[0]--;
           }
-          mine.add(t);
+          take(x, t, result, subLoad);
           unassigned.remove(t);
         }
       }
     }
+    // Spread the rest: per sub-topology, round-robin over the least-loaded members.
     for (TaskId t : unassigned) {
-      MemberInfo least = null;
-      for (MemberInfo m : members) {
-        int load = result.get(m.memberId()).size();
-        boolean canTake = load < floor || (load == floor && extras > 0);
-        if (canTake && (least == null || load < result.get(least.memberId()).size())) {
-          least = m;
+      MemberInfo best = null;
+      for (boolean strict : new boolean[] {true, false}) {
+        for (MemberInfo x : members) {
+          int load = result.get(x.memberId()).size();
+          boolean canTake = load < floor || (load == floor && extras[0] > 0);
+          if (!canTake || (strict && !underSubCap(subLoad.get(x.memberId()), t, perSub, m))) {
+            continue;
+          }
+          if (best == null || better(x, best, t, result, subLoad)) {
+            best = x;
+          }
+        }
+        if (best != null) {
+          break;
         }
       }
-      if (least == null) {
+      if (best == null) {
         throw new IllegalStateException("balance: no member can take task " + t);
       }
-      List<TaskId> mine = result.get(least.memberId());
-      if (mine.size() == floor) {
-        extras--;
+      if (result.get(best.memberId()).size() == floor) {
+        extras[0]--;
       }
-      mine.add(t);
+      take(best, t, result, subLoad);
     }
     return result;
+  }
+
+  private static boolean underSubCap(
+      Map<Integer, Integer> load, TaskId t, Map<Integer, Integer> perSub, int members) {
+    int cap = (perSub.get(t.subTopology()) + members - 1) / members;
+    return load.getOrDefault(t.subTopology(), 0) < cap;
+  }
+
+  /** Fewer tasks of this sub-topology first, then fewer tasks in total. */
+  private static boolean better(
+      MemberInfo x,
+      MemberInfo best,
+      TaskId t,
+      Map<String, List<TaskId>> result,
+      Map<String, Map<Integer, Integer>> subLoad) {
+    int xs = subLoad.get(x.memberId()).getOrDefault(t.subTopology(), 0);
+    int bs = subLoad.get(best.memberId()).getOrDefault(t.subTopology(), 0);
+    if (xs != bs) {
+      return xs < bs;
+    }
+    return result.get(x.memberId()).size() < result.get(best.memberId()).size();
+  }
+
+  private static void take(
+      MemberInfo x,
+      TaskId t,
+      Map<String, List<TaskId>> result,
+      Map<String, Map<Integer, Integer>> subLoad) {
+    result.get(x.memberId()).add(t);
+    subLoad.get(x.memberId()).merge(t.subTopology(), 1, Integer::sum);
   }
 
   static ByteBuffer encodeAssignment(byte error, List<TaskId> tasks) {

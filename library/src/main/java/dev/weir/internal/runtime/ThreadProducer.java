@@ -50,14 +50,16 @@ final class ThreadProducer implements RecordCollector {
   public void send(
       String topic, Integer partition, byte[] key, byte[] value, long timestamp, Headers headers) {
     beginIfNeeded();
-    producer.send(
-        new ProducerRecord<>(topic, partition, timestamp, key, value, headers),
-        (md, e) -> {
-          if (e != null && sendError == null) {
-            sendError = e;
-          }
-        });
+    producer.send(new ProducerRecord<>(topic, partition, timestamp, key, value, headers), onSent);
   }
+
+  /** One callback for every record: it only keeps the first failure. */
+  private final org.apache.kafka.clients.producer.Callback onSent =
+      (md, e) -> {
+        if (e != null && sendError == null) {
+          sendError = e;
+        }
+      };
 
   @Override
   public void sendChangelog(

@@ -39,6 +39,7 @@ public final class TimerStore {
   private long earliestProcessing = UNKNOWN;
   private boolean eventKnown;
   private boolean processingKnown;
+  private byte[] lastRegistered;
 
   TimerStore(KeyValueStore store) {
     this.store = store;
@@ -71,7 +72,12 @@ public final class TimerStore {
   }
 
   public void register(byte domain, long time, byte[] key) {
-    store.put(timerKey(domain, time, key), EMPTY_VALUE);
+    byte[] k = timerKey(domain, time, key);
+    if (java.util.Arrays.equals(k, lastRegistered)) {
+      return; // the same timer again (a window's trigger and cleanup timer, say): already stored
+    }
+    store.put(k, EMPTY_VALUE);
+    lastRegistered = k;
     if (domain == EVENT) {
       if (eventKnown && (earliestEvent == UNKNOWN || time < earliestEvent)) {
         earliestEvent = time;
@@ -82,6 +88,7 @@ public final class TimerStore {
   }
 
   public void delete(byte domain, long time, byte[] key) {
+    lastRegistered = null;
     store.delete(timerKey(domain, time, key));
     // The cached earliest time may now be too early; that only costs one empty scan.
   }
@@ -96,6 +103,7 @@ public final class TimerStore {
       return 0;
     }
     int fired = 0;
+    lastRegistered = null;
     byte[] from = prefix(domain);
     byte[] to = timerKey(domain, upTo == Long.MAX_VALUE ? upTo : upTo + 1, new byte[0]);
     if (upTo == Long.MAX_VALUE) {

@@ -45,7 +45,7 @@ public final class StreamTask {
   private final Map<String, InputHandler> inputs;
   private final List<Operator<?>> operators;
   private final ErrorHandling errors;
-  private final Map<TopicPartition, Long> consumed = new HashMap<>();
+  private final Map<TopicPartition, Input> consumed = new HashMap<>();
   private final Map<TopicPartition, Long> committed = new HashMap<>();
   private final Map<TopicPartition, String> lastMetadata = new HashMap<>();
   private final Map<TopicPartition, String> pendingMetadata = new HashMap<>();
@@ -81,18 +81,48 @@ public final class StreamTask {
   }
 
   /**
-   * Processes one record of input partition {@code partition} (the caller's instance, so nothing is
-   * allocated per record to track the offset).
+   * One input partition of the task: its handler and the next offset to commit, looked up once per
+   * polled batch so that processing a record allocates and boxes nothing for offset tracking.
+   */
+  public static final class Input {
+    final TopicPartition partition;
+    final InputHandler handler;
+    long next = -1;
+
+    Input(TopicPartition partition, InputHandler handler) {
+      this.partition = partition;
+      this.handler = handler;
+    }
+  }
+
+  /** The input of {@code partition}, to pass to {@link #process(Input, ConsumerRecord)}. */
+  public Input input(TopicPartition partition) {
+    Input in = consumed.get(partition);
+    if (in == null) {
+      InputHandler handler = inputs.get(partition.topic());
+      if (handler == null) {
+        throw new IllegalStateException("Task " + id + " has no input topic " + partition.topic());
+      }
+      in = new Input(partition, handler);
+      consumed.put(partition, in);
+    }
+    return in;
+  }
+
+  /** Processes one record of {@code partition} (a convenience for the test driver). */
+  public void process(TopicPartition partition, ConsumerRecord<byte[], byte[]> record)
+      throws Exception {
+    process(input(partition), record);
+  }
+
+  /**
+   * Processes one record of an input partition.
    *
    * @throws dev.weir.errors.RecordProcessingException when a handler says fail
    * @throws Exception for failures that are not the record's fault (the thread rolls back)
    */
-  public void process(TopicPartition partition, ConsumerRecord<byte[], byte[]> record)
-      throws Exception {
-    InputHandler handler = inputs.get(record.topic());
-    if (handler == null) {
-      throw new IllegalStateException("Task " + id + " has no input topic " + record.topic());
-    }
+  public void process(Input input, ConsumerRecord<byte[], byte[]> record) throws Exception {
+    InputHandler handler = input.handler;
     context
         .record()
         .set(
@@ -111,7 +141,7 @@ public final class StreamTask {
     } catch (OperatorException e) {
       errors.handle(ErrorHandling.Stage.PROCESSING, e.operator(), e.getCause(), context);
     }
-    consumed.put(partition, record.offset() + 1);
+    input.next = record.offset() + 1;
     if (context.takeTimersDue()) {
       fireEventTimers();
     }
@@ -194,7 +224,11 @@ public final class StreamTask {
     TaskWatermarks w = context.watermarks();
     boolean eventTime = w.hasEventTimeInputs();
     consumed.forEach(
-        (tp, off) -> {
+        (tp, in) -> {
+          if (in.next < 0) {
+            return;
+          }
+          Long off = in.next;
           String meta = eventTime ? w.encode(tp.topic()) : "";
           if (!off.equals(committed.get(tp)) || !meta.equals(lastMetadata.get(tp))) {
             out.put(tp, new OffsetAndMetadata(off, meta));
@@ -221,7 +255,12 @@ public final class StreamTask {
 
   /** Called after the transaction committed: the offsets and state writes are now durable. */
   public void postCommit() {
-    committed.putAll(consumed);
+    consumed.forEach(
+        (tp, in) -> {
+          if (in.next >= 0) {
+            committed.put(tp, in.next);
+          }
+        });
     lastMetadata.putAll(pendingMetadata);
     pendingMetadata.clear();
     TaskState state = context.state();

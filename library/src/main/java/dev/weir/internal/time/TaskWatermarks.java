@@ -41,6 +41,19 @@ public final class TaskWatermarks {
     upstreams.put(topic, new UpstreamInput(upstreamTasks));
   }
 
+  /** Whether any input produces watermarks (a generator, or markers from upstream tasks). */
+  public boolean tracksEventTime() {
+    if (!upstreams.isEmpty()) {
+      return true;
+    }
+    for (SourceInput<?> in : sources.values()) {
+      if (in.generator != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public boolean hasEventTimeInputs() {
     return !sources.isEmpty() || !upstreams.isEmpty();
   }

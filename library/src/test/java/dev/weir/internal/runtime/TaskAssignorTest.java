@@ -83,4 +83,20 @@ class TaskAssignorTest {
     assertThat(decoded.shutdown()).isTrue();
     assertThat(decoded.owned()).containsExactly(new TaskId(1, 2));
   }
+
+  @Test
+  void everySubTopologyIsSpreadOverTheMembersEvenWhenOneOwnedEverything() {
+    // Instance a ran all 8 tasks while b was down; b is back. Before, a kept 0_0..0_3 (all the
+    // sources) and b got 1_0..1_3 (all the windows).
+    List<TaskId> all = tasks(2, 4);
+    TaskAssignor.MemberInfo a = member("a", new HashSet<>(all));
+    TaskAssignor.MemberInfo b = member("b", Set.of());
+    Map<String, List<TaskId>> result = TaskAssignor.balance(all, List.of(a, b));
+    for (String m : List.of("a", "b")) {
+      assertThat(result.get(m)).hasSize(4);
+      assertThat(result.get(m).stream().filter(t -> t.subTopology() == 0)).hasSize(2);
+    }
+    // a kept tasks it owned (all of its 4 are previous ones).
+    assertThat(all).containsAll(result.get("a"));
+  }
 }

@@ -68,6 +68,16 @@ final class OverlayKeyValueStore implements KeyValueStore {
   @Override
   public void delete(byte[] key) {
     Objects.requireNonNull(key, "key");
+    byte[] previous = pending.get(key);
+    if (previous != null && !isTombstone(previous) && base.get(key) == null) {
+      // Written and deleted within one commit interval, and absent from the committed state: the
+      // commit has nothing to say about this key, so drop it instead of logging a tombstone (a
+      // window or timer that opens and closes between two commits costs no changelog records).
+      pending.remove(key);
+      pendingCount--;
+      pendingBytes -= ENTRY_OVERHEAD_BYTES + key.length + previous.length;
+      return;
+    }
     record(ByteKeys.copy(key), TOMBSTONE);
   }
 

@@ -1,0 +1,73 @@
+package dev.weir.examples.etl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weir.errors.DeadLetterHeaders;
+import dev.weir.testkit.TestInputTopic;
+import dev.weir.testkit.TestOutputTopic;
+import dev.weir.testkit.TestOutputTopic.TestRecord;
+import dev.weir.testkit.WeirTestDriver;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+class OrdersEtlTest {
+  private static String header(Headers headers, String name) {
+    return new String(headers.lastHeader(name).value(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void convertsGoodOrdersAndDeadLettersTheRestWithTheReason() {
+    // [docs:dead-letter-test]
+    try (WeirTestDriver driver =
+        new WeirTestDriver(
+            OrdersEtl.topology("orders", "orders-eur"), OrdersEtl.config("etl", "orders-dlq"))) {
+      TestInputTopic<String, String> orders =
+          driver.createInputTopic("orders", new StringSerializer(), new StringSerializer());
+      TestOutputTopic<String, String> converted =
+          driver.createOutputTopic(
+              "orders-eur", new StringDeserializer(), new StringDeserializer());
+      TestOutputTopic<String, String> deadLetters =
+          driver.createOutputTopic(
+              "orders-dlq", new StringDeserializer(), new StringDeserializer());
+
+      orders.pipeInput("o-1,c-1,10.00,USD");
+      orders.pipeInput("not an order"); // cannot be deserialized
+      orders.pipeInput("o-2,c-2,5.00,XYZ"); // to-euros throws: unknown currency
+      orders.pipeInput("o-3,c-3,0.00,EUR"); // filtered out
+      orders.pipeInput("o-4,c-1,100.00,GBP");
+
+      assertThat(converted.readValuesToList()).containsExactly("o-1,c-1,9.20", "o-4,c-1,117.00");
+      List<TestRecord<String, String>> dead = deadLetters.readRecordsToList();
+      assertThat(dead)
+          .extracting(TestRecord::value)
+          .containsExactly("not an order", "o-2,c-2,5.00,XYZ");
+      assertThat(header(dead.get(0).headers(), DeadLetterHeaders.STAGE))
+          .isEqualTo("deserialization");
+      assertThat(header(dead.get(1).headers(), DeadLetterHeaders.STAGE)).isEqualTo("processing");
+      assertThat(header(dead.get(1).headers(), DeadLetterHeaders.OPERATOR)).isEqualTo("to-euros");
+      assertThat(header(dead.get(1).headers(), DeadLetterHeaders.EXCEPTION_MESSAGE))
+          .isEqualTo("Unknown currency XYZ");
+      assertThat(driver.metrics()).containsEntry("records-dead-lettered", 2L);
+    }
+    // [/docs:dead-letter-test]
+  }
+
+  @Test
+  void outputIsKeyedByCustomer() {
+    try (WeirTestDriver driver =
+        new WeirTestDriver(
+            OrdersEtl.topology("orders", "orders-eur"), OrdersEtl.config("etl", "orders-dlq"))) {
+      TestInputTopic<String, String> orders =
+          driver.createInputTopic("orders", new StringSerializer(), new StringSerializer());
+      TestOutputTopic<String, String> converted =
+          driver.createOutputTopic(
+              "orders-eur", new StringDeserializer(), new StringDeserializer());
+      orders.pipeInput("o-9,c-7,1.00,EUR");
+      assertThat(converted.readRecord().key()).isEqualTo("c-7");
+    }
+  }
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Weir's performance harness (see docs/performance.md).
+#
+#   perf/run.sh W1                      W1 with defaults (2,000,000 records, 3 rounds, eos and alos)
+#   perf/run.sh all --records 500000    every workload, smaller data set
+#   perf/run.sh W1 --help               all options
+#   perf/run.sh jmh [JMH options]       the JMH micro-benchmarks, e.g. perf/run.sh jmh -f 1 State
+#
+# Builds what it needs with Maven (the perf module and the modules it depends on, no tests), then
+# runs the harness on the JDK found on PATH. The last lines printed are the ratio lines:
+#   ratio W1 eos weir/kafka-streams=1.23 weir/raw=0.91
+# Extra Maven flags (for example -o offline) can be passed in PERF_MVN_OPTS.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+echo "Building weir-perf and its dependencies (mvn package -pl perf -am, no tests)..." >&2
+# shellcheck disable=SC2086
+mvn -q -B -ntp -Dstyle.color=never ${PERF_MVN_OPTS:-} -pl perf -am -DskipTests -Dspotless.check.skip=true \
+  package dependency:build-classpath \
+  -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >&2
+
+echo "commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)'), $(java -version 2>&1 | head -1)"
+cp="$root/perf/target/classes:$(cat "$root/perf/target/classpath.txt")"
+cd "$root/perf"
+if [[ "${1:-}" == "jmh" ]]; then
+  shift
+  exec java -cp "$cp" org.openjdk.jmh.Main "$@"
+fi
+exec java -Xmx2g -cp "$cp" dev.weir.perf.PerfMain "$@"

@@ -1,0 +1,199 @@
+package dev.weir.perf;
+
+import dev.weir.testkit.EmbeddedKafkaCluster;
+import dev.weir.testkit.JavaProcess;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+
+/**
+ * What every workload run shares: the broker (started here unless {@code --bootstrap} names one),
+ * the topics admin, the loaded data set, the run directory, and launching contender JVMs.
+ */
+final class Harness implements AutoCloseable {
+  /**
+   * Broker JVM settings: a fixed heap and the full JIT, unlike the testkit's fast-start default.
+   */
+  static final List<String> BROKER_JVM =
+      List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-Djava.awt.headless=true");
+
+  final PerfOptions options;
+  final PrintStream out;
+  final String runId;
+  final Path runDir;
+  private final EmbeddedKafkaCluster kafka;
+  final String bootstrap;
+  final Topics topics;
+  final LongSupplier brokerCpu;
+  private Dataset data;
+  private String inputTopic;
+
+  private Harness(PerfOptions options, PrintStream out, EmbeddedKafkaCluster kafka, String bs) {
+    this.options = options;
+    this.out = out;
+    this.runId = Long.toString(System.currentTimeMillis(), 36);
+    this.runDir = options.workDir().toAbsolutePath().resolve("run-" + runId);
+    this.kafka = kafka;
+    this.bootstrap = bs;
+    this.topics = new Topics(bs);
+    long brokerPid = kafka == null ? -1 : kafka.brokerPid(0);
+    this.brokerCpu = () -> brokerPid < 0 ? -1 : ProcStats.cpuNanos(brokerPid);
+  }
+
+  static Harness start(PerfOptions options, PrintStream out) {
+    if (options.bootstrap() != null) {
+      return new Harness(options, out, null, options.bootstrap());
+    }
+    out.println("Starting a Kafka broker (KRaft, child JVM, " + String.join(" ", BROKER_JVM) + ")");
+    EmbeddedKafkaCluster kafka =
+        EmbeddedKafkaCluster.builder().brokers(1).jvmOptions(BROKER_JVM).start();
+    try {
+      out.printf(
+          Locale.ROOT,
+          "Kafka ready at %s in %.1f s%n",
+          kafka.bootstrapServers(),
+          kafka.startupTime().toMillis() / 1000.0);
+      return new Harness(options, out, kafka, kafka.bootstrapServers());
+    } catch (RuntimeException e) {
+      kafka.close();
+      throw e;
+    }
+  }
+
+  /** Topic and application id prefix of this run. */
+  String prefix() {
+    return "perf-" + runId;
+  }
+
+  /** The shared W1-W3 data set, generated and loaded on first use. */
+  Dataset data() throws InterruptedException {
+    if (data == null) {
+      Dataset d =
+          new Dataset(options.records(), options.keys(), options.partitions(), Dataset.defaultT0());
+      String topic = prefix() + "-input";
+      topics.create(options.partitions(), topic);
+      long begin = System.nanoTime();
+      long n = Loader.load(bootstrap, topic, d);
+      double s = (System.nanoTime() - begin) / 1e9;
+      out.printf(
+          Locale.ROOT,
+          "Loaded %,d records into %s (%d partitions) in %.1f s%n",
+          n,
+          topic,
+          options.partitions(),
+          s);
+      data = d;
+      inputTopic = topic;
+    }
+    return data;
+  }
+
+  String inputTopic() throws InterruptedException {
+    data();
+    return inputTopic;
+  }
+
+  /** Launches a contender JVM with the settings every contender gets. */
+  JavaProcess launch(ContenderSpec spec, String name) throws IOException {
+    List<String> jvm = new ArrayList<>();
+    jvm.add("-Xmx" + options.heap());
+    jvm.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=" + options.childLogLevel());
+    if (spec.contender().equals(options.profile())) {
+      Path jfr = runDir.resolve("jfr").resolve(name + ".jfr");
+      Files.createDirectories(jfr.getParent());
+      jvm.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true");
+    }
+    Files.createDirectories(spec.statusFile().getParent());
+    Files.createDirectories(spec.stateDir());
+    return JavaProcess.builder(ContenderMain.class)
+        .name(name)
+        .args(spec.toArgs())
+        .jvmOptions(jvm)
+        .logFile(runDir.resolve("logs").resolve(name + ".log"))
+        .start();
+  }
+
+  ContenderSpec spec(
+      Workload w,
+      String contender,
+      Mode mode,
+      String phase,
+      List<String> inputs,
+      String output,
+      String appId) {
+    return new ContenderSpec(
+        w.name(),
+        contender,
+        mode,
+        phase,
+        bootstrap,
+        inputs,
+        output,
+        appId,
+        runDir.resolve("state").resolve(appId),
+        runDir.resolve("status").resolve(appId + "-" + phase + "-" + System.nanoTime()),
+        options.threads());
+  }
+
+  /** Describes why a contender cannot go on, or null while it runs. */
+  static String problem(JavaProcess child, Path statusFile) {
+    return problem(child, StatusFile.read(statusFile));
+  }
+
+  /** Describes why a contender cannot go on, given its status, or null while it runs. */
+  static String problem(JavaProcess child, Map<String, String> status) {
+    if (status.containsKey("failed")) {
+      return "contender failed: " + status.get("failed") + logTail(child);
+    }
+    if (!child.isAlive()) {
+      return "contender JVM exited with code " + child.exitCode().orElse(-1) + logTail(child);
+    }
+    return null;
+  }
+
+  static String logTail(JavaProcess child) {
+    try {
+      return "\n    log "
+          + child.logFile()
+          + ":\n      "
+          + String.join("\n      ", child.logTail(15));
+    } catch (UncheckedIOException e) {
+      return "";
+    }
+  }
+
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      System.err.println("perf: could not delete " + dir + ": " + e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (inputTopic != null) {
+        topics.deleteQuietly(null, inputTopic);
+      }
+      topics.close();
+    } finally {
+      deleteTree(runDir.resolve("state"));
+      if (kafka != null) {
+        kafka.close();
+      }
+    }
+  }
+}

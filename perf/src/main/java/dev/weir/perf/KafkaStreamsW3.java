@@ -1,0 +1,30 @@
+package dev.weir.perf;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * W3 on Kafka Streams: group by the event's key (a repartition), count, and emit every update: the
+ * record cache is disabled for the store, otherwise Kafka Streams would fold updates of a key
+ * within a commit interval into one.
+ */
+final class KafkaStreamsW3 extends KafkaStreamsContender {
+  @Override
+  void build(StreamsBuilder b, ContenderSpec spec) {
+    b.stream(spec.inputs(), Consumed.with(Serdes.String(), Serdes.String()))
+        .groupBy(
+            (k, v) -> Event.parse(v).key(),
+            Grouped.with("by-key", Serdes.String(), Serdes.String()))
+        .count(
+            Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as("counts")
+                .withCachingDisabled())
+        .toStream()
+        .to(spec.output(), Produced.with(Serdes.String(), Serdes.Long()));
+  }
+}

@@ -1,0 +1,126 @@
+package dev.weir.perf;
+
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.processor.StateRestoreListener;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * W4 on Kafka Streams: a table of the latest value per key ({@code builder.table} with a
+ * changelogged RocksDB store). Phase {@code load} consumes the keyed input once, which writes the
+ * changelog, and reports {@code loaded} when the input is committed. Phase {@code restore} starts
+ * on an empty state directory and reports how long it took until the instance was RUNNING, the
+ * records restored, the CPU used, and the entries in the store afterwards.
+ */
+final class KafkaStreamsW4 extends KafkaStreamsContender {
+  static final String STORE = "latest";
+
+  private final AtomicLong restored = new AtomicLong();
+  private final AtomicLong restoresStarted = new AtomicLong();
+  private final AtomicLong restoresEnded = new AtomicLong();
+  private final AtomicLong lastRestoreEnd = new AtomicLong();
+  private final AtomicLong running = new AtomicLong();
+  private long startNanos;
+  private long startCpuNanos;
+
+  @Override
+  void build(StreamsBuilder b, ContenderSpec spec) {
+    b.table(
+        spec.inputs().get(0),
+        Consumed.with(Serdes.String(), Serdes.String()),
+        Materialized.<String, String, KeyValueStore<Bytes, byte[]>>as(STORE));
+  }
+
+  @Override
+  void beforeStart(ContenderSpec spec, StatusFile status) {
+    streams.setGlobalStateRestoreListener(
+        new StateRestoreListener() {
+          @Override
+          public void onRestoreStart(TopicPartition tp, String store, long start, long end) {
+            restoresStarted.incrementAndGet();
+          }
+
+          @Override
+          public void onBatchRestored(TopicPartition tp, String store, long end, long n) {
+            restored.addAndGet(n);
+          }
+
+          @Override
+          public void onRestoreEnd(TopicPartition tp, String store, long total) {
+            lastRestoreEnd.set(System.nanoTime());
+            restoresEnded.incrementAndGet();
+          }
+        });
+    streams.setStateListener(
+        (now, before) -> {
+          if (now == KafkaStreams.State.RUNNING) {
+            running.compareAndSet(0, System.nanoTime());
+          }
+        });
+    Thread t = new Thread(() -> report(spec, status), "w4-report");
+    t.setDaemon(true);
+    t.start();
+    startCpuNanos = cpuNanos();
+    startNanos = System.nanoTime();
+  }
+
+  /**
+   * Ready means RUNNING with every restoration that started also ended (whether Kafka Streams
+   * restores before or after it reports RUNNING depends on its state-updater thread).
+   */
+  private void report(ContenderSpec spec, StatusFile status) {
+    try {
+      boolean restore = spec.phase().equals("restore");
+      while (running.get() == 0
+          || (restore
+              && (restoresStarted.get() == 0 || restoresEnded.get() < restoresStarted.get()))) {
+        Thread.sleep(5); // sampling the instance's own progress counters
+      }
+      long ready = Math.max(running.get(), lastRestoreEnd.get());
+      long cpu = cpuNanos() - startCpuNanos;
+      if (!restore) {
+        GroupProgress.reportLoaded(spec, status);
+        return;
+      }
+      status.put("restoreMs", (ready - startNanos) / 1_000_000);
+      status.put("cpuMs", cpu / 1_000_000);
+      status.put("restoredRecords", restored.get());
+      status.put("storeEntries", countEntries());
+      status.put("restored", 1);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      status.put("failed", ContenderMain.oneLine(e));
+    }
+  }
+
+  private long countEntries() {
+    ReadOnlyKeyValueStore<String, String> store =
+        streams.store(
+            StoreQueryParameters.fromNameAndType(STORE, QueryableStoreTypes.keyValueStore()));
+    long n = 0;
+    try (KeyValueIterator<String, String> it = store.all()) {
+      while (it.hasNext()) {
+        it.next();
+        n++;
+      }
+    }
+    return n;
+  }
+
+  static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+}

@@ -1,0 +1,65 @@
+package dev.weir.perf;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Writes generated records into a topic and fails unless every one was acknowledged. */
+final class Loader {
+  private Loader() {}
+
+  /** A producer tuned for bulk loading; idempotent, acks=all, so nothing is lost or doubled. */
+  static KafkaProducer<byte[], byte[]> producer(String bootstrap, int lingerMs) {
+    Map<String, Object> c = new HashMap<>();
+    c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    c.put(ProducerConfig.ACKS_CONFIG, "all");
+    c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    c.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
+    c.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    c.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L << 20);
+    return new KafkaProducer<>(c, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /** Loads the data set; returns the number of records written. */
+  static long load(String bootstrap, String topic, Dataset data) {
+    AtomicLong acked = new AtomicLong();
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    long sent = 0;
+    try (KafkaProducer<byte[], byte[]> p = producer(bootstrap, 20)) {
+      long[] count = {0};
+      data.generate(
+          (partition, timestamp, value) -> {
+            count[0]++;
+            p.send(
+                new ProducerRecord<>(topic, partition, timestamp, null, value),
+                (md, e) -> {
+                  if (e != null) {
+                    failure.compareAndSet(null, e);
+                  } else {
+                    acked.incrementAndGet();
+                  }
+                });
+          });
+      p.flush();
+      sent = count[0];
+    }
+    if (failure.get() != null || acked.get() != sent) {
+      throw new IllegalStateException(
+          "Loading "
+              + topic
+              + ": "
+              + acked.get()
+              + " of "
+              + sent
+              + " records acknowledged; first error: "
+              + failure.get(),
+          failure.get());
+    }
+    return sent;
+  }
+}

@@ -1,0 +1,118 @@
+package dev.weir.perf;
+
+import java.io.PrintStream;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The performance harness: {@code perf/run.sh WORKLOAD... [options]} (see {@link PerfOptions} and
+ * {@code docs/performance.md}). Starts a broker, loads the data set once, runs each workload's
+ * contenders in alternation in their own JVMs, checks every output, prints a table per workload
+ * and, last, one ratio line per workload and mode.
+ */
+public final class PerfMain {
+  private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
+
+  private PerfMain() {}
+
+  /**
+   * Runs the harness and exits: 0 when every run passed its output check, 1 when some did not, 2 on
+   * bad arguments or a harness failure.
+   *
+   * @param args workloads and options
+   */
+  public static void main(String[] args) {
+    if (System.getProperty(LOG_LEVEL) == null) {
+      System.setProperty(LOG_LEVEL, "warn"); // client chatter would bury the table
+    }
+    if (java.util.Arrays.asList(args).contains("--help")) {
+      System.out.println(PerfOptions.USAGE);
+      return;
+    }
+    PerfOptions options;
+    try {
+      options = PerfOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    int code;
+    try {
+      code = run(options, System.out);
+    } catch (Exception e) {
+      e.printStackTrace();
+      code = 2;
+    }
+    System.exit(code);
+  }
+
+  /** The machine's 1, 5 and 15 minute load averages, to judge how noisy a run was. */
+  static String loadAverage() {
+    try {
+      String[] f =
+          java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (java.io.IOException | RuntimeException e) {
+      return "n/a";
+    }
+  }
+
+  /**
+   * Runs the harness.
+   *
+   * @param options what to run
+   * @param out where the tables and ratio lines go
+   * @return 0 when every run passed its output check, else 1
+   * @throws InterruptedException when interrupted
+   */
+  static int run(PerfOptions options, PrintStream out) throws InterruptedException {
+    List<String> ratioLines = new ArrayList<>();
+    boolean allOk = true;
+    out.printf(
+        Locale.ROOT,
+        "weir perf %s: %s, %,d records, %d keys, %d partitions, %d round(s), modes %s,"
+            + " contender JVMs -Xmx%s, %d thread(s), %d cores%n",
+        LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME),
+        options.workloads(),
+        options.records(),
+        options.keys(),
+        options.partitions(),
+        options.rounds(),
+        options.modes(),
+        options.heap(),
+        options.threads(),
+        Runtime.getRuntime().availableProcessors());
+    out.println("load average at the start: " + loadAverage());
+    try (Harness h = Harness.start(options, out)) {
+      for (Workload w : options.workloads()) {
+        out.println();
+        out.println("-- " + w + " " + w.description());
+        List<RunResult> results =
+            w == Workload.W4 ? new RestoreRunner(h).run() : new StreamingRunner(h).run(w);
+        // A contender shown for information only (kafka-streams-grace5s) is expected to fail.
+        allOk &=
+            results.stream()
+                .filter(r -> Contenders.compared(r.contender()))
+                .allMatch(RunResult::ok);
+        String inputs =
+            w == Workload.W4
+                ? String.format(
+                    Locale.ROOT, "%,d distinct keys in the changelog", options.records())
+                : String.format(Locale.ROOT, "%,d input records", h.data().totalRecords());
+        Report.table(out, w, inputs, results, Contenders.of(w), options.modes());
+        ratioLines.addAll(Report.ratios(w, results, options.modes()));
+      }
+      if (options.profile() != null) {
+        JfrSummary.printAll(h.runDir.resolve("jfr"), out);
+      }
+    }
+    out.println();
+    out.println("load average at the end: " + loadAverage());
+    ratioLines.forEach(out::println);
+    return allOk ? 0 : 1;
+  }
+}

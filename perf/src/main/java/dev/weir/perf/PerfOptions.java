@@ -1,0 +1,174 @@
+package dev.weir.perf;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The harness's command line. See {@link #USAGE}.
+ *
+ * @param workloads the workloads to run, in order
+ * @param records data set size
+ * @param keys distinct keys
+ * @param partitions partitions of input and output topics
+ * @param rounds rounds of A B C alternation
+ * @param modes guarantees to measure
+ * @param contenders contender names to run (empty: all)
+ * @param heap the {@code -Xmx} of every contender JVM
+ * @param threads processing threads per contender
+ * @param probes latency probes per run (0 disables the latency phase)
+ * @param probeRate probes per second
+ * @param stallSeconds a run fails when no output arrives for this long
+ * @param workDir logs, state and profiles
+ * @param profile a contender to record with JFR (null: none)
+ * @param childLogLevel slf4j-simple level in contender JVMs
+ * @param bootstrap an existing cluster to use instead of starting one (null: start one)
+ */
+record PerfOptions(
+    List<Workload> workloads,
+    int records,
+    int keys,
+    int partitions,
+    int rounds,
+    List<Mode> modes,
+    Set<String> contenders,
+    String heap,
+    int threads,
+    int probes,
+    int probeRate,
+    int stallSeconds,
+    Path workDir,
+    String profile,
+    String childLogLevel,
+    String bootstrap) {
+
+  static final String USAGE =
+      String.join(
+          "\n",
+          "usage: perf/run.sh WORKLOAD... [options]     WORKLOAD: W1 W2 W3 W4 or all",
+          "  --records N         data set size (default 2000000)",
+          "  --keys N            distinct keys (default 10000)",
+          "  --partitions N      partitions of input and output topics (default 8)",
+          "  --rounds N          rounds; each runs every contender once per mode (default 3)",
+          "  --modes LIST        eos,alos (default both)",
+          "  --contenders LIST   weir,kafka-streams,raw,kafka-streams-grace5s (default all)",
+          "  --heap SIZE         -Xmx of every contender JVM (default 1g)",
+          "  --threads N         processing threads per contender (default 1)",
+          "  --probes N          latency probes per run, 0 to skip (default 2000)",
+          "  --probe-rate N      probes per second (default 1000)",
+          "  --stall-seconds N   fail a run after N s without new output (default 120)",
+          "  --work-dir DIR      logs, state, JFR files (default target/perf)",
+          "  --profile NAME      record the named contender with JFR and print where time goes",
+          "  --child-log-level L slf4j level in contender JVMs (default warn)",
+          "  --bootstrap HOST:PORT  use this cluster instead of starting one");
+
+  static PerfOptions parse(String... args) {
+    List<Workload> workloads = new ArrayList<>();
+    int records = 2_000_000;
+    int keys = 10_000;
+    int partitions = 8;
+    int rounds = 3;
+    List<Mode> modes = List.of(Mode.EOS, Mode.ALOS);
+    Set<String> contenders = Set.of();
+    String heap = "1g";
+    int threads = 1;
+    int probes = 2000;
+    int probeRate = 1000;
+    int stall = 120;
+    Path workDir = Path.of("target", "perf");
+    String profile = null;
+    String logLevel = "warn";
+    String bootstrap = null;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (!a.startsWith("--")) {
+        if (a.equalsIgnoreCase("all")) {
+          workloads.addAll(EnumSet.allOf(Workload.class));
+        } else {
+          try {
+            workloads.add(Workload.valueOf(a.toUpperCase(Locale.ROOT)));
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Unknown workload '" + a + "'\n" + USAGE, e);
+          }
+        }
+        continue;
+      }
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException("Option " + a + " needs a value\n" + USAGE);
+      }
+      String v = args[++i];
+      switch (a) {
+        case "--records" -> records = positive(a, v);
+        case "--keys" -> keys = positive(a, v);
+        case "--partitions" -> partitions = positive(a, v);
+        case "--rounds" -> rounds = positive(a, v);
+        case "--modes" -> modes = List.copyOf(parseModes(v));
+        case "--contenders" -> contenders = Set.of(v.split(","));
+        case "--heap" -> heap = v;
+        case "--threads" -> threads = positive(a, v);
+        case "--probes" -> probes = Integer.parseInt(v);
+        case "--probe-rate" -> probeRate = positive(a, v);
+        case "--stall-seconds" -> stall = positive(a, v);
+        case "--work-dir" -> workDir = Path.of(v);
+        case "--profile" -> profile = v;
+        case "--child-log-level" -> logLevel = v;
+        case "--bootstrap" -> bootstrap = v;
+        default -> throw new IllegalArgumentException("Unknown option " + a + "\n" + USAGE);
+      }
+    }
+    if (workloads.isEmpty()) {
+      throw new IllegalArgumentException("Name a workload\n" + USAGE);
+    }
+    if (probes < 0) {
+      throw new IllegalArgumentException("--probes must not be negative");
+    }
+    return new PerfOptions(
+        List.copyOf(new java.util.LinkedHashSet<>(workloads)),
+        records,
+        keys,
+        partitions,
+        rounds,
+        modes,
+        contenders,
+        heap,
+        threads,
+        probes,
+        probeRate,
+        stall,
+        workDir,
+        profile,
+        logLevel,
+        bootstrap);
+  }
+
+  private static List<Mode> parseModes(String v) {
+    List<Mode> m = new ArrayList<>();
+    for (String s : v.split(",")) {
+      m.add(Mode.of(s.trim()));
+    }
+    return m;
+  }
+
+  private static int positive(String option, String v) {
+    int n;
+    try {
+      n = Integer.parseInt(v.replace("_", ""));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " needs a number, got '" + v + "'", e);
+    }
+    if (n < 1) {
+      throw new IllegalArgumentException(option + " must be positive, got " + n);
+    }
+    return n;
+  }
+
+  /** Contenders of a workload selected by {@code --contenders}, in alternation order. */
+  List<String> contendersOf(Workload w) {
+    return Contenders.of(w).stream()
+        .filter(c -> contenders.isEmpty() || contenders.contains(c))
+        .toList();
+  }
+}

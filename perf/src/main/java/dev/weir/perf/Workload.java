@@ -1,0 +1,24 @@
+package dev.weir.perf;
+
+/** The workloads of the harness (see {@code docs/performance.md}). */
+enum Workload {
+  W1("stateless: parse, filter ~10%, map"),
+  W2("windowed count: keyBy, 10 s tumbling event-time windows, final results"),
+  W3("keyed running count: keyBy, count per key, emit every update"),
+  W4("restore: rebuild a task's state from its changelog");
+
+  private final String description;
+
+  Workload(String description) {
+    this.description = description;
+  }
+
+  String description() {
+    return description;
+  }
+
+  /** Whether end-to-end latency probes make sense (one output per input record). */
+  boolean measuresLatency() {
+    return this == W1 || this == W3;
+  }
+}
