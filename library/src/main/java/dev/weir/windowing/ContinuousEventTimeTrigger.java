@@ -1,9 +1,6 @@
 package dev.weir.windowing;
 
-import dev.weir.state.ReducingState;
-import dev.weir.state.ReducingStateDescriptor;
 import java.time.Duration;
-import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * Fires every {@code interval} of event time while a window is open, and at its end: early results
@@ -11,15 +8,11 @@ import org.apache.kafka.common.serialization.Serdes;
  *
  * @param <W> window type
  */
-public final class ContinuousEventTimeTrigger<W extends Window> extends Trigger<Object, W> {
+public final class ContinuousEventTimeTrigger<W extends Window> extends ContinuousTrigger<W> {
   private static final long serialVersionUID = 1L;
-  private final long interval;
 
   private ContinuousEventTimeTrigger(long interval) {
-    if (interval <= 0) {
-      throw new IllegalArgumentException("interval must be positive: " + interval);
-    }
-    this.interval = interval;
+    super(interval);
   }
 
   /**
@@ -35,8 +28,14 @@ public final class ContinuousEventTimeTrigger<W extends Window> extends Trigger<
     return (Trigger<T, W>) (Trigger<?, ?>) new ContinuousEventTimeTrigger<W>(interval.toMillis());
   }
 
-  private static ReducingStateDescriptor<Long> descriptor() {
-    return new ReducingStateDescriptor<>("fire-time", Math::min, Serdes.Long());
+  @Override
+  void registerTimer(TriggerContext ctx, long time) {
+    ctx.registerEventTimeTimer(time);
+  }
+
+  @Override
+  void deleteTimer(TriggerContext ctx, long time) {
+    ctx.deleteEventTimeTimer(time);
   }
 
   @Override
@@ -45,18 +44,11 @@ public final class ContinuousEventTimeTrigger<W extends Window> extends Trigger<
       return TriggerResult.FIRE;
     }
     ctx.registerEventTimeTimer(window.maxTimestamp());
-    ReducingState<Long> fireTime = ctx.getReducingState(descriptor());
-    if (fireTime.get() == null) {
+    if (fireTime(ctx).get() == null) {
       long start = timestamp - Math.floorMod(timestamp, interval);
-      register(start, window, ctx, fireTime);
+      scheduleAt(Math.min(start + interval, window.maxTimestamp()), ctx);
     }
     return TriggerResult.CONTINUE;
-  }
-
-  private void register(long time, W window, TriggerContext ctx, ReducingState<Long> fireTime) {
-    long next = Math.min(time + interval, window.maxTimestamp());
-    fireTime.add(next);
-    ctx.registerEventTimeTimer(next);
   }
 
   @Override
@@ -64,11 +56,8 @@ public final class ContinuousEventTimeTrigger<W extends Window> extends Trigger<
     if (time == window.maxTimestamp()) {
       return TriggerResult.FIRE;
     }
-    ReducingState<Long> fireTime = ctx.getReducingState(descriptor());
-    Long t = fireTime.get();
-    if (t != null && t == time) {
-      fireTime.clear();
-      register(time, window, ctx, fireTime);
+    if (isScheduledFiring(time, ctx)) {
+      scheduleAt(Math.min(time + interval, window.maxTimestamp()), ctx);
       return TriggerResult.FIRE;
     }
     return TriggerResult.CONTINUE;
@@ -77,30 +66,6 @@ public final class ContinuousEventTimeTrigger<W extends Window> extends Trigger<
   @Override
   public TriggerResult onProcessingTime(long time, W window, TriggerContext ctx) {
     return TriggerResult.CONTINUE;
-  }
-
-  @Override
-  public boolean canMerge() {
-    return true;
-  }
-
-  @Override
-  public void onMerge(W window, OnMergeContext ctx) {
-    ctx.mergePartitionedState(descriptor());
-    Long t = ctx.getReducingState(descriptor()).get();
-    if (t != null) {
-      ctx.registerEventTimeTimer(t);
-    }
-  }
-
-  @Override
-  public void clear(W window, TriggerContext ctx) {
-    ReducingState<Long> fireTime = ctx.getReducingState(descriptor());
-    Long t = fireTime.get();
-    if (t != null) {
-      ctx.deleteEventTimeTimer(t);
-      fireTime.clear();
-    }
   }
 
   @Override

@@ -1,24 +1,17 @@
 package dev.weir.windowing;
 
-import dev.weir.state.ReducingState;
-import dev.weir.state.ReducingStateDescriptor;
 import java.time.Duration;
-import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * Fires every {@code interval} of processing time while a window has records.
  *
  * @param <W> window type
  */
-public final class ContinuousProcessingTimeTrigger<W extends Window> extends Trigger<Object, W> {
+public final class ContinuousProcessingTimeTrigger<W extends Window> extends ContinuousTrigger<W> {
   private static final long serialVersionUID = 1L;
-  private final long interval;
 
   private ContinuousProcessingTimeTrigger(long interval) {
-    if (interval <= 0) {
-      throw new IllegalArgumentException("interval must be positive: " + interval);
-    }
-    this.interval = interval;
+    super(interval);
   }
 
   /**
@@ -35,18 +28,21 @@ public final class ContinuousProcessingTimeTrigger<W extends Window> extends Tri
         (Trigger<?, ?>) new ContinuousProcessingTimeTrigger<W>(interval.toMillis());
   }
 
-  private static ReducingStateDescriptor<Long> descriptor() {
-    return new ReducingStateDescriptor<>("fire-time", Math::min, Serdes.Long());
+  @Override
+  void registerTimer(TriggerContext ctx, long time) {
+    ctx.registerProcessingTimeTimer(time);
+  }
+
+  @Override
+  void deleteTimer(TriggerContext ctx, long time) {
+    ctx.deleteProcessingTimeTimer(time);
   }
 
   @Override
   public TriggerResult onElement(Object element, long timestamp, W window, TriggerContext ctx) {
-    ReducingState<Long> fireTime = ctx.getReducingState(descriptor());
-    if (fireTime.get() == null) {
+    if (fireTime(ctx).get() == null) {
       long now = ctx.getCurrentProcessingTime();
-      long next = now - Math.floorMod(now, interval) + interval;
-      fireTime.add(next);
-      ctx.registerProcessingTimeTimer(next);
+      scheduleAt(now - Math.floorMod(now, interval) + interval, ctx);
     }
     return TriggerResult.CONTINUE;
   }
@@ -58,39 +54,11 @@ public final class ContinuousProcessingTimeTrigger<W extends Window> extends Tri
 
   @Override
   public TriggerResult onProcessingTime(long time, W window, TriggerContext ctx) {
-    ReducingState<Long> fireTime = ctx.getReducingState(descriptor());
-    Long t = fireTime.get();
-    if (t != null && t == time) {
-      fireTime.clear();
-      fireTime.add(time + interval);
-      ctx.registerProcessingTimeTimer(time + interval);
+    if (isScheduledFiring(time, ctx)) {
+      scheduleAt(time + interval, ctx);
       return TriggerResult.FIRE;
     }
     return TriggerResult.CONTINUE;
-  }
-
-  @Override
-  public boolean canMerge() {
-    return true;
-  }
-
-  @Override
-  public void onMerge(W window, OnMergeContext ctx) {
-    ctx.mergePartitionedState(descriptor());
-    Long t = ctx.getReducingState(descriptor()).get();
-    if (t != null) {
-      ctx.registerProcessingTimeTimer(t);
-    }
-  }
-
-  @Override
-  public void clear(W window, TriggerContext ctx) {
-    ReducingState<Long> fireTime = ctx.getReducingState(descriptor());
-    Long t = fireTime.get();
-    if (t != null) {
-      ctx.deleteProcessingTimeTimer(t);
-      fireTime.clear();
-    }
   }
 
   @Override

@@ -16,7 +16,6 @@ public final class KeyedProcessOperator<K, I, O>
   private final FunctionOperators.EmittingCollector<O> collector;
   private final Function<OutputTag<?>, Emitter<?>> sideOutputs;
   private final Deserializer<K> keyDeserializer;
-  private final KeyedProcessFunction<K, I, O>.Context context;
   private final TimerContext timerContext;
   private final TimerServiceImpl timerService = new TimerServiceImpl();
   private TimerStore timers;
@@ -33,7 +32,6 @@ public final class KeyedProcessOperator<K, I, O>
     this.collector = new FunctionOperators.EmittingCollector<>(out);
     this.sideOutputs = sideOutputs;
     this.keyDeserializer = keySerde.deserializer();
-    this.context = new ContextImpl(this.function);
     this.timerContext = new TimerContext(this.function);
   }
 
@@ -79,7 +77,8 @@ public final class KeyedProcessOperator<K, I, O>
   @Override
   public void process(I value) throws Exception {
     try {
-      function.processElement(value, context, collector);
+      // One context serves records and timers (an OnTimerContext is a Context).
+      function.processElement(value, timerContext, collector);
     } catch (FunctionOperators.EmittingCollector.DownstreamFailure d) {
       throw (Exception) d.getCause();
     } catch (Exception e) {
@@ -175,42 +174,6 @@ public final class KeyedProcessOperator<K, I, O>
     @Override
     public long currentProcessingTime() {
       return task.currentProcessingTime();
-    }
-
-    @Override
-    public <X> void output(OutputTag<X> tag, X value) {
-      ProcessOperator.emitSide(sideOutputs, tag, value);
-    }
-  }
-
-  private final class ContextImpl extends KeyedProcessFunction<K, I, O>.Context {
-    ContextImpl(KeyedProcessFunction<K, I, O> f) {
-      f.super();
-    }
-
-    @Override
-    public long timestamp() {
-      return task.record().timestamp();
-    }
-
-    @Override
-    public K getCurrentKey() {
-      return currentKey();
-    }
-
-    @Override
-    public long currentWatermark() {
-      return task.currentWatermark();
-    }
-
-    @Override
-    public long currentProcessingTime() {
-      return task.currentProcessingTime();
-    }
-
-    @Override
-    public TimerService timerService() {
-      return timerService;
     }
 
     @Override

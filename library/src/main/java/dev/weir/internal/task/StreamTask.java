@@ -157,7 +157,7 @@ public final class StreamTask {
    */
   public void advanceEventTime(long now, java.util.function.Predicate<String> caughtUp) {
     TaskWatermarks w = context.watermarks();
-    if (!w.hasEventTimeInputs() || !w.advance(now, caughtUp)) {
+    if (!w.tracksEventTime() || !w.advance(now, caughtUp)) {
       return;
     }
     fireEventTimers();
@@ -222,7 +222,7 @@ public final class StreamTask {
   public Map<TopicPartition, OffsetAndMetadata> offsetsToCommit() {
     Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
     TaskWatermarks w = context.watermarks();
-    boolean eventTime = w.hasEventTimeInputs();
+    boolean eventTime = w.tracksEventTime();
     consumed.forEach(
         (tp, in) -> {
           if (in.next < 0) {

@@ -200,7 +200,7 @@ public final class TaskBuilder {
         throw new StreamTask.DeserializationFailure(name, e);
       }
       if (value != null) {
-        rc.setTimestamp(time.onRecord(value, record.timestamp(), context.currentProcessingTime()));
+        rc.setTimestamp(time.onRecord(value, record.timestamp()));
         out.emit(value);
       }
     };

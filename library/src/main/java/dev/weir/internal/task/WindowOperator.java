@@ -94,7 +94,6 @@ public final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends 
   private final Evictor<? super IN, W> evictor;
   private final long allowedLateness;
   private final OutputTag<IN> lateTag;
-  private final Serde<K> keySerde;
   private final AggregateFunction<IN, ACC, R> aggregate;
   private final Serde<ACC> accumulatorSerde;
   private final Serde<IN> elementSerde;
@@ -105,6 +104,19 @@ public final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends 
   private final boolean merging;
   private final Serializer<W> windowSerializer;
   private final Deserializer<W> windowDeserializer;
+  private final Deserializer<K> keyDeserializer;
+  private final Evictor.EvictorContext evictorCtx =
+      new Evictor.EvictorContext() {
+        @Override
+        public long getCurrentProcessingTime() {
+          return task.currentProcessingTime();
+        }
+
+        @Override
+        public long getCurrentWatermark() {
+          return task.currentWatermark();
+        }
+      };
 
   private OperatorStates states;
   private TimerStore timers;
@@ -129,7 +141,7 @@ public final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends 
     this.evictor = spec.evictor() == null ? null : FunctionCopier.copy(spec.evictor(), name);
     this.allowedLateness = spec.allowedLateness();
     this.lateTag = spec.lateTag();
-    this.keySerde = spec.keySerde();
+    this.keyDeserializer = spec.keySerde().deserializer();
     this.aggregate = spec.aggregate() == null ? null : FunctionCopier.copy(spec.aggregate(), name);
     this.accumulatorSerde = spec.accumulatorSerde();
     this.elementSerde = spec.elementSerde();
@@ -407,7 +419,7 @@ public final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends 
   @SuppressWarnings("unchecked")
   private void emit(W w) throws Exception {
     setWindow(w);
-    K key = keySerde.deserializer().deserialize(name, keyBytes);
+    K key = keyDeserializer.deserialize(name, keyBytes);
     long ts = w.maxTimestamp();
     if (accContents != null) {
       ACC acc = accContents.accumulator();
@@ -423,20 +435,8 @@ public final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends 
       return;
     }
     int before = elements.size();
-    Evictor.EvictorContext ectx =
-        new Evictor.EvictorContext() {
-          @Override
-          public long getCurrentProcessingTime() {
-            return task.currentProcessingTime();
-          }
-
-          @Override
-          public long getCurrentWatermark() {
-            return task.currentWatermark();
-          }
-        };
     if (evictor != null) {
-      ((Evictor<IN, W>) evictor).evictBefore(elements, elements.size(), w, ectx);
+      ((Evictor<IN, W>) evictor).evictBefore(elements, elements.size(), w, evictorCtx);
     }
     List<R> values = new ArrayList<>(elements.size());
     for (TimestampedValue<IN> e : elements) {
@@ -445,7 +445,7 @@ public final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends 
     task.record().setTimestamp(ts);
     function.process(key, w, values, functionCtx, collector);
     if (evictor != null) {
-      ((Evictor<IN, W>) evictor).evictAfter(elements, elements.size(), w, ectx);
+      ((Evictor<IN, W>) evictor).evictAfter(elements, elements.size(), w, evictorCtx);
       if (elements.size() != before) {
         setWindow(w);
         listContents.update(elements);

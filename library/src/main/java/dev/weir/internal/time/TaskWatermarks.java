@@ -237,6 +237,7 @@ public final class TaskWatermarks {
     private boolean idle;
     private boolean markedIdle;
     private long lastRecordMs = Long.MIN_VALUE;
+    private boolean recordSinceCheck;
 
     SourceInput(WatermarkStrategy<T> strategy, String name) {
       this.generator =
@@ -250,11 +251,14 @@ public final class TaskWatermarks {
       this.idlenessMs = strategy.idleness() == null ? -1 : strategy.idleness().toMillis();
     }
 
-    /** Assigns the record's event timestamp and feeds the generator; returns the timestamp. */
-    public long onRecord(T value, long kafkaTimestamp, long now) {
+    /**
+     * Assigns the record's event timestamp and feeds the generator; returns the timestamp. Reads no
+     * clock: the idleness check notes the time of the first check after a record.
+     */
+    public long onRecord(T value, long kafkaTimestamp) {
       long ts =
           assigner == null ? kafkaTimestamp : assigner.extractTimestamp(value, kafkaTimestamp);
-      lastRecordMs = now;
+      recordSinceCheck = true;
       idle = false;
       markedIdle = false;
       if (generator != null) {
@@ -274,10 +278,12 @@ public final class TaskWatermarks {
       if (generator != null) {
         generator.onPeriodicEmit(this);
       }
+      if (recordSinceCheck || lastRecordMs == Long.MIN_VALUE) {
+        // The idleness clock restarts at the first check after a record (or the task's start).
+        lastRecordMs = now;
+        recordSinceCheck = false;
+      }
       if (idlenessMs > 0 && caughtUp) {
-        if (lastRecordMs == Long.MIN_VALUE) {
-          lastRecordMs = now; // the idleness clock starts when the task starts
-        }
         if (now - lastRecordMs >= idlenessMs) {
           idle = true;
         }

@@ -51,7 +51,7 @@ class TaskWatermarksTest {
     TaskWatermarks before = new TaskWatermarks();
     before
         .addSource("in", WatermarkStrategy.forBoundedOutOfOrderness(Duration.ZERO), "in")
-        .onRecord("x", 1000, 0);
+        .onRecord("x", 1000);
     before.addUpstream("r", 2);
     before.onMarker("r", new MarkerFormat.Marker(0, 300, false));
     before.onMarker("r", new MarkerFormat.Marker(1, 200, true));
@@ -80,8 +80,8 @@ class TaskWatermarksTest {
             "a",
             WatermarkStrategy.<String>forMonotonousTimestamps().withIdleness(Duration.ofSeconds(1)),
             "a");
-    w.addSource("b", WatermarkStrategy.forMonotonousTimestamps(), "b").onRecord("y", 5000, 0);
-    a.onRecord("x", 100, 0);
+    w.addSource("b", WatermarkStrategy.forMonotonousTimestamps(), "b").onRecord("y", 5000);
+    a.onRecord("x", 100);
     w.advance(0, t -> false);
     assertThat(w.watermark()).isEqualTo(99);
     w.advance(5000, t -> false); // quiet for 5 s, but a backlog remains: still active

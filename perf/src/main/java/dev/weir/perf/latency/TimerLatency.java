@@ -107,7 +107,13 @@ public final class TimerLatency {
             }
           }
         }
-        Thread.sleep(2_000);
+        // Drain: stop once no timer output arrived for a second (at most 10 s).
+        long deadline = System.currentTimeMillis() + 10_000;
+        int seen = -1;
+        while (latencies.size() != seen && System.currentTimeMillis() < deadline) {
+          seen = latencies.size();
+          Thread.sleep(1_000); // sampling the reader's counter between checks
+        }
         running.set(false);
         reader.join();
       }
