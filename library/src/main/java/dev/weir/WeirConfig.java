@@ -182,6 +182,16 @@ public final class WeirConfig extends AbstractConfig {
           + " expired, at every commit (background cleanup). 0 turns background cleanup off;"
           + " expired entries are then removed only when read.";
 
+  /** {@code state.restore.threads}. */
+  public static final String STATE_RESTORE_THREADS_CONFIG = "state.restore.threads";
+
+  /** Documentation of {@link #STATE_RESTORE_THREADS_CONFIG}. */
+  public static final String STATE_RESTORE_THREADS_DOC =
+      "Threads per application instance that apply restored changelog records to the local state"
+          + " stores, while the stream threads fetch and parse the next records; tasks restore in"
+          + " parallel up to this number. The threads exist only while a restore runs. 0 makes each"
+          + " stream thread apply the records itself.";
+
   /** {@code watermark.interval.ms}. */
   public static final String WATERMARK_INTERVAL_MS_CONFIG = "watermark.interval.ms";
 
@@ -304,6 +314,13 @@ public final class WeirConfig extends AbstractConfig {
               ConfigDef.Range.atLeast(0),
               Importance.LOW,
               STATE_TTL_CLEANUP_BATCH_DOC)
+          .define(
+              STATE_RESTORE_THREADS_CONFIG,
+              Type.INT,
+              2,
+              ConfigDef.Range.between(0, 64),
+              Importance.LOW,
+              STATE_RESTORE_THREADS_DOC)
           .define(
               DESERIALIZATION_HANDLER_CONFIG,
               Type.STRING,

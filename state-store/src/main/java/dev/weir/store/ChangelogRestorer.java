@@ -1,15 +1,11 @@
 package dev.weir.store;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -127,6 +123,20 @@ public final class ChangelogRestorer {
   }
 
   /**
+   * Starts a session that restores several tasks at once, in steps, for a thread that must keep
+   * doing other work (see {@link RestoreSession}).
+   *
+   * @param consumer a read_committed byte-array consumer without group subscription, used only by
+   *     the session until it is closed; not null
+   * @param writers where changelog records are applied to the task states, or null to apply them on
+   *     the thread calling {@link RestoreSession#poll}
+   * @return the session, which the caller must close; never null
+   */
+  public RestoreSession session(Consumer<byte[], byte[]> consumer, Executor writers) {
+    return new RestoreSession(batchSize, listener, consumer, writers);
+  }
+
+  /**
    * Restores the given stores of a task and returns once all of them reached their end offsets.
    * Blocks while the broker is unreachable; use {@link Consumer#wakeup()} to abort.
    *
@@ -148,22 +158,25 @@ public final class ChangelogRestorer {
       Map<String, TopicPartition> changelogs) {
     Objects.requireNonNull(consumer, "consumer");
     Objects.requireNonNull(state, "state");
-    Map<TopicPartition, String> stores = storesByPartition(state, changelogs);
-    long started = System.nanoTime();
-    if (stores.isEmpty()) {
+    if (storesByPartition(state, changelogs).isEmpty()) {
       return new RestoreResult(Map.of(), Duration.ZERO);
     }
-    List<TopicPartition> partitions = new ArrayList<>(stores.keySet());
-    consumer.assign(partitions);
     RuntimeException failure = null;
+    RestoreSession session = session(consumer, null);
     try {
-      return restoreAssigned(consumer, state, stores, partitions, started);
+      session.add(state, changelogs);
+      while (true) {
+        RestoreResult done = session.poll(pollTimeout).get(state.taskId());
+        if (done != null) {
+          return done;
+        }
+      }
     } catch (RuntimeException e) {
       failure = e;
       throw e;
     } finally {
       try {
-        consumer.unsubscribe();
+        session.close();
       } catch (RuntimeException e) {
         if (failure == null) {
           throw e;
@@ -173,85 +186,7 @@ public final class ChangelogRestorer {
     }
   }
 
-  private RestoreResult restoreAssigned(
-      Consumer<byte[], byte[]> consumer,
-      TaskStateStore state,
-      Map<TopicPartition, String> stores,
-      List<TopicPartition> partitions,
-      long started) {
-    try (RestoreBatchWriter writer = new RestoreBatchWriter(state, batchSize, listener)) {
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      Map<TopicPartition, Long> beginnings = consumer.beginningOffsets(partitions);
-      Map<String, Long> committed = state.committedOffsets();
-      List<TopicPartition> active = new ArrayList<>();
-      for (TopicPartition partition : partitions) {
-        long end = ends.get(partition);
-        long start = startOffset(state, partition, committed, beginnings.get(partition), end);
-        consumer.seek(partition, start);
-        writer.begin(stores.get(partition), partition, start, end);
-        if (start < end) {
-          active.add(partition);
-        }
-      }
-      LOG.info(
-          "Restoring task {}: {} of {} changelog partitions have records to apply",
-          state.taskId(),
-          active.size(),
-          partitions.size());
-      consumer.pause(diff(partitions, active));
-      readToEnd(consumer, state, writer, stores, ends, active);
-      Map<String, Long> restored = new HashMap<>();
-      stores.values().forEach(store -> restored.put(store, 0L));
-      restored.putAll(writer.finish());
-      Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-      LOG.info("Restored task {} in {} ms: {}", state.taskId(), elapsed.toMillis(), restored);
-      return new RestoreResult(restored, elapsed);
-    }
-  }
-
-  private void readToEnd(
-      Consumer<byte[], byte[]> consumer,
-      TaskStateStore state,
-      RestoreBatchWriter writer,
-      Map<TopicPartition, String> stores,
-      Map<TopicPartition, Long> ends,
-      List<TopicPartition> active) {
-    long nextLog = System.nanoTime() + Duration.ofSeconds(LOG_INTERVAL_SECONDS).toNanos();
-    while (!active.isEmpty()) {
-      ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout);
-      for (TopicPartition partition : records.partitions()) {
-        long end = ends.get(partition);
-        for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
-          if (record.offset() < end) {
-            writer.add(partition, record.offset(), record.key(), record.value());
-          }
-        }
-      }
-      List<TopicPartition> done = new ArrayList<>();
-      for (TopicPartition partition : active) {
-        writer.advance(partition, consumer.position(partition));
-        if (writer.isComplete(partition)) {
-          done.add(partition);
-        }
-      }
-      active.removeAll(done);
-      consumer.pause(done);
-      if (System.nanoTime() - nextLog >= 0) {
-        nextLog = System.nanoTime() + Duration.ofSeconds(LOG_INTERVAL_SECONDS).toNanos();
-        for (TopicPartition partition : active) {
-          LOG.info(
-              "Restoring task {}: store {} from {}: {} of at most {} records",
-              state.taskId(),
-              stores.get(partition),
-              partition,
-              writer.restored(partition),
-              writer.total(partition));
-        }
-      }
-    }
-  }
-
-  private static long startOffset(
+  static long startOffset(
       TaskStateStore state,
       TopicPartition partition,
       Map<String, Long> committed,
@@ -286,7 +221,7 @@ public final class ChangelogRestorer {
     return local;
   }
 
-  private static Map<TopicPartition, String> storesByPartition(
+  static Map<TopicPartition, String> storesByPartition(
       TaskStateStore state, Map<String, TopicPartition> changelogs) {
     Objects.requireNonNull(changelogs, "changelogs");
     Map<TopicPartition, String> stores = new LinkedHashMap<>();
@@ -304,11 +239,5 @@ public final class ChangelogRestorer {
           }
         });
     return stores;
-  }
-
-  private static List<TopicPartition> diff(List<TopicPartition> all, List<TopicPartition> minus) {
-    List<TopicPartition> result = new ArrayList<>(all);
-    result.removeAll(minus);
-    return result;
   }
 }

@@ -12,7 +12,6 @@ import dev.weir.internal.task.TaskBuilder;
 import dev.weir.internal.task.TaskContext;
 import dev.weir.internal.task.TaskId;
 import dev.weir.internal.task.TaskMetrics;
-import dev.weir.store.ChangelogRestorer;
 import dev.weir.store.StateBackend;
 import dev.weir.store.StateBackends;
 import dev.weir.stream.Topology;
@@ -73,8 +72,7 @@ public final class DriverCore implements AutoCloseable {
       if (!stores.isEmpty()) {
         List<TaskState.StoreSpec> specs = new ArrayList<>();
         stores.forEach(n -> specs.add(new TaskState.StoreSpec(n, plan.changelogTopic(n))));
-        TaskState state =
-            TaskState.open(stateBackend, id.toString(), 0, specs, null, ChangelogRestorer.create());
+        TaskState state = TaskState.open(stateBackend, id.toString(), 0, specs);
         stores.forEach(n -> states.put(n, state));
         ctx.setState(state);
       }

@@ -43,6 +43,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
   private volatile ApplicationState state = ApplicationState.CREATED;
   private InstanceDirectory directory;
   private StateBackend stateBackend;
+  private java.util.concurrent.ExecutorService restoreWriters;
   private RuntimeSetup setup;
 
   public ApplicationRuntime(
@@ -100,7 +101,8 @@ public final class ApplicationRuntime implements StreamThread.Listener {
               clients,
               directory.instanceId(),
               stateBackend,
-              Set.of());
+              Set.of(),
+              null);
       Map<Integer, Integer> taskCounts;
       try (Admin admin = clients.admin(probe.adminConfig())) {
         InternalTopics topics =
@@ -118,7 +120,8 @@ public final class ApplicationRuntime implements StreamThread.Listener {
               clients,
               directory.instanceId(),
               stateBackend,
-              localStateTasks());
+              localStateTasks(),
+              restoreWriters = RestoreWriters.create(config, plan.applicationId()));
       LOG.info(
           "Starting application {} instance {} ({} threads, {}), tasks per sub-topology {}\n{}",
           plan.applicationId(),
@@ -300,6 +303,10 @@ public final class ApplicationRuntime implements StreamThread.Listener {
 
   /** Closes the state backend (after every thread stopped) and unlocks the state directory. */
   private void releaseResources() {
+    if (restoreWriters != null) {
+      restoreWriters.shutdownNow();
+      restoreWriters = null;
+    }
     if (stateBackend != null) {
       try {
         stateBackend.close();

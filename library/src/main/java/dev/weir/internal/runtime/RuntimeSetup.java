@@ -9,6 +9,7 @@ import dev.weir.store.StateBackend;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
@@ -25,7 +26,8 @@ record RuntimeSetup(
     KafkaClientSupplier clients,
     String instanceId,
     StateBackend stateBackend,
-    Set<TaskId> localStateTasks) {
+    Set<TaskId> localStateTasks,
+    Executor restoreWriters) {
 
   /** Client settings Weir sets itself; a user value for one of them is a configuration error. */
   static final Set<String> OWNED_CONSUMER_KEYS =

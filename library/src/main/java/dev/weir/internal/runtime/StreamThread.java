@@ -15,15 +15,21 @@ import dev.weir.internal.task.TaskMetrics;
 import dev.weir.internal.time.TaskWatermarks;
 import dev.weir.store.ChangelogRestorer;
 import dev.weir.store.RestoreListener;
+import dev.weir.store.RestoreResult;
+import dev.weir.store.RestoreSession;
+import dev.weir.store.TaskStateStore;
 import dev.weir.stream.StartPosition;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -55,6 +61,17 @@ import org.slf4j.LoggerFactory;
  */
 final class StreamThread extends Thread {
   private static final Logger LOG = LoggerFactory.getLogger(StreamThread.class);
+
+  /** How long a restore step waits for changelog records while other tasks are running. */
+  private static final Duration RESTORE_POLL_WHILE_PROCESSING = Duration.ofMillis(5);
+
+  /** A stateful task whose stores are being restored. */
+  private record Restoring(
+      TaskStateStore base,
+      List<TaskState.StoreSpec> specs,
+      List<TopicPartition> inputs,
+      Map<TopicPartition, OffsetAndMetadata> committed,
+      long startNanos) {}
 
   /** A thread's lifecycle; transitions are checked. */
   enum State {
@@ -97,7 +114,15 @@ final class StreamThread extends Thread {
   private volatile State state = State.CREATED;
   private volatile boolean shutdownRequested;
   private Consumer<byte[], byte[]> consumer;
-  private Consumer<byte[], byte[]> restoreConsumer;
+  private volatile Consumer<byte[], byte[]> restoreConsumer;
+  private RestoreSession restoreSession;
+
+  /** Stateful tasks waiting for their state, whose inputs are paused meanwhile. */
+  private final Map<TaskId, Restoring> restoring = new TreeMap<>();
+
+  /** {@link #tasks} and {@link #restoring}, for other threads. */
+  private volatile Set<TaskId> ownedTasks = Set.of();
+
   private final ChangelogRestorer restorer;
   private ThreadProducer producer;
   private long lastCommitMs;
@@ -169,8 +194,9 @@ final class StreamThread extends Thread {
     return index;
   }
 
+  /** The tasks of this thread, running or restoring; safe to call from any thread. */
   Set<TaskId> taskIds() {
-    return Set.copyOf(tasks.keySet());
+    return ownedTasks;
   }
 
   private synchronized void setState(State next) {
@@ -191,6 +217,10 @@ final class StreamThread extends Thread {
     shutdownRequested = true;
     if (consumer != null) {
       consumer.wakeup();
+    }
+    Consumer<byte[], byte[]> restore = restoreConsumer;
+    if (restore != null) {
+      restore.wakeup();
     }
   }
 
@@ -213,17 +243,17 @@ final class StreamThread extends Thread {
         runOnce();
       }
       commitOrRollback();
-      closeTasks(tasks.keySet(), true);
+      closeAll(true);
     } catch (WakeupException | InterruptException e) {
       if (!shutdownRequested) {
         failure = e;
       } else {
         try {
           commitOrRollback();
-          closeTasks(tasks.keySet(), true);
+          closeAll(true);
         } catch (RuntimeException again) {
           LOG.warn("{}: final commit failed; uncommitted work is rolled back", getName(), again);
-          closeTasks(tasks.keySet(), false);
+          closeAll(false);
         }
       }
     } catch (Throwable t) {
@@ -231,7 +261,7 @@ final class StreamThread extends Thread {
     } finally {
       if (failure != null) {
         LOG.error("{} failed", getName(), failure);
-        closeTasks(tasks.keySet(), false);
+        closeAll(false);
         if (producer != null) {
           producer.abort();
         }
@@ -246,9 +276,14 @@ final class StreamThread extends Thread {
   }
 
   private void runOnce() {
+    if (!restoring.isEmpty()) {
+      restoreStep();
+    }
     ConsumerRecords<byte[], byte[]> records;
     try {
-      records = consumer.poll(Duration.ofMillis(setup.pollMs()));
+      // While tasks restore, the restore step above does the waiting.
+      records =
+          consumer.poll(restoring.isEmpty() ? Duration.ofMillis(setup.pollMs()) : Duration.ZERO);
     } catch (NoOffsetForPartitionException e) {
       resetWithoutCommittedOffset(e.partitions());
       return;
@@ -256,7 +291,7 @@ final class StreamThread extends Thread {
     if (assignorContext.errorCode == TaskAssignor.ERROR_SHUTDOWN_APPLICATION) {
       throw new ApplicationShutdownRequested();
     }
-    if (state == State.PARTITIONS_ASSIGNED) {
+    if (state == State.PARTITIONS_ASSIGNED && restoring.isEmpty()) {
       setState(State.RUNNING);
     }
     try {
@@ -533,68 +568,156 @@ final class StreamThread extends Thread {
     }
   }
 
+  /**
+   * Creates tasks. A stateless task runs at once. A stateful task opens its stores and joins the
+   * thread's restore session: its input partitions stay paused until its changelogs are restored,
+   * which {@link #restoreStep} drives from the poll loop, between the records of running tasks.
+   */
   private void createTasks(Collection<TaskId> ids) {
+    if (ids.isEmpty()) {
+      return;
+    }
+    Map<TaskId, List<TopicPartition>> inputsOf = new LinkedHashMap<>();
+    Set<TopicPartition> allInputs = new HashSet<>();
+    List<TopicPartition> changelogs = new ArrayList<>();
     for (TaskId id : ids) {
       SubTopology s = plan.subTopology(id.subTopology());
       List<TopicPartition> inputs = new ArrayList<>();
       for (String topic : plan.inputTopics(s)) {
         inputs.add(new TopicPartition(topic, id.partition()));
       }
-      // Before the restore: this waits for a previous owner's transaction holding offsets of these
-      // inputs (KIP-447), whose state changes the restore must then see (see OpenTransactions).
-      Map<TopicPartition, OffsetAndMetadata> committed =
-          consumer.committed(new java.util.HashSet<>(inputs));
-      TaskContext ctx =
-          new TaskContext(
-              setup.applicationId(),
-              id,
-              setup.taskCount(id.subTopology()),
-              producer,
-              System::currentTimeMillis,
-              metrics);
-      List<String> stores = plan.stores(s);
-      if (!stores.isEmpty()) {
-        ctx.setState(openState(id, stores));
+      inputsOf.put(id, inputs);
+      allInputs.addAll(inputs);
+      for (String store : plan.stores(s)) {
+        changelogs.add(new TopicPartition(plan.changelogTopic(store), id.partition()));
       }
-      StreamTask task = taskBuilder.build(id, ctx);
-      task.setTtlCleanupBatch(setup.ttlCleanupBatch());
-      try {
-        task.open();
-      } catch (Exception e) {
-        task.close(false);
-        throw new WeirException("Task " + id + ": opening its operators failed: " + e, e);
-      }
-      tasks.put(id, task);
-      for (TopicPartition tp : inputs) {
-        byPartition.put(tp, task);
-      }
-      // The event-time state committed with the offsets: watermarks never go backwards.
-      task.restoreEventTime(committed);
     }
-    assignorContext.ownedTasks = Set.copyOf(tasks.keySet());
+    // Before the restore: this waits for a previous owner's transaction holding offsets of these
+    // inputs (KIP-447), whose state changes the restore must then see (see OpenTransactions).
+    Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(allInputs);
+    if (!changelogs.isEmpty()) {
+      if (admin == null) {
+        admin = setup.clients().admin(setup.adminConfig());
+      }
+      OpenTransactions.awaitNone(admin, changelogs, setup.openTransactionWait());
+    }
+    for (Map.Entry<TaskId, List<TopicPartition>> e : inputsOf.entrySet()) {
+      TaskId id = e.getKey();
+      List<TopicPartition> inputs = e.getValue();
+      List<String> stores = plan.stores(plan.subTopology(id.subTopology()));
+      if (stores.isEmpty()) {
+        startTask(id, inputs, committed, null);
+        continue;
+      }
+      List<TaskState.StoreSpec> specs = new ArrayList<>();
+      for (String store : stores) {
+        specs.add(new TaskState.StoreSpec(store, plan.changelogTopic(store)));
+      }
+      TaskStateStore base = setup.stateBackend().open(id.toString(), TaskState.storeNames(specs));
+      try {
+        restoreSession().add(base, TaskState.changelogs(specs, id.partition()));
+      } catch (RuntimeException ex) {
+        base.close();
+        throw ex;
+      }
+      restoring.put(id, new Restoring(base, specs, inputs, committed, System.nanoTime()));
+      consumer.pause(inputs);
+    }
+    ownedChanged();
+    // Claimed in the next subscription, also after an eager revocation closed them all.
+    assignorContext.ownedTasks = ownedTasks;
   }
 
-  /** Opens a task's stores and replays their changelogs from the locally committed offsets. */
-  private TaskState openState(TaskId id, List<String> stores) {
-    if (restoreConsumer == null) {
+  /** Builds, opens and registers a task whose state (if any) is restored. */
+  private void startTask(
+      TaskId id,
+      List<TopicPartition> inputs,
+      Map<TopicPartition, OffsetAndMetadata> committed,
+      TaskState state) {
+    TaskContext ctx =
+        new TaskContext(
+            setup.applicationId(),
+            id,
+            setup.taskCount(id.subTopology()),
+            producer,
+            System::currentTimeMillis,
+            metrics);
+    if (state != null) {
+      ctx.setState(state);
+    }
+    StreamTask task = taskBuilder.build(id, ctx);
+    task.setTtlCleanupBatch(setup.ttlCleanupBatch());
+    try {
+      task.open();
+    } catch (Exception e) {
+      task.close(false);
+      throw new WeirException("Task " + id + ": opening its operators failed: " + e, e);
+    }
+    tasks.put(id, task);
+    for (TopicPartition tp : inputs) {
+      byPartition.put(tp, task);
+    }
+    // The event-time state committed with the offsets: watermarks never go backwards.
+    task.restoreEventTime(committed);
+  }
+
+  /**
+   * Advances the restore of the tasks waiting for their state and starts those restored. Waits up
+   * to one poll interval for changelog records when no task runs, and only briefly otherwise, so
+   * that running tasks keep their latency.
+   */
+  private void restoreStep() {
+    Duration timeout =
+        tasks.isEmpty() ? Duration.ofMillis(setup.pollMs()) : RESTORE_POLL_WHILE_PROCESSING;
+    Map<String, RestoreResult> done = restoreSession().poll(timeout);
+    if (done.isEmpty()) {
+      return;
+    }
+    for (Map.Entry<String, RestoreResult> e : done.entrySet()) {
+      TaskId id = TaskId.parse(e.getKey());
+      Restoring r = restoring.remove(id);
+      TaskState state = TaskState.wrap(r.base(), id.partition(), r.specs(), e.getValue());
+      metrics.restoreTimeNanos.add(System.nanoTime() - r.startNanos());
+      startTask(id, r.inputs(), r.committed(), state);
+      consumer.resume(r.inputs());
+    }
+    ownedChanged();
+    LOG.info(
+        "{}: restored tasks {}; running {}, restoring {}",
+        getName(),
+        done.keySet(),
+        tasks.keySet(),
+        restoring.keySet());
+  }
+
+  private RestoreSession restoreSession() {
+    if (restoreSession == null) {
       restoreConsumer = setup.clients().consumer(setup.restoreConsumerConfig(index));
+      restoreSession = restorer.session(restoreConsumer, setup.restoreWriters());
     }
-    List<TaskState.StoreSpec> specs = new ArrayList<>();
-    List<TopicPartition> changelogs = new ArrayList<>();
-    for (String store : stores) {
-      specs.add(new TaskState.StoreSpec(store, plan.changelogTopic(store)));
-      changelogs.add(new TopicPartition(plan.changelogTopic(store), id.partition()));
+    return restoreSession;
+  }
+
+  private void ownedChanged() {
+    Set<TaskId> owned = new TreeSet<>(tasks.keySet());
+    owned.addAll(restoring.keySet());
+    ownedTasks = Set.copyOf(owned);
+  }
+
+  /** Closes every task, running or restoring. */
+  private void closeAll(boolean clean) {
+    closeTasks(Set.copyOf(tasks.keySet()), clean);
+    for (TaskId id : List.copyOf(restoring.keySet())) {
+      Restoring r = restoring.remove(id);
+      try {
+        restoreSession.remove(id.toString());
+      } catch (RuntimeException e) {
+        LOG.warn("{}: task {}: keeping its restore progress failed", getName(), id, e);
+      } finally {
+        r.base().close();
+      }
     }
-    long start = System.nanoTime();
-    if (admin == null) {
-      admin = setup.clients().admin(setup.adminConfig());
-    }
-    OpenTransactions.awaitNone(admin, changelogs, setup.openTransactionWait());
-    TaskState state =
-        TaskState.open(
-            setup.stateBackend(), id.toString(), id.partition(), specs, restoreConsumer, restorer);
-    metrics.restoreTimeNanos.add(System.nanoTime() - start);
-    return state;
+    ownedChanged();
   }
 
   private void closeTasks(Collection<TaskId> ids, boolean clean) {
@@ -610,6 +733,13 @@ final class StreamThread extends Thread {
   private void closeClients() {
     if (admin != null) {
       admin.close(Duration.ofSeconds(5));
+    }
+    if (restoreSession != null) {
+      try {
+        restoreSession.close();
+      } catch (RuntimeException e) {
+        LOG.debug("{}: closing the restore session failed", getName(), e);
+      }
     }
     closeConsumer(restoreConsumer, "restore consumer");
     if (producer != null) {
@@ -637,6 +767,7 @@ final class StreamThread extends Thread {
       }
       setState(State.PARTITIONS_REVOKED);
       if (tasks.isEmpty()) {
+        closeAll(true);
         return;
       }
       try {
@@ -648,10 +779,10 @@ final class StreamThread extends Thread {
             || e instanceof ProducerFencedException) {
           producer.recreate();
         }
-        closeTasks(tasks.keySet(), false);
+        closeAll(false);
         return;
       }
-      closeTasks(tasks.keySet(), true);
+      closeAll(true);
     }
 
     @Override
@@ -661,7 +792,7 @@ final class StreamThread extends Thread {
       if (!producer.abort()) {
         producer.recreate();
       }
-      closeTasks(tasks.keySet(), false);
+      closeAll(false);
     }
 
     @Override
@@ -670,12 +801,13 @@ final class StreamThread extends Thread {
       List<TaskId> assigned = assignorContext.assignedTasks;
       List<TaskId> missing = new ArrayList<>();
       for (TaskId id : assigned) {
-        if (!tasks.containsKey(id)) {
+        if (!tasks.containsKey(id) && !restoring.containsKey(id)) {
           missing.add(id);
         }
       }
       createTasks(missing);
-      LOG.info("{}: assigned tasks {}", getName(), tasks.keySet());
+      LOG.info(
+          "{}: assigned tasks {}; restoring {}", getName(), tasks.keySet(), restoring.keySet());
     }
   }
 

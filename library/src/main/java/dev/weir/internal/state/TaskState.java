@@ -2,7 +2,6 @@ package dev.weir.internal.state;
 
 import dev.weir.internal.task.RecordCollector;
 import dev.weir.store.ChangelogFormat;
-import dev.weir.store.ChangelogRestorer;
 import dev.weir.store.KeyValueStore;
 import dev.weir.store.RestoreResult;
 import dev.weir.store.StateBackend;
@@ -14,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -59,38 +57,44 @@ public final class TaskState implements AutoCloseable {
   }
 
   /**
-   * Opens a task's stores and brings them up to date from their changelogs.
+   * Opens a task's stores without restoring them: for the test driver, whose state lives only in
+   * memory, and for callers that restore the stores themselves before {@link #wrap}.
    *
    * @param backend where the stores live
    * @param taskId the task id (its directory name)
    * @param partition the task's partition (= its changelog partition)
    * @param specs the task's stores
-   * @param restoreConsumer a read_committed consumer for the restore, or null to skip restoring
-   *     (the test driver, whose state lives only in memory)
-   * @param restorer how to restore
    */
   public static TaskState open(
-      StateBackend backend,
-      String taskId,
-      int partition,
-      List<StoreSpec> specs,
-      Consumer<byte[], byte[]> restoreConsumer,
-      ChangelogRestorer restorer) {
+      StateBackend backend, String taskId, int partition, List<StoreSpec> specs) {
+    return wrap(backend.open(taskId, storeNames(specs)), partition, specs, null);
+  }
+
+  /**
+   * The task state over stores already opened (and restored) by the caller.
+   *
+   * @param base the task's stores, which the task state now owns
+   * @param partition the task's partition (= its changelog partition)
+   * @param specs the task's stores
+   * @param restored what restoring them applied, or null
+   */
+  public static TaskState wrap(
+      TaskStateStore base, int partition, List<StoreSpec> specs, RestoreResult restored) {
+    return new TaskState(base, partition, specs, restored);
+  }
+
+  /** The names of the stores. */
+  public static List<String> storeNames(List<StoreSpec> specs) {
     List<String> names = new ArrayList<>();
     specs.forEach(s -> names.add(s.store()));
-    TaskStateStore base = backend.open(taskId, names);
-    try {
-      RestoreResult result = null;
-      if (restoreConsumer != null) {
-        Map<String, TopicPartition> tps = new LinkedHashMap<>();
-        specs.forEach(s -> tps.put(s.store(), new TopicPartition(s.changelogTopic(), partition)));
-        result = restorer.restore(restoreConsumer, base, tps);
-      }
-      return new TaskState(base, partition, specs, result);
-    } catch (RuntimeException e) {
-      base.close();
-      throw e;
-    }
+    return names;
+  }
+
+  /** Each store's changelog partition for a task. */
+  public static Map<String, TopicPartition> changelogs(List<StoreSpec> specs, int partition) {
+    Map<String, TopicPartition> tps = new LinkedHashMap<>();
+    specs.forEach(s -> tps.put(s.store(), new TopicPartition(s.changelogTopic(), partition)));
+    return tps;
   }
 
   /** What the restore at open applied, or null when nothing was restored. */

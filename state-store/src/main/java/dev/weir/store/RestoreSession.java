@@ -1,0 +1,527 @@
+package dev.weir.store;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Restores the state of several tasks at once, in steps, from one consumer: the way a stream thread
+ * restores the tasks it was just assigned while it keeps processing the tasks it already runs, and
+ * keeps polling its group consumer (so a restore of any size never exceeds {@code
+ * max.poll.interval.ms}). Obtain one from {@link ChangelogRestorer#session}.
+ *
+ * <pre>{@code
+ * try (RestoreSession session = restorer.session(restoreConsumer, writerPool)) {
+ *   session.add(taskState, Map.of("op.count", new TopicPartition("app-op-changelog", 3)));
+ *   while (!session.isEmpty()) {
+ *     for (RestoreResult done : session.poll(Duration.ofMillis(100)).values()) { ... }
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p><b>Reading and writing in parallel.</b> The caller's thread polls the consumer, which fetches
+ * and parses the changelog records of every task in the session at once (so fetches for one
+ * partition overlap the processing of another). The records go, per task and in order, to the
+ * writer {@link Executor}, which turns them into unlogged RocksDB batches as {@link
+ * ChangelogRestorer#restore} does: on a multi-core machine parsing and writing run side by side,
+ * and tasks are written in parallel. Each task's records are applied by at most one writer at a
+ * time, in changelog order; at most {@link #maxInFlightRecords()} records wait for writers, above
+ * which {@code poll} waits instead of fetching more. With a {@code null} executor the caller's
+ * thread writes too.
+ *
+ * <p><b>Task states</b> handed to {@link #add} belong to the session until {@code poll} returns
+ * their result or {@link #remove} returns: the caller must not use them meanwhile, and they are
+ * written from writer threads (each task state by one thread at a time, with a happens-before edge
+ * between writers and back to the caller). Crash consistency is that of {@link ChangelogRestorer}:
+ * every batch carries the changelog offsets its records reach, so a restore that is removed, fails
+ * or crashes resumes from what was applied.
+ *
+ * <p><b>Threading.</b> Every method must be called by the one thread that owns the session and the
+ * consumer. The {@link RestoreListener} is called from writer threads.
+ */
+public final class RestoreSession implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RestoreSession.class);
+  private static final long LOG_INTERVAL_NANOS =
+      Duration.ofSeconds(ChangelogRestorer.LOG_INTERVAL_SECONDS).toNanos();
+
+  private final int batchSize;
+  private final RestoreListener listener;
+  private final Consumer<byte[], byte[]> consumer;
+  private final Executor writers;
+  private final long maxInFlight;
+
+  /** Tasks by id, in the order added; touched by the owner thread only. */
+  private final Map<String, TaskRestore> tasks = new LinkedHashMap<>();
+
+  /** Changelog partitions being read, to their task; touched by the owner thread only. */
+  private final Map<TopicPartition, TaskRestore> reading = new HashMap<>();
+
+  /** Tasks added since the last poll, whose offsets are not looked up yet. */
+  private final List<TaskRestore> added = new ArrayList<>();
+
+  /** Guards the writer queues, {@link #inFlight} and the task outcomes. */
+  private final Object lock = new Object();
+
+  private long inFlight;
+  private long nextProgressLog;
+  private boolean assignmentChanged;
+  private boolean closed;
+
+  RestoreSession(
+      int batchSize,
+      RestoreListener listener,
+      Consumer<byte[], byte[]> consumer,
+      Executor writers) {
+    this.batchSize = batchSize;
+    this.listener = listener;
+    this.consumer = Objects.requireNonNull(consumer, "consumer");
+    this.writers = writers == null ? Runnable::run : writers;
+    this.maxInFlight = 8L * batchSize;
+    this.nextProgressLog = System.nanoTime() + LOG_INTERVAL_NANOS;
+  }
+
+  /**
+   * Starts restoring a task. Its changelogs are read from the next {@link #poll} on, from the
+   * locally committed offsets (or the beginning) to the end offsets as of that poll.
+   *
+   * @param state the task's state, not wrapped in a {@link TransactionalTaskState} with pending
+   *     writes; owned by the session until restored or removed
+   * @param changelogs store name to its changelog partition; may be empty. Partitions must be
+   *     distinct and not already in the session
+   * @throws IllegalArgumentException if a store is unknown, a partition is given twice or the task
+   *     is already in the session
+   */
+  public void add(TaskStateStore state, Map<String, TopicPartition> changelogs) {
+    ensureOpen();
+    Objects.requireNonNull(state, "state");
+    Map<TopicPartition, String> stores = ChangelogRestorer.storesByPartition(state, changelogs);
+    if (tasks.containsKey(state.taskId())) {
+      throw new IllegalArgumentException("Task " + state.taskId() + " is already restoring");
+    }
+    for (TopicPartition tp : stores.keySet()) {
+      if (reading.containsKey(tp) || isAdded(tp)) {
+        throw new IllegalArgumentException(tp + " is already restoring for another task");
+      }
+    }
+    TaskRestore t = new TaskRestore(state, stores);
+    tasks.put(state.taskId(), t);
+    added.add(t);
+  }
+
+  /**
+   * Reads and applies changelog records for at most about {@code timeout}, and returns the tasks
+   * whose restore completed (applied and flushed) since the last call. A completed task leaves the
+   * session; its state belongs to the caller again.
+   *
+   * @param timeout how long to wait for records or writers when there is nothing to do at once
+   * @return task id to what its restore applied; empty when none completed; never null
+   * @throws StateFormatException if a changelog record is not in {@link ChangelogFormat}; the
+   *     failing task stays in the session until {@link #remove removed}
+   * @throws org.apache.kafka.common.errors.WakeupException if the consumer was woken up
+   * @throws org.apache.kafka.common.KafkaException if the consumer fails
+   */
+  public Map<String, RestoreResult> poll(Duration timeout) {
+    ensureOpen();
+    if (!added.isEmpty()) {
+      startAdded();
+    }
+    if (assignmentChanged) {
+      consumer.assign(new ArrayList<>(reading.keySet()));
+      assignmentChanged = false;
+    }
+    Map<String, RestoreResult> done = takeCompleted();
+    if (!done.isEmpty()) {
+      return done;
+    }
+    boolean fetch;
+    synchronized (lock) {
+      fetch = !reading.isEmpty() && inFlight < maxInFlight;
+    }
+    if (fetch) {
+      dispatch(consumer.poll(timeout));
+    } else if (!tasks.isEmpty()) {
+      awaitWriters(timeout);
+    }
+    logProgress();
+    return takeCompleted();
+  }
+
+  /**
+   * Stops restoring a task: records not yet handed to a writer are dropped, the one being applied
+   * completes, and what was read is applied with its offsets, so a later restore resumes there.
+   * Does nothing for a task not in the session.
+   *
+   * @param taskId the task
+   * @throws StateStoreException if applying what was read fails
+   */
+  public void remove(String taskId) {
+    TaskRestore t = tasks.remove(taskId);
+    if (t == null) {
+      return;
+    }
+    added.remove(t);
+    for (TopicPartition tp : t.stores.keySet()) {
+      if (reading.remove(tp) != null) {
+        assignmentChanged = true;
+      }
+    }
+    RuntimeException failure;
+    synchronized (lock) {
+      inFlight -= t.queuedRecords;
+      t.queue.clear();
+      t.queuedRecords = 0;
+      while (t.scheduled) {
+        waitOn(lock, 0);
+      }
+      failure = t.failure;
+      lock.notifyAll();
+    }
+    try {
+      if (failure == null && !t.completed) {
+        t.writer.applyPending();
+      }
+    } finally {
+      t.writer.close();
+    }
+    if (assignmentChanged && !closed) {
+      consumer.assign(new ArrayList<>(reading.keySet()));
+      assignmentChanged = false;
+    }
+  }
+
+  /** Whether no task is restoring. */
+  public boolean isEmpty() {
+    return tasks.isEmpty();
+  }
+
+  /** The ids of the tasks restoring, in the order added. */
+  public Set<String> taskIds() {
+    return Set.copyOf(tasks.keySet());
+  }
+
+  /** How many read records may wait for writers before {@code poll} stops fetching. */
+  public long maxInFlightRecords() {
+    return maxInFlight;
+  }
+
+  /**
+   * {@link #remove Removes} every task and clears the consumer's assignment. Idempotent.
+   *
+   * @throws StateStoreException if applying what was read fails
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    RuntimeException failure = null;
+    for (String id : List.copyOf(tasks.keySet())) {
+      try {
+        remove(id);
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    closed = true;
+    try {
+      consumer.unsubscribe();
+    } catch (RuntimeException e) {
+      if (failure == null) {
+        failure = e;
+      } else {
+        failure.addSuppressed(e);
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** Looks up the offsets of the tasks added since the last poll (two requests for all of them). */
+  private void startAdded() {
+    List<TopicPartition> partitions = new ArrayList<>();
+    added.forEach(t -> partitions.addAll(t.stores.keySet()));
+    Map<TopicPartition, Long> ends = Map.of();
+    Map<TopicPartition, Long> beginnings = Map.of();
+    if (!partitions.isEmpty()) {
+      ends = consumer.endOffsets(partitions);
+      beginnings = consumer.beginningOffsets(partitions);
+    }
+    List<TopicPartition> seeks = new ArrayList<>();
+    Map<TopicPartition, Long> seekTo = new HashMap<>();
+    for (TaskRestore t : added) {
+      Map<String, Long> committed = t.state.committedOffsets();
+      for (Map.Entry<TopicPartition, String> e : t.stores.entrySet()) {
+        TopicPartition tp = e.getKey();
+        long end = ends.get(tp);
+        long start = ChangelogRestorer.startOffset(t.state, tp, committed, beginnings.get(tp), end);
+        t.writer.begin(e.getValue(), tp, start, end);
+        t.ends.put(tp, end);
+        t.total += Math.max(0, end - start);
+        if (start < end) {
+          reading.put(tp, t);
+          t.unread.add(tp);
+          seeks.add(tp);
+          seekTo.put(tp, start);
+        }
+      }
+      LOG.info(
+          "Restoring task {}: {} of {} changelog partitions have records to apply",
+          t.state.taskId(),
+          t.unread.size(),
+          t.stores.size());
+      if (t.unread.isEmpty()) {
+        submit(t, t::finish, 0);
+      }
+    }
+    added.clear();
+    consumer.assign(new ArrayList<>(reading.keySet()));
+    assignmentChanged = false;
+    for (TopicPartition tp : seeks) {
+      consumer.seek(tp, seekTo.get(tp));
+    }
+  }
+
+  private void dispatch(ConsumerRecords<byte[], byte[]> records) {
+    for (TopicPartition tp : records.partitions()) {
+      TaskRestore t = reading.get(tp);
+      if (t != null) {
+        List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
+        long end = t.ends.get(tp);
+        long position = consumer.position(tp);
+        submit(t, () -> t.apply(tp, list, end, position), list.size());
+      }
+    }
+    // Partitions whose position passed the end (also through markers or aborted records alone).
+    List<TopicPartition> finished = new ArrayList<>();
+    for (Map.Entry<TopicPartition, TaskRestore> e : reading.entrySet()) {
+      TopicPartition tp = e.getKey();
+      TaskRestore t = e.getValue();
+      long position = consumer.position(tp);
+      if (position >= t.ends.get(tp)) {
+        finished.add(tp);
+        if (!records.records(tp).isEmpty()) {
+          continue; // the chunk above advances the writer
+        }
+        submit(t, () -> t.writer.advance(tp, position), 0);
+      }
+    }
+    for (TopicPartition tp : finished) {
+      TaskRestore t = reading.remove(tp);
+      t.unread.remove(tp);
+      if (t.unread.isEmpty()) {
+        submit(t, t::finish, 0);
+      }
+    }
+    if (!finished.isEmpty()) {
+      consumer.pause(finished);
+      assignmentChanged = true;
+    }
+  }
+
+  private void submit(TaskRestore t, Runnable work, int records) {
+    boolean schedule;
+    synchronized (lock) {
+      t.queue.add(new Work(work, records));
+      t.queuedRecords += records;
+      inFlight += records;
+      schedule = !t.scheduled;
+      t.scheduled = true;
+    }
+    if (schedule) {
+      writers.execute(t::drain);
+    }
+  }
+
+  private Map<String, RestoreResult> takeCompleted() {
+    Map<String, RestoreResult> done = new LinkedHashMap<>();
+    synchronized (lock) {
+      for (TaskRestore t : tasks.values()) {
+        if (t.failure != null) {
+          throw t.failure;
+        }
+        if (t.completed && !t.scheduled) {
+          done.put(t.state.taskId(), t.result);
+        }
+      }
+    }
+    for (String id : done.keySet()) {
+      tasks.remove(id).writer.close();
+    }
+    return done;
+  }
+
+  private void awaitWriters(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (lock) {
+      while (true) {
+        if (inFlight < maxInFlight && !reading.isEmpty()) {
+          return;
+        }
+        for (TaskRestore t : tasks.values()) {
+          if (t.failure != null || (t.completed && !t.scheduled)) {
+            return;
+          }
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        waitOn(lock, Math.max(1, left / 1_000_000));
+      }
+    }
+  }
+
+  /**
+   * At INFO, at most every {@link ChangelogRestorer#LOG_INTERVAL_SECONDS}: each task's progress.
+   */
+  private void logProgress() {
+    long now = System.nanoTime();
+    if (now - nextProgressLog < 0 || tasks.isEmpty()) {
+      return;
+    }
+    nextProgressLog = now + LOG_INTERVAL_NANOS;
+    synchronized (lock) {
+      for (TaskRestore t : tasks.values()) {
+        if (!t.completed && t.total > 0) {
+          LOG.info(
+              "Restoring task {}: {} of at most {} changelog records applied ({} tasks restoring)",
+              t.state.taskId(),
+              t.applied,
+              t.total,
+              tasks.size());
+        }
+      }
+    }
+  }
+
+  private boolean isAdded(TopicPartition tp) {
+    for (TaskRestore t : added) {
+      if (t.stores.containsKey(tp)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("Restore session is closed");
+    }
+  }
+
+  private static void waitOn(Object monitor, long millis) {
+    try {
+      monitor.wait(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new org.apache.kafka.common.errors.InterruptException(e);
+    }
+  }
+
+  private record Work(Runnable run, int records) {}
+
+  /** One task's restore: its writer and the queue of work for it, run by one writer at a time. */
+  private final class TaskRestore {
+    final TaskStateStore state;
+    final Map<TopicPartition, String> stores;
+    final RestoreBatchWriter writer;
+    final long started = System.nanoTime();
+    final Map<TopicPartition, Long> ends = new HashMap<>();
+    long total;
+
+    /** Partitions not read to their end; owner thread only. */
+    final Set<TopicPartition> unread = new HashSet<>();
+
+    // Guarded by lock.
+    final ArrayDeque<Work> queue = new ArrayDeque<>();
+    long queuedRecords;
+    long applied;
+    boolean scheduled;
+    boolean completed;
+    RestoreResult result;
+    RuntimeException failure;
+
+    TaskRestore(TaskStateStore state, Map<TopicPartition, String> stores) {
+      this.state = state;
+      this.stores = stores;
+      this.writer = new RestoreBatchWriter(state, batchSize, listener);
+    }
+
+    /** Runs on a writer: applies queued work in order until the queue is empty. */
+    void drain() {
+      while (true) {
+        Work w;
+        synchronized (lock) {
+          w = failure == null ? queue.poll() : null;
+          if (w == null) {
+            inFlight -= queuedRecords;
+            queuedRecords = 0;
+            queue.clear();
+            scheduled = false;
+            lock.notifyAll();
+            return;
+          }
+        }
+        try {
+          w.run().run();
+        } catch (RuntimeException e) {
+          synchronized (lock) {
+            failure = e;
+          }
+        } catch (Error e) {
+          synchronized (lock) {
+            failure = new StateStoreException("Restoring task " + state.taskId() + " failed", e);
+          }
+        }
+        synchronized (lock) {
+          queuedRecords -= w.records();
+          inFlight -= w.records();
+          applied += w.records();
+          lock.notifyAll();
+        }
+      }
+    }
+
+    void apply(
+        TopicPartition tp, List<ConsumerRecord<byte[], byte[]>> records, long end, long position) {
+      for (ConsumerRecord<byte[], byte[]> r : records) {
+        if (r.offset() < end) {
+          writer.add(tp, r.offset(), r.key(), r.value());
+        }
+      }
+      writer.advance(tp, position);
+    }
+
+    void finish() {
+      Map<String, Long> restored = new HashMap<>();
+      stores.values().forEach(store -> restored.put(store, 0L));
+      restored.putAll(writer.finish());
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+      LOG.info("Restored task {} in {} ms: {}", state.taskId(), elapsed.toMillis(), restored);
+      RestoreResult r = new RestoreResult(restored, elapsed);
+      synchronized (lock) {
+        result = r;
+        completed = true;
+      }
+    }
+  }
+}
