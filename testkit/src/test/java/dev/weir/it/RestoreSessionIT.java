@@ -1,0 +1,256 @@
+package dev.weir.it;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weir.store.ChangelogFormat;
+import dev.weir.store.ChangelogRestorer;
+import dev.weir.store.KeyValueEntry;
+import dev.weir.store.KeyValueIterator;
+import dev.weir.store.RestoreResult;
+import dev.weir.store.RestoreSession;
+import dev.weir.store.RocksDbSettings;
+import dev.weir.store.StateBackend;
+import dev.weir.store.StateBackends;
+import dev.weir.store.StateFormatException;
+import dev.weir.store.TaskStateStore;
+import dev.weir.testkit.EmbeddedKafkaCluster;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link RestoreSession} against a real broker: several tasks restored at once by a writer pool,
+ * with committed and aborted transactions and tombstones in their changelogs; a task removed midway
+ * resumes from what was applied; a record Weir did not write fails its task with its position.
+ */
+class RestoreSessionIT {
+  private static final String STORE = "op.s";
+  private static final int KEYS = 3_000;
+  private static final int TASKS = 3;
+
+  private static EmbeddedKafkaCluster kafka;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void startKafka() {
+    kafka = EmbeddedKafkaCluster.start(1);
+  }
+
+  @AfterAll
+  static void stopKafka() {
+    kafka.close();
+  }
+
+  /**
+   * Writes, per partition: every key (committed), an aborted transaction overwriting them, then a
+   * committed transaction that overwrites every third key and deletes every fifth. Returns the
+   * expected store content per partition.
+   */
+  private static Map<Integer, Map<String, String>> fill(String topic) {
+    kafka.createTopic(topic, TASKS, Map.of("cleanup.policy", "compact"));
+    Map<Integer, Map<String, String>> expected = new HashMap<>();
+    Map<String, Object> props = new HashMap<>(kafka.clientProperties());
+    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, topic + "-writer");
+    try (KafkaProducer<byte[], byte[]> p =
+        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+      p.initTransactions();
+      for (int partition = 0; partition < TASKS; partition++) {
+        Map<String, String> state = new TreeMap<>();
+        p.beginTransaction();
+        for (int k = 0; k < KEYS; k++) {
+          send(p, topic, partition, "k" + k, "v1-" + k);
+          state.put("k" + k, "v1-" + k);
+        }
+        p.commitTransaction();
+        p.beginTransaction();
+        for (int k = 0; k < KEYS; k++) {
+          send(p, topic, partition, "k" + k, "aborted");
+        }
+        p.flush();
+        p.abortTransaction();
+        p.beginTransaction();
+        for (int k = 0; k < KEYS; k++) {
+          if (k % 5 == 0) {
+            send(p, topic, partition, "k" + k, null);
+            state.remove("k" + k);
+          } else if (k % 3 == 0) {
+            send(p, topic, partition, "k" + k, "v2-" + k);
+            state.put("k" + k, "v2-" + k);
+          }
+        }
+        p.commitTransaction();
+        expected.put(partition, state);
+      }
+    }
+    return expected;
+  }
+
+  private static void send(
+      KafkaProducer<byte[], byte[]> p, String topic, int partition, String key, String value) {
+    p.send(
+        new ProducerRecord<>(
+            topic,
+            partition,
+            key.getBytes(UTF_8),
+            value == null ? null : ChangelogFormat.encodeValue(value.getBytes(UTF_8))));
+  }
+
+  private static KafkaConsumer<byte[], byte[]> restoreConsumer() {
+    Map<String, Object> props = new HashMap<>(kafka.clientProperties());
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  private static Map<String, String> contents(TaskStateStore state) {
+    Map<String, String> out = new TreeMap<>();
+    try (KeyValueIterator it = state.store(STORE).all()) {
+      while (it.hasNext()) {
+        KeyValueEntry e = it.next();
+        out.put(new String(e.key(), UTF_8), new String(e.value(), UTF_8));
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, TopicPartition> changelog(String topic, int partition) {
+    return Map.of(STORE, new TopicPartition(topic, partition));
+  }
+
+  /** Polls until every task in the session completed; returns the results. */
+  private static Map<String, RestoreResult> drain(RestoreSession session) {
+    Map<String, RestoreResult> results = new TreeMap<>();
+    while (!session.isEmpty()) {
+      results.putAll(session.poll(Duration.ofMillis(100)));
+    }
+    return results;
+  }
+
+  @Test
+  void restoresSeveralTasksAtOnceWithWriterThreads() {
+    String topic = "restore-parallel";
+    Map<Integer, Map<String, String>> expected = fill(topic);
+    ExecutorService writers = Executors.newFixedThreadPool(2);
+    try (StateBackend backend = StateBackends.rocksDb(RocksDbSettings.of(dir));
+        KafkaConsumer<byte[], byte[]> consumer = restoreConsumer()) {
+      List<TaskStateStore> states =
+          List.of(
+              backend.open("0_0", List.of(STORE)),
+              backend.open("0_1", List.of(STORE)),
+              backend.open("0_2", List.of(STORE)));
+      Map<String, RestoreResult> results;
+      try (RestoreSession session =
+          ChangelogRestorer.create().withBatchSize(700).session(consumer, writers)) {
+        for (int p = 0; p < TASKS; p++) {
+          session.add(states.get(p), changelog(topic, p));
+        }
+        results = drain(session);
+      }
+      assertThat(results).containsOnlyKeys("0_0", "0_1", "0_2");
+      long committedRecords = KEYS + (KEYS / 5 + KEYS / 3 - KEYS / 15 + (KEYS % 15 == 0 ? 0 : 1));
+      for (int p = 0; p < TASKS; p++) {
+        TaskStateStore state = states.get(p);
+        assertThat(contents(state)).isEqualTo(expected.get(p));
+        assertThat(results.get("0_" + p).restoredRecords().get(STORE))
+            .as("committed records only; the aborted transaction is skipped")
+            .isEqualTo(committedRecords);
+        long end =
+            consumer.endOffsets(List.of(new TopicPartition(topic, p))).values().iterator().next();
+        assertThat(state.committedOffsets()).containsEntry(topic + "-" + p, end);
+        state.close();
+      }
+      assertThat(consumer.assignment()).isEmpty();
+    } finally {
+      writers.shutdownNow();
+    }
+  }
+
+  @Test
+  void aRemovedTaskKeepsWhatWasAppliedAndResumesFromThere() {
+    String topic = "restore-resume";
+    Map<Integer, Map<String, String>> expected = fill(topic);
+    ExecutorService writers = Executors.newFixedThreadPool(2);
+    ChangelogRestorer restorer = ChangelogRestorer.create().withBatchSize(200);
+    try (StateBackend backend = StateBackends.rocksDb(RocksDbSettings.of(dir));
+        KafkaConsumer<byte[], byte[]> consumer = restoreConsumer()) {
+      TaskStateStore state = backend.open("0_1", List.of(STORE));
+      long firstPart;
+      try (RestoreSession session = restorer.session(consumer, writers)) {
+        session.add(state, changelog(topic, 1));
+        // Poll until some records arrived, then take the task away (a rebalance revoked it).
+        while (state.committedOffsets().isEmpty()) {
+          assertThat(session.poll(Duration.ofMillis(100))).isEmpty();
+        }
+        session.remove("0_1");
+        assertThat(session.isEmpty()).isTrue();
+        firstPart = state.committedOffsets().get(topic + "-1");
+      }
+      long end =
+          consumer.endOffsets(List.of(new TopicPartition(topic, 1))).values().iterator().next();
+      assertThat(firstPart).isGreaterThan(0).isLessThan(end);
+      state.close();
+
+      TaskStateStore reopened = backend.open("0_1", List.of(STORE));
+      RestoreResult rest = restorer.restore(consumer, reopened, changelog(topic, 1));
+      assertThat(contents(reopened)).isEqualTo(expected.get(1));
+      assertThat(rest.restoredRecords().get(STORE))
+          .as("only what the first session did not apply")
+          .isLessThan(end - firstPart + 1);
+      assertThat(reopened.committedOffsets()).containsEntry(topic + "-1", end);
+      reopened.close();
+    } finally {
+      writers.shutdownNow();
+    }
+  }
+
+  @Test
+  void aRecordWeirDidNotWriteFailsItsTaskNamingThePosition() {
+    String topic = "restore-foreign";
+    kafka.createTopic(topic, 1, Map.of("cleanup.policy", "compact"));
+    Map<String, Object> props = new HashMap<>(kafka.clientProperties());
+    try (KafkaProducer<byte[], byte[]> p =
+        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+      p.send(
+          new ProducerRecord<>(
+              topic, 0, "a".getBytes(UTF_8), ChangelogFormat.encodeValue(new byte[] {1})));
+      p.send(new ProducerRecord<>(topic, 0, "b".getBytes(UTF_8), new byte[] {(byte) 0x7f, 1}));
+      p.flush();
+    }
+    ExecutorService writers = Executors.newSingleThreadExecutor();
+    try (StateBackend backend = StateBackends.rocksDb(RocksDbSettings.of(dir));
+        KafkaConsumer<byte[], byte[]> consumer = restoreConsumer();
+        TaskStateStore state = backend.open("0_0", List.of(STORE));
+        RestoreSession session = ChangelogRestorer.create().session(consumer, writers)) {
+      session.add(state, changelog(topic, 0));
+      assertThatThrownBy(() -> drain(session))
+          .isInstanceOf(StateFormatException.class)
+          .hasMessageContaining("offset 1 of " + topic + "-0")
+          .hasMessageContaining("version 0x7f");
+      assertThat(session.taskIds()).containsExactly("0_0");
+      session.remove("0_0");
+    } finally {
+      writers.shutdownNow();
+    }
+  }
+}
