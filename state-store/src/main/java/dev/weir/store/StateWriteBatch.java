@@ -18,9 +18,15 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>The batch copies what it is given: arrays passed in may be reused once a method returns.
- * Applying a batch does not clear it; {@link #clear()} makes it reusable. A batch belongs to the
- * task state that created it and must be closed (the RocksDB backend holds a native batch). Not
- * thread-safe.
+ * Applying a batch does not clear it; {@link #clear()} makes it reusable, and reusing one batch
+ * saves allocating its buffer again. A batch belongs to the task state that created it and must be
+ * closed to release its buffer. Not thread-safe.
+ *
+ * <p>A backend may bound one batch: the RocksDB backend holds up to 2 GiB of serialized entries
+ * (RocksDB's format and a Java array both count in 32 bits). An entry that does not fit is refused
+ * with an {@link IllegalStateException} naming the limit and leaves the batch as it was; apply and
+ * clear the batch before adding more. Adding to or clearing a batch throws {@link
+ * IllegalStateException} once the batch or its task state is closed.
  */
 public interface StateWriteBatch extends AutoCloseable {
 
@@ -41,7 +47,8 @@ public interface StateWriteBatch extends AutoCloseable {
    * again. The range is copied like any value, so the array may be reused once this returns.
    *
    * <p>The default implementation copies the range into a new array and calls {@link #put(String,
-   * byte[], byte[])}. Implementations may override it to copy the range straight into the batch.
+   * byte[], byte[])}. Implementations override it to copy the range straight into the batch, as the
+   * RocksDB backend does.
    *
    * @param storeName a store of the owning task
    * @param key the key
