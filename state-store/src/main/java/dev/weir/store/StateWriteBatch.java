@@ -1,5 +1,8 @@
 package dev.weir.store;
 
+import java.util.Arrays;
+import java.util.Objects;
+
 /**
  * A set of writes across the stores of one task, plus new changelog offsets, that {@link
  * TaskStateStore#applyBatch(StateWriteBatch)} applies atomically: after a crash either all of it is
@@ -14,9 +17,16 @@ package dev.weir.store;
  * }
  * }</pre>
  *
- * <p>The batch copies what it is given. Applying a batch does not clear it; {@link #clear()} makes
- * it reusable. A batch belongs to the task state that created it and must be closed (the RocksDB
- * backend holds a native batch). Not thread-safe.
+ * <p>The batch copies what it is given: arrays passed in may be reused once a method returns.
+ * Applying a batch does not clear it; {@link #clear()} makes it reusable, and reusing one batch
+ * saves allocating its buffer again. A batch belongs to the task state that created it and must be
+ * closed to release its buffer. Not thread-safe.
+ *
+ * <p>A backend may bound one batch: the RocksDB backend holds up to 2 GiB of serialized entries
+ * (RocksDB's format and a Java array both count in 32 bits). An entry that does not fit is refused
+ * with an {@link IllegalStateException} naming the limit and leaves the batch as it was; apply and
+ * clear the batch before adding more. Adding to or clearing a batch throws {@link
+ * IllegalStateException} once the batch or its task state is closed.
  */
 public interface StateWriteBatch extends AutoCloseable {
 
@@ -29,6 +39,31 @@ public interface StateWriteBatch extends AutoCloseable {
    * @throws IllegalArgumentException if the task has no such store
    */
   void put(String storeName, byte[] key, byte[] value);
+
+  /**
+   * Adds a put whose value is the range {@code value[valueOffset, valueOffset + valueLength)}, for
+   * a caller that holds the value inside a larger array (a decoded changelog record, a reused
+   * serialization buffer) and would otherwise copy it out first only for the batch to copy it
+   * again. The range is copied like any value, so the array may be reused once this returns.
+   *
+   * <p>The default implementation copies the range into a new array and calls {@link #put(String,
+   * byte[], byte[])}. Implementations override it to copy the range straight into the batch, as the
+   * RocksDB backend does.
+   *
+   * @param storeName a store of the owning task
+   * @param key the key
+   * @param value the array holding the value; not null
+   * @param valueOffset where the value starts in {@code value}
+   * @param valueLength the value's length in bytes; may be 0
+   * @throws IndexOutOfBoundsException if the range is not within {@code value} (a negative offset
+   *     or length, or one that runs past the end)
+   * @throws IllegalArgumentException if the task has no such store
+   */
+  default void put(String storeName, byte[] key, byte[] value, int valueOffset, int valueLength) {
+    Objects.requireNonNull(value, "value must not be null; use delete to remove a key");
+    Objects.checkFromIndexSize(valueOffset, valueLength, value.length);
+    put(storeName, key, Arrays.copyOfRange(value, valueOffset, valueOffset + valueLength));
+  }
 
   /**
    * Adds a delete.

@@ -2,6 +2,7 @@ package dev.weir.store.internal;
 
 import dev.weir.store.StateWriteBatch;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,11 +24,19 @@ final class InMemoryWriteBatch implements StateWriteBatch {
 
   @Override
   public void put(String storeName, byte[] key, byte[] value) {
+    Objects.requireNonNull(value, "value must not be null; use delete to remove a key");
+    put(storeName, key, value, 0, value.length);
+  }
+
+  /** Copies the range once, where the default would copy it and then {@code put} copy it again. */
+  @Override
+  public void put(String storeName, byte[] key, byte[] value, int valueOffset, int valueLength) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(value, "value must not be null; use delete to remove a key");
+    Objects.checkFromIndexSize(valueOffset, valueLength, value.length);
     ensureOpen();
-    operations.add(
-        new Operation(owner.storeImpl(storeName), ByteKeys.copy(key), ByteKeys.copy(value)));
+    byte[] copy = Arrays.copyOfRange(value, valueOffset, valueOffset + valueLength);
+    operations.add(new Operation(owner.storeImpl(storeName), ByteKeys.copy(key), copy));
   }
 
   @Override

@@ -19,10 +19,14 @@ final class RocksDbKeyValueStore implements KeyValueStore {
   private final RocksDbTaskStateStore owner;
   private final ColumnFamilyHandle handle;
 
+  /** Read once: {@link ColumnFamilyHandle#getID()} is a JNI call, and batches need it per entry. */
+  private final int columnFamilyId;
+
   RocksDbKeyValueStore(String name, RocksDbTaskStateStore owner, ColumnFamilyHandle handle) {
     this.name = name;
     this.owner = owner;
     this.handle = handle;
+    this.columnFamilyId = handle.getID();
   }
 
   @Override
@@ -129,5 +133,9 @@ final class RocksDbKeyValueStore implements KeyValueStore {
 
   ColumnFamilyHandle handle() {
     return handle;
+  }
+
+  int columnFamilyId() {
+    return columnFamilyId;
   }
 }

@@ -17,6 +17,7 @@ import org.rocksdb.FlushOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,10 @@ final class RocksDbTaskStateStore implements TaskStateStore {
   private final WriteOptions unloggedWrites = new WriteOptions().setDisableWAL(true);
   private final FlushOptions flushOptions = new FlushOptions().setWaitForFlush(true);
   private final Set<RocksDbIterator> openIterators = new HashSet<>();
+
+  /** The metadata column family's id, read once: {@code getID()} is a JNI call. */
+  private final int metadataColumnFamilyId;
+
   private boolean unloggedSinceFlush;
   private boolean closed;
 
@@ -59,6 +64,7 @@ final class RocksDbTaskStateStore implements TaskStateStore {
     this.instance = instance;
     this.offsets = new TreeMap<>(offsets);
     this.registry = registry;
+    this.metadataColumnFamilyId = instance.metadataHandle().getID();
     instance
         .storeHandles()
         .forEach((name, handle) -> stores.put(name, new RocksDbKeyValueStore(name, this, handle)));
@@ -133,8 +139,10 @@ final class RocksDbTaskStateStore implements TaskStateStore {
     } else {
       unloggedSinceFlush = true;
     }
-    try {
-      db().write(logged ? loggedWrites : unloggedWrites, ours.nativeBatch());
+    // One JNI call builds the native batch from the serialized bytes and one db.write applies it
+    // whole, data and offsets together: the atomicity the crash consistency rests on.
+    try (WriteBatch nativeBatch = ours.toNativeBatch()) {
+      db().write(logged ? loggedWrites : unloggedWrites, nativeBatch);
     } catch (RocksDBException e) {
       throw failure("apply a write batch", e);
     }
@@ -207,6 +215,10 @@ final class RocksDbTaskStateStore implements TaskStateStore {
 
   ColumnFamilyHandle metadataHandle() {
     return instance.metadataHandle();
+  }
+
+  int metadataColumnFamilyId() {
+    return metadataColumnFamilyId;
   }
 
   RocksDB db() {

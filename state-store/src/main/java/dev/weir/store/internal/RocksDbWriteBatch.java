@@ -4,36 +4,46 @@ import dev.weir.store.StateWriteBatch;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
 
 /**
- * A native {@link WriteBatch}. Offsets are written into it at once, as metadata records in the
- * {@code default} column family, and remembered so the owner can refresh its offset cache after the
- * batch is applied.
+ * A batch serialized in Java by a {@link WriteBatchEncoder}, so adding an entry costs no JNI call;
+ * only applying it crosses into RocksDB, once, through {@link #toNativeBatch()}. Offsets are
+ * encoded into it at once, as metadata records in the {@code default} column family, and remembered
+ * so the owner can refresh its offset cache after the batch is applied.
  */
 final class RocksDbWriteBatch implements StateWriteBatch {
   private final RocksDbTaskStateStore owner;
-  private final WriteBatch batch = new WriteBatch();
+  private final WriteBatchEncoder encoder;
   private final Map<String, Long> offsets = new TreeMap<>();
   private int size;
   private boolean closed;
 
   RocksDbWriteBatch(RocksDbTaskStateStore owner) {
+    this(owner, new WriteBatchEncoder());
+  }
+
+  /** Takes an encoder with lower limits, for tests of what happens at a limit. */
+  RocksDbWriteBatch(RocksDbTaskStateStore owner, WriteBatchEncoder encoder) {
     this.owner = owner;
+    this.encoder = encoder;
   }
 
   @Override
   public void put(String storeName, byte[] key, byte[] value) {
+    Objects.requireNonNull(value, "value must not be null; use delete to remove a key");
+    put(storeName, key, value, 0, value.length);
+  }
+
+  /** Copies the value range straight into the serialized batch. */
+  @Override
+  public void put(String storeName, byte[] key, byte[] value, int valueOffset, int valueLength) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(value, "value must not be null; use delete to remove a key");
+    Objects.checkFromIndexSize(valueOffset, valueLength, value.length);
     ensureOpen();
     RocksDbKeyValueStore store = owner.storeImpl(storeName);
-    try {
-      batch.put(store.handle(), key, value);
-    } catch (RocksDBException e) {
-      throw owner.failure("add a put to a batch", e);
-    }
+    encoder.put(store.columnFamilyId(), key, value, valueOffset, valueLength);
     size++;
   }
 
@@ -42,11 +52,7 @@ final class RocksDbWriteBatch implements StateWriteBatch {
     Objects.requireNonNull(key, "key");
     ensureOpen();
     RocksDbKeyValueStore store = owner.storeImpl(storeName);
-    try {
-      batch.delete(store.handle(), key);
-    } catch (RocksDBException e) {
-      throw owner.failure("add a delete to a batch", e);
-    }
+    encoder.delete(store.columnFamilyId(), key);
     size++;
   }
 
@@ -54,14 +60,13 @@ final class RocksDbWriteBatch implements StateWriteBatch {
   public void putOffset(String changelogPartition, long nextOffset) {
     OffsetChecks.check(changelogPartition, nextOffset);
     ensureOpen();
-    try {
-      batch.put(
-          owner.metadataHandle(),
-          MetadataFormat.encodeOffsetKey(changelogPartition),
-          MetadataFormat.encodeOffsetValue(nextOffset));
-    } catch (RocksDBException e) {
-      throw owner.failure("add an offset to a batch", e);
-    }
+    byte[] value = MetadataFormat.encodeOffsetValue(nextOffset);
+    encoder.put(
+        owner.metadataColumnFamilyId(),
+        MetadataFormat.encodeOffsetKey(changelogPartition),
+        value,
+        0,
+        value.length);
     offsets.put(changelogPartition, nextOffset);
   }
 
@@ -73,7 +78,7 @@ final class RocksDbWriteBatch implements StateWriteBatch {
   @Override
   public void clear() {
     ensureOpen();
-    batch.clear();
+    encoder.clear();
     offsets.clear();
     size = 0;
   }
@@ -82,7 +87,8 @@ final class RocksDbWriteBatch implements StateWriteBatch {
   public void close() {
     if (!closed) {
       closed = true;
-      batch.close();
+      encoder.release();
+      offsets.clear();
     }
   }
 
@@ -94,15 +100,22 @@ final class RocksDbWriteBatch implements StateWriteBatch {
     return closed;
   }
 
-  WriteBatch nativeBatch() {
-    return batch;
+  /**
+   * Hands the serialized batch to RocksDB in one JNI call. Each call creates a new native batch,
+   * which the caller must close once it has been written.
+   */
+  WriteBatch toNativeBatch() {
+    return new WriteBatch(encoder.toByteArray());
   }
 
   Map<String, Long> offsets() {
     return offsets;
   }
 
-  /** Also checks the owner: a native batch must not reference handles of a closed instance. */
+  /**
+   * Also checks the owner: the batch encodes column family ids of the owner's instance, which mean
+   * nothing once it is closed.
+   */
   private void ensureOpen() {
     if (closed) {
       throw new IllegalStateException("Write batch is closed");
