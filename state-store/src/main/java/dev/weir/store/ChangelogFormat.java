@@ -24,6 +24,9 @@ public final class ChangelogFormat {
   /** The version byte this release writes. */
   public static final byte VERSION_1 = 0x01;
 
+  /** Where the store value starts in a changelog record value of {@link #VERSION_1}. */
+  public static final int PAYLOAD_OFFSET = 1;
+
   private ChangelogFormat() {}
 
   /**
@@ -38,7 +41,7 @@ public final class ChangelogFormat {
     }
     byte[] encoded = new byte[value.length + 1];
     encoded[0] = VERSION_1;
-    System.arraycopy(value, 0, encoded, 1, value.length);
+    System.arraycopy(value, 0, encoded, PAYLOAD_OFFSET, value.length);
     return encoded;
   }
 
@@ -53,6 +56,18 @@ public final class ChangelogFormat {
     if (encoded == null) {
       return null;
     }
+    checkVersion(encoded);
+    return Arrays.copyOfRange(encoded, PAYLOAD_OFFSET, encoded.length);
+  }
+
+  /**
+   * Checks that a non-null changelog record value is in a format this release reads; the store
+   * value is then {@code encoded[PAYLOAD_OFFSET..]}, which readers can use without copying.
+   *
+   * @param encoded the record value; not null
+   * @throws StateFormatException if the value is empty or has a version this release cannot read
+   */
+  public static void checkVersion(byte[] encoded) {
     if (encoded.length == 0) {
       throw new StateFormatException(
           "Changelog value is empty, but every value written by Weir starts with a format version"
@@ -66,6 +81,5 @@ public final class ChangelogFormat {
                   + " that release or later",
               encoded[0] & 0xff, VERSION_1));
     }
-    return Arrays.copyOfRange(encoded, 1, encoded.length);
   }
 }

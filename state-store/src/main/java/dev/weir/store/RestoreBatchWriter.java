@@ -34,8 +34,15 @@ final class RestoreBatchWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * Bytes of keys and values after which a batch is applied whatever its record count, so that
+   * large values neither hold much memory nor approach the native batch's size limit.
+   */
+  static final long MAX_BATCH_BYTES = 32L << 20;
+
   private final TaskStateStore state;
   private final int batchSize;
+  private long batchBytes;
   private final RestoreListener listener;
   private final StateWriteBatch batch;
   private final Map<TopicPartition, Progress> progress = new LinkedHashMap<>();
@@ -69,22 +76,24 @@ final class RestoreBatchWriter implements AutoCloseable {
               + " has no key, but Weir writes every changelog record with the store key; the topic"
               + " holds data not written by Weir");
     }
-    byte[] decoded;
-    try {
-      decoded = ChangelogFormat.decodeValue(value);
-    } catch (StateFormatException e) {
-      throw new StateFormatException(
-          "Changelog record at offset " + offset + " of " + partition + ": " + e.getMessage());
-    }
-    if (decoded == null) {
+    if (value == null) {
       batch.delete(p.storeName, key);
+      batchBytes += key.length;
     } else {
-      batch.put(p.storeName, key, decoded);
+      try {
+        ChangelogFormat.checkVersion(value);
+      } catch (StateFormatException e) {
+        throw new StateFormatException(
+            "Changelog record at offset " + offset + " of " + partition + ": " + e.getMessage());
+      }
+      int payload = ChangelogFormat.PAYLOAD_OFFSET;
+      batch.put(p.storeName, key, value, payload, value.length - payload);
+      batchBytes += key.length + value.length;
     }
     p.nextOffset = Math.max(p.nextOffset, offset + 1);
     p.restored++;
     p.unapplied = true;
-    if (batch.size() >= batchSize) {
+    if (batch.size() >= batchSize || batchBytes >= MAX_BATCH_BYTES) {
       applyPending();
     }
   }
@@ -131,6 +140,7 @@ final class RestoreBatchWriter implements AutoCloseable {
     }
     state.applyBatchWithoutWal(batch);
     batch.clear();
+    batchBytes = 0;
     for (Progress p : progress.values()) {
       if (p.unapplied) {
         p.unapplied = false;

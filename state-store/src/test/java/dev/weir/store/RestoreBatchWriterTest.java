@@ -61,6 +61,21 @@ class RestoreBatchWriterTest {
   }
 
   @Test
+  void largeValuesApplyABatchBeforeItHasBatchSizeRecords() {
+    byte[] large = ChangelogFormat.encodeValue(new byte[1 << 20]);
+    long perBatch = RestoreBatchWriter.MAX_BATCH_BYTES / large.length + 1;
+    try (RestoreBatchWriter writer = new RestoreBatchWriter(state, 10_000, recorder)) {
+      writer.begin("a", A, 0, 100);
+      for (int offset = 0; offset < perBatch; offset++) {
+        assertThat(state.committedOffsets()).as("nothing applied at offset " + offset).isEmpty();
+        writer.add(A, offset, bytes(offset), large);
+      }
+      assertThat(state.committedOffsets()).isEqualTo(Map.of(A.toString(), perBatch));
+      assertThat(state.store("a").get(bytes(0))).hasSize(1 << 20);
+    }
+  }
+
+  @Test
   void appliesFullBatchesWithTheOffsetTheirRecordsReach() {
     try (RestoreBatchWriter writer = new RestoreBatchWriter(state, 3, recorder)) {
       writer.begin("a", A, 0, 10);
