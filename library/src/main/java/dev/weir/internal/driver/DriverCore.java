@@ -74,7 +74,8 @@ public final class DriverCore implements AutoCloseable {
         List<TaskState.StoreSpec> specs = new ArrayList<>();
         stores.forEach(n -> specs.add(new TaskState.StoreSpec(n, plan.changelogTopic(n))));
         TaskState state =
-            TaskState.open(stateBackend, id.toString(), 0, specs, null, ChangelogRestorer.create());
+            TaskState.open(
+                stateBackend, id.toString(), 0, specs, null, ChangelogRestorer.create(), null);
         stores.forEach(n -> states.put(n, state));
         ctx.setState(state);
       }

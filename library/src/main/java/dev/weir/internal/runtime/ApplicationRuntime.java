@@ -6,6 +6,7 @@ import dev.weir.ThreadFailureResponse;
 import dev.weir.WeirConfig;
 import dev.weir.errors.WeirException;
 import dev.weir.internal.graph.Plan;
+import dev.weir.internal.state.StaleStateGuard;
 import dev.weir.internal.task.ErrorHandling;
 import dev.weir.internal.task.TaskId;
 import dev.weir.internal.task.TaskMetrics;
@@ -44,6 +45,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
   private InstanceDirectory directory;
   private StateBackend stateBackend;
   private RuntimeSetup setup;
+  private volatile StaleStateGuard staleStateGuard;
 
   public ApplicationRuntime(
       WeirConfig config,
@@ -100,7 +102,8 @@ public final class ApplicationRuntime implements StreamThread.Listener {
               clients,
               directory.instanceId(),
               stateBackend,
-              Set.of());
+              Set.of(),
+              null);
       Map<Integer, Integer> taskCounts;
       try (Admin admin = clients.admin(probe.adminConfig())) {
         InternalTopics topics =
@@ -108,6 +111,12 @@ public final class ApplicationRuntime implements StreamThread.Listener {
         taskCounts =
             topics.setUp(
                 errors.usesDeadLetterTopic() ? List.of(errors.deadLetterTopic()) : List.of());
+        // Stale-state guard hook: built from the changelogs' delete.retention.ms read at set-up.
+        staleStateGuard =
+            StaleStateGuard.create(
+                topics.changelogDeleteRetentionMs(),
+                config.exactlyOnce(),
+                probe.transactionTimeoutMs());
       }
       setup =
           new RuntimeSetup(
@@ -118,7 +127,8 @@ public final class ApplicationRuntime implements StreamThread.Listener {
               clients,
               directory.instanceId(),
               stateBackend,
-              localStateTasks());
+              localStateTasks(),
+              staleStateGuard);
       LOG.info(
           "Starting application {} instance {} ({} threads, {}), tasks per sub-topology {}\n{}",
           plan.applicationId(),
@@ -293,6 +303,8 @@ public final class ApplicationRuntime implements StreamThread.Listener {
     m.put(
         "state-restore-remaining-records",
         threads.stream().mapToLong(StreamThread::restoreRemaining).sum());
+    StaleStateGuard guard = staleStateGuard;
+    m.put("state-wiped-stale", guard == null ? 0L : guard.wiped());
     threads.forEach(t -> m.putAll(t.eventTimeMetrics()));
     m.put("tasks", (long) threads.stream().mapToInt(t -> t.taskIds().size()).sum());
     return m;

@@ -592,7 +592,13 @@ final class StreamThread extends Thread {
     OpenTransactions.awaitNone(admin, changelogs, setup.openTransactionWait());
     TaskState state =
         TaskState.open(
-            setup.stateBackend(), id.toString(), id.partition(), specs, restoreConsumer, restorer);
+            setup.stateBackend(),
+            id.toString(),
+            id.partition(),
+            specs,
+            restoreConsumer,
+            restorer,
+            setup.staleStateGuard()); // stale-state guard hook
     metrics.restoreTimeNanos.add(System.nanoTime() - start);
     return state;
   }

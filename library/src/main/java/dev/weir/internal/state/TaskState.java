@@ -68,6 +68,8 @@ public final class TaskState implements AutoCloseable {
    * @param restoreConsumer a read_committed consumer for the restore, or null to skip restoring
    *     (the test driver, whose state lives only in memory)
    * @param restorer how to restore
+   * @param staleGuard wipes local state too old to restore from; null exactly when {@code
+   *     restoreConsumer} is
    */
   public static TaskState open(
       StateBackend backend,
@@ -75,7 +77,8 @@ public final class TaskState implements AutoCloseable {
       int partition,
       List<StoreSpec> specs,
       Consumer<byte[], byte[]> restoreConsumer,
-      ChangelogRestorer restorer) {
+      ChangelogRestorer restorer,
+      StaleStateGuard staleGuard) {
     List<String> names = new ArrayList<>();
     specs.forEach(s -> names.add(s.store()));
     TaskStateStore base = backend.open(taskId, names);
@@ -84,6 +87,8 @@ public final class TaskState implements AutoCloseable {
       if (restoreConsumer != null) {
         Map<String, TopicPartition> tps = new LinkedHashMap<>();
         specs.forEach(s -> tps.put(s.store(), new TopicPartition(s.changelogTopic(), partition)));
+        // Stale-state guard hook: before the restore, may replace base by the task reopened empty.
+        base = staleGuard.wipeIfStale(backend, base, names, tps.values(), restoreConsumer);
         result = restorer.restore(restoreConsumer, base, tps);
       }
       return new TaskState(base, partition, specs, result);
