@@ -182,6 +182,16 @@ public final class WeirConfig extends AbstractConfig {
           + " expired, at every commit (background cleanup). 0 turns background cleanup off;"
           + " expired entries are then removed only when read.";
 
+  /** {@code state.cleanup.delay.ms}. */
+  public static final String STATE_CLEANUP_DELAY_MS_CONFIG = "state.cleanup.delay.ms";
+
+  /** Documentation of {@link #STATE_CLEANUP_DELAY_MS_CONFIG}. */
+  public static final String STATE_CLEANUP_DELAY_MS_DOC =
+      "How long the local state of a task this instance no longer runs stays on disk, counted from"
+          + " the task's last use here (as Kafka Streams' setting of the same name). The instance"
+          + " checks every this often, first this long after start, and deletes only task"
+          + " directories of this application that no thread has open or assigned.";
+
   /** {@code watermark.interval.ms}. */
   public static final String WATERMARK_INTERVAL_MS_CONFIG = "watermark.interval.ms";
 
@@ -304,6 +314,13 @@ public final class WeirConfig extends AbstractConfig {
               ConfigDef.Range.atLeast(0),
               Importance.LOW,
               STATE_TTL_CLEANUP_BATCH_DOC)
+          .define(
+              STATE_CLEANUP_DELAY_MS_CONFIG,
+              Type.LONG,
+              600_000L,
+              ConfigDef.Range.atLeast(1),
+              Importance.LOW,
+              STATE_CLEANUP_DELAY_MS_DOC)
           .define(
               DESERIALIZATION_HANDLER_CONFIG,
               Type.STRING,

@@ -46,6 +46,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
   private StateBackend stateBackend;
   private RuntimeSetup setup;
   private volatile StaleStateGuard staleStateGuard;
+  private volatile StateDirectoryCleaner stateCleaner;
 
   public ApplicationRuntime(
       WeirConfig config,
@@ -141,11 +142,34 @@ public final class ApplicationRuntime implements StreamThread.Listener {
       for (int i = 0; i < config.getInt(WeirConfig.NUM_STREAM_THREADS_CONFIG); i++) {
         startThread(i);
       }
+      startStateCleaner(); // state directory cleaner hook
     } catch (RuntimeException e) {
       releaseResources();
       state = ApplicationState.ERROR;
       throw e;
     }
+  }
+
+  /** Deletes unused task directories, for a backend that keeps state on disk. */
+  private void startStateCleaner() {
+    if (stateBackend == null
+        || !WeirConfig.STATE_BACKEND_ROCKSDB.equals(
+            config.getString(WeirConfig.STATE_BACKEND_CONFIG))) {
+      return;
+    }
+    StateDirectoryCleaner cleaner =
+        new StateDirectoryCleaner(
+            stateBackend,
+            directory.path(),
+            config.getLong(WeirConfig.STATE_CLEANUP_DELAY_MS_CONFIG),
+            () -> {
+              Set<TaskId> inUse = new java.util.HashSet<>();
+              threads.forEach(t -> inUse.addAll(t.claimedTasks()));
+              return inUse;
+            },
+            System::currentTimeMillis);
+    cleaner.start(plan.applicationId() + "-state-cleaner");
+    stateCleaner = cleaner;
   }
 
   private void startThread(int index) {
@@ -305,6 +329,8 @@ public final class ApplicationRuntime implements StreamThread.Listener {
         threads.stream().mapToLong(StreamThread::restoreRemaining).sum());
     StaleStateGuard guard = staleStateGuard;
     m.put("state-wiped-stale", guard == null ? 0L : guard.wiped());
+    StateDirectoryCleaner cleaner = stateCleaner;
+    m.put("state-dirs-cleaned", cleaner == null ? 0L : cleaner.cleaned());
     threads.forEach(t -> m.putAll(t.eventTimeMetrics()));
     m.put("tasks", (long) threads.stream().mapToInt(t -> t.taskIds().size()).sum());
     return m;
@@ -312,6 +338,10 @@ public final class ApplicationRuntime implements StreamThread.Listener {
 
   /** Closes the state backend (after every thread stopped) and unlocks the state directory. */
   private void releaseResources() {
+    StateDirectoryCleaner cleaner = stateCleaner;
+    if (cleaner != null) {
+      cleaner.close(); // before the backend: a pass in progress still uses it
+    }
     if (stateBackend != null) {
       try {
         stateBackend.close();

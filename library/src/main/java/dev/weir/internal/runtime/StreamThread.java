@@ -173,6 +173,13 @@ final class StreamThread extends Thread {
     return Set.copyOf(tasks.keySet());
   }
 
+  /** State directory cleaner hook: tasks assigned to this thread or claimed for its next one. */
+  Set<TaskId> claimedTasks() {
+    Set<TaskId> claimed = new java.util.HashSet<>(assignorContext.assignedTasks);
+    claimed.addAll(assignorContext.ownedTasks);
+    return claimed;
+  }
+
   private synchronized void setState(State next) {
     State prev = state;
     if (prev == next) {
