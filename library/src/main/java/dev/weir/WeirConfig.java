@@ -188,9 +188,9 @@ public final class WeirConfig extends AbstractConfig {
   /** Documentation of {@link #STATE_CLEANUP_DELAY_MS_CONFIG}. */
   public static final String STATE_CLEANUP_DELAY_MS_DOC =
       "How long the local state of a task this instance no longer runs stays on disk, counted from"
-          + " the task's last use here (as Kafka Streams' setting of the same name). The instance"
-          + " checks every this often, first this long after start, and deletes only task"
-          + " directories of this application that no thread has open or assigned.";
+          + " the task's last use here (as Kafka Streams' setting of the same name). Checked at"
+          + " this interval, first this long after start; only task directories of this"
+          + " application that no stream thread has open or assigned are deleted.";
 
   /** {@code watermark.interval.ms}. */
   public static final String WATERMARK_INTERVAL_MS_CONFIG = "watermark.interval.ms";
