@@ -192,6 +192,16 @@ public final class WeirConfig extends AbstractConfig {
           + " parallel up to this number. The threads exist only while a restore runs. 0 makes each"
           + " stream thread apply the records itself.";
 
+  /** {@code state.cleanup.delay.ms}. */
+  public static final String STATE_CLEANUP_DELAY_MS_CONFIG = "state.cleanup.delay.ms";
+
+  /** Documentation of {@link #STATE_CLEANUP_DELAY_MS_CONFIG}. */
+  public static final String STATE_CLEANUP_DELAY_MS_DOC =
+      "How long the local state of a task this instance no longer runs stays on disk, counted from"
+          + " the task's last use here (as Kafka Streams' setting of the same name). Checked at"
+          + " this interval, first this long after start; only task directories of this"
+          + " application that no stream thread has open or assigned are deleted.";
+
   /** {@code watermark.interval.ms}. */
   public static final String WATERMARK_INTERVAL_MS_CONFIG = "watermark.interval.ms";
 
@@ -321,6 +331,13 @@ public final class WeirConfig extends AbstractConfig {
               ConfigDef.Range.between(0, 64),
               Importance.LOW,
               STATE_RESTORE_THREADS_DOC)
+          .define(
+              STATE_CLEANUP_DELAY_MS_CONFIG,
+              Type.LONG,
+              600_000L,
+              ConfigDef.Range.atLeast(1),
+              Importance.LOW,
+              STATE_CLEANUP_DELAY_MS_DOC)
           .define(
               DESERIALIZATION_HANDLER_CONFIG,
               Type.STRING,

@@ -6,11 +6,20 @@ import static dev.weir.store.TestBytes.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.rocksdb.DBOptions;
 
 class RocksDbTaskStateStoreTest extends TaskStateStoreContractTest {
   @Override
@@ -77,6 +86,94 @@ class RocksDbTaskStateStoreTest extends TaskStateStoreContractTest {
     backend.deleteState("1_2");
     state = backend.open("1_2", List.of("a"));
     assertThat(keys(state.store("a").all())).isEmpty();
+  }
+
+  @Test
+  void aTaskIsUnusedSinceItsLastOpenOrClose() throws IOException {
+    Path taskDirectory = directory.resolve("1_2");
+    Files.setLastModifiedTime(taskDirectory, FileTime.fromMillis(1_000));
+    state.close();
+    long closedAt = lastModified(taskDirectory);
+    assertThat(closedAt).as("close marks a use").isGreaterThan(1_000);
+    assertThat(backend.deleteUnusedState("1_2", closedAt)).isFalse();
+
+    Files.setLastModifiedTime(taskDirectory, FileTime.fromMillis(1_000));
+    backend.open("1_2", List.of("a")).close();
+    Files.setLastModifiedTime(taskDirectory, FileTime.fromMillis(1_000));
+    state = backend.open("1_2", List.of("a"));
+    assertThat(lastModified(taskDirectory)).as("open marks a use").isGreaterThan(1_000);
+    state.close();
+
+    long lastUse = lastModified(taskDirectory);
+    assertThat(backend.deleteUnusedState("1_2", lastUse)).isFalse();
+    assertThat(backend.deleteUnusedState("1_2", lastUse + 1)).isTrue();
+    assertThat(taskDirectory).doesNotExist();
+    assertThat(backend.deleteUnusedState("1_2", Long.MAX_VALUE)).isFalse();
+    state = backend.open("1_2", List.of("a"));
+  }
+
+  @Test
+  void onlyTaskDirectoriesAreListedOrDeleted() throws IOException {
+    backend.open("0_3", List.of("a")).close();
+    Files.createDirectories(directory.resolve("not a task"));
+    Files.writeString(directory.resolve("instance.id"), "x");
+    Path foreign = Files.createDirectories(directory.resolve("9_9"));
+    Files.writeString(foreign.resolve("notes.txt"), "keep me");
+    Path halfDeleted = Files.createDirectories(directory.resolve("4_4"));
+
+    assertThat(backend.storedTasks()).containsExactly("0_3", "1_2", "4_4");
+    assertThat(backend.deleteUnusedState("9_9", Long.MAX_VALUE)).isFalse();
+    assertThat(foreign.resolve("notes.txt")).exists();
+    assertThat(backend.deleteUnusedState("4_4", Long.MAX_VALUE)).isTrue();
+    assertThat(halfDeleted).doesNotExist();
+    assertThat(backend.deleteUnusedState("0_3", Long.MAX_VALUE)).isTrue();
+    assertThat(backend.storedTasks()).containsExactly("1_2");
+  }
+
+  @Test
+  void aTaskBeingOpenedIsNotDeleted() throws Exception {
+    CountDownLatch opening = new CountDownLatch(1);
+    CountDownLatch proceed = new CountDownLatch(1);
+    AtomicBoolean hold = new AtomicBoolean();
+    RocksDbOptionsSetter holdOpen =
+        new RocksDbOptionsSetter() {
+          @Override
+          public void setDbOptions(String taskId, DBOptions options) {
+            if (hold.get()) {
+              opening.countDown();
+              try {
+                proceed.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+              }
+            }
+          }
+        };
+    ExecutorService thread = Executors.newSingleThreadExecutor();
+    try (StateBackend held =
+        StateBackends.rocksDb(
+            RocksDbSettings.of(directory.resolve("held")).withOptionsSetter(holdOpen))) {
+      try (TaskStateStore task = held.open("5_5", List.of("a"))) {
+        task.store("a").put(bytes(1), bytes(1));
+      }
+      hold.set(true);
+      Future<TaskStateStore> reopened = thread.submit(() -> held.open("5_5", List.of("a")));
+      assertThat(opening.await(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(held.deleteUnusedState("5_5", Long.MAX_VALUE)).isFalse();
+      proceed.countDown();
+      try (TaskStateStore task = reopened.get(60, TimeUnit.SECONDS)) {
+        assertThat(keys(task.store("a").all())).containsExactly("01");
+      }
+    } finally {
+      proceed.countDown();
+      thread.shutdown();
+      assertThat(thread.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  private static long lastModified(Path path) throws IOException {
+    return Files.getLastModifiedTime(path).toMillis();
   }
 
   @Test

@@ -206,6 +206,42 @@ abstract class TaskStateStoreContractTest {
     backend.close();
   }
 
+  @Test
+  void anOpenTaskIsNeverDeletedAsUnused() {
+    state.store("a").put(bytes(1), bytes(1));
+    assertThat(backend.deleteUnusedState("1_2", Long.MAX_VALUE)).isFalse();
+    assertThat(keys(state.store("a").all())).containsExactly("01");
+    state.store("a").put(bytes(2), bytes(2));
+    assertThat(keys(state.store("a").all())).containsExactly("01", "02");
+  }
+
+  @Test
+  void aClosedTaskUnusedSinceTheCutoffIsGoneAndReopensEmpty() {
+    state.store("a").put(bytes(1), bytes(1));
+    applyOffset("app-a-changelog-2", 4);
+    state.close();
+    backend.deleteUnusedState("1_2", Long.MAX_VALUE);
+    assertThat(backend.storedTasks()).doesNotContain("1_2");
+    state = backend.open("1_2", List.of("a", "b"));
+    assertThat(keys(state.store("a").all())).isEmpty();
+    assertThat(state.committedOffsets()).isEmpty();
+  }
+
+  @Test
+  void deletingUnusedStateOfAnAbsentTaskDeletesNothing() {
+    assertThat(backend.deleteUnusedState("7_7", Long.MAX_VALUE)).isFalse();
+    assertThatThrownBy(() -> backend.deleteUnusedState("a/b", 0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aClosedBackendRefusesToDeleteUnusedState() {
+    state.close();
+    backend.close();
+    assertThatThrownBy(() -> backend.deleteUnusedState("1_2", Long.MAX_VALUE))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
   private void applyOffset(String partition, long offset) {
     try (StateWriteBatch batch = state.newWriteBatch()) {
       batch.putOffset(partition, offset);

@@ -6,6 +6,7 @@ import dev.weir.ThreadFailureResponse;
 import dev.weir.WeirConfig;
 import dev.weir.errors.WeirException;
 import dev.weir.internal.graph.Plan;
+import dev.weir.internal.state.StaleStateGuard;
 import dev.weir.internal.task.ErrorHandling;
 import dev.weir.internal.task.TaskId;
 import dev.weir.internal.task.TaskMetrics;
@@ -45,6 +46,8 @@ public final class ApplicationRuntime implements StreamThread.Listener {
   private StateBackend stateBackend;
   private java.util.concurrent.ExecutorService restoreWriters;
   private RuntimeSetup setup;
+  private volatile StaleStateGuard staleStateGuard;
+  private volatile StateDirectoryCleaner stateCleaner;
 
   public ApplicationRuntime(
       WeirConfig config,
@@ -102,6 +105,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
               directory.instanceId(),
               stateBackend,
               Set.of(),
+              null,
               null);
       Map<Integer, Integer> taskCounts;
       try (Admin admin = clients.admin(probe.adminConfig())) {
@@ -110,6 +114,12 @@ public final class ApplicationRuntime implements StreamThread.Listener {
         taskCounts =
             topics.setUp(
                 errors.usesDeadLetterTopic() ? List.of(errors.deadLetterTopic()) : List.of());
+        // Stale-state guard hook: built from the changelogs' delete.retention.ms read at set-up.
+        staleStateGuard =
+            StaleStateGuard.create(
+                topics.changelogDeleteRetentionMs(),
+                config.exactlyOnce(),
+                probe.transactionTimeoutMs());
       }
       setup =
           new RuntimeSetup(
@@ -121,7 +131,8 @@ public final class ApplicationRuntime implements StreamThread.Listener {
               directory.instanceId(),
               stateBackend,
               localStateTasks(),
-              restoreWriters = RestoreWriters.create(config, plan.applicationId()));
+              restoreWriters = RestoreWriters.create(config, plan.applicationId()),
+              staleStateGuard);
       LOG.info(
           "Starting application {} instance {} ({} threads, {}), tasks per sub-topology {}\n{}",
           plan.applicationId(),
@@ -134,11 +145,34 @@ public final class ApplicationRuntime implements StreamThread.Listener {
       for (int i = 0; i < config.getInt(WeirConfig.NUM_STREAM_THREADS_CONFIG); i++) {
         startThread(i);
       }
+      startStateCleaner(); // state directory cleaner hook
     } catch (RuntimeException e) {
       releaseResources();
       state = ApplicationState.ERROR;
       throw e;
     }
+  }
+
+  /** Deletes unused task directories, for a backend that keeps state on disk. */
+  private void startStateCleaner() {
+    if (stateBackend == null
+        || !WeirConfig.STATE_BACKEND_ROCKSDB.equals(
+            config.getString(WeirConfig.STATE_BACKEND_CONFIG))) {
+      return;
+    }
+    StateDirectoryCleaner cleaner =
+        new StateDirectoryCleaner(
+            stateBackend,
+            directory.path(),
+            config.getLong(WeirConfig.STATE_CLEANUP_DELAY_MS_CONFIG),
+            () -> {
+              Set<TaskId> inUse = new java.util.HashSet<>();
+              threads.forEach(t -> inUse.addAll(t.claimedTasks()));
+              return inUse;
+            },
+            System::currentTimeMillis);
+    cleaner.start(plan.applicationId() + "-state-cleaner");
+    stateCleaner = cleaner;
   }
 
   private void startThread(int index) {
@@ -296,6 +330,10 @@ public final class ApplicationRuntime implements StreamThread.Listener {
     m.put(
         "state-restore-remaining-records",
         threads.stream().mapToLong(StreamThread::restoreRemaining).sum());
+    StaleStateGuard guard = staleStateGuard;
+    m.put("state-wiped-stale", guard == null ? 0L : guard.wiped());
+    StateDirectoryCleaner cleaner = stateCleaner;
+    m.put("state-dirs-cleaned", cleaner == null ? 0L : cleaner.cleaned());
     threads.forEach(t -> m.putAll(t.eventTimeMetrics()));
     m.put("tasks", (long) threads.stream().mapToInt(t -> t.taskIds().size()).sum());
     return m;
@@ -303,6 +341,10 @@ public final class ApplicationRuntime implements StreamThread.Listener {
 
   /** Closes the state backend (after every thread stopped) and unlocks the state directory. */
   private void releaseResources() {
+    StateDirectoryCleaner cleaner = stateCleaner;
+    if (cleaner != null) {
+      cleaner.close(); // before the backend: a pass in progress still uses it
+    }
     if (restoreWriters != null) {
       restoreWriters.shutdownNow();
       restoreWriters = null;

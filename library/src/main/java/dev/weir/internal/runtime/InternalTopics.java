@@ -16,8 +16,13 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -26,12 +31,17 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * Checks user topics and creates or validates internal topics at start, before any thread runs:
  * source and sink topics must exist; the topics one sub-topology reads must have equal partition
  * counts; repartition topics get the upstream task count unless configured, and an existing
- * internal topic with another partition count is an error (counts are fixed once created).
+ * internal topic with another partition count is an error (counts are fixed once created). Reads
+ * each changelog topic's {@code delete.retention.ms} on the way, for the stale-state guard.
  */
 final class InternalTopics {
+  /** How long to retry reading the configuration of a topic another instance just created. */
+  private static final long CONFIG_RETRY_MS = 30_000;
+
   private final Admin admin;
   private final Plan plan;
   private final int replicationFactor;
+  private final Map<String, Long> changelogDeleteRetentionMs = new HashMap<>();
 
   InternalTopics(Admin admin, Plan plan, int replicationFactor) {
     this.admin = admin;
@@ -120,25 +130,43 @@ final class InternalTopics {
   }
 
   /**
+   * The {@code delete.retention.ms} of every changelog topic, as read by {@link #setUp}.
+   *
+   * @return changelog topic to milliseconds
+   */
+  Map<String, Long> changelogDeleteRetentionMs() {
+    return Map.copyOf(changelogDeleteRetentionMs);
+  }
+
+  /**
    * Changelog topics: compacted, one partition per task. An existing one with another partition
-   * count would put a task's state in the wrong partition, so it is an error.
+   * count would put a task's state in the wrong partition, so it is an error. Records each topic's
+   * {@code delete.retention.ms}: from the create response for topics created here, else in one
+   * describe-configs request.
    */
   private void setUpChangelogs(Map<Integer, Integer> tasks) {
     Map<String, Integer> changelogs = plan.changelogTopics();
     Map<String, Integer> existing = describe(changelogs.keySet());
+    List<String> unread = new ArrayList<>();
     changelogs.forEach(
         (topic, sub) -> {
           int want = tasks.get(sub);
           Integer have = existing.get(topic);
           if (have == null) {
-            create(
-                topic,
-                want,
-                Map.of(
-                    TopicConfig.CLEANUP_POLICY_CONFIG,
-                    TopicConfig.CLEANUP_POLICY_COMPACT,
-                    TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG,
-                    "0"));
+            Config created =
+                create(
+                    topic,
+                    want,
+                    Map.of(
+                        TopicConfig.CLEANUP_POLICY_CONFIG,
+                        TopicConfig.CLEANUP_POLICY_COMPACT,
+                        TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG,
+                        "0"));
+            if (created != null) {
+              changelogDeleteRetentionMs.put(topic, deleteRetentionMs(topic, created));
+            } else {
+              unread.add(topic);
+            }
           } else if (have != want) {
             throw new WeirException(
                 "Changelog topic "
@@ -150,23 +178,92 @@ final class InternalTopics {
                     + " tasks; each task's state lives in the partition of the same number. Were"
                     + " the input topics' partition counts changed? Reset the application (delete"
                     + " its internal topics and local state) or restore the partition counts.");
+          } else {
+            unread.add(topic);
           }
         });
+    readDeleteRetention(unread);
   }
 
-  private void create(String topic, int partitions, Map<String, String> configs) {
+  /**
+   * Reads {@code delete.retention.ms} of existing topics. A topic another instance has just created
+   * may not be known to the broker answering yet: that is retried for a while.
+   */
+  private void readDeleteRetention(List<String> topics) {
+    List<String> left = new ArrayList<>(topics);
+    long deadline = System.currentTimeMillis() + CONFIG_RETRY_MS;
+    while (!left.isEmpty()) {
+      List<ConfigResource> resources =
+          left.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+      List<String> unknown = new ArrayList<>();
+      try {
+        for (Map.Entry<ConfigResource, KafkaFuture<Config>> e :
+            admin.describeConfigs(resources).values().entrySet()) {
+          String topic = e.getKey().name();
+          try {
+            changelogDeleteRetentionMs.put(topic, deleteRetentionMs(topic, e.getValue().get()));
+          } catch (ExecutionException failed) {
+            if (!(failed.getCause() instanceof UnknownTopicOrPartitionException)
+                || System.currentTimeMillis() >= deadline) {
+              throw new WeirException(
+                  "Reading the configuration of changelog topic "
+                      + topic
+                      + " failed: "
+                      + failed.getCause()
+                      + ". Weir reads its delete.retention.ms to tell when local state is too old"
+                      + " to restore from; it needs DescribeConfigs on its internal topics.",
+                  failed);
+            }
+            unknown.add(topic);
+          }
+        }
+        if (!unknown.isEmpty()) {
+          Thread.sleep(100);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new WeirException("Interrupted while reading changelog topic configurations", e);
+      }
+      left = unknown;
+    }
+  }
+
+  private static long deleteRetentionMs(String topic, Config config) {
+    ConfigEntry entry = config.get(TopicConfig.DELETE_RETENTION_MS_CONFIG);
+    if (entry == null || entry.value() == null) {
+      throw new WeirException(
+          "The broker did not return delete.retention.ms of changelog topic " + topic);
+    }
+    return Long.parseLong(entry.value());
+  }
+
+  /**
+   * Creates a topic. Returns its configuration from the create response, or null when the topic
+   * existed already or the response holds none (for example without DescribeConfigs permission).
+   */
+  private Config create(String topic, int partitions, Map<String, String> configs) {
     NewTopic nt =
         new NewTopic(
             topic,
             Optional.of(partitions),
             replicationFactor > 0 ? Optional.of((short) replicationFactor) : Optional.empty());
     nt.configs(configs);
+    CreateTopicsResult result = admin.createTopics(List.of(nt));
     try {
-      admin.createTopics(List.of(nt)).all().get();
+      result.all().get();
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
         throw new WeirException("Creating internal topic " + topic + " failed: " + e.getCause(), e);
       }
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WeirException("Interrupted while creating topic " + topic, e);
+    }
+    try {
+      return result.config(topic).get();
+    } catch (ExecutionException e) {
+      return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new WeirException("Interrupted while creating topic " + topic, e);

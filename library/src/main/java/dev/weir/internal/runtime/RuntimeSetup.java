@@ -3,6 +3,7 @@ package dev.weir.internal.runtime;
 import dev.weir.KafkaClientSupplier;
 import dev.weir.WeirConfig;
 import dev.weir.internal.graph.Plan;
+import dev.weir.internal.state.StaleStateGuard;
 import dev.weir.internal.task.ErrorHandling;
 import dev.weir.internal.task.TaskId;
 import dev.weir.store.StateBackend;
@@ -27,7 +28,8 @@ record RuntimeSetup(
     String instanceId,
     StateBackend stateBackend,
     Set<TaskId> localStateTasks,
-    Executor restoreWriters) {
+    Executor restoreWriters,
+    StaleStateGuard staleStateGuard) {
 
   /** Client settings Weir sets itself; a user value for one of them is a configuration error. */
   static final Set<String> OWNED_CONSUMER_KEYS =
@@ -142,9 +144,14 @@ record RuntimeSetup(
    * restores: the transaction timeout, plus time for the coordinator to abort it.
    */
   Duration openTransactionWait() {
+    return Duration.ofMillis(transactionTimeoutMs()).plusSeconds(60);
+  }
+
+  /** The producers' {@code transaction.timeout.ms} (Kafka's default when not transactional). */
+  long transactionTimeoutMs() {
     Object timeout =
         producerConfig(0).getOrDefault(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
-    return Duration.ofMillis(Long.parseLong(timeout.toString())).plusSeconds(60);
+    return Long.parseLong(timeout.toString());
   }
 
   Map<String, Object> adminConfig() {

@@ -199,6 +199,13 @@ final class StreamThread extends Thread {
     return ownedTasks;
   }
 
+  /** State directory cleaner hook: tasks assigned to this thread or claimed for its next one. */
+  Set<TaskId> claimedTasks() {
+    Set<TaskId> claimed = new java.util.HashSet<>(assignorContext.assignedTasks);
+    claimed.addAll(assignorContext.ownedTasks);
+    return claimed;
+  }
+
   private synchronized void setState(State next) {
     State prev = state;
     if (prev == next) {
@@ -613,9 +620,18 @@ final class StreamThread extends Thread {
       for (String store : stores) {
         specs.add(new TaskState.StoreSpec(store, plan.changelogTopic(store)));
       }
-      TaskStateStore base = setup.stateBackend().open(id.toString(), TaskState.storeNames(specs));
+      List<String> names = TaskState.storeNames(specs);
+      Map<String, TopicPartition> taskChangelogs = TaskState.changelogs(specs, id.partition());
+      RestoreSession session = restoreSession();
+      TaskStateStore base = setup.stateBackend().open(id.toString(), names);
       try {
-        restoreSession().add(base, TaskState.changelogs(specs, id.partition()));
+        // Local state too old to restore from (tombstones may be gone) is wiped first.
+        base =
+            setup
+                .staleStateGuard()
+                .wipeIfStale(
+                    setup.stateBackend(), base, names, taskChangelogs.values(), restoreConsumer);
+        session.add(base, taskChangelogs);
       } catch (RuntimeException ex) {
         base.close();
         throw ex;

@@ -26,6 +26,21 @@ final class InMemoryBackend implements StateBackend {
   }
 
   @Override
+  public Set<String> storedTasks() {
+    return Set.of();
+  }
+
+  /** Nothing to delete: a closed task's state is gone already. Validates like the others. */
+  @Override
+  public boolean deleteUnusedState(String taskId, long unusedSinceMs) {
+    Names.checkTaskId(taskId);
+    if (tasks.beginDelete(taskId)) {
+      tasks.endDelete(taskId);
+    }
+    return false;
+  }
+
+  @Override
   public void close() {
     tasks.closeAll();
   }

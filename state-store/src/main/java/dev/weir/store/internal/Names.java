@@ -15,9 +15,13 @@ final class Names {
 
   private Names() {}
 
+  static boolean isValidTaskId(String taskId) {
+    return TASK_ID.matcher(taskId).matches() && !taskId.equals(".") && !taskId.equals("..");
+  }
+
   static String checkTaskId(String taskId) {
     Objects.requireNonNull(taskId, "taskId");
-    if (!TASK_ID.matcher(taskId).matches() || taskId.equals(".") || taskId.equals("..")) {
+    if (!isValidTaskId(taskId)) {
       throw new IllegalArgumentException(
           "Task id '"
               + taskId

@@ -181,6 +181,7 @@ final class RocksDbTaskStateStore implements TaskStateStore {
       loggedWrites.close();
       unloggedWrites.close();
       flushOptions.close();
+      RocksDbBackend.markUsed(directory.getParent());
       registry.release(taskId);
     }
   }
