@@ -63,6 +63,7 @@ public final class RestoreSession implements AutoCloseable {
   private final Consumer<byte[], byte[]> consumer;
   private final Executor writers;
   private final long maxInFlight;
+  private final long maxQueuedPerTask;
 
   /** Tasks by id, in the order added; touched by the owner thread only. */
   private final Map<String, TaskRestore> tasks = new LinkedHashMap<>();
@@ -91,6 +92,7 @@ public final class RestoreSession implements AutoCloseable {
     this.consumer = Objects.requireNonNull(consumer, "consumer");
     this.writers = writers == null ? Runnable::run : writers;
     this.maxInFlight = 8L * batchSize;
+    this.maxQueuedPerTask = 2L * batchSize;
     this.nextProgressLog = System.nanoTime() + LOG_INTERVAL_NANOS;
   }
 
@@ -147,11 +149,7 @@ public final class RestoreSession implements AutoCloseable {
     if (!done.isEmpty()) {
       return done;
     }
-    boolean fetch;
-    synchronized (lock) {
-      fetch = !reading.isEmpty() && inFlight < maxInFlight;
-    }
-    if (fetch) {
+    if (updatePauses()) {
       dispatch(consumer.poll(timeout));
     } else if (!tasks.isEmpty()) {
       awaitWriters(timeout);
@@ -337,6 +335,44 @@ public final class RestoreSession implements AutoCloseable {
     }
   }
 
+  /**
+   * Pauses the partitions of tasks whose writer is behind by {@link #maxQueuedPerTask} records and
+   * resumes them once it caught up to half of that, so that the consumer fetches for the tasks
+   * whose writers have room (a task is written by one writer at a time: without this, one task's
+   * backlog could fill the in-flight budget while the other writers idle).
+   *
+   * @return whether to poll: some partition is fetchable and the in-flight budget has room
+   */
+  private boolean updatePauses() {
+    List<TopicPartition> pause = new ArrayList<>();
+    List<TopicPartition> resume = new ArrayList<>();
+    boolean fetchable = false;
+    boolean room;
+    synchronized (lock) {
+      room = inFlight < maxInFlight;
+      for (TaskRestore t : tasks.values()) {
+        if (t.unread.isEmpty()) {
+          continue;
+        }
+        if (!t.paused && t.queuedRecords >= maxQueuedPerTask) {
+          t.paused = true;
+          pause.addAll(t.unread);
+        } else if (t.paused && t.queuedRecords <= maxQueuedPerTask / 2) {
+          t.paused = false;
+          resume.addAll(t.unread);
+        }
+        fetchable |= !t.paused;
+      }
+    }
+    if (!pause.isEmpty()) {
+      consumer.pause(pause);
+    }
+    if (!resume.isEmpty()) {
+      consumer.resume(resume);
+    }
+    return fetchable && room;
+  }
+
   private void submit(TaskRestore t, Runnable work, int records) {
     boolean schedule;
     synchronized (lock) {
@@ -374,7 +410,11 @@ public final class RestoreSession implements AutoCloseable {
     synchronized (lock) {
       while (true) {
         if (inFlight < maxInFlight && !reading.isEmpty()) {
-          return;
+          for (TaskRestore t : tasks.values()) {
+            if (!t.unread.isEmpty() && (!t.paused || t.queuedRecords <= maxQueuedPerTask / 2)) {
+              return;
+            }
+          }
         }
         for (TaskRestore t : tasks.values()) {
           if (t.failure != null || (t.completed && !t.scheduled)) {
@@ -455,6 +495,7 @@ public final class RestoreSession implements AutoCloseable {
     final ArrayDeque<Work> queue = new ArrayDeque<>();
     long queuedRecords;
     long applied;
+    boolean paused;
     boolean scheduled;
     boolean completed;
     RestoreResult result;

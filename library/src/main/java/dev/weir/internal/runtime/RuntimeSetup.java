@@ -111,8 +111,9 @@ record RuntimeSetup(
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
     c.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
-    // Restores read one partition at a time: fetch big chunks of it.
-    c.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
+    // A restore reads all changelog partitions of a thread's new tasks at once; moderate chunks
+    // per partition keep a fetch in flight while the records of the last one are applied.
+    c.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 2 << 20);
     // A tail holding only a transaction marker returns no records; do not wait for more.
     c.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
     c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId(thread, "restore-consumer"));

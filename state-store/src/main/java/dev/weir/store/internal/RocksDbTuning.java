@@ -21,7 +21,7 @@ import org.rocksdb.WriteBufferManager;
 final class RocksDbTuning implements AutoCloseable {
   static final long WRITE_BUFFER_BYTES = 16L << 20;
   static final long METADATA_WRITE_BUFFER_BYTES = 1L << 20;
-  static final int MAX_WRITE_BUFFER_NUMBER = 3;
+  static final int MAX_WRITE_BUFFER_NUMBER = 4;
 
   /**
    * Memtable allocation unit. RocksDB's default (an eighth of the write buffer, at most 1 MiB) is
@@ -47,6 +47,7 @@ final class RocksDbTuning implements AutoCloseable {
     this.cache = new LRUCache(settings.memoryBytes(), -1, false, HIGH_PRIORITY_POOL_RATIO);
     this.writeBufferManager = new WriteBufferManager(writeBufferBytes, cache);
     this.filter = new BloomFilter(BLOOM_BITS_PER_KEY);
+    org.rocksdb.Env.getDefault().setBackgroundThreads(2, org.rocksdb.Priority.HIGH);
   }
 
   /** Creates the options of one task's instance; the caller closes them after the instance. */
