@@ -61,7 +61,9 @@ final class RocksDbBackend implements StateBackend {
       markUsed(taskDirectory(taskId));
       tasks.opened(taskId, state);
       return state;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // Also for an Error from the user's options setter: a reservation left behind would make
+      // every later open of the task, and closing the backend, wait forever.
       tasks.release(taskId);
       throw e;
     }

@@ -64,7 +64,7 @@ final class RocksDbTuning implements AutoCloseable {
           .setKeepLogFileNum(KEEP_LOG_FILE_NUM);
       optionsSetter.setDbOptions(taskId, options);
       return options;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       options.close();
       throw e;
     }
@@ -76,7 +76,7 @@ final class RocksDbTuning implements AutoCloseable {
     try {
       optionsSetter.setColumnFamilyOptions(taskId, storeName, options);
       return options;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       options.close();
       throw e;
     }

@@ -70,6 +70,23 @@ class RocksDbInternalsTest {
   }
 
   @Test
+  void anOptionsSetterThatThrowsAnErrorLeavesTheTaskOpenableAndTheBackendClosable() {
+    RocksDbOptionsSetter failing =
+        new RocksDbOptionsSetter() {
+          @Override
+          public void setColumnFamilyOptions(
+              String taskId, String storeName, ColumnFamilyOptions options) {
+            throw new AssertionError("setter bug");
+          }
+        };
+    try (StateBackend backend =
+        StateBackends.rocksDb(RocksDbSettings.of(directory).withOptionsSetter(failing))) {
+      assertThatThrownBy(() -> backend.open("0_1", List.of("a"))).hasMessage("setter bug");
+      assertThatThrownBy(() -> backend.open("0_1", List.of("a"))).hasMessage("setter bug");
+    }
+  }
+
+  @Test
   void optionsSetterSeesWeirsDefaultsForEveryStoreAndIsToldOfClose() {
     List<String> calls = new CopyOnWriteArrayList<>();
     RocksDbOptionsSetter setter =
@@ -83,7 +100,8 @@ class RocksDbInternalsTest {
           public void setColumnFamilyOptions(
               String taskId, String storeName, ColumnFamilyOptions options) {
             assertThat(options.compressionType()).isEqualTo(CompressionType.LZ4_COMPRESSION);
-            assertThat(options.maxWriteBufferNumber()).isEqualTo(3);
+            assertThat(options.maxWriteBufferNumber())
+                .isEqualTo(RocksDbTuning.MAX_WRITE_BUFFER_NUMBER);
             assertThat(options.arenaBlockSize()).isEqualTo(RocksDbTuning.ARENA_BLOCK_BYTES);
             calls.add("cf " + taskId + " " + storeName);
             options.setWriteBufferSize(1L << 20);
