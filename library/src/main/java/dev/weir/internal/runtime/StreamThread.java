@@ -487,6 +487,9 @@ final class StreamThread extends Thread {
     }
     long start = System.nanoTime();
     if (setup.exactlyOnce()) {
+      if (offsets.isEmpty()) {
+        addFencingOffset(offsets);
+      }
       producer.commitTransaction(offsets, consumer.groupMetadata());
     } else {
       producer.flush();
@@ -505,6 +508,22 @@ final class StreamThread extends Thread {
         });
     metrics.commits.increment();
     metrics.commitTimeNanos.add(System.nanoTime() - start);
+  }
+
+  /**
+   * Adds to a transaction without offsets one input offset committed again unchanged: the group
+   * coordinator checks the generation of the member that sends offsets (KIP-447), so a zombie that
+   * lost its tasks in a rebalance cannot commit timer output, watermark markers or changelog
+   * records (TTL deletes) into partitions their new owner writes.
+   */
+  private void addFencingOffset(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    for (StreamTask t : tasks.values()) {
+      Map.Entry<TopicPartition, OffsetAndMetadata> unchanged = t.unchangedOffset();
+      if (unchanged != null) {
+        offsets.put(unchanged.getKey(), unchanged.getValue());
+        return;
+      }
+    }
   }
 
   /**

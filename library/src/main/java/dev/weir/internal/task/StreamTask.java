@@ -49,6 +49,10 @@ public final class StreamTask {
   private final Map<TopicPartition, Long> committed = new HashMap<>();
   private final Map<TopicPartition, String> lastMetadata = new HashMap<>();
   private final Map<TopicPartition, String> pendingMetadata = new HashMap<>();
+
+  /** The group's committed offsets of the inputs when the task was created. */
+  private final Map<TopicPartition, Long> initialOffsets = new HashMap<>();
+
   private boolean closed;
   private int ttlCleanupBatch = 1000;
 
@@ -210,6 +214,7 @@ public final class StreamTask {
           if (om != null) {
             context.watermarks().restore(tp.topic(), om.metadata());
             lastMetadata.put(tp, om.metadata());
+            initialOffsets.put(tp, om.offset());
           }
         });
   }
@@ -219,6 +224,23 @@ public final class StreamTask {
    * event-time state as metadata; a partition whose event-time state changed is included even when
    * its offset did not move.
    */
+  /**
+   * The offset and metadata of one input partition as they are committed now, or null when the task
+   * knows none. Committing it again changes nothing; the thread adds it to a transaction that would
+   * otherwise carry no offsets (only timer output, watermark markers or TTL deletes), because only
+   * offsets make the group coordinator check the member's generation (KIP-447) and so fence a
+   * zombie that lost the task.
+   */
+  public Map.Entry<TopicPartition, OffsetAndMetadata> unchangedOffset() {
+    for (TopicPartition tp : consumed.keySet()) {
+      Long offset = committed.containsKey(tp) ? committed.get(tp) : initialOffsets.get(tp);
+      if (offset != null) {
+        return Map.entry(tp, new OffsetAndMetadata(offset, lastMetadata.getOrDefault(tp, "")));
+      }
+    }
+    return null;
+  }
+
   public Map<TopicPartition, OffsetAndMetadata> offsetsToCommit() {
     Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
     TaskWatermarks w = context.watermarks();
