@@ -3,6 +3,7 @@
 #
 #   perf/run.sh W1                      W1 with defaults (2,000,000 records, 3 rounds, eos and alos)
 #   perf/run.sh all --records 500000    every workload, smaller data set
+#   perf/run.sh W5 --modes eos          recovery after kill -9, exactly-once only
 #   perf/run.sh W1 --help               all options
 #   perf/run.sh jmh [JMH options]       the JMH micro-benchmarks, e.g. perf/run.sh jmh -f 1 State
 #

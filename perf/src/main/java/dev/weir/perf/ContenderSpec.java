@@ -8,10 +8,11 @@ import java.util.List;
  * What a contender JVM is told: which implementation, which topics, which guarantee. Passed on the
  * command line of the child JVM.
  *
- * @param workload W1..W4
+ * @param workload W1..W5
  * @param contender the implementation, see {@link Contenders}
  * @param mode the processing guarantee
- * @param phase {@code run} (process the input), or for W4 {@code load} and {@code restore}
+ * @param phase {@code run} (process the input); W4 and W5: {@code load}, then {@code restore} (W4)
+ *     or {@code recover} (W5)
  * @param bootstrap the broker
  * @param inputs the input topics (the data set, then the run's latency probe topic if any)
  * @param output the output topic

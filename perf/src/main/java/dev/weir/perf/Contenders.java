@@ -16,7 +16,7 @@ final class Contenders {
     return switch (w) {
       case W1 -> List.of(WEIR, KAFKA_STREAMS, RAW);
       case W2 -> List.of(WEIR, KAFKA_STREAMS, KAFKA_STREAMS_GRACE_5S);
-      case W3, W4 -> List.of(WEIR, KAFKA_STREAMS);
+      case W3, W4, W5 -> List.of(WEIR, KAFKA_STREAMS);
     };
   }
 
@@ -28,7 +28,7 @@ final class Contenders {
   /** Why Weir cannot run a workload yet, or null when it can. */
   static String weirMissing(Workload w) {
     return switch (w) {
-      case W1, W2, W3, W4 -> null;
+      case W1, W2, W3, W4, W5 -> null;
     };
   }
 
@@ -39,12 +39,13 @@ final class Contenders {
       case "W1/" + RAW -> new RawW1();
       case "W2/" + WEIR -> new WeirW2();
       case "W3/" + WEIR -> new WeirW3();
-      case "W4/" + WEIR -> new WeirW4();
+      // W5 runs W4's pipelines; only the phases differ (see RestoreRunner).
+      case "W4/" + WEIR, "W5/" + WEIR -> new WeirW4();
       case "W2/" + KAFKA_STREAMS -> new KafkaStreamsW2(java.time.Duration.ofHours(1));
       case "W2/" + KAFKA_STREAMS_GRACE_5S ->
           new KafkaStreamsW2(java.time.Duration.ofMillis(Dataset.MAX_DISORDER_MS));
       case "W3/" + KAFKA_STREAMS -> new KafkaStreamsW3();
-      case "W4/" + KAFKA_STREAMS -> new KafkaStreamsW4();
+      case "W4/" + KAFKA_STREAMS, "W5/" + KAFKA_STREAMS -> new KafkaStreamsW4();
       default ->
           throw new IllegalArgumentException(
               "No contender '" + contender + "' for workload " + workload);

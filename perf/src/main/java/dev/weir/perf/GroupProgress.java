@@ -2,7 +2,10 @@ package dev.weir.perf;
 
 import java.time.Duration;
 
-/** Used by W4's load phase: waits until the contender's group has committed all of its input. */
+/**
+ * Used by the load phase of W4 and W5: waits until the contender's group has committed all of its
+ * input.
+ */
 final class GroupProgress {
   private static final Duration TIMEOUT = Duration.ofMinutes(20);
 

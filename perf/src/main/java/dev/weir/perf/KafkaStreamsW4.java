@@ -17,11 +17,13 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * W4 on Kafka Streams: a table of the latest value per key ({@code builder.table} with a
+ * W4 and W5 on Kafka Streams: a table of the latest value per key ({@code builder.table} with a
  * changelogged RocksDB store). Phase {@code load} consumes the keyed input once, which writes the
- * changelog, and reports {@code loaded} when the input is committed. Phase {@code restore} starts
- * on an empty state directory and reports how long it took until the instance was RUNNING, the
- * records restored, the CPU used, and the entries in the store afterwards.
+ * changelog, and reports {@code loaded} when the input is committed. Phases {@code restore} (W4, on
+ * an empty state directory) and {@code recover} (W5, on the state directory a {@code kill -9} left)
+ * report how long it took until the instance was ready, the records restored and the CPU used.
+ * {@code restore} then reports the entries in the store at once; {@code recover} only when it is
+ * stopped gracefully (the harness kills it in every round but the last).
  */
 final class KafkaStreamsW4 extends KafkaStreamsContender {
   static final String STORE = "latest";
@@ -33,6 +35,8 @@ final class KafkaStreamsW4 extends KafkaStreamsContender {
   private final AtomicLong running = new AtomicLong();
   private long startNanos;
   private long startCpuNanos;
+  private ContenderSpec spec;
+  private StatusFile status;
 
   @Override
   void build(StreamsBuilder b, ContenderSpec spec) {
@@ -44,6 +48,8 @@ final class KafkaStreamsW4 extends KafkaStreamsContender {
 
   @Override
   void beforeStart(ContenderSpec spec, StatusFile status) {
+    this.spec = spec;
+    this.status = status;
     streams.setGlobalStateRestoreListener(
         new StateRestoreListener() {
           @Override
@@ -68,7 +74,7 @@ final class KafkaStreamsW4 extends KafkaStreamsContender {
             running.compareAndSet(0, System.nanoTime());
           }
         });
-    Thread t = new Thread(() -> report(spec, status), "w4-report");
+    Thread t = new Thread(this::report, "w4-report");
     t.setDaemon(true);
     t.start();
     startCpuNanos = cpuNanos();
@@ -77,32 +83,54 @@ final class KafkaStreamsW4 extends KafkaStreamsContender {
 
   /**
    * Ready means RUNNING with every restoration that started also ended (whether Kafka Streams
-   * restores before or after it reports RUNNING depends on its state-updater thread).
+   * restores before or after it reports RUNNING depends on its state-updater thread). W4 starts on
+   * an empty state directory, so it must also have restored something; after a crash (W5) there may
+   * be nothing to restore.
    */
-  private void report(ContenderSpec spec, StatusFile status) {
+  private boolean ready() {
+    if (running.get() == 0) {
+      return false;
+    }
+    if (spec.phase().equals("load")) {
+      return true;
+    }
+    long started = restoresStarted.get();
+    return restoresEnded.get() >= started && (started > 0 || !spec.phase().equals("restore"));
+  }
+
+  private void report() {
     try {
-      boolean restore = spec.phase().equals("restore");
-      while (running.get() == 0
-          || (restore
-              && (restoresStarted.get() == 0 || restoresEnded.get() < restoresStarted.get()))) {
+      while (!ready()) {
         Thread.sleep(5); // sampling the instance's own progress counters
       }
       long ready = Math.max(running.get(), lastRestoreEnd.get());
       long cpu = cpuNanos() - startCpuNanos;
-      if (!restore) {
+      if (spec.phase().equals("load")) {
         GroupProgress.reportLoaded(spec, status);
         return;
       }
       status.put("restoreMs", (ready - startNanos) / 1_000_000);
       status.put("cpuMs", cpu / 1_000_000);
       status.put("restoredRecords", restored.get());
-      status.put("storeEntries", countEntries());
+      if (spec.phase().equals("restore")) {
+        status.put("storeEntries", countEntries());
+      }
       status.put("restored", 1);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       status.put("failed", ContenderMain.oneLine(e));
     }
+  }
+
+  @Override
+  public void stop() {
+    if (spec != null
+        && spec.phase().equals("recover")
+        && streams.state() == KafkaStreams.State.RUNNING) {
+      status.put("storeEntries", countEntries());
+    }
+    super.stop();
   }
 
   private long countEntries() {

@@ -92,14 +92,14 @@ public final class PerfMain {
         out.println();
         out.println("-- " + w + " " + w.description());
         List<RunResult> results =
-            w == Workload.W4 ? new RestoreRunner(h).run() : new StreamingRunner(h).run(w);
+            w.restores() ? new RestoreRunner(h, w).run() : new StreamingRunner(h).run(w);
         // A contender shown for information only (kafka-streams-grace5s) is expected to fail.
         allOk &=
             results.stream()
                 .filter(r -> Contenders.compared(r.contender()))
                 .allMatch(RunResult::ok);
         String inputs =
-            w == Workload.W4
+            w.restores()
                 ? String.format(
                     Locale.ROOT, "%,d distinct keys in the changelog", options.records())
                 : String.format(Locale.ROOT, "%,d input records", h.data().totalRecords());

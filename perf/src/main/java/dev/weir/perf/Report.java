@@ -31,12 +31,14 @@ final class Report {
     }
     out.printf(
         Locale.ROOT,
-        "  [%s %s r%d] %-13s %,10.0f rec/s  %6.1f s  cpu %s  rss %s  lat p50/p99 %s  %s%n",
+        "  [%s %s r%d] %-13s %s  %6.1f s  cpu %s  rss %s  lat p50/p99 %s  %s%n",
         r.workload(),
         r.mode().label(),
         r.round(),
         r.contender(),
-        r.recordsPerSecond(),
+        r.workload() == Workload.W5
+            ? String.format(Locale.ROOT, "%,10d restored", r.records())
+            : String.format(Locale.ROOT, "%,10.0f rec/s", r.recordsPerSecond()),
         r.seconds(),
         r.cpuSeconds() < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f s", r.cpuSeconds()),
         mb(r.peakRssBytes()),
@@ -55,13 +57,13 @@ final class Report {
     out.println();
     out.println("== " + w + " " + w.description());
     out.println("   " + inputs);
-    boolean restore = w == Workload.W4;
+    boolean restore = w.restores();
     out.printf(
         Locale.ROOT,
         "%-22s %-5s %12s %-21s %7s %6s %6s %8s %7s  %-16s %s%n",
         "contender",
         "mode",
-        restore ? "restored/s" : "records/s",
+        w == Workload.W5 ? "restored" : restore ? "restored/s" : "records/s",
         "(min..max)",
         restore ? "ready-s" : "s",
         "cpu-s",
@@ -87,7 +89,7 @@ final class Report {
           out.printf(Locale.ROOT, "%-22s %-5s %12s %s%n", c, mode.label(), "-", "FAILED " + check);
           continue;
         }
-        double[] rates = ok.stream().mapToDouble(RunResult::recordsPerSecond).sorted().toArray();
+        double[] rates = ok.stream().mapToDouble(firstColumn(w)).sorted().toArray();
         double cpu = median(ok, RunResult::cpuSeconds);
         double secs = median(ok, RunResult::seconds);
         long[] lat = ok.stream().flatMapToLong(r -> Arrays.stream(r.latenciesNanos())).toArray();
@@ -120,6 +122,11 @@ final class Report {
     }
   }
 
+  /** What the table shows first: records/s, except W5: records restored. */
+  private static ToDoubleFunction<RunResult> firstColumn(Workload w) {
+    return w == Workload.W5 ? RunResult::records : RunResult::recordsPerSecond;
+  }
+
   private static String brokerCpu(List<RunResult> ok) {
     double b = median(ok, RunResult::brokerCpuSeconds);
     return b < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", b);
@@ -127,7 +134,8 @@ final class Report {
 
   /**
    * The comparison lines of one workload: {@code ratio W1 eos weir/kafka-streams=1.23
-   * weir/raw=0.91}, with {@code n/a (reason)} where a side has no valid measurement.
+   * weir/raw=0.91}, with {@code n/a (reason)} where a side has no valid measurement. Above 1 means
+   * Weir did better: more records per second (W5: ready sooner, the ratio of the ready times).
    */
   static List<String> ratios(Workload w, List<RunResult> results, List<Mode> modes) {
     List<String> lines = new ArrayList<>();
@@ -139,8 +147,8 @@ final class Report {
         }
         sb.append(' ').append(Contenders.WEIR).append('/').append(other).append('=');
         String missing = Contenders.weirMissing(w);
-        double weir = medianRate(results, Contenders.WEIR, mode);
-        double them = medianRate(results, other, mode);
+        double weir = score(w, results, Contenders.WEIR, mode);
+        double them = score(w, results, other, mode);
         if (missing != null) {
           sb.append("n/a (weir: ").append(missing).append(')');
         } else if (Double.isNaN(weir)) {
@@ -166,14 +174,21 @@ final class Report {
     return ran ? "no run passed its output check" : "not run";
   }
 
-  private static double medianRate(List<RunResult> results, String contender, Mode mode) {
-    double[] rates =
+  /**
+   * A contender's median over the runs that passed, higher is better: records/s, except W5: 1 / its
+   * ready seconds, since there the contenders restore different numbers of records.
+   */
+  private static double score(Workload w, List<RunResult> results, String contender, Mode mode) {
+    List<RunResult> ok =
         results.stream()
             .filter(r -> r.ok() && r.contender().equals(contender) && r.mode() == mode)
-            .mapToDouble(RunResult::recordsPerSecond)
-            .sorted()
-            .toArray();
-    return rates.length == 0 ? Double.NaN : median(rates);
+            .toList();
+    if (ok.isEmpty()) {
+      return Double.NaN;
+    }
+    return w == Workload.W5
+        ? 1 / median(ok, RunResult::seconds)
+        : median(ok, RunResult::recordsPerSecond);
   }
 
   private static double median(List<RunResult> runs, ToDoubleFunction<RunResult> f) {

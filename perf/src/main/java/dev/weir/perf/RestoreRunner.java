@@ -9,31 +9,47 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Runs W4: a keyed input of {@code --records} distinct keys (about 100-byte values) is loaded once.
- * Each contender (per mode) consumes it once under its application id, which fills its changelog
- * ({@code load} phase, not timed). Then, alternating contenders over the rounds, each restore run
- * deletes the contender's local state and starts it again: the contender reports the time from
- * start until its state is restored and it is running, the records restored and the CPU used, and
- * the number of entries its store holds afterwards, which must equal the number of keys.
+ * Runs W4 and W5 on a keyed input of {@code --records} distinct keys (about 100-byte values),
+ * loaded once. Each contender (per mode) consumes it once under its application id, which fills its
+ * changelog ({@code load} phase, not timed). Then, alternating contenders over the rounds, each run
+ * starts the contender again; the contender reports the time from start until its state is restored
+ * and it is running (ready), the records restored and the CPU used.
+ *
+ * <ul>
+ *   <li>W4, restore: every run starts on an emptied state directory. Once ready, the contender
+ *       counts the entries of its store, which must equal the number of keys, and is stopped
+ *       gracefully.
+ *   <li>W5, recover after a crash: the load phase ends in a {@code kill -9} once the input is
+ *       committed, and so does every run but the last, each starting on the state directory the
+ *       previous kill left. A run passes when the contender got ready having restored at most one
+ *       changelog record per key; the last run is then stopped gracefully, and its store must hold
+ *       every key.
+ * </ul>
  */
 final class RestoreRunner {
   private static final Duration LOAD_TIMEOUT = Duration.ofMinutes(30);
   private static final Duration RESTORE_TIMEOUT = Duration.ofMinutes(15);
+  private static final Duration STOP_GRACE = Duration.ofSeconds(60);
 
   private final Harness h;
+  private final Workload w;
 
-  RestoreRunner(Harness harness) {
+  RestoreRunner(Harness harness, Workload workload) {
+    if (!workload.restores()) {
+      throw new IllegalArgumentException(workload + " is not a restore workload");
+    }
     this.h = harness;
+    this.w = workload;
   }
 
   List<RunResult> run() throws InterruptedException {
-    Workload w = Workload.W4;
     List<String> contenders = new ArrayList<>(h.options.contendersOf(w));
     if (Contenders.weirMissing(w) != null) {
       contenders.remove(Contenders.WEIR);
@@ -42,7 +58,7 @@ final class RestoreRunner {
     if (contenders.isEmpty()) {
       return results;
     }
-    String input = h.prefix() + "-w4-input";
+    String input = (h.prefix() + "-" + w + "-input").toLowerCase(Locale.ROOT);
     h.topics.create(h.options.partitions(), input);
     int keys = h.options.records();
     loadKeyed(input, keys);
@@ -51,7 +67,7 @@ final class RestoreRunner {
       for (Mode mode : h.options.modes()) {
         for (String c : contenders) {
           String appId = appId(c, mode);
-          loaded.put(appId, load(w, c, mode, input, appId));
+          loaded.put(appId, load(c, mode, input, appId));
         }
       }
       for (int round = 1; round <= h.options.rounds(); round++) {
@@ -61,7 +77,7 @@ final class RestoreRunner {
             RunResult r =
                 loaded.get(appId) != null
                     ? RunResult.failed(w, c, mode, round, "load failed: " + loaded.get(appId))
-                    : restore(w, c, mode, round, input, appId, keys);
+                    : measure(c, mode, round, input, appId, keys);
             results.add(r);
             Report.progress(h.out, r);
           }
@@ -78,7 +94,7 @@ final class RestoreRunner {
   }
 
   private String appId(String contender, Mode mode) {
-    return (h.prefix() + "-w4-" + contender + "-" + mode.label()).toLowerCase(Locale.ROOT);
+    return (h.prefix() + "-" + w + "-" + contender + "-" + mode.label()).toLowerCase(Locale.ROOT);
   }
 
   private void loadKeyed(String topic, int keys) {
@@ -116,8 +132,7 @@ final class RestoreRunner {
   }
 
   /** Runs the load phase; returns null when done, else why not. */
-  private String load(Workload w, String c, Mode mode, String input, String appId)
-      throws InterruptedException {
+  private String load(String c, Mode mode, String input, String appId) throws InterruptedException {
     ContenderSpec spec = h.spec(w, c, mode, "load", List.of(input), "-", appId);
     long begin = System.nanoTime();
     try (JavaProcess child = h.launch(spec, appId + "-load")) {
@@ -125,28 +140,51 @@ final class RestoreRunner {
       if (problem != null) {
         return problem;
       }
-      child.stop(Duration.ofSeconds(60));
+      double seconds = (System.nanoTime() - begin) / 1e9;
+      if (crashes()) {
+        problem = crash(child, spec);
+        if (problem != null) {
+          return problem;
+        }
+      } else {
+        child.stop(STOP_GRACE);
+      }
       h.out.printf(
           Locale.ROOT,
-          "  %s %s: changelog filled in %.1f s%n",
+          "  %s %s: changelog filled in %.1f s%s%n",
           c,
           mode.label(),
-          (System.nanoTime() - begin) / 1e9);
+          seconds,
+          crashes() ? ", then killed (kill -9)" : "");
       return null;
     } catch (IOException e) {
       return "launching the JVM failed: " + e;
     }
   }
 
-  private RunResult restore(
-      Workload w, String c, Mode mode, int round, String input, String appId, int keys)
+  private boolean crashes() {
+    return w == Workload.W5;
+  }
+
+  /**
+   * One restart: W4 on an emptied state directory, W5 on the one the last {@code kill -9} left (and
+   * ending in another, except in the last round).
+   */
+  private RunResult measure(String c, Mode mode, int round, String input, String appId, int keys)
       throws InterruptedException {
-    ContenderSpec spec = h.spec(w, c, mode, "restore", List.of(input), "-", appId);
-    Harness.deleteTree(spec.stateDir());
+    String phase = crashes() ? "recover" : "restore";
+    boolean countEntries = !crashes() || round == h.options.rounds();
+    ContenderSpec spec = h.spec(w, c, mode, phase, List.of(input), "-", appId);
+    if (!crashes()) {
+      Harness.deleteTree(spec.stateDir());
+    }
     long launched = System.nanoTime();
-    try (JavaProcess child = h.launch(spec, appId + "-restore-r" + round)) {
+    try (JavaProcess child = h.launch(spec, appId + "-" + phase + "-r" + round)) {
       String problem = await(child, spec, "restored", RESTORE_TIMEOUT);
       if (problem != null) {
+        if (crashes()) {
+          crash(child, spec); // the next round still recovers from a crash
+        }
         return RunResult.failed(w, c, mode, round, problem);
       }
       double wall = (System.nanoTime() - launched) / 1e9;
@@ -154,20 +192,34 @@ final class RestoreRunner {
       Map<String, String> s = StatusFile.read(spec.statusFile());
       double seconds = Math.max(1e-3, Long.parseLong(s.get("restoreMs")) / 1000.0);
       long restored = Long.parseLong(s.get("restoredRecords"));
-      long entries = Long.parseLong(s.get("storeEntries"));
-      boolean ok = entries == keys && restored >= keys;
-      String check =
-          ok
-              ? "ok: " + entries + " entries from " + restored + " changelog records"
-              : "store holds " + entries + " of " + keys + " keys after restoring " + restored;
-      child.stop(Duration.ofSeconds(60));
+      OptionalLong entries = OptionalLong.empty();
+      if (countEntries) {
+        // W4 counted when ready; W5 counts in the shutdown hook, after the measurement.
+        child.stop(STOP_GRACE);
+        s = StatusFile.read(spec.statusFile());
+        if (!s.containsKey("storeEntries")) {
+          return RunResult.failed(
+              w, c, mode, round, "the store was not counted: " + s.get("closeFailed"));
+        }
+        entries = OptionalLong.of(Long.parseLong(s.get("storeEntries")));
+      } else {
+        problem = crash(child, spec);
+        if (problem != null) {
+          return RunResult.failed(w, c, mode, round, problem);
+        }
+      }
+      OutputChecker.Verdict check =
+          crashes()
+              ? RestoreCheck.recovered(keys, restored, entries)
+              : RestoreCheck.restored(keys, restored, entries.orElse(-1));
       return new RunResult(
           w,
           c,
           mode,
           round,
-          ok,
-          check,
+          check.ok(),
+          check.summary(),
+          restored,
           restored / seconds,
           seconds,
           wall,
@@ -178,6 +230,23 @@ final class RestoreRunner {
     } catch (IOException e) {
       return RunResult.failed(w, c, mode, round, "launching the JVM failed: " + e);
     }
+  }
+
+  /**
+   * {@code kill -9} of a contender, so no shutdown hook runs and its state directory is left as a
+   * crash leaves it; then removes the dead member from the group (see {@link
+   * Topics#removeMembers}). Returns null, or what was wrong with the contender before the kill (it
+   * had failed or exited).
+   */
+  private String crash(JavaProcess child, ContenderSpec spec) throws InterruptedException {
+    String problem = Harness.problem(child, spec.statusFile());
+    child.kill();
+    try {
+      h.topics.removeMembers(spec.appId());
+    } catch (IllegalStateException e) {
+      return e.getMessage() + ": " + e.getCause();
+    }
+    return problem == null ? null : "not running normally when killed: " + problem;
   }
 
   private static String await(JavaProcess child, ContenderSpec spec, String key, Duration timeout)

@@ -9,9 +9,10 @@ package dev.weir.perf;
  * @param round 1-based round
  * @param ok whether the output check passed (only then do the numbers count)
  * @param check the check's one-line summary, or the failure
- * @param recordsPerSecond input records per second between the first and the last output (W4:
+ * @param records input records processed (W4, W5: changelog records restored)
+ * @param recordsPerSecond input records per second between the first and the last output (W4, W5:
  *     changelog records restored per second)
- * @param seconds the measured interval (W4: start to ready)
+ * @param seconds the measured interval (W4, W5: start to ready)
  * @param wallSeconds from launching the JVM to the last output
  * @param cpuSeconds the contender JVM's CPU time in the measured interval
  * @param brokerCpuSeconds the broker's CPU time in the measured interval, -1 when unknown
@@ -25,6 +26,7 @@ record RunResult(
     int round,
     boolean ok,
     String check,
+    long records,
     double recordsPerSecond,
     double seconds,
     double wallSeconds,
@@ -34,6 +36,7 @@ record RunResult(
     long[] latenciesNanos) {
 
   static RunResult failed(Workload w, String contender, Mode mode, int round, String why) {
-    return new RunResult(w, contender, mode, round, false, why, 0, 0, 0, -1, -1, -1, new long[0]);
+    return new RunResult(
+        w, contender, mode, round, false, why, 0, 0, 0, 0, -1, -1, -1, new long[0]);
   }
 }

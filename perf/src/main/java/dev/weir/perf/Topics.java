@@ -8,8 +8,10 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
@@ -128,6 +130,28 @@ final class Topics implements AutoCloseable {
     } catch (ExecutionException e) {
       throw new IllegalStateException(
           "Reading offsets of group " + groupId + " failed", e.getCause());
+    }
+  }
+
+  /**
+   * Removes every member of a consumer group, as {@code kafka-streams-application-reset --force}
+   * does. After a {@code kill -9} the dead member would otherwise stay in the group until its
+   * session times out (45 s, the consumer default, for both contenders) and hold up the rebalance
+   * of the next start.
+   */
+  void removeMembers(String groupId) throws InterruptedException {
+    try {
+      ConsumerGroupDescription group =
+          admin.describeConsumerGroups(List.of(groupId)).describedGroups().get(groupId).get();
+      if (!group.members().isEmpty()) {
+        admin
+            .removeMembersFromConsumerGroup(groupId, new RemoveMembersFromConsumerGroupOptions())
+            .all()
+            .get();
+      }
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(
+          "Removing the members of group " + groupId + " failed", e.getCause());
     }
   }
 

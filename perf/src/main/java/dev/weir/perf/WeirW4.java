@@ -24,17 +24,21 @@ import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * W4 on Weir: the latest value per key in a {@link ValueState} of the keyed input (already
+ * W4 and W5 on Weir: the latest value per key in a {@link ValueState} of the keyed input (already
  * partitioned by key, so no repartition, like Kafka Streams' {@code builder.table}). Phase {@code
- * load} fills the changelog; phase {@code restore} starts on an empty state directory and reports
- * the time until RUNNING (Weir restores a task's state while creating the task, before the thread
- * runs), the records restored, the CPU used, and afterwards, with the application closed, the
- * entries in the restored RocksDB stores.
+ * load} fills the changelog. Phases {@code restore} (W4, on an empty state directory) and {@code
+ * recover} (W5, on the state directory a {@code kill -9} left) report the time until RUNNING (Weir
+ * restores a task's state while creating the task, before the thread runs), the records restored
+ * and the CPU used. Then {@code restore} closes the application and reports the entries in its
+ * RocksDB stores; {@code recover} keeps running (the harness kills it again) and reports the
+ * entries only when it is stopped gracefully.
  */
 final class WeirW4 implements Contender {
   static final String STORE = "latest";
 
   private WeirApplication app;
+  private ContenderSpec spec;
+  private StatusFile status;
 
   /** Keeps the latest value of each key. */
   static final class Latest extends KeyedProcessFunction<String, KeyValue<String, String>, String> {
@@ -61,7 +65,9 @@ final class WeirW4 implements Contender {
         .process(new Latest())
         .uid(STORE);
     app = new WeirApplication(b.build(), WeirW1.properties(spec));
-    boolean restore = spec.phase().equals("restore");
+    this.spec = spec;
+    this.status = status;
+    boolean load = spec.phase().equals("load");
     long startCpu = KafkaStreamsW4.cpuNanos();
     long start = System.nanoTime();
     app.setStateListener(
@@ -74,10 +80,10 @@ final class WeirW4 implements Contender {
             Thread t =
                 new Thread(
                     () -> {
-                      if (restore) {
-                        report(spec, status, (ready - start) / 1_000_000, cpu / 1_000_000);
-                      } else {
+                      if (load) {
                         GroupProgress.reportLoaded(spec, status);
+                      } else {
+                        report((ready - start) / 1_000_000, cpu / 1_000_000);
                       }
                     },
                     "w4-report");
@@ -88,14 +94,16 @@ final class WeirW4 implements Contender {
     app.start();
   }
 
-  private void report(ContenderSpec spec, StatusFile status, long restoreMs, long cpuMs) {
+  private void report(long restoreMs, long cpuMs) {
     try {
       Map<String, Long> m = app.metrics();
-      app.close(Duration.ofSeconds(30));
       status.put("restoreMs", restoreMs);
       status.put("cpuMs", cpuMs);
       status.put("restoredRecords", m.getOrDefault("state-restored-records", -1L));
-      status.put("storeEntries", countEntries(spec.stateDir().resolve(spec.appId())));
+      if (spec.phase().equals("restore")) {
+        app.close(Duration.ofSeconds(30));
+        status.put("storeEntries", countEntries(spec.stateDir().resolve(spec.appId())));
+      }
       status.put("restored", 1);
     } catch (RuntimeException | IOException e) {
       status.put("failed", ContenderMain.oneLine(e));
@@ -126,9 +134,12 @@ final class WeirW4 implements Contender {
   }
 
   @Override
-  public void stop() {
+  public void stop() throws IOException {
     if (app != null) {
       app.close(Duration.ofSeconds(30));
+      if (spec.phase().equals("recover")) {
+        status.put("storeEntries", countEntries(spec.stateDir().resolve(spec.appId())));
+      }
     }
   }
 }

@@ -5,7 +5,8 @@ enum Workload {
   W1("stateless: parse, filter ~10%, map"),
   W2("windowed count: keyBy, 10 s tumbling event-time windows, final results"),
   W3("keyed running count: keyBy, count per key, emit every update"),
-  W4("restore: rebuild a task's state from its changelog");
+  W4("restore: rebuild a task's state from its changelog"),
+  W5("recover after kill -9: restart on the local state a crash left");
 
   private final String description;
 
@@ -15,6 +16,14 @@ enum Workload {
 
   String description() {
     return description;
+  }
+
+  /**
+   * Whether the workload measures how a contender gets its state back ({@link RestoreRunner})
+   * rather than how it processes the data set ({@link StreamingRunner}).
+   */
+  boolean restores() {
+    return this == W4 || this == W5;
   }
 
   /** Whether end-to-end latency probes make sense (one output per input record). */

@@ -1,0 +1,79 @@
+package dev.weir.perf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ReportTest {
+  private static RunResult run(
+      Workload w, String contender, int round, long records, double seconds) {
+    return new RunResult(
+        w,
+        contender,
+        Mode.EOS,
+        round,
+        true,
+        "ok",
+        records,
+        records / seconds,
+        seconds,
+        seconds,
+        1.0,
+        -1,
+        -1,
+        new long[0]);
+  }
+
+  @Test
+  void restoreRatioComparesRecordsPerSecond() {
+    List<RunResult> results =
+        List.of(
+            run(Workload.W4, Contenders.WEIR, 1, 1000, 2.0),
+            run(Workload.W4, Contenders.KAFKA_STREAMS, 1, 1000, 4.0));
+    assertThat(Report.ratios(Workload.W4, results, List.of(Mode.EOS)))
+        .containsExactly("ratio W4 eos weir/kafka-streams=2.00");
+  }
+
+  @Test
+  void recoveryRatioComparesMedianReadyTimesWhateverWasRestored() {
+    // Weir restores nothing; by records/s it would score 0 however soon it is ready.
+    List<RunResult> results =
+        List.of(
+            run(Workload.W5, Contenders.WEIR, 1, 0, 1.0),
+            run(Workload.W5, Contenders.WEIR, 2, 0, 3.0),
+            run(Workload.W5, Contenders.WEIR, 3, 0, 2.0),
+            run(Workload.W5, Contenders.KAFKA_STREAMS, 1, 1000, 9.0),
+            run(Workload.W5, Contenders.KAFKA_STREAMS, 2, 1000, 5.0),
+            run(Workload.W5, Contenders.KAFKA_STREAMS, 3, 1000, 7.0));
+    assertThat(Report.ratios(Workload.W5, results, List.of(Mode.EOS)))
+        .containsExactly("ratio W5 eos weir/kafka-streams=3.50");
+  }
+
+  @Test
+  void recoveryTableShowsRecordsRestored() {
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
+    List<RunResult> results =
+        List.of(
+            run(Workload.W5, Contenders.WEIR, 1, 0, 1.5),
+            run(Workload.W5, Contenders.KAFKA_STREAMS, 1, 3_000_000, 12.0));
+    Report.table(
+        out,
+        Workload.W5,
+        "3,000,000 distinct keys",
+        results,
+        Contenders.of(Workload.W5),
+        List.of(Mode.EOS));
+    List<String> lines = buffer.toString(StandardCharsets.UTF_8).lines().toList();
+    assertThat(lines.get(3)).contains("restored").contains("ready-s");
+    assertThat(lines.get(4)).startsWith("weir").contains("      0 (0..0)").contains(" 1.5 ");
+    assertThat(lines.get(5))
+        .startsWith("kafka-streams")
+        .contains("3,000,000 (3,000,000..3,000,000)")
+        .contains(" 12.0 ");
+  }
+}
