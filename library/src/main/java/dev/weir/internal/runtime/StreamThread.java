@@ -630,9 +630,14 @@ final class StreamThread extends Thread {
     for (Map.Entry<TaskId, List<TopicPartition>> e : inputsOf.entrySet()) {
       TaskId id = e.getKey();
       List<TopicPartition> inputs = e.getValue();
+      // Only this task's partitions: event-time state is restored per input topic.
+      Map<TopicPartition, OffsetAndMetadata> own = new HashMap<>();
+      for (TopicPartition tp : inputs) {
+        own.put(tp, committed.get(tp));
+      }
       List<String> stores = plan.stores(plan.subTopology(id.subTopology()));
       if (stores.isEmpty()) {
-        startTask(id, inputs, committed, null);
+        startTask(id, inputs, own, null);
         continue;
       }
       List<TaskState.StoreSpec> specs = new ArrayList<>();
@@ -655,7 +660,7 @@ final class StreamThread extends Thread {
         base.close();
         throw ex;
       }
-      restoring.put(id, new Restoring(base, specs, inputs, committed, System.nanoTime()));
+      restoring.put(id, new Restoring(base, specs, inputs, own, System.nanoTime()));
       consumer.pause(inputs);
     }
     ownedChanged();

@@ -211,7 +211,9 @@ public final class StreamTask {
   public void restoreEventTime(Map<TopicPartition, OffsetAndMetadata> committedOffsets) {
     committedOffsets.forEach(
         (tp, om) -> {
-          if (om != null) {
+          // Only this task's own input partitions: the state is restored per input topic, so
+          // another partition of the same topic would overwrite it.
+          if (om != null && tp.partition() == id.partition() && inputs.containsKey(tp.topic())) {
             context.watermarks().restore(tp.topic(), om.metadata());
             lastMetadata.put(tp, om.metadata());
             initialOffsets.put(tp, om.offset());
@@ -232,13 +234,14 @@ public final class StreamTask {
    * zombie that lost the task.
    */
   public Map.Entry<TopicPartition, OffsetAndMetadata> unchangedOffset() {
-    for (TopicPartition tp : consumed.keySet()) {
-      Long offset = committed.containsKey(tp) ? committed.get(tp) : initialOffsets.get(tp);
-      if (offset != null) {
-        return Map.entry(tp, new OffsetAndMetadata(offset, lastMetadata.getOrDefault(tp, "")));
-      }
+    Map<TopicPartition, Long> known = new HashMap<>(initialOffsets);
+    known.putAll(committed);
+    if (known.isEmpty()) {
+      return null;
     }
-    return null;
+    Map.Entry<TopicPartition, Long> e = known.entrySet().iterator().next();
+    return Map.entry(
+        e.getKey(), new OffsetAndMetadata(e.getValue(), lastMetadata.getOrDefault(e.getKey(), "")));
   }
 
   public Map<TopicPartition, OffsetAndMetadata> offsetsToCommit() {
