@@ -260,6 +260,11 @@ public final class RestoreSession implements AutoCloseable {
     Map<TopicPartition, Long> ends = Map.of();
     Map<TopicPartition, Long> beginnings = Map.of();
     if (!partitions.isEmpty()) {
+      // Assigned before the offset lookups: the consumer records the last stable offsets it
+      // learns only for assigned partitions (and logs a warning for the others).
+      List<TopicPartition> all = new ArrayList<>(reading.keySet());
+      all.addAll(partitions);
+      consumer.assign(all);
       ends = consumer.endOffsets(partitions);
       beginnings = consumer.beginningOffsets(partitions);
     }

@@ -366,17 +366,17 @@ public final class ApplicationRuntime implements StreamThread.Listener {
    * back the tasks it only needs to catch up on instead of tasks it would restore from scratch.
    */
   private Set<TaskId> localStateTasks() {
-    if (stateBackend == null
-        || !WeirConfig.STATE_BACKEND_ROCKSDB.equals(
-            config.getString(WeirConfig.STATE_BACKEND_CONFIG))) {
+    if (stateBackend == null) {
       return Set.of();
     }
     Set<TaskId> out = new java.util.TreeSet<>();
-    try (java.util.stream.Stream<Path> dirs = java.nio.file.Files.list(directory.path())) {
-      dirs.filter(d -> d.getFileName().toString().matches("\\d+_\\d+"))
-          .filter(d -> java.nio.file.Files.isDirectory(d.resolve("rocksdb")))
-          .forEach(d -> out.add(TaskId.parse(d.getFileName().toString())));
-    } catch (java.io.IOException e) {
+    try {
+      for (String task : stateBackend.storedTasks()) {
+        if (task.matches("\\d+_\\d+")) {
+          out.add(TaskId.parse(task));
+        }
+      }
+    } catch (dev.weir.store.StateStoreException e) {
       LOG.warn("Listing local task state in {} failed; assignment ignores it", directory.path(), e);
     }
     return out;
