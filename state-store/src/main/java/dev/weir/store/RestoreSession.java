@@ -255,6 +255,10 @@ public final class RestoreSession implements AutoCloseable {
 
   /** Looks up the offsets of the tasks added since the last poll (two requests for all of them). */
   private void startAdded() {
+    if (tasks.size() == added.size()) {
+      // A restore starts: its first progress line comes one interval from now, not at once.
+      nextProgressLog = System.nanoTime() + LOG_INTERVAL_NANOS;
+    }
     List<TopicPartition> partitions = new ArrayList<>();
     added.forEach(t -> partitions.addAll(t.stores.keySet()));
     Map<TopicPartition, Long> ends = Map.of();
