@@ -189,8 +189,8 @@ public final class WeirConfig extends AbstractConfig {
   public static final String STATE_RESTORE_THREADS_DOC =
       "Threads per application instance that apply restored changelog records to the local state"
           + " stores, while the stream threads fetch and parse the next records; tasks restore in"
-          + " parallel up to this number. The threads exist only while a restore runs. 0 makes each"
-          + " stream thread apply the records itself.";
+          + " parallel up to this number. The threads start with a restore and end after 10 s"
+          + " without work. 0 makes each stream thread apply the records itself.";
 
   /** {@code state.cleanup.delay.ms}. */
   public static final String STATE_CLEANUP_DELAY_MS_CONFIG = "state.cleanup.delay.ms";

@@ -713,10 +713,10 @@ final class StreamThread extends Thread {
     if (done.isEmpty()) {
       return;
     }
-    for (Map.Entry<String, RestoreResult> e : done.entrySet()) {
-      TaskId id = TaskId.parse(e.getKey());
+    for (String task : done.keySet()) {
+      TaskId id = TaskId.parse(task);
       Restoring r = restoring.remove(id);
-      TaskState state = TaskState.wrap(r.base(), id.partition(), r.specs(), e.getValue());
+      TaskState state = TaskState.wrap(r.base(), id.partition(), r.specs());
       metrics.restoreTimeNanos.add(System.nanoTime() - r.startNanos());
       startTask(id, r.inputs(), r.committed(), state);
       consumer.resume(r.inputs());

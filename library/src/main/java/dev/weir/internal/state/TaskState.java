@@ -3,7 +3,6 @@ package dev.weir.internal.state;
 import dev.weir.internal.task.RecordCollector;
 import dev.weir.store.ChangelogFormat;
 import dev.weir.store.KeyValueStore;
-import dev.weir.store.RestoreResult;
 import dev.weir.store.StateBackend;
 import dev.weir.store.TaskStateStore;
 import dev.weir.store.TransactionalTaskState;
@@ -41,14 +40,11 @@ public final class TaskState implements AutoCloseable {
   private final Map<String, TopicPartition> changelogs = new LinkedHashMap<>();
   private final Map<String, AtomicLong> lastOffsets = new HashMap<>();
   private final Map<String, OperatorStates> operators = new LinkedHashMap<>();
-  private final RestoreResult restored;
   private long changelogRecordsSent;
 
-  private TaskState(
-      TaskStateStore base, int partition, List<StoreSpec> specs, RestoreResult restored) {
+  private TaskState(TaskStateStore base, int partition, List<StoreSpec> specs) {
     this.base = base;
     this.partition = partition;
-    this.restored = restored;
     for (StoreSpec s : specs) {
       changelogs.put(s.store(), new TopicPartition(s.changelogTopic(), partition));
       lastOffsets.put(s.store(), new AtomicLong(-1));
@@ -67,7 +63,7 @@ public final class TaskState implements AutoCloseable {
    */
   public static TaskState open(
       StateBackend backend, String taskId, int partition, List<StoreSpec> specs) {
-    return wrap(backend.open(taskId, storeNames(specs)), partition, specs, null);
+    return wrap(backend.open(taskId, storeNames(specs)), partition, specs);
   }
 
   /**
@@ -76,11 +72,9 @@ public final class TaskState implements AutoCloseable {
    * @param base the task's stores, which the task state now owns
    * @param partition the task's partition (= its changelog partition)
    * @param specs the task's stores
-   * @param restored what restoring them applied, or null
    */
-  public static TaskState wrap(
-      TaskStateStore base, int partition, List<StoreSpec> specs, RestoreResult restored) {
-    return new TaskState(base, partition, specs, restored);
+  public static TaskState wrap(TaskStateStore base, int partition, List<StoreSpec> specs) {
+    return new TaskState(base, partition, specs);
   }
 
   /** The names of the stores. */
@@ -95,11 +89,6 @@ public final class TaskState implements AutoCloseable {
     Map<String, TopicPartition> tps = new LinkedHashMap<>();
     specs.forEach(s -> tps.put(s.store(), new TopicPartition(s.changelogTopic(), partition)));
     return tps;
-  }
-
-  /** What the restore at open applied, or null when nothing was restored. */
-  public RestoreResult restored() {
-    return restored;
   }
 
   /** The transactional view of one store. */

@@ -234,8 +234,8 @@ public final class StreamTask {
    * zombie that lost the task.
    */
   public Map.Entry<TopicPartition, OffsetAndMetadata> unchangedOffset() {
-    Map<TopicPartition, Long> known = new HashMap<>(initialOffsets);
-    known.putAll(committed);
+    // An offset this task committed, else one it started from; no allocation on the commit path.
+    Map<TopicPartition, Long> known = committed.isEmpty() ? initialOffsets : committed;
     if (known.isEmpty()) {
       return null;
     }

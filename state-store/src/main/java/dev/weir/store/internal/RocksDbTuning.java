@@ -23,6 +23,9 @@ final class RocksDbTuning implements AutoCloseable {
   static final long METADATA_WRITE_BUFFER_BYTES = 1L << 20;
   static final int MAX_WRITE_BUFFER_NUMBER = 4;
 
+  /** Threads flushing memtables, shared by every RocksDB instance of the process. */
+  static final int FLUSH_THREADS = 2;
+
   /**
    * Memtable allocation unit. RocksDB's default (an eighth of the write buffer, at most 1 MiB) is
    * reserved by every non-empty memtable; with dozens of tasks times stores that floor alone
@@ -47,7 +50,10 @@ final class RocksDbTuning implements AutoCloseable {
     this.cache = new LRUCache(settings.memoryBytes(), -1, false, HIGH_PRIORITY_POOL_RATIO);
     this.writeBufferManager = new WriteBufferManager(writeBufferBytes, cache);
     this.filter = new BloomFilter(BLOOM_BITS_PER_KEY);
-    org.rocksdb.Env.getDefault().setBackgroundThreads(2, org.rocksdb.Priority.HIGH);
+    // Memtable flushes of all RocksDB instances in the process share the default environment's
+    // high-priority pool, one thread by default: with several tasks restoring at once the writers
+    // stalled on full memtables (design record 004). The pool only ever grows.
+    org.rocksdb.Env.getDefault().setBackgroundThreads(FLUSH_THREADS, org.rocksdb.Priority.HIGH);
   }
 
   /** Creates the options of one task's instance; the caller closes them after the instance. */
