@@ -118,9 +118,10 @@ public final class WeirTestDriver implements AutoCloseable {
   /**
    * Returns the driver's counters, with the names and meaning of {@code WeirApplication.metrics()}
    * (docs/operations.md): {@code records-in} counts every record a task reads, so a record that
-   * crosses a repartition topic counts once per hop, as in production; {@code
-   * late-records-dropped}, {@code commits} and the state counters are included. Gauges of restores
-   * and state directories are 0, and per-task event-time gauges are not reported.
+   * crosses a repartition topic counts once per hop, and watermark markers read from repartition
+   * topics count too, as in production; {@code late-records-dropped}, {@code commits} and the state
+   * counters are included. Gauges of restores and state directories are 0, and per-task event-time
+   * gauges are not reported.
    *
    * @return counter name to value, a new map
    */

@@ -106,7 +106,8 @@ public final class DriverCore implements AutoCloseable {
   /**
    * The counters an application reports, with the same names and meaning (see {@link
    * RuntimeMetrics}): {@code records-in} counts every record a task reads, a repartition topic's
-   * included; gauges of restores and state directories are 0; event-time gauges are not reported.
+   * included (watermark markers there too); gauges of restores and state directories are 0;
+   * event-time gauges are not reported.
    *
    * @return a new map; not null
    */

@@ -32,7 +32,8 @@ public final class RuntimeMetrics {
       long tasks) {
     Map<String, Long> m = new LinkedHashMap<>();
     // records-in counts every record a task reads, a repartition topic's included: a record that
-    // crosses N repartition topics counts N + 1 times.
+    // crosses N repartition topics counts N + 1 times, and watermark markers read from a
+    // repartition topic count too (docs/operations.md says so).
     put(m, threads, "records-in", x -> x.recordsIn.sum());
     put(m, threads, "records-out", x -> x.recordsOut.sum());
     put(m, threads, "deserialization-errors", x -> x.deserializationErrors.sum());

@@ -319,7 +319,12 @@ final class StreamThread extends Thread {
   private Throwable closeCleanly() {
     try {
       try {
-        commit();
+        try {
+          commit();
+        } catch (WakeupException e) {
+          // The shutdown's own wakeup, still pending when the loop ended outside poll().
+          commit();
+        }
       } catch (RuntimeException e) {
         LOG.warn("{}: final commit failed; uncommitted work is rolled back", getName(), e);
         transactions.recover(e);

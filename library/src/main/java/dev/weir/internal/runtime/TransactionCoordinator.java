@@ -59,6 +59,9 @@ final class TransactionCoordinator implements CommitOrder.Transaction {
   private Consumer<byte[], byte[]> consumer;
   private int consecutiveFailures;
 
+  /** The last transaction has an unknown outcome and the producer was not replaced yet. */
+  private boolean outcomeUnknown;
+
   TransactionCoordinator(
       String name,
       ThreadProducer producer,
@@ -121,6 +124,7 @@ final class TransactionCoordinator implements CommitOrder.Transaction {
     }
     metrics.aborts.increment();
     consecutiveFailures++;
+    outcomeUnknown = action == CommitFailurePolicy.Action.RECREATE_UNKNOWN_OUTCOME;
     LOG.warn(
         "{}: rolling back to the last commit after {} ({}, attempt {})",
         name,
@@ -139,7 +143,10 @@ final class TransactionCoordinator implements CommitOrder.Transaction {
           failure);
     }
     switch (action) {
-      case RECREATE_FENCED, RECREATE_UNKNOWN_OUTCOME -> producer.recreate();
+      case RECREATE_FENCED, RECREATE_UNKNOWN_OUTCOME -> {
+        producer.recreate();
+        outcomeUnknown = false;
+      }
       default -> {
         if (!producer.abort()) {
           producer.recreate();
@@ -156,13 +163,15 @@ final class TransactionCoordinator implements CommitOrder.Transaction {
   }
 
   /**
-   * The thread is dying: drops the open transaction on a best-effort basis and never throws. Every
-   * failure with an unknown outcome already replaced the producer (see {@link #recover}), so an
-   * open transaction here has a known outcome and may be aborted; if the abort fails, closing the
-   * producer leaves the transaction to the next producer with the same transactional id (or to the
-   * transaction timeout).
+   * The thread is dying: drops the open transaction on a best-effort basis and never throws. A
+   * transaction with an unknown outcome is never aborted; it is left, as one whose abort fails, to
+   * the next producer with the same transactional id (whose {@code initTransactions()} resolves it)
+   * or to the transaction timeout.
    */
   void abandon() {
+    if (outcomeUnknown) {
+      return;
+    }
     try {
       producer.abort();
     } catch (Throwable t) { // the thread is dying of another failure already
