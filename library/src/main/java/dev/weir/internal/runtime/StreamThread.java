@@ -1,6 +1,5 @@
 package dev.weir.internal.runtime;
 
-import dev.weir.WeirConfig;
 import dev.weir.errors.WeirException;
 import dev.weir.internal.task.StreamTask;
 import dev.weir.internal.task.TaskId;
@@ -12,7 +11,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -94,19 +92,11 @@ final class StreamThread extends Thread {
     this.clock = setup.clock();
     this.assignorContext =
         new AssignorContext(setup.plan(), setup.instanceId(), index, shutdownApp);
-    assignorContext.ownedTasks = localTasks(setup, index);
+    assignorContext.ownedTasks = AssignorContext.localTasks(setup, index);
     this.clients = new ThreadClients(setup, index);
     this.restore = new RestoreCoordinator(getName(), setup, clients, metrics, clock);
     this.tasks = new TaskManager(getName(), setup, metrics, clock, restore, assignorContext);
-    this.transactions =
-        new TransactionCoordinator(
-            getName(),
-            new ThreadProducer(setup.clients(), setup.producerConfig(index), setup.exactlyOnce()),
-            setup.exactlyOnce()
-                ? TransactionCoordinator.Guarantee.EXACTLY_ONCE
-                : TransactionCoordinator.Guarantee.AT_LEAST_ONCE,
-            setup.maxCommitFailures(),
-            metrics);
+    this.transactions = TransactionCoordinator.create(getName(), setup, index, metrics);
     this.purger =
         new RepartitionPurger(
             getName(),
@@ -115,18 +105,6 @@ final class StreamThread extends Thread {
             clients::admin,
             clock.millis());
     this.eventTime = new EventTimeReporter(setup.watermarkStallWarnMs());
-  }
-
-  /** Tasks with local state that hash to this thread: claimed in its first subscription. */
-  private static Set<TaskId> localTasks(RuntimeSetup setup, int index) {
-    int threads = setup.config().getInt(WeirConfig.NUM_STREAM_THREADS_CONFIG);
-    Set<TaskId> local = new TreeSet<>();
-    for (TaskId t : setup.localStateTasks()) {
-      if (Math.floorMod(t.hashCode(), threads) == index) {
-        local.add(t);
-      }
-    }
-    return Set.copyOf(local);
   }
 
   TaskMetrics metrics() {
@@ -287,12 +265,6 @@ final class StreamThread extends Thread {
     try {
       commit();
       return true;
-    } catch (WakeupException e) {
-      if (shutdownRequested) {
-        throw e; // the final commit follows
-      }
-      rollBack(e);
-      return false;
     } catch (RuntimeException e) {
       rollBack(e);
       return false;
@@ -310,6 +282,9 @@ final class StreamThread extends Thread {
 
   /** The failure policy, then every task back to the last commit (or the thread dies). */
   private void rollBack(Exception cause) {
+    if (cause instanceof WakeupException wakeup && shutdownRequested) {
+      throw wakeup; // not a failure: the shutdown's final commit follows
+    }
     transactions.recover(cause);
     tasks.rollBack();
     lastCommitMs = clock.millis();

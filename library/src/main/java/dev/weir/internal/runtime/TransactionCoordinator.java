@@ -75,6 +75,17 @@ final class TransactionCoordinator implements CommitOrder.Transaction {
     this.metrics = metrics;
   }
 
+  /** A coordinator for stream thread {@code index}, with the guarantee of {@code setup}. */
+  static TransactionCoordinator create(
+      String name, RuntimeSetup setup, int index, TaskMetrics metrics) {
+    return new TransactionCoordinator(
+        name,
+        new ThreadProducer(setup.clients(), setup.producerConfig(index), setup.exactlyOnce()),
+        setup.exactlyOnce() ? Guarantee.EXACTLY_ONCE : Guarantee.AT_LEAST_ONCE,
+        setup.maxCommitFailures(),
+        metrics);
+  }
+
   /** Creates the producer (and under exactly-once initializes its transactions). */
   void start(Consumer<byte[], byte[]> groupConsumer) {
     this.consumer = groupConsumer;
