@@ -53,6 +53,9 @@ class DriverCoreMetricsTest {
       // topic, plus the two watermark markers (after x and y; z moved no watermark) read there.
       assertThat(m.get("records-in")).isEqualTo(3 + 3 + 2);
       assertThat(m.get("records-out")).isEqualTo(1);
+      // One commit per input, in the runtime's commit order; processing time stood still.
+      assertThat(m.get("commits")).isEqualTo(3);
+      assertThat(m.get("commit-time-ns-total")).isZero();
     }
   }
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * thread failure policy was called (design record 005 has the table these tests check).
  */
 class StreamThreadCommitFailureTest {
-  /** A thread that assigns, reads two records, commits, is revoked... ends in these states. */
+  /** The states of a thread that gets its task, runs and is shut down. */
   private static final List<String> CLEAN_RUN =
       List.of("STARTING", "PARTITIONS_ASSIGNED", "RUNNING", "PENDING_SHUTDOWN", "DEAD");
 

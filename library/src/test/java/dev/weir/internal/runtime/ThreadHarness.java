@@ -225,6 +225,7 @@ final class ThreadHarness implements StreamThread.Listener {
 
   /** A group consumer replaying the input log from its position; scripted at each poll. */
   final class FakeConsumer extends MockConsumer<byte[], byte[]> {
+    final Deque<Throwable> commitSyncFailures = new ArrayDeque<>();
     private final AssignorContext assignor;
     private final AtomicBoolean wakeup = new AtomicBoolean();
 
@@ -295,8 +296,6 @@ final class ThreadHarness implements StreamThread.Listener {
       }
       brokerOffsets.putAll(offsets);
     }
-
-    final Deque<Throwable> commitSyncFailures = new ArrayDeque<>();
 
     @Override
     public synchronized void wakeup() {
