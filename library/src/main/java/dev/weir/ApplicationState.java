@@ -13,6 +13,9 @@ import java.util.Set;
  *      │                     │               │
  *      └──close()──▶ NOT_RUNNING            └──thread failure──▶ PENDING_ERROR ──▶ ERROR
  * </pre>
+ *
+ * <p>A {@code start()} that fails (a topic check, the state directory) also moves to {@code
+ * PENDING_ERROR} and then {@code ERROR}, from {@code CREATED} or {@code REBALANCING}.
  */
 public enum ApplicationState {
   /** Built, not started. */
@@ -32,7 +35,7 @@ public enum ApplicationState {
 
   private Set<ApplicationState> next() {
     return switch (this) {
-      case CREATED -> EnumSet.of(REBALANCING, PENDING_SHUTDOWN, NOT_RUNNING);
+      case CREATED -> EnumSet.of(REBALANCING, PENDING_SHUTDOWN, NOT_RUNNING, PENDING_ERROR);
       case REBALANCING -> EnumSet.of(RUNNING, PENDING_SHUTDOWN, PENDING_ERROR);
       case RUNNING -> EnumSet.of(REBALANCING, PENDING_SHUTDOWN, PENDING_ERROR);
       case PENDING_SHUTDOWN -> EnumSet.of(NOT_RUNNING);

@@ -4,6 +4,8 @@ import dev.weir.WeirConfig;
 import dev.weir.internal.graph.Plan;
 import dev.weir.internal.graph.SubTopology;
 import dev.weir.internal.graph.TopologyAccess;
+import dev.weir.internal.runtime.CommitOrder;
+import dev.weir.internal.runtime.RuntimeMetrics;
 import dev.weir.internal.state.TaskState;
 import dev.weir.internal.task.ErrorHandling;
 import dev.weir.internal.task.RecordCollector;
@@ -35,7 +37,7 @@ import org.apache.kafka.common.record.TimestampType;
  * Runs a topology on the calling thread without a broker, with the production task and operator
  * classes. Every topic has one partition, so every sub-topology has one task. After each input
  * record the driver delivers everything written to repartition topics (depth first, in send order)
- * and then commits every task, as the runtime does at a commit.
+ * and then commits every task in the runtime's {@link CommitOrder}.
  */
 public final class DriverCore implements AutoCloseable {
   /** A record written to an output topic. */
@@ -53,6 +55,7 @@ public final class DriverCore implements AutoCloseable {
   private long changelogRecords;
   private final StateBackend stateBackend = StateBackends.inMemory();
   private final Map<String, TaskState> states = new HashMap<>();
+  private final DriverTransaction transaction = new DriverTransaction();
 
   public DriverCore(Topology topology, Map<?, ?> props, long startProcessingTime) {
     Map<Object, Object> withDefaults = new HashMap<>(props);
@@ -98,6 +101,18 @@ public final class DriverCore implements AutoCloseable {
 
   public TaskMetrics metrics() {
     return metrics;
+  }
+
+  /**
+   * The counters an application reports, with the same names and meaning (see {@link
+   * RuntimeMetrics}): {@code records-in} counts every record a task reads, a repartition topic's
+   * included (watermark markers there too); gauges of restores and state directories are 0;
+   * event-time gauges are not reported.
+   *
+   * @return a new map; not null
+   */
+  public Map<String, Long> counters() {
+    return RuntimeMetrics.snapshot(List.of(metrics), 0, 0, 0, tasks.size());
   }
 
   /** Feeds one record into a source topic and runs everything it causes, then commits. */
@@ -207,9 +222,27 @@ public final class DriverCore implements AutoCloseable {
 
   /** Runs the commit protocol of every task (the driver also commits after every input). */
   public void commit() {
-    for (StreamTask t : tasks) {
-      t.prepareCommit();
-      t.postCommit();
+    // Processing time does not move during a commit: commit-time-ns-total stays 0, repeatably.
+    CommitOrder.commit(tasks, transaction, metrics, () -> processingTime * 1_000_000L);
+  }
+
+  /** Nothing leaves the driver: a commit only marks what was written as committed. */
+  private static final class DriverTransaction implements CommitOrder.Transaction {
+    private boolean written;
+
+    @Override
+    public boolean hasUncommittedWrites() {
+      return written;
+    }
+
+    @Override
+    public boolean needsFencingOffset() {
+      return false;
+    }
+
+    @Override
+    public void commit(Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> o) {
+      written = false;
     }
   }
 
@@ -230,6 +263,7 @@ public final class DriverCore implements AutoCloseable {
         byte[] value,
         long timestamp,
         Headers headers) {
+      transaction.written = true;
       Output o = new Output(topic, key, value, timestamp, headers);
       if (repartitionTopics.contains(topic)) {
         internal.addLast(o);
@@ -246,6 +280,7 @@ public final class DriverCore implements AutoCloseable {
         byte[] value,
         long timestamp,
         LongConsumer onOffset) {
+      transaction.written = true;
       onOffset.accept(nextOffset.merge(topic, 1L, Long::sum) - 1);
       changelogRecords++;
     }

@@ -14,7 +14,6 @@ import dev.weir.store.StateBackend;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,6 +47,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
   private RuntimeSetup setup;
   private volatile StaleStateGuard staleStateGuard;
   private volatile StateDirectoryCleaner stateCleaner;
+  private final RuntimeClock clock;
 
   public ApplicationRuntime(
       WeirConfig config,
@@ -55,6 +55,18 @@ public final class ApplicationRuntime implements StreamThread.Listener {
       KafkaClientSupplier clients,
       BiConsumer<ApplicationState, ApplicationState> stateListener,
       Function<Throwable, ThreadFailureResponse> failureHandler) {
+    this(config, plan, clients, stateListener, failureHandler, RuntimeClock.SYSTEM);
+  }
+
+  /** For tests: with the clock every part of the runtime reads. */
+  ApplicationRuntime(
+      WeirConfig config,
+      Plan plan,
+      KafkaClientSupplier clients,
+      BiConsumer<ApplicationState, ApplicationState> stateListener,
+      Function<Throwable, ThreadFailureResponse> failureHandler,
+      RuntimeClock clock) {
+    this.clock = clock;
     this.config = config;
     this.plan = plan;
     this.clients = clients;
@@ -106,7 +118,8 @@ public final class ApplicationRuntime implements StreamThread.Listener {
               stateBackend,
               Set.of(),
               null,
-              null);
+              null,
+              clock);
       Map<Integer, Integer> taskCounts;
       try (Admin admin = clients.admin(probe.adminConfig())) {
         InternalTopics topics =
@@ -132,7 +145,8 @@ public final class ApplicationRuntime implements StreamThread.Listener {
               stateBackend,
               localStateTasks(),
               restoreWriters = RestoreWriters.create(config, plan.applicationId()),
-              staleStateGuard);
+              staleStateGuard,
+              clock);
       LOG.info(
           "Starting application {} instance {} ({} threads, {}), tasks per sub-topology {}\n{}",
           plan.applicationId(),
@@ -147,8 +161,16 @@ public final class ApplicationRuntime implements StreamThread.Listener {
       }
       startStateCleaner(); // state directory cleaner hook
     } catch (RuntimeException e) {
-      releaseResources();
-      state = ApplicationState.ERROR;
+      // Through the checked transitions, so that the state listener sees the failure; threads
+      // already started are stopped before their resources go.
+      transition(ApplicationState.PENDING_ERROR);
+      try {
+        stopThreads(Duration.ofSeconds(30));
+        releaseResources();
+      } catch (RuntimeException again) {
+        e.addSuppressed(again);
+      }
+      transition(ApplicationState.ERROR);
       throw e;
     }
   }
@@ -170,7 +192,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
               threads.forEach(t -> inUse.addAll(t.claimedTasks()));
               return inUse;
             },
-            System::currentTimeMillis);
+            clock::millis);
     cleaner.start(plan.applicationId() + "-state-cleaner");
     stateCleaner = cleaner;
   }
@@ -263,11 +285,11 @@ public final class ApplicationRuntime implements StreamThread.Listener {
   }
 
   private boolean stopThreads(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long deadline = clock.nanos() + timeout.toNanos();
     List<StreamThread> all = new ArrayList<>(threads);
     all.forEach(StreamThread::shutdown);
     for (StreamThread t : all) {
-      long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+      long left = Math.max(1, (deadline - clock.nanos()) / 1_000_000);
       try {
         t.join(left);
       } catch (InterruptedException e) {
@@ -284,14 +306,14 @@ public final class ApplicationRuntime implements StreamThread.Listener {
 
   /** Waits until the state is one of {@code targets} or the timeout passes. */
   public synchronized boolean awaitState(Duration timeout, ApplicationState... targets) {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long deadline = clock.nanos() + timeout.toNanos();
     while (true) {
       for (ApplicationState t : targets) {
         if (state == t) {
           return true;
         }
       }
-      long left = (deadline - System.nanoTime()) / 1_000_000;
+      long left = (deadline - clock.nanos()) / 1_000_000;
       if (left <= 0) {
         return false;
       }
@@ -308,34 +330,16 @@ public final class ApplicationRuntime implements StreamThread.Listener {
   public Map<String, Long> metrics() {
     List<TaskMetrics> all = new ArrayList<>(retiredMetrics);
     threads.forEach(t -> all.add(t.metrics()));
-    Map<String, Long> m = new LinkedHashMap<>();
-    m.put("records-in", all.stream().mapToLong(x -> x.recordsIn.sum()).sum());
-    m.put("records-out", all.stream().mapToLong(x -> x.recordsOut.sum()).sum());
-    m.put(
-        "deserialization-errors", all.stream().mapToLong(x -> x.deserializationErrors.sum()).sum());
-    m.put("processing-errors", all.stream().mapToLong(x -> x.processingErrors.sum()).sum());
-    m.put("records-skipped", all.stream().mapToLong(x -> x.skippedRecords.sum()).sum());
-    m.put("records-dead-lettered", all.stream().mapToLong(x -> x.deadLettered.sum()).sum());
-    m.put("commits", all.stream().mapToLong(x -> x.commits.sum()).sum());
-    m.put("commit-time-ns-total", all.stream().mapToLong(x -> x.commitTimeNanos.sum()).sum());
-    m.put("rollbacks", all.stream().mapToLong(x -> x.aborts.sum()).sum());
-    m.put("late-records-dropped", all.stream().mapToLong(x -> x.lateRecordsDropped.sum()).sum());
-    m.put("commits-forced", all.stream().mapToLong(x -> x.forcedCommits.sum()).sum());
-    m.put("state-restored-records", all.stream().mapToLong(x -> x.restoredRecords.sum()).sum());
-    m.put(
-        "state-restore-time-ns-total", all.stream().mapToLong(x -> x.restoreTimeNanos.sum()).sum());
-    m.put(
-        "state-changelog-records-sent",
-        all.stream().mapToLong(x -> x.changelogRecordsSent.sum()).sum());
-    m.put(
-        "state-restore-remaining-records",
-        threads.stream().mapToLong(StreamThread::restoreRemaining).sum());
     StaleStateGuard guard = staleStateGuard;
-    m.put("state-wiped-stale", guard == null ? 0L : guard.wiped());
     StateDirectoryCleaner cleaner = stateCleaner;
-    m.put("state-dirs-cleaned", cleaner == null ? 0L : cleaner.cleaned());
+    Map<String, Long> m =
+        RuntimeMetrics.snapshot(
+            all,
+            threads.stream().mapToLong(StreamThread::restoreRemaining).sum(),
+            guard == null ? 0L : guard.wiped(),
+            cleaner == null ? 0L : cleaner.cleaned(),
+            threads.stream().mapToInt(t -> t.taskIds().size()).sum());
     threads.forEach(t -> m.putAll(t.eventTimeMetrics()));
-    m.put("tasks", (long) threads.stream().mapToInt(t -> t.taskIds().size()).sum());
     return m;
   }
 

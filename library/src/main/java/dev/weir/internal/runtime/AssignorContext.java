@@ -1,9 +1,11 @@
 package dev.weir.internal.runtime;
 
+import dev.weir.WeirConfig;
 import dev.weir.internal.graph.Plan;
 import dev.weir.internal.task.TaskId;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -21,6 +23,21 @@ final class AssignorContext {
   volatile Set<TaskId> ownedTasks = Set.of();
   volatile List<TaskId> assignedTasks = List.of();
   volatile byte errorCode;
+
+  /**
+   * Tasks with local state (from an earlier run) that hash to thread {@code index}: the thread
+   * claims them in its first subscription.
+   */
+  static Set<TaskId> localTasks(RuntimeSetup setup, int index) {
+    int threads = setup.config().getInt(WeirConfig.NUM_STREAM_THREADS_CONFIG);
+    Set<TaskId> local = new TreeSet<>();
+    for (TaskId t : setup.localStateTasks()) {
+      if (Math.floorMod(t.hashCode(), threads) == index) {
+        local.add(t);
+      }
+    }
+    return Set.copyOf(local);
+  }
 
   AssignorContext(Plan plan, String instanceId, int threadIndex, AtomicBoolean shutdownRequested) {
     this.plan = plan;

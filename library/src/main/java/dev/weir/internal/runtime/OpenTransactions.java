@@ -38,13 +38,15 @@ final class OpenTransactions {
    * @param admin the admin client
    * @param partitions the changelog partitions
    * @param timeout the longest wait, beyond the transaction timeout of any previous owner
+   * @param clock measures the wait
    * @throws WeirException naming the partitions still open after {@code timeout}
    * @throws InterruptException when the thread is interrupted
    */
-  static void awaitNone(Admin admin, Collection<TopicPartition> partitions, Duration timeout) {
+  static void awaitNone(
+      Admin admin, Collection<TopicPartition> partitions, Duration timeout, RuntimeClock clock) {
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
     partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long deadline = clock.nanos() + timeout.toNanos();
     Object last = null;
     while (true) {
       try {
@@ -57,7 +59,7 @@ final class OpenTransactions {
       } catch (ExecutionException e) {
         last = e.getCause();
       }
-      if (System.nanoTime() > deadline) {
+      if (clock.nanos() > deadline) {
         throw new WeirException(
             "A transaction is still open on changelog partitions "
                 + partitions

@@ -17,7 +17,8 @@ import org.apache.kafka.common.config.ConfigException;
 
 /**
  * Everything a stream thread needs that is fixed for the life of an application instance: the plan,
- * task counts, error handling, and the client configurations Weir's guarantees depend on.
+ * task counts, error handling, the client configurations Weir's guarantees depend on, and the clock
+ * every part of the runtime reads.
  */
 record RuntimeSetup(
     WeirConfig config,
@@ -29,7 +30,8 @@ record RuntimeSetup(
     StateBackend stateBackend,
     Set<TaskId> localStateTasks,
     Executor restoreWriters,
-    StaleStateGuard staleStateGuard) {
+    StaleStateGuard staleStateGuard,
+    RuntimeClock clock) {
 
   /** Client settings Weir sets itself; a user value for one of them is a configuration error. */
   static final Set<String> OWNED_CONSUMER_KEYS =

@@ -29,6 +29,7 @@ final class ThreadProducer implements RecordCollector {
   private final Map<String, Integer> partitionCounts = new HashMap<>();
   private Producer<byte[], byte[]> producer;
   private boolean inTransaction;
+  private boolean written;
   private volatile Exception sendError;
 
   ThreadProducer(KafkaClientSupplier clients, Map<String, Object> config, boolean exactlyOnce) {
@@ -43,6 +44,7 @@ final class ThreadProducer implements RecordCollector {
       producer.initTransactions();
     }
     inTransaction = false;
+    written = false;
     sendError = null;
   }
 
@@ -89,14 +91,19 @@ final class ThreadProducer implements RecordCollector {
   }
 
   private void beginIfNeeded() {
+    written = true;
     if (exactlyOnce && !inTransaction) {
       producer.beginTransaction();
       inTransaction = true;
     }
   }
 
-  boolean inTransaction() {
-    return inTransaction;
+  /**
+   * Whether records were sent since the last commit (under exactly-once: a transaction is open), so
+   * that a commit is due even when no input offset moved.
+   */
+  boolean hasUncommittedWrites() {
+    return written || inTransaction;
   }
 
   /** Exactly-once: offsets into the transaction, then commit. Throws on any failure. */
@@ -108,12 +115,14 @@ final class ThreadProducer implements RecordCollector {
     }
     producer.commitTransaction();
     inTransaction = false;
+    written = false;
     throwIfSendFailed();
   }
 
   /** At-least-once: wait until every sent record is acknowledged. */
   void flush() {
     producer.flush();
+    written = false;
     throwIfSendFailed();
   }
 
@@ -125,9 +134,16 @@ final class ThreadProducer implements RecordCollector {
     }
   }
 
-  /** Aborts the open transaction; false when the producer is unusable and must be recreated. */
+  /**
+   * Aborts the open transaction.
+   *
+   * @return false when the producer refused (a Kafka error, or {@link IllegalStateException}: the
+   *     Kafka producer refuses an abort while a timed-out commit awaits its retry), so that it must
+   *     be recreated
+   */
   boolean abort() {
     sendError = null;
+    written = false;
     if (!exactlyOnce || !inTransaction) {
       return true;
     }
@@ -135,7 +151,9 @@ final class ThreadProducer implements RecordCollector {
       producer.abortTransaction();
       inTransaction = false;
       return true;
-    } catch (KafkaException e) {
+    } catch (KafkaException | IllegalStateException e) {
+      org.slf4j.LoggerFactory.getLogger(ThreadProducer.class)
+          .debug("Producer refused the abort; it is replaced", e);
       return false;
     }
   }

@@ -1,0 +1,211 @@
+package dev.weir.internal.runtime;
+
+import dev.weir.internal.state.TaskState;
+import dev.weir.internal.task.TaskId;
+import dev.weir.internal.task.TaskMetrics;
+import dev.weir.store.ChangelogRestorer;
+import dev.weir.store.RestoreListener;
+import dev.weir.store.RestoreResult;
+import dev.weir.store.RestoreSession;
+import dev.weir.store.TaskStateStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings the state of a stream thread's new stateful tasks up to date (design record 004): waits
+ * for a previous owner's open transactions on their changelogs, wipes local state too old to
+ * restore from, runs the thread's restore session from the poll loop, and keeps each restoring
+ * task's input partitions paused until its state is ready. Thread-confined to its stream thread,
+ * except {@link #remaining()}.
+ */
+final class RestoreCoordinator {
+  private static final Logger LOG = LoggerFactory.getLogger(RestoreCoordinator.class);
+
+  /** How long a restore step waits for changelog records while other tasks are running. */
+  private static final Duration POLL_WHILE_PROCESSING = Duration.ofMillis(5);
+
+  /** A stateful task whose stores are being restored. */
+  private record Restoring(
+      TaskStateStore base,
+      List<TaskState.StoreSpec> specs,
+      List<TopicPartition> inputs,
+      Map<TopicPartition, OffsetAndMetadata> committed,
+      long startNanos) {}
+
+  /** A task whose state is restored: the task manager starts it, then {@link #resume}s it. */
+  record Ready(
+      TaskId id,
+      TaskState state,
+      List<TopicPartition> inputs,
+      Map<TopicPartition, OffsetAndMetadata> committed) {}
+
+  private final String thread;
+  private final RuntimeSetup setup;
+  private final ThreadClients clients;
+  private final TaskMetrics metrics;
+  private final RuntimeClock clock;
+  private final ChangelogRestorer restorer;
+  private final Map<TaskId, Restoring> restoring = new TreeMap<>();
+  private final Map<TopicPartition, Long> remaining = new ConcurrentHashMap<>();
+  private RestoreSession session;
+
+  RestoreCoordinator(
+      String thread,
+      RuntimeSetup setup,
+      ThreadClients clients,
+      TaskMetrics metrics,
+      RuntimeClock clock) {
+    this.thread = thread;
+    this.setup = setup;
+    this.clients = clients;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.restorer =
+        ChangelogRestorer.create()
+            .withListener(
+                new RestoreListener() {
+                  @Override
+                  public void onStart(String store, TopicPartition partition, long from, long to) {
+                    remaining.put(partition, Math.max(0, to - from));
+                  }
+
+                  @Override
+                  public void onBatch(
+                      String store, TopicPartition partition, long done, long total) {
+                    remaining.put(partition, Math.max(0, total - done));
+                  }
+
+                  @Override
+                  public void onEnd(String store, TopicPartition partition, long restored) {
+                    remaining.remove(partition);
+                    metrics.restoredRecords.add(restored);
+                  }
+                });
+  }
+
+  /**
+   * Waits for a previous owner's transactions on {@code changelogs} to end (KIP-447: a transaction
+   * holding offsets of the new tasks' inputs; the restore must see its state changes), see {@link
+   * OpenTransactions}.
+   */
+  void awaitOpenTransactions(Collection<TopicPartition> changelogs) {
+    if (!changelogs.isEmpty()) {
+      OpenTransactions.awaitNone(clients.admin(), changelogs, setup.openTransactionWait(), clock);
+    }
+  }
+
+  /**
+   * Opens a stateful task's stores, wipes them if too old to restore from, adds them to the restore
+   * session and pauses the task's inputs until {@link #poll} reports it ready.
+   */
+  void add(
+      TaskId id,
+      List<TaskState.StoreSpec> specs,
+      List<TopicPartition> inputs,
+      Map<TopicPartition, OffsetAndMetadata> committed) {
+    List<String> names = TaskState.storeNames(specs);
+    Map<String, TopicPartition> changelogs = TaskState.changelogs(specs, id.partition());
+    RestoreSession s = session();
+    TaskStateStore base = setup.stateBackend().open(id.toString(), names);
+    try {
+      // Local state too old to restore from (tombstones may be gone) is wiped first.
+      base =
+          setup
+              .staleStateGuard()
+              .wipeIfStale(
+                  setup.stateBackend(),
+                  base,
+                  names,
+                  changelogs.values(),
+                  clients.restoreConsumer());
+      s.add(base, changelogs);
+    } catch (RuntimeException ex) {
+      base.close();
+      throw ex;
+    }
+    restoring.put(id, new Restoring(base, specs, inputs, committed, clock.nanos()));
+    clients.consumer().pause(inputs);
+  }
+
+  boolean isEmpty() {
+    return restoring.isEmpty();
+  }
+
+  boolean contains(TaskId id) {
+    return restoring.containsKey(id);
+  }
+
+  Set<TaskId> ids() {
+    return restoring.keySet();
+  }
+
+  /**
+   * Advances the restore. Waits up to one poll interval for changelog records when no other task
+   * runs, and only briefly otherwise, so that running tasks keep their latency.
+   *
+   * @param othersRunning whether the thread runs tasks besides those restoring
+   * @return the tasks whose state is now restored, removed from this coordinator
+   */
+  List<Ready> poll(boolean othersRunning) {
+    Duration timeout = othersRunning ? POLL_WHILE_PROCESSING : Duration.ofMillis(setup.pollMs());
+    Map<String, RestoreResult> done = session().poll(timeout);
+    List<Ready> ready = new ArrayList<>();
+    for (String task : done.keySet()) {
+      TaskId id = TaskId.parse(task);
+      Restoring r = restoring.remove(id);
+      metrics.restoreTimeNanos.add(clock.nanos() - r.startNanos());
+      ready.add(
+          new Ready(
+              id, TaskState.wrap(r.base(), id.partition(), r.specs()), r.inputs(), r.committed()));
+    }
+    return ready;
+  }
+
+  /** The task is running: its inputs may be fetched again. */
+  void resume(Ready ready) {
+    clients.consumer().resume(ready.inputs());
+  }
+
+  /** Removes every restoring task from the session, keeping what it restored, and closes it. */
+  void closeAll() {
+    for (TaskId id : List.copyOf(restoring.keySet())) {
+      Restoring r = restoring.remove(id);
+      try {
+        session.remove(id.toString());
+      } catch (RuntimeException e) {
+        LOG.warn("{}: task {}: keeping its restore progress failed", thread, id, e);
+      } finally {
+        r.base().close();
+      }
+    }
+  }
+
+  /** Changelog records still to restore (at most); 0 when not restoring. Any thread. */
+  long remaining() {
+    return remaining.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Closes the restore session; never throws. */
+  void close() {
+    if (session != null) {
+      ThreadClients.closeQuietly(session::close, thread, "restore session");
+    }
+  }
+
+  private RestoreSession session() {
+    if (session == null) {
+      session = restorer.session(clients.restoreConsumer(), setup.restoreWriters());
+    }
+    return session;
+  }
+}

@@ -1,0 +1,343 @@
+package dev.weir.internal.runtime;
+
+import dev.weir.errors.WeirException;
+import dev.weir.internal.graph.Plan;
+import dev.weir.internal.graph.SourceTransformation;
+import dev.weir.internal.graph.SubTopology;
+import dev.weir.internal.state.TaskState;
+import dev.weir.internal.task.RecordCollector;
+import dev.weir.internal.task.StreamTask;
+import dev.weir.internal.task.TaskBuilder;
+import dev.weir.internal.task.TaskContext;
+import dev.weir.internal.task.TaskId;
+import dev.weir.internal.task.TaskMetrics;
+import dev.weir.stream.StartPosition;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tasks of one stream thread: creates them (stateless ones start at once, stateful ones wait
+ * for their state through the {@link RestoreCoordinator}), finds the task of a partition, runs
+ * their periodic work, commits them in {@link CommitOrder}, rolls them back to the last commit and
+ * closes them. Thread-confined to its stream thread, except {@link #ownedTasks()}.
+ */
+final class TaskManager {
+  private static final Logger LOG = LoggerFactory.getLogger(TaskManager.class);
+
+  private final String thread;
+  private final RuntimeSetup setup;
+  private final Plan plan;
+  private final TaskBuilder taskBuilder;
+  private final TaskMetrics metrics;
+  private final RuntimeClock clock;
+  private final RestoreCoordinator restore;
+  private final AssignorContext assignor;
+  private final Map<TaskId, StreamTask> tasks = new TreeMap<>();
+  private final Map<TopicPartition, StreamTask> byPartition = new HashMap<>();
+  private final Map<String, StartPosition> startPositions = new HashMap<>();
+  private Consumer<byte[], byte[]> consumer;
+  private RecordCollector collector;
+
+  /** Running and restoring tasks, for other threads. */
+  private volatile Set<TaskId> ownedTasks = Set.of();
+
+  TaskManager(
+      String thread,
+      RuntimeSetup setup,
+      TaskMetrics metrics,
+      RuntimeClock clock,
+      RestoreCoordinator restore,
+      AssignorContext assignor) {
+    this.thread = thread;
+    this.setup = setup;
+    this.plan = setup.plan();
+    this.taskBuilder = new TaskBuilder(plan, setup.errors(), setup::taskCount);
+    this.metrics = metrics;
+    this.clock = clock;
+    this.restore = restore;
+    this.assignor = assignor;
+    for (SubTopology s : plan.subTopologies()) {
+      for (SourceTransformation<?> src : s.sources()) {
+        src.source().topics().forEach(t -> startPositions.put(t, src.source().startPosition()));
+      }
+    }
+  }
+
+  /** Binds the clients, once they exist. */
+  void bind(Consumer<byte[], byte[]> groupConsumer, RecordCollector tasksWriteTo) {
+    this.consumer = groupConsumer;
+    this.collector = tasksWriteTo;
+  }
+
+  /** The running task reading {@code partition}, or null (revoked during the last poll). */
+  StreamTask task(TopicPartition partition) {
+    return byPartition.get(partition);
+  }
+
+  /** The running tasks, in task order. */
+  Collection<StreamTask> running() {
+    return tasks.values();
+  }
+
+  boolean hasRunning() {
+    return !tasks.isEmpty();
+  }
+
+  boolean isRestoring() {
+    return !restore.isEmpty();
+  }
+
+  /** Running and restoring tasks; safe to call from any thread. */
+  Set<TaskId> ownedTasks() {
+    return ownedTasks;
+  }
+
+  /** Creates the tasks of {@code assigned} this thread does not run or restore yet. */
+  void onAssigned(List<TaskId> assigned) {
+    List<TaskId> missing = new ArrayList<>();
+    for (TaskId id : assigned) {
+      if (!tasks.containsKey(id) && !restore.contains(id)) {
+        missing.add(id);
+      }
+    }
+    createTasks(missing);
+    LOG.info("{}: assigned tasks {}; restoring {}", thread, tasks.keySet(), restore.ids());
+  }
+
+  /**
+   * Creates tasks. A stateless task runs at once. A stateful task opens its stores and joins the
+   * restore session; its inputs stay paused until {@link #restoreStep} starts it.
+   */
+  void createTasks(Collection<TaskId> ids) {
+    if (ids.isEmpty()) {
+      return;
+    }
+    Map<TaskId, List<TopicPartition>> inputsOf = new LinkedHashMap<>();
+    Set<TopicPartition> allInputs = new HashSet<>();
+    List<TopicPartition> changelogs = new ArrayList<>();
+    for (TaskId id : ids) {
+      SubTopology s = plan.subTopology(id.subTopology());
+      List<TopicPartition> inputs = new ArrayList<>();
+      for (String topic : plan.inputTopics(s)) {
+        inputs.add(new TopicPartition(topic, id.partition()));
+      }
+      inputsOf.put(id, inputs);
+      allInputs.addAll(inputs);
+      for (String store : plan.stores(s)) {
+        changelogs.add(new TopicPartition(plan.changelogTopic(store), id.partition()));
+      }
+    }
+    // One request for all new tasks, then the wait for open transactions: the restore must see
+    // the state changes of a previous owner's transaction holding these offsets.
+    Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(allInputs);
+    restore.awaitOpenTransactions(changelogs);
+    for (Map.Entry<TaskId, List<TopicPartition>> e : inputsOf.entrySet()) {
+      TaskId id = e.getKey();
+      List<TopicPartition> inputs = e.getValue();
+      // Only this task's partitions: event-time state is restored per input topic.
+      Map<TopicPartition, OffsetAndMetadata> own = new HashMap<>();
+      for (TopicPartition tp : inputs) {
+        own.put(tp, committed.get(tp));
+      }
+      List<String> stores = plan.stores(plan.subTopology(id.subTopology()));
+      if (stores.isEmpty()) {
+        startTask(id, inputs, own, null);
+        continue;
+      }
+      List<TaskState.StoreSpec> specs = new ArrayList<>();
+      for (String store : stores) {
+        specs.add(new TaskState.StoreSpec(store, plan.changelogTopic(store)));
+      }
+      restore.add(id, specs, inputs, own);
+    }
+    ownedChanged();
+    // Claimed in the next subscription, also after an eager revocation closed them all.
+    assignor.ownedTasks = ownedTasks;
+  }
+
+  /** Advances the restore of waiting tasks and starts those whose state is ready. */
+  void restoreStep() {
+    List<RestoreCoordinator.Ready> ready = restore.poll(!tasks.isEmpty());
+    if (ready.isEmpty()) {
+      return;
+    }
+    List<TaskId> started = new ArrayList<>();
+    for (RestoreCoordinator.Ready r : ready) {
+      startTask(r.id(), r.inputs(), r.committed(), r.state());
+      restore.resume(r);
+      started.add(r.id());
+    }
+    ownedChanged();
+    LOG.info(
+        "{}: restored tasks {}; running {}, restoring {}",
+        thread,
+        started,
+        tasks.keySet(),
+        restore.ids());
+  }
+
+  /** Builds, opens and registers a task whose state (if any) is restored. */
+  private void startTask(
+      TaskId id,
+      List<TopicPartition> inputs,
+      Map<TopicPartition, OffsetAndMetadata> committed,
+      TaskState state) {
+    TaskContext ctx =
+        new TaskContext(
+            setup.applicationId(),
+            id,
+            setup.taskCount(id.subTopology()),
+            collector,
+            clock::millis,
+            metrics);
+    if (state != null) {
+      ctx.setState(state);
+    }
+    StreamTask task = taskBuilder.build(id, ctx);
+    task.setTtlCleanupBatch(setup.ttlCleanupBatch());
+    try {
+      task.open();
+    } catch (Exception e) {
+      task.close(false);
+      throw new WeirException("Task " + id + ": opening its operators failed: " + e, e);
+    }
+    tasks.put(id, task);
+    for (TopicPartition tp : inputs) {
+      byPartition.put(tp, task);
+    }
+    // The event-time state committed with the offsets: watermarks never go backwards.
+    task.restoreEventTime(committed);
+  }
+
+  /** Passes event time on in every running task (watermarks, event-time timers). */
+  void advanceEventTime(long now) {
+    for (StreamTask t : tasks.values()) {
+      advanceEventTime(t, now);
+    }
+  }
+
+  /** Passes event time on in {@code task}. */
+  void advanceEventTime(StreamTask task, long now) {
+    task.advanceEventTime(now, topic -> caughtUp(task, topic));
+  }
+
+  /** Fires the processing-time timers due at {@code now}. */
+  void fireProcessingTimers(long now) {
+    for (StreamTask t : tasks.values()) {
+      t.fireProcessingTimers(now);
+    }
+  }
+
+  /** Whether the consumer has read task {@code t}'s partition of {@code topic} to its end. */
+  private boolean caughtUp(StreamTask t, String topic) {
+    OptionalLong lag = consumer.currentLag(new TopicPartition(topic, t.id().partition()));
+    return lag.isPresent() && lag.getAsLong() == 0;
+  }
+
+  long uncommittedStateBytes() {
+    long sum = 0;
+    for (StreamTask t : tasks.values()) {
+      sum += t.uncommittedStateBytes();
+    }
+    return sum;
+  }
+
+  /**
+   * Commits the running tasks in {@link CommitOrder}.
+   *
+   * @return the committed offsets, or null when there was nothing to commit
+   */
+  Map<TopicPartition, OffsetAndMetadata> commit(CommitOrder.Transaction transaction) {
+    return CommitOrder.commit(tasks.values(), transaction, metrics, clock::nanos);
+  }
+
+  /**
+   * Drops everything since the last commit: closes the tasks dirty, rewinds the consumer to the
+   * committed offsets and creates the tasks again. The producer must be clean already.
+   */
+  void rollBack() {
+    Set<TaskId> ids = Set.copyOf(tasks.keySet());
+    closeRunning(ids, false);
+    Set<TopicPartition> assigned = consumer.assignment();
+    if (!assigned.isEmpty()) {
+      rewindToCommitted(assigned);
+    }
+    createTasks(ids);
+  }
+
+  private void rewindToCommitted(Set<TopicPartition> partitions) {
+    Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(partitions);
+    List<TopicPartition> none = new ArrayList<>();
+    for (TopicPartition tp : partitions) {
+      OffsetAndMetadata om = committed.get(tp);
+      if (om == null) {
+        none.add(tp);
+      } else {
+        consumer.seek(tp, om.offset());
+      }
+    }
+    resetWithoutCommittedOffset(none);
+  }
+
+  /** Seeks partitions without a committed offset to their source's start position. */
+  void resetWithoutCommittedOffset(Collection<TopicPartition> partitions) {
+    List<TopicPartition> toEnd = new ArrayList<>();
+    List<TopicPartition> toBeginning = new ArrayList<>();
+    for (TopicPartition tp : partitions) {
+      if (startPositions.get(tp.topic()) == StartPosition.LATEST) {
+        toEnd.add(tp);
+      } else {
+        toBeginning.add(tp);
+      }
+    }
+    if (!toEnd.isEmpty()) {
+      consumer.seekToEnd(toEnd);
+    }
+    if (!toBeginning.isEmpty()) {
+      consumer.seekToBeginning(toBeginning);
+    }
+  }
+
+  /** Closes every task, running or restoring; {@code clean} false drops uncommitted state. */
+  void closeAll(boolean clean) {
+    try {
+      closeRunning(Set.copyOf(tasks.keySet()), clean);
+    } finally {
+      restore.closeAll();
+      ownedChanged();
+    }
+  }
+
+  private void closeRunning(Collection<TaskId> ids, boolean clean) {
+    try {
+      for (TaskId id : List.copyOf(ids)) {
+        StreamTask t = tasks.remove(id);
+        if (t != null) {
+          t.close(clean);
+        }
+      }
+    } finally {
+      byPartition.values().removeIf(t -> !tasks.containsKey(t.id()));
+    }
+  }
+
+  private void ownedChanged() {
+    Set<TaskId> owned = new TreeSet<>(tasks.keySet());
+    owned.addAll(restore.ids());
+    ownedTasks = Set.copyOf(owned);
+  }
+}

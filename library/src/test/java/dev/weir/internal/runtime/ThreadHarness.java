@@ -1,0 +1,328 @@
+package dev.weir.internal.runtime;
+
+import dev.weir.KafkaClientSupplier;
+import dev.weir.WeirConfig;
+import dev.weir.internal.graph.Plan;
+import dev.weir.internal.graph.TopologyAccess;
+import dev.weir.internal.task.ErrorHandling;
+import dev.weir.internal.task.TaskId;
+import dev.weir.stream.KafkaSink;
+import dev.weir.stream.KafkaSource;
+import dev.weir.stream.StreamBuilder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.Partitioner;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.Cluster;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * One stream thread on Kafka's mock clients, run on the test's own thread: a topology "in" -> upper
+ * case -> "out" with one task, a scripted consumer (one step per poll; the thread is asked to shut
+ * down when the script ends), producers whose commits and aborts fail on demand, one
+ * committed-offset store shared by both (the broker's view), and a {@link ManualClock}.
+ */
+final class ThreadHarness implements StreamThread.Listener {
+  static final TopicPartition IN = new TopicPartition("in", 0);
+  static final long COMMIT_INTERVAL_MS = 1_000;
+
+  final ManualClock clock = new ManualClock(1_000_000);
+  final Map<TopicPartition, OffsetAndMetadata> brokerOffsets = new HashMap<>();
+  final List<FakeProducer> producers = new ArrayList<>();
+  final List<String> events = new ArrayList<>();
+  final List<Throwable> failures = new ArrayList<>();
+  final Deque<Runnable> script = new ArrayDeque<>();
+  final List<String> log = new ArrayList<>();
+  final StreamThread thread;
+  FakeConsumer consumer;
+
+  ThreadHarness(boolean exactlyOnce, int maxCommitFailures) {
+    StreamBuilder b = new StreamBuilder();
+    b.fromSource(KafkaSource.topic("in", Serdes.String()), "in")
+        .map(String::toUpperCase)
+        .sinkTo(KafkaSink.topic("out", Serdes.String()));
+    Plan plan = TopologyAccess.plan(b.build(), "app");
+    Map<Object, Object> props = new HashMap<>();
+    props.put(WeirConfig.APPLICATION_ID_CONFIG, "app");
+    props.put(WeirConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(
+        WeirConfig.PROCESSING_GUARANTEE_CONFIG,
+        exactlyOnce ? WeirConfig.EXACTLY_ONCE : WeirConfig.AT_LEAST_ONCE);
+    props.put(WeirConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
+    props.put(WeirConfig.MAX_COMMIT_FAILURES_CONFIG, maxCommitFailures);
+    WeirConfig config = new WeirConfig(props);
+    RuntimeSetup setup =
+        new RuntimeSetup(
+            config,
+            plan,
+            Map.of(0, 1),
+            ErrorHandling.from(config),
+            new Clients(),
+            "instance",
+            null,
+            Set.of(),
+            null,
+            null,
+            clock);
+    thread = new StreamThread(0, setup, this, new AtomicBoolean());
+  }
+
+  /** A script step: the group assigns task 0_0 and the consumer resumes at the committed offset. */
+  void assign() {
+    consumer.assignedTasks(List.of(new TaskId(0, 0)));
+    consumer.rebalance(List.of(IN));
+    OffsetAndMetadata committed = brokerOffsets.get(IN);
+    consumer.seek(IN, committed == null ? 0 : committed.offset());
+  }
+
+  /** A script step: the group takes every partition away. */
+  void revokeAll() {
+    consumer.assignedTasks(List.of());
+    consumer.rebalance(List.of());
+  }
+
+  /** Appends records to the input partition. */
+  void append(String... values) {
+    log.addAll(List.of(values));
+  }
+
+  /** Runs the thread to its end. */
+  void run() {
+    thread.run();
+  }
+
+  /** Records in committed transactions (exactly-once) or acknowledged (at-least-once), in order. */
+  List<String> output() {
+    List<String> out = new ArrayList<>();
+    for (FakeProducer p : producers) {
+      p.history().forEach(r -> out.add(new String(r.value(), StandardCharsets.UTF_8)));
+    }
+    return out;
+  }
+
+  @Override
+  public void onStateChange(StreamThread t, StreamThread.State from, StreamThread.State to) {
+    events.add(to.name());
+  }
+
+  @Override
+  public void onFailure(StreamThread t, Throwable error) {
+    failures.add(error);
+  }
+
+  private final class Clients implements KafkaClientSupplier {
+    @Override
+    public Producer<byte[], byte[]> producer(Map<String, Object> config) {
+      FakeProducer p = new FakeProducer();
+      producers.add(p);
+      return p;
+    }
+
+    @Override
+    public Consumer<byte[], byte[]> consumer(Map<String, Object> config) {
+      consumer = new FakeConsumer((AssignorContext) config.get(AssignorContext.CONFIG_KEY));
+      return consumer;
+    }
+
+    @Override
+    public Admin admin(Map<String, Object> config) {
+      throw new UnsupportedOperationException("a stateless topology needs no admin client");
+    }
+  }
+
+  /** A producer whose commits and aborts fail as scripted, committing offsets to the "broker". */
+  final class FakeProducer extends MockProducer<byte[], byte[]> {
+    final Deque<Throwable> commitFailures = new ArrayDeque<>();
+    boolean commitThenTimeOut;
+    Throwable sendFailure;
+    Throwable abortFailure;
+    int aborts;
+    private boolean commitTimedOut;
+
+    FakeProducer() {
+      super(
+          new Cluster(
+              "c",
+              List.of(new Node(0, "h", 1)),
+              List.of(new PartitionInfo("out", 0, null, null, null)),
+              Set.of(),
+              Set.of()),
+          true,
+          new FirstPartition(),
+          new ByteArraySerializer(),
+          new ByteArraySerializer());
+    }
+
+    @Override
+    public synchronized java.util.concurrent.Future<RecordMetadata> send(
+        ProducerRecord<byte[], byte[]> record, Callback callback) {
+      if (sendFailure != null) {
+        throw sneaky(sendFailure);
+      }
+      return super.send(record, callback);
+    }
+
+    @Override
+    public void commitTransaction() {
+      Throwable f = commitFailures.poll();
+      if (f != null && !commitThenTimeOut) {
+        commitTimedOut = f instanceof TimeoutException;
+        throw sneaky(f);
+      }
+      Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+      uncommittedOffsets().values().forEach(offsets::putAll);
+      super.commitTransaction();
+      brokerOffsets.putAll(offsets);
+      if (f != null) {
+        // The broker committed, but the answer never came back: the outcome is unknown here.
+        commitTimedOut = true;
+        throw sneaky(f);
+      }
+    }
+
+    @Override
+    public void abortTransaction() {
+      aborts++;
+      if (commitTimedOut) {
+        // What Kafka's producer does: a timed-out commit must be retried, not aborted.
+        throw new IllegalStateException(
+            "Cannot attempt operation `abortTransaction` because the previous call to"
+                + " `commitTransaction` timed out and must be retried");
+      }
+      if (abortFailure != null) {
+        throw sneaky(abortFailure);
+      }
+      super.abortTransaction();
+    }
+  }
+
+  /** A group consumer replaying the input log from its position; scripted at each poll. */
+  final class FakeConsumer extends MockConsumer<byte[], byte[]> {
+    final Deque<Throwable> commitSyncFailures = new ArrayDeque<>();
+    private final AssignorContext assignor;
+    private final AtomicBoolean wakeup = new AtomicBoolean();
+
+    FakeConsumer(AssignorContext assignor) {
+      super("earliest");
+      this.assignor = assignor;
+      updateBeginningOffsets(Map.of(IN, 0L));
+    }
+
+    void assignedTasks(List<TaskId> tasks) {
+      assignor.assignedTasks = tasks;
+    }
+
+    @Override
+    public synchronized ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
+      if (wakeup.getAndSet(false)) {
+        throw new WakeupException();
+      }
+      Runnable step = script.poll();
+      if (step == null) {
+        thread.shutdown();
+        return ConsumerRecords.empty();
+      }
+      step.run();
+      if (!assignment().contains(IN) || paused().contains(IN)) {
+        return ConsumerRecords.empty();
+      }
+      List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+      for (long o = position(IN); o < log.size(); o++) {
+        byte[] v = log.get((int) o).getBytes(StandardCharsets.UTF_8);
+        records.add(
+            new ConsumerRecord<>(
+                IN.topic(),
+                IN.partition(),
+                o,
+                1_000L + o,
+                TimestampType.CREATE_TIME,
+                -1,
+                v.length,
+                null,
+                v,
+                new RecordHeaders(),
+                Optional.empty()));
+      }
+      seek(IN, log.size());
+      return records.isEmpty()
+          ? ConsumerRecords.empty()
+          : new ConsumerRecords<>(Map.of(IN, records), Map.of());
+    }
+
+    @Override
+    public synchronized Map<TopicPartition, OffsetAndMetadata> committed(
+        Set<TopicPartition> partitions) {
+      Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
+      for (TopicPartition tp : partitions) {
+        if (brokerOffsets.containsKey(tp)) {
+          out.put(tp, brokerOffsets.get(tp));
+        }
+      }
+      return out;
+    }
+
+    @Override
+    public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+      Throwable f = commitSyncFailures.poll();
+      if (f != null) {
+        throw sneaky(f);
+      }
+      brokerOffsets.putAll(offsets);
+    }
+
+    @Override
+    public synchronized void wakeup() {
+      wakeup.set(true);
+    }
+  }
+
+  /** Every record of "out" goes to partition 0. */
+  static final class FirstPartition implements Partitioner {
+    @Override
+    public int partition(
+        String topic, Object key, byte[] kb, Object value, byte[] vb, Cluster cluster) {
+      return 0;
+    }
+
+    @Override
+    public void close() {}
+
+    @Override
+    public void configure(Map<String, ?> configs) {}
+  }
+
+  /** Throws an Error as it is; returns a RuntimeException for the caller to throw. */
+  private static RuntimeException sneaky(Throwable t) {
+    if (t instanceof Error e) {
+      throw e;
+    }
+    return (RuntimeException) t;
+  }
+}

@@ -1,0 +1,41 @@
+package dev.weir.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weir.ThreadFailureResponse;
+import dev.weir.WeirConfig;
+import dev.weir.internal.graph.TopologyAccess;
+import dev.weir.internal.runtime.ApplicationRuntime;
+import dev.weir.stream.KafkaSink;
+import dev.weir.stream.KafkaSource;
+import dev.weir.stream.StreamBuilder;
+import dev.weir.stream.Topology;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.junit.jupiter.api.Test;
+
+/** The driver's metrics have the application's names (late-records-dropped was missing). */
+class WeirTestDriverMetricsTest {
+  @Test
+  void namesEqualTheApplicationsNames() {
+    StreamBuilder b = new StreamBuilder();
+    b.fromSource(KafkaSource.topic("in", Serdes.String()), "in")
+        .sinkTo(KafkaSink.topic("out", Serdes.String()));
+    Topology topology = b.build();
+    Map<Object, Object> props = new HashMap<>();
+    props.put(WeirConfig.APPLICATION_ID_CONFIG, "app");
+    props.put(WeirConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    ApplicationRuntime app =
+        new ApplicationRuntime(
+            new WeirConfig(props),
+            TopologyAccess.plan(topology, "app"),
+            dev.weir.KafkaClientSupplier.defaults(),
+            (next, prev) -> {},
+            e -> ThreadFailureResponse.SHUTDOWN_INSTANCE);
+
+    try (WeirTestDriver driver = new WeirTestDriver(topology)) {
+      assertThat(driver.metrics().keySet()).containsExactlyElementsOf(app.metrics().keySet());
+    }
+  }
+}
