@@ -26,10 +26,10 @@ import org.apache.kafka.common.serialization.Deserializer;
  *
  * @param <K> the key type
  */
-public final class KeyedContext<K> {
+final class KeyedContext<K> {
   /** Receives a firing timer; the record context then holds the timer's time and key. */
   @FunctionalInterface
-  public interface TimerHandler {
+  interface TimerHandler {
     /**
      * @param time the timer's time
      * @param namespace the namespace the timer was registered with, or null for timers of the plain

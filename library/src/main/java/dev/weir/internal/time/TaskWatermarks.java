@@ -105,6 +105,7 @@ public final class TaskWatermarks {
       in.sources.remove(s);
       in.upstreams.remove(u);
     }
+    sourceArray = sources.values().toArray(new SourceInput<?>[0]);
   }
 
   /** Whether any input produces watermarks (a generator, or markers from upstream tasks). */
