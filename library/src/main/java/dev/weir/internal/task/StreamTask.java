@@ -282,6 +282,23 @@ public final class StreamTask {
             pendingMetadata.put(tp, meta);
           }
         });
+    if (eventTime) {
+      // A partition not read since the task started keeps the offset it started from, but its
+      // event-time state can change (it went idle, the task's watermark moved on without it): a
+      // restart must not resume from the older state, so commit the same offset with the new one.
+      initialOffsets.forEach(
+          (tp, off) -> {
+            Input in = consumed.get(tp);
+            if (in != null && in.next >= 0) {
+              return;
+            }
+            String meta = w.encode(tp.topic());
+            if (!meta.equals(lastMetadata.get(tp))) {
+              out.put(tp, new OffsetAndMetadata(off, meta));
+              pendingMetadata.put(tp, meta);
+            }
+          });
+    }
     return out;
   }
 

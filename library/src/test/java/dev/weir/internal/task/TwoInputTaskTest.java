@@ -261,4 +261,54 @@ class TwoInputTaskTest {
             "timer EVENT_TIME a seen=[input1=a:x, input2=a:w] @5010");
     again.close(true);
   }
+
+  @Test
+  void eventTimeGainedWithoutNewRecordsSurvivesTheNextRestart() throws Exception {
+    StreamTask task = newTask();
+    send(task, "left", "a:x", 5000);
+    send(task, "right", "b:y", 100);
+    task.advanceEventTime(now, topic -> false);
+    task.prepareCommit();
+    Map<TopicPartition, OffsetAndMetadata> first = task.offsetsToCommit();
+    task.postCommit();
+    task.close(true);
+    assertThat(first)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                new TopicPartition("left", 0),
+                new OffsetAndMetadata(1, "w1:s:4999:0"),
+                new TopicPartition("right", 0),
+                new OffsetAndMetadata(1, "w1:s:99:0")));
+
+    // Recreated, it reads nothing more: right goes idle and the task follows left alone.
+    StreamTask again = newTask();
+    again.restoreEventTime(first);
+    assertThat(again.context().currentWatermark()).isEqualTo(99);
+    again.advanceEventTime(now, topic -> true);
+    now += 1000;
+    again.advanceEventTime(now, topic -> true);
+    assertThat(again.context().currentWatermark()).isEqualTo(4999);
+    again.prepareCommit();
+    Map<TopicPartition, OffsetAndMetadata> second = again.offsetsToCommit();
+    again.postCommit();
+    again.close(true);
+    // The same offsets, with the state that keeps 4999.
+    assertThat(second)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                new TopicPartition("left", 0),
+                new OffsetAndMetadata(1, "w2:4999:4999:s:4999:0"),
+                new TopicPartition("right", 0),
+                new OffsetAndMetadata(1, "w2:4999:99:s:99:1")));
+
+    StreamTask third = newTask();
+    third.restoreEventTime(second);
+    assertThat(third.context().currentWatermark()).isEqualTo(4999);
+    assertThat(drain())
+        .containsExactly(
+            "input1 a seen=[input1=a:x] @5000",
+            "input2 b seen=[input2=b:y] @100",
+            "timer EVENT_TIME b seen=[input2=b:y] @110");
+    third.close(true);
+  }
 }
