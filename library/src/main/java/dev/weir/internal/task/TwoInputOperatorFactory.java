@@ -13,6 +13,14 @@ import java.util.function.Function;
  */
 @FunctionalInterface
 public interface TwoInputOperatorFactory<I1, I2, O> {
+  /**
+   * Creates the operator of one task.
+   *
+   * @param name the operator's name, for errors and state
+   * @param output where its main output goes
+   * @param sideOutputs the emitter of each side output tag (a discarding one for unused tags)
+   * @return a new operator, not yet opened
+   */
   TwoInputOperator<I1, I2> create(
       String name, Emitter<O> output, Function<OutputTag<?>, Emitter<?>> sideOutputs);
 }

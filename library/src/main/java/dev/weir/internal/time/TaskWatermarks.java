@@ -244,9 +244,12 @@ public final class TaskWatermarks {
     return holder;
   }
 
-  /** "input N: " when the task has several inputs, so the warning says which one lags. */
+  /**
+   * "input N of M: " (counted from 1, as process1 / process2 are) when the task has several inputs,
+   * so the warning says which one lags.
+   */
   private String inputPrefix(String topic) {
-    return inputs.size() > 1 ? "input " + inputOf(topic) + ": " : "";
+    return inputs.size() > 1 ? "input " + (inputOf(topic) + 1) + " of " + inputs.size() + ": " : "";
   }
 
   private int inputOf(String topic) {

@@ -40,7 +40,7 @@ class TaskWatermarksInputsTest {
     w.advance(0, t -> false);
     assertThat(w.inputWatermark(1)).isEqualTo(200);
     assertThat(w.watermark()).isEqualTo(300);
-    assertThat(w.holdingInput(4)).isEqualTo("input 1: upstream task 0 of r1-4 at 200");
+    assertThat(w.holdingInput(4)).isEqualTo("input 2 of 2: upstream task 0 of r1-4 at 200");
 
     // Both idle: the task is idle and moves to the largest watermark reached.
     w.onMarker("r0", new MarkerFormat.Marker(0, 700, true));
