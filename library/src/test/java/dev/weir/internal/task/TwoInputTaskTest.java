@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.weir.WeirConfig;
 import dev.weir.eventtime.WatermarkStrategy;
 import dev.weir.internal.state.TaskState;
+import dev.weir.internal.time.MarkerFormat;
 import dev.weir.store.RocksDbSettings;
 import dev.weir.store.StateBackend;
 import dev.weir.store.StateBackends;
@@ -120,6 +121,76 @@ class TwoInputTaskTest {
             ErrorHandling.from(new WeirConfig(props)));
     task.open();
     return task;
+  }
+
+  /**
+   * The same operator fed by two repartition topics ("left-rp" from 2 upstream tasks, "right-rp"
+   * from 1): keyed by the record key, event time from the upstream tasks' markers.
+   */
+  private StreamTask newRepartitionTask() throws Exception {
+    TaskId id = new TaskId(1, 0);
+    TaskContext ctx = new TaskContext("app", id, 1, DISCARD, () -> now, new TaskMetrics());
+    ctx.setState(
+        TaskState.open(
+            backend, id.toString(), 0, List.of(new TaskState.StoreSpec("both", "app-both-log"))));
+    BothInputsOperator both =
+        new BothInputsOperator("both", v -> out.add(v + " @" + ctx.record().timestamp()));
+    both.bindStore("both");
+    Map<String, StreamTask.InputHandler> inputs = new LinkedHashMap<>();
+    inputs.put(
+        "left-rp",
+        InputHandlers.repartition(
+            "left-rp", "left-rp", 0, Serdes.String().deserializer(), true, 2, input(both, 0), ctx));
+    inputs.put(
+        "right-rp",
+        InputHandlers.repartition(
+            "right-rp",
+            "right-rp",
+            1,
+            Serdes.String().deserializer(),
+            true,
+            1,
+            input(both, 1),
+            ctx));
+    Map<Object, Object> props = new HashMap<>();
+    props.put(WeirConfig.APPLICATION_ID_CONFIG, "app");
+    props.put(WeirConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    StreamTask task =
+        new StreamTask(id, ctx, inputs, List.of(both), ErrorHandling.from(new WeirConfig(props)));
+    task.open();
+    return task;
+  }
+
+  private void sendKeyed(StreamTask task, String topic, String key, String value, long ts)
+      throws Exception {
+    byte[] k = key.getBytes(StandardCharsets.UTF_8);
+    byte[] v = value.getBytes(StandardCharsets.UTF_8);
+    deliver(task, topic, k, v, ts, new RecordHeaders());
+  }
+
+  private void sendMarker(StreamTask task, String topic, int upstream, long wm, boolean idle)
+      throws Exception {
+    deliver(
+        task, topic, null, MarkerFormat.encode(upstream, wm, idle), now, MarkerFormat.headers());
+  }
+
+  private void deliver(StreamTask task, String topic, byte[] k, byte[] v, long ts, Headers h)
+      throws Exception {
+    long offset = offsets.merge(topic, 1L, Long::sum) - 1;
+    task.process(
+        new TopicPartition(topic, 0),
+        new ConsumerRecord<>(
+            topic,
+            0,
+            offset,
+            ts,
+            TimestampType.CREATE_TIME,
+            k == null ? -1 : k.length,
+            v.length,
+            k,
+            v,
+            h,
+            Optional.empty()));
   }
 
   private static Operator<String> keying(String name, Emitter<String> into) {
@@ -310,5 +381,33 @@ class TwoInputTaskTest {
             "input2 b seen=[input2=b:y] @100",
             "timer EVENT_TIME b seen=[input2=b:y] @110");
     third.close(true);
+  }
+
+  @Test
+  void repartitionInputsKeyByTheRecordKeyAndTakeEventTimeFromTheirUpstreamTasks() throws Exception {
+    StreamTask task = newRepartitionTask();
+    sendKeyed(task, "left-rp", "a", "l1", 100);
+    sendKeyed(task, "right-rp", "a", "r1", 120);
+    assertThat(drain())
+        .containsExactly(
+            "input1 a seen=[input1=l1] @100", "input2 a seen=[input1=l1, input2=r1] @120");
+
+    // Left is the minimum over its two upstream tasks; the task the minimum over both inputs.
+    sendMarker(task, "left-rp", 0, 500, false);
+    sendMarker(task, "left-rp", 1, 300, false);
+    sendMarker(task, "right-rp", 0, 125, false);
+    assertThat(task.context().takeMarkerArrived()).isTrue();
+    task.advanceEventTime(now, topic -> false);
+    assertThat(task.context().watermarks().inputWatermark(0)).isEqualTo(300);
+    assertThat(task.context().watermarks().inputWatermark(1)).isEqualTo(125);
+    assertThat(task.context().currentWatermark()).isEqualTo(125);
+    assertThat(drain()).containsExactly("timer EVENT_TIME a seen=[input1=l1, input2=r1] @110");
+
+    // Right's only upstream task goes idle: left alone decides.
+    sendMarker(task, "right-rp", 0, 126, true);
+    task.advanceEventTime(now, topic -> false);
+    assertThat(task.context().currentWatermark()).isEqualTo(300);
+    assertThat(drain()).containsExactly("timer EVENT_TIME a seen=[input1=l1, input2=r1] @130");
+    task.close(true);
   }
 }
