@@ -3,8 +3,6 @@ package dev.weir.internal.task;
 import dev.weir.eventtime.TimeDomain;
 import dev.weir.eventtime.TimerService;
 import dev.weir.functions.KeyedProcessFunction;
-import dev.weir.internal.state.OperatorStates;
-import dev.weir.internal.state.TimerStore;
 import dev.weir.stream.OutputTag;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -17,10 +15,8 @@ public final class KeyedProcessOperator<K, I, O>
   private final Function<OutputTag<?>, Emitter<?>> sideOutputs;
   private final Deserializer<K> keyDeserializer;
   private final TimerContext timerContext;
-  private final TimerServiceImpl timerService = new TimerServiceImpl();
-  private TimerStore timers;
-  private byte[] lastKeyBytes;
-  private K lastKey;
+  private final KeyedContext.TimerHandler onTimer = this::fire;
+  private KeyedContext<K> keyed;
 
   private KeyedProcessOperator(
       String name,
@@ -35,30 +31,28 @@ public final class KeyedProcessOperator<K, I, O>
     this.timerContext = new TimerContext(this.function);
   }
 
+  public static <K, I, O> OperatorFactory<I, O> factory(
+      KeyedProcessFunction<K, I, O> fn, Serde<K> keySerde) {
+    return (name, out, sides) -> new KeyedProcessOperator<>(name, fn, keySerde, out, sides);
+  }
+
   @Override
   protected void doOpen() throws Exception {
-    OperatorStates states = task.operatorStates(name, storeName);
-    timers = states == null ? null : states.timers();
+    keyed = KeyedContext.of(name, storeName, task, keyDeserializer);
     super.doOpen();
   }
 
   @Override
   public void onWatermark(long watermark) throws Exception {
-    if (timers != null) {
-      timers.fireUpTo(TimerStore.EVENT, watermark, (t, key) -> fire(t, key, TimeDomain.EVENT_TIME));
-    }
+    keyed.fireEventTimers(watermark, onTimer);
   }
 
   @Override
   public void onProcessingTime(long now) throws Exception {
-    if (timers != null) {
-      timers.fireUpTo(
-          TimerStore.PROCESSING, now, (t, key) -> fire(t, key, TimeDomain.PROCESSING_TIME));
-    }
+    keyed.fireProcessingTimers(now, onTimer);
   }
 
-  private void fire(long time, byte[] key, TimeDomain domain) throws Exception {
-    task.record().setTimer(time, key);
+  private void fire(long time, byte[] namespace, TimeDomain domain) throws Exception {
     timerContext.domain = domain;
     try {
       function.onTimer(time, timerContext, collector);
@@ -67,11 +61,6 @@ public final class KeyedProcessOperator<K, I, O>
     } catch (Exception e) {
       throw OperatorException.wrap(name, e);
     }
-  }
-
-  public static <K, I, O> OperatorFactory<I, O> factory(
-      KeyedProcessFunction<K, I, O> fn, Serde<K> keySerde) {
-    return (name, out, sides) -> new KeyedProcessOperator<>(name, fn, keySerde, out, sides);
   }
 
   @Override
@@ -83,59 +72,6 @@ public final class KeyedProcessOperator<K, I, O>
       throw (Exception) d.getCause();
     } catch (Exception e) {
       throw OperatorException.wrap(name, e);
-    }
-  }
-
-  K currentKey() {
-    byte[] bytes = task.record().keyBytes();
-    if (bytes != lastKeyBytes) {
-      lastKey = keyDeserializer.deserialize(task.record().topic(), bytes);
-      lastKeyBytes = bytes;
-    }
-    return lastKey;
-  }
-
-  private byte[] currentKeyBytes() {
-    byte[] k = task.record().keyBytes();
-    if (k == null) {
-      throw new IllegalStateException(
-          "Operator '" + name + "': timers can be used only while processing a keyed record");
-    }
-    return k;
-  }
-
-  private final class TimerServiceImpl implements TimerService {
-    @Override
-    public long currentProcessingTime() {
-      return task.currentProcessingTime();
-    }
-
-    @Override
-    public long currentWatermark() {
-      return task.currentWatermark();
-    }
-
-    @Override
-    public void registerEventTimeTimer(long time) {
-      timers.register(TimerStore.EVENT, time, currentKeyBytes());
-      if (time <= task.currentWatermark()) {
-        task.setTimersDue();
-      }
-    }
-
-    @Override
-    public void registerProcessingTimeTimer(long time) {
-      timers.register(TimerStore.PROCESSING, time, currentKeyBytes());
-    }
-
-    @Override
-    public void deleteEventTimeTimer(long time) {
-      timers.delete(TimerStore.EVENT, time, currentKeyBytes());
-    }
-
-    @Override
-    public void deleteProcessingTimeTimer(long time) {
-      timers.delete(TimerStore.PROCESSING, time, currentKeyBytes());
     }
   }
 
@@ -158,7 +94,7 @@ public final class KeyedProcessOperator<K, I, O>
 
     @Override
     public K getCurrentKey() {
-      return currentKey();
+      return keyed.currentKey();
     }
 
     @Override
@@ -168,7 +104,7 @@ public final class KeyedProcessOperator<K, I, O>
 
     @Override
     public TimerService timerService() {
-      return timerService;
+      return keyed.timerService();
     }
 
     @Override

@@ -6,7 +6,8 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Puts the current record into a keyed context without an exchange (for topics already partitioned
- * by key): computes and serialises the key and stores it in the record context.
+ * by key): computes and serialises the key and stores it in the record context while the downstream
+ * operators run, then puts back the key that was there.
  */
 public final class KeyingOperator {
   private KeyingOperator() {}
@@ -26,8 +27,16 @@ public final class KeyingOperator {
             } catch (Exception e) {
               throw OperatorException.wrap(name, e);
             }
-            task.record().keyBytes = key;
-            out.emit(value);
+            // The key holds for the operators downstream only: an upstream keyed operator that
+            // emitted this record (a window firing several windows, say) goes on with its own key.
+            RecordContext rc = task.record();
+            byte[] callers = rc.keyBytes;
+            rc.keyBytes = key;
+            try {
+              out.emit(value);
+            } finally {
+              rc.keyBytes = callers;
+            }
           }
         };
   }

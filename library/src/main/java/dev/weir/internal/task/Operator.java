@@ -1,44 +1,31 @@
 package dev.weir.internal.task;
 
 /**
- * One operator instance of one task. Created per task by an {@link OperatorFactory}, opened before
- * the first record, closed when the task closes. Called only from the task's thread.
+ * An operator with one input: the N = 1 case of {@link StreamOperator}, which every operator of a
+ * one-input transformation is (map, process, windows, sinks...). Its only input is {@link
+ * #process}.
+ *
+ * @param <I> the input record type
  */
-public abstract class Operator<I> {
-  protected final String name;
-  protected TaskContext task;
-  protected String storeName;
-
+public abstract class Operator<I> extends StreamOperator {
   protected Operator(String name) {
-    this.name = name;
+    super(name);
   }
-
-  public final String name() {
-    return name;
-  }
-
-  /** Opens the operator; subclasses extend {@link #doOpen()}. */
-  /** Gives a stateful operator its store (before {@link #open}). */
-  public final void bindStore(String storeName) {
-    this.storeName = storeName;
-  }
-
-  public final void open(TaskContext task) throws Exception {
-    this.task = task;
-    doOpen();
-  }
-
-  protected void doOpen() throws Exception {}
 
   /** Processes one record; its timestamp and position are in {@code task.record()}. */
   public abstract void process(I value) throws Exception;
 
-  /** Closes the operator; must not throw for a clean close of user resources that failed. */
-  /** The task's watermark advanced to {@code watermark}: fire due event-time timers. */
-  public void onWatermark(long watermark) throws Exception {}
+  @Override
+  public final int inputCount() {
+    return 1;
+  }
 
-  /** The processing clock is at {@code now}: fire due processing-time timers. */
-  public void onProcessingTime(long now) throws Exception {}
-
-  public void close() throws Exception {}
+  /** Input 0 is {@link #process}. */
+  @Override
+  public final Emitter<I> input(int index) {
+    if (index != 0) {
+      throw noSuchInput(index);
+    }
+    return this::process;
+  }
 }

@@ -35,7 +35,8 @@ public final class RollingOperator<T, A, R> extends Operator<T> {
   @Override
   protected void doOpen() {
     state =
-        task.operatorStates(name, storeName)
+        KeyedContext.of(name, storeName, task, null)
+            .states()
             .rolling(new AggregatingStateDescriptor<>(STATE_NAME, function, accumulatorSerde));
   }
 

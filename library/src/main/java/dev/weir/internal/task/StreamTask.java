@@ -17,6 +17,13 @@ import org.slf4j.LoggerFactory;
  * input partitions and tracks the offsets to commit. Used only from its stream thread (or the test
  * driver's thread).
  *
+ * <p>Routing: each input topic has an {@link InputHandler} that decodes its records and pushes them
+ * into the operator input it feeds ({@link StreamOperator#input(int)}, possibly through chained
+ * one-input operators); the handler also registered the topic's event-time channel with the task's
+ * input index (see {@link InputHandlers}). So records of a two-input operator's inputs reach its
+ * two entry points with no per-record lookup beyond the partition's {@link Input}, and the task's
+ * watermark is the minimum over its inputs.
+ *
  * <p>Offsets: {@link #offsetsToCommit()} returns, per input partition, the offset after the last
  * record fully processed (including records skipped or dead-lettered by a handler). A record whose
  * processing threw is not counted, so it is re-read after the rollback.
@@ -24,9 +31,18 @@ import org.slf4j.LoggerFactory;
 public final class StreamTask {
   private static final Logger LOG = LoggerFactory.getLogger(StreamTask.class);
 
-  /** Feeds one input topic's records into the chain. */
+  /** Feeds one input topic's records into the operator input it belongs to. */
   interface InputHandler {
     void handle(ConsumerRecord<byte[], byte[]> record) throws Exception;
+
+    /**
+     * Whether the task reads every partition of the topic rather than its own partition only. A
+     * broadcast input will (issue #15): its records do not count toward keyed routing, and its
+     * committed position is the task's own; every input today reads the task's partition.
+     */
+    default boolean readsAllPartitions() {
+      return false;
+    }
   }
 
   /** A failure to turn a record into an element, tagged with the source that failed. */
@@ -43,7 +59,7 @@ public final class StreamTask {
   private final TaskId id;
   private final TaskContext context;
   private final Map<String, InputHandler> inputs;
-  private final List<Operator<?>> operators;
+  private final List<? extends StreamOperator> operators;
   private final ErrorHandling errors;
   private final Map<TopicPartition, Input> consumed = new HashMap<>();
   private final Map<TopicPartition, Long> committed = new HashMap<>();
@@ -60,7 +76,7 @@ public final class StreamTask {
       TaskId id,
       TaskContext context,
       Map<String, InputHandler> inputs,
-      List<Operator<?>> operators,
+      List<? extends StreamOperator> operators,
       ErrorHandling errors) {
     this.id = id;
     this.context = context;
@@ -191,11 +207,11 @@ public final class StreamTask {
   }
 
   private interface TimerStep {
-    void run(Operator<?> op) throws Exception;
+    void run(StreamOperator op) throws Exception;
   }
 
   private void fireTimers(String domain, TimerStep step) {
-    for (Operator<?> op : operators) {
+    for (StreamOperator op : operators) {
       try {
         step.run(op);
       } catch (OperatorException e) {
@@ -213,7 +229,7 @@ public final class StreamTask {
         (tp, om) -> {
           // Only this task's own input partitions: the state is restored per input topic, so
           // another partition of the same topic would overwrite it.
-          if (om != null && tp.partition() == id.partition() && inputs.containsKey(tp.topic())) {
+          if (om != null && owns(tp)) {
             context.watermarks().restore(tp.topic(), om.metadata());
             lastMetadata.put(tp, om.metadata());
             initialOffsets.put(tp, om.offset());
@@ -221,11 +237,12 @@ public final class StreamTask {
         });
   }
 
-  /**
-   * Offsets processed since the last commit, as the next offsets to read, with the inputs'
-   * event-time state as metadata; a partition whose event-time state changed is included even when
-   * its offset did not move.
-   */
+  /** Whether {@code tp} is one of the partitions this task reads. */
+  private boolean owns(TopicPartition tp) {
+    InputHandler h = inputs.get(tp.topic());
+    return h != null && (tp.partition() == id.partition() || h.readsAllPartitions());
+  }
+
   /**
    * The offset and metadata of one input partition as they are committed now, or null when the task
    * knows none. Committing it again changes nothing; the thread adds it to a transaction that would
@@ -244,6 +261,11 @@ public final class StreamTask {
         e.getKey(), new OffsetAndMetadata(e.getValue(), lastMetadata.getOrDefault(e.getKey(), "")));
   }
 
+  /**
+   * Offsets processed since the last commit, as the next offsets to read, with the inputs'
+   * event-time state as metadata; a partition whose event-time state changed is included even when
+   * its offset did not move.
+   */
   public Map<TopicPartition, OffsetAndMetadata> offsetsToCommit() {
     Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
     TaskWatermarks w = context.watermarks();
@@ -260,6 +282,23 @@ public final class StreamTask {
             pendingMetadata.put(tp, meta);
           }
         });
+    if (eventTime) {
+      // A partition not read since the task started keeps the offset it started from, but its
+      // event-time state can change (it went idle, the task's watermark moved on without it): a
+      // restart must not resume from the older state, so commit the same offset with the new one.
+      initialOffsets.forEach(
+          (tp, off) -> {
+            Input in = consumed.get(tp);
+            if (in != null && in.next >= 0) {
+              return;
+            }
+            String meta = w.encode(tp.topic());
+            if (!meta.equals(lastMetadata.get(tp))) {
+              out.put(tp, new OffsetAndMetadata(off, meta));
+              pendingMetadata.put(tp, meta);
+            }
+          });
+    }
     return out;
   }
 
@@ -311,7 +350,7 @@ public final class StreamTask {
       return;
     }
     closed = true;
-    for (Operator<?> op : operators) {
+    for (StreamOperator op : operators) {
       try {
         op.close();
       } catch (Exception e) {

@@ -10,8 +10,6 @@ import dev.weir.internal.graph.SourceTransformation;
 import dev.weir.internal.graph.SubTopology;
 import dev.weir.internal.graph.Transformation;
 import dev.weir.internal.graph.UnionTransformation;
-import dev.weir.internal.time.MarkerFormat;
-import dev.weir.internal.time.TaskWatermarks;
 import dev.weir.stream.KafkaRecordDeserializer;
 import dev.weir.stream.OutputTag;
 import java.util.ArrayList;
@@ -90,8 +88,8 @@ public final class TaskBuilder {
         }
       } else if (n instanceof PartitionTransformation<?> p) {
         String topic = plan.repartitionTopic(p);
-        context.watermarks().addUpstream(topic, taskCount.applyAsInt(plan.upstreamOf(p)));
-        inputs.put(topic, repartitionInput(p, out, context));
+        int upstreamTasks = taskCount.applyAsInt(plan.upstreamOf(p));
+        inputs.put(topic, repartitionInput(p, topic, upstreamTasks, out, context));
       } else if (n instanceof SourceTransformation<?> src) {
         for (String topic : src.source().topics()) {
           inputs.put(topic, sourceInput(src, topic, out, context));
@@ -136,73 +134,27 @@ public final class TaskBuilder {
 
   @SuppressWarnings("unchecked")
   private static StreamTask.InputHandler repartitionInput(
-      PartitionTransformation<?> p, Emitter<Object> out, TaskContext context) {
+      PartitionTransformation<?> p,
+      String topic,
+      int upstreamTasks,
+      Emitter<Object> out,
+      TaskContext context) {
     Deserializer<Object> d = ((Serde<Object>) Plan.effectiveSerde(p)).deserializer();
-    String name = p.name();
-    boolean keyed = Plan.isKeyed(p);
-    RecordContext rc = context.record();
-    TaskWatermarks watermarks = context.watermarks();
-    return record -> {
-      if (record.key() == null && MarkerFormat.isMarker(null, record.headers())) {
-        watermarks.onMarker(record.topic(), MarkerFormat.decode(record.value()));
-        context.setMarkerArrived();
-        return;
-      }
-      Object value;
-      try {
-        value = d.deserialize(record.topic(), record.headers(), record.value());
-      } catch (Exception e) {
-        throw new StreamTask.DeserializationFailure(name, e);
-      }
-      if (keyed) {
-        rc.keyBytes = record.key();
-      }
-      out.emit(value);
-    };
+    return InputHandlers.repartition(
+        p.name(), topic, 0, d, Plan.isKeyed(p), upstreamTasks, out, context);
   }
 
   @SuppressWarnings("unchecked")
   private static StreamTask.InputHandler sourceInput(
       SourceTransformation<?> src, String topic, Emitter<Object> out, TaskContext context) {
-    KafkaRecordDeserializer<Object> d =
-        (KafkaRecordDeserializer<Object>) src.source().deserializer();
-    String name = src.name();
-    RecordContext rc = context.record();
-    int markerTasks = src.source().markerTasks();
-    if (markerTasks > 0) {
-      // Event time comes from the upstream application's markers, as across a repartition topic.
-      TaskWatermarks watermarks = context.watermarks();
-      watermarks.addUpstream(topic, markerTasks);
-      return record -> {
-        if (MarkerFormat.isMarker(record.key(), record.headers())) {
-          watermarks.onMarker(record.topic(), MarkerFormat.decode(record.value()));
-          context.setMarkerArrived();
-          return;
-        }
-        Object value;
-        try {
-          value = d.deserialize(record);
-        } catch (Exception e) {
-          throw new StreamTask.DeserializationFailure(name, e);
-        }
-        if (value != null) {
-          out.emit(value);
-        }
-      };
-    }
-    TaskWatermarks.SourceInput<Object> time =
-        context.watermarks().addSource(topic, (WatermarkStrategy<Object>) src.watermarks(), name);
-    return record -> {
-      Object value;
-      try {
-        value = d.deserialize(record);
-      } catch (Exception e) {
-        throw new StreamTask.DeserializationFailure(name, e);
-      }
-      if (value != null) {
-        rc.setTimestamp(time.onRecord(value, record.timestamp()));
-        out.emit(value);
-      }
-    };
+    return InputHandlers.source(
+        src.name(),
+        topic,
+        0,
+        (KafkaRecordDeserializer<Object>) src.source().deserializer(),
+        (WatermarkStrategy<Object>) src.watermarks(),
+        src.source().markerTasks(),
+        out,
+        context);
   }
 }

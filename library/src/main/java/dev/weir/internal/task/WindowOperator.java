@@ -1,12 +1,12 @@
 package dev.weir.internal.task;
 
+import dev.weir.eventtime.TimeDomain;
 import dev.weir.functions.AggregateFunction;
 import dev.weir.functions.Collector;
 import dev.weir.functions.RichFunction;
 import dev.weir.internal.state.AppendingStateImpl;
 import dev.weir.internal.state.ListStateImpl;
 import dev.weir.internal.state.OperatorStates;
-import dev.weir.internal.state.TimerStore;
 import dev.weir.state.AggregatingStateDescriptor;
 import dev.weir.state.ListState;
 import dev.weir.state.ListStateDescriptor;
@@ -118,15 +118,15 @@ public final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends 
         }
       };
 
+  private final KeyedContext.TimerHandler onTimer = this::onTimer;
+  private KeyedContext<K> keyed;
   private OperatorStates states;
-  private TimerStore timers;
   private AppendingStateImpl<IN, ACC, R> accContents;
   private ListStateImpl<TimestampedValue<IN>> listContents;
   private ListStateImpl<W> windowList;
   private final TriggerCtx triggerCtx = new TriggerCtx();
   private ProcessWindowFunction<R, OUT, K, W>.Context functionCtx;
   private W currentWindow;
-  private byte[] keyBytes;
 
   @SuppressWarnings("unchecked")
   private WindowOperator(
@@ -162,8 +162,9 @@ public final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends 
 
   @Override
   protected void doOpen() throws Exception {
-    states = task.operatorStates(name, storeName);
-    timers = states.timers();
+    // Timers belong to (key, window): the window is the timer's namespace.
+    keyed = KeyedContext.namespaced(name, storeName, task, null);
+    states = keyed.states();
     if (aggregate != null) {
       accContents =
           states.namespacedAggregating(
@@ -221,7 +222,6 @@ public final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends 
   }
 
   private void processElement(IN value) throws Exception {
-    keyBytes = task.record().keyBytes();
     long ts = task.record().timestamp();
     Collection<W> assigned = assigner.assignWindows(value, ts, task.currentProcessingTime());
     boolean skipped = true;
@@ -327,23 +327,17 @@ public final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends 
 
   @Override
   public void onWatermark(long watermark) throws Exception {
-    timers.fireUpTo(TimerStore.EVENT, watermark, (t, key) -> onTimer(t, key, true));
+    keyed.fireEventTimers(watermark, onTimer);
   }
 
   @Override
   public void onProcessingTime(long now) throws Exception {
-    timers.fireUpTo(TimerStore.PROCESSING, now, (t, key) -> onTimer(t, key, false));
+    keyed.fireProcessingTimers(now, onTimer);
   }
 
-  private void onTimer(long time, byte[] composite, boolean eventTime) throws Exception {
-    ByteBuffer b = ByteBuffer.wrap(composite);
-    byte[] key = new byte[b.getInt()];
-    b.get(key);
-    byte[] wb = new byte[b.remaining()];
-    b.get(wb);
-    task.record().setTimer(time, key);
-    keyBytes = key;
-    W w = windowDeserializer.deserialize(name, wb);
+  private void onTimer(long time, byte[] windowBytes, TimeDomain domain) throws Exception {
+    boolean eventTime = domain == TimeDomain.EVENT_TIME;
+    W w = windowDeserializer.deserialize(name, windowBytes);
     try {
       if (!windowExists(w)) {
         return; // merged away since the timer was set
@@ -373,11 +367,11 @@ public final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends 
   }
 
   private boolean isWindowLate(W w) {
-    return assigner.isEventTime() && cleanupTime(w) <= task.currentWatermark();
+    return assigner.isEventTime() && keyed.isPast(cleanupTime(w));
   }
 
   private boolean isElementLate(long ts) {
-    return assigner.isEventTime() && ts + allowedLateness <= task.currentWatermark();
+    return assigner.isEventTime() && keyed.isPast(ts + allowedLateness);
   }
 
   private void registerCleanupTimer(W w) {
@@ -385,15 +379,22 @@ public final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends 
     if (t == Long.MAX_VALUE) {
       return; // global windows: never cleaned up by time
     }
-    timers.register(
-        assigner.isEventTime() ? TimerStore.EVENT : TimerStore.PROCESSING, t, composite(w));
+    if (assigner.isEventTime()) {
+      keyed.registerEventTimeTimer(t, windowBytes(w));
+    } else {
+      keyed.registerProcessingTimeTimer(t, windowBytes(w));
+    }
   }
 
   private void deleteCleanupTimer(W w) {
     long t = cleanupTime(w);
-    if (t != Long.MAX_VALUE) {
-      timers.delete(
-          assigner.isEventTime() ? TimerStore.EVENT : TimerStore.PROCESSING, t, composite(w));
+    if (t == Long.MAX_VALUE) {
+      return;
+    }
+    if (assigner.isEventTime()) {
+      keyed.deleteEventTimeTimer(t, windowBytes(w));
+    } else {
+      keyed.deleteProcessingTimeTimer(t, windowBytes(w));
     }
   }
 
@@ -419,7 +420,7 @@ public final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends 
   @SuppressWarnings("unchecked")
   private void emit(W w) throws Exception {
     setWindow(w);
-    K key = keyDeserializer.deserialize(name, keyBytes);
+    K key = keyDeserializer.deserialize(name, keyed.currentKeyBytes());
     long ts = w.maxTimestamp();
     if (accContents != null) {
       ACC acc = accContents.accumulator();
@@ -464,15 +465,6 @@ public final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends 
     states.setNamespace(windowBytes(w));
   }
 
-  private byte[] composite(W w) {
-    byte[] wb = windowBytes(w);
-    return ByteBuffer.allocate(4 + keyBytes.length + wb.length)
-        .putInt(keyBytes.length)
-        .put(keyBytes)
-        .put(wb)
-        .array();
-  }
-
   /** Stores window records with their timestamps: {@code [timestamp int64][record]}. */
   static <T> Serde<TimestampedValue<T>> timestampedSerde(Serde<T> inner) {
     Serializer<T> s = inner.serializer();
@@ -498,10 +490,6 @@ public final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends 
   private final class TriggerCtx implements Trigger.OnMergeContext {
     List<byte[]> mergedSources;
 
-    private byte domain(boolean eventTime) {
-      return eventTime ? TimerStore.EVENT : TimerStore.PROCESSING;
-    }
-
     @Override
     public long getCurrentProcessingTime() {
       return task.currentProcessingTime();
@@ -514,25 +502,22 @@ public final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends 
 
     @Override
     public void registerProcessingTimeTimer(long time) {
-      timers.register(domain(false), time, composite(currentWindow));
+      keyed.registerProcessingTimeTimer(time, windowBytes(currentWindow));
     }
 
     @Override
     public void registerEventTimeTimer(long time) {
-      timers.register(domain(true), time, composite(currentWindow));
-      if (time <= task.currentWatermark()) {
-        task.setTimersDue();
-      }
+      keyed.registerEventTimeTimer(time, windowBytes(currentWindow));
     }
 
     @Override
     public void deleteProcessingTimeTimer(long time) {
-      timers.delete(domain(false), time, composite(currentWindow));
+      keyed.deleteProcessingTimeTimer(time, windowBytes(currentWindow));
     }
 
     @Override
     public void deleteEventTimeTimer(long time) {
-      timers.delete(domain(true), time, composite(currentWindow));
+      keyed.deleteEventTimeTimer(time, windowBytes(currentWindow));
     }
 
     @Override

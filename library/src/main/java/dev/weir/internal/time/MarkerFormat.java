@@ -16,7 +16,11 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  *
  * <p><b>Offset metadata</b> (committed with the offsets, in the transaction): for a source
  * partition {@code w1:s:<watermark>:<idle 0|1>}; for a repartition partition {@code
- * w1:u:<watermark>/<idle>,...} with one entry per upstream task.
+ * w1:u:<watermark>/<idle>,...} with one entry per upstream task. When the task's watermark or its
+ * input's is above what these channels alone restore (a channel that was idle became active again
+ * behind it), version 2 carries both in front: {@code w2:<task watermark>:<input watermark>:}
+ * followed by the version 1 text without its {@code w1:}. Version 1 is still written whenever it
+ * suffices, so an older instance reads what a newer one wrote in every other case.
  */
 public final class MarkerFormat {
   /** The header that marks a watermark marker. */
@@ -58,6 +62,53 @@ public final class MarkerFormat {
               + ": an upstream instance runs a newer Weir; roll all instances to one version");
     }
     return new Marker(b.getInt(), b.getLong(), b.get() == 1);
+  }
+
+  /** Adds the task's and the input's watermark to version 1 state: version 2. */
+  static String withFloor(String v1, long taskWatermark, long inputWatermark) {
+    return "w2:" + taskWatermark + ":" + inputWatermark + ":" + v1.substring(3);
+  }
+
+  /**
+   * Returns {task watermark, input watermark} of version 2 metadata, null for any other.
+   *
+   * @throws IllegalStateException for event-time state in a version this Weir does not know
+   */
+  static long[] decodeFloor(String metadata) {
+    if (!metadata.startsWith("w2:")) {
+      checkKnownVersion(metadata);
+      return null;
+    }
+    int a = metadata.indexOf(':', 3);
+    int b = metadata.indexOf(':', a + 1);
+    return new long[] {
+      Long.parseLong(metadata.substring(3, a)), Long.parseLong(metadata.substring(a + 1, b))
+    };
+  }
+
+  /** The version 1 text of version 1 or 2 metadata (other metadata is returned unchanged). */
+  static String withoutFloor(String metadata) {
+    if (!metadata.startsWith("w2:")) {
+      return metadata;
+    }
+    int a = metadata.indexOf(':', 3);
+    int b = metadata.indexOf(':', a + 1);
+    return "w1:" + metadata.substring(b + 1);
+  }
+
+  /** Metadata written by a newer Weir must not be skipped: its watermarks would go back. */
+  private static void checkKnownVersion(String metadata) {
+    int colon = metadata.indexOf(':');
+    if (colon > 1
+        && metadata.charAt(0) == 'w'
+        && metadata.substring(1, colon).chars().allMatch(Character::isDigit)
+        && !metadata.startsWith("w1:")) {
+      throw new IllegalStateException(
+          "Committed event-time state in unknown format '"
+              + metadata.substring(0, colon)
+              + "': an instance of a newer Weir committed these offsets; roll all instances to one"
+              + " version");
+    }
   }
 
   static String encodeSourceState(long watermark, boolean idle) {

@@ -5,40 +5,107 @@ import dev.weir.eventtime.WatermarkGenerator;
 import dev.weir.eventtime.WatermarkOutput;
 import dev.weir.eventtime.WatermarkStrategy;
 import dev.weir.internal.task.FunctionCopier;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The event-time state of one task: a watermark generator per source partition, a table of the
- * watermarks every upstream task announced per repartition input, and the task's watermark, the
- * minimum over the active inputs, which never goes backwards.
+ * The event-time state of one task. The task's inputs are numbered (input 0, 1, ...: the inputs of
+ * its operators, so that a two-input operator's inputs are inputs 0 and 1); each input is fed by
+ * channels: a watermark generator per source partition, and per repartition partition a table of
+ * the watermarks every upstream task announced. An input's watermark is the minimum over its active
+ * channels; the task's watermark, which every operator of the task sees, is the minimum over its
+ * active inputs (SEMANTICS C4, F6). Neither ever goes backwards.
  *
  * <p>A source partition is idle when its strategy has an idleness timeout, it produced nothing for
  * that long, and its consumer is at the end of the partition (so a backlog never makes records
- * late). An upstream task is idle when its last marker said so. Idle inputs do not hold the
- * watermark back; when every input is idle the task is idle and advances to the largest watermark
- * any input reached.
+ * late). An upstream task is idle when its last marker said so. An input is idle when all its
+ * channels are. Idle channels and inputs do not hold a watermark back; when all of them are idle,
+ * the watermark advances to the largest one reached (as Flink's watermark valve does), and the task
+ * is idle when every input is.
  *
  * <p>Everything here is committed with the consumed offsets (as offset metadata, see {@link
- * MarkerFormat}), so a restarted or moved task resumes with the same watermarks.
+ * MarkerFormat}), so a restarted or moved task resumes with the same watermarks. When an input's or
+ * the task's watermark is above what its channels alone give (a channel that was idle became active
+ * again behind it), the metadata also carries those watermarks, so they never go back.
+ *
+ * <p>Seam for broadcast inputs: channels are registered per topic, because a task reads its own
+ * partition of every topic. An input that reads every partition of a topic will register one
+ * channel per partition and count for event time like any other input.
  */
 public final class TaskWatermarks {
   private final Map<String, SourceInput<?>> sources = new LinkedHashMap<>();
   private final Map<String, UpstreamInput> upstreams = new LinkedHashMap<>();
+  private final List<Input> inputs = new ArrayList<>();
+  private SourceInput<?>[] sourceArray = new SourceInput<?>[0];
   private long watermark = Long.MIN_VALUE;
   private boolean idle;
   private boolean announce;
 
-  /** Registers a source topic of the task with its strategy; returns its per-partition state. */
+  /**
+   * Registers a source topic of input 0 with its strategy; returns its per-partition state.
+   *
+   * @see #addSource(int, String, WatermarkStrategy, String)
+   */
   public <T> SourceInput<T> addSource(String topic, WatermarkStrategy<T> strategy, String name) {
-    SourceInput<T> in = new SourceInput<>(strategy, name);
+    return addSource(0, topic, strategy, name);
+  }
+
+  /**
+   * Registers a source topic feeding input {@code input} with its strategy; registering a topic
+   * again replaces it.
+   *
+   * @param input the input index, 0 or more
+   * @param topic the topic (the task reads its own partition of it)
+   * @param strategy the source's watermark strategy
+   * @param name the source's name, for errors of copied functions
+   * @return the partition's event-time state, which assigns record timestamps
+   */
+  public <T> SourceInput<T> addSource(
+      int input, String topic, WatermarkStrategy<T> strategy, String name) {
+    forget(topic);
+    SourceInput<T> in = new SourceInput<>(topic, strategy, name);
     sources.put(topic, in);
+    input(input).sources.add(in);
+    sourceArray = sources.values().toArray(new SourceInput<?>[0]);
     return in;
   }
 
-  /** Registers a repartition input fed by {@code upstreamTasks} tasks. */
+  /** Registers a repartition topic of input 0 fed by {@code upstreamTasks} tasks. */
   public void addUpstream(String topic, int upstreamTasks) {
-    upstreams.put(topic, new UpstreamInput(upstreamTasks));
+    addUpstream(0, topic, upstreamTasks);
+  }
+
+  /**
+   * Registers a topic feeding input {@code input} whose event time comes from the markers of {@code
+   * upstreamTasks} upstream tasks; registering a topic again replaces it.
+   */
+  public void addUpstream(int input, String topic, int upstreamTasks) {
+    forget(topic);
+    UpstreamInput in = new UpstreamInput(upstreamTasks);
+    upstreams.put(topic, in);
+    input(input).upstreams.add(in);
+  }
+
+  private Input input(int index) {
+    if (index < 0) {
+      throw new IllegalArgumentException("Input index " + index + " is negative");
+    }
+    while (inputs.size() <= index) {
+      inputs.add(new Input());
+    }
+    return inputs.get(index);
+  }
+
+  private void forget(String topic) {
+    SourceInput<?> s = sources.remove(topic);
+    UpstreamInput u = upstreams.remove(topic);
+    for (Input in : inputs) {
+      in.sources.remove(s);
+      in.upstreams.remove(u);
+    }
+    sourceArray = sources.values().toArray(new SourceInput<?>[0]);
   }
 
   /** Whether any input produces watermarks (a generator, or markers from upstream tasks). */
@@ -58,12 +125,31 @@ public final class TaskWatermarks {
     return !sources.isEmpty() || !upstreams.isEmpty();
   }
 
+  /** The task's watermark: the minimum over its active inputs; never goes backwards. */
   public long watermark() {
     return watermark;
   }
 
+  /** Whether every input of the task is idle. */
   public boolean idle() {
     return idle;
+  }
+
+  /** The number of inputs (the highest registered input index + 1). */
+  public int inputCount() {
+    return inputs.size();
+  }
+
+  /**
+   * The watermark of input {@code input}: the minimum over its active channels, never going back.
+   */
+  public long inputWatermark(int input) {
+    return inputs.get(input).watermark;
+  }
+
+  /** Whether every channel of input {@code input} is idle. */
+  public boolean inputIdle(int input) {
+    return inputs.get(input).idle;
   }
 
   /** A watermark marker from an upstream task arrived on {@code topic}. */
@@ -75,7 +161,8 @@ public final class TaskWatermarks {
   }
 
   /**
-   * Runs the periodic generators and the idleness checks, then recomputes the task watermark.
+   * Runs the periodic generators and the idleness checks, then recomputes the inputs' and the
+   * task's watermarks.
    *
    * @param now processing time
    * @param caughtUp whether the consumer of a source topic's partition is at its end
@@ -83,28 +170,27 @@ public final class TaskWatermarks {
    *     restored (the caller then fires timers and sends markers)
    */
   public boolean advance(long now, java.util.function.Predicate<String> caughtUp) {
-    for (Map.Entry<String, SourceInput<?>> e : sources.entrySet()) {
-      e.getValue().periodic(now, caughtUp.test(e.getKey()));
+    for (SourceInput<?> s : sourceArray) {
+      s.periodic(now, caughtUp.test(s.topic));
     }
     long min = Long.MAX_VALUE;
+    long max = Long.MIN_VALUE;
     boolean anyActive = false;
-    for (SourceInput<?> s : sources.values()) {
-      if (!s.idle) {
+    for (int i = 0; i < inputs.size(); i++) {
+      Input in = inputs.get(i);
+      if (!in.hasChannels()) {
+        continue;
+      }
+      in.recompute();
+      if (!in.idle) {
         anyActive = true;
-        min = Math.min(min, s.watermark);
+        min = Math.min(min, in.watermark);
       }
-    }
-    for (UpstreamInput u : upstreams.values()) {
-      for (int i = 0; i < u.watermarks.length; i++) {
-        if (!u.idle[i]) {
-          anyActive = true;
-          min = Math.min(min, u.watermarks[i]);
-        }
-      }
+      max = Math.max(max, in.watermark);
     }
     boolean wasIdle = idle;
     idle = !anyActive && hasEventTimeInputs();
-    long candidate = anyActive ? min : maxOverAllInputs();
+    long candidate = anyActive ? min : max;
     boolean advanced = false;
     if (candidate > watermark) {
       watermark = candidate;
@@ -116,26 +202,8 @@ public final class TaskWatermarks {
   }
 
   /**
-   * When every input is idle nothing holds event time back any more: the task moves to the largest
-   * watermark any input reached (as Flink's watermark valve does), so windows and timers up to it
-   * fire instead of waiting for the next record.
-   */
-  private long maxOverAllInputs() {
-    long max = Long.MIN_VALUE;
-    for (SourceInput<?> s : sources.values()) {
-      max = Math.max(max, s.watermark);
-    }
-    for (UpstreamInput u : upstreams.values()) {
-      for (long w : u.watermarks) {
-        max = Math.max(max, w);
-      }
-    }
-    return max;
-  }
-
-  /**
-   * Names the input holding the task's watermark back (the active input with the lowest watermark),
-   * for the stall warning and metrics.
+   * Names the input holding the task's watermark back (the active channel with the lowest
+   * watermark), for the stall warning and metrics.
    */
   public String holdingInput(int partition) {
     String holder = "none (all inputs idle)";
@@ -145,7 +213,8 @@ public final class TaskWatermarks {
       if (!s.idle && s.watermark < min) {
         min = s.watermark;
         holder =
-            "source partition "
+            inputPrefix(e.getKey())
+                + "source partition "
                 + e.getKey()
                 + "-"
                 + partition
@@ -160,7 +229,8 @@ public final class TaskWatermarks {
         if (!u.idle[i] && u.watermarks[i] < min) {
           min = u.watermarks[i];
           holder =
-              "upstream task "
+              inputPrefix(e.getKey())
+                  + "upstream task "
                   + i
                   + " of "
                   + e.getKey()
@@ -172,6 +242,26 @@ public final class TaskWatermarks {
       }
     }
     return holder;
+  }
+
+  /**
+   * "input N of M: " (counted from 1, as process1 / process2 are) when the task has several inputs,
+   * so the warning says which one lags.
+   */
+  private String inputPrefix(String topic) {
+    return inputs.size() > 1 ? "input " + (inputOf(topic) + 1) + " of " + inputs.size() + ": " : "";
+  }
+
+  private int inputOf(String topic) {
+    SourceInput<?> s = sources.get(topic);
+    UpstreamInput u = upstreams.get(topic);
+    for (int i = 0; i < inputs.size(); i++) {
+      Input in = inputs.get(i);
+      if ((s != null && in.sources.contains(s)) || (u != null && in.upstreams.contains(u))) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Per-input watermarks and idleness, for metrics: input name to {watermark, idle 0/1}. */
@@ -192,18 +282,52 @@ public final class TaskWatermarks {
 
   /** The offset metadata that records the event-time state of input {@code topic}. */
   public String encode(String topic) {
+    String state;
     SourceInput<?> s = sources.get(topic);
+    UpstreamInput u = upstreams.get(topic);
     if (s != null) {
       // Record the watermark of every record consumed up to the committed offset, not the last
-      // periodic emission: a restart would otherwise lose the records' effect on event time.
-      s.emitNow();
-      return MarkerFormat.encodeSourceState(s.watermark, s.idle);
+      // periodic emission: a restart would otherwise lose the records' effect on event time. All
+      // sources, so that every partition of one commit agrees on whether a floor is needed.
+      for (SourceInput<?> each : sourceArray) {
+        each.emitNow();
+      }
+      state = MarkerFormat.encodeSourceState(s.watermark, s.idle);
+    } else if (u != null) {
+      state = MarkerFormat.encodeUpstreamState(u.watermarks, u.idle);
+    } else {
+      return "";
     }
-    UpstreamInput u = upstreams.get(topic);
-    if (u != null) {
-      return MarkerFormat.encodeUpstreamState(u.watermarks, u.idle);
+    if (!needsFloor()) {
+      return state; // the channels alone restore the same watermarks: the original format
     }
-    return "";
+    return MarkerFormat.withFloor(state, watermark, inputs.get(inputOf(topic)).watermark);
+  }
+
+  /**
+   * Whether restoring only the channels would give a lower input or task watermark than now: the
+   * restore treats source partitions as active (idleness is re-established after a restart, so a
+   * backlog is never skipped), and computes without the history that keeps watermarks monotonic.
+   */
+  private boolean needsFloor() {
+    long min = Long.MAX_VALUE;
+    long max = Long.MIN_VALUE;
+    boolean anyActive = false;
+    for (Input in : inputs) {
+      if (!in.hasChannels()) {
+        continue;
+      }
+      long restored = in.restoredWatermark();
+      if (in.watermark > restored) {
+        return true;
+      }
+      if (!in.restoredIdle()) {
+        anyActive = true;
+        min = Math.min(min, restored);
+      }
+      max = Math.max(max, restored);
+    }
+    return watermark > (anyActive ? min : max);
   }
 
   /** Restores what {@link #encode} recorded, from committed offset metadata. */
@@ -211,16 +335,23 @@ public final class TaskWatermarks {
     if (metadata == null || metadata.isEmpty()) {
       return;
     }
+    long[] floor = MarkerFormat.decodeFloor(metadata);
+    String state = MarkerFormat.withoutFloor(metadata);
     SourceInput<?> s = sources.get(topic);
     if (s != null) {
-      long[] state = MarkerFormat.decodeSourceState(metadata);
-      if (state != null) {
-        s.watermark = Math.max(s.watermark, state[0]);
+      long[] st = MarkerFormat.decodeSourceState(state);
+      if (st != null) {
+        s.watermark = Math.max(s.watermark, st[0]);
       }
     }
     UpstreamInput u = upstreams.get(topic);
     if (u != null) {
-      MarkerFormat.decodeUpstreamState(metadata, u.watermarks, u.idle);
+      MarkerFormat.decodeUpstreamState(state, u.watermarks, u.idle);
+    }
+    if (floor != null && (s != null || u != null)) {
+      watermark = Math.max(watermark, floor[0]);
+      Input in = inputs.get(inputOf(topic));
+      in.watermark = Math.max(in.watermark, floor[1]);
     }
     // The task watermark is recomputed from the restored inputs; the next advance announces it
     // downstream and fires the timers due, which the previous owner may not have done.
@@ -228,8 +359,85 @@ public final class TaskWatermarks {
     announce = true;
   }
 
+  /** One input of the task: the channels that feed it and its own watermark. */
+  private static final class Input {
+    final List<SourceInput<?>> sources = new ArrayList<>();
+    final List<UpstreamInput> upstreams = new ArrayList<>();
+    long watermark = Long.MIN_VALUE;
+    boolean idle;
+
+    boolean hasChannels() {
+      return !sources.isEmpty() || !upstreams.isEmpty();
+    }
+
+    void recompute() {
+      long min = Long.MAX_VALUE;
+      long max = Long.MIN_VALUE;
+      boolean active = false;
+      for (int i = 0; i < sources.size(); i++) {
+        SourceInput<?> s = sources.get(i);
+        if (!s.idle) {
+          active = true;
+          min = Math.min(min, s.watermark);
+        }
+        max = Math.max(max, s.watermark);
+      }
+      for (int j = 0; j < upstreams.size(); j++) {
+        UpstreamInput u = upstreams.get(j);
+        for (int i = 0; i < u.watermarks.length; i++) {
+          if (!u.idle[i]) {
+            active = true;
+            min = Math.min(min, u.watermarks[i]);
+          }
+          max = Math.max(max, u.watermarks[i]);
+        }
+      }
+      idle = !active;
+      long candidate = active ? min : max;
+      if (candidate > watermark) {
+        watermark = candidate;
+      }
+    }
+
+    /** The watermark {@link #recompute} gives after a restore of the committed channels alone. */
+    long restoredWatermark() {
+      long min = Long.MAX_VALUE;
+      long max = Long.MIN_VALUE;
+      boolean active = !sources.isEmpty();
+      for (SourceInput<?> s : sources) {
+        min = Math.min(min, s.watermark);
+        max = Math.max(max, s.watermark);
+      }
+      for (UpstreamInput u : upstreams) {
+        for (int i = 0; i < u.watermarks.length; i++) {
+          if (!u.idle[i]) {
+            active = true;
+            min = Math.min(min, u.watermarks[i]);
+          }
+          max = Math.max(max, u.watermarks[i]);
+        }
+      }
+      return active ? min : max;
+    }
+
+    boolean restoredIdle() {
+      if (!sources.isEmpty()) {
+        return false;
+      }
+      for (UpstreamInput u : upstreams) {
+        for (boolean i : u.idle) {
+          if (!i) {
+            return false;
+          }
+        }
+      }
+      return true;
+    }
+  }
+
   /** One source partition: its generator, timestamp assigner and idleness. */
   public static final class SourceInput<T> implements WatermarkOutput {
+    private final String topic;
     private final WatermarkGenerator<T> generator;
     private final TimestampAssigner<T> assigner;
     private final long idlenessMs;
@@ -239,7 +447,8 @@ public final class TaskWatermarks {
     private long lastRecordMs = Long.MIN_VALUE;
     private boolean recordSinceCheck;
 
-    SourceInput(WatermarkStrategy<T> strategy, String name) {
+    SourceInput(String topic, WatermarkStrategy<T> strategy, String name) {
+      this.topic = topic;
       this.generator =
           strategy.generatesWatermarks()
               ? FunctionCopier.copy(strategy.generatorSupplier(), name).createWatermarkGenerator()
