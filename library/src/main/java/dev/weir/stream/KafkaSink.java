@@ -159,11 +159,6 @@ public final class KafkaSink<T> {
   }
 
   /**
-   * Returns the output topic.
-   *
-   * @return the topic
-   */
-  /**
    * Also writes this application's watermark markers into every partition of the topic, so that
    * another Weir application reading it with {@link KafkaSource#withWatermarkMarkers(int)} shares
    * this one's event time. Off by default: markers are records with a null key and the header
@@ -185,6 +180,11 @@ public final class KafkaSink<T> {
     return watermarkMarkers;
   }
 
+  /**
+   * Returns the output topic.
+   *
+   * @return the topic
+   */
   public String topicName() {
     return topic;
   }

@@ -17,12 +17,12 @@ public abstract class Operator<I> {
     return name;
   }
 
-  /** Opens the operator; subclasses extend {@link #doOpen()}. */
   /** Gives a stateful operator its store (before {@link #open}). */
   public final void bindStore(String storeName) {
     this.storeName = storeName;
   }
 
+  /** Opens the operator; subclasses extend {@link #doOpen()}. */
   public final void open(TaskContext task) throws Exception {
     this.task = task;
     doOpen();
@@ -33,12 +33,12 @@ public abstract class Operator<I> {
   /** Processes one record; its timestamp and position are in {@code task.record()}. */
   public abstract void process(I value) throws Exception;
 
-  /** Closes the operator; must not throw for a clean close of user resources that failed. */
   /** The task's watermark advanced to {@code watermark}: fire due event-time timers. */
   public void onWatermark(long watermark) throws Exception {}
 
   /** The processing clock is at {@code now}: fire due processing-time timers. */
   public void onProcessingTime(long now) throws Exception {}
 
+  /** Closes the operator; must not throw for a clean close of user resources that failed. */
   public void close() throws Exception {}
 }

@@ -222,11 +222,6 @@ public final class StreamTask {
   }
 
   /**
-   * Offsets processed since the last commit, as the next offsets to read, with the inputs'
-   * event-time state as metadata; a partition whose event-time state changed is included even when
-   * its offset did not move.
-   */
-  /**
    * The offset and metadata of one input partition as they are committed now, or null when the task
    * knows none. Committing it again changes nothing; the thread adds it to a transaction that would
    * otherwise carry no offsets (only timer output, watermark markers or TTL deletes), because only
@@ -244,6 +239,11 @@ public final class StreamTask {
         e.getKey(), new OffsetAndMetadata(e.getValue(), lastMetadata.getOrDefault(e.getKey(), "")));
   }
 
+  /**
+   * Offsets processed since the last commit, as the next offsets to read, with the inputs'
+   * event-time state as metadata; a partition whose event-time state changed is included even when
+   * its offset did not move.
+   */
   public Map<TopicPartition, OffsetAndMetadata> offsetsToCommit() {
     Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
     TaskWatermarks w = context.watermarks();
