@@ -15,7 +15,8 @@ root=$(pwd)
 echo "chaos: building weir-perf and what it needs (mvn package -pl perf -am)"
 # shellcheck disable=SC2086
 mvn -q -B -ntp ${MVN_ARGS:-} package dependency:build-classpath -pl perf -am \
-  -DskipTests -Dspotless.check.skip=true -Dmdep.outputFile=target/chaos.classpath
+  -DskipTests -Dspotless.check.skip=true -Dmaven.javadoc.skip=true -Dmaven.source.skip=true \
+  -Dmdep.outputFile=target/chaos.classpath
 cd "$root/perf"
 exec java -Xmx1g -XX:+UseSerialGC \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.log.org.apache.kafka=error \

@@ -18,6 +18,7 @@ cd "$root"
 echo "Building weir-perf and its dependencies (mvn package -pl perf -am, no tests)..." >&2
 # shellcheck disable=SC2086
 mvn -q -B -ntp -Dstyle.color=never ${PERF_MVN_OPTS:-} -pl perf -am -DskipTests -Dspotless.check.skip=true \
+  -Dmaven.javadoc.skip=true -Dmaven.source.skip=true \
   package dependency:build-classpath \
   -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >&2
 

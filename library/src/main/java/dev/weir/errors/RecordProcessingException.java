@@ -3,6 +3,8 @@ package dev.weir.errors;
 /**
  * A record could not be deserialised or processed and the configured handler is {@code fail}. Names
  * the operator (or source) and the record's position {@code topic-partition@offset}.
+ *
+ * @serial exclude
  */
 public final class RecordProcessingException extends WeirException {
   private static final long serialVersionUID = 1L;

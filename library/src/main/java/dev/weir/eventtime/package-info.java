@@ -5,5 +5,7 @@
  *
  * <p>A watermark W asserts that no more records with timestamp {@code <= W} will arrive; a record
  * at or below the current watermark is late. See {@code docs/event-time.md}.
+ *
+ * @serial exclude
  */
 package dev.weir.eventtime;

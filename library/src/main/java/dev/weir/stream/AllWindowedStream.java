@@ -119,7 +119,13 @@ public final class AllWindowedStream<T, W extends Window> {
     return windowed.process(new AllAdapter<>(function));
   }
 
-  /** Runs a {@link ProcessAllWindowFunction} as the window function of the single key. */
+  /**
+   * Runs a {@link ProcessAllWindowFunction} as the window function of the single key.
+   *
+   * @param <T> input type
+   * @param <R> output type
+   * @param <W> window type
+   */
   static final class AllAdapter<T, R, W extends Window>
       extends ProcessWindowFunction<T, R, Integer, W> {
     private static final long serialVersionUID = 1L;

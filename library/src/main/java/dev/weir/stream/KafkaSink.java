@@ -25,7 +25,11 @@ import org.apache.kafka.common.serialization.Serializer;
  * @param <T> the element type written
  */
 public final class KafkaSink<T> {
-  /** Computes the headers of an output record. */
+  /**
+   * Computes the headers of an output record.
+   *
+   * @param <T> the element type
+   */
   @FunctionalInterface
   public interface HeaderWriter<T> extends Serializable {
     /**
@@ -37,7 +41,11 @@ public final class KafkaSink<T> {
     void write(T value, Headers headers);
   }
 
-  /** Chooses the output partition of a record. */
+  /**
+   * Chooses the output partition of a record.
+   *
+   * @param <T> the element type
+   */
   @FunctionalInterface
   public interface SinkPartitioner<T> extends Serializable {
     /**
@@ -51,7 +59,11 @@ public final class KafkaSink<T> {
     int partition(T value, byte[] serializedKey, int numPartitions);
   }
 
-  /** Serialises the key of an output record. */
+  /**
+   * Serialises the key of an output record.
+   *
+   * @param <T> the element type
+   */
   @FunctionalInterface
   public interface KeyWriter<T> extends Serializable {
     /**
@@ -159,11 +171,6 @@ public final class KafkaSink<T> {
   }
 
   /**
-   * Returns the output topic.
-   *
-   * @return the topic
-   */
-  /**
    * Also writes this application's watermark markers into every partition of the topic, so that
    * another Weir application reading it with {@link KafkaSource#withWatermarkMarkers(int)} shares
    * this one's event time. Off by default: markers are records with a null key and the header
@@ -185,6 +192,11 @@ public final class KafkaSink<T> {
     return watermarkMarkers;
   }
 
+  /**
+   * Returns the output topic.
+   *
+   * @return the topic
+   */
   public String topicName() {
     return topic;
   }

@@ -17,6 +17,7 @@ import org.apache.kafka.common.serialization.Serde;
  * crosses a topic (a keyBy or a sink without its own serde).
  *
  * @param <T> the type of the side output's records
+ * @serial exclude
  */
 public final class OutputTag<T> implements java.io.Serializable {
   private static final long serialVersionUID = 1L;

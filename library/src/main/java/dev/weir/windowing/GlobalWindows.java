@@ -51,6 +51,9 @@ public final class GlobalWindows extends WindowAssigner<Object, GlobalWindow> {
   public static final class NeverTrigger extends Trigger<Object, GlobalWindow> {
     private static final long serialVersionUID = 1L;
 
+    /** Creates the trigger; {@link GlobalWindows#getDefaultTrigger()} returns a new one. */
+    public NeverTrigger() {}
+
     @Override
     public TriggerResult onElement(
         Object element, long timestamp, GlobalWindow window, TriggerContext ctx) {

@@ -4,5 +4,7 @@
  * dev.weir.windowing.Evictor}s, and the window functions. Used through {@code
  * KeyedStream.window(assigner)} and {@code DataStream.windowAll(assigner)}; see {@code
  * docs/windows.md}.
+ *
+ * @serial exclude
  */
 package dev.weir.windowing;

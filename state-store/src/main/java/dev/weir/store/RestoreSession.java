@@ -201,17 +201,30 @@ public final class RestoreSession implements AutoCloseable {
     }
   }
 
-  /** Whether no task is restoring. */
+  /**
+   * Returns whether no task is restoring.
+   *
+   * @return true when every added task has finished (its result was returned by {@code poll}) or
+   *     was removed
+   */
   public boolean isEmpty() {
     return tasks.isEmpty();
   }
 
-  /** The ids of the tasks restoring, in the order added. */
+  /**
+   * Returns the ids of the tasks restoring.
+   *
+   * @return an immutable copy, in the order the tasks were added
+   */
   public Set<String> taskIds() {
     return Set.copyOf(tasks.keySet());
   }
 
-  /** How many read records may wait for writers before {@code poll} stops fetching. */
+  /**
+   * Returns how many read records may wait for writers before {@code poll} stops fetching.
+   *
+   * @return the limit, in records
+   */
   public long maxInFlightRecords() {
     return maxInFlight;
   }

@@ -439,6 +439,8 @@ public final class JavaProcess implements AutoCloseable {
 
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      // RocksDB loads its library through JNI, which JDK 24+ warns about unless allowed (JEP 472).
+      command.add("--enable-native-access=ALL-UNNAMED");
       command.addAll(jvmOptions);
       command.add("-D" + ParentWatch.PARENT_PID_PROPERTY + "=" + ProcessHandle.current().pid());
       systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));

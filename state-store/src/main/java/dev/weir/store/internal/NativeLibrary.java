@@ -1,6 +1,7 @@
 package dev.weir.store.internal;
 
 import dev.weir.store.StateStoreException;
+import java.security.CodeSource;
 import org.rocksdb.RocksDB;
 
 /** Loads the RocksDB native library once per class loader. */
@@ -21,10 +22,19 @@ final class NativeLibrary {
               + System.getProperty("os.name")
               + "/"
               + System.getProperty("os.arch")
-              + "; put the org.rocksdb:rocksdbjni jar with this platform's classifier (linux64,"
-              + " osx or win64) on the class path, or use the in-memory state backend",
+              + " from the org.rocksdb:rocksdbjni jar on the class path ("
+              + rocksDbJar()
+              + "). Weir's rocksdbjni carries natives for Linux (glibc and musl) and macOS on x86_64"
+              + " and arm64, and Windows on x86_64: check that no other dependency or BOM replaces"
+              + " its version (mvn dependency:tree -Dincludes=org.rocksdb), or use the in-memory"
+              + " state backend",
           e);
     }
     loaded = true;
+  }
+
+  private static String rocksDbJar() {
+    CodeSource source = RocksDB.class.getProtectionDomain().getCodeSource();
+    return source == null ? "unknown location" : String.valueOf(source.getLocation());
   }
 }
