@@ -1,6 +1,7 @@
 package dev.weir.stream;
 
 import dev.weir.internal.graph.Plan;
+import dev.weir.internal.graph.TopologyAccess;
 import dev.weir.internal.graph.Transformation;
 import java.util.List;
 
@@ -39,7 +40,16 @@ public final class Topology {
   }
 
   static {
-    dev.weir.internal.graph.TopologyAccess.register(Topology::plan);
+    TopologyAccess.register(Topology::planOf);
+  }
+
+  private static Plan planOf(Object topology, String applicationId) {
+    if (!(topology instanceof Topology t)) {
+      throw new IllegalArgumentException(
+          "Expected a Topology built by a StreamBuilder, got "
+              + (topology == null ? "null" : topology.getClass().getName()));
+    }
+    return t.plan(applicationId);
   }
 
   @Override

@@ -151,7 +151,8 @@ public final class Plan {
   }
 
   private static boolean preservesType(OneInputTransformation<?, ?> o) {
-    return o.kind().equals("filter") || o.kind().equals("reinterpretAsKeyed");
+    return o.spec() instanceof OperatorSpec.FilterSpec
+        || o.spec() instanceof OperatorSpec.KeyingSpec;
   }
 
   /**
@@ -279,7 +280,7 @@ public final class Plan {
       return p.mode() == ExchangeMode.KEY_HASH;
     }
     return t instanceof OneInputTransformation<?, ?> o
-        && (o.kind().equals("reinterpretAsKeyed") || o.keyed());
+        && (o.spec() instanceof OperatorSpec.KeyingSpec || o.keyed());
   }
 
   private static void checkUniqueNames(List<Transformation<?>> nodes) {

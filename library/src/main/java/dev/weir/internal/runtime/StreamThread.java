@@ -13,12 +13,12 @@ import dev.weir.internal.task.TaskContext;
 import dev.weir.internal.task.TaskId;
 import dev.weir.internal.task.TaskMetrics;
 import dev.weir.internal.time.TaskWatermarks;
+import dev.weir.internal.translate.Translator;
 import dev.weir.store.ChangelogRestorer;
 import dev.weir.store.RestoreListener;
 import dev.weir.store.RestoreResult;
 import dev.weir.store.RestoreSession;
 import dev.weir.store.TaskStateStore;
-import dev.weir.stream.StartPosition;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -110,7 +110,7 @@ final class StreamThread extends Thread {
   private final TaskMetrics metrics = new TaskMetrics();
   private final Map<TaskId, StreamTask> tasks = new TreeMap<>();
   private final Map<TopicPartition, StreamTask> byPartition = new HashMap<>();
-  private final Map<String, StartPosition> startPositions = new HashMap<>();
+  private final Map<String, Boolean> startAtLatest = new HashMap<>();
   private volatile State state = State.CREATED;
   private volatile boolean shutdownRequested;
   private Consumer<byte[], byte[]> consumer;
@@ -142,7 +142,8 @@ final class StreamThread extends Thread {
     this.index = index;
     this.setup = setup;
     this.plan = setup.plan();
-    this.taskBuilder = new TaskBuilder(plan, setup.errors(), setup::taskCount);
+    this.taskBuilder =
+        new TaskBuilder(plan, Translator.translate(plan), setup.errors(), setup::taskCount);
     this.listener = listener;
     this.assignorContext = new AssignorContext(plan, setup.instanceId(), index, shutdownApp);
     this.repartitionTopics = Set.copyOf(plan.repartitionTopics().values());
@@ -177,7 +178,7 @@ final class StreamThread extends Thread {
                 });
     for (SubTopology s : plan.subTopologies()) {
       for (SourceTransformation<?> src : s.sources()) {
-        src.source().topics().forEach(t -> startPositions.put(t, src.source().startPosition()));
+        src.source().topics().forEach(t -> startAtLatest.put(t, src.source().startAtLatest()));
       }
     }
   }
@@ -580,7 +581,7 @@ final class StreamThread extends Thread {
     List<TopicPartition> toEnd = new ArrayList<>();
     List<TopicPartition> toBeginning = new ArrayList<>();
     for (TopicPartition tp : partitions) {
-      if (startPositions.get(tp.topic()) == StartPosition.LATEST) {
+      if (startAtLatest.getOrDefault(tp.topic(), false)) {
         toEnd.add(tp);
       } else {
         toBeginning.add(tp);
