@@ -23,7 +23,6 @@ public final class Plan {
   private final List<SubTopology> subTopologies;
   private final Map<PartitionTransformation<?>, String> repartitionTopics;
   private final Map<PartitionTransformation<?>, Integer> upstreamOf = new IdentityHashMap<>();
-  private final Map<PartitionTransformation<?>, Integer> downstreamOf = new IdentityHashMap<>();
   private final Map<Transformation<?>, String> storeNames;
 
   private Plan(
@@ -37,7 +36,6 @@ public final class Plan {
     this.storeNames = storeNames;
     for (SubTopology s : subTopologies) {
       s.writes.forEach(p -> upstreamOf.put(p, s.id()));
-      s.reads.forEach(p -> downstreamOf.put(p, s.id()));
     }
   }
 
@@ -98,10 +96,6 @@ public final class Plan {
 
   public int upstreamOf(PartitionTransformation<?> exchange) {
     return upstreamOf.get(exchange);
-  }
-
-  public int downstreamOf(PartitionTransformation<?> exchange) {
-    return downstreamOf.get(exchange);
   }
 
   /** Every topic a task of {@code s} reads, user topics first, in a stable order. */

@@ -54,11 +54,11 @@ public abstract class Transformation<T> {
   }
 
   /** The stable id: the uid when given, else derived from the name. */
-  public final String stableId() {
+  final String stableId() {
     return uid != null ? uid : name();
   }
 
-  public final boolean hasExplicitIdentity() {
+  final boolean hasExplicitIdentity() {
     return uid != null || name != null;
   }
 
