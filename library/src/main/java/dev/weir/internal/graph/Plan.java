@@ -39,22 +39,27 @@ public final class Plan {
     }
   }
 
+  /** The application id internal topic names are derived from. */
   public String applicationId() {
     return applicationId;
   }
 
+  /** The sub-topologies, upstreams first; a sub-topology's id is its index. */
   public List<SubTopology> subTopologies() {
     return subTopologies;
   }
 
+  /** The sub-topology with id {@code id}. */
   public SubTopology subTopology(int id) {
     return subTopologies.get(id);
   }
 
+  /** The internal topic of an exchange. */
   public String repartitionTopic(PartitionTransformation<?> exchange) {
     return repartitionTopics.get(exchange);
   }
 
+  /** The internal topic of every exchange. */
   public Map<PartitionTransformation<?>, String> repartitionTopics() {
     return repartitionTopics;
   }
@@ -94,6 +99,7 @@ public final class Plan {
     return out;
   }
 
+  /** The id of the sub-topology that writes an exchange's topic. */
   public int upstreamOf(PartitionTransformation<?> exchange) {
     return upstreamOf.get(exchange);
   }

@@ -40,6 +40,7 @@ public abstract class Transformation<T> {
     return uid != null ? uid : kind + "-" + id;
   }
 
+  /** Sets the user's name for the node; only while the pipeline is being built. */
   public final void setName(String name) {
     this.name = name;
   }
@@ -49,6 +50,7 @@ public abstract class Transformation<T> {
     return uid;
   }
 
+  /** Sets the node's stable identity; only while the pipeline is being built. */
   public final void setUid(String uid) {
     this.uid = uid;
   }
@@ -58,6 +60,7 @@ public abstract class Transformation<T> {
     return uid != null ? uid : name();
   }
 
+  /** Whether the user named the node or gave it a uid (generated names shift between releases). */
   final boolean hasExplicitIdentity() {
     return uid != null || name != null;
   }
@@ -67,6 +70,7 @@ public abstract class Transformation<T> {
     return serde;
   }
 
+  /** Sets the serde of the emitted records; only while the pipeline is being built. */
   public final void setSerde(Serde<T> serde) {
     this.serde = serde;
   }
