@@ -17,6 +17,8 @@ public final class Topology {
     this.nodes = nodes;
     // Fail at build time, not at start: serdes, names.
     Plan.of(nodes, "<application.id>");
+    // A built topology is immutable: name(...), uid(...) and returns(...) on its streams now fail.
+    nodes.forEach(Transformation::freeze);
   }
 
   /**
