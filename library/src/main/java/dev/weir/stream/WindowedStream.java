@@ -29,6 +29,12 @@ import org.apache.kafka.common.serialization.Serde;
  *     .uid("avg-per-sensor");
  * }</pre>
  *
+ * <p>Unlike the Kafka specs, this is a builder, as in Flink: {@link #trigger}, {@link #evictor},
+ * {@link #allowedLateness} and {@link #sideOutputLateData} change this object and return it. Each
+ * window function call ({@code reduce}, {@code aggregate}, {@code process}...) records an operator
+ * with the settings of that moment; later changes do not affect operators already recorded. Not
+ * thread-safe.
+ *
  * @param <T> record type
  * @param <K> key type
  * @param <W> window type
