@@ -17,6 +17,10 @@ import org.apache.kafka.common.serialization.Serde;
  * A whole stream (not keyed) cut into windows. All records go through one repartition topic with a
  * single partition to one task, so throughput is that of one task: use keyed windows when you can.
  *
+ * <p>A builder like {@link WindowedStream}: the configuring methods change this object and return
+ * it; each window function call records an operator with the settings of that moment. Not
+ * thread-safe.
+ *
  * @param <T> record type
  * @param <W> window type
  */

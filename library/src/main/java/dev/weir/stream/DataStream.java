@@ -8,14 +8,11 @@ import dev.weir.functions.Partitioner;
 import dev.weir.functions.ProcessFunction;
 import dev.weir.internal.graph.ExchangeMode;
 import dev.weir.internal.graph.OneInputTransformation;
+import dev.weir.internal.graph.OperatorSpec;
 import dev.weir.internal.graph.PartitionTransformation;
 import dev.weir.internal.graph.SinkTransformation;
 import dev.weir.internal.graph.Transformation;
 import dev.weir.internal.graph.UnionTransformation;
-import dev.weir.internal.task.FunctionOperators;
-import dev.weir.internal.task.OperatorFactory;
-import dev.weir.internal.task.ProcessOperator;
-import dev.weir.internal.task.SinkOperators;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -30,6 +27,10 @@ import org.apache.kafka.common.serialization.Serdes;
  * call. {@link #keyBy}, {@link #rebalance} and {@link #partitionCustom} start a new sub-topology
  * behind an internal repartition topic, so the stream's records need a serde there: the source's,
  * or one given with {@link SingleOutputStreamOperator#returns}.
+ *
+ * <p>Every method only records a node in the builder's graph (the function object, the operator's
+ * kind and options); operators are created from that description when the topology runs. A stream
+ * is not thread-safe: build a pipeline on one thread.
  *
  * @param <T> record type
  */
@@ -51,7 +52,7 @@ public class DataStream<T> {
    */
   public <R> SingleOutputStreamOperator<R> map(MapFunction<? super T, ? extends R> mapper) {
     Objects.requireNonNull(mapper, "mapper");
-    return addOperator("map", FunctionOperators.map(mapper), false);
+    return addOperator("map", new OperatorSpec.MapSpec(mapper), false);
   }
 
   /**
@@ -63,7 +64,7 @@ public class DataStream<T> {
   public SingleOutputStreamOperator<T> filter(FilterFunction<? super T> filter) {
     Objects.requireNonNull(filter, "filter");
     SingleOutputStreamOperator<T> out =
-        addOperator("filter", FunctionOperators.filter(filter), false);
+        addOperator("filter", new OperatorSpec.FilterSpec(filter), false);
     out.transformation.setSerde(transformation.serde());
     return out;
   }
@@ -77,7 +78,7 @@ public class DataStream<T> {
    */
   public <R> SingleOutputStreamOperator<R> flatMap(FlatMapFunction<? super T, R> mapper) {
     Objects.requireNonNull(mapper, "mapper");
-    return addOperator("flatMap", FunctionOperators.flatMap(mapper), false);
+    return addOperator("flatMap", new OperatorSpec.FlatMapSpec(mapper), false);
   }
 
   /**
@@ -89,7 +90,7 @@ public class DataStream<T> {
    */
   public <R> SingleOutputStreamOperator<R> process(ProcessFunction<? super T, R> function) {
     Objects.requireNonNull(function, "function");
-    return addOperator("process", ProcessOperator.factory(function), false);
+    return addOperator("process", new OperatorSpec.ProcessSpec(function), false);
   }
 
   /**
@@ -162,11 +163,11 @@ public class DataStream<T> {
    */
   public <K> KeyedStream<T, K> reinterpretAsKeyedStream(
       KeySelector<? super T, ? extends K> keySelector, Serde<K> keySerde) {
+    Objects.requireNonNull(keySelector, "keySelector");
+    Objects.requireNonNull(keySerde, "keySerde");
     SingleOutputStreamOperator<T> marked =
         addOperator(
-            "reinterpretAsKeyed",
-            dev.weir.internal.task.KeyingOperator.factory(keySelector, keySerde),
-            false);
+            "reinterpretAsKeyed", new OperatorSpec.KeyingSpec(keySelector, keySerde), false);
     marked.transformation.setSerde(transformation.serde());
     return new KeyedStream<>(builder, marked.transformation, keySerde);
   }
@@ -223,7 +224,7 @@ public class DataStream<T> {
     @SuppressWarnings("unchecked")
     KafkaSink<T> s = (KafkaSink<T>) sink;
     SinkTransformation<T> t =
-        builder.add(new SinkTransformation<>(builder.nextId(), transformation, s));
+        builder.add(new SinkTransformation<>(builder.nextId(), transformation, s.spec()));
     return new DataStreamSink<>(t);
   }
 
@@ -250,16 +251,19 @@ public class DataStream<T> {
                 builder.nextId(),
                 "print",
                 transformation,
-                SinkOperators.print(prefix, System.out),
+                new OperatorSpec.PrintSpec(prefix, System.out),
                 false));
     return new DataStreamSink<>(t);
   }
 
-  <R> SingleOutputStreamOperator<R> addOperator(
-      String kind, OperatorFactory<T, R> factory, boolean keyed) {
+  /**
+   * Records a one-input operator reading this stream. {@code R} is the output type the calling API
+   * method promises for {@code spec}; the graph keeps the spec untyped.
+   */
+  <R> SingleOutputStreamOperator<R> addOperator(String kind, OperatorSpec spec, boolean keyed) {
     OneInputTransformation<T, R> t =
         builder.add(
-            new OneInputTransformation<>(builder.nextId(), kind, transformation, factory, keyed));
+            new OneInputTransformation<>(builder.nextId(), kind, transformation, spec, keyed));
     return new SingleOutputStreamOperator<>(builder, t);
   }
 
@@ -273,14 +277,19 @@ public class DataStream<T> {
     PartitionTransformation<T> p =
         builder.add(
             new PartitionTransformation<>(
-                builder.nextId(), transformation, mode, selector, keySerde, partitioner));
+                builder.nextId(),
+                transformation,
+                mode,
+                selector,
+                keySerde,
+                partitioner,
+                options.partitions()));
     if (options.name() != null) {
       p.setUid(options.name());
     }
     if (options.valueSerde() != null) {
       p.setSerde(options.valueSerde());
     }
-    p.setPartitions(options.partitions());
     return p;
   }
 }

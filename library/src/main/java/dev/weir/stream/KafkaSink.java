@@ -1,6 +1,7 @@
 package dev.weir.stream;
 
 import dev.weir.functions.KeySelector;
+import dev.weir.internal.graph.SinkSpec;
 import java.io.Serializable;
 import java.util.Objects;
 import org.apache.kafka.common.header.Headers;
@@ -20,16 +21,16 @@ import org.apache.kafka.common.serialization.Serializer;
  * }</pre>
  *
  * <p>Partitioning defaults to Kafka's own: hash of the serialised key, and the producer's sticky
- * partitioning for records without a key. Instances are immutable.
+ * partitioning for records without a key.
+ *
+ * <p>Instances are immutable values: every {@code with*} method returns a copy that keeps every
+ * other setting (key, headers, partitioner, watermark markers), so the calls can come in any order
+ * and a sink can be shared by several pipelines. Thread-safe.
  *
  * @param <T> the element type written
  */
 public final class KafkaSink<T> {
-  /**
-   * Computes the headers of an output record.
-   *
-   * @param <T> the element type
-   */
+  /** Computes the headers of an output record. */
   @FunctionalInterface
   public interface HeaderWriter<T> extends Serializable {
     /**
@@ -41,11 +42,7 @@ public final class KafkaSink<T> {
     void write(T value, Headers headers);
   }
 
-  /**
-   * Chooses the output partition of a record.
-   *
-   * @param <T> the element type
-   */
+  /** Chooses the output partition of a record. */
   @FunctionalInterface
   public interface SinkPartitioner<T> extends Serializable {
     /**
@@ -59,45 +56,11 @@ public final class KafkaSink<T> {
     int partition(T value, byte[] serializedKey, int numPartitions);
   }
 
-  /**
-   * Serialises the key of an output record.
-   *
-   * @param <T> the element type
-   */
-  @FunctionalInterface
-  public interface KeyWriter<T> extends Serializable {
-    /**
-     * Returns the serialised key of a record.
-     *
-     * @param topic the target topic
-     * @param value the element
-     * @return the key bytes, or null for no key
-     * @throws Exception any failure
-     */
-    byte[] key(String topic, T value) throws Exception;
-  }
+  /** Everything the runtime needs; read by {@link DataStream#sinkTo} and nothing public. */
+  private final SinkSpec<T> spec;
 
-  private final String topic;
-  private final transient Serializer<? super T> valueSerializer;
-  private final KeyWriter<T> keyWriter;
-  private final HeaderWriter<T> headerWriter;
-  private final SinkPartitioner<T> partitioner;
-  private boolean watermarkMarkers;
-
-  private KafkaSink(
-      String topic,
-      Serializer<? super T> valueSerializer,
-      KeyWriter<T> keyWriter,
-      HeaderWriter<T> headerWriter,
-      SinkPartitioner<T> partitioner) {
-    if (Objects.requireNonNull(topic, "topic").isBlank()) {
-      throw new IllegalArgumentException("A KafkaSink needs a topic name");
-    }
-    this.topic = topic;
-    this.valueSerializer = Objects.requireNonNull(valueSerializer, "valueSerializer");
-    this.keyWriter = keyWriter;
-    this.headerWriter = headerWriter;
-    this.partitioner = partitioner;
+  private KafkaSink(SinkSpec<T> spec) {
+    this.spec = spec;
   }
 
   /**
@@ -107,10 +70,12 @@ public final class KafkaSink<T> {
    * @param valueSerde the values' serde
    * @param <T> element type
    * @return the sink
+   * @throws NullPointerException when an argument is null
+   * @throws IllegalArgumentException when the topic name is blank
    */
   public static <T> KafkaSink<T> topic(String topic, Serde<T> valueSerde) {
-    return new KafkaSink<>(
-        topic, Objects.requireNonNull(valueSerde, "valueSerde").serializer(), null, null, null);
+    Serializer<T> values = Objects.requireNonNull(valueSerde, "valueSerde").serializer();
+    return new KafkaSink<>(new SinkSpec<>(topic, values, null, null, null, false));
   }
 
   /**
@@ -122,6 +87,8 @@ public final class KafkaSink<T> {
    * @param <K> key type
    * @param <V> value type
    * @return the sink
+   * @throws NullPointerException when an argument is null
+   * @throws IllegalArgumentException when the topic name is blank
    */
   public static <K, V> KafkaSink<KeyValue<K, V>> keyValues(
       String topic, Serde<K> keySerde, Serde<V> valueSerde) {
@@ -129,111 +96,66 @@ public final class KafkaSink<T> {
     Serializer<V> vs = Objects.requireNonNull(valueSerde, "valueSerde").serializer();
     Serializer<KeyValue<K, V>> values =
         (t, kv) -> kv.value() == null ? null : vs.serialize(t, kv.value());
-    KeyWriter<KeyValue<K, V>> keys = (t, kv) -> kv.key() == null ? null : ks.serialize(t, kv.key());
-    return new KafkaSink<>(topic, values, keys, null, null);
+    SinkSpec.KeyWriter<KeyValue<K, V>> keys =
+        (t, kv) -> kv.key() == null ? null : ks.serialize(t, kv.key());
+    return new KafkaSink<>(new SinkSpec<>(topic, values, keys, null, null, false));
   }
 
   /**
-   * Returns a copy that writes the key {@code selector} extracts.
+   * Returns a copy that writes the key {@code selector} extracts; every other setting is kept.
    *
    * @param selector extracts the key
    * @param keySerde the keys' serde
    * @param <K> key type
-   * @return the new sink
+   * @return the new sink; this one is unchanged
+   * @throws NullPointerException when an argument is null
    */
   public <K> KafkaSink<T> withKey(KeySelector<? super T, ? extends K> selector, Serde<K> keySerde) {
     Objects.requireNonNull(selector, "selector");
     Serializer<K> ks = Objects.requireNonNull(keySerde, "keySerde").serializer();
-    KeyWriter<T> kw = (t, v) -> ks.serialize(t, selector.getKey(v));
-    return new KafkaSink<>(topic, valueSerializer, kw, headerWriter, partitioner);
+    return new KafkaSink<>(spec.withKeyWriter((t, v) -> ks.serialize(t, selector.getKey(v))));
   }
 
   /**
-   * Returns a copy that adds headers to each record.
+   * Returns a copy that adds headers to each record; every other setting is kept.
    *
    * @param headers computes the headers
-   * @return the new sink
+   * @return the new sink; this one is unchanged
+   * @throws NullPointerException when {@code headers} is null
    */
   public KafkaSink<T> withHeaders(HeaderWriter<T> headers) {
-    return new KafkaSink<>(
-        topic, valueSerializer, keyWriter, Objects.requireNonNull(headers), partitioner);
+    Objects.requireNonNull(headers, "headers");
+    return new KafkaSink<>(spec.withHeaderWriter(headers::write));
   }
 
   /**
-   * Returns a copy that chooses partitions with {@code partitioner} instead of Kafka's default.
+   * Returns a copy that chooses partitions with {@code partitioner} instead of Kafka's default;
+   * every other setting is kept.
    *
    * @param partitioner the partitioner
-   * @return the new sink
+   * @return the new sink; this one is unchanged
+   * @throws NullPointerException when {@code partitioner} is null
    */
   public KafkaSink<T> withPartitioner(SinkPartitioner<T> partitioner) {
-    return new KafkaSink<>(
-        topic, valueSerializer, keyWriter, headerWriter, Objects.requireNonNull(partitioner));
+    Objects.requireNonNull(partitioner, "partitioner");
+    return new KafkaSink<>(spec.withPartitioner(partitioner::partition));
   }
 
   /**
-   * Also writes this application's watermark markers into every partition of the topic, so that
-   * another Weir application reading it with {@link KafkaSource#withWatermarkMarkers(int)} shares
-   * this one's event time. Off by default: markers are records with a null key and the header
-   * {@code weir.wm}, which consumers other than Weir must skip.
+   * Returns a copy that also writes this application's watermark markers into every partition of
+   * the topic, so that another Weir application reading it with {@link
+   * KafkaSource#withWatermarkMarkers(int)} shares this one's event time; every other setting is
+   * kept. Off by default: markers are records with a null key and the header {@code weir.wm}, which
+   * consumers other than Weir must skip.
    *
-   * @return this sink
+   * @return the new sink; this one is unchanged
    */
   public KafkaSink<T> withWatermarkMarkers() {
-    this.watermarkMarkers = true;
-    return this;
+    return new KafkaSink<>(spec.withWatermarkMarkers(true));
   }
 
-  /**
-   * Returns whether watermark markers are written.
-   *
-   * @return true after {@link #withWatermarkMarkers()}
-   */
-  public boolean writesWatermarkMarkers() {
-    return watermarkMarkers;
-  }
-
-  /**
-   * Returns the output topic.
-   *
-   * @return the topic
-   */
-  public String topicName() {
-    return topic;
-  }
-
-  /**
-   * Returns the value serializer.
-   *
-   * @return the serializer
-   */
-  public Serializer<? super T> valueSerializer() {
-    return valueSerializer;
-  }
-
-  /**
-   * Returns the key writer.
-   *
-   * @return the key writer, or null when records have no key
-   */
-  public KeyWriter<T> keyWriter() {
-    return keyWriter;
-  }
-
-  /**
-   * Returns the header writer.
-   *
-   * @return the header writer, or null
-   */
-  public HeaderWriter<T> headerWriter() {
-    return headerWriter;
-  }
-
-  /**
-   * Returns the partitioner.
-   *
-   * @return the partitioner, or null for Kafka's default
-   */
-  public SinkPartitioner<T> partitioner() {
-    return partitioner;
+  /** The description the graph keeps; for {@link DataStream#sinkTo}. */
+  SinkSpec<T> spec() {
+    return spec;
   }
 }

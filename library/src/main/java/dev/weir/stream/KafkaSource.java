@@ -1,5 +1,6 @@
 package dev.weir.stream;
 
+import dev.weir.internal.graph.SourceSpec;
 import java.util.List;
 import java.util.Objects;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -17,70 +18,45 @@ import org.apache.kafka.common.serialization.Serde;
  *
  * <p>All topics of one source, and of sources merged by {@code union}, must have the same number of
  * partitions: a task reads partition {@code p} of each of them. The record's Kafka timestamp is its
- * event time. Instances are immutable.
+ * event time.
+ *
+ * <p>Instances are immutable values: every {@code with*}/{@code startingFrom} method returns a copy
+ * that keeps every other setting, so calls can come in any order and a source can be shared by
+ * several pipelines. Thread-safe.
  *
  * @param <T> the stream element type
  */
 public final class KafkaSource<T> {
-  private final List<String> topics;
-  private final KafkaRecordDeserializer<T> deserializer;
-  private final Serde<T> serde;
-  private final StartPosition startPosition;
-  private final int markerTasks;
+  /** Everything the runtime needs; read by {@link StreamBuilder} and nothing public. */
+  private final SourceSpec<T> spec;
 
-  private KafkaSource(
-      List<String> topics,
-      KafkaRecordDeserializer<T> deserializer,
-      Serde<T> serde,
-      StartPosition startPosition) {
-    this(topics, deserializer, serde, startPosition, 0);
+  private KafkaSource(SourceSpec<T> spec) {
+    this.spec = spec;
   }
 
   private KafkaSource(
-      List<String> topics,
-      KafkaRecordDeserializer<T> deserializer,
-      Serde<T> serde,
-      StartPosition startPosition,
-      int markerTasks) {
-    if (topics.isEmpty()) {
-      throw new IllegalArgumentException("A KafkaSource needs at least one topic");
-    }
-    for (String t : topics) {
-      if (t == null || t.isBlank()) {
-        throw new IllegalArgumentException("Topic names must not be blank: " + topics);
-      }
-    }
-    this.topics = List.copyOf(topics);
-    this.deserializer = Objects.requireNonNull(deserializer, "deserializer");
-    this.serde = serde;
-    this.startPosition = Objects.requireNonNull(startPosition, "startPosition");
-    this.markerTasks = markerTasks;
+      List<String> topics, KafkaRecordDeserializer<T> deserializer, Serde<T> serde) {
+    Objects.requireNonNull(deserializer, "deserializer");
+    this.spec = new SourceSpec<>(topics, deserializer::deserialize, serde, false, 0);
   }
 
   /**
-   * Takes event time from the watermark markers an upstream Weir application writes into the topic
-   * ({@link KafkaSink#withWatermarkMarkers()}) instead of generating watermarks: each partition's
-   * watermark is the minimum over the upstream tasks, as across a repartition topic. Record
-   * timestamps are the Kafka timestamps (Weir's sink writes each record's event time).
+   * Returns a copy that takes event time from the watermark markers an upstream Weir application
+   * writes into the topic ({@link KafkaSink#withWatermarkMarkers()}) instead of generating
+   * watermarks: each partition's watermark is the minimum over the upstream tasks, as across a
+   * repartition topic. Record timestamps are the Kafka timestamps (Weir's sink writes each record's
+   * event time).
    *
    * @param upstreamTasks how many tasks of the upstream application write the topic (its sink
    *     operator's task count); a partition's watermark waits for all of them
-   * @return the new source
+   * @return the new source; this one is unchanged
+   * @throws IllegalArgumentException when {@code upstreamTasks} is below 1
    */
   public KafkaSource<T> withWatermarkMarkers(int upstreamTasks) {
     if (upstreamTasks < 1) {
       throw new IllegalArgumentException("upstreamTasks must be at least 1: " + upstreamTasks);
     }
-    return new KafkaSource<>(topics, deserializer, serde, startPosition, upstreamTasks);
-  }
-
-  /**
-   * Returns how many upstream tasks send watermark markers into this source's topics.
-   *
-   * @return 0 when the source does not read markers
-   */
-  public int markerTasks() {
-    return markerTasks;
+    return new KafkaSource<>(spec.withMarkerTasks(upstreamTasks));
   }
 
   /**
@@ -91,12 +67,14 @@ public final class KafkaSource<T> {
    * @param moreTopics further topics with the same value format
    * @param <V> value type
    * @return the source
+   * @throws NullPointerException when a topic or the serde is null
+   * @throws IllegalArgumentException when a topic name is blank
    */
   public static <V> KafkaSource<V> topic(String topic, Serde<V> valueSerde, String... moreTopics) {
     Objects.requireNonNull(valueSerde, "valueSerde");
     Deserializer<V> d = valueSerde.deserializer();
     KafkaRecordDeserializer<V> des = r -> d.deserialize(r.topic(), r.headers(), r.value());
-    return new KafkaSource<>(topics(topic, moreTopics), des, valueSerde, StartPosition.EARLIEST);
+    return new KafkaSource<>(topics(topic, moreTopics), des, valueSerde);
   }
 
   /**
@@ -109,6 +87,8 @@ public final class KafkaSource<T> {
    * @param <K> key type
    * @param <V> value type
    * @return the source
+   * @throws NullPointerException when a topic or a serde is null
+   * @throws IllegalArgumentException when a topic name is blank
    */
   public static <K, V> KafkaSource<KeyValue<K, V>> keyValues(
       String topic, Serde<K> keySerde, Serde<V> valueSerde, String... moreTopics) {
@@ -122,10 +102,7 @@ public final class KafkaSource<T> {
                 r.key() == null ? null : kd.deserialize(r.topic(), r.headers(), r.key()),
                 vd.deserialize(r.topic(), r.headers(), r.value()));
     return new KafkaSource<>(
-        topics(topic, moreTopics),
-        des,
-        new KeyValueSerde<>(keySerde, valueSerde),
-        StartPosition.EARLIEST);
+        topics(topic, moreTopics), des, new KeyValueSerde<>(keySerde, valueSerde));
   }
 
   /**
@@ -136,56 +113,29 @@ public final class KafkaSource<T> {
    * @param <T> element type
    * @return the source; call {@code returns(serde)} on a later operator if the stream crosses a
    *     topic
+   * @throws NullPointerException when an argument is null
+   * @throws IllegalArgumentException when {@code topics} is empty or a name is blank
    */
   public static <T> KafkaSource<T> of(
       List<String> topics, KafkaRecordDeserializer<T> deserializer) {
-    return new KafkaSource<>(topics, deserializer, null, StartPosition.EARLIEST);
+    return new KafkaSource<>(topics, deserializer, null);
   }
 
   /**
    * Returns a copy that starts at {@code position} where the group has no committed offset.
    *
    * @param position the start position
-   * @return the new source
+   * @return the new source; this one is unchanged
+   * @throws NullPointerException when {@code position} is null
    */
   public KafkaSource<T> startingFrom(StartPosition position) {
-    return new KafkaSource<>(topics, deserializer, serde, position, markerTasks);
+    Objects.requireNonNull(position, "position");
+    return new KafkaSource<>(spec.withStartAtLatest(position == StartPosition.LATEST));
   }
 
-  /**
-   * Returns the topics read.
-   *
-   * @return the topics, unmodifiable
-   */
-  public List<String> topics() {
-    return topics;
-  }
-
-  /**
-   * Returns the start position for partitions without a committed offset.
-   *
-   * @return the start position
-   */
-  public StartPosition startPosition() {
-    return startPosition;
-  }
-
-  /**
-   * Returns the element deserializer.
-   *
-   * @return the deserializer
-   */
-  public KafkaRecordDeserializer<T> deserializer() {
-    return deserializer;
-  }
-
-  /**
-   * Returns the elements' serde when the source knows it.
-   *
-   * @return the serde, or null
-   */
-  public Serde<T> serde() {
-    return serde;
+  /** The description the graph keeps; for {@link StreamBuilder}. */
+  SourceSpec<T> spec() {
+    return spec;
   }
 
   private static List<String> topics(String first, String... more) {

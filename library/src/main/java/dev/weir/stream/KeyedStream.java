@@ -9,13 +9,9 @@ import dev.weir.functions.MapFunction;
 import dev.weir.functions.ProcessFunction;
 import dev.weir.functions.ReduceFunction;
 import dev.weir.functions.RichFunction;
+import dev.weir.internal.graph.OperatorSpec;
 import dev.weir.internal.graph.Plan;
 import dev.weir.internal.graph.Transformation;
-import dev.weir.internal.task.FunctionOperators;
-import dev.weir.internal.task.KeyedProcessOperator;
-import dev.weir.internal.task.ProcessOperator;
-import dev.weir.internal.task.RollingFunctions;
-import dev.weir.internal.task.RollingOperator;
 import dev.weir.windowing.CountEvictor;
 import dev.weir.windowing.CountTrigger;
 import dev.weir.windowing.GlobalWindow;
@@ -69,9 +65,7 @@ public final class KeyedStream<T, K> extends DataStream<T> {
    */
   public <R> SingleOutputStreamOperator<R> process(KeyedProcessFunction<K, ? super T, R> function) {
     Objects.requireNonNull(function, "function");
-    @SuppressWarnings("unchecked")
-    KeyedProcessFunction<K, T, R> f = (KeyedProcessFunction<K, T, R>) function;
-    return addOperator("process", KeyedProcessOperator.factory(f, keySerde), true);
+    return addOperator("process", new OperatorSpec.KeyedProcessSpec(function, keySerde), true);
   }
 
   /**
@@ -84,7 +78,7 @@ public final class KeyedStream<T, K> extends DataStream<T> {
   @Override
   public <R> SingleOutputStreamOperator<R> process(ProcessFunction<? super T, R> function) {
     Objects.requireNonNull(function, "function");
-    return addOperator("process", ProcessOperator.factory(function), true);
+    return addOperator("process", new OperatorSpec.ProcessSpec(function), true);
   }
 
   /**
@@ -97,7 +91,7 @@ public final class KeyedStream<T, K> extends DataStream<T> {
   @Override
   public <R> SingleOutputStreamOperator<R> map(MapFunction<? super T, ? extends R> mapper) {
     Objects.requireNonNull(mapper, "mapper");
-    return addOperator("map", FunctionOperators.map(mapper), mapper instanceof RichFunction);
+    return addOperator("map", new OperatorSpec.MapSpec(mapper), mapper instanceof RichFunction);
   }
 
   /**
@@ -111,7 +105,7 @@ public final class KeyedStream<T, K> extends DataStream<T> {
   public <R> SingleOutputStreamOperator<R> flatMap(FlatMapFunction<? super T, R> mapper) {
     Objects.requireNonNull(mapper, "mapper");
     return addOperator(
-        "flatMap", FunctionOperators.flatMap(mapper), mapper instanceof RichFunction);
+        "flatMap", new OperatorSpec.FlatMapSpec(mapper), mapper instanceof RichFunction);
   }
 
   /**
@@ -124,7 +118,7 @@ public final class KeyedStream<T, K> extends DataStream<T> {
   public SingleOutputStreamOperator<T> filter(FilterFunction<? super T> filter) {
     Objects.requireNonNull(filter, "filter");
     SingleOutputStreamOperator<T> out =
-        addOperator("filter", FunctionOperators.filter(filter), filter instanceof RichFunction);
+        addOperator("filter", new OperatorSpec.FilterSpec(filter), filter instanceof RichFunction);
     out.transformation.setSerde(transformation.serde());
     return out;
   }
@@ -138,7 +132,7 @@ public final class KeyedStream<T, K> extends DataStream<T> {
    */
   public SingleOutputStreamOperator<T> reduce(ReduceFunction<T> reducer) {
     Objects.requireNonNull(reducer, "reducer");
-    return rolling("reduce", RollingFunctions.reducing(reducer));
+    return rolling("reduce", new OperatorSpec.Reduce(reducer));
   }
 
   /**
@@ -154,7 +148,10 @@ public final class KeyedStream<T, K> extends DataStream<T> {
       AggregateFunction<T, A, R> aggregator, Serde<A> accumulatorSerde) {
     Objects.requireNonNull(aggregator, "aggregator");
     Objects.requireNonNull(accumulatorSerde, "accumulatorSerde");
-    return addOperator("aggregate", RollingOperator.factory(aggregator, accumulatorSerde), true);
+    return addOperator(
+        "aggregate",
+        new OperatorSpec.RollingSpec(new OperatorSpec.Aggregate(aggregator), accumulatorSerde),
+        true);
   }
 
   /**
@@ -164,7 +161,7 @@ public final class KeyedStream<T, K> extends DataStream<T> {
    * @return the stream of running sums, with this stream's serde
    */
   public SingleOutputStreamOperator<T> sum() {
-    return rolling("sum", RollingFunctions.sum());
+    return rolling("sum", new OperatorSpec.Sum());
   }
 
   /**
@@ -173,7 +170,7 @@ public final class KeyedStream<T, K> extends DataStream<T> {
    * @return the stream of running minima
    */
   public SingleOutputStreamOperator<T> min() {
-    return rolling("min", RollingFunctions.min());
+    return rolling("min", new OperatorSpec.Min());
   }
 
   /**
@@ -182,7 +179,7 @@ public final class KeyedStream<T, K> extends DataStream<T> {
    * @return the stream of running maxima
    */
   public SingleOutputStreamOperator<T> max() {
-    return rolling("max", RollingFunctions.max());
+    return rolling("max", new OperatorSpec.Max());
   }
 
   /**
@@ -196,7 +193,7 @@ public final class KeyedStream<T, K> extends DataStream<T> {
   public <C extends Comparable<? super C>> SingleOutputStreamOperator<T> minBy(
       KeySelector<? super T, C> field) {
     Objects.requireNonNull(field, "field");
-    return rolling("minBy", RollingFunctions.minBy(field));
+    return rolling("minBy", new OperatorSpec.MinBy(field));
   }
 
   /**
@@ -210,7 +207,7 @@ public final class KeyedStream<T, K> extends DataStream<T> {
   public <C extends Comparable<? super C>> SingleOutputStreamOperator<T> maxBy(
       KeySelector<? super T, C> field) {
     Objects.requireNonNull(field, "field");
-    return rolling("maxBy", RollingFunctions.maxBy(field));
+    return rolling("maxBy", new OperatorSpec.MaxBy(field));
   }
 
   /**
@@ -248,7 +245,8 @@ public final class KeyedStream<T, K> extends DataStream<T> {
         .trigger(CountTrigger.of(slide));
   }
 
-  private SingleOutputStreamOperator<T> rolling(String kind, AggregateFunction<T, T, T> function) {
+  /** A rolling aggregation whose accumulator and output are records of this stream. */
+  private SingleOutputStreamOperator<T> rolling(String kind, OperatorSpec.Aggregation aggregation) {
     Serde<T> serde = Plan.effectiveSerde(transformation);
     if (serde == null) {
       throw new IllegalStateException(
@@ -259,7 +257,7 @@ public final class KeyedStream<T, K> extends DataStream<T> {
               + " keyBy(...) or pass Repartition.named(...).withValueSerde(serde)");
     }
     SingleOutputStreamOperator<T> out =
-        addOperator(kind, RollingOperator.factory(function, serde), true);
+        addOperator(kind, new OperatorSpec.RollingSpec(aggregation, serde), true);
     out.transformation.setSerde(serde);
     return out;
   }

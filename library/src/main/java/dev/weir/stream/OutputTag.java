@@ -16,6 +16,8 @@ import org.apache.kafka.common.serialization.Serde;
  * <p>Two tags are equal when their names are equal. The serde is needed only when the side output
  * crosses a topic (a keyBy or a sink without its own serde).
  *
+ * <p>Instances are immutable and thread-safe.
+ *
  * @param <T> the type of the side output's records
  * @serial exclude
  */
@@ -65,12 +67,8 @@ public final class OutputTag<T> implements java.io.Serializable {
     return name;
   }
 
-  /**
-   * Returns the serde given at creation.
-   *
-   * @return the serde, or null when none was given
-   */
-  public Serde<T> serde() {
+  /** The serde given at creation, or null; for the side output's stream. */
+  Serde<T> serde() {
     return serde;
   }
 

@@ -13,6 +13,9 @@ import org.apache.kafka.common.serialization.Serde;
  *     Repartition.<Order>named("orders-by-customer").withPartitions(12).withValueSerde(orderSerde));
  * }</pre>
  *
+ * <p>Instances are immutable values: every {@code with*} method returns a copy that keeps the other
+ * settings, so the calls can come in any order. Thread-safe.
+ *
  * @param <T> the record type
  */
 public final class Repartition<T> {
@@ -56,7 +59,8 @@ public final class Repartition<T> {
    * Returns a copy with a fixed partition count.
    *
    * @param partitions the partition count, at least 1
-   * @return the new options
+   * @return the new options; these are unchanged
+   * @throws IllegalArgumentException when {@code partitions} is below 1
    */
   public Repartition<T> withPartitions(int partitions) {
     if (partitions < 1) {
@@ -69,20 +73,24 @@ public final class Repartition<T> {
    * Returns a copy that serialises records with {@code serde}.
    *
    * @param serde the serde
-   * @return the new options
+   * @return the new options; these are unchanged
+   * @throws NullPointerException when {@code serde} is null
    */
   public Repartition<T> withValueSerde(Serde<T> serde) {
     return new Repartition<>(name, partitions, Objects.requireNonNull(serde, "serde"));
   }
 
+  /** The exchange's name, or null for a derived one; read by {@link DataStream}. */
   String name() {
     return name;
   }
 
+  /** The partition count, or 0 for the upstream task count; read by {@link DataStream}. */
   int partitions() {
     return partitions;
   }
 
+  /** The records' serde, or null for the stream's own; read by {@link DataStream}. */
   Serde<T> valueSerde() {
     return valueSerde;
   }

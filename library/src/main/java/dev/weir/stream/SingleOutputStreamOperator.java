@@ -67,7 +67,9 @@ public final class SingleOutputStreamOperator<T> extends DataStream<T> {
   public <X> DataStream<X> getSideOutput(OutputTag<X> tag) {
     Objects.requireNonNull(tag, "tag");
     SideOutputTransformation<X> t =
-        builder.add(new SideOutputTransformation<>(builder.nextId(), transformation, tag));
+        builder.add(
+            new SideOutputTransformation<>(
+                builder.nextId(), transformation, tag.name(), tag.serde()));
     return new DataStream<>(builder, t);
   }
 

@@ -62,7 +62,8 @@ public final class StreamBuilder {
       KafkaSource<T> source, WatermarkStrategy<T> watermarks, String name) {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(watermarks, "watermarks");
-    SourceTransformation<T> t = add(new SourceTransformation<>(nextId(), source, watermarks));
+    SourceTransformation<T> t =
+        add(new SourceTransformation<>(nextId(), source.spec(), watermarks));
     t.setName(Objects.requireNonNull(name, "name"));
     return new DataStream<>(this, t);
   }

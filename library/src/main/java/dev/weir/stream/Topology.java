@@ -1,6 +1,7 @@
 package dev.weir.stream;
 
 import dev.weir.internal.graph.Plan;
+import dev.weir.internal.graph.TopologyAccess;
 import dev.weir.internal.graph.Transformation;
 import java.util.List;
 
@@ -16,6 +17,8 @@ public final class Topology {
     this.nodes = nodes;
     // Fail at build time, not at start: serdes, names.
     Plan.of(nodes, "<application.id>");
+    // A built topology is immutable: name(...), uid(...) and returns(...) on its streams now fail.
+    nodes.forEach(Transformation::freeze);
   }
 
   /**
@@ -39,7 +42,16 @@ public final class Topology {
   }
 
   static {
-    dev.weir.internal.graph.TopologyAccess.register(Topology::plan);
+    TopologyAccess.register(Topology::planOf);
+  }
+
+  private static Plan planOf(Object topology, String applicationId) {
+    if (!(topology instanceof Topology t)) {
+      throw new IllegalArgumentException(
+          "Expected a Topology built by a StreamBuilder, got "
+              + (topology == null ? "null" : topology.getClass().getName()));
+    }
+    return t.plan(applicationId);
   }
 
   @Override

@@ -3,10 +3,8 @@ package dev.weir.stream;
 import dev.weir.functions.AggregateFunction;
 import dev.weir.functions.KeySelector;
 import dev.weir.functions.ReduceFunction;
+import dev.weir.internal.graph.OperatorSpec;
 import dev.weir.internal.graph.Plan;
-import dev.weir.internal.task.RollingFunctions;
-import dev.weir.internal.task.WindowFunctions;
-import dev.weir.internal.task.WindowOperator;
 import dev.weir.windowing.Evictor;
 import dev.weir.windowing.MergingWindowAssigner;
 import dev.weir.windowing.ProcessWindowFunction;
@@ -30,6 +28,12 @@ import org.apache.kafka.common.serialization.Serde;
  *     .aggregate(new Average(), averageSerde)
  *     .uid("avg-per-sensor");
  * }</pre>
+ *
+ * <p>Unlike the Kafka specs, this is a builder, as in Flink: {@link #trigger}, {@link #evictor},
+ * {@link #allowedLateness} and {@link #sideOutputLateData} change this object and return it. Each
+ * window function call ({@code reduce}, {@code aggregate}, {@code process}...) records an operator
+ * with the settings of that moment; later changes do not affect operators already recorded. Not
+ * thread-safe.
  *
  * @param <T> record type
  * @param <K> key type
@@ -112,11 +116,11 @@ public final class WindowedStream<T, K, W extends Window> {
    */
   public SingleOutputStreamOperator<T> reduce(ReduceFunction<T> reducer) {
     Objects.requireNonNull(reducer, "reducer");
-    return incremental(
+    return this.<T>incremental(
             "reduce",
-            RollingFunctions.reducing(reducer),
+            new OperatorSpec.Reduce(reducer),
             serde("reduce"),
-            WindowFunctions.passThrough())
+            new OperatorSpec.PassThrough())
         .withSerde(serde("reduce"));
   }
 
@@ -133,9 +137,9 @@ public final class WindowedStream<T, K, W extends Window> {
     Objects.requireNonNull(function, "function");
     return incremental(
         "reduce",
-        RollingFunctions.reducing(reducer),
+        new OperatorSpec.Reduce(reducer),
         serde("reduce"),
-        WindowFunctions.of(function));
+        new OperatorSpec.ProcessWindow(function));
   }
 
   /**
@@ -149,7 +153,12 @@ public final class WindowedStream<T, K, W extends Window> {
    */
   public <A, R> SingleOutputStreamOperator<R> aggregate(
       AggregateFunction<T, A, R> aggregator, Serde<A> accumulatorSerde) {
-    return incremental("aggregate", aggregator, accumulatorSerde, WindowFunctions.passThrough());
+    Objects.requireNonNull(aggregator, "aggregator");
+    return incremental(
+        "aggregate",
+        new OperatorSpec.Aggregate(aggregator),
+        accumulatorSerde,
+        new OperatorSpec.PassThrough());
   }
 
   /**
@@ -168,7 +177,12 @@ public final class WindowedStream<T, K, W extends Window> {
       Serde<A> accumulatorSerde,
       ProcessWindowFunction<R, O, K, W> function) {
     Objects.requireNonNull(function, "function");
-    return incremental("aggregate", aggregator, accumulatorSerde, WindowFunctions.of(function));
+    Objects.requireNonNull(aggregator, "aggregator");
+    return incremental(
+        "aggregate",
+        new OperatorSpec.Aggregate(aggregator),
+        accumulatorSerde,
+        new OperatorSpec.ProcessWindow(function));
   }
 
   /**
@@ -180,7 +194,7 @@ public final class WindowedStream<T, K, W extends Window> {
    */
   public <R> SingleOutputStreamOperator<R> process(ProcessWindowFunction<T, R, K, W> function) {
     Objects.requireNonNull(function, "function");
-    return full("process", WindowFunctions.of(function));
+    return full("process", new OperatorSpec.ProcessWindow(function));
   }
 
   /**
@@ -192,7 +206,7 @@ public final class WindowedStream<T, K, W extends Window> {
    */
   public <R> SingleOutputStreamOperator<R> apply(WindowFunction<T, R, K, W> function) {
     Objects.requireNonNull(function, "function");
-    return full("apply", WindowFunctions.of(function));
+    return full("apply", new OperatorSpec.ApplyWindow(function));
   }
 
   /**
@@ -201,7 +215,8 @@ public final class WindowedStream<T, K, W extends Window> {
    * @return the sums
    */
   public SingleOutputStreamOperator<T> sum() {
-    return incremental("sum", RollingFunctions.sum(), serde("sum"), WindowFunctions.passThrough())
+    return this.<T>incremental(
+            "sum", new OperatorSpec.Sum(), serde("sum"), new OperatorSpec.PassThrough())
         .withSerde(serde("sum"));
   }
 
@@ -211,7 +226,8 @@ public final class WindowedStream<T, K, W extends Window> {
    * @return the minima
    */
   public SingleOutputStreamOperator<T> min() {
-    return incremental("min", RollingFunctions.min(), serde("min"), WindowFunctions.passThrough())
+    return this.<T>incremental(
+            "min", new OperatorSpec.Min(), serde("min"), new OperatorSpec.PassThrough())
         .withSerde(serde("min"));
   }
 
@@ -221,7 +237,8 @@ public final class WindowedStream<T, K, W extends Window> {
    * @return the maxima
    */
   public SingleOutputStreamOperator<T> max() {
-    return incremental("max", RollingFunctions.max(), serde("max"), WindowFunctions.passThrough())
+    return this.<T>incremental(
+            "max", new OperatorSpec.Max(), serde("max"), new OperatorSpec.PassThrough())
         .withSerde(serde("max"));
   }
 
@@ -234,8 +251,8 @@ public final class WindowedStream<T, K, W extends Window> {
    */
   public <C extends Comparable<? super C>> SingleOutputStreamOperator<T> minBy(
       KeySelector<? super T, C> field) {
-    return incremental(
-            "minBy", RollingFunctions.minBy(field), serde("minBy"), WindowFunctions.passThrough())
+    return this.<T>incremental(
+            "minBy", new OperatorSpec.MinBy(field), serde("minBy"), new OperatorSpec.PassThrough())
         .withSerde(serde("minBy"));
   }
 
@@ -248,8 +265,8 @@ public final class WindowedStream<T, K, W extends Window> {
    */
   public <C extends Comparable<? super C>> SingleOutputStreamOperator<T> maxBy(
       KeySelector<? super T, C> field) {
-    return incremental(
-            "maxBy", RollingFunctions.maxBy(field), serde("maxBy"), WindowFunctions.passThrough())
+    return this.<T>incremental(
+            "maxBy", new OperatorSpec.MaxBy(field), serde("maxBy"), new OperatorSpec.PassThrough())
         .withSerde(serde("maxBy"));
   }
 
@@ -267,12 +284,15 @@ public final class WindowedStream<T, K, W extends Window> {
     return s;
   }
 
-  private <A, R, O> SingleOutputStreamOperator<O> incremental(
+  /**
+   * A window that folds records into an accumulator. {@code O} is the output type the calling API
+   * method promises for {@code aggregation} and {@code function}.
+   */
+  private <O> SingleOutputStreamOperator<O> incremental(
       String kind,
-      AggregateFunction<T, A, R> aggregator,
-      Serde<A> accumulatorSerde,
-      WindowOperator.WindowProcess<R, O, K, W> function) {
-    Objects.requireNonNull(aggregator, "aggregator");
+      OperatorSpec.Aggregation aggregation,
+      Serde<?> accumulatorSerde,
+      OperatorSpec.WindowFunctionSpec function) {
     Objects.requireNonNull(accumulatorSerde, "accumulatorSerde");
     if (evictor != null) {
       throw new IllegalStateException(
@@ -283,29 +303,30 @@ public final class WindowedStream<T, K, W extends Window> {
     }
     return build(
         kind,
-        new WindowOperator.Spec<K, T, A, R, O, W>(
+        new OperatorSpec.WindowSpec(
             assigner,
             trigger,
             null,
             allowedLateness,
-            lateTag,
+            lateTag == null ? null : lateTag.name(),
             input.keySerde(),
-            aggregator,
+            aggregation,
             accumulatorSerde,
             null,
             function));
   }
 
+  /** A window that keeps its records and hands them all to {@code function}. */
   private <O> SingleOutputStreamOperator<O> full(
-      String kind, WindowOperator.WindowProcess<T, O, K, W> function) {
+      String kind, OperatorSpec.WindowFunctionSpec function) {
     return build(
         kind,
-        new WindowOperator.Spec<K, T, T, T, O, W>(
+        new OperatorSpec.WindowSpec(
             assigner,
             trigger,
             evictor,
             allowedLateness,
-            lateTag,
+            lateTag == null ? null : lateTag.name(),
             input.keySerde(),
             null,
             null,
@@ -313,8 +334,7 @@ public final class WindowedStream<T, K, W extends Window> {
             function));
   }
 
-  private <A, R, O> SingleOutputStreamOperator<O> build(
-      String kind, WindowOperator.Spec<K, T, A, R, O, W> spec) {
-    return input.addOperator("window-" + kind, WindowOperator.factory(spec), true);
+  private <O> SingleOutputStreamOperator<O> build(String kind, OperatorSpec.WindowSpec spec) {
+    return input.addOperator("window-" + kind, spec, true);
   }
 }

@@ -14,6 +14,7 @@ import dev.weir.internal.task.TaskBuilder;
 import dev.weir.internal.task.TaskContext;
 import dev.weir.internal.task.TaskId;
 import dev.weir.internal.task.TaskMetrics;
+import dev.weir.internal.translate.Translator;
 import dev.weir.store.StateBackend;
 import dev.weir.store.StateBackends;
 import dev.weir.stream.Topology;
@@ -65,7 +66,8 @@ public final class DriverCore implements AutoCloseable {
     this.plan = TopologyAccess.plan(topology, config.getString(WeirConfig.APPLICATION_ID_CONFIG));
     this.processingTime = startProcessingTime;
     repartitionTopics.addAll(plan.repartitionTopics().values());
-    TaskBuilder builder = new TaskBuilder(plan, ErrorHandling.from(config), sub -> 1);
+    TaskBuilder builder =
+        new TaskBuilder(plan, Translator.translate(plan), ErrorHandling.from(config), sub -> 1);
     RecordCollector collector = new Collector();
     for (SubTopology s : plan.subTopologies()) {
       TaskId id = new TaskId(s.id(), 0);

@@ -15,21 +15,34 @@ public final class PartitionTransformation<T> extends Transformation<T> {
   private final KeySelector<? super T, ?> keySelector;
   private final Serde<?> keySerde;
   private final Partitioner<?> partitioner;
-  private int partitions;
+  private final int partitions;
 
+  /**
+   * Creates the node.
+   *
+   * @param id the node's id in creation order
+   * @param input the node whose records cross the topic
+   * @param mode how records are distributed
+   * @param keySelector the key (KEY_HASH, CUSTOM), else null
+   * @param keySerde the keys' serde (KEY_HASH), else null
+   * @param partitioner the user's partitioner (CUSTOM), else null
+   * @param partitions the topic's partition count; 0 means "the upstream task count"
+   */
   public PartitionTransformation(
       int id,
       Transformation<T> input,
       ExchangeMode mode,
       KeySelector<? super T, ?> keySelector,
       Serde<?> keySerde,
-      Partitioner<?> partitioner) {
+      Partitioner<?> partitioner,
+      int partitions) {
     super(id, kindOf(mode), input.serde());
     this.input = input;
     this.mode = mode;
     this.keySelector = keySelector;
     this.keySerde = keySerde;
     this.partitioner = partitioner;
+    this.partitions = partitions;
   }
 
   private static String kindOf(ExchangeMode mode) {
@@ -63,10 +76,6 @@ public final class PartitionTransformation<T> extends Transformation<T> {
   /** The repartition topic's partition count; 0 means "the upstream task count". */
   public int partitions() {
     return partitions;
-  }
-
-  public void setPartitions(int partitions) {
-    this.partitions = partitions;
   }
 
   @Override

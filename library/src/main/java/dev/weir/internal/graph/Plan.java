@@ -23,7 +23,6 @@ public final class Plan {
   private final List<SubTopology> subTopologies;
   private final Map<PartitionTransformation<?>, String> repartitionTopics;
   private final Map<PartitionTransformation<?>, Integer> upstreamOf = new IdentityHashMap<>();
-  private final Map<PartitionTransformation<?>, Integer> downstreamOf = new IdentityHashMap<>();
   private final Map<Transformation<?>, String> storeNames;
 
   private Plan(
@@ -37,26 +36,30 @@ public final class Plan {
     this.storeNames = storeNames;
     for (SubTopology s : subTopologies) {
       s.writes.forEach(p -> upstreamOf.put(p, s.id()));
-      s.reads.forEach(p -> downstreamOf.put(p, s.id()));
     }
   }
 
+  /** The application id internal topic names are derived from. */
   public String applicationId() {
     return applicationId;
   }
 
+  /** The sub-topologies, upstreams first; a sub-topology's id is its index. */
   public List<SubTopology> subTopologies() {
     return subTopologies;
   }
 
+  /** The sub-topology with id {@code id}. */
   public SubTopology subTopology(int id) {
     return subTopologies.get(id);
   }
 
+  /** The internal topic of an exchange. */
   public String repartitionTopic(PartitionTransformation<?> exchange) {
     return repartitionTopics.get(exchange);
   }
 
+  /** The internal topic of every exchange. */
   public Map<PartitionTransformation<?>, String> repartitionTopics() {
     return repartitionTopics;
   }
@@ -96,12 +99,9 @@ public final class Plan {
     return out;
   }
 
+  /** The id of the sub-topology that writes an exchange's topic. */
   public int upstreamOf(PartitionTransformation<?> exchange) {
     return upstreamOf.get(exchange);
-  }
-
-  public int downstreamOf(PartitionTransformation<?> exchange) {
-    return downstreamOf.get(exchange);
   }
 
   /** Every topic a task of {@code s} reads, user topics first, in a stable order. */
@@ -151,7 +151,8 @@ public final class Plan {
   }
 
   private static boolean preservesType(OneInputTransformation<?, ?> o) {
-    return o.kind().equals("filter") || o.kind().equals("reinterpretAsKeyed");
+    return o.spec() instanceof OperatorSpec.FilterSpec
+        || o.spec() instanceof OperatorSpec.KeyingSpec;
   }
 
   /**
@@ -279,7 +280,7 @@ public final class Plan {
       return p.mode() == ExchangeMode.KEY_HASH;
     }
     return t instanceof OneInputTransformation<?, ?> o
-        && (o.kind().equals("reinterpretAsKeyed") || o.keyed());
+        && (o.spec() instanceof OperatorSpec.KeyingSpec || o.keyed());
   }
 
   private static void checkUniqueNames(List<Transformation<?>> nodes) {

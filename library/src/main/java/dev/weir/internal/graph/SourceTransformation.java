@@ -1,25 +1,34 @@
 package dev.weir.internal.graph;
 
 import dev.weir.eventtime.WatermarkStrategy;
-import dev.weir.stream.KafkaSource;
 import java.util.List;
+import java.util.Objects;
 
 /** Reads Kafka topics. */
 public final class SourceTransformation<T> extends Transformation<T> {
-  private final KafkaSource<T> source;
+  private final SourceSpec<T> source;
   private final WatermarkStrategy<T> watermarks;
 
-  public SourceTransformation(int id, KafkaSource<T> source, WatermarkStrategy<T> watermarks) {
+  /**
+   * Creates the node.
+   *
+   * @param id the node's id in creation order
+   * @param source what to read and how
+   * @param watermarks how to assign timestamps and generate watermarks
+   */
+  public SourceTransformation(int id, SourceSpec<T> source, WatermarkStrategy<T> watermarks) {
     super(id, "source", source.serde());
     this.source = source;
-    this.watermarks = watermarks;
+    this.watermarks = Objects.requireNonNull(watermarks, "watermarks");
   }
 
+  /** How timestamps are assigned and watermarks generated. */
   public WatermarkStrategy<T> watermarks() {
     return watermarks;
   }
 
-  public KafkaSource<T> source() {
+  /** What the source reads and how. */
+  public SourceSpec<T> source() {
     return source;
   }
 

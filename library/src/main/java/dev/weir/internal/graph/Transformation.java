@@ -5,7 +5,8 @@ import org.apache.kafka.common.serialization.Serde;
 
 /**
  * A node of the logical graph the API builds. Mutable only while the pipeline is being built (name,
- * uid, serde); frozen once {@code StreamBuilder.build()} has run.
+ * uid, serde); {@link #freeze()} makes it immutable once {@code StreamBuilder.build()} has made a
+ * topology of it, so a topology cannot change after it was built. Not thread-safe while mutable.
  *
  * @param <T> the type of the records this node emits
  */
@@ -15,6 +16,7 @@ public abstract class Transformation<T> {
   private String name;
   private String uid;
   private Serde<T> serde;
+  private boolean frozen;
 
   Transformation(int id, String kind, Serde<T> serde) {
     this.id = id;
@@ -40,7 +42,9 @@ public abstract class Transformation<T> {
     return uid != null ? uid : kind + "-" + id;
   }
 
+  /** Sets the user's name for the node; only while the pipeline is being built. */
   public final void setName(String name) {
+    checkMutable("name(...)");
     this.name = name;
   }
 
@@ -49,16 +53,19 @@ public abstract class Transformation<T> {
     return uid;
   }
 
+  /** Sets the node's stable identity; only while the pipeline is being built. */
   public final void setUid(String uid) {
+    checkMutable("uid(...)");
     this.uid = uid;
   }
 
   /** The stable id: the uid when given, else derived from the name. */
-  public final String stableId() {
+  final String stableId() {
     return uid != null ? uid : name();
   }
 
-  public final boolean hasExplicitIdentity() {
+  /** Whether the user named the node or gave it a uid (generated names shift between releases). */
+  final boolean hasExplicitIdentity() {
     return uid != null || name != null;
   }
 
@@ -67,8 +74,26 @@ public abstract class Transformation<T> {
     return serde;
   }
 
+  /** Sets the serde of the emitted records; only while the pipeline is being built. */
   public final void setSerde(Serde<T> serde) {
+    checkMutable("returns(...)");
     this.serde = serde;
+  }
+
+  /** Makes the node immutable: it now belongs to a built topology. */
+  public final void freeze() {
+    frozen = true;
+  }
+
+  private void checkMutable(String call) {
+    if (frozen) {
+      throw new IllegalStateException(
+          "'"
+              + name()
+              + "' belongs to a topology that was already built: call "
+              + call
+              + " before StreamBuilder.build()");
+    }
   }
 
   /** The nodes this one reads from. */

@@ -11,7 +11,7 @@ import dev.weir.internal.task.TaskBuilder;
 import dev.weir.internal.task.TaskContext;
 import dev.weir.internal.task.TaskId;
 import dev.weir.internal.task.TaskMetrics;
-import dev.weir.stream.StartPosition;
+import dev.weir.internal.translate.Translator;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -48,7 +48,7 @@ final class TaskManager {
   private final AssignorContext assignor;
   private final Map<TaskId, StreamTask> tasks = new TreeMap<>();
   private final Map<TopicPartition, StreamTask> byPartition = new HashMap<>();
-  private final Map<String, StartPosition> startPositions = new HashMap<>();
+  private final Map<String, Boolean> startAtLatest = new HashMap<>();
   private Consumer<byte[], byte[]> consumer;
   private RecordCollector collector;
 
@@ -65,14 +65,15 @@ final class TaskManager {
     this.thread = thread;
     this.setup = setup;
     this.plan = setup.plan();
-    this.taskBuilder = new TaskBuilder(plan, setup.errors(), setup::taskCount);
+    this.taskBuilder =
+        new TaskBuilder(plan, Translator.translate(plan), setup.errors(), setup::taskCount);
     this.metrics = metrics;
     this.clock = clock;
     this.restore = restore;
     this.assignor = assignor;
     for (SubTopology s : plan.subTopologies()) {
       for (SourceTransformation<?> src : s.sources()) {
-        src.source().topics().forEach(t -> startPositions.put(t, src.source().startPosition()));
+        src.source().topics().forEach(t -> startAtLatest.put(t, src.source().startAtLatest()));
       }
     }
   }
@@ -298,7 +299,7 @@ final class TaskManager {
     List<TopicPartition> toEnd = new ArrayList<>();
     List<TopicPartition> toBeginning = new ArrayList<>();
     for (TopicPartition tp : partitions) {
-      if (startPositions.get(tp.topic()) == StartPosition.LATEST) {
+      if (startAtLatest.getOrDefault(tp.topic(), false)) {
         toEnd.add(tp);
       } else {
         toBeginning.add(tp);

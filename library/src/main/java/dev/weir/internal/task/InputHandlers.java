@@ -1,9 +1,9 @@
 package dev.weir.internal.task;
 
 import dev.weir.eventtime.WatermarkStrategy;
+import dev.weir.internal.graph.SourceSpec;
 import dev.weir.internal.time.MarkerFormat;
 import dev.weir.internal.time.TaskWatermarks;
-import dev.weir.stream.KafkaRecordDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -31,7 +31,7 @@ final class InputHandlers {
       String name,
       String topic,
       int input,
-      KafkaRecordDeserializer<T> d,
+      SourceSpec.Deserializer<T> d,
       WatermarkStrategy<T> strategy,
       int markerTasks,
       Emitter<? super T> out,

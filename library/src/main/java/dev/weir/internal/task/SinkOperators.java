@@ -3,7 +3,7 @@ package dev.weir.internal.task;
 import dev.weir.functions.KeySelector;
 import dev.weir.functions.Partitioner;
 import dev.weir.internal.graph.ExchangeMode;
-import dev.weir.stream.KafkaSink;
+import dev.weir.internal.graph.SinkSpec;
 import java.io.PrintStream;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
@@ -14,13 +14,13 @@ public final class SinkOperators {
   private SinkOperators() {}
 
   /** Writes to a user topic through the task's collector (inside the thread's transaction). */
-  public static <T> Operator<T> kafka(String name, KafkaSink<T> sink) {
+  public static <T> Operator<T> kafka(String name, SinkSpec<T> sink) {
     return new Operator<T>(name) {
       private final String topic = sink.topicName();
       private final Serializer<? super T> values = sink.valueSerializer();
-      private final KafkaSink.KeyWriter<T> keys = sink.keyWriter();
-      private final KafkaSink.HeaderWriter<T> headerWriter = sink.headerWriter();
-      private final KafkaSink.SinkPartitioner<T> partitioner = sink.partitioner();
+      private final SinkSpec.KeyWriter<T> keys = sink.keyWriter();
+      private final SinkSpec.HeaderWriter<T> headerWriter = sink.headerWriter();
+      private final SinkSpec.Partitioner<T> partitioner = sink.partitioner();
 
       @Override
       public void process(T value) throws Exception {

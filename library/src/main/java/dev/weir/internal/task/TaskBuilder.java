@@ -5,12 +5,13 @@ import dev.weir.internal.graph.OneInputTransformation;
 import dev.weir.internal.graph.PartitionTransformation;
 import dev.weir.internal.graph.Plan;
 import dev.weir.internal.graph.SideOutputTransformation;
+import dev.weir.internal.graph.SinkSpec;
 import dev.weir.internal.graph.SinkTransformation;
+import dev.weir.internal.graph.SourceSpec;
 import dev.weir.internal.graph.SourceTransformation;
 import dev.weir.internal.graph.SubTopology;
 import dev.weir.internal.graph.Transformation;
 import dev.weir.internal.graph.UnionTransformation;
-import dev.weir.stream.KafkaRecordDeserializer;
 import dev.weir.stream.OutputTag;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,15 +30,23 @@ import org.apache.kafka.common.serialization.Serde;
  */
 public final class TaskBuilder {
   private final Plan plan;
+  private final Map<Transformation<?>, OperatorFactory<?, ?>> factories;
   private final ErrorHandling errors;
   private final IntUnaryOperator taskCount;
 
   /**
+   * @param factories the factory of every operator node of {@code plan} ({@code
+   *     Translator.translate(plan)})
    * @param taskCount the task count of a sub-topology (how many upstream tasks send watermark
    *     markers into a repartition topic)
    */
-  public TaskBuilder(Plan plan, ErrorHandling errors, IntUnaryOperator taskCount) {
+  public TaskBuilder(
+      Plan plan,
+      Map<Transformation<?>, OperatorFactory<?, ?>> factories,
+      ErrorHandling errors,
+      IntUnaryOperator taskCount) {
     this.plan = plan;
+    this.factories = factories;
     this.errors = errors;
     this.taskCount = taskCount;
   }
@@ -45,7 +54,8 @@ public final class TaskBuilder {
   public StreamTask build(TaskId id, TaskContext context) {
     SubTopology sub = plan.subTopology(id.subTopology());
     Map<Transformation<?>, List<Emitter<Object>>> main = new IdentityHashMap<>();
-    Map<Transformation<?>, Map<OutputTag<?>, List<Emitter<Object>>>> side = new IdentityHashMap<>();
+    // Side outputs by tag name: tags are equal when their names are.
+    Map<Transformation<?>, Map<String, List<Emitter<Object>>>> side = new IdentityHashMap<>();
     List<Operator<?>> operators = new ArrayList<>();
     Map<String, StreamTask.InputHandler> inputs = new LinkedHashMap<>();
 
@@ -60,11 +70,11 @@ public final class TaskBuilder {
       Transformation<?> n = nodes.get(i);
       Emitter<Object> out = Emitter.fanOut(main.getOrDefault(n, List.of()));
       if (n instanceof OneInputTransformation<?, ?> o) {
-        Map<OutputTag<?>, List<Emitter<Object>>> tags = side.getOrDefault(n, Map.of());
-        Map<OutputTag<?>, Emitter<?>> sideEmitters = new HashMap<>();
+        Map<String, List<Emitter<Object>>> tags = side.getOrDefault(n, Map.of());
+        Map<String, Emitter<?>> sideEmitters = new HashMap<>();
         tags.forEach((tag, list) -> sideEmitters.put(tag, Emitter.fanOut(list)));
         Function<OutputTag<?>, Emitter<?>> sides =
-            tag -> sideEmitters.getOrDefault(tag, Emitter.discarding());
+            tag -> sideEmitters.getOrDefault(tag.name(), Emitter.discarding());
         Operator<Object> op = createOperator(o, out, sides);
         op.bindStore(plan.storeName(o));
         operators.add(op);
@@ -74,8 +84,7 @@ public final class TaskBuilder {
           context.markerOutputs().add(s.sink().topicName());
         }
         @SuppressWarnings("unchecked")
-        Operator<Object> op =
-            SinkOperators.kafka(s.name(), (dev.weir.stream.KafkaSink<Object>) s.sink());
+        Operator<Object> op = SinkOperators.kafka(s.name(), (SinkSpec<Object>) s.sink());
         operators.add(op);
         attach(main, s.input(), op::process);
       } else if (n instanceof SideOutputTransformation<?> so) {
@@ -111,11 +120,14 @@ public final class TaskBuilder {
   }
 
   @SuppressWarnings("unchecked")
-  private static Operator<Object> createOperator(
+  private Operator<Object> createOperator(
       OneInputTransformation<?, ?> o,
       Emitter<Object> out,
       Function<OutputTag<?>, Emitter<?>> sides) {
-    OperatorFactory<Object, Object> f = (OperatorFactory<Object, Object>) o.factory();
+    OperatorFactory<Object, Object> f = (OperatorFactory<Object, Object>) factories.get(o);
+    if (f == null) {
+      throw new IllegalStateException("Operator '" + o.name() + "' was not translated");
+    }
     return f.create(o.name(), out, sides);
   }
 
@@ -151,7 +163,7 @@ public final class TaskBuilder {
         src.name(),
         topic,
         0,
-        (KafkaRecordDeserializer<Object>) src.source().deserializer(),
+        (SourceSpec.Deserializer<Object>) src.source().deserializer(),
         (WatermarkStrategy<Object>) src.watermarks(),
         src.source().markerTasks(),
         out,

@@ -1,0 +1,157 @@
+package dev.weir.internal.translate;
+
+import dev.weir.functions.AggregateFunction;
+import dev.weir.functions.FilterFunction;
+import dev.weir.functions.FlatMapFunction;
+import dev.weir.functions.KeySelector;
+import dev.weir.functions.KeyedProcessFunction;
+import dev.weir.functions.MapFunction;
+import dev.weir.functions.ProcessFunction;
+import dev.weir.functions.ReduceFunction;
+import dev.weir.internal.graph.OneInputTransformation;
+import dev.weir.internal.graph.OperatorSpec;
+import dev.weir.internal.graph.Plan;
+import dev.weir.internal.graph.SubTopology;
+import dev.weir.internal.graph.Transformation;
+import dev.weir.internal.task.FunctionOperators;
+import dev.weir.internal.task.KeyedProcessOperator;
+import dev.weir.internal.task.KeyingOperator;
+import dev.weir.internal.task.OperatorFactory;
+import dev.weir.internal.task.ProcessOperator;
+import dev.weir.internal.task.RollingFunctions;
+import dev.weir.internal.task.RollingOperator;
+import dev.weir.internal.task.SinkOperators;
+import dev.weir.internal.task.WindowFunctions;
+import dev.weir.internal.task.WindowOperator;
+import dev.weir.stream.OutputTag;
+import dev.weir.windowing.ProcessWindowFunction;
+import dev.weir.windowing.Window;
+import dev.weir.windowing.WindowFunction;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
+
+/**
+ * Translates every operator node of a plan into the factory its tasks create the operator with.
+ *
+ * <p>Specs carry erased types (the API methods that recorded them were typed), so this class
+ * restores them with unchecked casts; it is the one place that does. Translation creates no user
+ * function copies (factories copy per task), so it is cheap and may run once per stream thread.
+ * Stateless and thread-safe.
+ */
+public final class Translator {
+  private Translator() {}
+
+  /**
+   * Translates the operator nodes of every sub-topology of {@code plan}.
+   *
+   * @param plan a plan made by {@link Plan#of}
+   * @return for every {@link OneInputTransformation} of the plan, its factory; unmodifiable, keyed
+   *     by node identity
+   * @throws IllegalStateException naming the operator when its spec has no translation (a spec
+   *     added to the graph without a case here)
+   */
+  public static Map<Transformation<?>, OperatorFactory<?, ?>> translate(Plan plan) {
+    Map<Transformation<?>, OperatorFactory<?, ?>> out = new IdentityHashMap<>();
+    for (SubTopology s : plan.subTopologies()) {
+      for (Transformation<?> n : s.nodes()) {
+        if (n instanceof OneInputTransformation<?, ?> o) {
+          out.put(o, factory(o));
+        }
+      }
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  /** The factory of one operator node. */
+  static OperatorFactory<?, ?> factory(OneInputTransformation<?, ?> node) {
+    OperatorSpec spec = node.spec();
+    if (spec instanceof OperatorSpec.MapSpec m) {
+      return FunctionOperators.map(cast(m.function(), MapFunction.class));
+    } else if (spec instanceof OperatorSpec.FilterSpec f) {
+      return FunctionOperators.filter(cast(f.function(), FilterFunction.class));
+    } else if (spec instanceof OperatorSpec.FlatMapSpec f) {
+      return FunctionOperators.flatMap(cast(f.function(), FlatMapFunction.class));
+    } else if (spec instanceof OperatorSpec.ProcessSpec p) {
+      return ProcessOperator.factory(cast(p.function(), ProcessFunction.class));
+    } else if (spec instanceof OperatorSpec.KeyedProcessSpec p) {
+      return KeyedProcessOperator.factory(
+          cast(p.function(), KeyedProcessFunction.class), serde(p.keySerde()));
+    } else if (spec instanceof OperatorSpec.KeyingSpec k) {
+      return KeyingOperator.factory(cast(k.selector(), KeySelector.class), serde(k.keySerde()));
+    } else if (spec instanceof OperatorSpec.PrintSpec p) {
+      return SinkOperators.print(p.prefix(), p.stream());
+    } else if (spec instanceof OperatorSpec.RollingSpec r) {
+      return RollingOperator.factory(aggregate(r.aggregation()), serde(r.accumulatorSerde()));
+    } else if (spec instanceof OperatorSpec.WindowSpec w) {
+      return window(w);
+    }
+    throw new IllegalStateException(
+        "Operator '" + node.name() + "' has a spec Weir cannot translate: " + spec);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static OperatorFactory<?, ?> window(OperatorSpec.WindowSpec w) {
+    return WindowOperator.factory(
+        new WindowOperator.Spec(
+            w.assigner(),
+            w.trigger(),
+            w.evictor(),
+            w.allowedLateness(),
+            w.lateTag() == null ? null : OutputTag.of(w.lateTag()),
+            w.keySerde(),
+            w.aggregation() == null ? null : aggregate(w.aggregation()),
+            w.accumulatorSerde(),
+            w.elementSerde(),
+            windowFunction(w.function())));
+  }
+
+  private static WindowOperator.WindowProcess<Object, Object, Object, ?> windowFunction(
+      OperatorSpec.WindowFunctionSpec f) {
+    if (f instanceof OperatorSpec.ProcessWindow p) {
+      ProcessWindowFunction<Object, Object, Object, Window> fn =
+          cast(p.function(), ProcessWindowFunction.class);
+      return WindowFunctions.of(fn);
+    } else if (f instanceof OperatorSpec.ApplyWindow a) {
+      WindowFunction<Object, Object, Object, Window> fn = cast(a.function(), WindowFunction.class);
+      return WindowFunctions.of(fn);
+    }
+    return WindowFunctions.passThrough();
+  }
+
+  private static AggregateFunction<Object, Object, Object> aggregate(OperatorSpec.Aggregation a) {
+    if (a instanceof OperatorSpec.Reduce r) {
+      return RollingFunctions.reducing(cast(r.reducer(), ReduceFunction.class));
+    } else if (a instanceof OperatorSpec.Aggregate g) {
+      return cast(g.function(), AggregateFunction.class);
+    } else if (a instanceof OperatorSpec.Sum) {
+      return RollingFunctions.sum();
+    } else if (a instanceof OperatorSpec.Min) {
+      return RollingFunctions.min();
+    } else if (a instanceof OperatorSpec.Max) {
+      return RollingFunctions.max();
+    } else if (a instanceof OperatorSpec.MinBy m) {
+      KeySelector<Object, Comparable<Object>> field = cast(m.field(), KeySelector.class);
+      return RollingFunctions.minBy(field);
+    } else if (a instanceof OperatorSpec.MaxBy m) {
+      KeySelector<Object, Comparable<Object>> field = cast(m.field(), KeySelector.class);
+      return RollingFunctions.maxBy(field);
+    }
+    throw new IllegalStateException("Unknown aggregation " + a);
+  }
+
+  /**
+   * Restores the type parameters of a function the API recorded with the types its method signature
+   * guaranteed. The class argument only checks the raw type.
+   */
+  @SuppressWarnings("unchecked")
+  private static <F> F cast(Object function, Class<?> type) {
+    return (F) type.cast(function);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Serde<Object> serde(Serde<?> serde) {
+    return (Serde<Object>) serde;
+  }
+}
