@@ -111,9 +111,10 @@ final class ClientHandler implements InvocationHandler {
         }
       }
     }
+    // Each fault is recorded when it acts, so a fault that a failure before it pre-empted is not.
     for (Fault f : fired) {
-      if (f.recorded()) {
-        injector.record(new Injection(name, call.operation(), call.number(), f.name()));
+      if (f.recorded() && f.kind() != Fault.Kind.FAIL_AFTER) {
+        record(call, f);
       }
       if (f.kind() == Fault.Kind.FAIL_SEND) {
         return failedSend(args, f.sendError());
@@ -135,9 +136,16 @@ final class ClientHandler implements InvocationHandler {
       }
     }
     for (Fault f : fired) {
+      if (f.kind() == Fault.Kind.FAIL_AFTER) {
+        record(call, f);
+      }
       f.after(call);
     }
     return result;
+  }
+
+  private void record(Call call, Fault fault) {
+    injector.record(new Injection(name, call.operation(), call.number(), fault.name()));
   }
 
   private Object forward(Method method, Object[] args) throws Throwable {
