@@ -7,11 +7,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.Metric;
@@ -56,22 +60,24 @@ final class ClientHandler implements InvocationHandler {
   static String name(Object real, Operation.ClientKind kind, int number) {
     String id = null;
     try {
-      Object metrics = real.getClass().getMethod("metrics").invoke(real);
-      if (metrics instanceof Map<?, ?> m) {
-        for (Map.Entry<?, ?> e : m.entrySet()) {
-          if (e.getKey() instanceof MetricName mn && e.getValue() instanceof Metric) {
-            id = mn.tags().get("client-id");
-            if (id != null) {
-              break;
-            }
+      Map<MetricName, ? extends Metric> metrics =
+          switch (kind) {
+            case PRODUCER -> ((Producer<?, ?>) real).metrics();
+            case CONSUMER -> ((Consumer<?, ?>) real).metrics();
+            case ADMIN -> ((Admin) real).metrics();
+          };
+      if (metrics != null) {
+        for (MetricName m : metrics.keySet()) {
+          id = m.tags().get("client-id");
+          if (id != null) {
+            break;
           }
         }
       }
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      // A fake without metrics: fall back to the kind.
+    } catch (RuntimeException e) {
+      // A fake without metrics: the kind names it.
     }
-    String base = id != null ? id : kind.name().toLowerCase(java.util.Locale.ROOT);
-    return base + "#" + number;
+    return (id != null ? id : kind.name().toLowerCase(Locale.ROOT)) + "#" + number;
   }
 
   @Override
