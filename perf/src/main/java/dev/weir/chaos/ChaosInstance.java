@@ -5,10 +5,12 @@ import dev.weir.KafkaClientSupplier;
 import dev.weir.WeirApplication;
 import dev.weir.WeirConfig;
 import dev.weir.testkit.JavaProcess;
+import dev.weir.testkit.faults.FaultInjector;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
@@ -43,12 +45,18 @@ public final class ChaosInstance {
     // Fail over quickly when a member is killed: the group notices in 6 s, not 45 s.
     props.put("consumer." + ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
     props.put("consumer." + ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
-    KafkaClientSupplier clients =
-        new FaultInjectingClientSupplier(
-            KafkaClientSupplier.defaults(),
+    FaultInjector faults =
+        ChaosFaults.injector(
             new CrashSwitch(Path.of(args.get("control-file"))),
             args.getDouble("commit-fault-rate", 0),
             args.getLong("seed", 0));
+    // Faults on the producers only; consumers and admin clients are the real ones.
+    KafkaClientSupplier clients =
+        KafkaClientSupplier.decorating(
+            KafkaClientSupplier.defaults(),
+            faults::producer,
+            UnaryOperator.identity(),
+            UnaryOperator.identity());
     WeirApplication app =
         new WeirApplication(
             ChaosPipeline.topology(

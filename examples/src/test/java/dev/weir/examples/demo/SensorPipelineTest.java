@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.examples.sensors.Reading;
 import dev.weir.examples.sensors.WindowAverage;
-import dev.weir.testkit.TestInputTopic;
-import dev.weir.testkit.TestOutputTopic;
-import dev.weir.testkit.WeirTestDriver;
+import dev.weir.testing.TestInputTopic;
+import dev.weir.testing.TestOutputTopic;
+import dev.weir.testing.WeirTestDriver;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;

@@ -98,7 +98,7 @@ class OrdersEtlIT {
   }
 
   /** New partitions can be listed before their leader serves writes; ListOffsets proves it does. */
-  private static void awaitServed(KafkaCluster kafka, List<String> topics) throws Exception {
+  static void awaitServed(KafkaCluster kafka, List<String> topics) throws Exception {
     Map<TopicPartition, OffsetSpec> all = new HashMap<>();
     for (String t : topics) {
       for (int p = 0; p < 2; p++) {
@@ -120,8 +120,7 @@ class OrdersEtlIT {
     }
   }
 
-  private static void produce(KafkaCluster kafka, String topic, List<String> values)
-      throws Exception {
+  static void produce(KafkaCluster kafka, String topic, List<String> values) throws Exception {
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(
             kafka.clientProperties(), new StringSerializer(), new StringSerializer())) {
@@ -137,9 +136,18 @@ class OrdersEtlIT {
 
   private static List<ConsumerRecord<String, String>> readCommitted(
       KafkaCluster kafka, String topic, int expected) {
+    return readCommitted(kafka, topic, expected, "orders-etl-it-reader-" + topic);
+  }
+
+  /**
+   * Reads a topic from the start with {@code read_committed} until {@code expected} records came
+   * and the reader is at the end offsets (so a duplicate would have come too), or 60 s passed.
+   */
+  static List<ConsumerRecord<String, String>> readCommitted(
+      KafkaCluster kafka, String topic, int expected, String group) {
     Map<String, Object> config = kafka.clientProperties();
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.GROUP_ID_CONFIG, "orders-etl-it-reader-" + topic);
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     List<ConsumerRecord<String, String>> out = new ArrayList<>();
     try (KafkaConsumer<String, String> consumer =

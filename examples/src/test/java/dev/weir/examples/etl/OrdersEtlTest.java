@@ -3,10 +3,10 @@ package dev.weir.examples.etl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.errors.DeadLetterHeaders;
-import dev.weir.testkit.TestInputTopic;
-import dev.weir.testkit.TestOutputTopic;
-import dev.weir.testkit.TestOutputTopic.TestRecord;
-import dev.weir.testkit.WeirTestDriver;
+import dev.weir.testing.TestInputTopic;
+import dev.weir.testing.TestOutputTopic;
+import dev.weir.testing.TestOutputTopic.TestRecord;
+import dev.weir.testing.WeirTestDriver;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.kafka.common.header.Headers;

@@ -2,9 +2,9 @@ package dev.weir.examples.fraud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.testkit.TestInputTopic;
-import dev.weir.testkit.TestOutputTopic;
-import dev.weir.testkit.WeirTestDriver;
+import dev.weir.testing.TestInputTopic;
+import dev.weir.testing.TestOutputTopic;
+import dev.weir.testing.WeirTestDriver;
 import java.math.BigDecimal;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;

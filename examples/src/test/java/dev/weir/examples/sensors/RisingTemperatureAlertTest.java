@@ -2,9 +2,9 @@ package dev.weir.examples.sensors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.testkit.TestInputTopic;
-import dev.weir.testkit.TestOutputTopic;
-import dev.weir.testkit.WeirTestDriver;
+import dev.weir.testing.TestInputTopic;
+import dev.weir.testing.TestOutputTopic;
+import dev.weir.testing.WeirTestDriver;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.StringDeserializer;

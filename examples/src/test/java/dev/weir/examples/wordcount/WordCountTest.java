@@ -3,9 +3,9 @@ package dev.weir.examples.wordcount;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.stream.KeyValue;
-import dev.weir.testkit.TestInputTopic;
-import dev.weir.testkit.TestOutputTopic;
-import dev.weir.testkit.WeirTestDriver;
+import dev.weir.testing.TestInputTopic;
+import dev.weir.testing.TestOutputTopic;
+import dev.weir.testing.WeirTestDriver;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.serialization.LongDeserializer;

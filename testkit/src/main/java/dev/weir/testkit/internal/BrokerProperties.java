@@ -80,6 +80,12 @@ public final class BrokerProperties {
     p.put("share.coordinator.state.topic.num.partitions", "5");
     p.put("transaction.max.timeout.ms", "900000");
     p.put("group.initial.rebalance.delay.ms", "0");
+    // Keep every record while the cluster lives. Tests write event times far in the past (1970,
+    // 2023); with the default 7-day retention the broker deletes those segments at its first
+    // retention check, 30 s after start, and a slow test loses its input or output (EventTimeIT
+    // and WindowCrashIT did on a loaded machine). A test that wants time retention sets it on its
+    // topic.
+    p.put("log.retention.ms", "-1");
 
     // Faster registration and unfencing at start, and faster fencing of a killed node, while
     // staying far above the pauses a small heap with SerialGC has.

@@ -34,6 +34,7 @@ class BrokerPropertiesTest {
         .containsEntry("default.replication.factor", "1")
         .containsEntry("auto.create.topics.enable", "false")
         .containsEntry("group.initial.rebalance.delay.ms", "0")
+        .containsEntry("log.retention.ms", "-1")
         .containsEntry("transaction.max.timeout.ms", "900000");
   }
 

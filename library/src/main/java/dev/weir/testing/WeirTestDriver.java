@@ -1,4 +1,4 @@
-package dev.weir.testkit;
+package dev.weir.testing;
 
 import dev.weir.internal.driver.DriverCore;
 import dev.weir.stream.Topology;

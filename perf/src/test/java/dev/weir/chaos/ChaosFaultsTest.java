@@ -9,11 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -24,24 +24,26 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The injected faults against Kafka's in-memory {@code MockProducer} (a fake, not a protocol mock).
+ * The chaos rules on the testkit's fault injector, against Kafka's in-memory {@code MockProducer}
+ * (a fake, not a protocol mock).
  */
-class FaultyProducerTest {
+class ChaosFaultsTest {
   @TempDir Path dir;
 
   private static MockProducer<byte[], byte[]> mock() {
     return new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
-  private FaultyProducer faulty(MockProducer<byte[], byte[]> delegate, double rate, long seed) {
-    return new FaultyProducer(
-        delegate, new CrashSwitch(dir.resolve("switch")), new SplittableRandom(seed), rate, "test");
+  private Producer<byte[], byte[]> faulty(
+      MockProducer<byte[], byte[]> delegate, double rate, long seed) {
+    return ChaosFaults.injector(new CrashSwitch(dir.resolve("switch")), rate, seed)
+        .producer(delegate);
   }
 
   /** One transaction: a record, offsets, commit. Returns the fault that surfaced, or null. */
   @SuppressWarnings(
       "removal") // a group's metadata normally comes from a consumer; any will do here
-  private static Class<?> transaction(FaultyProducer p) {
+  private static Class<?> transaction(Producer<byte[], byte[]> p) {
     try {
       p.beginTransaction();
       p.send(new ProducerRecord<>("out", new byte[] {1}));
@@ -58,7 +60,7 @@ class FaultyProducerTest {
   @Test
   void withoutFaultsEveryTransactionCommits() {
     MockProducer<byte[], byte[]> delegate = mock();
-    FaultyProducer p = faulty(delegate, 0, 1);
+    Producer<byte[], byte[]> p = faulty(delegate, 0, 1);
     p.initTransactions();
     for (int i = 0; i < 100; i++) {
       assertThat(transaction(p)).isNull();
@@ -72,11 +74,11 @@ class FaultyProducerTest {
     PrintStream stdout = System.out;
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     System.setOut(new PrintStream(log, true, StandardCharsets.UTF_8));
-    Map<FaultyProducer.Fault, Integer> seen = new EnumMap<>(FaultyProducer.Fault.class);
+    Map<ChaosFaults.Kind, Integer> seen = new EnumMap<>(ChaosFaults.Kind.class);
     try {
       for (int i = 0; i < 400; i++) {
         MockProducer<byte[], byte[]> delegate = mock();
-        FaultyProducer p = faulty(delegate, 0.5, i);
+        Producer<byte[], byte[]> p = faulty(delegate, 0.5, i);
         p.initTransactions();
         log.reset();
         Class<?> error = transaction(p);
@@ -86,7 +88,7 @@ class FaultyProducerTest {
           assertThat(delegate.commitCount()).isEqualTo(1);
           continue;
         }
-        FaultyProducer.Fault fault = FaultyProducer.Fault.valueOf(line.split(" ")[1]);
+        ChaosFaults.Kind fault = ChaosFaults.Kind.valueOf(line.split(" ")[1]);
         seen.merge(fault, 1, Integer::sum);
         long commits = delegate.commitCount();
         switch (fault) {
@@ -115,14 +117,14 @@ class FaultyProducerTest {
     } finally {
       System.setOut(stdout);
     }
-    assertThat(seen.keySet()).containsExactlyInAnyOrder(FaultyProducer.Fault.values());
+    assertThat(seen.keySet()).containsExactlyInAnyOrder(ChaosFaults.Kind.values());
   }
 
   @Test
   void crashSwitchArmedForAnotherPointDoesNotFire() throws Exception {
     CrashSwitch crashSwitch = new CrashSwitch(dir.resolve("switch"));
     crashSwitch.arm(CrashSwitch.Point.AFTER_FLUSH);
-    FaultyProducer p = faulty(mock(), 0, 1);
+    Producer<byte[], byte[]> p = faulty(mock(), 0, 1);
     p.initTransactions();
     // An exactly-once transaction passes BEFORE_OFFSETS, BEFORE_COMMIT and AFTER_COMMIT only.
     assertThatCode(() -> assertThat(transaction(p)).isNull()).doesNotThrowAnyException();
