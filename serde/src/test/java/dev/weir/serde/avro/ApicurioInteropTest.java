@@ -55,8 +55,11 @@ class ApicurioInteropTest {
       apicurio.configure(apicurioConfig(false), false);
       bytes = apicurio.serialize("payments", payment("p1", 42));
     }
-    int id = InMemorySchemaRegistry.scope(ApicurioResolver.SCOPE).lookup("payments-value",
-        Payment.SCHEMA$.toString()).orElseThrow().id();
+    int id =
+        InMemorySchemaRegistry.scope(ApicurioResolver.SCOPE)
+            .lookup("payments-value", Payment.SCHEMA$.toString())
+            .orElseThrow()
+            .id();
     assertThat(HexFormat.of().formatHex(bytes))
         .isEqualTo(String.format("00%08x", id) + "047031" + "54");
 

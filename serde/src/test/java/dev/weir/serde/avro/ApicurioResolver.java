@@ -52,11 +52,7 @@ public final class ApicurioResolver implements SchemaResolver<Schema, Object> {
     KafkaSerdeMetadata m = (KafkaSerdeMetadata) data.metadata();
     String subject = m.getTopic() + (m.isKey() ? "-key" : "-value");
     int id = registry().register(subject, s.getParsedSchema().toString());
-    return SchemaLookupResult.<Schema>builder()
-        .parsedSchema(s)
-        .globalId(id)
-        .contentId(id)
-        .build();
+    return SchemaLookupResult.<Schema>builder().parsedSchema(s).globalId(id).contentId(id).build();
   }
 
   @Override

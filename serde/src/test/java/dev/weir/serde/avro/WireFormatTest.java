@@ -63,13 +63,13 @@ class WireFormatTest {
 
   @Test
   void reflectPojoWritesTheGoldenBytes() {
-    ReflectAvroSerde<Reading> serde =
-        new ReflectAvroSerde<>(Reading.class, new FixedIdRegistry(7));
+    ReflectAvroSerde<Reading> serde = new ReflectAvroSerde<>(Reading.class, new FixedIdRegistry(7));
     serde.configure(Map.of(), false);
 
     byte[] bytes = serde.serializer().serialize("readings", new Reading("s1", -3));
 
-    // id 7; the fields in the order of the derived schema: int -3 zig-zag = 5 (05), "s1" = 04 73 31.
+    // id 7; the fields in the order of the derived schema: int -3 zig-zag = 5 (05), "s1" = 04 73
+    // 31.
     assertThat(ReflectDataOrder.fieldNames(Reading.class)).containsExactly("celsius", "sensor");
     assertThat(HexFormat.of().formatHex(bytes)).isEqualTo("0000000007" + "05" + "047331");
     Reading back = serde.deserializer().deserialize("readings", bytes);
