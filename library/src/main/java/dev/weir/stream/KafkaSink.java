@@ -2,6 +2,9 @@ package dev.weir.stream;
 
 import dev.weir.functions.KeySelector;
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serde;
@@ -72,12 +75,16 @@ public final class KafkaSink<T> {
   private final SinkPartitioner<T> partitioner;
   private boolean watermarkMarkers;
 
+  /** The serdes this sink was built with and whether each writes keys, for {@link #configure}. */
+  private final transient List<Map.Entry<Serde<?>, Boolean>> serdes;
+
   private KafkaSink(
       String topic,
       Serializer<? super T> valueSerializer,
       KeyWriter<T> keyWriter,
       HeaderWriter<T> headerWriter,
-      SinkPartitioner<T> partitioner) {
+      SinkPartitioner<T> partitioner,
+      List<Map.Entry<Serde<?>, Boolean>> serdes) {
     if (Objects.requireNonNull(topic, "topic").isBlank()) {
       throw new IllegalArgumentException("A KafkaSink needs a topic name");
     }
@@ -86,6 +93,7 @@ public final class KafkaSink<T> {
     this.keyWriter = keyWriter;
     this.headerWriter = headerWriter;
     this.partitioner = partitioner;
+    this.serdes = List.copyOf(serdes);
   }
 
   /**
@@ -98,7 +106,12 @@ public final class KafkaSink<T> {
    */
   public static <T> KafkaSink<T> topic(String topic, Serde<T> valueSerde) {
     return new KafkaSink<>(
-        topic, Objects.requireNonNull(valueSerde, "valueSerde").serializer(), null, null, null);
+        topic,
+        Objects.requireNonNull(valueSerde, "valueSerde").serializer(),
+        null,
+        null,
+        null,
+        List.of(Map.entry(valueSerde, false)));
   }
 
   /**
@@ -118,7 +131,13 @@ public final class KafkaSink<T> {
     Serializer<KeyValue<K, V>> values =
         (t, kv) -> kv.value() == null ? null : vs.serialize(t, kv.value());
     KeyWriter<KeyValue<K, V>> keys = (t, kv) -> kv.key() == null ? null : ks.serialize(t, kv.key());
-    return new KafkaSink<>(topic, values, keys, null, null);
+    return new KafkaSink<>(
+        topic,
+        values,
+        keys,
+        null,
+        null,
+        List.of(Map.entry(keySerde, true), Map.entry(valueSerde, false)));
   }
 
   /**
@@ -133,7 +152,9 @@ public final class KafkaSink<T> {
     Objects.requireNonNull(selector, "selector");
     Serializer<K> ks = Objects.requireNonNull(keySerde, "keySerde").serializer();
     KeyWriter<T> kw = (t, v) -> ks.serialize(t, selector.getKey(v));
-    return new KafkaSink<>(topic, valueSerializer, kw, headerWriter, partitioner);
+    List<Map.Entry<Serde<?>, Boolean>> all = new ArrayList<>(serdes);
+    all.add(Map.entry(keySerde, true));
+    return new KafkaSink<>(topic, valueSerializer, kw, headerWriter, partitioner, all);
   }
 
   /**
@@ -144,7 +165,7 @@ public final class KafkaSink<T> {
    */
   public KafkaSink<T> withHeaders(HeaderWriter<T> headers) {
     return new KafkaSink<>(
-        topic, valueSerializer, keyWriter, Objects.requireNonNull(headers), partitioner);
+        topic, valueSerializer, keyWriter, Objects.requireNonNull(headers), partitioner, serdes);
   }
 
   /**
@@ -155,7 +176,12 @@ public final class KafkaSink<T> {
    */
   public KafkaSink<T> withPartitioner(SinkPartitioner<T> partitioner) {
     return new KafkaSink<>(
-        topic, valueSerializer, keyWriter, headerWriter, Objects.requireNonNull(partitioner));
+        topic,
+        valueSerializer,
+        keyWriter,
+        headerWriter,
+        Objects.requireNonNull(partitioner),
+        serdes);
   }
 
   /**
@@ -187,6 +213,20 @@ public final class KafkaSink<T> {
 
   public String topicName() {
     return topic;
+  }
+
+  /**
+   * Calls {@link Serde#configure(Map, boolean)} on the serdes this sink was built with (keys with
+   * {@code isKey} true). Weir calls it once when the application starts, with the application's
+   * configuration; serdes shared between sources, sinks and states are configured once per use, so
+   * their {@code configure} must be repeatable.
+   *
+   * @param configs the configuration
+   */
+  public void configure(Map<String, ?> configs) {
+    for (Map.Entry<Serde<?>, Boolean> e : serdes) {
+      e.getKey().configure(configs, e.getValue());
+    }
   }
 
   /**

@@ -682,6 +682,7 @@ final class StreamThread extends Thread {
             producer,
             System::currentTimeMillis,
             metrics);
+    ctx.setSerdeConfigs(setup.config().originals());
     if (state != null) {
       ctx.setState(state);
     }
