@@ -21,11 +21,16 @@ import org.apache.kafka.common.serialization.Deserializer;
 public final class AvroDeserializer<T> implements Deserializer<T> {
   private final AvroFormat<T> format;
   private volatile SchemaRegistry registry;
+
+  /** Whether the registry was given at construction: configuration does not replace it then. */
+  private final boolean registryGiven;
+
   private final Map<Integer, DatumReader<T>> readers = new ConcurrentHashMap<>();
 
   AvroDeserializer(AvroFormat<T> format, SchemaRegistry registry) {
     this.format = format;
     this.registry = registry;
+    this.registryGiven = registry != null;
   }
 
   /**
@@ -37,7 +42,7 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
    */
   @Override
   public void configure(Map<String, ?> configs, boolean isKey) {
-    if (registry == null || configs.containsKey(dev.weir.serde.registry.RegistryConfig.URL)) {
+    if (!registryGiven) {
       registry = SchemaRegistries.get(configs);
     }
   }

@@ -28,6 +28,10 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class AvroSerializer<T> implements Serializer<T> {
   private final AvroFormat<T> format;
   private volatile SchemaRegistry registry;
+
+  /** Whether the registry was given at construction: configuration does not replace it then. */
+  private final boolean registryGiven;
+
   private boolean isKey;
   private SubjectNameStrategy strategy = SubjectNameStrategy.TOPIC;
   private boolean autoRegister = true;
@@ -54,6 +58,7 @@ public final class AvroSerializer<T> implements Serializer<T> {
   AvroSerializer(AvroFormat<T> format, SchemaRegistry registry) {
     this.format = format;
     this.registry = registry;
+    this.registryGiven = registry != null;
   }
 
   /**
@@ -69,7 +74,7 @@ public final class AvroSerializer<T> implements Serializer<T> {
    */
   @Override
   public void configure(Map<String, ?> configs, boolean isKey) {
-    if (registry == null || configs.containsKey(dev.weir.serde.registry.RegistryConfig.URL)) {
+    if (!registryGiven) {
       registry = SchemaRegistries.get(configs);
     }
     Object stateTopic = configs.get(AvroSerdeConfig.WEIR_STATE_TOPIC);
