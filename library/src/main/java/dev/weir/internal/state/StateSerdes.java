@@ -22,7 +22,9 @@ final class StateSerdes {
   /** The configuration key of a description of the state, for a serde's error messages. */
   static final String STATE_DESCRIPTION = "weir.state.description";
 
-  /** For operator states built without an application (tests): the store name, no configure. */
+  /**
+   * For operator states built without an application (unit tests): the state name, no configure.
+   */
   static final StateSerdes UNCONFIGURED = new StateSerdes(null, null, null, null);
 
   private final String applicationId;
