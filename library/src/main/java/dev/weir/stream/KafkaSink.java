@@ -3,6 +3,8 @@ package dev.weir.stream;
 import dev.weir.functions.KeySelector;
 import dev.weir.internal.graph.SinkSpec;
 import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serde;
@@ -75,7 +77,9 @@ public final class KafkaSink<T> {
    */
   public static <T> KafkaSink<T> topic(String topic, Serde<T> valueSerde) {
     Serializer<T> values = Objects.requireNonNull(valueSerde, "valueSerde").serializer();
-    return new KafkaSink<>(new SinkSpec<>(topic, values, null, null, null, false));
+    return new KafkaSink<>(
+        new SinkSpec<>(
+            topic, values, null, null, null, false, List.of(Map.entry(valueSerde, false))));
   }
 
   /**
@@ -98,7 +102,15 @@ public final class KafkaSink<T> {
         (t, kv) -> kv.value() == null ? null : vs.serialize(t, kv.value());
     SinkSpec.KeyWriter<KeyValue<K, V>> keys =
         (t, kv) -> kv.key() == null ? null : ks.serialize(t, kv.key());
-    return new KafkaSink<>(new SinkSpec<>(topic, values, keys, null, null, false));
+    return new KafkaSink<>(
+        new SinkSpec<>(
+            topic,
+            values,
+            keys,
+            null,
+            null,
+            false,
+            List.of(Map.entry(keySerde, true), Map.entry(valueSerde, false))));
   }
 
   /**
@@ -113,7 +125,8 @@ public final class KafkaSink<T> {
   public <K> KafkaSink<T> withKey(KeySelector<? super T, ? extends K> selector, Serde<K> keySerde) {
     Objects.requireNonNull(selector, "selector");
     Serializer<K> ks = Objects.requireNonNull(keySerde, "keySerde").serializer();
-    return new KafkaSink<>(spec.withKeyWriter((t, v) -> ks.serialize(t, selector.getKey(v))));
+    return new KafkaSink<>(
+        spec.withKeyWriter((t, v) -> ks.serialize(t, selector.getKey(v)), keySerde));
   }
 
   /**

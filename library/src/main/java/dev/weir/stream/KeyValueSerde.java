@@ -1,6 +1,7 @@
 package dev.weir.stream;
 
 import java.nio.ByteBuffer;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -29,6 +30,19 @@ public final class KeyValueSerde<K, V> implements Serde<KeyValue<K, V>> {
   public KeyValueSerde(Serde<K> keySerde, Serde<V> valueSerde) {
     this.keySerde = Objects.requireNonNull(keySerde, "keySerde");
     this.valueSerde = Objects.requireNonNull(valueSerde, "valueSerde");
+  }
+
+  /**
+   * Configures the key serde as a key serde and the value serde as a value serde, whatever {@code
+   * isKey} says (both halves travel in one record value).
+   *
+   * @param configs the configuration; Weir passes the application's
+   * @param isKey ignored
+   */
+  @Override
+  public void configure(Map<String, ?> configs, boolean isKey) {
+    keySerde.configure(configs, true);
+    valueSerde.configure(configs, false);
   }
 
   @Override

@@ -1,4 +1,4 @@
-package dev.weir.testkit;
+package dev.weir.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

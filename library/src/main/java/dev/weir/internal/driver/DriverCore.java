@@ -2,6 +2,7 @@ package dev.weir.internal.driver;
 
 import dev.weir.WeirConfig;
 import dev.weir.internal.graph.Plan;
+import dev.weir.internal.graph.PlanSerdes;
 import dev.weir.internal.graph.SubTopology;
 import dev.weir.internal.graph.TopologyAccess;
 import dev.weir.internal.runtime.CommitOrder;
@@ -66,6 +67,7 @@ public final class DriverCore implements AutoCloseable {
     this.plan = TopologyAccess.plan(topology, config.getString(WeirConfig.APPLICATION_ID_CONFIG));
     this.processingTime = startProcessingTime;
     repartitionTopics.addAll(plan.repartitionTopics().values());
+    PlanSerdes.configure(plan, config.originals());
     TaskBuilder builder =
         new TaskBuilder(plan, Translator.translate(plan), ErrorHandling.from(config), sub -> 1);
     RecordCollector collector = new Collector();
@@ -73,6 +75,7 @@ public final class DriverCore implements AutoCloseable {
       TaskId id = new TaskId(s.id(), 0);
       TaskContext ctx =
           new TaskContext(plan.applicationId(), id, 1, collector, () -> processingTime, metrics);
+      ctx.setSerdeConfigs(config.originals());
       List<String> stores = plan.stores(s);
       if (!stores.isEmpty()) {
         List<TaskState.StoreSpec> specs = new ArrayList<>();

@@ -1,8 +1,12 @@
 package dev.weir.internal.graph;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
@@ -16,6 +20,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * @param headerWriter adds headers; null adds none
  * @param partitioner chooses the partition; null uses Kafka's default
  * @param writesWatermarkMarkers whether the application's watermark markers go into the topic too
+ * @param serdes the user serdes the sink was built with, each with whether it writes keys, so that
+ *     the runtime can {@linkplain #configure configure} them with the application's configuration
  * @param <T> the element type written
  */
 public record SinkSpec<T>(
@@ -24,7 +30,8 @@ public record SinkSpec<T>(
     KeyWriter<T> keyWriter,
     HeaderWriter<T> headerWriter,
     Partitioner<T> partitioner,
-    boolean writesWatermarkMarkers) {
+    boolean writesWatermarkMarkers,
+    List<Map.Entry<Serde<?>, Boolean>> serdes) {
 
   /** Serialises the key of an output record. */
   @FunctionalInterface
@@ -76,17 +83,38 @@ public record SinkSpec<T>(
       throw new IllegalArgumentException("A KafkaSink needs a topic name");
     }
     Objects.requireNonNull(valueSerializer, "valueSerializer");
+    serdes = List.copyOf(serdes);
+  }
+
+  /**
+   * Calls {@link Serde#configure(Map, boolean)} on the serdes this sink was built with (key serdes
+   * with {@code isKey} true). The runtime calls it once at start with the application's
+   * configuration.
+   *
+   * @param configs the configuration
+   */
+  public void configure(Map<String, ?> configs) {
+    for (Map.Entry<Serde<?>, Boolean> e : serdes) {
+      e.getKey().configure(configs, e.getValue());
+    }
   }
 
   /**
    * Returns a copy with another key writer.
    *
    * @param keys the key writer, or null for no key
+   * @param keySerde the serde the key writer serialises with, to configure at start; null for none
    * @return the new spec
    */
-  public SinkSpec<T> withKeyWriter(KeyWriter<T> keys) {
+  public SinkSpec<T> withKeyWriter(KeyWriter<T> keys, Serde<?> keySerde) {
+    // The new key serde replaces the previous one; value serdes stay.
+    List<Map.Entry<Serde<?>, Boolean>> all = new ArrayList<>();
+    serdes.stream().filter(e -> !e.getValue()).forEach(all::add);
+    if (keySerde != null) {
+      all.add(Map.entry(keySerde, true));
+    }
     return new SinkSpec<>(
-        topicName, valueSerializer, keys, headerWriter, partitioner, writesWatermarkMarkers);
+        topicName, valueSerializer, keys, headerWriter, partitioner, writesWatermarkMarkers, all);
   }
 
   /**
@@ -97,7 +125,13 @@ public record SinkSpec<T>(
    */
   public SinkSpec<T> withHeaderWriter(HeaderWriter<T> headers) {
     return new SinkSpec<>(
-        topicName, valueSerializer, keyWriter, headers, partitioner, writesWatermarkMarkers);
+        topicName,
+        valueSerializer,
+        keyWriter,
+        headers,
+        partitioner,
+        writesWatermarkMarkers,
+        serdes);
   }
 
   /**
@@ -108,7 +142,13 @@ public record SinkSpec<T>(
    */
   public SinkSpec<T> withPartitioner(Partitioner<T> chooser) {
     return new SinkSpec<>(
-        topicName, valueSerializer, keyWriter, headerWriter, chooser, writesWatermarkMarkers);
+        topicName,
+        valueSerializer,
+        keyWriter,
+        headerWriter,
+        chooser,
+        writesWatermarkMarkers,
+        serdes);
   }
 
   /**
@@ -119,6 +159,6 @@ public record SinkSpec<T>(
    */
   public SinkSpec<T> withWatermarkMarkers(boolean markers) {
     return new SinkSpec<>(
-        topicName, valueSerializer, keyWriter, headerWriter, partitioner, markers);
+        topicName, valueSerializer, keyWriter, headerWriter, partitioner, markers, serdes);
   }
 }

@@ -6,6 +6,7 @@ import dev.weir.ThreadFailureResponse;
 import dev.weir.WeirConfig;
 import dev.weir.errors.WeirException;
 import dev.weir.internal.graph.Plan;
+import dev.weir.internal.graph.PlanSerdes;
 import dev.weir.internal.state.StaleStateGuard;
 import dev.weir.internal.task.ErrorHandling;
 import dev.weir.internal.task.TaskId;
@@ -107,6 +108,8 @@ public final class ApplicationRuntime implements StreamThread.Listener {
     try {
       stateBackend = StateBackendFactory.create(config, directory.path(), plan);
       ErrorHandling errors = ErrorHandling.from(config);
+      // Topic serdes get the application's configuration (a registry URL, say) before any task.
+      PlanSerdes.configure(plan, config.originals());
       RuntimeSetup probe =
           new RuntimeSetup(
               config,

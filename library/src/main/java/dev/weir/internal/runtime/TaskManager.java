@@ -205,6 +205,7 @@ final class TaskManager {
             collector,
             clock::millis,
             metrics);
+    ctx.setSerdeConfigs(setup.config().originals());
     if (state != null) {
       ctx.setState(state);
     }

@@ -31,8 +31,7 @@ final class MapStateImpl<K, V> extends StateHandle<V> implements MapState<K, V> 
 
   private byte[] entryKey(K mapKey) {
     Objects.requireNonNull(mapKey, () -> descriptor + ": null map key");
-    return StateFormat.entryKey(
-        currentKeyPrefix(), keySerializer.serialize(owner.serdeTopic(), mapKey));
+    return StateFormat.entryKey(currentKeyPrefix(), keySerializer.serialize(serdeTopic, mapKey));
   }
 
   @Override
@@ -109,8 +108,7 @@ final class MapStateImpl<K, V> extends StateHandle<V> implements MapState<K, V> 
             refreshed.add(new byte[][] {e.key(), StateFormat.valueWithTimestamp(payload, now)});
           }
         }
-        K mapKey =
-            keyDeserializer.deserialize(owner.serdeTopic(), StateFormat.suffix(e.key(), p.length));
+        K mapKey = keyDeserializer.deserialize(serdeTopic, StateFormat.suffix(e.key(), p.length));
         if (!visitor.visit(mapKey, payload)) {
           break;
         }

@@ -35,6 +35,7 @@ public final class OperatorStates {
   private long expiredRemoved;
   private TimerStore timers;
   private byte[] namespace = new byte[0];
+  private StateSerdes serdes = StateSerdes.UNCONFIGURED;
 
   /**
    * Creates the states of one operator.
@@ -61,12 +62,26 @@ public final class OperatorStates {
     this.keyed = keyed;
   }
 
-  KeyValueStore store() {
-    return store;
+  /**
+   * Has every state's serdes configured with {@code configs} when the state is first registered,
+   * and called with the state's own topic name (see {@link StateSerdes}).
+   *
+   * @param applicationId the application id (part of the names)
+   * @param configs the application's configuration
+   * @return this
+   */
+  public OperatorStates configuringSerdes(String applicationId, Map<String, ?> configs) {
+    this.serdes = new StateSerdes(applicationId, storeName, operatorName, configs);
+    return this;
   }
 
-  String serdeTopic() {
-    return storeName;
+  /** The topic name the serdes of state {@code d} are called with. */
+  String serdeTopic(StateDescriptor<?> d) {
+    return serdes.topic(d);
+  }
+
+  KeyValueStore store() {
+    return store;
   }
 
   long now() {
@@ -252,6 +267,7 @@ public final class OperatorStates {
     String id = scope + ":" + d.name();
     StateHandle<?> h = handles.get(id);
     if (h == null) {
+      serdes.configure(d);
       h = create.apply(d);
       handles.put(id, h);
     } else if (!kind.isInstance(h)) {

@@ -25,6 +25,10 @@ abstract class StateHandle<T> implements State {
   final boolean namespaced;
   final Serializer<T> serializer;
   final Deserializer<T> deserializer;
+
+  /** The topic name this state's serdes are called with (see {@link StateSerdes#topic}). */
+  final String serdeTopic;
+
   final boolean ttl;
   final long ttlMs;
   final boolean refreshOnRead;
@@ -59,6 +63,7 @@ abstract class StateHandle<T> implements State {
     this.prefix = prefix;
     this.serializer = descriptor.serde().serializer();
     this.deserializer = descriptor.serde().deserializer();
+    this.serdeTopic = owner.serdeTopic(descriptor);
     StateTtlConfig c = descriptor.ttlConfig();
     this.ttl = c.isEnabled();
     this.ttlMs = c.ttl().toMillis();
@@ -82,11 +87,11 @@ abstract class StateHandle<T> implements State {
   }
 
   final byte[] serialize(T value) {
-    return serializer.serialize(owner.serdeTopic(), value);
+    return serializer.serialize(serdeTopic, value);
   }
 
   final T deserialize(byte[] bytes) {
-    return deserializer.deserialize(owner.serdeTopic(), bytes);
+    return deserializer.deserialize(serdeTopic, bytes);
   }
 
   final long now() {

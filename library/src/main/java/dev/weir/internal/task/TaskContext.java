@@ -23,6 +23,7 @@ public final class TaskContext {
   private boolean timersDue;
   private boolean markerArrived;
   private TaskState state;
+  private java.util.Map<String, ?> serdeConfigs = java.util.Map.of();
 
   public TaskContext(
       String applicationId,
@@ -112,6 +113,11 @@ public final class TaskContext {
     this.state = state;
   }
 
+  /** The configuration state serdes are configured with: the application's. */
+  public void setSerdeConfigs(java.util.Map<String, ?> configs) {
+    this.serdeConfigs = configs;
+  }
+
   /** The states of the operator owning {@code storeName}; null when there is no such store. */
   public OperatorStates operatorStates(String operatorName, String storeName) {
     if (storeName == null || state == null) {
@@ -121,7 +127,8 @@ public final class TaskContext {
         storeName,
         s ->
             new OperatorStates(
-                operatorName, s, state.store(s), record::keyBytes, processingClock, true));
+                    operatorName, s, state.store(s), record::keyBytes, processingClock, true)
+                .configuringSerdes(applicationId, serdeConfigs));
   }
 
   /**

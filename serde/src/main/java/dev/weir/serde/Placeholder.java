@@ -1,6 +1,0 @@
-package dev.weir.serde;
-
-/** Placeholder. */
-final class Placeholder {
-  private Placeholder() {}
-}
