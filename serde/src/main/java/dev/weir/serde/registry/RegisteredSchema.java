@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param schema the schema text
  */
 public record RegisteredSchema(String subject, int id, int version, String schema) {
-  /** Checks the fields. */
+  // Checks the fields.
   public RegisteredSchema {
     Objects.requireNonNull(subject, "subject");
     Objects.requireNonNull(schema, "schema");

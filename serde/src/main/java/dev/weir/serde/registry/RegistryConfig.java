@@ -86,7 +86,7 @@ public record RegistryConfig(
    */
   public record Store(String location, String password, String type, String keyPassword) {}
 
-  /** Copies the URL list. */
+  // Copies the URL list.
   public RegistryConfig {
     urls = List.copyOf(urls);
   }
