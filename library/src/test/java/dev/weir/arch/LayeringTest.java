@@ -120,6 +120,9 @@ class LayeringTest {
           Map.entry(
               "internal.graph.ExchangeMode", "chosen by the API, used by repartition writers"),
           Map.entry("internal.graph.Plan", "checked at build(), read by the runtime"),
+          Map.entry(
+              "internal.graph.PlanSerdes",
+              "configures a plan's topic serdes; called by the runtime and the test driver"),
           Map.entry("internal.graph.SubTopology", "the unit tasks are created for"),
           Map.entry("internal.graph.TopologyAccess", "the runtime's way to a Topology's plan"),
           Map.entry("internal.translate.Translator", "called by the runtime and the test driver"));
