@@ -9,7 +9,12 @@ import java.util.List;
  * @param messages why not, when the registry says (empty otherwise); never null
  */
 public record CompatibilityResult(boolean compatible, List<String> messages) {
-  /** Copies the messages. */
+  /**
+   * Copies the messages.
+   *
+   * @param compatible whether the schema is compatible
+   * @param messages why not; copied
+   */
   public CompatibilityResult {
     messages = List.copyOf(messages);
   }

@@ -11,7 +11,14 @@ import java.util.Objects;
  * @param schema the schema text
  */
 public record RegisteredSchema(String subject, int id, int version, String schema) {
-  /** Checks the fields. */
+  /**
+   * Checks the fields.
+   *
+   * @param subject the subject; not null
+   * @param id the schema id
+   * @param version the version
+   * @param schema the schema text; not null
+   */
   public RegisteredSchema {
     Objects.requireNonNull(subject, "subject");
     Objects.requireNonNull(schema, "schema");

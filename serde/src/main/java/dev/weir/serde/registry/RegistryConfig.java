@@ -86,7 +86,19 @@ public record RegistryConfig(
    */
   public record Store(String location, String password, String type, String keyPassword) {}
 
-  /** Copies the URL list. */
+  /**
+   * Copies the URL list.
+   *
+   * @param urls the registry URLs; copied
+   * @param basicUserInfo {@code user:password} for basic authentication, or null
+   * @param bearerToken a bearer token, or null
+   * @param trustStore the TLS trust store, or null
+   * @param keyStore the TLS key store, or null
+   * @param connectTimeoutMs the connect timeout
+   * @param requestTimeoutMs the timeout of one answer
+   * @param retries how many retries
+   * @param retryBackoffMs the first retry pause
+   */
   public RegistryConfig {
     urls = List.copyOf(urls);
   }

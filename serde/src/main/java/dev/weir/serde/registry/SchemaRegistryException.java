@@ -6,6 +6,8 @@ import org.apache.kafka.common.KafkaException;
  * A schema registry request failed: the registry answered with an error, or could not be reached
  * within the retries. Carries the HTTP status and the registry's error code when there was an
  * answer.
+ *
+ * @serial exclude
  */
 public class SchemaRegistryException extends KafkaException {
   /** The registry's error code for an unknown subject. */
