@@ -120,7 +120,7 @@ public final class WeirApplication implements AutoCloseable {
             TopologyAccess.plan(topology, config.getString(WeirConfig.APPLICATION_ID_CONFIG)),
             adapt(clients),
             (n, o) -> stateListener.onChange(publicState(n), publicState(o)),
-            e -> FailureResponse.valueOf(failureHandler.apply(e).name()));
+            e -> runtimeResponse(failureHandler.apply(e)));
     runtime.start();
   }
 
@@ -148,7 +148,7 @@ public final class WeirApplication implements AutoCloseable {
     }
     RuntimeState[] targets = new RuntimeState[states.length];
     for (int i = 0; i < states.length; i++) {
-      targets[i] = RuntimeState.valueOf(states[i].name());
+      targets[i] = states[i] == null ? null : RuntimeState.valueOf(states[i].name());
     }
     return r.awaitState(timeout, targets);
   }
@@ -199,6 +199,12 @@ public final class WeirApplication implements AutoCloseable {
   // in dev.weir.internal depends on this package; the facade maps them here (same names).
   private static ApplicationState publicState(RuntimeState s) {
     return ApplicationState.valueOf(s.name());
+  }
+
+  // A handler that returns null fails in the runtime's switch, after the failure is logged, as
+  // before the runtime had its own enum.
+  private static FailureResponse runtimeResponse(ThreadFailureResponse r) {
+    return r == null ? null : FailureResponse.valueOf(r.name());
   }
 
   private static KafkaClients adapt(KafkaClientSupplier supplier) {

@@ -37,14 +37,35 @@ public final class Settings {
     return values.get(key);
   }
 
+  /**
+   * Returns a parsed value.
+   *
+   * @param key a key of {@link ConfigKeys} of this type
+   * @return the value (a default when the user set none)
+   * @throws ConfigException when {@code key} is not one of Weir's settings
+   */
   public String getString(String key) {
     return (String) get(key);
   }
 
+  /**
+   * Returns a parsed value.
+   *
+   * @param key a key of {@link ConfigKeys} of this type
+   * @return the value (a default when the user set none)
+   * @throws ConfigException when {@code key} is not one of Weir's settings
+   */
   public int getInt(String key) {
     return (Integer) get(key);
   }
 
+  /**
+   * Returns a parsed value.
+   *
+   * @param key a key of {@link ConfigKeys} of this type
+   * @return the value (a default when the user set none)
+   * @throws ConfigException when {@code key} is not one of Weir's settings
+   */
   public long getLong(String key) {
     return (Long) get(key);
   }
