@@ -1,13 +1,20 @@
 package dev.weir;
 
+import dev.weir.internal.config.Settings;
 import dev.weir.internal.graph.TopologyAccess;
 import dev.weir.internal.runtime.ApplicationRuntime;
+import dev.weir.internal.runtime.FailureResponse;
+import dev.weir.internal.runtime.KafkaClients;
+import dev.weir.internal.runtime.RuntimeState;
 import dev.weir.stream.Topology;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.function.Function;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
 
 /**
  * One instance of a Weir application: runs a {@link Topology} in this JVM as a member of the
@@ -109,11 +116,11 @@ public final class WeirApplication implements AutoCloseable {
     }
     runtime =
         new ApplicationRuntime(
-            config,
+            new Settings(config, WeirConfig.configDef().names()),
             TopologyAccess.plan(topology, config.getString(WeirConfig.APPLICATION_ID_CONFIG)),
-            clients,
-            (n, o) -> stateListener.onChange(n, o),
-            e -> failureHandler.apply(e));
+            adapt(clients),
+            (n, o) -> stateListener.onChange(publicState(n), publicState(o)),
+            e -> runtimeResponse(failureHandler.apply(e)));
     runtime.start();
   }
 
@@ -124,7 +131,7 @@ public final class WeirApplication implements AutoCloseable {
    */
   public ApplicationState state() {
     ApplicationRuntime r = runtime;
-    return r == null ? ApplicationState.CREATED : r.state();
+    return r == null ? ApplicationState.CREATED : publicState(r.state());
   }
 
   /**
@@ -139,7 +146,11 @@ public final class WeirApplication implements AutoCloseable {
     if (r == null) {
       throw new IllegalStateException("start() was not called");
     }
-    return r.awaitState(timeout, states);
+    RuntimeState[] targets = new RuntimeState[states.length];
+    for (int i = 0; i < states.length; i++) {
+      targets[i] = states[i] == null ? null : RuntimeState.valueOf(states[i].name());
+    }
+    return r.awaitState(timeout, targets);
   }
 
   /**
@@ -182,5 +193,36 @@ public final class WeirApplication implements AutoCloseable {
   @Override
   public void close() {
     close(Duration.ofMinutes(1));
+  }
+
+  // The runtime has its own lifecycle enum, failure responses and client factory, so that nothing
+  // in dev.weir.internal depends on this package; the facade maps them here (same names).
+  private static ApplicationState publicState(RuntimeState s) {
+    return ApplicationState.valueOf(s.name());
+  }
+
+  // A handler that returns null fails in the runtime's switch, after the failure is logged, as
+  // before the runtime had its own enum.
+  private static FailureResponse runtimeResponse(ThreadFailureResponse r) {
+    return r == null ? null : FailureResponse.valueOf(r.name());
+  }
+
+  private static KafkaClients adapt(KafkaClientSupplier supplier) {
+    return new KafkaClients() {
+      @Override
+      public Producer<byte[], byte[]> producer(Map<String, Object> config) {
+        return supplier.producer(config);
+      }
+
+      @Override
+      public Consumer<byte[], byte[]> consumer(Map<String, Object> config) {
+        return supplier.consumer(config);
+      }
+
+      @Override
+      public Admin admin(Map<String, Object> config) {
+        return supplier.admin(config);
+      }
+    };
   }
 }

@@ -1,6 +1,7 @@
 package dev.weir;
 
-import java.util.HashMap;
+import dev.weir.internal.config.ConfigKeys;
+import dev.weir.internal.config.Settings;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -28,7 +29,7 @@ import org.apache.kafka.common.config.ConfigDef.ValidString;
  */
 public final class WeirConfig extends AbstractConfig {
   /** {@code application.id}. */
-  public static final String APPLICATION_ID_CONFIG = "application.id";
+  public static final String APPLICATION_ID_CONFIG = ConfigKeys.APPLICATION_ID_CONFIG;
 
   /** Documentation of {@link #APPLICATION_ID_CONFIG}. */
   public static final String APPLICATION_ID_DOC =
@@ -37,14 +38,14 @@ public final class WeirConfig extends AbstractConfig {
           + " the application from scratch.";
 
   /** {@code bootstrap.servers}. */
-  public static final String BOOTSTRAP_SERVERS_CONFIG = "bootstrap.servers";
+  public static final String BOOTSTRAP_SERVERS_CONFIG = ConfigKeys.BOOTSTRAP_SERVERS_CONFIG;
 
   /** Documentation of {@link #BOOTSTRAP_SERVERS_CONFIG}. */
   public static final String BOOTSTRAP_SERVERS_DOC =
       "Kafka brokers to connect to first, host:port separated by commas.";
 
   /** {@code num.stream.threads}. */
-  public static final String NUM_STREAM_THREADS_CONFIG = "num.stream.threads";
+  public static final String NUM_STREAM_THREADS_CONFIG = ConfigKeys.NUM_STREAM_THREADS_CONFIG;
 
   /** Documentation of {@link #NUM_STREAM_THREADS_CONFIG}. */
   public static final String NUM_STREAM_THREADS_DOC =
@@ -52,7 +53,7 @@ public final class WeirConfig extends AbstractConfig {
           + " tasks; more threads than tasks leaves threads idle.";
 
   /** {@code processing.guarantee}. */
-  public static final String PROCESSING_GUARANTEE_CONFIG = "processing.guarantee";
+  public static final String PROCESSING_GUARANTEE_CONFIG = ConfigKeys.PROCESSING_GUARANTEE_CONFIG;
 
   /** Documentation of {@link #PROCESSING_GUARANTEE_CONFIG}. */
   public static final String PROCESSING_GUARANTEE_DOC =
@@ -61,13 +62,13 @@ public final class WeirConfig extends AbstractConfig {
           + " after outputs are acknowledged, so a crash can repeat output.";
 
   /** Value of {@link #PROCESSING_GUARANTEE_CONFIG}: transactions. */
-  public static final String EXACTLY_ONCE = "exactly_once";
+  public static final String EXACTLY_ONCE = ConfigKeys.EXACTLY_ONCE;
 
   /** Value of {@link #PROCESSING_GUARANTEE_CONFIG}: no transactions. */
-  public static final String AT_LEAST_ONCE = "at_least_once";
+  public static final String AT_LEAST_ONCE = ConfigKeys.AT_LEAST_ONCE;
 
   /** {@code commit.interval.ms}. */
-  public static final String COMMIT_INTERVAL_MS_CONFIG = "commit.interval.ms";
+  public static final String COMMIT_INTERVAL_MS_CONFIG = ConfigKeys.COMMIT_INTERVAL_MS_CONFIG;
 
   /** Documentation of {@link #COMMIT_INTERVAL_MS_CONFIG}. */
   public static final String COMMIT_INTERVAL_MS_DOC =
@@ -75,7 +76,7 @@ public final class WeirConfig extends AbstractConfig {
           + " invisible to read_committed consumers at most (plus processing time).";
 
   /** {@code state.dir}. */
-  public static final String STATE_DIR_CONFIG = "state.dir";
+  public static final String STATE_DIR_CONFIG = ConfigKeys.STATE_DIR_CONFIG;
 
   /** Documentation of {@link #STATE_DIR_CONFIG}. */
   public static final String STATE_DIR_DOC =
@@ -83,20 +84,21 @@ public final class WeirConfig extends AbstractConfig {
           + " it across restarts so only the changelog tail is restored.";
 
   /** {@code poll.ms}. */
-  public static final String POLL_MS_CONFIG = "poll.ms";
+  public static final String POLL_MS_CONFIG = ConfigKeys.POLL_MS_CONFIG;
 
   /** Documentation of {@link #POLL_MS_CONFIG}. */
-  public static final String POLL_MS_DOC = "How long a stream thread blocks in a poll for input.";
+  public static final String POLL_MS_DOC = ConfigKeys.POLL_MS_DOC;
 
   /** {@code replication.factor}. */
-  public static final String REPLICATION_FACTOR_CONFIG = "replication.factor";
+  public static final String REPLICATION_FACTOR_CONFIG = ConfigKeys.REPLICATION_FACTOR_CONFIG;
 
   /** Documentation of {@link #REPLICATION_FACTOR_CONFIG}. */
   public static final String REPLICATION_FACTOR_DOC =
       "Replication factor of the internal topics Weir creates; -1 uses the broker's default.";
 
   /** {@code errors.deserialization.handler}. */
-  public static final String DESERIALIZATION_HANDLER_CONFIG = "errors.deserialization.handler";
+  public static final String DESERIALIZATION_HANDLER_CONFIG =
+      ConfigKeys.DESERIALIZATION_HANDLER_CONFIG;
 
   /** Documentation of {@link #DESERIALIZATION_HANDLER_CONFIG}. */
   public static final String DESERIALIZATION_HANDLER_DOC =
@@ -105,7 +107,7 @@ public final class WeirConfig extends AbstractConfig {
           + " the original bytes and the error to the dead-letter topic, go on).";
 
   /** {@code errors.processing.handler}. */
-  public static final String PROCESSING_HANDLER_CONFIG = "errors.processing.handler";
+  public static final String PROCESSING_HANDLER_CONFIG = ConfigKeys.PROCESSING_HANDLER_CONFIG;
 
   /** Documentation of {@link #PROCESSING_HANDLER_CONFIG}. */
   public static final String PROCESSING_HANDLER_DOC =
@@ -114,7 +116,7 @@ public final class WeirConfig extends AbstractConfig {
           + " are kept.";
 
   /** {@code errors.dead.letter.topic}. */
-  public static final String DEAD_LETTER_TOPIC_CONFIG = "errors.dead.letter.topic";
+  public static final String DEAD_LETTER_TOPIC_CONFIG = ConfigKeys.DEAD_LETTER_TOPIC_CONFIG;
 
   /** Documentation of {@link #DEAD_LETTER_TOPIC_CONFIG}. */
   public static final String DEAD_LETTER_TOPIC_DOC =
@@ -122,16 +124,16 @@ public final class WeirConfig extends AbstractConfig {
           + " when a handler is dead_letter and the topic is missing.";
 
   /** Value of an error handler setting: stop. */
-  public static final String HANDLER_FAIL = "fail";
+  public static final String HANDLER_FAIL = ConfigKeys.HANDLER_FAIL;
 
   /** Value of an error handler setting: log, count, continue. */
-  public static final String HANDLER_LOG_AND_SKIP = "log_and_skip";
+  public static final String HANDLER_LOG_AND_SKIP = ConfigKeys.HANDLER_LOG_AND_SKIP;
 
   /** Value of an error handler setting: dead-letter topic. */
-  public static final String HANDLER_DEAD_LETTER = "dead_letter";
+  public static final String HANDLER_DEAD_LETTER = ConfigKeys.HANDLER_DEAD_LETTER;
 
   /** {@code thread.failure.policy}. */
-  public static final String THREAD_FAILURE_POLICY_CONFIG = "thread.failure.policy";
+  public static final String THREAD_FAILURE_POLICY_CONFIG = ConfigKeys.THREAD_FAILURE_POLICY_CONFIG;
 
   /** Documentation of {@link #THREAD_FAILURE_POLICY_CONFIG}. */
   public static final String THREAD_FAILURE_POLICY_DOC =
@@ -141,7 +143,7 @@ public final class WeirConfig extends AbstractConfig {
           + " An uncaught-exception handler set on the application overrides it per error.";
 
   /** {@code max.commit.failures}. */
-  public static final String MAX_COMMIT_FAILURES_CONFIG = "max.commit.failures";
+  public static final String MAX_COMMIT_FAILURES_CONFIG = ConfigKeys.MAX_COMMIT_FAILURES_CONFIG;
 
   /** Documentation of {@link #MAX_COMMIT_FAILURES_CONFIG}. */
   public static final String MAX_COMMIT_FAILURES_DOC =
@@ -149,7 +151,7 @@ public final class WeirConfig extends AbstractConfig {
           + " after which a thread gives up and fails.";
 
   /** {@code state.backend}. */
-  public static final String STATE_BACKEND_CONFIG = "state.backend";
+  public static final String STATE_BACKEND_CONFIG = ConfigKeys.STATE_BACKEND_CONFIG;
 
   /** Documentation of {@link #STATE_BACKEND_CONFIG}. */
   public static final String STATE_BACKEND_DOC =
@@ -158,7 +160,8 @@ public final class WeirConfig extends AbstractConfig {
           + " start restores the whole changelog; for tests and small state).";
 
   /** {@code state.rocksdb.memory.bytes}. */
-  public static final String STATE_ROCKSDB_MEMORY_BYTES_CONFIG = "state.rocksdb.memory.bytes";
+  public static final String STATE_ROCKSDB_MEMORY_BYTES_CONFIG =
+      ConfigKeys.STATE_ROCKSDB_MEMORY_BYTES_CONFIG;
 
   /** Documentation of {@link #STATE_ROCKSDB_MEMORY_BYTES_CONFIG}. */
   public static final String STATE_ROCKSDB_MEMORY_BYTES_DOC =
@@ -166,7 +169,8 @@ public final class WeirConfig extends AbstractConfig {
           + " which take half). Bounded whatever the number of tasks and stores.";
 
   /** {@code state.max.uncommitted.bytes}. */
-  public static final String STATE_MAX_UNCOMMITTED_BYTES_CONFIG = "state.max.uncommitted.bytes";
+  public static final String STATE_MAX_UNCOMMITTED_BYTES_CONFIG =
+      ConfigKeys.STATE_MAX_UNCOMMITTED_BYTES_CONFIG;
 
   /** Documentation of {@link #STATE_MAX_UNCOMMITTED_BYTES_CONFIG}. */
   public static final String STATE_MAX_UNCOMMITTED_BYTES_DOC =
@@ -174,7 +178,8 @@ public final class WeirConfig extends AbstractConfig {
           + " instead of waiting for commit.interval.ms.";
 
   /** {@code state.ttl.cleanup.batch}. */
-  public static final String STATE_TTL_CLEANUP_BATCH_CONFIG = "state.ttl.cleanup.batch";
+  public static final String STATE_TTL_CLEANUP_BATCH_CONFIG =
+      ConfigKeys.STATE_TTL_CLEANUP_BATCH_CONFIG;
 
   /** Documentation of {@link #STATE_TTL_CLEANUP_BATCH_CONFIG}. */
   public static final String STATE_TTL_CLEANUP_BATCH_DOC =
@@ -183,7 +188,7 @@ public final class WeirConfig extends AbstractConfig {
           + " expired entries are then removed only when read.";
 
   /** {@code state.restore.threads}. */
-  public static final String STATE_RESTORE_THREADS_CONFIG = "state.restore.threads";
+  public static final String STATE_RESTORE_THREADS_CONFIG = ConfigKeys.STATE_RESTORE_THREADS_CONFIG;
 
   /** Documentation of {@link #STATE_RESTORE_THREADS_CONFIG}. */
   public static final String STATE_RESTORE_THREADS_DOC =
@@ -193,7 +198,8 @@ public final class WeirConfig extends AbstractConfig {
           + " without work. 0 makes each stream thread apply the records itself.";
 
   /** {@code state.cleanup.delay.ms}. */
-  public static final String STATE_CLEANUP_DELAY_MS_CONFIG = "state.cleanup.delay.ms";
+  public static final String STATE_CLEANUP_DELAY_MS_CONFIG =
+      ConfigKeys.STATE_CLEANUP_DELAY_MS_CONFIG;
 
   /** Documentation of {@link #STATE_CLEANUP_DELAY_MS_CONFIG}. */
   public static final String STATE_CLEANUP_DELAY_MS_DOC =
@@ -203,7 +209,7 @@ public final class WeirConfig extends AbstractConfig {
           + " application that no stream thread has open or assigned are deleted.";
 
   /** {@code watermark.interval.ms}. */
-  public static final String WATERMARK_INTERVAL_MS_CONFIG = "watermark.interval.ms";
+  public static final String WATERMARK_INTERVAL_MS_CONFIG = ConfigKeys.WATERMARK_INTERVAL_MS_CONFIG;
 
   /** Documentation of {@link #WATERMARK_INTERVAL_MS_CONFIG}. */
   public static final String WATERMARK_INTERVAL_MS_DOC =
@@ -211,7 +217,8 @@ public final class WeirConfig extends AbstractConfig {
           + " fires its event-time timers and is sent to downstream tasks at most this often.";
 
   /** {@code watermark.stall.warn.ms}. */
-  public static final String WATERMARK_STALL_WARN_MS_CONFIG = "watermark.stall.warn.ms";
+  public static final String WATERMARK_STALL_WARN_MS_CONFIG =
+      ConfigKeys.WATERMARK_STALL_WARN_MS_CONFIG;
 
   /** Documentation of {@link #WATERMARK_STALL_WARN_MS_CONFIG}. */
   public static final String WATERMARK_STALL_WARN_MS_DOC =
@@ -219,7 +226,8 @@ public final class WeirConfig extends AbstractConfig {
           + " partition (or upstream task) holding it back, and repeats it at this interval.";
 
   /** {@code repartition.purge.interval.ms}. */
-  public static final String REPARTITION_PURGE_INTERVAL_MS_CONFIG = "repartition.purge.interval.ms";
+  public static final String REPARTITION_PURGE_INTERVAL_MS_CONFIG =
+      ConfigKeys.REPARTITION_PURGE_INTERVAL_MS_CONFIG;
 
   /** Documentation of {@link #REPARTITION_PURGE_INTERVAL_MS_CONFIG}. */
   public static final String REPARTITION_PURGE_INTERVAL_MS_DOC =
@@ -228,10 +236,10 @@ public final class WeirConfig extends AbstractConfig {
           + " expire by time, do not grow without bound.";
 
   /** {@code state.backend} value: RocksDB. */
-  public static final String STATE_BACKEND_ROCKSDB = "rocksdb";
+  public static final String STATE_BACKEND_ROCKSDB = ConfigKeys.STATE_BACKEND_ROCKSDB;
 
   /** {@code state.backend} value: in memory. */
-  public static final String STATE_BACKEND_IN_MEMORY = "in_memory";
+  public static final String STATE_BACKEND_IN_MEMORY = ConfigKeys.STATE_BACKEND_IN_MEMORY;
 
   private static final ConfigDef CONFIG =
       new ConfigDef()
@@ -411,8 +419,7 @@ public final class WeirConfig extends AbstractConfig {
    * @return the topic name
    */
   public String deadLetterTopic() {
-    String t = getString(DEAD_LETTER_TOPIC_CONFIG);
-    return t.isBlank() ? getString(APPLICATION_ID_CONFIG) + "-dlq" : t;
+    return settings().deadLetterTopic();
   }
 
   /**
@@ -421,7 +428,7 @@ public final class WeirConfig extends AbstractConfig {
    * @return true for exactly_once
    */
   public boolean exactlyOnce() {
-    return EXACTLY_ONCE.equals(getString(PROCESSING_GUARANTEE_CONFIG));
+    return settings().exactlyOnce();
   }
 
   /**
@@ -432,17 +439,11 @@ public final class WeirConfig extends AbstractConfig {
    * @return a new mutable map
    */
   public Map<String, Object> clientProps(String prefix) {
-    Map<String, Object> out = new HashMap<>();
-    for (Map.Entry<String, ?> e : originals().entrySet()) {
-      String k = e.getKey();
-      if (k.startsWith("consumer.") || k.startsWith("producer.") || k.startsWith("admin.")) {
-        continue;
-      }
-      if (!CONFIG.names().contains(k) || k.equals(BOOTSTRAP_SERVERS_CONFIG)) {
-        out.put(k, e.getValue());
-      }
-    }
-    out.putAll(originalsWithPrefix(prefix));
-    return out;
+    return settings().clientProps(prefix);
+  }
+
+  // One implementation of the derived settings, shared with the runtime (which reads Settings).
+  private Settings settings() {
+    return new Settings(this, CONFIG.names());
   }
 }

@@ -2,7 +2,6 @@ package dev.weir.functions;
 
 import dev.weir.eventtime.TimeDomain;
 import dev.weir.eventtime.TimerService;
-import dev.weir.stream.OutputTag;
 
 /**
  * The low-level function for keyed streams: like {@link ProcessFunction}, plus keyed state scoped

@@ -1,7 +1,5 @@
 package dev.weir.functions;
 
-import dev.weir.stream.OutputTag;
-
 /**
  * The low-level function for non-keyed streams: sees each record with its timestamp, the clocks,
  * and can emit to the main output and to side outputs.

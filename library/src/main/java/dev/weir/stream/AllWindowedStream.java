@@ -2,6 +2,7 @@ package dev.weir.stream;
 
 import dev.weir.functions.AggregateFunction;
 import dev.weir.functions.Collector;
+import dev.weir.functions.OutputTag;
 import dev.weir.functions.ReduceFunction;
 import dev.weir.windowing.AllWindowFunction;
 import dev.weir.windowing.Evictor;

@@ -1,5 +1,6 @@
 package dev.weir.stream;
 
+import dev.weir.functions.OutputTag;
 import dev.weir.internal.graph.SideOutputTransformation;
 import dev.weir.internal.graph.Transformation;
 import java.util.Objects;

@@ -2,6 +2,7 @@ package dev.weir.stream;
 
 import dev.weir.functions.AggregateFunction;
 import dev.weir.functions.KeySelector;
+import dev.weir.functions.OutputTag;
 import dev.weir.functions.ReduceFunction;
 import dev.weir.internal.graph.OperatorSpec;
 import dev.weir.internal.graph.Plan;

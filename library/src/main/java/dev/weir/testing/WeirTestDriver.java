@@ -1,8 +1,11 @@
 package dev.weir.testing;
 
+import dev.weir.WeirConfig;
+import dev.weir.internal.config.Settings;
 import dev.weir.internal.driver.DriverCore;
 import dev.weir.stream.Topology;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -62,7 +65,7 @@ public final class WeirTestDriver implements AutoCloseable {
     this.core =
         new DriverCore(
             Objects.requireNonNull(topology, "topology"),
-            Objects.requireNonNull(config, "config"),
+            settings(Objects.requireNonNull(config, "config")),
             startProcessingTimeMs);
   }
 
@@ -133,5 +136,13 @@ public final class WeirTestDriver implements AutoCloseable {
   @Override
   public void close() {
     core.close();
+  }
+
+  // Parsed here, not in the driver core, so that no internal package depends on WeirConfig.
+  private static Settings settings(Map<?, ?> props) {
+    Map<Object, Object> withDefaults = new HashMap<>(props);
+    withDefaults.putIfAbsent(WeirConfig.APPLICATION_ID_CONFIG, "test-driver");
+    withDefaults.putIfAbsent(WeirConfig.BOOTSTRAP_SERVERS_CONFIG, "test-driver:9092");
+    return new Settings(new WeirConfig(withDefaults), WeirConfig.configDef().names());
   }
 }

@@ -2,6 +2,7 @@ package dev.weir.windowing;
 
 import dev.weir.functions.AbstractRichFunction;
 import dev.weir.functions.Collector;
+import dev.weir.functions.OutputTag;
 import dev.weir.state.ListState;
 import dev.weir.state.ListStateDescriptor;
 import dev.weir.state.MapState;
@@ -10,7 +11,6 @@ import dev.weir.state.ReducingState;
 import dev.weir.state.ReducingStateDescriptor;
 import dev.weir.state.ValueState;
 import dev.weir.state.ValueStateDescriptor;
-import dev.weir.stream.OutputTag;
 
 /**
  * The full window function: the key, its window's records (or the pre-aggregated result when

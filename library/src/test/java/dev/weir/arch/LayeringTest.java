@@ -2,19 +2,14 @@ package dev.weir.arch;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static org.assertj.core.api.Assertions.assertThat;
 
-import com.tngtech.archunit.core.domain.JavaClass;
-import com.tngtech.archunit.core.domain.JavaModifier;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
  * Which package may use which: the API packages describe pipelines and never reach the runtime; the
  * graph they build depends on nothing but the public leaf packages and Kafka; one translator turns
- * the graph into operators, and only the runtime and the test driver call it.
+ * the graph into operators inside the task package, and only the runtime and the test driver build
+ * tasks. No internal class uses the facade package {@code dev.weir}.
  */
 class LayeringTest {
   /** The packages users program against. */
@@ -28,14 +23,12 @@ class LayeringTest {
     "dev.weir.errors"
   };
 
+  /** The application facade and the classes nested in it. */
+  static final String FACADE = "dev\\.weir\\.WeirApplication(\\$.*)?";
+
   /** The packages that run pipelines (and the translator that feeds them). */
   static final String[] RUNTIME = {
-    "dev.weir.internal.task..",
-    "dev.weir.internal.runtime..",
-    "dev.weir.internal.state..",
-    "dev.weir.internal.time..",
-    "dev.weir.internal.driver..",
-    "dev.weir.internal.translate.."
+    "dev.weir.internal.task..", "dev.weir.internal.runtime..", "dev.weir.internal.driver.."
   };
 
   @Test
@@ -43,9 +36,9 @@ class LayeringTest {
     noClasses()
         .that()
         .resideInAnyPackage(API)
-        // The one door: the application facade starts the runtime (checked below).
+        // The one door: the application facade (with its nested adapters) starts the runtime.
         .and()
-        .doNotHaveFullyQualifiedName("dev.weir.WeirApplication")
+        .haveNameNotMatching(FACADE)
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(RUNTIME)
@@ -56,15 +49,10 @@ class LayeringTest {
   void theApplicationFacadeReachesTheRuntimeOnlyThroughInternalRuntime() {
     noClasses()
         .that()
-        .haveFullyQualifiedName("dev.weir.WeirApplication")
+        .haveNameMatching(FACADE)
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage(
-            "dev.weir.internal.task..",
-            "dev.weir.internal.state..",
-            "dev.weir.internal.time..",
-            "dev.weir.internal.driver..",
-            "dev.weir.internal.translate..")
+        .resideInAnyPackage("dev.weir.internal.task..", "dev.weir.internal.driver..")
         .check(LibraryClasses.MAIN);
   }
 
@@ -89,55 +77,39 @@ class LayeringTest {
   }
 
   @Test
-  void onlyTheRuntimeAndTheTestDriverTranslate() {
+  void onlyTheRuntimeAndTheTestDriverBuildTasks() {
+    // The translator is package-private in internal.task; TaskBuilder.forPlan is its one door.
     classes()
         .that()
-        .resideInAPackage("dev.weir.internal.translate")
+        .resideInAPackage("dev.weir.internal.task")
         .should()
         .onlyHaveDependentClassesThat()
         .resideInAnyPackage(
-            "dev.weir.internal.translate", "dev.weir.internal.runtime", "dev.weir.internal.driver")
+            "dev.weir.internal.task", "dev.weir.internal.runtime", "dev.weir.internal.driver")
         .check(LibraryClasses.MAIN);
   }
 
-  /**
-   * Every public top-level type of the graph and the translator, with the reason it is public. A
-   * new public type there needs a line here; one no longer needed fails until removed.
-   */
-  static final Map<String, String> PUBLIC_GRAPH_TYPES =
-      Map.ofEntries(
-          Map.entry("internal.graph.Transformation", "API classes hold nodes; tasks walk them"),
-          Map.entry("internal.graph.SourceTransformation", "created by the API, read by tasks"),
-          Map.entry("internal.graph.OneInputTransformation", "created by the API, translated"),
-          Map.entry("internal.graph.PartitionTransformation", "created by the API, run by tasks"),
-          Map.entry(
-              "internal.graph.SideOutputTransformation", "created by the API, wired by tasks"),
-          Map.entry("internal.graph.SinkTransformation", "created by the API, run by tasks"),
-          Map.entry("internal.graph.UnionTransformation", "created by the API, wired by tasks"),
-          Map.entry("internal.graph.OperatorSpec", "recorded by the API, read by the translator"),
-          Map.entry("internal.graph.SourceSpec", "held by KafkaSource, read by tasks and runtime"),
-          Map.entry("internal.graph.SinkSpec", "held by KafkaSink, read by the sink operator"),
-          Map.entry(
-              "internal.graph.ExchangeMode", "chosen by the API, used by repartition writers"),
-          Map.entry("internal.graph.Plan", "checked at build(), read by the runtime"),
-          Map.entry(
-              "internal.graph.PlanSerdes",
-              "configures a plan's topic serdes; called by the runtime and the test driver"),
-          Map.entry("internal.graph.SubTopology", "the unit tasks are created for"),
-          Map.entry("internal.graph.TopologyAccess", "the runtime's way to a Topology's plan"),
-          Map.entry("internal.translate.Translator", "called by the runtime and the test driver"));
+  @Test
+  void noInternalClassUsesTheFacadePackage() {
+    // The facade reads WeirConfig into Settings and maps the runtime's enums and client factory,
+    // so dev.weir -> internal is one-way (design record 008).
+    noClasses()
+        .that()
+        .resideInAPackage("dev.weir.internal..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.weir")
+        .check(LibraryClasses.MAIN);
+  }
 
   @Test
-  void publicTypesOfTheGraphAndTheTranslatorAreTheListedOnes() {
-    TreeSet<String> actual = new TreeSet<>();
-    for (JavaClass c : LibraryClasses.MAIN) {
-      String pkg = c.getPackageName();
-      if ((pkg.equals("dev.weir.internal.graph") || pkg.equals("dev.weir.internal.translate"))
-          && c.isTopLevelClass()
-          && c.getModifiers().contains(JavaModifier.PUBLIC)) {
-        actual.add(c.getName().substring("dev.weir.".length()));
-      }
-    }
-    assertThat(actual).isEqualTo(new TreeSet<>(new TreeMap<>(PUBLIC_GRAPH_TYPES).keySet()));
+  void theSettingsDependOnlyOnKafkaConfig() {
+    classes()
+        .that()
+        .resideInAPackage("dev.weir.internal.config")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage("dev.weir.internal.config", "org.apache.kafka.common.config", "java..")
+        .check(LibraryClasses.MAIN);
   }
 }

@@ -1,5 +1,6 @@
 package dev.weir.stream;
 
+import dev.weir.internal.config.TestSettings;
 import dev.weir.internal.driver.DriverCore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -11,7 +12,7 @@ final class Driver implements AutoCloseable {
   final DriverCore core;
 
   Driver(StreamBuilder builder, Map<?, ?> props) {
-    this.core = new DriverCore(builder.build(), props, 0L);
+    this.core = new DriverCore(builder.build(), TestSettings.forDriver(props), 0L);
   }
 
   Driver(StreamBuilder builder) {

@@ -6,6 +6,7 @@ import dev.weir.eventtime.TimeDomain;
 import dev.weir.eventtime.WatermarkStrategy;
 import dev.weir.functions.Collector;
 import dev.weir.functions.KeyedProcessFunction;
+import dev.weir.functions.OutputTag;
 import dev.weir.functions.ProcessFunction;
 import dev.weir.internal.driver.DriverCore;
 import java.time.Duration;

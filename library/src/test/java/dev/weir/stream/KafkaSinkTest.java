@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.eventtime.WatermarkStrategy;
 import dev.weir.internal.driver.DriverCore;
-import dev.weir.internal.time.MarkerFormat;
+import dev.weir.internal.task.TestMarkers;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,9 +20,9 @@ class KafkaSinkTest {
 
   /** One written record as text: key, value, timestamp and headers, or the decoded marker. */
   private static String describe(DriverCore.Output o) {
-    if (MarkerFormat.isMarker(o.key(), o.headers())) {
-      MarkerFormat.Marker m = MarkerFormat.decode(o.value());
-      return "marker(task=" + m.upstreamPartition() + ", wm=" + m.watermark() + ")";
+    String marker = TestMarkers.describe(o.key(), o.headers(), o.value());
+    if (marker != null) {
+      return marker;
     }
     List<String> headers = new ArrayList<>();
     if (o.headers() != null) {

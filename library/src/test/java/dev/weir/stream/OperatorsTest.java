@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weir.functions.Collector;
+import dev.weir.functions.OutputTag;
 import dev.weir.functions.ProcessFunction;
 import dev.weir.functions.RichMapFunction;
 import java.util.ArrayList;

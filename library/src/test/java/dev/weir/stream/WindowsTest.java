@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.weir.eventtime.WatermarkStrategy;
 import dev.weir.functions.AggregateFunction;
 import dev.weir.functions.Collector;
+import dev.weir.functions.OutputTag;
 import dev.weir.internal.driver.DriverCore;
 import dev.weir.state.ValueState;
 import dev.weir.state.ValueStateDescriptor;

@@ -2,10 +2,12 @@ package dev.weir.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.ThreadFailureResponse;
 import dev.weir.WeirConfig;
+import dev.weir.internal.config.TestSettings;
 import dev.weir.internal.graph.TopologyAccess;
 import dev.weir.internal.runtime.ApplicationRuntime;
+import dev.weir.internal.runtime.FailureResponse;
+import dev.weir.internal.runtime.TestClients;
 import dev.weir.stream.KafkaSink;
 import dev.weir.stream.KafkaSource;
 import dev.weir.stream.StreamBuilder;
@@ -28,11 +30,11 @@ class WeirTestDriverMetricsTest {
     props.put(WeirConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     ApplicationRuntime app =
         new ApplicationRuntime(
-            new WeirConfig(props),
+            TestSettings.of(props),
             TopologyAccess.plan(topology, "app"),
-            dev.weir.KafkaClientSupplier.defaults(),
+            TestClients.of(dev.weir.KafkaClientSupplier.defaults()),
             (next, prev) -> {},
-            e -> ThreadFailureResponse.SHUTDOWN_INSTANCE);
+            e -> FailureResponse.SHUTDOWN_INSTANCE);
 
     try (WeirTestDriver driver = new WeirTestDriver(topology)) {
       assertThat(driver.metrics().keySet()).containsExactlyElementsOf(app.metrics().keySet());

@@ -1,13 +1,13 @@
 package dev.weir.internal.driver;
 
-import dev.weir.WeirConfig;
+import dev.weir.internal.config.ConfigKeys;
+import dev.weir.internal.config.Settings;
 import dev.weir.internal.graph.Plan;
 import dev.weir.internal.graph.PlanSerdes;
 import dev.weir.internal.graph.SubTopology;
 import dev.weir.internal.graph.TopologyAccess;
 import dev.weir.internal.runtime.CommitOrder;
 import dev.weir.internal.runtime.RuntimeMetrics;
-import dev.weir.internal.state.TaskState;
 import dev.weir.internal.task.ErrorHandling;
 import dev.weir.internal.task.RecordCollector;
 import dev.weir.internal.task.StreamTask;
@@ -15,7 +15,7 @@ import dev.weir.internal.task.TaskBuilder;
 import dev.weir.internal.task.TaskContext;
 import dev.weir.internal.task.TaskId;
 import dev.weir.internal.task.TaskMetrics;
-import dev.weir.internal.translate.Translator;
+import dev.weir.internal.task.TaskState;
 import dev.weir.store.StateBackend;
 import dev.weir.store.StateBackends;
 import dev.weir.stream.Topology;
@@ -59,17 +59,18 @@ public final class DriverCore implements AutoCloseable {
   private final Map<String, TaskState> states = new HashMap<>();
   private final DriverTransaction transaction = new DriverTransaction();
 
-  public DriverCore(Topology topology, Map<?, ?> props, long startProcessingTime) {
-    Map<Object, Object> withDefaults = new HashMap<>(props);
-    withDefaults.putIfAbsent(WeirConfig.APPLICATION_ID_CONFIG, "test-driver");
-    withDefaults.putIfAbsent(WeirConfig.BOOTSTRAP_SERVERS_CONFIG, "test-driver:9092");
-    WeirConfig config = new WeirConfig(withDefaults);
-    this.plan = TopologyAccess.plan(topology, config.getString(WeirConfig.APPLICATION_ID_CONFIG));
+  /**
+   * Builds the tasks of {@code topology}.
+   *
+   * @param config the parsed configuration, with the driver's defaults for the application id and
+   *     the bootstrap servers already applied
+   */
+  public DriverCore(Topology topology, Settings config, long startProcessingTime) {
+    this.plan = TopologyAccess.plan(topology, config.getString(ConfigKeys.APPLICATION_ID_CONFIG));
     this.processingTime = startProcessingTime;
     repartitionTopics.addAll(plan.repartitionTopics().values());
     PlanSerdes.configure(plan, config.originals());
-    TaskBuilder builder =
-        new TaskBuilder(plan, Translator.translate(plan), ErrorHandling.from(config), sub -> 1);
+    TaskBuilder builder = TaskBuilder.forPlan(plan, ErrorHandling.from(config), sub -> 1);
     RecordCollector collector = new Collector();
     for (SubTopology s : plan.subTopologies()) {
       TaskId id = new TaskId(s.id(), 0);
@@ -85,7 +86,7 @@ public final class DriverCore implements AutoCloseable {
         ctx.setState(state);
       }
       StreamTask task = builder.build(id, ctx);
-      task.setTtlCleanupBatch(config.getInt(WeirConfig.STATE_TTL_CLEANUP_BATCH_CONFIG));
+      task.setTtlCleanupBatch(config.getInt(ConfigKeys.STATE_TTL_CLEANUP_BATCH_CONFIG));
       tasks.add(task);
       for (String topic : plan.inputTopics(s)) {
         taskByTopic.put(topic, task);

@@ -19,9 +19,9 @@ import org.apache.kafka.common.serialization.Serde;
 
 /**
  * What a one-input operator does, as the API call described it: the user's function objects and
- * options, nothing executable. The translator ({@code dev.weir.internal.translate}) turns a spec
- * into the operator factory a task runs; keeping the two apart is what lets the API packages stay
- * free of the runtime.
+ * options, nothing executable. The translator ({@code dev.weir.internal.task.Translator}) turns a
+ * spec into the operator factory a task runs; keeping the two apart is what lets the API packages
+ * stay free of the runtime.
  *
  * <p>Type parameters are erased here (the API methods that create specs are typed); the translator
  * restores them with unchecked casts in one place. Specs are immutable and shared by every task;

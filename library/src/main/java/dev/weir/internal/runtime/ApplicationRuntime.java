@@ -1,14 +1,12 @@
 package dev.weir.internal.runtime;
 
-import dev.weir.ApplicationState;
-import dev.weir.KafkaClientSupplier;
-import dev.weir.ThreadFailureResponse;
-import dev.weir.WeirConfig;
 import dev.weir.errors.WeirException;
+import dev.weir.internal.config.ConfigKeys;
+import dev.weir.internal.config.Settings;
 import dev.weir.internal.graph.Plan;
 import dev.weir.internal.graph.PlanSerdes;
-import dev.weir.internal.state.StaleStateGuard;
 import dev.weir.internal.task.ErrorHandling;
+import dev.weir.internal.task.StaleStateGuard;
 import dev.weir.internal.task.TaskId;
 import dev.weir.internal.task.TaskMetrics;
 import dev.weir.store.StateBackend;
@@ -33,15 +31,15 @@ import org.slf4j.LoggerFactory;
 public final class ApplicationRuntime implements StreamThread.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(ApplicationRuntime.class);
 
-  private final WeirConfig config;
+  private final Settings config;
   private final Plan plan;
-  private final KafkaClientSupplier clients;
-  private final BiConsumer<ApplicationState, ApplicationState> stateListener;
-  private final Function<Throwable, ThreadFailureResponse> failureHandler;
+  private final KafkaClients clients;
+  private final BiConsumer<RuntimeState, RuntimeState> stateListener;
+  private final Function<Throwable, FailureResponse> failureHandler;
   private final List<StreamThread> threads = new CopyOnWriteArrayList<>();
   private final List<TaskMetrics> retiredMetrics = new CopyOnWriteArrayList<>();
   private final AtomicBoolean shutdownApplication = new AtomicBoolean();
-  private volatile ApplicationState state = ApplicationState.CREATED;
+  private volatile RuntimeState state = RuntimeState.CREATED;
   private InstanceDirectory directory;
   private StateBackend stateBackend;
   private java.util.concurrent.ExecutorService restoreWriters;
@@ -51,21 +49,21 @@ public final class ApplicationRuntime implements StreamThread.Listener {
   private final RuntimeClock clock;
 
   public ApplicationRuntime(
-      WeirConfig config,
+      Settings config,
       Plan plan,
-      KafkaClientSupplier clients,
-      BiConsumer<ApplicationState, ApplicationState> stateListener,
-      Function<Throwable, ThreadFailureResponse> failureHandler) {
+      KafkaClients clients,
+      BiConsumer<RuntimeState, RuntimeState> stateListener,
+      Function<Throwable, FailureResponse> failureHandler) {
     this(config, plan, clients, stateListener, failureHandler, RuntimeClock.SYSTEM);
   }
 
   /** For tests: with the clock every part of the runtime reads. */
   ApplicationRuntime(
-      WeirConfig config,
+      Settings config,
       Plan plan,
-      KafkaClientSupplier clients,
-      BiConsumer<ApplicationState, ApplicationState> stateListener,
-      Function<Throwable, ThreadFailureResponse> failureHandler,
+      KafkaClients clients,
+      BiConsumer<RuntimeState, RuntimeState> stateListener,
+      Function<Throwable, FailureResponse> failureHandler,
       RuntimeClock clock) {
     this.clock = clock;
     this.config = config;
@@ -75,7 +73,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
     this.failureHandler = failureHandler;
   }
 
-  public ApplicationState state() {
+  public RuntimeState state() {
     return state;
   }
 
@@ -83,8 +81,8 @@ public final class ApplicationRuntime implements StreamThread.Listener {
     return directory == null ? null : directory.instanceId();
   }
 
-  private synchronized boolean transition(ApplicationState next) {
-    ApplicationState prev = state;
+  private synchronized boolean transition(RuntimeState next) {
+    RuntimeState prev = state;
     if (prev == next) {
       return true;
     }
@@ -99,12 +97,12 @@ public final class ApplicationRuntime implements StreamThread.Listener {
   }
 
   public synchronized void start() {
-    if (state != ApplicationState.CREATED) {
+    if (state != RuntimeState.CREATED) {
       throw new IllegalStateException("start() can be called once; the application is " + state);
     }
     directory =
         new InstanceDirectory(
-            Path.of(config.getString(WeirConfig.STATE_DIR_CONFIG)), plan.applicationId());
+            Path.of(config.getString(ConfigKeys.STATE_DIR_CONFIG)), plan.applicationId());
     try {
       stateBackend = StateBackendFactory.create(config, directory.path(), plan);
       ErrorHandling errors = ErrorHandling.from(config);
@@ -126,7 +124,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
       Map<Integer, Integer> taskCounts;
       try (Admin admin = clients.admin(probe.adminConfig())) {
         InternalTopics topics =
-            new InternalTopics(admin, plan, config.getInt(WeirConfig.REPLICATION_FACTOR_CONFIG));
+            new InternalTopics(admin, plan, config.getInt(ConfigKeys.REPLICATION_FACTOR_CONFIG));
         taskCounts =
             topics.setUp(
                 errors.usesDeadLetterTopic() ? List.of(errors.deadLetterTopic()) : List.of());
@@ -154,26 +152,26 @@ public final class ApplicationRuntime implements StreamThread.Listener {
           "Starting application {} instance {} ({} threads, {}), tasks per sub-topology {}\n{}",
           plan.applicationId(),
           directory.instanceId(),
-          config.getInt(WeirConfig.NUM_STREAM_THREADS_CONFIG),
-          config.getString(WeirConfig.PROCESSING_GUARANTEE_CONFIG),
+          config.getInt(ConfigKeys.NUM_STREAM_THREADS_CONFIG),
+          config.getString(ConfigKeys.PROCESSING_GUARANTEE_CONFIG),
           taskCounts,
           plan.describe());
-      transition(ApplicationState.REBALANCING);
-      for (int i = 0; i < config.getInt(WeirConfig.NUM_STREAM_THREADS_CONFIG); i++) {
+      transition(RuntimeState.REBALANCING);
+      for (int i = 0; i < config.getInt(ConfigKeys.NUM_STREAM_THREADS_CONFIG); i++) {
         startThread(i);
       }
       startStateCleaner(); // state directory cleaner hook
     } catch (RuntimeException e) {
       // Through the checked transitions, so that the state listener sees the failure; threads
       // already started are stopped before their resources go.
-      transition(ApplicationState.PENDING_ERROR);
+      transition(RuntimeState.PENDING_ERROR);
       try {
         stopThreads(Duration.ofSeconds(30));
         releaseResources();
       } catch (RuntimeException again) {
         e.addSuppressed(again);
       }
-      transition(ApplicationState.ERROR);
+      transition(RuntimeState.ERROR);
       throw e;
     }
   }
@@ -181,15 +179,15 @@ public final class ApplicationRuntime implements StreamThread.Listener {
   /** Deletes unused task directories, for a backend that keeps state on disk. */
   private void startStateCleaner() {
     if (stateBackend == null
-        || !WeirConfig.STATE_BACKEND_ROCKSDB.equals(
-            config.getString(WeirConfig.STATE_BACKEND_CONFIG))) {
+        || !ConfigKeys.STATE_BACKEND_ROCKSDB.equals(
+            config.getString(ConfigKeys.STATE_BACKEND_CONFIG))) {
       return;
     }
     StateDirectoryCleaner cleaner =
         new StateDirectoryCleaner(
             stateBackend,
             directory.path(),
-            config.getLong(WeirConfig.STATE_CLEANUP_DELAY_MS_CONFIG),
+            config.getLong(ConfigKeys.STATE_CLEANUP_DELAY_MS_CONFIG),
             () -> {
               Set<TaskId> inUse = new java.util.HashSet<>();
               threads.forEach(t -> inUse.addAll(t.claimedTasks()));
@@ -209,8 +207,8 @@ public final class ApplicationRuntime implements StreamThread.Listener {
 
   @Override
   public void onStateChange(StreamThread thread, StreamThread.State from, StreamThread.State to) {
-    ApplicationState s = state;
-    if (s != ApplicationState.REBALANCING && s != ApplicationState.RUNNING) {
+    RuntimeState s = state;
+    if (s != RuntimeState.REBALANCING && s != RuntimeState.RUNNING) {
       return;
     }
     boolean allRunning = true;
@@ -220,23 +218,23 @@ public final class ApplicationRuntime implements StreamThread.Listener {
         allRunning = false;
       }
     }
-    transition(allRunning ? ApplicationState.RUNNING : ApplicationState.REBALANCING);
+    transition(allRunning ? RuntimeState.RUNNING : RuntimeState.REBALANCING);
   }
 
   @Override
   public void onFailure(StreamThread thread, Throwable error) {
     threads.remove(thread);
     retiredMetrics.add(thread.metrics());
-    ThreadFailureResponse response;
+    FailureResponse response;
     if (error instanceof StreamThread.ApplicationShutdownRequested) {
-      response = ThreadFailureResponse.SHUTDOWN_INSTANCE;
+      response = FailureResponse.SHUTDOWN_INSTANCE;
     } else {
       response = failureHandler.apply(error);
     }
     LOG.error("{} died; failure policy {}", thread.getName(), response, error);
     switch (response) {
       case REPLACE_THREAD -> {
-        if (state == ApplicationState.RUNNING || state == ApplicationState.REBALANCING) {
+        if (state == RuntimeState.RUNNING || state == RuntimeState.REBALANCING) {
           startThread(thread.index());
         }
       }
@@ -248,13 +246,13 @@ public final class ApplicationRuntime implements StreamThread.Listener {
         }
       }
       default -> {
-        if (transition(ApplicationState.PENDING_ERROR)) {
+        if (transition(RuntimeState.PENDING_ERROR)) {
           Thread stopper =
               new Thread(
                   () -> {
                     stopThreads(Duration.ofSeconds(30));
                     releaseResources();
-                    transition(ApplicationState.ERROR);
+                    transition(RuntimeState.ERROR);
                   },
                   plan.applicationId() + "-error-shutdown");
           stopper.setDaemon(true);
@@ -266,22 +264,22 @@ public final class ApplicationRuntime implements StreamThread.Listener {
 
   public boolean close(Duration timeout) {
     synchronized (this) {
-      if (state == ApplicationState.CREATED) {
-        transition(ApplicationState.NOT_RUNNING);
+      if (state == RuntimeState.CREATED) {
+        transition(RuntimeState.NOT_RUNNING);
         return true;
       }
       if (state.isTerminal()) {
         return true;
       }
-      if (state != ApplicationState.PENDING_SHUTDOWN && state != ApplicationState.PENDING_ERROR) {
-        transition(ApplicationState.PENDING_SHUTDOWN);
+      if (state != RuntimeState.PENDING_SHUTDOWN && state != RuntimeState.PENDING_ERROR) {
+        transition(RuntimeState.PENDING_SHUTDOWN);
       }
     }
     boolean stopped = stopThreads(timeout);
     synchronized (this) {
-      if (state == ApplicationState.PENDING_SHUTDOWN) {
+      if (state == RuntimeState.PENDING_SHUTDOWN) {
         releaseResources();
-        transition(ApplicationState.NOT_RUNNING);
+        transition(RuntimeState.NOT_RUNNING);
       }
     }
     return stopped;
@@ -308,10 +306,10 @@ public final class ApplicationRuntime implements StreamThread.Listener {
   }
 
   /** Waits until the state is one of {@code targets} or the timeout passes. */
-  public synchronized boolean awaitState(Duration timeout, ApplicationState... targets) {
+  public synchronized boolean awaitState(Duration timeout, RuntimeState... targets) {
     long deadline = clock.nanos() + timeout.toNanos();
     while (true) {
-      for (ApplicationState t : targets) {
+      for (RuntimeState t : targets) {
         if (state == t) {
           return true;
         }

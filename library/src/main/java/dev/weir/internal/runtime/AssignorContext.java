@@ -1,6 +1,6 @@
 package dev.weir.internal.runtime;
 
-import dev.weir.WeirConfig;
+import dev.weir.internal.config.ConfigKeys;
 import dev.weir.internal.graph.Plan;
 import dev.weir.internal.task.TaskId;
 import java.util.List;
@@ -29,7 +29,7 @@ final class AssignorContext {
    * claims them in its first subscription.
    */
   static Set<TaskId> localTasks(RuntimeSetup setup, int index) {
-    int threads = setup.config().getInt(WeirConfig.NUM_STREAM_THREADS_CONFIG);
+    int threads = setup.config().getInt(ConfigKeys.NUM_STREAM_THREADS_CONFIG);
     Set<TaskId> local = new TreeSet<>();
     for (TaskId t : setup.localStateTasks()) {
       if (Math.floorMod(t.hashCode(), threads) == index) {

@@ -2,7 +2,7 @@ package dev.weir.internal.runtime;
 
 import dev.weir.internal.task.StreamTask;
 import dev.weir.internal.task.TaskId;
-import dev.weir.internal.time.TaskWatermarks;
+import dev.weir.internal.task.TaskWatermarks;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -1,8 +1,8 @@
 package dev.weir.internal.runtime;
 
-import dev.weir.internal.state.TaskState;
 import dev.weir.internal.task.TaskId;
 import dev.weir.internal.task.TaskMetrics;
+import dev.weir.internal.task.TaskState;
 import dev.weir.store.ChangelogRestorer;
 import dev.weir.store.RestoreListener;
 import dev.weir.store.RestoreResult;

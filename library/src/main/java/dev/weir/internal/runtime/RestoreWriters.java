@@ -1,6 +1,7 @@
 package dev.weir.internal.runtime;
 
-import dev.weir.WeirConfig;
+import dev.weir.internal.config.ConfigKeys;
+import dev.weir.internal.config.Settings;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -19,8 +20,8 @@ final class RestoreWriters {
   private RestoreWriters() {}
 
   /** The pool, or null when {@code state.restore.threads} is 0. */
-  static ExecutorService create(WeirConfig config, String applicationId) {
-    int threads = config.getInt(WeirConfig.STATE_RESTORE_THREADS_CONFIG);
+  static ExecutorService create(Settings config, String applicationId) {
+    int threads = config.getInt(ConfigKeys.STATE_RESTORE_THREADS_CONFIG);
     if (threads == 0) {
       return null;
     }

@@ -1,10 +1,10 @@
 package dev.weir.internal.runtime;
 
-import dev.weir.KafkaClientSupplier;
-import dev.weir.WeirConfig;
+import dev.weir.internal.config.ConfigKeys;
+import dev.weir.internal.config.Settings;
 import dev.weir.internal.graph.Plan;
-import dev.weir.internal.state.StaleStateGuard;
 import dev.weir.internal.task.ErrorHandling;
+import dev.weir.internal.task.StaleStateGuard;
 import dev.weir.internal.task.TaskId;
 import dev.weir.store.StateBackend;
 import java.time.Duration;
@@ -21,11 +21,11 @@ import org.apache.kafka.common.config.ConfigException;
  * every part of the runtime reads.
  */
 record RuntimeSetup(
-    WeirConfig config,
+    Settings config,
     Plan plan,
     Map<Integer, Integer> taskCounts,
     ErrorHandling errors,
-    KafkaClientSupplier clients,
+    KafkaClients clients,
     String instanceId,
     StateBackend stateBackend,
     Set<TaskId> localStateTasks,
@@ -44,7 +44,7 @@ record RuntimeSetup(
   static final Set<String> OWNED_PRODUCER_KEYS = Set.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
 
   String applicationId() {
-    return config.getString(WeirConfig.APPLICATION_ID_CONFIG);
+    return config.getString(ConfigKeys.APPLICATION_ID_CONFIG);
   }
 
   boolean exactlyOnce() {
@@ -52,15 +52,15 @@ record RuntimeSetup(
   }
 
   long pollMs() {
-    return config.getLong(WeirConfig.POLL_MS_CONFIG);
+    return config.getLong(ConfigKeys.POLL_MS_CONFIG);
   }
 
   long commitIntervalMs() {
-    return config.getLong(WeirConfig.COMMIT_INTERVAL_MS_CONFIG);
+    return config.getLong(ConfigKeys.COMMIT_INTERVAL_MS_CONFIG);
   }
 
   int maxCommitFailures() {
-    return config.getInt(WeirConfig.MAX_COMMIT_FAILURES_CONFIG);
+    return config.getInt(ConfigKeys.MAX_COMMIT_FAILURES_CONFIG);
   }
 
   int taskCount(int subTopology) {
@@ -123,23 +123,23 @@ record RuntimeSetup(
   }
 
   long repartitionPurgeIntervalMs() {
-    return config.getLong(WeirConfig.REPARTITION_PURGE_INTERVAL_MS_CONFIG);
+    return config.getLong(ConfigKeys.REPARTITION_PURGE_INTERVAL_MS_CONFIG);
   }
 
   long watermarkStallWarnMs() {
-    return config.getLong(WeirConfig.WATERMARK_STALL_WARN_MS_CONFIG);
+    return config.getLong(ConfigKeys.WATERMARK_STALL_WARN_MS_CONFIG);
   }
 
   long watermarkIntervalMs() {
-    return config.getLong(WeirConfig.WATERMARK_INTERVAL_MS_CONFIG);
+    return config.getLong(ConfigKeys.WATERMARK_INTERVAL_MS_CONFIG);
   }
 
   long maxUncommittedStateBytes() {
-    return config.getLong(WeirConfig.STATE_MAX_UNCOMMITTED_BYTES_CONFIG);
+    return config.getLong(ConfigKeys.STATE_MAX_UNCOMMITTED_BYTES_CONFIG);
   }
 
   int ttlCleanupBatch() {
-    return config.getInt(WeirConfig.STATE_TTL_CLEANUP_BATCH_CONFIG);
+    return config.getInt(ConfigKeys.STATE_TTL_CLEANUP_BATCH_CONFIG);
   }
 
   /**

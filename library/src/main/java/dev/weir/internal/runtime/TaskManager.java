@@ -4,14 +4,13 @@ import dev.weir.errors.WeirException;
 import dev.weir.internal.graph.Plan;
 import dev.weir.internal.graph.SourceTransformation;
 import dev.weir.internal.graph.SubTopology;
-import dev.weir.internal.state.TaskState;
 import dev.weir.internal.task.RecordCollector;
 import dev.weir.internal.task.StreamTask;
 import dev.weir.internal.task.TaskBuilder;
 import dev.weir.internal.task.TaskContext;
 import dev.weir.internal.task.TaskId;
 import dev.weir.internal.task.TaskMetrics;
-import dev.weir.internal.translate.Translator;
+import dev.weir.internal.task.TaskState;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -65,8 +64,7 @@ final class TaskManager {
     this.thread = thread;
     this.setup = setup;
     this.plan = setup.plan();
-    this.taskBuilder =
-        new TaskBuilder(plan, Translator.translate(plan), setup.errors(), setup::taskCount);
+    this.taskBuilder = TaskBuilder.forPlan(plan, setup.errors(), setup::taskCount);
     this.metrics = metrics;
     this.clock = clock;
     this.restore = restore;

@@ -1,6 +1,5 @@
 package dev.weir.internal.runtime;
 
-import dev.weir.KafkaClientSupplier;
 import dev.weir.internal.task.RecordCollector;
 import java.time.Duration;
 import java.util.HashMap;
@@ -23,7 +22,7 @@ import org.apache.kafka.common.header.Headers;
  * initTransactions()} resolves the old transaction first.
  */
 final class ThreadProducer implements RecordCollector {
-  private final KafkaClientSupplier clients;
+  private final KafkaClients clients;
   private final Map<String, Object> config;
   private final boolean exactlyOnce;
   private final Map<String, Integer> partitionCounts = new HashMap<>();
@@ -32,7 +31,7 @@ final class ThreadProducer implements RecordCollector {
   private boolean written;
   private volatile Exception sendError;
 
-  ThreadProducer(KafkaClientSupplier clients, Map<String, Object> config, boolean exactlyOnce) {
+  ThreadProducer(KafkaClients clients, Map<String, Object> config, boolean exactlyOnce) {
     this.clients = clients;
     this.config = config;
     this.exactlyOnce = exactlyOnce;

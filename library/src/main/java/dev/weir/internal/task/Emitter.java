@@ -6,7 +6,7 @@ package dev.weir.internal.task;
  * allocates nothing per hop.
  */
 @FunctionalInterface
-public interface Emitter<T> {
+interface Emitter<T> {
   void emit(T value) throws Exception;
 
   /** An emitter for outputs nobody consumes. */

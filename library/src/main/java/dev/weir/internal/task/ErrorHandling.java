@@ -1,8 +1,9 @@
 package dev.weir.internal.task;
 
-import dev.weir.WeirConfig;
 import dev.weir.errors.DeadLetterHeaders;
 import dev.weir.errors.RecordProcessingException;
+import dev.weir.internal.config.ConfigKeys;
+import dev.weir.internal.config.Settings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -21,8 +22,8 @@ public final class ErrorHandling {
 
   /** Where a record failed. */
   public enum Stage {
-    DESERIALIZATION(WeirConfig.DESERIALIZATION_HANDLER_CONFIG),
-    PROCESSING(WeirConfig.PROCESSING_HANDLER_CONFIG);
+    DESERIALIZATION(ConfigKeys.DESERIALIZATION_HANDLER_CONFIG),
+    PROCESSING(ConfigKeys.PROCESSING_HANDLER_CONFIG);
 
     final String setting;
 
@@ -41,16 +42,16 @@ public final class ErrorHandling {
     this.deadLetterTopic = dlq;
   }
 
-  public static ErrorHandling from(WeirConfig config) {
+  public static ErrorHandling from(Settings config) {
     return new ErrorHandling(
-        config.getString(WeirConfig.DESERIALIZATION_HANDLER_CONFIG),
-        config.getString(WeirConfig.PROCESSING_HANDLER_CONFIG),
+        config.getString(ConfigKeys.DESERIALIZATION_HANDLER_CONFIG),
+        config.getString(ConfigKeys.PROCESSING_HANDLER_CONFIG),
         config.deadLetterTopic());
   }
 
   public boolean usesDeadLetterTopic() {
-    return WeirConfig.HANDLER_DEAD_LETTER.equals(deserializationPolicy)
-        || WeirConfig.HANDLER_DEAD_LETTER.equals(processingPolicy);
+    return ConfigKeys.HANDLER_DEAD_LETTER.equals(deserializationPolicy)
+        || ConfigKeys.HANDLER_DEAD_LETTER.equals(processingPolicy);
   }
 
   public String deadLetterTopic() {
@@ -67,7 +68,7 @@ public final class ErrorHandling {
       task.metrics().processingErrors.increment();
     }
     switch (policy) {
-      case WeirConfig.HANDLER_LOG_AND_SKIP -> {
+      case ConfigKeys.HANDLER_LOG_AND_SKIP -> {
         task.metrics().skippedRecords.increment();
         LOG.warn(
             "Task {}: {} of record {} failed in '{}'; skipped it ({}={}): {}",
@@ -79,7 +80,7 @@ public final class ErrorHandling {
             policy,
             error.toString());
       }
-      case WeirConfig.HANDLER_DEAD_LETTER -> {
+      case ConfigKeys.HANDLER_DEAD_LETTER -> {
         task.collector()
             .send(
                 deadLetterTopic,

@@ -13,7 +13,7 @@ import java.io.ObjectStreamClass;
  * instances: by Java serialisation of the function object. This keeps one task's mutable function
  * fields away from another's. It is never used for records or state.
  */
-public final class FunctionCopier {
+final class FunctionCopier {
   private FunctionCopier() {}
 
   public static <F> F copy(F function, String operator) {

@@ -6,7 +6,7 @@ import dev.weir.functions.FlatMapFunction;
 import dev.weir.functions.MapFunction;
 
 /** The stateless chained operators: map, filter, flatMap. */
-public final class FunctionOperators {
+final class FunctionOperators {
   private FunctionOperators() {}
 
   public static <I, O> OperatorFactory<I, O> map(MapFunction<? super I, ? extends O> fn) {

@@ -2,8 +2,6 @@ package dev.weir.internal.task;
 
 import dev.weir.eventtime.WatermarkStrategy;
 import dev.weir.internal.graph.SourceSpec;
-import dev.weir.internal.time.MarkerFormat;
-import dev.weir.internal.time.TaskWatermarks;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**

@@ -2,8 +2,6 @@ package dev.weir.internal.task;
 
 import dev.weir.eventtime.TimeDomain;
 import dev.weir.eventtime.TimerService;
-import dev.weir.internal.state.OperatorStates;
-import dev.weir.internal.state.TimerStore;
 import java.nio.ByteBuffer;
 import org.apache.kafka.common.serialization.Deserializer;
 

@@ -3,13 +3,13 @@ package dev.weir.internal.task;
 import dev.weir.eventtime.TimeDomain;
 import dev.weir.eventtime.TimerService;
 import dev.weir.functions.KeyedProcessFunction;
-import dev.weir.stream.OutputTag;
+import dev.weir.functions.OutputTag;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 
 /** Runs a {@link KeyedProcessFunction}: a process function with keyed state. */
-public final class KeyedProcessOperator<K, I, O>
+final class KeyedProcessOperator<K, I, O>
     extends FunctionOperator<I, KeyedProcessFunction<K, I, O>> {
   private final FunctionOperators.EmittingCollector<O> collector;
   private final Function<OutputTag<?>, Emitter<?>> sideOutputs;

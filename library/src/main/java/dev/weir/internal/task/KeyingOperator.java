@@ -9,7 +9,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * by key): computes and serialises the key and stores it in the record context while the downstream
  * operators run, then puts back the key that was there.
  */
-public final class KeyingOperator {
+final class KeyingOperator {
   private KeyingOperator() {}
 
   public static <T, K> OperatorFactory<T, T> factory(

@@ -7,7 +7,7 @@ package dev.weir.internal.task;
  *
  * @param <I> the input record type
  */
-public abstract class Operator<I> extends StreamOperator {
+abstract class Operator<I> extends StreamOperator {
   protected Operator(String name) {
     super(name);
   }

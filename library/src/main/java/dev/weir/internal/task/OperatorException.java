@@ -5,7 +5,7 @@ package dev.weir.internal.task;
  * calls; an exception that is already an {@code OperatorException} (thrown further down the chain)
  * passes through unchanged, so the innermost operator is the one named.
  */
-public final class OperatorException extends Exception {
+final class OperatorException extends Exception {
   private static final long serialVersionUID = 1L;
 
   private final String operator;

@@ -1,6 +1,6 @@
 package dev.weir.internal.task;
 
-import dev.weir.stream.OutputTag;
+import dev.weir.functions.OutputTag;
 import java.util.function.Function;
 
 /**
@@ -8,7 +8,7 @@ import java.util.function.Function;
  * task calls {@link #create} once, so user functions are copied per task here.
  */
 @FunctionalInterface
-public interface OperatorFactory<I, O> {
+interface OperatorFactory<I, O> {
   Operator<I> create(
       String name, Emitter<O> output, Function<OutputTag<?>, Emitter<?>> sideOutputs);
 }

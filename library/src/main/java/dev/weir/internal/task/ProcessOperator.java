@@ -1,11 +1,11 @@
 package dev.weir.internal.task;
 
+import dev.weir.functions.OutputTag;
 import dev.weir.functions.ProcessFunction;
-import dev.weir.stream.OutputTag;
 import java.util.function.Function;
 
 /** Runs a {@link ProcessFunction}: main output plus side outputs. */
-public final class ProcessOperator<I, O> extends FunctionOperator<I, ProcessFunction<? super I, O>>
+final class ProcessOperator<I, O> extends FunctionOperator<I, ProcessFunction<? super I, O>>
     implements ProcessFunction.Context {
   private final FunctionOperators.EmittingCollector<O> collector;
   private final Function<OutputTag<?>, Emitter<?>> sideOutputs;

@@ -6,7 +6,7 @@ import org.apache.kafka.common.header.Headers;
  * What the task knows about the record (or timer) being processed. One mutable instance per task,
  * reset for every input; read by operators and by error handlers to name the record's position.
  */
-public final class RecordContext {
+final class RecordContext {
   long timestamp;
   byte[] keyBytes;
   Object key;

@@ -8,7 +8,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 
 /** The aggregate functions behind the rolling aggregations of a keyed stream. */
-public final class RollingFunctions {
+final class RollingFunctions {
   private RollingFunctions() {}
 
   /** A reduce function as an aggregate whose accumulator is the reduced value itself. */

@@ -1,7 +1,6 @@
 package dev.weir.internal.task;
 
 import dev.weir.functions.AggregateFunction;
-import dev.weir.internal.state.AppendingStateImpl;
 import dev.weir.state.AggregatingStateDescriptor;
 import org.apache.kafka.common.serialization.Serde;
 
@@ -10,7 +9,7 @@ import org.apache.kafka.common.serialization.Serde;
  * min}, {@code max}, {@code minBy}, {@code maxBy}): folds each record into the key's accumulator
  * and emits the new result, so every update goes downstream.
  */
-public final class RollingOperator<T, A, R> extends Operator<T> {
+final class RollingOperator<T, A, R> extends Operator<T> {
   /** The state name of the accumulator inside the operator's store. */
   public static final String STATE_NAME = "rolling";
 

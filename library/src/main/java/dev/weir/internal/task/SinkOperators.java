@@ -10,7 +10,7 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Utils;
 
 /** Operators at the end of a chain: Kafka sinks, repartition writers and print. */
-public final class SinkOperators {
+final class SinkOperators {
   private SinkOperators() {}
 
   /** Writes to a user topic through the task's collector (inside the thread's transaction). */

@@ -1,7 +1,6 @@
 package dev.weir.internal.task;
 
 import dev.weir.functions.RuntimeContext;
-import dev.weir.internal.state.OperatorStates;
 import dev.weir.state.AggregatingState;
 import dev.weir.state.AggregatingStateDescriptor;
 import dev.weir.state.ListState;

@@ -9,13 +9,13 @@ package dev.weir.internal.task;
  * <p>{@link Operator} is the one-input case and {@link TwoInputOperator} the two-input case
  * (connect, joins, broadcast); an operator with more inputs extends this class directly. Every
  * input of a task shares the task's event-time clock (the minimum over the task's non-idle inputs,
- * see {@link dev.weir.internal.time.TaskWatermarks}), so an operator sees one watermark however
+ * see {@link dev.weir.internal.task.TaskWatermarks}), so an operator sees one watermark however
  * many inputs it has.
  *
  * <p>Created per task by a factory, opened before the first record, closed when the task closes.
  * Called only from the task's thread.
  */
-public abstract class StreamOperator {
+abstract class StreamOperator {
   protected final String name;
   protected TaskContext task;
   protected String storeName;

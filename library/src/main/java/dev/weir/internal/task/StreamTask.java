@@ -1,8 +1,5 @@
 package dev.weir.internal.task;
 
-import dev.weir.internal.state.TaskState;
-import dev.weir.internal.time.MarkerFormat;
-import dev.weir.internal.time.TaskWatermarks;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,7 @@
 package dev.weir.internal.task;
 
 import dev.weir.eventtime.WatermarkStrategy;
+import dev.weir.functions.OutputTag;
 import dev.weir.internal.graph.OneInputTransformation;
 import dev.weir.internal.graph.PartitionTransformation;
 import dev.weir.internal.graph.Plan;
@@ -12,7 +13,6 @@ import dev.weir.internal.graph.SourceTransformation;
 import dev.weir.internal.graph.SubTopology;
 import dev.weir.internal.graph.Transformation;
 import dev.weir.internal.graph.UnionTransformation;
-import dev.weir.stream.OutputTag;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -35,12 +35,23 @@ public final class TaskBuilder {
   private final IntUnaryOperator taskCount;
 
   /**
+   * Returns a builder for the tasks of {@code plan}, its operator nodes translated once here.
+   *
+   * @param taskCount the task count of a sub-topology (how many upstream tasks send watermark
+   *     markers into a repartition topic)
+   * @throws IllegalStateException naming an operator whose spec has no translation
+   */
+  public static TaskBuilder forPlan(Plan plan, ErrorHandling errors, IntUnaryOperator taskCount) {
+    return new TaskBuilder(plan, Translator.translate(plan), errors, taskCount);
+  }
+
+  /**
    * @param factories the factory of every operator node of {@code plan} ({@code
    *     Translator.translate(plan)})
    * @param taskCount the task count of a sub-topology (how many upstream tasks send watermark
    *     markers into a repartition topic)
    */
-  public TaskBuilder(
+  TaskBuilder(
       Plan plan,
       Map<Transformation<?>, OperatorFactory<?, ?>> factories,
       ErrorHandling errors,

@@ -1,9 +1,6 @@
 package dev.weir.internal.task;
 
 import dev.weir.functions.RuntimeContext;
-import dev.weir.internal.state.OperatorStates;
-import dev.weir.internal.state.TaskState;
-import dev.weir.internal.time.TaskWatermarks;
 import java.util.function.LongSupplier;
 
 /**

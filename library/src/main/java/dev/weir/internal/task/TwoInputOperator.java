@@ -10,7 +10,7 @@ package dev.weir.internal.task;
  * @param <I1> the first input's record type
  * @param <I2> the second input's record type
  */
-public abstract class TwoInputOperator<I1, I2> extends StreamOperator {
+abstract class TwoInputOperator<I1, I2> extends StreamOperator {
   protected TwoInputOperator(String name) {
     super(name);
   }

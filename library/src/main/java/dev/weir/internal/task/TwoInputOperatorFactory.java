@@ -1,6 +1,6 @@
 package dev.weir.internal.task;
 
-import dev.weir.stream.OutputTag;
+import dev.weir.functions.OutputTag;
 import java.util.function.Function;
 
 /**
@@ -12,7 +12,7 @@ import java.util.function.Function;
  * @param <O> the output record type
  */
 @FunctionalInterface
-public interface TwoInputOperatorFactory<I1, I2, O> {
+interface TwoInputOperatorFactory<I1, I2, O> {
   /**
    * Creates the operator of one task.
    *

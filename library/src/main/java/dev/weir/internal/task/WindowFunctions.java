@@ -6,7 +6,7 @@ import dev.weir.windowing.Window;
 import dev.weir.windowing.WindowFunction;
 
 /** Adapts the user-facing window functions to {@link WindowOperator.WindowProcess}. */
-public final class WindowFunctions {
+final class WindowFunctions {
   private WindowFunctions() {}
 
   /** Emits the window's pre-aggregated result as it is. */

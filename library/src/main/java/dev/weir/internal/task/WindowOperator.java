@@ -3,10 +3,8 @@ package dev.weir.internal.task;
 import dev.weir.eventtime.TimeDomain;
 import dev.weir.functions.AggregateFunction;
 import dev.weir.functions.Collector;
+import dev.weir.functions.OutputTag;
 import dev.weir.functions.RichFunction;
-import dev.weir.internal.state.AppendingStateImpl;
-import dev.weir.internal.state.ListStateImpl;
-import dev.weir.internal.state.OperatorStates;
 import dev.weir.state.AggregatingStateDescriptor;
 import dev.weir.state.ListState;
 import dev.weir.state.ListStateDescriptor;
@@ -17,7 +15,6 @@ import dev.weir.state.ReducingStateDescriptor;
 import dev.weir.state.StateDescriptor;
 import dev.weir.state.ValueState;
 import dev.weir.state.ValueStateDescriptor;
-import dev.weir.stream.OutputTag;
 import dev.weir.windowing.Evictor;
 import dev.weir.windowing.MergingWindowAssigner;
 import dev.weir.windowing.ProcessWindowFunction;
@@ -54,7 +51,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * @param <OUT> output type
  * @param <W> window type
  */
-public final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends Operator<IN> {
+final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends Operator<IN> {
   /** The window function in a form independent of the user-facing variants. */
   public interface WindowProcess<R, OUT, K, W extends Window> extends java.io.Serializable {
     void process(

@@ -2,11 +2,14 @@ package dev.weir.internal.driver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.ThreadFailureResponse;
 import dev.weir.WeirConfig;
 import dev.weir.eventtime.WatermarkStrategy;
+import dev.weir.internal.config.Settings;
+import dev.weir.internal.config.TestSettings;
 import dev.weir.internal.graph.TopologyAccess;
 import dev.weir.internal.runtime.ApplicationRuntime;
+import dev.weir.internal.runtime.FailureResponse;
+import dev.weir.internal.runtime.TestClients;
 import dev.weir.stream.KafkaSink;
 import dev.weir.stream.KafkaSource;
 import dev.weir.stream.StreamBuilder;
@@ -40,7 +43,7 @@ class DriverCoreMetricsTest {
 
   @Test
   void countsLateRecordsAndEveryRepartitionHop() {
-    try (DriverCore d = new DriverCore(windowedSum(), Map.of(), 0)) {
+    try (DriverCore d = new DriverCore(windowedSum(), driverSettings(), 0)) {
       pipe(d, "x", 100);
       pipe(d, "y", 200); // closes the window [100, 110)
       pipe(d, "z", 105); // too late for it
@@ -67,14 +70,21 @@ class DriverCoreMetricsTest {
     props.put(WeirConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     ApplicationRuntime app =
         new ApplicationRuntime(
-            new WeirConfig(props),
+            TestSettings.of(props),
             TopologyAccess.plan(topology, "test-driver"),
-            dev.weir.KafkaClientSupplier.defaults(),
+            TestClients.of(dev.weir.KafkaClientSupplier.defaults()),
             (next, prev) -> {},
-            e -> ThreadFailureResponse.SHUTDOWN_INSTANCE);
+            e -> FailureResponse.SHUTDOWN_INSTANCE);
 
-    try (DriverCore d = new DriverCore(topology, Map.of(), 0)) {
+    try (DriverCore d = new DriverCore(topology, driverSettings(), 0)) {
       assertThat(d.counters().keySet()).containsExactlyElementsOf(app.metrics().keySet());
     }
+  }
+
+  private static Settings driverSettings() {
+    return TestSettings.of(
+        Map.of(
+            WeirConfig.APPLICATION_ID_CONFIG, "test-driver",
+            WeirConfig.BOOTSTRAP_SERVERS_CONFIG, "test-driver:9092"));
   }
 }

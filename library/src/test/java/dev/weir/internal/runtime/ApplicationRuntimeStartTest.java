@@ -3,10 +3,8 @@ package dev.weir.internal.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.weir.ApplicationState;
-import dev.weir.KafkaClientSupplier;
-import dev.weir.ThreadFailureResponse;
 import dev.weir.WeirConfig;
+import dev.weir.internal.config.TestSettings;
 import dev.weir.internal.graph.TopologyAccess;
 import dev.weir.stream.KafkaSink;
 import dev.weir.stream.KafkaSource;
@@ -39,8 +37,8 @@ class ApplicationRuntimeStartTest {
     props.put(WeirConfig.STATE_DIR_CONFIG, dir.toString());
     props.put(WeirConfig.STATE_BACKEND_CONFIG, WeirConfig.STATE_BACKEND_IN_MEMORY);
     KafkaException noBroker = new KafkaException("no broker");
-    KafkaClientSupplier clients =
-        new KafkaClientSupplier() {
+    KafkaClients clients =
+        new KafkaClients() {
           @Override
           public Producer<byte[], byte[]> producer(Map<String, Object> config) {
             throw new AssertionError("no thread may start");
@@ -59,16 +57,16 @@ class ApplicationRuntimeStartTest {
     List<String> seen = new ArrayList<>();
     ApplicationRuntime runtime =
         new ApplicationRuntime(
-            new WeirConfig(props),
+            TestSettings.of(props),
             TopologyAccess.plan(b.build(), "app"),
             clients,
             (next, prev) -> seen.add(prev + " -> " + next),
-            e -> ThreadFailureResponse.SHUTDOWN_INSTANCE,
+            e -> FailureResponse.SHUTDOWN_INSTANCE,
             new ManualClock(0));
 
     assertThatThrownBy(runtime::start).isSameAs(noBroker);
 
-    assertThat(runtime.state()).isEqualTo(ApplicationState.ERROR);
+    assertThat(runtime.state()).isEqualTo(RuntimeState.ERROR);
     assertThat(seen).containsExactly("CREATED -> PENDING_ERROR", "PENDING_ERROR -> ERROR");
   }
 }

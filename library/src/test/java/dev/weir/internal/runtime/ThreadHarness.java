@@ -1,7 +1,8 @@
 package dev.weir.internal.runtime;
 
-import dev.weir.KafkaClientSupplier;
 import dev.weir.WeirConfig;
+import dev.weir.internal.config.Settings;
+import dev.weir.internal.config.TestSettings;
 import dev.weir.internal.graph.Plan;
 import dev.weir.internal.graph.TopologyAccess;
 import dev.weir.internal.task.ErrorHandling;
@@ -77,7 +78,7 @@ final class ThreadHarness implements StreamThread.Listener {
         exactlyOnce ? WeirConfig.EXACTLY_ONCE : WeirConfig.AT_LEAST_ONCE);
     props.put(WeirConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
     props.put(WeirConfig.MAX_COMMIT_FAILURES_CONFIG, maxCommitFailures);
-    WeirConfig config = new WeirConfig(props);
+    Settings config = TestSettings.of(props);
     RuntimeSetup setup =
         new RuntimeSetup(
             config,
@@ -137,7 +138,7 @@ final class ThreadHarness implements StreamThread.Listener {
     failures.add(error);
   }
 
-  private final class Clients implements KafkaClientSupplier {
+  private final class Clients implements KafkaClients {
     @Override
     public Producer<byte[], byte[]> producer(Map<String, Object> config) {
       FakeProducer p = new FakeProducer();

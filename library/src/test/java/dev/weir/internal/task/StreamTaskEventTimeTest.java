@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.WeirConfig;
 import dev.weir.eventtime.WatermarkStrategy;
+import dev.weir.internal.config.TestSettings;
 import dev.weir.internal.graph.Plan;
 import dev.weir.internal.graph.TopologyAccess;
-import dev.weir.internal.translate.Translator;
 import dev.weir.stream.KafkaSink;
 import dev.weir.stream.KafkaSource;
 import dev.weir.stream.Repartition;
@@ -61,7 +61,7 @@ class StreamTaskEventTimeTest {
     props.put(WeirConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     TaskBuilder builder =
         new TaskBuilder(
-            plan, Translator.translate(plan), ErrorHandling.from(new WeirConfig(props)), sub -> 2);
+            plan, Translator.translate(plan), ErrorHandling.from(TestSettings.of(props)), sub -> 2);
     TaskId id = new TaskId(1, partition);
     TaskContext ctx = new TaskContext("app", id, 2, DISCARD, () -> 0L, new TaskMetrics());
     StreamTask task = builder.build(id, ctx);

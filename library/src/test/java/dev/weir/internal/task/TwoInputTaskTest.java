@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.WeirConfig;
 import dev.weir.eventtime.WatermarkStrategy;
-import dev.weir.internal.state.TaskState;
-import dev.weir.internal.time.MarkerFormat;
+import dev.weir.internal.config.TestSettings;
 import dev.weir.store.RocksDbSettings;
 import dev.weir.store.StateBackend;
 import dev.weir.store.StateBackends;
@@ -118,7 +117,7 @@ class TwoInputTaskTest {
             ctx,
             inputs,
             List.of(keyLeft, keyRight, both),
-            ErrorHandling.from(new WeirConfig(props)));
+            ErrorHandling.from(TestSettings.of(props)));
     task.open();
     return task;
   }
@@ -156,7 +155,7 @@ class TwoInputTaskTest {
     props.put(WeirConfig.APPLICATION_ID_CONFIG, "app");
     props.put(WeirConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     StreamTask task =
-        new StreamTask(id, ctx, inputs, List.of(both), ErrorHandling.from(new WeirConfig(props)));
+        new StreamTask(id, ctx, inputs, List.of(both), ErrorHandling.from(TestSettings.of(props)));
     task.open();
     return task;
   }

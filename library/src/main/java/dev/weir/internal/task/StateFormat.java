@@ -1,4 +1,4 @@
-package dev.weir.internal.state;
+package dev.weir.internal.task;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +19,7 @@ import java.util.List;
  * timestamp is the entry's last access (TTL clock). List payloads are a sequence of elements {@code
  * [timestamp int64, if flag TTL][length int32][bytes]}, each element carrying its own timestamp.
  */
-public final class StateFormat {
+final class StateFormat {
   /** Format version of values. */
   public static final byte VERSION_1 = 0x01;
 

@@ -1,4 +1,4 @@
-package dev.weir.internal.translate;
+package dev.weir.internal.task;
 
 import dev.weir.functions.AggregateFunction;
 import dev.weir.functions.FilterFunction;
@@ -6,6 +6,7 @@ import dev.weir.functions.FlatMapFunction;
 import dev.weir.functions.KeySelector;
 import dev.weir.functions.KeyedProcessFunction;
 import dev.weir.functions.MapFunction;
+import dev.weir.functions.OutputTag;
 import dev.weir.functions.ProcessFunction;
 import dev.weir.functions.ReduceFunction;
 import dev.weir.internal.graph.OneInputTransformation;
@@ -13,17 +14,6 @@ import dev.weir.internal.graph.OperatorSpec;
 import dev.weir.internal.graph.Plan;
 import dev.weir.internal.graph.SubTopology;
 import dev.weir.internal.graph.Transformation;
-import dev.weir.internal.task.FunctionOperators;
-import dev.weir.internal.task.KeyedProcessOperator;
-import dev.weir.internal.task.KeyingOperator;
-import dev.weir.internal.task.OperatorFactory;
-import dev.weir.internal.task.ProcessOperator;
-import dev.weir.internal.task.RollingFunctions;
-import dev.weir.internal.task.RollingOperator;
-import dev.weir.internal.task.SinkOperators;
-import dev.weir.internal.task.WindowFunctions;
-import dev.weir.internal.task.WindowOperator;
-import dev.weir.stream.OutputTag;
 import dev.weir.windowing.ProcessWindowFunction;
 import dev.weir.windowing.Window;
 import dev.weir.windowing.WindowFunction;
@@ -34,13 +24,17 @@ import org.apache.kafka.common.serialization.Serde;
 
 /**
  * Translates every operator node of a plan into the factory its tasks create the operator with.
+ * This is the only class that knows both sides: the API packages record graph nodes carrying specs
+ * ({@code dev.weir.internal.graph}) and never see operators; the runtime and the test driver get
+ * factories through {@link TaskBuilder#forPlan} once per plan, before any task exists. It lives in
+ * the task package because the operator classes it instantiates need not be public for anyone else.
  *
  * <p>Specs carry erased types (the API methods that recorded them were typed), so this class
  * restores them with unchecked casts; it is the one place that does. Translation creates no user
  * function copies (factories copy per task), so it is cheap and may run once per stream thread.
  * Stateless and thread-safe.
  */
-public final class Translator {
+final class Translator {
   private Translator() {}
 
   /**

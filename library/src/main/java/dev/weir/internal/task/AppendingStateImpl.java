@@ -1,4 +1,4 @@
-package dev.weir.internal.state;
+package dev.weir.internal.task;
 
 import dev.weir.errors.WeirException;
 import dev.weir.functions.AggregateFunction;
@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param <ACC> the stored accumulator
  * @param <OUT> the result
  */
-public abstract class AppendingStateImpl<IN, ACC, OUT> extends StateHandle<ACC> {
+abstract class AppendingStateImpl<IN, ACC, OUT> extends StateHandle<ACC> {
   AppendingStateImpl(OperatorStates owner, StateDescriptor<ACC> d) {
     super(owner, d, true);
   }

@@ -1,4 +1,4 @@
-package dev.weir.internal.state;
+package dev.weir.internal.task;
 
 import dev.weir.state.ValueState;
 import dev.weir.state.ValueStateDescriptor;

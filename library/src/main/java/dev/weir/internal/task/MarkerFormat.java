@@ -1,4 +1,4 @@
-package dev.weir.internal.time;
+package dev.weir.internal.task;
 
 import java.nio.ByteBuffer;
 import org.apache.kafka.common.header.Header;
@@ -22,7 +22,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * followed by the version 1 text without its {@code w1:}. Version 1 is still written whenever it
  * suffices, so an older instance reads what a newer one wrote in every other case.
  */
-public final class MarkerFormat {
+final class MarkerFormat {
   /** The header that marks a watermark marker. */
   public static final String HEADER = "weir.wm";
 

@@ -1,6 +1,5 @@
-package dev.weir.internal.state;
+package dev.weir.internal.task;
 
-import dev.weir.internal.task.RecordCollector;
 import dev.weir.store.ChangelogFormat;
 import dev.weir.store.KeyValueStore;
 import dev.weir.store.StateBackend;

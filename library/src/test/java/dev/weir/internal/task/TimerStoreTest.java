@@ -1,4 +1,4 @@
-package dev.weir.internal.state;
+package dev.weir.internal.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,10 +1,10 @@
-package dev.weir.internal.state;
+package dev.weir.internal.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.weir.internal.state.StaleStateGuard.Reason;
-import dev.weir.internal.state.StaleStateGuard.Stale;
+import dev.weir.internal.task.StaleStateGuard.Reason;
+import dev.weir.internal.task.StaleStateGuard.Stale;
 import dev.weir.store.StateBackend;
 import dev.weir.store.StateBackends;
 import dev.weir.store.StateWriteBatch;

@@ -1,21 +1,20 @@
-package dev.weir.internal.translate;
+package dev.weir.internal.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.functions.AggregateFunction;
 import dev.weir.functions.Collector;
 import dev.weir.functions.KeyedProcessFunction;
+import dev.weir.functions.OutputTag;
 import dev.weir.functions.ProcessFunction;
 import dev.weir.internal.graph.OneInputTransformation;
 import dev.weir.internal.graph.Plan;
 import dev.weir.internal.graph.SubTopology;
 import dev.weir.internal.graph.TopologyAccess;
 import dev.weir.internal.graph.Transformation;
-import dev.weir.internal.task.OperatorFactory;
 import dev.weir.stream.KafkaSink;
 import dev.weir.stream.KafkaSource;
 import dev.weir.stream.KeyedStream;
-import dev.weir.stream.OutputTag;
 import dev.weir.stream.StreamBuilder;
 import dev.weir.windowing.ProcessWindowFunction;
 import dev.weir.windowing.TumblingEventTimeWindows;

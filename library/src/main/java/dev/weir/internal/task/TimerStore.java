@@ -1,4 +1,4 @@
-package dev.weir.internal.state;
+package dev.weir.internal.task;
 
 import dev.weir.store.KeyValueEntry;
 import dev.weir.store.KeyValueIterator;
@@ -16,7 +16,7 @@ import java.util.List;
  * domain). The value is an empty state value. The earliest time of each domain is cached, so
  * checking for due timers costs nothing until one is due.
  */
-public final class TimerStore {
+final class TimerStore {
   /** Scope byte of timers. */
   public static final byte SCOPE_TIMERS = 't';
 

@@ -1,4 +1,4 @@
-package dev.weir.internal.state;
+package dev.weir.internal.task;
 
 import dev.weir.state.MapState;
 import dev.weir.state.MapStateDescriptor;

@@ -1,10 +1,9 @@
-package dev.weir.internal.time;
+package dev.weir.internal.task;
 
 import dev.weir.eventtime.TimestampAssigner;
 import dev.weir.eventtime.WatermarkGenerator;
 import dev.weir.eventtime.WatermarkOutput;
 import dev.weir.eventtime.WatermarkStrategy;
-import dev.weir.internal.task.FunctionCopier;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

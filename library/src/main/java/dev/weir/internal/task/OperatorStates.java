@@ -1,4 +1,4 @@
-package dev.weir.internal.state;
+package dev.weir.internal.task;
 
 import dev.weir.state.AggregatingState;
 import dev.weir.state.AggregatingStateDescriptor;
@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  * handles (one handle per name), supplies the current key, the TTL clock and the store, and runs
  * the background TTL cleanup.
  */
-public final class OperatorStates {
+final class OperatorStates {
   private final String operatorName;
   private final String storeName;
   private final KeyValueStore store;

@@ -1,4 +1,4 @@
-package dev.weir.stream;
+package dev.weir.functions;
 
 import java.util.Objects;
 import org.apache.kafka.common.serialization.Serde;
@@ -67,8 +67,13 @@ public final class OutputTag<T> implements java.io.Serializable {
     return name;
   }
 
-  /** The serde given at creation, or null; for the side output's stream. */
-  Serde<T> serde() {
+  /**
+   * Returns the serde given at creation, which the side output's stream uses where it crosses a
+   * topic.
+   *
+   * @return the serde, or null when the tag was created without one
+   */
+  public Serde<T> serde() {
     return serde;
   }
 

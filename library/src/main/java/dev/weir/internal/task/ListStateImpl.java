@@ -1,6 +1,6 @@
-package dev.weir.internal.state;
+package dev.weir.internal.task;
 
-import dev.weir.internal.state.StateFormat.Element;
+import dev.weir.internal.task.StateFormat.Element;
 import dev.weir.state.ListState;
 import dev.weir.state.ListStateDescriptor;
 import java.util.ArrayList;
@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Objects;
 
 /** List state: the whole list is one stored value; with TTL each element has its own clock. */
-public final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
+final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
   ListStateImpl(OperatorStates owner, ListStateDescriptor<T> d, boolean keyed) {
     super(owner, d, keyed);
   }
