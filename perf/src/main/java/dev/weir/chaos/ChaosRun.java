@@ -35,6 +35,8 @@ import org.apache.kafka.common.config.TopicConfig;
  * see {@code JavaProcess}).
  */
 public final class ChaosRun {
+  private static final Duration BROKER_START_TIMEOUT = Duration.ofMinutes(5);
+
   static final String IN = "chaos-in";
   static final String OUT = "chaos-out";
   static final String WINDOWS_OUT = "chaos-windows";
@@ -117,8 +119,15 @@ public final class ChaosRun {
     log("faults: %s", events);
     String problem = null;
     List<OutputReader> readers = new ArrayList<>();
+    // A broker killed with -9 recovers its logs before it opens its port; with the soak's data on
+    // a loaded 2-core machine that took more than the testkit's default 90 s (the first soak run
+    // aborted there). A slow restart is not what the suite tests, so it waits longer.
     try (EmbeddedKafkaCluster cluster =
-        EmbeddedKafkaCluster.builder().brokers(config.brokers()).logDirectory(logs).start()) {
+        EmbeddedKafkaCluster.builder()
+            .brokers(config.brokers())
+            .logDirectory(logs)
+            .startTimeout(BROKER_START_TIMEOUT)
+            .start()) {
       kafka = cluster;
       bootstrap = cluster.bootstrapServers();
       log("cluster ready at %s", bootstrap);
