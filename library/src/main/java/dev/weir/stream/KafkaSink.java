@@ -32,7 +32,11 @@ import org.apache.kafka.common.serialization.Serializer;
  * @param <T> the element type written
  */
 public final class KafkaSink<T> {
-  /** Computes the headers of an output record. */
+  /**
+   * Computes the headers of an output record.
+   *
+   * @param <T> the element type
+   */
   @FunctionalInterface
   public interface HeaderWriter<T> extends Serializable {
     /**
@@ -44,7 +48,11 @@ public final class KafkaSink<T> {
     void write(T value, Headers headers);
   }
 
-  /** Chooses the output partition of a record. */
+  /**
+   * Chooses the output partition of a record.
+   *
+   * @param <T> the element type
+   */
   @FunctionalInterface
   public interface SinkPartitioner<T> extends Serializable {
     /**
