@@ -67,26 +67,43 @@ abstract class AvroFormat<T> {
     }
   }
 
-  static final class Specific<T> extends AvroFormat<T> {
-    private final SpecificData data;
+  /** A model bound to one class: its schema is the class's, whatever the value. */
+  private abstract static class ClassBound<T, D extends GenericData> extends AvroFormat<T> {
+    final D data;
     private final Schema schema;
 
-    Specific(Class<T> type) {
-      this.data = SpecificData.getForClass(type);
-      this.schema = data.getSchema(type);
-      if (schema.getType() != Schema.Type.RECORD) {
-        throw new IllegalArgumentException(
-            type.getName() + " is not an Avro specific record class (no record SCHEMA$)");
-      }
+    ClassBound(D data, Schema schema) {
+      this.data = data;
+      this.schema = schema;
     }
 
     @Override
-    Schema readerSchema() {
+    final Schema readerSchema() {
       return schema;
     }
 
     @Override
-    Schema schemaOf(T value) {
+    final Schema schemaOf(T value) {
+      return schema;
+    }
+
+    @Override
+    final GenericData data() {
+      return data;
+    }
+  }
+
+  static final class Specific<T> extends ClassBound<T, SpecificData> {
+    Specific(Class<T> type) {
+      super(SpecificData.getForClass(type), specificSchema(type));
+    }
+
+    private static Schema specificSchema(Class<?> type) {
+      Schema schema = SpecificData.getForClass(type).getSchema(type);
+      if (schema.getType() != Schema.Type.RECORD) {
+        throw new IllegalArgumentException(
+            type.getName() + " is not an Avro specific record class (no record SCHEMA$)");
+      }
       return schema;
     }
 
@@ -99,35 +116,24 @@ abstract class AvroFormat<T> {
     DatumReader<T> reader(Schema writer, Schema reader) {
       return new SpecificDatumReader<>(writer, reader, data);
     }
-
-    @Override
-    GenericData data() {
-      return data;
-    }
   }
 
-  static final class Reflect<T> extends AvroFormat<T> {
-    private final ReflectData data;
-    private final Schema schema;
-
+  static final class Reflect<T> extends ClassBound<T, ReflectData> {
     Reflect(Class<T> type) {
-      this.data = new ReflectData(type.getClassLoader());
+      this(new ReflectData(type.getClassLoader()), type);
+    }
+
+    private Reflect(ReflectData data, Class<T> type) {
+      super(data, reflectSchema(data, type));
+    }
+
+    private static Schema reflectSchema(ReflectData data, Class<?> type) {
       try {
-        this.schema = data.getSchema(type);
+        return data.getSchema(type);
       } catch (RuntimeException e) {
         throw new IllegalArgumentException(
             "Avro cannot derive a schema from " + type.getName() + ": " + e.getMessage(), e);
       }
-    }
-
-    @Override
-    Schema readerSchema() {
-      return schema;
-    }
-
-    @Override
-    Schema schemaOf(T value) {
-      return schema;
     }
 
     @Override
@@ -138,11 +144,6 @@ abstract class AvroFormat<T> {
     @Override
     DatumReader<T> reader(Schema writer, Schema reader) {
       return new ReflectDatumReader<>(writer, reader, data);
-    }
-
-    @Override
-    GenericData data() {
-      return data;
     }
   }
 
