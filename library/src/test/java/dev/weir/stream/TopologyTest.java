@@ -3,6 +3,10 @@ package dev.weir.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.weir.eventtime.WatermarkStrategy;
+import dev.weir.windowing.TumblingEventTimeWindows;
+import dev.weir.windowing.TumblingProcessingTimeWindows;
+import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.Test;
 
@@ -30,5 +34,52 @@ class TopologyTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("call returns(...) before StreamBuilder.build()");
     assertThat(topology.describe()).isEqualTo(before);
+  }
+
+  @Test
+  void anEventTimeWindowFedBySourceWithoutWatermarksFailsTheBuild() {
+    StreamBuilder b = new StreamBuilder();
+    DataStream<Long> timed =
+        b.fromSource(
+            KafkaSource.topic("timed", Serdes.Long()),
+            WatermarkStrategy.forBoundedOutOfOrderness(Duration.ofSeconds(1)),
+            "timed");
+    DataStream<Long> plain = b.fromSource(KafkaSource.topic("plain", Serdes.Long()), "plain");
+    timed
+        .union(plain)
+        .keyBy(v -> v % 10, Serdes.Long())
+        .window(TumblingEventTimeWindows.of(Duration.ofSeconds(10)))
+        .sum()
+        .name("ten-second-sums")
+        .sinkTo(KafkaSink.topic("out", Serdes.Long()));
+
+    assertThatThrownBy(b::build)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "Operator 'ten-second-sums' uses event-time windows (TumblingEventTimeWindows), but its"
+                + " input from source 'plain' has no watermarks, so its windows would never fire."
+                + " Read the source with event time: fromSource(source,"
+                + " WatermarkStrategy.forBoundedOutOfOrderness(...), \"plain\"), or use"
+                + " processing-time windows.");
+  }
+
+  @Test
+  void processingTimeWindowsAndWatermarkedSourcesBuild() {
+    StreamBuilder b = new StreamBuilder();
+    b.fromSource(KafkaSource.topic("plain", Serdes.Long()), "plain")
+        .keyBy(v -> v % 10, Serdes.Long())
+        .window(TumblingProcessingTimeWindows.of(Duration.ofSeconds(10)))
+        .sum()
+        .sinkTo(KafkaSink.topic("out", Serdes.Long()));
+    b.fromSource(
+            KafkaSource.topic("timed", Serdes.Long()),
+            WatermarkStrategy.forBoundedOutOfOrderness(Duration.ofSeconds(1)),
+            "timed")
+        .keyBy(v -> v % 10, Serdes.Long())
+        .window(TumblingEventTimeWindows.of(Duration.ofSeconds(10)))
+        .sum()
+        .sinkTo(KafkaSink.topic("out2", Serdes.Long()));
+
+    assertThat(b.build().describe()).contains("plain", "timed");
   }
 }

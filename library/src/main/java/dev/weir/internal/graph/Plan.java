@@ -221,6 +221,7 @@ public final class Plan {
       }
     }
     checkKeyedOperators(nodes);
+    checkEventTimeInputs(nodes);
     return new Plan(applicationId, subs, topics, storeNames(nodes));
   }
 
@@ -272,6 +273,55 @@ public final class Plan {
             "Operator '" + o.name() + "' needs a keyed stream: apply it after keyBy(...)");
       }
     }
+  }
+
+  /**
+   * Rejects an event-time window fed (through any chain, union or exchange) by a source that reads
+   * without watermarks. Such a source partition's watermark stays at its lowest value and is never
+   * idle, and a task's watermark is the minimum over its inputs, so the window would never fire and
+   * its state would only grow: a pipeline that can never work fails at build time instead.
+   */
+  private static void checkEventTimeInputs(List<Transformation<?>> nodes) {
+    for (Transformation<?> n : nodes) {
+      if (!(n instanceof OneInputTransformation<?, ?> o)
+          || !(o.spec() instanceof OperatorSpec.WindowSpec w)
+          || !w.assigner().isEventTime()) {
+        continue;
+      }
+      SourceTransformation<?> blind = sourceWithoutWatermarks(o, new HashSet<>());
+      if (blind != null) {
+        throw new IllegalStateException(
+            "Operator '"
+                + o.name()
+                + "' uses event-time windows ("
+                + w.assigner().getClass().getSimpleName()
+                + "), but its input from source '"
+                + blind.name()
+                + "' has no watermarks, so its windows would never fire. Read the source with"
+                + " event time: fromSource(source, WatermarkStrategy.forBoundedOutOfOrderness(...),"
+                + " \""
+                + blind.name()
+                + "\"), or use processing-time windows.");
+      }
+    }
+  }
+
+  /** The first source upstream of {@code t} that generates no watermarks, or null. */
+  private static SourceTransformation<?> sourceWithoutWatermarks(
+      Transformation<?> t, Set<Transformation<?>> seen) {
+    if (!seen.add(t)) {
+      return null;
+    }
+    if (t instanceof SourceTransformation<?> src) {
+      return src.watermarks().generatesWatermarks() ? null : src;
+    }
+    for (Transformation<?> in : t.inputs()) {
+      SourceTransformation<?> found = sourceWithoutWatermarks(in, seen);
+      if (found != null) {
+        return found;
+      }
+    }
+    return null;
   }
 
   /** Whether records emitted by {@code t} carry a key context (directly after keyBy). */

@@ -2,6 +2,7 @@ package dev.weir.internal.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.eventtime.WatermarkStrategy;
 import dev.weir.functions.AggregateFunction;
 import dev.weir.functions.Collector;
 import dev.weir.functions.KeyedProcessFunction;
@@ -67,7 +68,11 @@ class TranslatorTest {
   void everyOperatorKindOfAPlanGetsAFactory() {
     StreamBuilder b = new StreamBuilder();
     OutputTag<String> late = OutputTag.of("late", Serdes.String());
-    var in = b.fromSource(KafkaSource.topic("in", Serdes.String()), "in");
+    var in =
+        b.fromSource(
+            KafkaSource.topic("in", Serdes.String()),
+            WatermarkStrategy.forMonotonousTimestamps(),
+            "in");
     var stateless =
         in.map(String::trim)
             .returns(Serdes.String())
