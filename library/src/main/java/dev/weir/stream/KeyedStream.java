@@ -21,6 +21,7 @@ import dev.weir.windowing.Window;
 import dev.weir.windowing.WindowAssigner;
 import java.util.Objects;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * A stream partitioned by key: every record of one key is processed by the same task, and keyed
@@ -152,6 +153,19 @@ public final class KeyedStream<T, K> extends DataStream<T> {
         "aggregate",
         new OperatorSpec.RollingSpec(new OperatorSpec.Aggregate(aggregator), accumulatorSerde),
         true);
+  }
+
+  /**
+   * Rolling count: emits the key with the number of its records so far, for every record. The count
+   * is kept in keyed state (give the operator a stable {@code uid}).
+   *
+   * @return the stream of {@code (key, count)} pairs, with a {@link KeyValueSerde} of the key's
+   *     serde and {@code Long}
+   */
+  public SingleOutputStreamOperator<KeyValue<K, Long>> count() {
+    return process(new Counting.Rolling<K, T>())
+        .name("count")
+        .returns(new KeyValueSerde<>(keySerde(), Serdes.Long()));
   }
 
   /**

@@ -16,6 +16,7 @@ import dev.weir.windowing.WindowFunction;
 import java.time.Duration;
 import java.util.Objects;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * A keyed stream cut into windows: configure the trigger, evictor and lateness, then apply a window
@@ -160,6 +161,20 @@ public final class WindowedStream<T, K, W extends Window> {
         new OperatorSpec.Aggregate(aggregator),
         accumulatorSerde,
         new OperatorSpec.PassThrough());
+  }
+
+  /**
+   * Counts each window's records per key, incrementally (one {@code Long} per key and window in
+   * state). Each firing emits the key with the window's count, timestamped with the window's {@code
+   * maxTimestamp()} as every window result is.
+   *
+   * @return the {@code (key, count)} pairs, with a {@link KeyValueSerde} of the key's serde and
+   *     {@code Long}
+   */
+  public SingleOutputStreamOperator<KeyValue<K, Long>> count() {
+    return aggregate(new Counting.CountAggregate<T>(), Serdes.Long(), new Counting.WithKey<K, W>())
+        .name("count")
+        .returns(new KeyValueSerde<>(input.keySerde(), Serdes.Long()));
   }
 
   /**

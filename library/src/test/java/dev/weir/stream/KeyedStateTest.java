@@ -371,6 +371,7 @@ class KeyedStateTest {
     nums.aggregate(new Avg(), Serdes.String())
         .uid("avg")
         .sinkTo(KafkaSink.topic("avg", Serdes.String()));
+    nums.count().uid("count").sinkTo(KafkaSink.keyValues("count", Serdes.String(), Serdes.Long()));
     try (Driver d = new Driver(b)) {
       for (long v : new long[] {3, 1, 5, 4}) {
         d.core.pipe("in", null, Serdes.Long().serializer().serialize("in", v), 0L, null);
@@ -384,6 +385,13 @@ class KeyedStateTest {
       assertThat(d.values("reduce"))
           .containsExactly("reduce=3", "reduce=31", "reduce=315", "reduce=4");
       assertThat(d.values("avg")).containsExactly("3", "2", "3", "4");
+      assertThat(d.records("count"))
+          .extracting(
+              o ->
+                  Driver.string(o.key())
+                      + "="
+                      + Serdes.Long().deserializer().deserialize("count", o.value()))
+          .containsExactly("odd=1", "odd=2", "odd=3", "even=1");
     }
   }
 

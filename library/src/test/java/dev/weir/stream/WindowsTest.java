@@ -120,6 +120,28 @@ class WindowsTest {
   }
 
   @Test
+  void countEmitsEachKeyWithItsWindowCountAtTheWindowsMaxTimestamp() {
+    try (Driver d =
+        driver(
+            k ->
+                k.window(TumblingEventTimeWindows.of(Duration.ofMillis(10)))
+                    .count()
+                    .map(kv -> kv.key() + "=" + kv.value())
+                    .returns(Serdes.String()))) {
+      d.pipe("in", "a:1", 1);
+      d.pipe("in", "a:2", 5);
+      d.pipe("in", "b:1", 9);
+      d.pipe("in", "a:3", 12); // watermark 11 passes [0,10)'s max timestamp 9
+      d.pipe("in", "z:flush", 100);
+      List<DriverCore.Output> out = outputs(d);
+      assertThat(out)
+          .extracting(o -> Driver.string(o.value()))
+          .containsExactly("a=2", "b=1", "a=1");
+      assertThat(out).extracting(DriverCore.Output::timestamp).containsExactly(9L, 9L, 19L);
+    }
+  }
+
+  @Test
   void slidingWindowsPutARecordIntoSizeOverSlideWindows() {
     try (Driver d =
         driver(
