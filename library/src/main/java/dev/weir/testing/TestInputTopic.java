@@ -77,4 +77,19 @@ public final class TestInputTopic<K, V> {
         timestamp,
         headers);
   }
+
+  /**
+   * Pipes bytes exactly as a producer would have written them, bypassing this topic's serializers:
+   * for bad-input tests (a record the source's deserializer rejects, a truncated payload). The
+   * record goes through the source's deserializer and the configured error handling like any other;
+   * this topic's last timestamp becomes {@code timestamp}.
+   *
+   * @param key the key's bytes, may be null
+   * @param value the value's bytes, may be null (a tombstone)
+   * @param timestamp the record's timestamp, ms
+   */
+  public void pipeRawInput(byte[] key, byte[] value, long timestamp) {
+    lastTimestamp = timestamp;
+    core.pipe(topic, key, value, timestamp, new RecordHeaders());
+  }
 }
