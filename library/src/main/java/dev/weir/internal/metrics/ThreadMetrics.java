@@ -36,6 +36,16 @@ public final class ThreadMetrics implements AutoCloseable {
   private final List<MetricName> names = new ArrayList<>();
   private final List<String> sensors = new ArrayList<>();
 
+  /**
+   * A new scope for one of the thread's tasks; the task closes it.
+   *
+   * @param taskId the task's id
+   * @return a new scope in this thread's registry
+   */
+  public TaskMetricScope taskScope(String taskId) {
+    return new TaskMetricScope(registry, tags[0], tags[1], taskId);
+  }
+
   private ThreadMetrics(Metrics registry, String clientId, String threadId) {
     this.registry = registry;
     this.tags = new String[] {clientId, threadId};

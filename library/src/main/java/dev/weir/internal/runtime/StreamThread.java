@@ -104,7 +104,14 @@ final class StreamThread extends Thread {
     assignorContext.ownedTasks = AssignorContext.localTasks(setup, index);
     this.clients = new ThreadClients(setup, index);
     this.restore = new RestoreCoordinator(getName(), setup, clients, metrics, clock);
+    this.threadMetrics =
+        registry == null
+            ? null
+            : ThreadMetrics.register(registry, clientId, getName(), metrics, restore::remaining);
     this.tasks = new TaskManager(getName(), setup, metrics, clock, restore, assignorContext);
+    if (threadMetrics != null) {
+      tasks.setMetricScopes(id -> threadMetrics.taskScope(id.toString()));
+    }
     this.transactions = TransactionCoordinator.create(getName(), setup, index, metrics);
     this.purger =
         new RepartitionPurger(
@@ -114,10 +121,6 @@ final class StreamThread extends Thread {
             clients::admin,
             clock.millis());
     this.eventTime = new EventTimeReporter(setup.watermarkStallWarnMs());
-    this.threadMetrics =
-        registry == null
-            ? null
-            : ThreadMetrics.register(registry, clientId, getName(), metrics, restore::remaining);
   }
 
   TaskMetrics metrics() {
