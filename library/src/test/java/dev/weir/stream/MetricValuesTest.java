@@ -1,5 +1,7 @@
 package dev.weir.stream;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.weir.WeirConfig;
 import dev.weir.eventtime.WatermarkStrategy;
 import dev.weir.functions.RichFilterFunction;
@@ -170,6 +172,20 @@ class MetricValuesTest {
       e.put("user-metrics/valueLength-p95{operator=drop-x, scope=sizes, task-id=0_0}", 6.0);
       e.put("user-metrics/valueLength-p99{operator=drop-x, scope=sizes, task-id=0_0}", 6.0);
       assertThat(actual).containsExactlyEntriesOf(e);
+      // Every metric outside user-metrics is one of the catalogue's.
+      java.util.Set<String> catalogue = new java.util.HashSet<>();
+      dev.weir.internal.metrics.MetricCatalogue.all()
+          .forEach(m -> catalogue.add(m.group() + "/" + m.name()));
+      d.core
+          .metricRegistry()
+          .metrics()
+          .keySet()
+          .forEach(
+              n -> {
+                if (!n.group().equals("user-metrics") && !n.group().equals("kafka-metrics-count")) {
+                  assertThat(catalogue).contains(n.group() + "/" + n.name());
+                }
+              });
       assertThat(d.core.storeBytes("w")).isEqualTo(86);
       // The flat snapshot reads the same counters.
       assertThat(d.core.counters())
