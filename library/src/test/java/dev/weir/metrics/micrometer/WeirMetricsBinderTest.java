@@ -40,11 +40,13 @@ class WeirMetricsBinderTest {
         .name("upper")
         .sinkTo(KafkaSink.topic("out", Serdes.String()));
     WeirTestDriver driver = new WeirTestDriver(b.build());
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    // [docs:micrometer-driver]
     try (WeirMetricsBinder binder = new WeirMetricsBinder(driver::metrics, Duration.ZERO)) {
+      binder.bindTo(registry);
+      // [/docs:micrometer-driver]
       TestInputTopic<String, String> in =
           driver.createInputTopic("in", Serdes.String().serializer(), Serdes.String().serializer());
-      SimpleMeterRegistry registry = new SimpleMeterRegistry();
-      binder.bindTo(registry);
       in.pipeInput("a");
       in.pipeInput("b");
       in.pipeInput("c");
