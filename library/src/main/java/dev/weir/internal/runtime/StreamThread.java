@@ -1,10 +1,10 @@
 package dev.weir.internal.runtime;
 
 import dev.weir.errors.WeirException;
-import dev.weir.internal.metrics.ThreadMetrics;
 import dev.weir.internal.task.StreamTask;
 import dev.weir.internal.task.TaskId;
 import dev.weir.internal.task.TaskMetrics;
+import dev.weir.internal.task.ThreadMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
