@@ -98,6 +98,13 @@ class PackageCycleTest {
           Map.entry("internal.task.TaskId", "names tasks in assignment and state"),
           Map.entry("internal.task.TaskState", "opened and restored by the runtime"),
           Map.entry("internal.task.TaskMetrics", "counters summed by the runtime"),
+          Map.entry("internal.task.ThreadMetrics", "the runtime and the driver register them"),
+          // Metrics: one catalogue and registry, read by the facade, the runtime and the tasks.
+          Map.entry("internal.metrics.MetricCatalogue", "names for the runtime, tasks, docs"),
+          Map.entry("internal.metrics.MetricRegistries", "the runtime and the driver build one"),
+          Map.entry("internal.metrics.InstanceMetrics", "registered by the runtime"),
+          Map.entry("internal.metrics.TaskMetricScope", "tasks register through it"),
+          Map.entry("internal.metrics.CatalogueTable", "renders the docs table (a test checks)"),
           Map.entry("internal.task.TaskWatermarks", "read by the runtime's event-time reporter"),
           Map.entry("internal.task.RecordCollector", "implemented by the thread's producer"),
           Map.entry("internal.task.ErrorHandling", "built from the settings by the caller"),

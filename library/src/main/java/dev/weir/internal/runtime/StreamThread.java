@@ -4,6 +4,7 @@ import dev.weir.errors.WeirException;
 import dev.weir.internal.task.StreamTask;
 import dev.weir.internal.task.TaskId;
 import dev.weir.internal.task.TaskMetrics;
+import dev.weir.internal.task.ThreadMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,6 +22,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,13 +80,20 @@ final class StreamThread extends Thread {
   private final TransactionCoordinator transactions;
   private final RepartitionPurger purger;
   private final EventTimeReporter eventTime;
+  private final ThreadMetrics threadMetrics;
   private volatile State state = State.CREATED;
   private volatile boolean shutdownRequested;
   private Consumer<byte[], byte[]> consumer;
   private long lastCommitMs;
   private long lastWatermarkMs;
 
-  StreamThread(int index, RuntimeSetup setup, Listener listener, AtomicBoolean shutdownApp) {
+  StreamThread(
+      int index,
+      RuntimeSetup setup,
+      Listener listener,
+      AtomicBoolean shutdownApp,
+      Metrics registry,
+      String clientId) {
     super(setup.applicationId() + "-StreamThread-" + index);
     this.index = index;
     this.setup = setup;
@@ -95,7 +104,14 @@ final class StreamThread extends Thread {
     assignorContext.ownedTasks = AssignorContext.localTasks(setup, index);
     this.clients = new ThreadClients(setup, index);
     this.restore = new RestoreCoordinator(getName(), setup, clients, metrics, clock);
+    this.threadMetrics =
+        registry == null
+            ? null
+            : ThreadMetrics.register(registry, clientId, getName(), metrics, restore::remaining);
     this.tasks = new TaskManager(getName(), setup, metrics, clock, restore, assignorContext);
+    if (threadMetrics != null) {
+      tasks.setMetricScopes(id -> threadMetrics.taskScope(id.toString()));
+    }
     this.transactions = TransactionCoordinator.create(getName(), setup, index, metrics);
     this.purger =
         new RepartitionPurger(
@@ -208,7 +224,9 @@ final class StreamThread extends Thread {
       setState(State.RUNNING);
     }
     try {
-      if (!process(records)) {
+      boolean processed = process(records);
+      metrics.flushRates();
+      if (!processed) {
         return;
       }
       long now = clock.millis();
@@ -238,7 +256,13 @@ final class StreamThread extends Thread {
       }
       StreamTask.Input input = task.input(tp);
       for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
-        task.process(input, r);
+        if (metrics.sampleNext()) {
+          long start = clock.nanos();
+          task.process(input, r);
+          metrics.recordProcessLatency(clock.nanos() - start);
+        } else {
+          task.process(input, r);
+        }
       }
       if (task.context().takeMarkerArrived()) {
         // Pass event time on at once instead of at the next watermark interval: saves up to
@@ -333,6 +357,9 @@ final class StreamThread extends Thread {
     clients.closeConsumer(getName());
     setState(State.PENDING_SHUTDOWN);
     setState(State.DEAD);
+    if (threadMetrics != null) {
+      threadMetrics.close(); // a replacement thread registers the same names again
+    }
     if (failure != null) {
       listener.onFailure(this, failure);
     }
