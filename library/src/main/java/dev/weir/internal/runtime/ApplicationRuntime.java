@@ -327,6 +327,18 @@ public final class ApplicationRuntime implements StreamThread.Listener {
     }
   }
 
+  /** The plan this instance runs. */
+  public Plan plan() {
+    return plan;
+  }
+
+  /** The instance, its threads and their tasks, for the status server; any thread. */
+  public RuntimeStatus status() {
+    List<RuntimeStatus.ThreadStatus> out = new ArrayList<>();
+    threads.forEach(t -> out.add(t.status()));
+    return new RuntimeStatus(state, instanceId(), List.copyOf(out));
+  }
+
   /** Counters summed over the instance's threads, named as in docs/operations.md. */
   public Map<String, Long> metrics() {
     List<TaskMetrics> all = new ArrayList<>(retiredMetrics);

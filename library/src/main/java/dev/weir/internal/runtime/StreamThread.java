@@ -78,6 +78,7 @@ final class StreamThread extends Thread {
   private final TransactionCoordinator transactions;
   private final RepartitionPurger purger;
   private final EventTimeReporter eventTime;
+  private final StatusPublisher status;
   private volatile State state = State.CREATED;
   private volatile boolean shutdownRequested;
   private Consumer<byte[], byte[]> consumer;
@@ -105,6 +106,7 @@ final class StreamThread extends Thread {
             clients::admin,
             clock.millis());
     this.eventTime = new EventTimeReporter(setup.watermarkStallWarnMs());
+    this.status = new StatusPublisher(setup.plan());
   }
 
   TaskMetrics metrics() {
@@ -134,6 +136,17 @@ final class StreamThread extends Thread {
   /** The latest event-time metrics of this thread's tasks. */
   Map<String, Long> eventTimeMetrics() {
     return eventTime.metrics();
+  }
+
+  /** This thread for the status server, as last published; any thread. */
+  RuntimeStatus.ThreadStatus status() {
+    return new RuntimeStatus.ThreadStatus(
+        getName(),
+        state.name(),
+        isAlive(),
+        metrics.commits.sum(),
+        metrics.commitTimeNanos.sum(),
+        status.tasks());
   }
 
   /** Changelog records still to restore (at most) by this thread; 0 when not restoring. */
@@ -216,6 +229,7 @@ final class StreamThread extends Thread {
         lastWatermarkMs = now;
         tasks.advanceEventTime(now);
         eventTime.publish(now, tasks.running());
+        status.publish(now, tasks.running(), restore.ids(), restore.progress(), consumer.metrics());
       }
       tasks.fireProcessingTimers(now);
     } catch (Exception e) {
@@ -331,6 +345,7 @@ final class StreamThread extends Thread {
     clients.close(getName());
     transactions.close(CLOSE_TIMEOUT);
     clients.closeConsumer(getName());
+    status.clear();
     setState(State.PENDING_SHUTDOWN);
     setState(State.DEAD);
     if (failure != null) {
