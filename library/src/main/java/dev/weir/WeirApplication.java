@@ -9,6 +9,7 @@ import dev.weir.internal.runtime.RuntimeState;
 import dev.weir.internal.status.StatusServer;
 import dev.weir.stream.Topology;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -16,6 +17,9 @@ import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.Metrics;
 
 /**
  * One instance of a Weir application: runs a {@link Topology} in this JVM as a member of the
@@ -133,7 +137,13 @@ public final class WeirApplication implements AutoCloseable {
               r.plan(),
               config.getString(WeirConfig.STATUS_HTTP_BIND_ADDRESS_CONFIG),
               port,
-              StatusServer.of(r::status, java.util.Map::of));
+              StatusServer.of(
+                  r::status,
+                  () -> {
+                    // Null until the runtime starts: the registry is named after the instance.
+                    Metrics registry = r.metricRegistry();
+                    return registry == null ? Map.of() : registry.metrics();
+                  }));
     }
     runtime = r;
     try {
@@ -197,14 +207,37 @@ public final class WeirApplication implements AutoCloseable {
   }
 
   /**
-   * Returns a snapshot of the instance's counters: records-in, records-out, commits, rollbacks,
-   * error counts. See {@code docs/operations.md}.
+   * Returns the instance's metrics, as Kafka Streams' {@code KafkaStreams#metrics()} does: every
+   * metric in the instance's registry (Weir's own, listed in {@code docs/operations.md}, and those
+   * user functions register through {@code getRuntimeContext().getMetricGroup()}), tagged with
+   * {@code client-id} and, by level, {@code thread-id}, {@code task-id}, {@code operator}. The same
+   * registry is reported to JMX under {@code dev.weir:type=<group>,...} and to the {@code
+   * metric.reporters}. The Kafka clients' own metrics are not included (they report to JMX under
+   * {@code kafka.consumer} and {@code kafka.producer} as usual).
    *
-   * @return counter name to value
+   * <p>Thread-safe; values are read when {@link Metric#metricValue()} is called. After {@link
+   * #close()} the map keeps the last values but nothing updates them.
+   *
+   * @return an unmodifiable view of metric name to metric; empty before {@link #start()}
    */
-  public Map<String, Long> metrics() {
+  public Map<MetricName, ? extends Metric> metrics() {
     ApplicationRuntime r = runtime;
-    return r == null ? Map.of() : r.metrics();
+    Metrics registry = r == null ? null : r.metricRegistry();
+    return registry == null ? Map.of() : Collections.unmodifiableMap(registry.metrics());
+  }
+
+  /**
+   * Returns a flat snapshot of the instance's counters, summed over its stream threads (replaced
+   * ones included) since the instance started: {@code records-in}, {@code records-out}, {@code
+   * commits}, {@code rollbacks}, error counts, and the event-time gauges. Before metrics moved to a
+   * registry this was {@code metrics()}; it stays for tests and scripts that want one number per
+   * name. See {@code docs/operations.md}.
+   *
+   * @return counter name to value, a new map; empty before {@link #start()}
+   */
+  public Map<String, Long> metricsSnapshot() {
+    ApplicationRuntime r = runtime;
+    return r == null ? Map.of() : r.metricsSnapshot();
   }
 
   /**

@@ -60,7 +60,7 @@ public final class ExampleRunner {
         "%s is running against %s; Ctrl-C stops it.%n",
         config.get(WeirConfig.APPLICATION_ID_CONFIG), bootstrap);
     while (!app.awaitState(java.time.Duration.ofMinutes(1), ApplicationState.ERROR)) {
-      System.out.println(app.metrics());
+      System.out.println(app.metricsSnapshot());
     }
     System.exit(1); // the instance failed; its log says why
   }

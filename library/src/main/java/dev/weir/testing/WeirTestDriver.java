@@ -5,10 +5,13 @@ import dev.weir.internal.config.Settings;
 import dev.weir.internal.driver.DriverCore;
 import dev.weir.stream.Topology;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 
@@ -119,16 +122,29 @@ public final class WeirTestDriver implements AutoCloseable {
   }
 
   /**
-   * Returns the driver's counters, with the names and meaning of {@code WeirApplication.metrics()}
-   * (docs/operations.md): {@code records-in} counts every record a task reads, so a record that
-   * crosses a repartition topic counts once per hop, and watermark markers read from repartition
-   * topics count too, as in production; {@code late-records-dropped}, {@code commits} and the state
-   * counters are included. Gauges of restores and state directories are 0, and per-task event-time
-   * gauges are not reported.
+   * Returns the driver's metrics, as {@code WeirApplication.metrics()} returns an application's:
+   * the same names, groups and meaning (docs/operations.md), with {@code client-id} {@code
+   * <application.id>-driver} and {@code thread-id} {@code driver}. Rates and windows run on the
+   * driver's processing-time clock, and processing time stands still while a record is processed,
+   * so sampled process and commit latencies are 0. Not reported to JMX.
+   *
+   * @return an unmodifiable view of metric name to metric; not null
+   */
+  public Map<MetricName, ? extends Metric> metrics() {
+    return Collections.unmodifiableMap(core.metricRegistry().metrics());
+  }
+
+  /**
+   * Returns the driver's counters, with the names and meaning of {@code
+   * WeirApplication.metricsSnapshot()} (docs/operations.md): {@code records-in} counts every record
+   * a task reads, so a record that crosses a repartition topic counts once per hop, and watermark
+   * markers read from repartition topics count too, as in production; {@code late-records-dropped},
+   * {@code commits} and the state counters are included. Gauges of restores and state directories
+   * are 0, and per-task event-time gauges are not reported.
    *
    * @return counter name to value, a new map
    */
-  public Map<String, Long> metrics() {
+  public Map<String, Long> metricsSnapshot() {
     return core.counters();
   }
 

@@ -28,7 +28,7 @@ public final class PipelineMain {
           System.out.println("STATE " + now);
           if (now == ApplicationState.RUNNING) {
             // Crash tests read how much changelog each start had to replay.
-            System.out.println("RESTORED " + app.metrics().get("state-restored-records"));
+            System.out.println("RESTORED " + app.metricsSnapshot().get("state-restored-records"));
           }
           if (now.isTerminal()) {
             stopped.countDown();

@@ -68,7 +68,7 @@ class RuntimeIT {
       assertThat(counts.values()).allMatch(c -> c == 1);
       assertThat(out).allMatch(v -> v.endsWith(":tagged"));
       assertThat(app.awaitState(Duration.ofSeconds(30), ApplicationState.RUNNING)).isTrue();
-      assertThat(app.metrics().get("tasks")).isEqualTo(8L);
+      assertThat(app.metricsSnapshot().get("tasks")).isEqualTo(8L);
       // Consumed and committed repartition records are deleted: the topic does not grow forever.
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
         Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
@@ -99,12 +99,15 @@ class RuntimeIT {
     try {
       a.start();
       Pipelines.produce(kafka.bootstrapServers(), "scale-in", 0, 2_000, 40);
-      await().atMost(Duration.ofSeconds(60)).until(() -> a.metrics().get("records-out") >= 1_000);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> a.metricsSnapshot().get("records-out") >= 1_000);
       b.start();
       Pipelines.produce(kafka.bootstrapServers(), "scale-in", 2_000, 4_000, 40);
       await()
           .atMost(Duration.ofSeconds(60))
-          .until(() -> b.state() == ApplicationState.RUNNING && b.metrics().get("tasks") > 0);
+          .until(
+              () -> b.state() == ApplicationState.RUNNING && b.metricsSnapshot().get("tasks") > 0);
       a.close(Duration.ofSeconds(30));
       Pipelines.produce(kafka.bootstrapServers(), "scale-in", 4_000, 6_000, 40);
       List<String> out =
@@ -113,7 +116,7 @@ class RuntimeIT {
       Map<Integer, Integer> counts = Pipelines.countBySeq(out);
       assertThat(counts).hasSize(6_000);
       assertThat(counts.values()).allMatch(c -> c == 1);
-      assertThat(b.metrics().get("tasks")).isEqualTo(8L);
+      assertThat(b.metricsSnapshot().get("tasks")).isEqualTo(8L);
     } finally {
       a.close(Duration.ofSeconds(30));
       b.close(Duration.ofSeconds(30));
@@ -175,7 +178,7 @@ class RuntimeIT {
                     StandardCharsets.UTF_8))
             .isEqualTo("1");
       }
-      assertThat(app.metrics().get("records-dead-lettered")).isEqualTo(1L);
+      assertThat(app.metricsSnapshot().get("records-dead-lettered")).isEqualTo(1L);
     }
   }
 

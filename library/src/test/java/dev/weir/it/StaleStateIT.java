@@ -120,17 +120,17 @@ class StaleStateIT {
         try (WeirApplication a = start(bs, stateA)) {
           send(input, "K:+");
           outputs.awaitKey("K", 1);
-          assertThat(a.metrics()).containsEntry("state-wiped-stale", 0L);
+          assertThat(a.metricsSnapshot()).containsEntry("state-wiped-stale", 0L);
         }
         try (WeirApplication a = start(bs, stateA)) {
           // Nothing was written since A stopped: its local state is current, however old.
-          assertThat(a.metrics()).containsEntry("state-wiped-stale", 0L);
-          assertThat(a.metrics()).containsEntry("state-restored-records", 0L);
+          assertThat(a.metricsSnapshot()).containsEntry("state-wiped-stale", 0L);
+          assertThat(a.metricsSnapshot()).containsEntry("state-restored-records", 0L);
         }
 
         byte[] deletedKey;
         try (WeirApplication b = start(bs, tmp.resolve("b"))) {
-          assertThat(b.metrics().get("state-restored-records")).as("K=1").isEqualTo(1L);
+          assertThat(b.metricsSnapshot().get("state-restored-records")).as("K=1").isEqualTo(1L);
           send(input, "K:x");
           outputs.awaitKey("K", 2);
           deletedKey = awaitTombstone(bs);
@@ -149,7 +149,7 @@ class StaleStateIT {
 
         long wiped;
         try (WeirApplication a = start(bs, stateA)) {
-          wiped = a.metrics().get("state-wiped-stale");
+          wiped = a.metricsSnapshot().get("state-wiped-stale");
           send(input, "K:+");
           outputs.awaitKey("K", 3);
         }

@@ -131,7 +131,7 @@ class TimerZombieIT {
                 .atMost(Duration.ofSeconds(90))
                 .until(
                     () -> Pipelines.readCommitted(bs, "tz-out", 1_000, Duration.ofSeconds(2)),
-                    out -> out.size() >= 4 && b.metrics().get("tasks") == 2L);
+                    out -> out.size() >= 4 && b.metricsSnapshot().get("tasks") == 2L);
         assertThat(duplicates(beforeWake)).isEmpty();
 
         release.countDown();
@@ -140,7 +140,7 @@ class TimerZombieIT {
             .atMost(Duration.ofSeconds(60))
             .until(
                 () ->
-                    a.metrics().get("rollbacks") >= 1
+                    a.metricsSnapshot().get("rollbacks") >= 1
                         || !duplicates(
                                 Pipelines.readCommitted(bs, "tz-out", 1_000, Duration.ofSeconds(2)))
                             .isEmpty());
@@ -152,7 +152,9 @@ class TimerZombieIT {
                     () -> Pipelines.readCommitted(bs, "tz-out", 1_000, Duration.ofSeconds(2)),
                     o -> o.size() >= seen + 2);
         assertThat(duplicates(out)).as("ticks emitted twice").isEmpty();
-        assertThat(a.metrics().get("rollbacks")).as("the zombie's commit was refused").isPositive();
+        assertThat(a.metricsSnapshot().get("rollbacks"))
+            .as("the zombie's commit was refused")
+            .isPositive();
         assertThat(b.state()).isEqualTo(ApplicationState.RUNNING);
       } finally {
         CountDownLatch r = release;

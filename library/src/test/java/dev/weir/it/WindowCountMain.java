@@ -103,7 +103,7 @@ public final class WindowCountMain {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  System.out.println("METRICS " + app.metrics());
+                  System.out.println("METRICS " + app.metricsSnapshot());
                   app.close();
                 }));
     app.start();

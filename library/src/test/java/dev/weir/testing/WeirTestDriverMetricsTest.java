@@ -37,7 +37,8 @@ class WeirTestDriverMetricsTest {
             e -> FailureResponse.SHUTDOWN_INSTANCE);
 
     try (WeirTestDriver driver = new WeirTestDriver(topology)) {
-      assertThat(driver.metrics().keySet()).containsExactlyElementsOf(app.metrics().keySet());
+      assertThat(driver.metricsSnapshot().keySet())
+          .containsExactlyElementsOf(app.metricsSnapshot().keySet());
     }
   }
 }

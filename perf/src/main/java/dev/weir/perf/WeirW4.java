@@ -96,7 +96,7 @@ final class WeirW4 implements Contender {
 
   private void report(long restoreMs, long cpuMs) {
     try {
-      Map<String, Long> m = app.metrics();
+      Map<String, Long> m = app.metricsSnapshot();
       status.put("restoreMs", restoreMs);
       status.put("cpuMs", cpuMs);
       status.put("restoredRecords", m.getOrDefault("state-restored-records", -1L));

@@ -33,15 +33,15 @@ public final class InstanceMain {
         new WeirApplication(
             SensorPipeline.topology(DemoTopics.forRun(args[3])),
             SensorPipeline.config(args[1], args[0], Path.of(args[2])));
-    app.setStateListener((now, before) -> printStatus(now, app.metrics()));
+    app.setStateListener((now, before) -> printStatus(now, app.metricsSnapshot()));
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> app.close(Duration.ofSeconds(20)), "close-on-sigterm"));
     app.start();
     while (!app.awaitState(
         Duration.ofMillis(500), ApplicationState.NOT_RUNNING, ApplicationState.ERROR)) {
-      printStatus(app.state(), app.metrics());
+      printStatus(app.state(), app.metricsSnapshot());
     }
-    printStatus(app.state(), app.metrics());
+    printStatus(app.state(), app.metricsSnapshot());
     System.exit(app.state() == ApplicationState.ERROR ? 1 : 0);
   }
 

@@ -75,8 +75,8 @@ class OrdersEtlIT {
                       r.headers().lastHeader(DeadLetterHeaders.STAGE).value(),
                       StandardCharsets.UTF_8))
           .containsExactlyInAnyOrder("deserialization", "processing");
-      assertThat(app.metrics()).containsEntry("records-dead-lettered", 2L);
-      assertThat(app.metrics().keySet())
+      assertThat(app.metricsSnapshot()).containsEntry("records-dead-lettered", 2L);
+      assertThat(app.metricsSnapshot().keySet())
           .as("the metrics table of docs/operations.md")
           .containsExactlyInAnyOrderElementsOf(documentedMetrics());
     }

@@ -51,7 +51,7 @@ class OrdersEtlTest {
       assertThat(header(dead.get(1).headers(), DeadLetterHeaders.OPERATOR)).isEqualTo("to-euros");
       assertThat(header(dead.get(1).headers(), DeadLetterHeaders.EXCEPTION_MESSAGE))
           .isEqualTo("Unknown currency XYZ");
-      assertThat(driver.metrics()).containsEntry("records-dead-lettered", 2L);
+      assertThat(driver.metricsSnapshot()).containsEntry("records-dead-lettered", 2L);
     }
     // [/docs:dead-letter-test]
   }

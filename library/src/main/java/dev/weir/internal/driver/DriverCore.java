@@ -6,6 +6,8 @@ import dev.weir.internal.graph.Plan;
 import dev.weir.internal.graph.PlanSerdes;
 import dev.weir.internal.graph.SubTopology;
 import dev.weir.internal.graph.TopologyAccess;
+import dev.weir.internal.metrics.MetricRegistries;
+import dev.weir.internal.metrics.ThreadMetrics;
 import dev.weir.internal.runtime.CommitOrder;
 import dev.weir.internal.runtime.RuntimeMetrics;
 import dev.weir.internal.task.ErrorHandling;
@@ -29,11 +31,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.utils.Time;
 
 /**
  * Runs a topology on the calling thread without a broker, with the production task and operator
@@ -42,6 +47,9 @@ import org.apache.kafka.common.record.TimestampType;
  * and then commits every task in the runtime's {@link CommitOrder}.
  */
 public final class DriverCore implements AutoCloseable {
+  /** The {@code thread-id} tag of the driver's metrics. */
+  public static final String THREAD_ID = "driver";
+
   /** A record written to an output topic. */
   public record Output(String topic, byte[] key, byte[] value, long timestamp, Headers headers) {}
 
@@ -53,6 +61,8 @@ public final class DriverCore implements AutoCloseable {
   private final Deque<Output> internal = new ArrayDeque<>();
   private final Map<String, Long> nextOffset = new HashMap<>();
   private final TaskMetrics metrics = new TaskMetrics();
+  private final Metrics registry;
+  private final String clientId;
   private long processingTime;
   private long changelogRecords;
   private final StateBackend stateBackend = StateBackends.inMemory();
@@ -68,6 +78,10 @@ public final class DriverCore implements AutoCloseable {
   public DriverCore(Topology topology, Settings config, long startProcessingTime) {
     this.plan = TopologyAccess.plan(topology, config.getString(ConfigKeys.APPLICATION_ID_CONFIG));
     this.processingTime = startProcessingTime;
+    // The registry runs on the driver's processing time, so that rates and windows are repeatable.
+    this.registry = MetricRegistries.forDriver(new DriverTime());
+    this.clientId = plan.applicationId() + "-" + THREAD_ID;
+    ThreadMetrics.register(registry, clientId, THREAD_ID, metrics, () -> 0L);
     repartitionTopics.addAll(plan.repartitionTopics().values());
     PlanSerdes.configure(plan, config.originals());
     TaskBuilder builder = TaskBuilder.forPlan(plan, ErrorHandling.from(config), sub -> 1);
@@ -103,6 +117,20 @@ public final class DriverCore implements AutoCloseable {
 
   public Plan plan() {
     return plan;
+  }
+
+  /**
+   * The driver's metric registry: the metrics of {@code MetricCatalogue} an application reports, on
+   * the driver's processing-time clock, with {@code client-id} {@code <application.id>-driver} and
+   * {@code thread-id} {@code driver}. Not reported to JMX.
+   */
+  public Metrics metricRegistry() {
+    return registry;
+  }
+
+  /** The {@code client-id} tag of the driver's metrics. */
+  public String clientId() {
+    return clientId;
   }
 
   public TaskMetrics metrics() {
@@ -168,7 +196,16 @@ public final class DriverCore implements AutoCloseable {
             r.headers() == null ? new RecordHeaders() : r.headers(),
             Optional.empty());
     try {
-      taskByTopic.get(r.topic()).process(new TopicPartition(r.topic(), 0), cr);
+      StreamTask task = taskByTopic.get(r.topic());
+      TopicPartition tp = new TopicPartition(r.topic(), 0);
+      if (metrics.sampleNext()) {
+        // Processing time stands still while a record is processed: sampled latencies are 0.
+        long start = processingTime * 1_000_000L;
+        task.process(tp, cr);
+        metrics.recordProcessLatency(processingTime * 1_000_000L - start);
+      } else {
+        task.process(tp, cr);
+      }
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
@@ -230,6 +267,30 @@ public final class DriverCore implements AutoCloseable {
   public void commit() {
     // Processing time does not move during a commit: commit-time-ns-total stays 0, repeatably.
     CommitOrder.commit(tasks, transaction, metrics, () -> processingTime * 1_000_000L);
+    metrics.flushRates();
+  }
+
+  /** Kafka's clock interface over the driver's processing time, which only the test moves. */
+  private final class DriverTime implements Time {
+    @Override
+    public long milliseconds() {
+      return processingTime;
+    }
+
+    @Override
+    public long nanoseconds() {
+      return processingTime * 1_000_000L;
+    }
+
+    @Override
+    public void sleep(long ms) {
+      throw new UnsupportedOperationException("The test driver's clock does not sleep");
+    }
+
+    @Override
+    public void waitObject(Object obj, Supplier<Boolean> condition, long deadlineMs) {
+      throw new UnsupportedOperationException("The test driver's clock does not wait");
+    }
   }
 
   /** Nothing leaves the driver: a commit only marks what was written as committed. */
@@ -258,6 +319,7 @@ public final class DriverCore implements AutoCloseable {
       t.close(true);
     }
     stateBackend.close();
+    registry.close();
   }
 
   private final class Collector implements RecordCollector {

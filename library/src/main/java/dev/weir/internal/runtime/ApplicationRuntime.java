@@ -5,6 +5,8 @@ import dev.weir.internal.config.ConfigKeys;
 import dev.weir.internal.config.Settings;
 import dev.weir.internal.graph.Plan;
 import dev.weir.internal.graph.PlanSerdes;
+import dev.weir.internal.metrics.InstanceMetrics;
+import dev.weir.internal.metrics.MetricRegistries;
 import dev.weir.internal.task.ErrorHandling;
 import dev.weir.internal.task.StaleStateGuard;
 import dev.weir.internal.task.TaskId;
@@ -21,6 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +50,8 @@ public final class ApplicationRuntime implements StreamThread.Listener {
   private volatile StaleStateGuard staleStateGuard;
   private volatile StateDirectoryCleaner stateCleaner;
   private final RuntimeClock clock;
+  private volatile Metrics registry;
+  private volatile String clientId;
 
   public ApplicationRuntime(
       Settings config,
@@ -81,6 +86,27 @@ public final class ApplicationRuntime implements StreamThread.Listener {
     return directory == null ? null : directory.instanceId();
   }
 
+  /**
+   * Returns the instance's metric registry: every metric of {@code MetricCatalogue} and the user
+   * metrics, tagged {@code client-id} = {@link #clientId()}. Reported to JMX and the configured
+   * {@code metric.reporters}; closed (and its MBeans unregistered) when the instance stops.
+   *
+   * @return the registry, or null before {@link #start()}
+   */
+  public Metrics metricRegistry() {
+    return registry;
+  }
+
+  /**
+   * Returns the {@code client-id} tag of the instance's metrics: {@code <application.id>-<instance
+   * id>}.
+   *
+   * @return the id, or null before {@link #start()}
+   */
+  public String clientId() {
+    return clientId;
+  }
+
   private synchronized boolean transition(RuntimeState next) {
     RuntimeState prev = state;
     if (prev == next) {
@@ -104,6 +130,16 @@ public final class ApplicationRuntime implements StreamThread.Listener {
         new InstanceDirectory(
             Path.of(config.getString(ConfigKeys.STATE_DIR_CONFIG)), plan.applicationId());
     try {
+      clientId = plan.applicationId() + "-" + directory.instanceId();
+      registry = MetricRegistries.forApplication(config.originals(), clientId, kafkaTime(clock));
+      InstanceMetrics.register(
+          registry,
+          clientId,
+          () -> state.name(),
+          () -> threads.stream().filter(Thread::isAlive).count(),
+          () -> threads.stream().mapToInt(t -> t.taskIds().size()).sum(),
+          () -> staleStateGuard == null ? 0L : staleStateGuard.wiped(),
+          () -> stateCleaner == null ? 0L : stateCleaner.cleaned());
       stateBackend = StateBackendFactory.create(config, directory.path(), plan);
       ErrorHandling errors = ErrorHandling.from(config);
       // Topic serdes get the application's configuration (a registry URL, say) before any task.
@@ -199,7 +235,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
   }
 
   private void startThread(int index) {
-    StreamThread t = new StreamThread(index, setup, this, shutdownApplication);
+    StreamThread t = new StreamThread(index, setup, this, shutdownApplication, registry, clientId);
     t.setDaemon(false);
     threads.add(t);
     t.start();
@@ -339,8 +375,11 @@ public final class ApplicationRuntime implements StreamThread.Listener {
     return new RuntimeStatus(state, instanceId(), List.copyOf(out));
   }
 
-  /** Counters summed over the instance's threads, named as in docs/operations.md. */
-  public Map<String, Long> metrics() {
+  /**
+   * Counters summed over the instance's threads (replaced ones included), under the flat names of
+   * {@link RuntimeMetrics}; the registry ({@link #metricRegistry()}) has them per thread and task.
+   */
+  public Map<String, Long> metricsSnapshot() {
     List<TaskMetrics> all = new ArrayList<>(retiredMetrics);
     threads.forEach(t -> all.add(t.metrics()));
     StaleStateGuard guard = staleStateGuard;
@@ -354,6 +393,33 @@ public final class ApplicationRuntime implements StreamThread.Listener {
             threads.stream().mapToInt(t -> t.taskIds().size()).sum());
     threads.forEach(t -> m.putAll(t.eventTimeMetrics()));
     return m;
+  }
+
+  /** The runtime's clock as Kafka's, for the metric registry's windows and rates. */
+  static org.apache.kafka.common.utils.Time kafkaTime(RuntimeClock clock) {
+    return new org.apache.kafka.common.utils.Time() {
+      @Override
+      public long milliseconds() {
+        return clock.millis();
+      }
+
+      @Override
+      public long nanoseconds() {
+        return clock.nanos();
+      }
+
+      @Override
+      public void sleep(long ms) {
+        org.apache.kafka.common.utils.Time.SYSTEM.sleep(ms);
+      }
+
+      @Override
+      public void waitObject(
+          Object obj, java.util.function.Supplier<Boolean> condition, long deadlineMs)
+          throws InterruptedException {
+        org.apache.kafka.common.utils.Time.SYSTEM.waitObject(obj, condition, deadlineMs);
+      }
+    };
   }
 
   /** Closes the state backend (after every thread stopped) and unlocks the state directory. */
@@ -375,6 +441,10 @@ public final class ApplicationRuntime implements StreamThread.Listener {
       stateBackend = null;
     }
     directory.close();
+    // Last: unregisters the MBeans; the registry's last values stay readable through metrics().
+    if (registry != null) {
+      registry.close();
+    }
   }
 
   /**

@@ -81,8 +81,7 @@ public final class CommitOrder {
     for (StreamTask t : tasks) {
       t.postCommit();
     }
-    metrics.commits.increment();
-    metrics.commitTimeNanos.add(nanos.getAsLong() - start);
+    metrics.recordCommit(nanos.getAsLong() - start);
     return offsets;
   }
 

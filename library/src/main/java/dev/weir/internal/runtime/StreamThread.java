@@ -1,6 +1,7 @@
 package dev.weir.internal.runtime;
 
 import dev.weir.errors.WeirException;
+import dev.weir.internal.metrics.ThreadMetrics;
 import dev.weir.internal.task.StreamTask;
 import dev.weir.internal.task.TaskId;
 import dev.weir.internal.task.TaskMetrics;
@@ -21,6 +22,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,13 +81,20 @@ final class StreamThread extends Thread {
   private final RepartitionPurger purger;
   private final EventTimeReporter eventTime;
   private final StatusPublisher status;
+  private final ThreadMetrics threadMetrics;
   private volatile State state = State.CREATED;
   private volatile boolean shutdownRequested;
   private Consumer<byte[], byte[]> consumer;
   private long lastCommitMs;
   private long lastWatermarkMs;
 
-  StreamThread(int index, RuntimeSetup setup, Listener listener, AtomicBoolean shutdownApp) {
+  StreamThread(
+      int index,
+      RuntimeSetup setup,
+      Listener listener,
+      AtomicBoolean shutdownApp,
+      Metrics registry,
+      String clientId) {
     super(setup.applicationId() + "-StreamThread-" + index);
     this.index = index;
     this.setup = setup;
@@ -107,6 +116,10 @@ final class StreamThread extends Thread {
             clock.millis());
     this.eventTime = new EventTimeReporter(setup.watermarkStallWarnMs());
     this.status = new StatusPublisher(setup.plan());
+    this.threadMetrics =
+        registry == null
+            ? null
+            : ThreadMetrics.register(registry, clientId, getName(), metrics, restore::remaining);
   }
 
   TaskMetrics metrics() {
@@ -221,7 +234,9 @@ final class StreamThread extends Thread {
       setState(State.RUNNING);
     }
     try {
-      if (!process(records)) {
+      boolean processed = process(records);
+      metrics.flushRates();
+      if (!processed) {
         return;
       }
       long now = clock.millis();
@@ -252,7 +267,13 @@ final class StreamThread extends Thread {
       }
       StreamTask.Input input = task.input(tp);
       for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
-        task.process(input, r);
+        if (metrics.sampleNext()) {
+          long start = clock.nanos();
+          task.process(input, r);
+          metrics.recordProcessLatency(clock.nanos() - start);
+        } else {
+          task.process(input, r);
+        }
       }
       if (task.context().takeMarkerArrived()) {
         // Pass event time on at once instead of at the next watermark interval: saves up to
@@ -348,6 +369,9 @@ final class StreamThread extends Thread {
     status.clear();
     setState(State.PENDING_SHUTDOWN);
     setState(State.DEAD);
+    if (threadMetrics != null) {
+      threadMetrics.close(); // a replacement thread registers the same names again
+    }
     if (failure != null) {
       listener.onFailure(this, failure);
     }

@@ -78,11 +78,14 @@ final class PrometheusText {
     return out.toString();
   }
 
-  /** {@code weir_} and the group (without a leading {@code weir-}) and name, sanitised. */
+  /**
+   * {@code weir_}, the group without its {@code -metrics} suffix, and the name, sanitised: {@code
+   * thread-metrics}/{@code commit-latency-avg} is {@code weir_thread_commit_latency_avg}.
+   */
   static String familyName(MetricName name) {
-    String group = name.group().startsWith("weir-") ? name.group().substring(5) : name.group();
-    if (group.equals("weir")) {
-      group = "";
+    String group = name.group();
+    if (group.endsWith("-metrics")) {
+      group = group.substring(0, group.length() - "-metrics".length());
     }
     return sanitise("weir_" + (group.isEmpty() ? "" : group + "_") + name.name());
   }

@@ -1,12 +1,22 @@
 package dev.weir.internal.task;
 
 import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.common.metrics.Sensor;
 
 /**
- * Counters of one stream thread's tasks. Written by the owning thread only; {@link LongAdder} makes
- * them safe to read from a metrics reporter on another thread.
+ * Counters and sensors of one stream thread's tasks. The counters are written by the owning thread
+ * only; {@link LongAdder} makes them safe to read from a metrics reporter on another thread. The
+ * registry reads the counters at report time ({@code dev.weir.internal.metrics.ThreadMetrics}), so
+ * counting a record costs one increment; rates and latencies go through Kafka {@link Sensor}s,
+ * recorded once per poll (rates), per commit, or per sampled record (process latency).
+ *
+ * <p>A new counter is a new {@code LongAdder} field here plus a catalogue entry and one line in
+ * {@code ThreadMetrics}.
  */
 public final class TaskMetrics {
+  /** One record in this many has its process latency measured (a power of two). */
+  public static final int PROCESS_LATENCY_SAMPLE = 16;
+
   public final LongAdder recordsIn = new LongAdder();
   public final LongAdder recordsOut = new LongAdder();
   public final LongAdder deserializationErrors = new LongAdder();
@@ -21,4 +31,93 @@ public final class TaskMetrics {
   public final LongAdder restoredRecords = new LongAdder();
   public final LongAdder restoreTimeNanos = new LongAdder();
   public final LongAdder changelogRecordsSent = new LongAdder();
+
+  // Set by bind() before the owning thread starts (Thread.start publishes them); null when the
+  // metrics are not in a registry, which makes recording a no-op.
+  private Sensor processLatency;
+  private Sensor commitLatency;
+  private Sensor recordsInRate;
+  private Sensor recordsOutRate;
+  private Sensor deadLetterRate;
+  private long flushedIn;
+  private long flushedOut;
+  private long flushedDeadLetter;
+  private int sampleCount;
+
+  /**
+   * Attaches the registry's sensors. Called once, before the owning thread runs.
+   *
+   * @param processLatency records sampled process latencies in ms
+   * @param commitLatency records commit latencies in ms
+   * @param recordsInRate records the number of records read since the last flush
+   * @param recordsOutRate records the number of records written since the last flush
+   * @param deadLetterRate records the number of dead-lettered records since the last flush
+   */
+  public void bind(
+      Sensor processLatency,
+      Sensor commitLatency,
+      Sensor recordsInRate,
+      Sensor recordsOutRate,
+      Sensor deadLetterRate) {
+    this.processLatency = processLatency;
+    this.commitLatency = commitLatency;
+    this.recordsInRate = recordsInRate;
+    this.recordsOutRate = recordsOutRate;
+    this.deadLetterRate = deadLetterRate;
+  }
+
+  /**
+   * Whether the next record's process latency is to be measured: one in {@link
+   * #PROCESS_LATENCY_SAMPLE}, and never without a registry. Owning thread only.
+   *
+   * @return true to time the next record
+   */
+  public boolean sampleNext() {
+    return processLatency != null && (++sampleCount & (PROCESS_LATENCY_SAMPLE - 1)) == 0;
+  }
+
+  /**
+   * Records one sampled process latency. Owning thread only.
+   *
+   * @param nanos how long the record took
+   */
+  public void recordProcessLatency(long nanos) {
+    Sensor s = processLatency;
+    if (s != null) {
+      s.record(nanos / 1e6);
+    }
+  }
+
+  /**
+   * Counts one completed commit. Owning thread only.
+   *
+   * @param nanos how long it took
+   */
+  public void recordCommit(long nanos) {
+    commits.increment();
+    commitTimeNanos.add(nanos);
+    Sensor s = commitLatency;
+    if (s != null) {
+      s.record(nanos / 1e6);
+    }
+  }
+
+  /**
+   * Feeds the counts since the last call into the rate sensors (at the registry's time); once per
+   * poll. Owning thread only.
+   */
+  public void flushRates() {
+    if (recordsInRate == null) {
+      return;
+    }
+    long in = recordsIn.sum();
+    long out = recordsOut.sum();
+    long dlq = deadLettered.sum();
+    recordsInRate.record(in - flushedIn);
+    recordsOutRate.record(out - flushedOut);
+    deadLetterRate.record(dlq - flushedDeadLetter);
+    flushedIn = in;
+    flushedOut = out;
+    flushedDeadLetter = dlq;
+  }
 }

@@ -77,7 +77,7 @@ class DriverCoreMetricsTest {
             e -> FailureResponse.SHUTDOWN_INSTANCE);
 
     try (DriverCore d = new DriverCore(topology, driverSettings(), 0)) {
-      assertThat(d.counters().keySet()).containsExactlyElementsOf(app.metrics().keySet());
+      assertThat(d.counters().keySet()).containsExactlyElementsOf(app.metricsSnapshot().keySet());
     }
   }
 

@@ -92,7 +92,7 @@ final class ThreadHarness implements StreamThread.Listener {
             null,
             null,
             clock);
-    thread = new StreamThread(0, setup, this, new AtomicBoolean());
+    thread = new StreamThread(0, setup, this, new AtomicBoolean(), null, null);
   }
 
   /** A script step: the group assigns task 0_0 and the consumer resumes at the committed offset. */
