@@ -23,56 +23,70 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class StatusPublisher {
   private final Plan plan;
-  private volatile List<TaskStatus> tasks = List.of();
+  // Written by the stream thread, read by any: the running tasks as last published, the tasks
+  // restoring then, and each input partition's records-lag then.
+  private volatile List<TaskStatus> running = List.of();
+  private volatile Set<TaskId> restoring = Set.of();
+  private volatile Map<String, Long> lag = Map.of();
 
   StatusPublisher(Plan plan) {
     this.plan = plan;
   }
 
-  /** The tasks as last published; never null. */
-  List<TaskStatus> tasks() {
-    return tasks;
-  }
-
-  /** Forgets every task (the thread ended). */
-  void clear() {
-    tasks = List.of();
-  }
-
   /**
-   * Publishes the thread's tasks.
+   * The tasks: the running ones as last published, the restoring ones with {@code progress} read
+   * now, in task order. Any thread.
    *
-   * @param now wall-clock time, for the event-time lag
-   * @param running the running tasks, in task order
-   * @param restoring the tasks whose state is being restored
-   * @param restore restore progress per changelog partition: {remaining, total}
-   * @param consumerMetrics the group consumer's metrics, for each partition's records-lag
+   * @param progress restore progress per changelog partition: {remaining, total}
+   * @return a new list
    */
-  void publish(
-      long now,
-      Collection<StreamTask> running,
-      Set<TaskId> restoring,
-      Map<TopicPartition, long[]> restore,
-      Map<MetricName, ? extends Metric> consumerMetrics) {
-    Map<String, Long> lag = recordsLag(consumerMetrics);
-    List<TaskStatus> out = new ArrayList<>();
-    for (TaskId id : new java.util.TreeSet<>(restoring)) {
+  List<TaskStatus> tasks(Map<TopicPartition, long[]> progress) {
+    Map<String, Long> lagNow = lag;
+    List<TaskStatus> out = new ArrayList<>(running);
+    for (TaskId id : restoring) {
       long left = 0;
       long total = 0;
-      for (Map.Entry<TopicPartition, long[]> e : restore.entrySet()) {
+      for (Map.Entry<TopicPartition, long[]> e : progress.entrySet()) {
         Integer sub = plan.changelogTopics().get(e.getKey().topic());
         if (sub != null && sub == id.subTopology() && e.getKey().partition() == id.partition()) {
           left += e.getValue()[0];
           total += e.getValue()[1];
         }
       }
-      out.add(new TaskStatus(id.toString(), true, left, total, null, false, null, inputs(id, lag)));
+      out.add(
+          new TaskStatus(id.toString(), true, left, total, null, false, null, inputs(id, lagNow)));
     }
-    for (StreamTask t : running) {
+    out.sort(java.util.Comparator.comparing(s -> TaskId.parse(s.id())));
+    return out;
+  }
+
+  /** Forgets every task (the thread ended). */
+  void clear() {
+    running = List.of();
+    restoring = Set.of();
+  }
+
+  /**
+   * Publishes the thread's tasks; on the stream thread.
+   *
+   * @param now wall-clock time, for the event-time lag
+   * @param runningTasks the running tasks, in task order
+   * @param restoringTasks the tasks whose state is being restored
+   * @param consumerMetrics the group consumer's metrics, for each partition's records-lag
+   */
+  void publish(
+      long now,
+      Collection<StreamTask> runningTasks,
+      Set<TaskId> restoringTasks,
+      Map<MetricName, ? extends Metric> consumerMetrics) {
+    Map<String, Long> lagNow = recordsLag(consumerMetrics);
+    List<TaskStatus> out = new ArrayList<>();
+    for (StreamTask t : runningTasks) {
       TaskWatermarks w = t.context().watermarks();
       if (!w.tracksEventTime()) {
         out.add(
-            new TaskStatus(t.id().toString(), false, 0, 0, null, false, null, inputs(t.id(), lag)));
+            new TaskStatus(
+                t.id().toString(), false, 0, 0, null, false, null, inputs(t.id(), lagNow)));
         continue;
       }
       List<InputStatus> ins = new ArrayList<>();
@@ -80,7 +94,7 @@ final class StatusPublisher {
           .forEach(
               (name, v) -> {
                 int slash = name.indexOf('/');
-                Long l = lagOf(lag, slash < 0 ? name : name.substring(0, slash));
+                Long l = lagOf(lagNow, slash < 0 ? name : name.substring(0, slash));
                 ins.add(new InputStatus(name, v[0], v[1] != 0, l));
               });
       long wm = w.watermark();
@@ -95,8 +109,9 @@ final class StatusPublisher {
               wm == Long.MIN_VALUE ? null : now - wm,
               List.copyOf(ins)));
     }
-    out.sort(java.util.Comparator.comparing(s -> TaskId.parse(s.id())));
-    tasks = List.copyOf(out);
+    lag = lagNow;
+    running = List.copyOf(out);
+    restoring = Set.copyOf(restoringTasks);
   }
 
   /** The inputs of a task without event time (or restoring): its partitions, with their lag. */

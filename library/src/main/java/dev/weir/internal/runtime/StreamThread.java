@@ -159,7 +159,7 @@ final class StreamThread extends Thread {
         isAlive(),
         metrics.commits.sum(),
         metrics.commitTimeNanos.sum(),
-        status.tasks());
+        status.tasks(restore.progress()));
   }
 
   /** Changelog records still to restore (at most) by this thread; 0 when not restoring. */
@@ -216,7 +216,11 @@ final class StreamThread extends Thread {
 
   private void runOnce() {
     if (tasks.isRestoring()) {
+      int restoring = restore.ids().size();
       tasks.restoreStep();
+      if (restore.ids().size() != restoring) {
+        publishStatus(clock.millis()); // restored tasks show as running at once
+      }
     }
     ConsumerRecords<byte[], byte[]> records;
     try {
@@ -244,7 +248,7 @@ final class StreamThread extends Thread {
         lastWatermarkMs = now;
         tasks.advanceEventTime(now);
         eventTime.publish(now, tasks.running());
-        status.publish(now, tasks.running(), restore.ids(), restore.progress(), consumer.metrics());
+        publishStatus(now);
       }
       tasks.fireProcessingTimers(now);
     } catch (Exception e) {
@@ -256,6 +260,11 @@ final class StreamThread extends Thread {
       commitOrRollBack();
     }
     purger.maybePurge(now);
+  }
+
+  /** Publishes the tasks for the status server; on this thread. */
+  private void publishStatus(long now) {
+    status.publish(now, tasks.running(), restore.ids(), consumer.metrics());
   }
 
   /** Processes a poll's records; false when a forced commit failed and the tasks rolled back. */
@@ -411,6 +420,7 @@ final class StreamThread extends Thread {
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       setState(State.PARTITIONS_ASSIGNED);
       tasks.onAssigned(assignorContext.assignedTasks);
+      publishStatus(clock.millis()); // the new tasks show, restoring ones too, before any restore
     }
   }
 

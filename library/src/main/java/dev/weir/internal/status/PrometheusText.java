@@ -34,6 +34,9 @@ final class PrometheusText {
     Map<String, Family> families = new TreeMap<>();
     metrics.forEach(
         (name, metric) -> {
+          if (name.group().equals("kafka-metrics-count")) {
+            return; // the registry's count of its own metrics: noise on a dashboard
+          }
           Object v = metric.metricValue();
           if (!(v instanceof Number n)) {
             return;

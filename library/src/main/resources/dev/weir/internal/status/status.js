@@ -4,7 +4,9 @@
 
 const SVG = 'http://www.w3.org/2000/svg';
 const COLOURS = ['#dbe8fb', '#dff3e4', '#fbe9d6', '#eadff7', '#f8dde3', '#dff2f3'];
-const W = 170, H = 44, DX = 220, DY = 64, PAD = 16;
+const W = 170, H = 44, DX = 250, DY = 64, PAD = 16;
+// Sub-topology id -> whether its tasks keep state; from /topology, for the Restore column.
+const stateful = new Map();
 
 function el(tag, attrs, text) {
   const e = tag.startsWith('svg:') ? document.createElementNS(SVG, tag.slice(4))
@@ -80,7 +82,15 @@ function drawTopology(topology) {
       + (o.store ? '\nstore: ' + o.store : '')));
     svg.appendChild(g);
   });
-  document.getElementById('topology').replaceChildren(svg);
+  const legend = el('div', { class: 'chips' });
+  topology.subTopologies.forEach(st => {
+    stateful.set(st.id, st.stores.length > 0);
+    const chip = el('span', { class: 'chip' }, `sub-topology ${st.id}`
+      + (st.stores.length ? ' (state: ' + st.stores.join(', ') + ')' : ''));
+    chip.style.background = COLOURS[st.id % COLOURS.length];
+    legend.appendChild(chip);
+  });
+  document.getElementById('topology').replaceChildren(svg, legend);
 }
 
 function time(ms) {
@@ -90,9 +100,12 @@ function time(ms) {
 
 function duration(ms) {
   if (ms === null || ms === undefined) return '-';
-  if (Math.abs(ms) < 1000) return ms + ' ms';
-  if (Math.abs(ms) < 120000) return (ms / 1000).toFixed(1) + ' s';
-  return (ms / 60000).toFixed(1) + ' min';
+  const a = Math.abs(ms);
+  if (a < 1000) return ms + ' ms';
+  if (a < 120e3) return (ms / 1e3).toFixed(1) + ' s';
+  if (a < 120 * 60e3) return (ms / 60e3).toFixed(1) + ' min';
+  if (a < 48 * 3600e3) return (ms / 3600e3).toFixed(1) + ' h';
+  return Math.round(ms / 86400e3).toLocaleString('en') + ' d';
 }
 
 function badge(id, text, kind) {
@@ -103,7 +116,10 @@ function badge(id, text, kind) {
 
 function restoreCell(t) {
   const td = el('td');
-  if (t.state !== 'RESTORING') { td.textContent = 'done'; return td; }
+  if (t.state !== 'RESTORING') {
+    td.textContent = stateful.get(Number(t.id.split('_')[0])) ? 'restored' : 'no state';
+    return td;
+  }
   const done = t.restoreTotal - t.restoreRemaining;
   const pct = t.restoreTotal > 0 ? Math.floor(100 * done / t.restoreTotal) : 0;
   const bar = el('span', { class: 'bar' });
