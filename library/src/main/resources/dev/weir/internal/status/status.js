@@ -7,6 +7,13 @@ const COLOURS = ['#dbe8fb', '#dff3e4', '#fbe9d6', '#eadff7', '#f8dde3', '#dff2f3
 const W = 170, H = 44, DX = 250, DY = 64, PAD = 16;
 // Sub-topology id -> whether its tasks keep state; from /topology, for the Restore column.
 const stateful = new Map();
+let applicationId = '';
+
+// Internal topics start with the application id: shown without it (the title keeps it all).
+function short(name) {
+  return applicationId && name.startsWith(applicationId + '-') && name.includes('-repartition')
+    ? name.slice(applicationId.length + 1) : name;
+}
 
 function el(tag, attrs, text) {
   const e = tag.startsWith('svg:') ? document.createElementNS(SVG, tag.slice(4))
@@ -44,9 +51,11 @@ function layout(topology) {
 }
 
 function drawTopology(topology) {
+  applicationId = topology.applicationId;
   const { pos, width, height } = layout(topology);
+  // Scales down (never up) to the section's width.
   const svg = el('svg:svg', { width, height, viewBox: `0 0 ${width} ${height}`,
-    role: 'img', 'aria-label': 'topology' });
+    style: `max-width:100%;height:auto`, role: 'img', 'aria-label': 'topology' });
   const defs = el('svg:defs');
   const marker = el('svg:marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5,
     markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
@@ -74,7 +83,7 @@ function drawTopology(topology) {
     g.appendChild(el('svg:rect', { width: W, height: H, rx: 6,
       fill: COLOURS[o.subTopology % COLOURS.length], stroke: '#9aa3b5' }));
     g.appendChild(el('svg:text', { x: 8, y: 18 }, clip(o.name, 24)));
-    const detail = o.kind + (o.topics ? ' \u00b7 ' + o.topics.join(', ')
+    const detail = o.kind + (o.topics ? ' \u00b7 ' + o.topics.map(short).join(', ')
       : o.store ? ' \u00b7 state' : '');
     g.appendChild(el('svg:text', { class: 'kind', x: 8, y: 35 }, clip(detail, 28)));
     g.appendChild(el('svg:title', {}, `${o.name} (${o.kind}, sub-topology ${o.subTopology})`
@@ -133,7 +142,7 @@ function inputsCell(t) {
   const table = el('table', { class: 'inputs' });
   t.inputs.forEach(i => {
     const tr = el('tr', { 'data-input': i.name });
-    tr.appendChild(el('td', {}, i.name));
+    tr.appendChild(el('td', { title: i.name }, short(i.name)));
     tr.appendChild(el('td', { class: 'watermark' }, time(i.watermark) + (i.idle ? ' (idle)' : '')));
     tr.appendChild(el('td', {}, i.recordsLag === null ? 'lag -' : `lag ${i.recordsLag}`));
     table.appendChild(tr);
