@@ -66,8 +66,8 @@ public record RuntimeStatus(RuntimeState state, String instanceId, List<ThreadSt
    * @param name {@code <topic>-<partition>}, with {@code /upstream-<i>} for a repartition input
    * @param watermark the input's watermark ({@code Long.MIN_VALUE} before the first)
    * @param idle whether the input is idle
-   * @param recordsLag records between the consumer's position and the partition's end (the
-   *     consumer's {@code records-lag}), or null when not known yet
+   * @param recordsLag records between the consumer's position and the partition's end as of the
+   *     last fetch ({@code Consumer.currentLag}), or null when not known yet
    */
   public record InputStatus(String name, long watermark, boolean idle, Long recordsLag) {}
 }

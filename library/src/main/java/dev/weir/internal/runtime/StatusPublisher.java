@@ -11,9 +11,9 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -24,7 +24,7 @@ import org.apache.kafka.common.TopicPartition;
 final class StatusPublisher {
   private final Plan plan;
   // Written by the stream thread, read by any: the running tasks as last published, the tasks
-  // restoring then, and each input partition's records-lag then.
+  // restoring then, and each input partition's lag then.
   private volatile List<TaskStatus> running = List.of();
   private volatile Set<TaskId> restoring = Set.of();
   private volatile Map<String, Long> lag = Map.of();
@@ -72,14 +72,14 @@ final class StatusPublisher {
    * @param now wall-clock time, for the event-time lag
    * @param runningTasks the running tasks, in task order
    * @param restoringTasks the tasks whose state is being restored
-   * @param consumerMetrics the group consumer's metrics, for each partition's records-lag
+   * @param consumer the group consumer, for each partition's lag
    */
   void publish(
       long now,
       Collection<StreamTask> runningTasks,
       Set<TaskId> restoringTasks,
-      Map<MetricName, ? extends Metric> consumerMetrics) {
-    Map<String, Long> lagNow = recordsLag(consumerMetrics);
+      Consumer<?, ?> consumer) {
+    Map<String, Long> lagNow = recordsLag(consumer);
     List<TaskStatus> out = new ArrayList<>();
     for (StreamTask t : runningTasks) {
       TaskWatermarks w = t.context().watermarks();
@@ -124,25 +124,23 @@ final class StatusPublisher {
     return out;
   }
 
-  // The consumer's partition metrics carry the topic with '.' replaced by '_'.
   private static Long lagOf(Map<String, Long> lag, String partition) {
-    return lag.get(partition.replace('.', '_'));
+    return lag.get(partition);
   }
 
-  /** The consumer's {@code records-lag} per partition, keyed {@code <topic>-<partition>}. */
-  private static Map<String, Long> recordsLag(Map<MetricName, ? extends Metric> metrics) {
+  /**
+   * Records between each assigned partition's position and its end, keyed {@code
+   * <topic>-<partition>}, as the consumer last learned the end from a fetch (no request is sent);
+   * partitions not fetched yet are left out.
+   */
+  private static Map<String, Long> recordsLag(Consumer<?, ?> consumer) {
     Map<String, Long> out = new HashMap<>();
-    metrics.forEach(
-        (name, metric) -> {
-          String topic = name.tags().get("topic");
-          String partition = name.tags().get("partition");
-          if ("records-lag".equals(name.name()) && topic != null && partition != null) {
-            Object v = metric.metricValue();
-            if (v instanceof Number n && !Double.isNaN(n.doubleValue())) {
-              out.put(topic + "-" + partition, n.longValue());
-            }
-          }
-        });
+    for (TopicPartition tp : consumer.assignment()) {
+      OptionalLong lag = consumer.currentLag(tp);
+      if (lag.isPresent()) {
+        out.put(tp.topic() + "-" + tp.partition(), lag.getAsLong());
+      }
+    }
     return out;
   }
 }

@@ -262,9 +262,14 @@ final class StreamThread extends Thread {
     purger.maybePurge(now);
   }
 
-  /** Publishes the tasks for the status server; on this thread. */
+  /** Publishes the tasks for the status server; on this thread. Never throws. */
   private void publishStatus(long now) {
-    status.publish(now, tasks.running(), restore.ids(), consumer.metrics());
+    try {
+      status.publish(now, tasks.running(), restore.ids(), consumer);
+    } catch (RuntimeException e) {
+      // The status page is an observer: a failure to describe the tasks must not stop them.
+      LOG.warn("{}: publishing the status of its tasks failed", getName(), e);
+    }
   }
 
   /** Processes a poll's records; false when a forced commit failed and the tasks rolled back. */
