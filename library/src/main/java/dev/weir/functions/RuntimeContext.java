@@ -55,6 +55,16 @@ public interface RuntimeContext {
   int numberOfParallelSubtasks();
 
   /**
+   * Returns the metric group of this operator in this task: the counters, gauges, histograms and
+   * meters registered there are tagged with the task and operator and reported with Weir's own
+   * metrics (JMX, {@code metric.reporters}, {@code WeirApplication.metrics()}, Micrometer). Call in
+   * {@code open()} and keep what it returns.
+   *
+   * @return the group; not null
+   */
+  dev.weir.metrics.MetricGroup getMetricGroup();
+
+  /**
    * Returns this operator's value state for {@code descriptor}, scoped to the current key. Call in
    * {@code open()} and keep the handle.
    *

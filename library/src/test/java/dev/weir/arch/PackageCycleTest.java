@@ -87,6 +87,8 @@ class PackageCycleTest {
           Map.entry("internal.runtime.FailureResponse", "mapped from ThreadFailureResponse"),
           Map.entry("internal.runtime.KafkaClients", "the facade adapts KafkaClientSupplier"),
           Map.entry("internal.runtime.TaskAssignor", "the consumer instantiates it by class name"),
+          Map.entry("internal.runtime.RuntimeStatus", "the status server reads the instance"),
+          Map.entry("internal.status.StatusServer", "the facade starts and stops it"),
           // The runtime's parts the test driver shares, so both run pipelines the same way.
           Map.entry("internal.runtime.CommitOrder", "the driver commits in the runtime's order"),
           Map.entry("internal.runtime.RuntimeMetrics", "the driver reports the same metrics"),
@@ -98,6 +100,13 @@ class PackageCycleTest {
           Map.entry("internal.task.TaskId", "names tasks in assignment and state"),
           Map.entry("internal.task.TaskState", "opened and restored by the runtime"),
           Map.entry("internal.task.TaskMetrics", "counters summed by the runtime"),
+          Map.entry("internal.task.ThreadMetrics", "the runtime and the driver register them"),
+          // Metrics: one catalogue and registry, read by the facade, the runtime and the tasks.
+          Map.entry("internal.metrics.MetricCatalogue", "names for the runtime, tasks, docs"),
+          Map.entry("internal.metrics.MetricRegistries", "the runtime and the driver build one"),
+          Map.entry("internal.metrics.InstanceMetrics", "registered by the runtime"),
+          Map.entry("internal.metrics.TaskMetricScope", "tasks register through it"),
+          Map.entry("internal.metrics.CatalogueTable", "renders the docs table (a test checks)"),
           Map.entry("internal.task.TaskWatermarks", "read by the runtime's event-time reporter"),
           Map.entry("internal.task.RecordCollector", "implemented by the thread's producer"),
           Map.entry("internal.task.ErrorHandling", "built from the settings by the caller"),

@@ -108,4 +108,15 @@ public interface KeyValueStore {
    * @return the estimate; never negative
    */
   long approximateNumEntries();
+
+  /**
+   * Returns an estimate of the bytes of live data in the store, cheap enough to call for metrics:
+   * RocksDB's {@code rocksdb.estimate-live-data-size}. A store that cannot estimate it returns -1
+   * (the default).
+   *
+   * @return the estimate, or -1 when unknown
+   */
+  default long approximateLiveDataBytes() {
+    return -1;
+  }
 }

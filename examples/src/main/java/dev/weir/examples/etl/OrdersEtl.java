@@ -3,6 +3,8 @@ package dev.weir.examples.etl;
 import dev.weir.WeirConfig;
 import dev.weir.examples.ExampleRunner;
 import dev.weir.functions.MapFunction;
+import dev.weir.functions.RichFilterFunction;
+import dev.weir.metrics.Counter;
 import dev.weir.stream.KafkaSink;
 import dev.weir.stream.KafkaSource;
 import dev.weir.stream.StreamBuilder;
@@ -37,7 +39,7 @@ public final class OrdersEtl {
     // [docs:etl-pipeline]
     builder
         .fromSource(KafkaSource.topic(ordersTopic, Order.SERDE), "orders")
-        .filter(order -> order.amount().signum() != 0)
+        .filter(new NonZero())
         .name("non-zero")
         .map(new ToEuros())
         .name("to-euros")
@@ -68,6 +70,32 @@ public final class OrdersEtl {
     // [/docs:etl-config]
     return config;
   }
+
+  /**
+   * Drops orders of amount zero, counting them in the user metric {@code droppedElements} (JMX:
+   * {@code dev.weir:type=user-metrics,...,operator=non-zero}).
+   */
+  // [docs:user-metrics]
+  static final class NonZero extends RichFilterFunction<Order> {
+    private static final long serialVersionUID = 1L;
+    private transient Counter droppedElements;
+
+    @Override
+    public void open() {
+      droppedElements = getRuntimeContext().getMetricGroup().counter("droppedElements");
+    }
+
+    @Override
+    public boolean filter(Order order) {
+      if (order.amount().signum() == 0) {
+        droppedElements.inc();
+        return false;
+      }
+      return true;
+    }
+  }
+
+  // [/docs:user-metrics]
 
   /** Converts an order's amount to euros; throws for currencies it does not know. */
   static final class ToEuros implements MapFunction<Order, String> {

@@ -52,8 +52,19 @@ class OrdersEtlTest {
       assertThat(header(dead.get(1).headers(), DeadLetterHeaders.EXCEPTION_MESSAGE))
           .isEqualTo("Unknown currency XYZ");
       assertThat(driver.metricsSnapshot()).containsEntry("records-dead-lettered", 2L);
+      assertThat(droppedElements(driver)).isEqualTo(1.0); // o-3
     }
     // [/docs:dead-letter-test]
+  }
+
+  /** The filter's user metric, read from the driver's registry. */
+  private static Object droppedElements(WeirTestDriver driver) {
+    return driver.metrics().entrySet().stream()
+        .filter(e -> e.getKey().name().equals("droppedElements"))
+        .filter(e -> e.getKey().tags().get("operator").equals("non-zero"))
+        .map(e -> e.getValue().metricValue())
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test

@@ -7,7 +7,6 @@ import dev.weir.internal.graph.PlanSerdes;
 import dev.weir.internal.graph.SubTopology;
 import dev.weir.internal.graph.TopologyAccess;
 import dev.weir.internal.metrics.MetricRegistries;
-import dev.weir.internal.metrics.ThreadMetrics;
 import dev.weir.internal.runtime.CommitOrder;
 import dev.weir.internal.runtime.RuntimeMetrics;
 import dev.weir.internal.task.ErrorHandling;
@@ -18,6 +17,7 @@ import dev.weir.internal.task.TaskContext;
 import dev.weir.internal.task.TaskId;
 import dev.weir.internal.task.TaskMetrics;
 import dev.weir.internal.task.TaskState;
+import dev.weir.internal.task.ThreadMetrics;
 import dev.weir.store.StateBackend;
 import dev.weir.store.StateBackends;
 import dev.weir.stream.Topology;
@@ -81,7 +81,8 @@ public final class DriverCore implements AutoCloseable {
     // The registry runs on the driver's processing time, so that rates and windows are repeatable.
     this.registry = MetricRegistries.forDriver(new DriverTime());
     this.clientId = plan.applicationId() + "-" + THREAD_ID;
-    ThreadMetrics.register(registry, clientId, THREAD_ID, metrics, () -> 0L);
+    ThreadMetrics threadMetrics =
+        ThreadMetrics.register(registry, clientId, THREAD_ID, metrics, () -> 0L);
     repartitionTopics.addAll(plan.repartitionTopics().values());
     PlanSerdes.configure(plan, config.originals());
     TaskBuilder builder = TaskBuilder.forPlan(plan, ErrorHandling.from(config), sub -> 1);
@@ -91,6 +92,7 @@ public final class DriverCore implements AutoCloseable {
       TaskContext ctx =
           new TaskContext(plan.applicationId(), id, 1, collector, () -> processingTime, metrics);
       ctx.setSerdeConfigs(config.originals());
+      ctx.setMetricScope(threadMetrics.taskScope(id.toString()));
       List<String> stores = plan.stores(s);
       if (!stores.isEmpty()) {
         List<TaskState.StoreSpec> specs = new ArrayList<>();
@@ -258,6 +260,22 @@ public final class DriverCore implements AutoCloseable {
     return s.store(store).approximateNumEntries();
   }
 
+  /** The bytes of the committed keys and values of a store (what live-data-size-bytes reports). */
+  public long storeBytes(String store) {
+    TaskState s = states.get(store);
+    if (s == null) {
+      throw new IllegalArgumentException("No store '" + store + "'; stores: " + states.keySet());
+    }
+    long bytes = 0;
+    try (dev.weir.store.KeyValueIterator it = s.store(store).all()) {
+      while (it.hasNext()) {
+        dev.weir.store.KeyValueEntry e = it.next();
+        bytes += e.key().length + e.value().length;
+      }
+    }
+    return bytes;
+  }
+
   /** Names of the stores of all stateful operators. */
   public java.util.Set<String> storeNames() {
     return java.util.Set.copyOf(states.keySet());
@@ -268,6 +286,9 @@ public final class DriverCore implements AutoCloseable {
     // Processing time does not move during a commit: commit-time-ns-total stays 0, repeatably.
     CommitOrder.commit(tasks, transaction, metrics, () -> processingTime * 1_000_000L);
     metrics.flushRates();
+    for (StreamTask t : tasks) {
+      t.publishMetrics(processingTime);
+    }
   }
 
   /** Kafka's clock interface over the driver's processing time, which only the test moves. */

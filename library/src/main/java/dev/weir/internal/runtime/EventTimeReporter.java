@@ -40,6 +40,7 @@ final class EventTimeReporter {
     Set<TaskId> seen = new java.util.HashSet<>();
     for (StreamTask t : tasks) {
       seen.add(t.id());
+      t.publishMetrics(now);
       TaskWatermarks w = t.context().watermarks();
       if (!w.tracksEventTime()) {
         continue;

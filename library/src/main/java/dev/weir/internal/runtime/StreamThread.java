@@ -1,10 +1,10 @@
 package dev.weir.internal.runtime;
 
 import dev.weir.errors.WeirException;
-import dev.weir.internal.metrics.ThreadMetrics;
 import dev.weir.internal.task.StreamTask;
 import dev.weir.internal.task.TaskId;
 import dev.weir.internal.task.TaskMetrics;
+import dev.weir.internal.task.ThreadMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -105,7 +105,14 @@ final class StreamThread extends Thread {
     assignorContext.ownedTasks = AssignorContext.localTasks(setup, index);
     this.clients = new ThreadClients(setup, index);
     this.restore = new RestoreCoordinator(getName(), setup, clients, metrics, clock);
+    this.threadMetrics =
+        registry == null
+            ? null
+            : ThreadMetrics.register(registry, clientId, getName(), metrics, restore::remaining);
     this.tasks = new TaskManager(getName(), setup, metrics, clock, restore, assignorContext);
+    if (threadMetrics != null) {
+      tasks.setMetricScopes(id -> threadMetrics.taskScope(id.toString()));
+    }
     this.transactions = TransactionCoordinator.create(getName(), setup, index, metrics);
     this.purger =
         new RepartitionPurger(
@@ -116,10 +123,6 @@ final class StreamThread extends Thread {
             clock.millis());
     this.eventTime = new EventTimeReporter(setup.watermarkStallWarnMs());
     this.status = new StatusPublisher(setup.plan());
-    this.threadMetrics =
-        registry == null
-            ? null
-            : ThreadMetrics.register(registry, clientId, getName(), metrics, restore::remaining);
   }
 
   TaskMetrics metrics() {

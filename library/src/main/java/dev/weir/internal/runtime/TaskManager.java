@@ -4,6 +4,7 @@ import dev.weir.errors.WeirException;
 import dev.weir.internal.graph.Plan;
 import dev.weir.internal.graph.SourceTransformation;
 import dev.weir.internal.graph.SubTopology;
+import dev.weir.internal.metrics.TaskMetricScope;
 import dev.weir.internal.task.RecordCollector;
 import dev.weir.internal.task.StreamTask;
 import dev.weir.internal.task.TaskBuilder;
@@ -42,6 +43,7 @@ final class TaskManager {
   private final Plan plan;
   private final TaskBuilder taskBuilder;
   private final TaskMetrics metrics;
+  private java.util.function.Function<TaskId, TaskMetricScope> metricScopes;
   private final RuntimeClock clock;
   private final RestoreCoordinator restore;
   private final AssignorContext assignor;
@@ -189,6 +191,11 @@ final class TaskManager {
         restore.ids());
   }
 
+  /** Where each new task registers its metrics; before the thread starts. */
+  void setMetricScopes(java.util.function.Function<TaskId, TaskMetricScope> scopes) {
+    this.metricScopes = scopes;
+  }
+
   /** Builds, opens and registers a task whose state (if any) is restored. */
   private void startTask(
       TaskId id,
@@ -204,6 +211,9 @@ final class TaskManager {
             clock::millis,
             metrics);
     ctx.setSerdeConfigs(setup.config().originals());
+    if (metricScopes != null) {
+      ctx.setMetricScope(metricScopes.apply(id));
+    }
     if (state != null) {
       ctx.setState(state);
     }

@@ -38,6 +38,11 @@ final class StatefulRuntimeContext implements RuntimeContext {
   }
 
   @Override
+  public dev.weir.metrics.MetricGroup getMetricGroup() {
+    return basic.getMetricGroup();
+  }
+
+  @Override
   public int indexOfThisSubtask() {
     return basic.indexOfThisSubtask();
   }

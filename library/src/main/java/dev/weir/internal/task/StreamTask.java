@@ -67,6 +67,9 @@ public final class StreamTask {
   private final Map<TopicPartition, Long> initialOffsets = new HashMap<>();
 
   private boolean closed;
+  // Written by the task's thread per record; other threads read the copy TaskGauges publishes.
+  private long recordsRead;
+  private TaskGauges gauges;
   private int ttlCleanupBatch = 1000;
 
   StreamTask(
@@ -92,8 +95,26 @@ public final class StreamTask {
 
   /** Opens every operator, downstream first so a function never emits into an unopened one. */
   public void open() throws Exception {
+    gauges = new TaskGauges(this, context.metricScope());
     for (int i = operators.size() - 1; i >= 0; i--) {
       operators.get(i).open(context);
+    }
+  }
+
+  /** Records read by this task (source and repartition topics); the task's thread only. */
+  long recordsRead() {
+    return recordsRead;
+  }
+
+  /**
+   * Publishes the task's metric values (records read, watermarks, store sizes) for reporters; on
+   * the task's thread, every {@code watermark.interval.ms}.
+   *
+   * @param now wall-clock (in the test driver, processing) time in ms
+   */
+  public void publishMetrics(long now) {
+    if (gauges != null && !closed) {
+      gauges.publish(now);
     }
   }
 
@@ -151,6 +172,7 @@ public final class StreamTask {
             record.key(),
             record.value());
     context.metrics().recordsIn.increment();
+    recordsRead++;
     try {
       handler.handle(record);
     } catch (DeserializationFailure e) {
@@ -359,6 +381,7 @@ public final class StreamTask {
       // Uncommitted writes are dropped; committed ones are already in the local store.
       state.close();
     }
+    context.metricScope().close();
     LOG.debug("Task {} closed ({})", id, clean ? "clean" : "dirty");
   }
 }

@@ -1,6 +1,7 @@
 package dev.weir.internal.task;
 
 import dev.weir.functions.RuntimeContext;
+import dev.weir.internal.metrics.TaskMetricScope;
 import java.util.function.LongSupplier;
 
 /**
@@ -20,6 +21,7 @@ public final class TaskContext {
   private boolean timersDue;
   private boolean markerArrived;
   private TaskState state;
+  private TaskMetricScope metricScope;
   private java.util.Map<String, ?> serdeConfigs = java.util.Map.of();
 
   public TaskContext(
@@ -101,6 +103,22 @@ public final class TaskContext {
     return metrics;
   }
 
+  /**
+   * The task's metrics in the instance's registry (operators' built-in metrics and user metrics); a
+   * detached scope when none was set (unit tests build tasks without a registry).
+   */
+  public TaskMetricScope metricScope() {
+    if (metricScope == null) {
+      metricScope = TaskMetricScope.detached(taskId.toString());
+    }
+    return metricScope;
+  }
+
+  /** Sets the task's metric scope; before the task opens. */
+  public void setMetricScope(TaskMetricScope scope) {
+    this.metricScope = scope;
+  }
+
   /** The task's state, or null when the task has no stateful operator. */
   public TaskState state() {
     return state;
@@ -165,6 +183,11 @@ public final class TaskContext {
       @Override
       public int numberOfParallelSubtasks() {
         return parallelism;
+      }
+
+      @Override
+      public dev.weir.metrics.MetricGroup getMetricGroup() {
+        return metricScope().operatorGroup(operatorName);
       }
     };
   }

@@ -90,6 +90,11 @@ public final class TaskState implements AutoCloseable {
     return tps;
   }
 
+  /** The names of the task's stores. */
+  public java.util.Set<String> storeNames() {
+    return java.util.Collections.unmodifiableSet(changelogs.keySet());
+  }
+
   /** The transactional view of one store. */
   public KeyValueStore store(String name) {
     return overlay.store(name);

@@ -5,6 +5,7 @@ import dev.weir.functions.AggregateFunction;
 import dev.weir.functions.Collector;
 import dev.weir.functions.OutputTag;
 import dev.weir.functions.RichFunction;
+import dev.weir.internal.metrics.MetricCatalogue;
 import dev.weir.state.AggregatingStateDescriptor;
 import dev.weir.state.ListState;
 import dev.weir.state.ListStateDescriptor;
@@ -52,6 +53,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * @param <W> window type
  */
 final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends Operator<IN> {
+  /** Late records this operator dropped, for its {@code operator-metrics}. */
+  private final java.util.concurrent.atomic.LongAdder lateDropped =
+      new java.util.concurrent.atomic.LongAdder();
+
   /** The window function in a form independent of the user-facing variants. */
   public interface WindowProcess<R, OUT, K, W extends Window> extends java.io.Serializable {
     void process(
@@ -159,6 +164,8 @@ final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends Operato
 
   @Override
   protected void doOpen() throws Exception {
+    task.metricScope()
+        .operatorMetric(MetricCatalogue.OPERATOR_LATE_DROPPED, name, lateDropped::sum);
     // Timers belong to (key, window): the window is the timer's namespace.
     keyed = KeyedContext.namespaced(name, storeName, task, null);
     states = keyed.states();
@@ -243,6 +250,7 @@ final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends Operato
         ProcessOperator.emitSide(sideOutputs, lateTag, value);
       } else {
         task.metrics().lateRecordsDropped.increment();
+        lateDropped.increment();
       }
     }
   }

@@ -121,6 +121,12 @@ final class OverlayKeyValueStore implements KeyValueStore {
     return Math.max(0L, base.approximateNumEntries() + puts - tombstones);
   }
 
+  /** The base's estimate: pending writes are not live data yet. */
+  @Override
+  public long approximateLiveDataBytes() {
+    return base.approximateLiveDataBytes();
+  }
+
   long pendingBytes() {
     return pendingBytes;
   }

@@ -14,6 +14,7 @@ import org.rocksdb.WriteBatch;
  */
 final class RocksDbKeyValueStore implements KeyValueStore {
   private static final String ESTIMATE_NUM_KEYS = "rocksdb.estimate-num-keys";
+  private static final String ESTIMATE_LIVE_DATA_SIZE = "rocksdb.estimate-live-data-size";
 
   private final String name;
   private final RocksDbTaskStateStore owner;
@@ -128,6 +129,16 @@ final class RocksDbKeyValueStore implements KeyValueStore {
       return Math.max(0L, owner.db().getLongProperty(handle, ESTIMATE_NUM_KEYS));
     } catch (RocksDBException e) {
       throw owner.failure("estimate the size of store " + name, e);
+    }
+  }
+
+  @Override
+  public long approximateLiveDataBytes() {
+    owner.ensureOpen();
+    try {
+      return Math.max(0L, owner.db().getLongProperty(handle, ESTIMATE_LIVE_DATA_SIZE));
+    } catch (RocksDBException e) {
+      throw owner.failure("estimate the live data size of store " + name, e);
     }
   }
 

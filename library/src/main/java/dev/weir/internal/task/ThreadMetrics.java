@@ -1,8 +1,9 @@
-package dev.weir.internal.metrics;
+package dev.weir.internal.task;
 
 import static dev.weir.internal.metrics.MetricCatalogue.*;
 
-import dev.weir.internal.task.TaskMetrics;
+import dev.weir.internal.metrics.MetricCatalogue.Def;
+import dev.weir.internal.metrics.TaskMetricScope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
@@ -20,7 +21,7 @@ import org.apache.kafka.common.metrics.stats.WindowedCount;
 import org.apache.kafka.common.metrics.stats.WindowedSum;
 
 /**
- * Registers one stream thread's metrics ({@link MetricCatalogue}'s {@code thread-metrics}) in a
+ * Registers one stream thread's metrics ({@code MetricCatalogue}'s {@code thread-metrics}) in a
  * registry: totals read the thread's {@link TaskMetrics} counters at report time, rates and
  * latencies are sensors the thread records. {@link #close()} removes them all, when the thread
  * ends. Registration and removal are thread-safe (the registry synchronises).
@@ -35,6 +36,16 @@ public final class ThreadMetrics implements AutoCloseable {
   private final String[] tags;
   private final List<MetricName> names = new ArrayList<>();
   private final List<String> sensors = new ArrayList<>();
+
+  /**
+   * A new scope for one of the thread's tasks; the task closes it.
+   *
+   * @param taskId the task's id
+   * @return a new scope in this thread's registry
+   */
+  public TaskMetricScope taskScope(String taskId) {
+    return new TaskMetricScope(registry, tags[0], tags[1], taskId);
+  }
 
   private ThreadMetrics(Metrics registry, String clientId, String threadId) {
     this.registry = registry;
