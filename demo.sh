@@ -2,7 +2,9 @@
 # The Weir demo: an exactly-once event-time pipeline on a real Kafka broker, two instances, one of
 # them killed with kill -9 midway, and the output checked against the expected result.
 # Needs JDK 17 or newer and Maven.
-# Usage: ./demo.sh [--bootstrap-servers host:port] [--records N]
+# Usage: ./demo.sh [--bootstrap-servers host:port] [--records N] [--web-port PORT]
+# --web-port PORT keeps instance A's status page (and /metrics, /health, /ready) on 127.0.0.1:PORT
+# while the demo runs.
 # Logs go to examples/target/demo/<run>/.
 set -euo pipefail
 cd "$(dirname "$0")"

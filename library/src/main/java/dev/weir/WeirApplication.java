@@ -6,6 +6,7 @@ import dev.weir.internal.runtime.ApplicationRuntime;
 import dev.weir.internal.runtime.FailureResponse;
 import dev.weir.internal.runtime.KafkaClients;
 import dev.weir.internal.runtime.RuntimeState;
+import dev.weir.internal.status.StatusServer;
 import dev.weir.stream.Topology;
 import java.time.Duration;
 import java.util.Collections;
@@ -56,6 +57,7 @@ public final class WeirApplication implements AutoCloseable {
   private volatile StateListener stateListener = (n, o) -> {};
   private volatile Function<Throwable, ThreadFailureResponse> failureHandler;
   private ApplicationRuntime runtime;
+  private volatile StatusServer statusServer;
 
   /**
    * Creates an instance with plain Kafka clients.
@@ -107,25 +109,61 @@ public final class WeirApplication implements AutoCloseable {
   }
 
   /**
-   * Checks the topics (sources and sinks must exist; internal topics are created), then starts the
-   * stream threads and returns. Processing starts once the group has assigned tasks.
+   * Starts the status server when {@code status.http.port} is set, checks the topics (sources and
+   * sinks must exist; internal topics are created), then starts the stream threads and returns.
+   * Processing starts once the group has assigned tasks.
    *
    * @throws IllegalStateException when called twice
    * @throws dev.weir.errors.WeirException naming the topic or directory at fault when the setup
-   *     check fails
+   *     check fails, or naming {@code status.http.port} when the status server cannot listen (no
+   *     stream thread has started then)
    */
   public synchronized void start() {
     if (runtime != null) {
       throw new IllegalStateException("start() was already called");
     }
-    runtime =
+    ApplicationRuntime r =
         new ApplicationRuntime(
             new Settings(config, WeirConfig.configDef().names()),
             TopologyAccess.plan(topology, config.getString(WeirConfig.APPLICATION_ID_CONFIG)),
             adapt(clients),
             (n, o) -> stateListener.onChange(publicState(n), publicState(o)),
             e -> runtimeResponse(failureHandler.apply(e)));
-    runtime.start();
+    int port = config.getInt(WeirConfig.STATUS_HTTP_PORT_CONFIG);
+    if (port >= 0) {
+      // Before the threads: a port in use fails start() with nothing running yet.
+      statusServer =
+          StatusServer.start(
+              r.plan(),
+              config.getString(WeirConfig.STATUS_HTTP_BIND_ADDRESS_CONFIG),
+              port,
+              StatusServer.of(
+                  r::status,
+                  () -> {
+                    // Null until the runtime starts: the registry is named after the instance.
+                    Metrics registry = r.metricRegistry();
+                    return registry == null ? Map.of() : registry.metrics();
+                  }));
+    }
+    runtime = r;
+    try {
+      r.start();
+    } catch (RuntimeException e) {
+      stopStatusServer();
+      throw e;
+    }
+  }
+
+  /**
+   * Returns the address of the status server, {@code host:port}, with the port it chose when {@code
+   * status.http.port} is 0.
+   *
+   * @return the address, or null when the server is off or the instance was not started or is
+   *     closed
+   */
+  public String statusAddress() {
+    StatusServer s = statusServer;
+    return s == null ? null : s.address();
   }
 
   /**
@@ -213,7 +251,21 @@ public final class WeirApplication implements AutoCloseable {
     synchronized (this) {
       r = runtime;
     }
-    return r == null || r.close(timeout);
+    try {
+      return r == null || r.close(timeout);
+    } finally {
+      // After the threads stopped: until then /ready answers 503, which takes the instance out of
+      // a load balancer while it shuts down.
+      stopStatusServer();
+    }
+  }
+
+  private synchronized void stopStatusServer() {
+    StatusServer s = statusServer;
+    statusServer = null;
+    if (s != null) {
+      s.close();
+    }
   }
 
   /** Commits and stops the stream threads, waiting up to a minute. */

@@ -235,6 +235,27 @@ public final class WeirConfig extends AbstractConfig {
           + " consumed and committed (Kafka delete-records), so repartition topics, which never"
           + " expire by time, do not grow without bound.";
 
+  /** {@code status.http.port}. */
+  public static final String STATUS_HTTP_PORT_CONFIG = ConfigKeys.STATUS_HTTP_PORT_CONFIG;
+
+  /** Documentation of {@link #STATUS_HTTP_PORT_CONFIG}. */
+  public static final String STATUS_HTTP_PORT_DOC =
+      "Port of the instance's embedded HTTP status server: /health and /ready for liveness and"
+          + " readiness probes, /metrics in the Prometheus text format, /topology and /tasks as"
+          + " JSON, and a live status page at /. -1 (the default) turns the server off; 0 picks a"
+          + " free port (WeirApplication.statusAddress() tells which). See docs/operations.md.";
+
+  /** {@code status.http.bind.address}. */
+  public static final String STATUS_HTTP_BIND_ADDRESS_CONFIG =
+      ConfigKeys.STATUS_HTTP_BIND_ADDRESS_CONFIG;
+
+  /** Documentation of {@link #STATUS_HTTP_BIND_ADDRESS_CONFIG}. */
+  public static final String STATUS_HTTP_BIND_ADDRESS_DOC =
+      "Address the status server listens on. The default, loopback, keeps it private to the"
+          + " host; Kubernetes probes and a Prometheus scrape from another pod need 0.0.0.0 (or"
+          + " the pod's address). The server has no authentication: it shows the topology,"
+          + " watermarks and metrics, never records.";
+
   /** {@code state.backend} value: RocksDB. */
   public static final String STATE_BACKEND_ROCKSDB = ConfigKeys.STATE_BACKEND_ROCKSDB;
 
@@ -377,6 +398,20 @@ public final class WeirConfig extends AbstractConfig {
               ConfigDef.Range.atLeast(0),
               Importance.LOW,
               POLL_MS_DOC)
+          .define(
+              STATUS_HTTP_PORT_CONFIG,
+              Type.INT,
+              -1,
+              ConfigDef.Range.between(-1, 65535),
+              Importance.LOW,
+              STATUS_HTTP_PORT_DOC)
+          .define(
+              STATUS_HTTP_BIND_ADDRESS_CONFIG,
+              Type.STRING,
+              "127.0.0.1",
+              new ConfigDef.NonEmptyString(),
+              Importance.LOW,
+              STATUS_HTTP_BIND_ADDRESS_DOC)
           .define(
               MAX_COMMIT_FAILURES_CONFIG,
               Type.INT,

@@ -87,6 +87,8 @@ class PackageCycleTest {
           Map.entry("internal.runtime.FailureResponse", "mapped from ThreadFailureResponse"),
           Map.entry("internal.runtime.KafkaClients", "the facade adapts KafkaClientSupplier"),
           Map.entry("internal.runtime.TaskAssignor", "the consumer instantiates it by class name"),
+          Map.entry("internal.runtime.RuntimeStatus", "the status server reads the instance"),
+          Map.entry("internal.status.StatusServer", "the facade starts and stops it"),
           // The runtime's parts the test driver shares, so both run pipelines the same way.
           Map.entry("internal.runtime.CommitOrder", "the driver commits in the runtime's order"),
           Map.entry("internal.runtime.RuntimeMetrics", "the driver reports the same metrics"),

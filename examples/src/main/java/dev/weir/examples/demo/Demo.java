@@ -35,8 +35,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * instance is killed with {@code kill -9} and started again. At the end the output is checked
  * against the expected result computed from the generated readings ({@link Expected}).
  *
- * <p>Usage: {@code Demo [--bootstrap-servers host:port] [--records N]}. Exits with 0 when the
- * output is exactly the expected one, 1 when it is not, 2 when the demo could not run.
+ * <p>Usage: {@code Demo [--bootstrap-servers host:port] [--records N] [--web-port PORT]}; with
+ * {@code --web-port}, instance A (the one not killed) serves its status page on that port of
+ * 127.0.0.1 while the demo runs. Exits with 0 when the output is exactly the expected one, 1 when
+ * it is not, 2 when the demo could not run.
  */
 public final class Demo {
   static final int PARTITIONS = 4;
@@ -53,26 +55,34 @@ public final class Demo {
    * @param bootstrapServers a Kafka cluster to use, or null for an embedded broker
    * @param records how many readings to generate (besides the late ones and the final ones)
    * @param workDir where logs and the instances' state go
+   * @param webPort the status server port of instance A, or -1 for none
    */
-  record Options(String bootstrapServers, int records, Path workDir) {
+  record Options(String bootstrapServers, int records, Path workDir, int webPort) {
     static Options parse(String[] args) {
       String bootstrap = null;
       int records = 24_000;
+      int webPort = -1;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--bootstrap-servers" -> bootstrap = value(args, ++i);
           case "--records" -> records = Integer.parseInt(value(args, ++i));
+          case "--web-port" -> webPort = Integer.parseInt(value(args, ++i));
           default ->
               throw new IllegalArgumentException(
                   "Unknown argument "
                       + args[i]
-                      + "; usage: [--bootstrap-servers host:port] [--records N]");
+                      + "; usage: [--bootstrap-servers host:port] [--records N]"
+                      + " [--web-port PORT]");
         }
       }
       if (records < SENSORS * 10) {
         throw new IllegalArgumentException("--records must be at least " + SENSORS * 10);
       }
-      return new Options(bootstrap, records, Path.of("target", "demo").toAbsolutePath());
+      if (webPort < -1 || webPort == 0 || webPort > 65535) {
+        throw new IllegalArgumentException(
+            "--web-port must be a port number from 1 to 65535, got " + webPort);
+      }
+      return new Options(bootstrap, records, Path.of("target", "demo").toAbsolutePath(), webPort);
     }
 
     private static String value(String[] args, int i) {
@@ -188,7 +198,9 @@ public final class Demo {
       console.println(
           "                                       -> too late for the window: side output");
       for (String name : List.of("A", "B")) {
-        instances.add(new Instance(name, bootstrap, applicationId, run, dir));
+        // Only A serves a status page: B is killed midway, A stays up the whole run.
+        int webPort = name.equals("A") ? options.webPort() : -1;
+        instances.add(new Instance(name, bootstrap, applicationId, run, dir, webPort));
       }
       for (Instance i : instances) {
         i.start();
@@ -196,6 +208,12 @@ public final class Demo {
       console.printf(
           "  instances  A (pid %d) and B (pid %d): separate JVMs, exactly_once; logs in %s%n",
           instances.get(0).pid(), instances.get(1).pid(), dir);
+      if (options.webPort() > 0) {
+        console.printf(
+            "  status     http://127.0.0.1:%d/ (instance A's status page; /metrics, /health,"
+                + " /ready)%n",
+            options.webPort());
+      }
       awaitRunning(instances, Duration.ofSeconds(120));
       int ticks = options.records() / SENSORS;
       console.printf(
@@ -501,14 +519,17 @@ public final class Demo {
     private final String run;
     private final Path dir;
     private final Path stateDir;
+    private final int webPort;
     private JavaProcess process;
     private StatusTail tail;
     private int starts;
     private boolean killed;
     private boolean stopped;
 
-    Instance(String name, String bootstrap, String applicationId, String run, Path dir) {
+    Instance(
+        String name, String bootstrap, String applicationId, String run, Path dir, int webPort) {
       this.name = name;
+      this.webPort = webPort;
       this.bootstrap = bootstrap;
       this.applicationId = applicationId;
       this.run = run;
@@ -526,7 +547,7 @@ public final class Demo {
       process =
           JavaProcess.builder(InstanceMain.class)
               .name("instance-" + name)
-              .args(bootstrap, applicationId, stateDir.toString(), run)
+              .args(bootstrap, applicationId, stateDir.toString(), run, String.valueOf(webPort))
               .jvmOptions(
                   "-Xmx384m",
                   "-XX:+UseSerialGC",

@@ -2,10 +2,12 @@ package dev.weir.examples.demo;
 
 import dev.weir.ApplicationState;
 import dev.weir.WeirApplication;
+import dev.weir.WeirConfig;
 import dev.weir.testkit.JavaProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * One instance of the demo's application, in its own JVM: what a user deploys. The demo starts two
@@ -13,7 +15,8 @@ import java.util.Map;
  * ({@value #STATUS} followed by {@code state=...} and the instance's metrics) that the demo reads
  * from its log for the progress display.
  *
- * <p>Arguments: bootstrap servers, application id, state directory, run id.
+ * <p>Arguments: bootstrap servers, application id, state directory, run id, and optionally the
+ * status server's port ({@code status.http.port}; -1 for none).
  */
 public final class InstanceMain {
   /** The prefix of status lines. */
@@ -24,15 +27,17 @@ public final class InstanceMain {
   /**
    * Runs one instance until SIGTERM (a clean close) or SIGKILL.
    *
-   * @param args bootstrap servers, application id, state directory, run id
+   * @param args bootstrap servers, application id, state directory, run id[, status port]
    * @throws InterruptedException when interrupted
    */
   public static void main(String[] args) throws InterruptedException {
     JavaProcess.exitWhenParentDies();
+    Properties config = SensorPipeline.config(args[1], args[0], Path.of(args[2]));
+    if (args.length > 4) {
+      config.put(WeirConfig.STATUS_HTTP_PORT_CONFIG, Integer.parseInt(args[4]));
+    }
     WeirApplication app =
-        new WeirApplication(
-            SensorPipeline.topology(DemoTopics.forRun(args[3])),
-            SensorPipeline.config(args[1], args[0], Path.of(args[2])));
+        new WeirApplication(SensorPipeline.topology(DemoTopics.forRun(args[3])), config);
     app.setStateListener((now, before) -> printStatus(now, app.metricsSnapshot()));
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> app.close(Duration.ofSeconds(20)), "close-on-sigterm"));

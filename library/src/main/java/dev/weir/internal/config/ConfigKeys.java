@@ -62,6 +62,10 @@ public final class ConfigKeys {
 
   public static final String REPARTITION_PURGE_INTERVAL_MS_CONFIG = "repartition.purge.interval.ms";
 
+  public static final String STATUS_HTTP_PORT_CONFIG = "status.http.port";
+
+  public static final String STATUS_HTTP_BIND_ADDRESS_CONFIG = "status.http.bind.address";
+
   public static final String STATE_BACKEND_ROCKSDB = "rocksdb";
 
   public static final String STATE_BACKEND_IN_MEMORY = "in_memory";

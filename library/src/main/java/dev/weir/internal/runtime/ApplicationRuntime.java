@@ -363,6 +363,18 @@ public final class ApplicationRuntime implements StreamThread.Listener {
     }
   }
 
+  /** The plan this instance runs. */
+  public Plan plan() {
+    return plan;
+  }
+
+  /** The instance, its threads and their tasks, for the status server; any thread. */
+  public RuntimeStatus status() {
+    List<RuntimeStatus.ThreadStatus> out = new ArrayList<>();
+    threads.forEach(t -> out.add(t.status()));
+    return new RuntimeStatus(state, instanceId(), List.copyOf(out));
+  }
+
   /**
    * Counters summed over the instance's threads (replaced ones included), under the flat names of
    * {@link RuntimeMetrics}; the registry ({@link #metricRegistry()}) has them per thread and task.

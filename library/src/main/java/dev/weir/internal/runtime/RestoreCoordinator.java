@@ -57,6 +57,9 @@ final class RestoreCoordinator {
   private final ChangelogRestorer restorer;
   private final Map<TaskId, Restoring> restoring = new TreeMap<>();
   private final Map<TopicPartition, Long> remaining = new ConcurrentHashMap<>();
+  // Records to restore per changelog partition when its restore started: the status page's
+  // progress is (total - remaining) / total.
+  private final Map<TopicPartition, Long> totals = new ConcurrentHashMap<>();
   private RestoreSession session;
 
   RestoreCoordinator(
@@ -77,17 +80,20 @@ final class RestoreCoordinator {
                   @Override
                   public void onStart(String store, TopicPartition partition, long from, long to) {
                     remaining.put(partition, Math.max(0, to - from));
+                    totals.put(partition, Math.max(0, to - from));
                   }
 
                   @Override
                   public void onBatch(
                       String store, TopicPartition partition, long done, long total) {
                     remaining.put(partition, Math.max(0, total - done));
+                    totals.put(partition, Math.max(0, total));
                   }
 
                   @Override
                   public void onEnd(String store, TopicPartition partition, long restored) {
                     remaining.remove(partition);
+                    totals.remove(partition);
                     metrics.restoredRecords.add(restored);
                   }
                 });
@@ -193,6 +199,16 @@ final class RestoreCoordinator {
   /** Changelog records still to restore (at most); 0 when not restoring. Any thread. */
   long remaining() {
     return remaining.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /**
+   * Restore progress per changelog partition being restored: {remaining, total} records. Any
+   * thread; a new map.
+   */
+  Map<TopicPartition, long[]> progress() {
+    Map<TopicPartition, long[]> out = new java.util.HashMap<>();
+    remaining.forEach((tp, left) -> out.put(tp, new long[] {left, totals.getOrDefault(tp, left)}));
+    return out;
   }
 
   /** Closes the restore session; never throws. */

@@ -80,6 +80,7 @@ final class StreamThread extends Thread {
   private final TransactionCoordinator transactions;
   private final RepartitionPurger purger;
   private final EventTimeReporter eventTime;
+  private final StatusPublisher status;
   private final ThreadMetrics threadMetrics;
   private volatile State state = State.CREATED;
   private volatile boolean shutdownRequested;
@@ -121,6 +122,7 @@ final class StreamThread extends Thread {
             clients::admin,
             clock.millis());
     this.eventTime = new EventTimeReporter(setup.watermarkStallWarnMs());
+    this.status = new StatusPublisher(setup.plan());
   }
 
   TaskMetrics metrics() {
@@ -150,6 +152,17 @@ final class StreamThread extends Thread {
   /** The latest event-time metrics of this thread's tasks. */
   Map<String, Long> eventTimeMetrics() {
     return eventTime.metrics();
+  }
+
+  /** This thread for the status server, as last published; any thread. */
+  RuntimeStatus.ThreadStatus status() {
+    return new RuntimeStatus.ThreadStatus(
+        getName(),
+        state.name(),
+        isAlive(),
+        metrics.commits.sum(),
+        metrics.commitTimeNanos.sum(),
+        status.tasks(restore.progress()));
   }
 
   /** Changelog records still to restore (at most) by this thread; 0 when not restoring. */
@@ -206,7 +219,11 @@ final class StreamThread extends Thread {
 
   private void runOnce() {
     if (tasks.isRestoring()) {
+      int restoring = restore.ids().size();
       tasks.restoreStep();
+      if (restore.ids().size() != restoring) {
+        publishStatus(clock.millis()); // restored tasks show as running at once
+      }
     }
     ConsumerRecords<byte[], byte[]> records;
     try {
@@ -234,6 +251,7 @@ final class StreamThread extends Thread {
         lastWatermarkMs = now;
         tasks.advanceEventTime(now);
         eventTime.publish(now, tasks.running());
+        publishStatus(now);
       }
       tasks.fireProcessingTimers(now);
     } catch (Exception e) {
@@ -245,6 +263,16 @@ final class StreamThread extends Thread {
       commitOrRollBack();
     }
     purger.maybePurge(now);
+  }
+
+  /** Publishes the tasks for the status server; on this thread. Never throws. */
+  private void publishStatus(long now) {
+    try {
+      status.publish(now, tasks.running(), restore.ids(), consumer);
+    } catch (RuntimeException e) {
+      // The status page is an observer: a failure to describe the tasks must not stop them.
+      LOG.warn("{}: publishing the status of its tasks failed", getName(), e);
+    }
   }
 
   /** Processes a poll's records; false when a forced commit failed and the tasks rolled back. */
@@ -355,6 +383,7 @@ final class StreamThread extends Thread {
     clients.close(getName());
     transactions.close(CLOSE_TIMEOUT);
     clients.closeConsumer(getName());
+    status.clear();
     setState(State.PENDING_SHUTDOWN);
     setState(State.DEAD);
     if (threadMetrics != null) {
@@ -399,6 +428,7 @@ final class StreamThread extends Thread {
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       setState(State.PARTITIONS_ASSIGNED);
       tasks.onAssigned(assignorContext.assignedTasks);
+      publishStatus(clock.millis()); // the new tasks show, restoring ones too, before any restore
     }
   }
 
