@@ -48,6 +48,8 @@ public final class WeirApplication implements AutoCloseable {
 
   private final Topology topology;
   private final WeirConfig config;
+  // Built and checked once, in the constructor; the runtime reads only this.
+  private final Settings settings;
   private final KafkaClientSupplier clients;
   private volatile StateListener stateListener = (n, o) -> {};
   private volatile Function<Throwable, ThreadFailureResponse> failureHandler;
@@ -75,6 +77,8 @@ public final class WeirApplication implements AutoCloseable {
   public WeirApplication(Topology topology, Map<?, ?> config, KafkaClientSupplier clients) {
     this.topology = Objects.requireNonNull(topology, "topology");
     this.config = new WeirConfig(Objects.requireNonNull(config, "config"));
+    this.settings = new Settings(this.config, WeirConfig.configDef().names());
+    ApplicationRuntime.validate(settings);
     this.clients = Objects.requireNonNull(clients, "clients");
     ThreadFailureResponse policy =
         ThreadFailureResponse.valueOf(
@@ -116,7 +120,7 @@ public final class WeirApplication implements AutoCloseable {
     }
     runtime =
         new ApplicationRuntime(
-            new Settings(config, WeirConfig.configDef().names()),
+            settings,
             TopologyAccess.plan(topology, config.getString(WeirConfig.APPLICATION_ID_CONFIG)),
             adapt(clients),
             (n, o) -> stateListener.onChange(publicState(n), publicState(o)),

@@ -73,6 +73,18 @@ public final class ApplicationRuntime implements StreamThread.Listener {
     this.failureHandler = failureHandler;
   }
 
+  /**
+   * Checks every setting the runtime reads (client configurations, internal-topic settings, state
+   * settings) without starting anything: called when an application is constructed.
+   *
+   * @param config the parsed settings
+   * @throws org.apache.kafka.common.config.ConfigException naming the key at fault and the fix
+   */
+  public static void validate(Settings config) {
+    ClientConfigs.validate(config);
+    StateBackendFactory.validate(config);
+  }
+
   public RuntimeState state() {
     return state;
   }
@@ -124,7 +136,11 @@ public final class ApplicationRuntime implements StreamThread.Listener {
       Map<Integer, Integer> taskCounts;
       try (Admin admin = clients.admin(probe.adminConfig())) {
         InternalTopics topics =
-            new InternalTopics(admin, plan, config.getInt(ConfigKeys.REPLICATION_FACTOR_CONFIG));
+            new InternalTopics(
+                admin,
+                plan,
+                config.getInt(ConfigKeys.REPLICATION_FACTOR_CONFIG),
+                TopicSettings.of(config));
         taskCounts =
             topics.setUp(
                 errors.usesDeadLetterTopic() ? List.of(errors.deadLetterTopic()) : List.of());
