@@ -18,7 +18,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * value that Weir would have to override is an error naming the key and the fix, never silently
  * replaced.
  */
-public final class ClientConfigs {
+final class ClientConfigs {
   /** The instance id used while validating, before the state directory gives the real one. */
   private static final String PLACEHOLDER_INSTANCE = "validation";
 
@@ -38,7 +38,7 @@ public final class ClientConfigs {
    * @param config the parsed settings
    * @throws ConfigException naming the key at fault and the fix
    */
-  public static void validate(Settings config) {
+  static void validate(Settings config) {
     ClientConfigs c = new ClientConfigs(config, PLACEHOLDER_INSTANCE);
     rejectEverywhere(config);
     int threads = config.getInt(ConfigKeys.NUM_STREAM_THREADS_CONFIG);
