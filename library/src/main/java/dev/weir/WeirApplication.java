@@ -129,6 +129,31 @@ public final class WeirApplication implements AutoCloseable {
   }
 
   /**
+   * Deletes this instance's local state: the directory {@code <state.dir>/<application.id>}
+   * (keeping only the instance id, so that transactional ids stay stable). The next start restores
+   * every task from its changelog. Use it after an application reset, or when local state is
+   * suspected to be corrupt. Runs before {@link #start()} or after {@link #close()} (states
+   * CREATED, NOT_RUNNING, ERROR).
+   *
+   * @throws IllegalStateException when the instance is running (close it first)
+   * @throws dev.weir.errors.WeirException when another instance in this or another JVM uses the
+   *     same state directory, or a file cannot be deleted
+   */
+  public synchronized void cleanUp() {
+    ApplicationState s = state();
+    if (s != ApplicationState.CREATED
+        && s != ApplicationState.NOT_RUNNING
+        && s != ApplicationState.ERROR) {
+      throw new IllegalStateException(
+          "cleanUp() deletes local state, so it runs only before start() or after close(); this"
+              + " instance is "
+              + s
+              + ". Call close() first, then cleanUp().");
+    }
+    ApplicationRuntime.cleanUp(settings);
+  }
+
+  /**
    * Returns the current state.
    *
    * @return the state

@@ -85,6 +85,23 @@ public final class ApplicationRuntime implements StreamThread.Listener {
     StateBackendFactory.validate(config);
   }
 
+  /**
+   * Deletes the local state of this instance ({@code <state.dir>/<application.id>}, all but its
+   * instance id) while no instance uses the directory.
+   *
+   * @param config the parsed settings
+   * @throws WeirException when another instance holds the directory, or a deletion fails
+   */
+  public static void cleanUp(Settings config) {
+    String applicationId = config.getString(ConfigKeys.APPLICATION_ID_CONFIG);
+    try (InstanceDirectory dir =
+        new InstanceDirectory(
+            Path.of(config.getString(ConfigKeys.STATE_DIR_CONFIG)), applicationId)) {
+      long deleted = dir.deleteLocalState();
+      LOG.info("cleanUp: deleted {} entries of local state in {}", deleted, dir.path());
+    }
+  }
+
   public RuntimeState state() {
     return state;
   }
