@@ -204,6 +204,10 @@ final class StreamThread extends Thread {
     if (assignorContext.errorCode == TaskAssignor.ERROR_SHUTDOWN_APPLICATION) {
       throw new ApplicationShutdownRequested();
     }
+    if (assignorContext.errorCode == TaskAssignor.ERROR_TOPOLOGY_MISMATCH) {
+      throw new TopologyMismatch(
+          setup.applicationId(), assignorContext.fingerprint, assignorContext.leaderFingerprint);
+    }
     if (state == State.PARTITIONS_ASSIGNED && !tasks.isRestoring()) {
       setState(State.RUNNING);
     }
@@ -372,6 +376,26 @@ final class StreamThread extends Thread {
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       setState(State.PARTITIONS_ASSIGNED);
       tasks.onAssigned(assignorContext.assignedTasks);
+    }
+  }
+
+  /** The group leader runs a different topology and gave this member no tasks. */
+  static final class TopologyMismatch extends WeirException {
+    private static final long serialVersionUID = 1L;
+
+    TopologyMismatch(String applicationId, String mine, String leaders) {
+      super(
+          "This instance of application '"
+              + applicationId
+              + "' runs topology "
+              + mine
+              + " but the group's leader runs topology "
+              + leaders
+              + ", so the leader gave it no tasks. All instances of an application must run the"
+              + " same topology (sub-topologies, exchanges, state stores). To change the"
+              + " topology, stop every instance, then start the new version; or deploy it under"
+              + " a new application.id. See docs/operations.md, 'Upgrading a running"
+              + " application'.");
     }
   }
 
