@@ -18,6 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.NoOffsetForPartitionException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -78,6 +79,7 @@ final class StreamThread extends Thread {
   private final TransactionCoordinator transactions;
   private final RepartitionPurger purger;
   private final EventTimeReporter eventTime;
+  private final OffsetResetPolicy offsetReset;
   private volatile State state = State.CREATED;
   private volatile boolean shutdownRequested;
   private Consumer<byte[], byte[]> consumer;
@@ -105,6 +107,13 @@ final class StreamThread extends Thread {
             clients::admin,
             clock.millis());
     this.eventTime = new EventTimeReporter(setup.watermarkStallWarnMs());
+    this.offsetReset =
+        new OffsetResetPolicy(
+            getName(),
+            setup
+                .config()
+                .getString(dev.weir.internal.config.ConfigKeys.OFFSET_RESET_POLICY_CONFIG),
+            metrics);
   }
 
   TaskMetrics metrics() {
@@ -199,6 +208,9 @@ final class StreamThread extends Thread {
           consumer.poll(tasks.isRestoring() ? Duration.ZERO : Duration.ofMillis(setup.pollMs()));
     } catch (NoOffsetForPartitionException e) {
       tasks.resetWithoutCommittedOffset(e.partitions());
+      return;
+    } catch (OffsetOutOfRangeException e) {
+      offsetReset.reset(consumer, e.offsetOutOfRangePartitions());
       return;
     }
     if (assignorContext.errorCode == TaskAssignor.ERROR_SHUTDOWN_APPLICATION) {

@@ -21,4 +21,7 @@ public final class TaskMetrics {
   public final LongAdder restoredRecords = new LongAdder();
   public final LongAdder restoreTimeNanos = new LongAdder();
   public final LongAdder changelogRecordsSent = new LongAdder();
+  public final LongAdder offsetResets = new LongAdder();
+  public final LongAdder productionErrorsSkipped = new LongAdder();
+  public final LongAdder productionErrorsDeadLettered = new LongAdder();
 }
