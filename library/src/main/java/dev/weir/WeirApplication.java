@@ -53,6 +53,8 @@ public final class WeirApplication implements AutoCloseable {
 
   private final Topology topology;
   private final WeirConfig config;
+  // Built and checked once, in the constructor; the runtime reads only this.
+  private final Settings settings;
   private final KafkaClientSupplier clients;
   private volatile StateListener stateListener = (n, o) -> {};
   private volatile Function<Throwable, ThreadFailureResponse> failureHandler;
@@ -81,6 +83,8 @@ public final class WeirApplication implements AutoCloseable {
   public WeirApplication(Topology topology, Map<?, ?> config, KafkaClientSupplier clients) {
     this.topology = Objects.requireNonNull(topology, "topology");
     this.config = new WeirConfig(Objects.requireNonNull(config, "config"));
+    this.settings = new Settings(this.config, WeirConfig.configDef().names());
+    ApplicationRuntime.validate(settings);
     this.clients = Objects.requireNonNull(clients, "clients");
     ThreadFailureResponse policy =
         ThreadFailureResponse.valueOf(
@@ -124,7 +128,7 @@ public final class WeirApplication implements AutoCloseable {
     }
     ApplicationRuntime r =
         new ApplicationRuntime(
-            new Settings(config, WeirConfig.configDef().names()),
+            settings,
             TopologyAccess.plan(topology, config.getString(WeirConfig.APPLICATION_ID_CONFIG)),
             adapt(clients),
             (n, o) -> stateListener.onChange(publicState(n), publicState(o)),
@@ -164,6 +168,31 @@ public final class WeirApplication implements AutoCloseable {
   public String statusAddress() {
     StatusServer s = statusServer;
     return s == null ? null : s.address();
+  }
+
+  /**
+   * Deletes this instance's local state: the directory {@code <state.dir>/<application.id>}
+   * (keeping only the instance id, so that transactional ids stay stable). The next start restores
+   * every task from its changelog. Use it after an application reset, or when local state is
+   * suspected to be corrupt. Runs before {@link #start()} or after {@link #close()} (states
+   * CREATED, NOT_RUNNING, ERROR).
+   *
+   * @throws IllegalStateException when the instance is running (close it first)
+   * @throws dev.weir.errors.WeirException when another instance in this or another JVM uses the
+   *     same state directory, or a file cannot be deleted
+   */
+  public synchronized void cleanUp() {
+    ApplicationState s = state();
+    if (s != ApplicationState.CREATED
+        && s != ApplicationState.NOT_RUNNING
+        && s != ApplicationState.ERROR) {
+      throw new IllegalStateException(
+          "cleanUp() deletes local state, so it runs only before start() or after close(); this"
+              + " instance is "
+              + s
+              + ". Call close() first, then cleanUp().");
+    }
+    ApplicationRuntime.cleanUp(settings);
   }
 
   /**

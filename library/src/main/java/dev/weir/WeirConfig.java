@@ -16,9 +16,11 @@ import org.apache.kafka.common.config.ConfigDef.ValidString;
  *
  * <p>Settings not defined here pass through to Weir's Kafka clients: a plain key (for example
  * {@code security.protocol}) goes to the consumer, producer and admin client; a key prefixed {@code
- * consumer.}, {@code producer.} or {@code admin.} goes to that client only and wins. Weir owns the
- * client settings its guarantees depend on (group id, isolation level, auto commit, transactional
- * id, assignor) and rejects attempts to override them.
+ * consumer.}, {@code producer.}, {@code admin.} or {@code restore.consumer.} goes to that client
+ * only and wins; a key prefixed {@code topic.} configures the internal topics Weir creates. Weir
+ * owns the client settings its guarantees depend on (group id, isolation level, auto commit,
+ * transactional id, assignor, acks) and rejects values that conflict with them when the application
+ * is constructed; {@code docs/configuration.md} has the table.
  *
  * <pre>{@code
  * Properties props = new Properties();
@@ -59,10 +61,17 @@ public final class WeirConfig extends AbstractConfig {
   public static final String PROCESSING_GUARANTEE_DOC =
       "exactly_once (default): outputs, state changes and consumed offsets of a commit interval"
           + " are one Kafka transaction. at_least_once: no transactions; offsets are committed"
-          + " after outputs are acknowledged, so a crash can repeat output.";
+          + " after outputs are acknowledged, so a crash can repeat output. exactly_once_v2 (Kafka"
+          + " Streams' name) is accepted as an alias of exactly_once.";
 
   /** Value of {@link #PROCESSING_GUARANTEE_CONFIG}: transactions. */
   public static final String EXACTLY_ONCE = ConfigKeys.EXACTLY_ONCE;
+
+  /**
+   * Value of {@link #PROCESSING_GUARANTEE_CONFIG}: Kafka Streams' name, an alias of {@link
+   * #EXACTLY_ONCE}.
+   */
+  public static final String EXACTLY_ONCE_V2 = ConfigKeys.EXACTLY_ONCE_V2;
 
   /** Value of {@link #PROCESSING_GUARANTEE_CONFIG}: no transactions. */
   public static final String AT_LEAST_ONCE = ConfigKeys.AT_LEAST_ONCE;
@@ -255,6 +264,29 @@ public final class WeirConfig extends AbstractConfig {
           + " host; Kubernetes probes and a Prometheus scrape from another pod need 0.0.0.0 (or"
           + " the pod's address). The server has no authentication: it shows the topology,"
           + " watermarks and metrics, never records.";
+  /** {@code offset.reset.policy}. */
+  public static final String OFFSET_RESET_POLICY_CONFIG = ConfigKeys.OFFSET_RESET_POLICY_CONFIG;
+
+  /** Documentation of {@link #OFFSET_RESET_POLICY_CONFIG}. */
+  public static final String OFFSET_RESET_POLICY_DOC =
+      "Where an input partition resumes when its committed offset is out of range (the records"
+          + " there were deleted by retention or delete-records while the application was"
+          + " behind or stopped): earliest (default; the oldest record still there), latest (skip"
+          + " to the end) or none (the stream thread fails with an error naming the partition)."
+          + " Each reset is logged and counted (metric offset-resets). A partition without a"
+          + " committed offset starts where its KafkaSource says (startingFrom) instead. Kafka's"
+          + " auto.offset.reset is rejected in favour of these two.";
+
+  /** {@code rocksdb.config.setter}. */
+  public static final String ROCKSDB_CONFIG_SETTER_CONFIG = ConfigKeys.ROCKSDB_CONFIG_SETTER_CONFIG;
+
+  /** Documentation of {@link #ROCKSDB_CONFIG_SETTER_CONFIG}. */
+  public static final String ROCKSDB_CONFIG_SETTER_DOC =
+      "A class implementing dev.weir.store.RocksDbOptionsSetter, with a public no-argument"
+          + " constructor, that tunes each task's RocksDB options after Weir's defaults (see"
+          + " state-store/README.md). One instance per application instance; if it implements"
+          + " org.apache.kafka.common.Configurable it is configured with all settings. Only with"
+          + " state.backend=rocksdb.";
 
   /** {@code state.backend} value: RocksDB. */
   public static final String STATE_BACKEND_ROCKSDB = ConfigKeys.STATE_BACKEND_ROCKSDB;
@@ -281,7 +313,7 @@ public final class WeirConfig extends AbstractConfig {
               PROCESSING_GUARANTEE_CONFIG,
               Type.STRING,
               EXACTLY_ONCE,
-              ValidString.in(EXACTLY_ONCE, AT_LEAST_ONCE),
+              ValidString.in(EXACTLY_ONCE, EXACTLY_ONCE_V2, AT_LEAST_ONCE),
               Importance.HIGH,
               PROCESSING_GUARANTEE_DOC)
           .define(
@@ -412,6 +444,21 @@ public final class WeirConfig extends AbstractConfig {
               new ConfigDef.NonEmptyString(),
               Importance.LOW,
               STATUS_HTTP_BIND_ADDRESS_DOC)
+              OFFSET_RESET_POLICY_CONFIG,
+              Type.STRING,
+              ConfigKeys.OFFSET_RESET_EARLIEST,
+              ValidString.in(
+                  ConfigKeys.OFFSET_RESET_EARLIEST,
+                  ConfigKeys.OFFSET_RESET_LATEST,
+                  ConfigKeys.OFFSET_RESET_NONE),
+              Importance.MEDIUM,
+              OFFSET_RESET_POLICY_DOC)
+          .define(
+              ROCKSDB_CONFIG_SETTER_CONFIG,
+              Type.CLASS,
+              null,
+              Importance.LOW,
+              ROCKSDB_CONFIG_SETTER_DOC)
           .define(
               MAX_COMMIT_FAILURES_CONFIG,
               Type.INT,
@@ -437,6 +484,15 @@ public final class WeirConfig extends AbstractConfig {
    */
   public WeirConfig(Properties props) {
     this((Map<?, ?>) props);
+  }
+
+  /** Maps Kafka Streams' name of the exactly-once guarantee to Weir's, so one value flows on. */
+  @Override
+  protected Map<String, Object> postProcessParsedConfig(Map<String, Object> parsedValues) {
+    if (EXACTLY_ONCE_V2.equals(parsedValues.get(PROCESSING_GUARANTEE_CONFIG))) {
+      return Map.of(PROCESSING_GUARANTEE_CONFIG, EXACTLY_ONCE);
+    }
+    return Map.of();
   }
 
   /**
@@ -470,7 +526,7 @@ public final class WeirConfig extends AbstractConfig {
    * Returns the settings for one Kafka client: pass-through keys, then keys with the client's
    * prefix (which win). Weir's own keys are left out.
    *
-   * @param prefix {@code consumer.}, {@code producer.} or {@code admin.}
+   * @param prefix {@code consumer.}, {@code producer.}, {@code admin.} or {@code restore.consumer.}
    * @return a new mutable map
    */
   public Map<String, Object> clientProps(String prefix) {

@@ -18,6 +18,21 @@ public final class ConfigKeys {
 
   public static final String AT_LEAST_ONCE = "at_least_once";
 
+  /** Kafka Streams' name for the same guarantee; accepted as an alias of {@link #EXACTLY_ONCE}. */
+  public static final String EXACTLY_ONCE_V2 = "exactly_once_v2";
+
+  public static final String OFFSET_RESET_POLICY_CONFIG = "offset.reset.policy";
+
+  public static final String OFFSET_RESET_EARLIEST = "earliest";
+
+  public static final String OFFSET_RESET_LATEST = "latest";
+
+  public static final String OFFSET_RESET_NONE = "none";
+
+  public static final String ROCKSDB_CONFIG_SETTER_CONFIG = "rocksdb.config.setter";
+
+  public static final String PRODUCTION_HANDLER_CONFIG = "errors.production.handler";
+
   public static final String COMMIT_INTERVAL_MS_CONFIG = "commit.interval.ms";
 
   public static final String STATE_DIR_CONFIG = "state.dir";

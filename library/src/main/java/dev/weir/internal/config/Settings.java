@@ -70,6 +70,17 @@ public final class Settings {
     return (Long) get(key);
   }
 
+  /**
+   * Returns a parsed value.
+   *
+   * @param key a key of {@link ConfigKeys} of this type
+   * @return the class, or null when the user set none and there is no default
+   * @throws ConfigException when {@code key} is not one of Weir's settings
+   */
+  public Class<?> getClass(String key) {
+    return (Class<?>) get(key);
+  }
+
   /** Returns a new mutable copy of the user's settings as given. */
   public Map<String, Object> originals() {
     return new HashMap<>(originals);
@@ -90,14 +101,14 @@ public final class Settings {
    * Returns the settings for one Kafka client: pass-through keys, then keys with the client's
    * prefix, stripped (which win). Weir's own keys are left out, except the bootstrap servers.
    *
-   * @param prefix {@code consumer.}, {@code producer.} or {@code admin.}
+   * @param prefix {@code consumer.}, {@code producer.}, {@code admin.} or {@code restore.consumer.}
    * @return a new mutable map
    */
   public Map<String, Object> clientProps(String prefix) {
     Map<String, Object> out = new HashMap<>();
     for (Map.Entry<String, Object> e : originals.entrySet()) {
       String k = e.getKey();
-      if (k.startsWith("consumer.") || k.startsWith("producer.") || k.startsWith("admin.")) {
+      if (isPrefixed(k)) {
         continue;
       }
       if (!ownKeys.contains(k) || k.equals(ConfigKeys.BOOTSTRAP_SERVERS_CONFIG)) {
@@ -111,5 +122,19 @@ public final class Settings {
       }
     }
     return out;
+  }
+
+  /** The prefixes that route a setting to one client or to the internal topics only. */
+  private static final String[] PREFIXES = {
+    "consumer.", "producer.", "admin.", "restore.consumer.", "topic."
+  };
+
+  private static boolean isPrefixed(String key) {
+    for (String p : PREFIXES) {
+      if (key.startsWith(p)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

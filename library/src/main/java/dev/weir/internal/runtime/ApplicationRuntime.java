@@ -78,6 +78,35 @@ public final class ApplicationRuntime implements StreamThread.Listener {
     this.failureHandler = failureHandler;
   }
 
+  /**
+   * Checks every setting the runtime reads (client configurations, internal-topic settings, state
+   * settings) without starting anything: called when an application is constructed.
+   *
+   * @param config the parsed settings
+   * @throws org.apache.kafka.common.config.ConfigException naming the key at fault and the fix
+   */
+  public static void validate(Settings config) {
+    ClientConfigs.validate(config);
+    StateBackendFactory.validate(config);
+  }
+
+  /**
+   * Deletes the local state of this instance ({@code <state.dir>/<application.id>}, all but its
+   * instance id) while no instance uses the directory.
+   *
+   * @param config the parsed settings
+   * @throws WeirException when another instance holds the directory, or a deletion fails
+   */
+  public static void cleanUp(Settings config) {
+    String applicationId = config.getString(ConfigKeys.APPLICATION_ID_CONFIG);
+    try (InstanceDirectory dir =
+        new InstanceDirectory(
+            Path.of(config.getString(ConfigKeys.STATE_DIR_CONFIG)), applicationId)) {
+      long deleted = dir.deleteLocalState();
+      LOG.info("cleanUp: deleted {} entries of local state in {}", deleted, dir.path());
+    }
+  }
+
   public RuntimeState state() {
     return state;
   }
@@ -160,7 +189,11 @@ public final class ApplicationRuntime implements StreamThread.Listener {
       Map<Integer, Integer> taskCounts;
       try (Admin admin = clients.admin(probe.adminConfig())) {
         InternalTopics topics =
-            new InternalTopics(admin, plan, config.getInt(ConfigKeys.REPLICATION_FACTOR_CONFIG));
+            new InternalTopics(
+                admin,
+                plan,
+                config.getInt(ConfigKeys.REPLICATION_FACTOR_CONFIG),
+                TopicSettings.of(config));
         taskCounts =
             topics.setUp(
                 errors.usesDeadLetterTopic() ? List.of(errors.deadLetterTopic()) : List.of());

@@ -20,6 +20,13 @@ final class AssignorContext {
   final String instanceId;
   final int threadIndex;
   final AtomicBoolean shutdownRequested;
+
+  /** This member's {@link TopologyFingerprint}, sent in every subscription. */
+  final String fingerprint;
+
+  /** The leader's fingerprint, when the leader rejected this member for a different topology. */
+  volatile String leaderFingerprint;
+
   volatile Set<TaskId> ownedTasks = Set.of();
   volatile List<TaskId> assignedTasks = List.of();
   volatile byte errorCode;
@@ -40,9 +47,24 @@ final class AssignorContext {
   }
 
   AssignorContext(Plan plan, String instanceId, int threadIndex, AtomicBoolean shutdownRequested) {
+    this(
+        plan,
+        instanceId,
+        threadIndex,
+        shutdownRequested,
+        plan == null ? "" : TopologyFingerprint.of(plan));
+  }
+
+  AssignorContext(
+      Plan plan,
+      String instanceId,
+      int threadIndex,
+      AtomicBoolean shutdownRequested,
+      String fingerprint) {
     this.plan = plan;
     this.instanceId = instanceId;
     this.threadIndex = threadIndex;
     this.shutdownRequested = shutdownRequested;
+    this.fingerprint = fingerprint;
   }
 }

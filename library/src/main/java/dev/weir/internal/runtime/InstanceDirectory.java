@@ -60,6 +60,34 @@ final class InstanceDirectory implements AutoCloseable {
     }
   }
 
+  /**
+   * Deletes everything in the directory but the lock and the instance id: the local state of every
+   * task. The instance id stays so that the next start still fences this instance's earlier
+   * transactional producers at once.
+   *
+   * @return the number of files and directories deleted
+   */
+  long deleteLocalState() {
+    long[] deleted = {0};
+    try (java.util.stream.Stream<Path> children = Files.list(dir)) {
+      for (Path child : children.toList()) {
+        String name = child.getFileName().toString();
+        if (name.equals(".lock") || name.equals("instance.id")) {
+          continue;
+        }
+        try (java.util.stream.Stream<Path> walk = Files.walk(child)) {
+          for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.delete(p);
+            deleted[0]++;
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new WeirException("Deleting the local state in " + dir + " failed: " + e, e);
+    }
+    return deleted[0];
+  }
+
   String instanceId() {
     return instanceId;
   }

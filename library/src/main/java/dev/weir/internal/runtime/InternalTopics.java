@@ -41,12 +41,14 @@ final class InternalTopics {
   private final Admin admin;
   private final Plan plan;
   private final int replicationFactor;
+  private final TopicSettings topicSettings;
   private final Map<String, Long> changelogDeleteRetentionMs = new HashMap<>();
 
-  InternalTopics(Admin admin, Plan plan, int replicationFactor) {
+  InternalTopics(Admin admin, Plan plan, int replicationFactor, TopicSettings topicSettings) {
     this.admin = admin;
     this.plan = plan;
     this.replicationFactor = replicationFactor;
+    this.topicSettings = topicSettings;
   }
 
   /** Returns the task count of each sub-topology, after creating what is missing. */
@@ -87,11 +89,12 @@ final class InternalTopics {
           create(
               topic,
               want,
-              Map.of(
-                  TopicConfig.RETENTION_MS_CONFIG,
-                  "-1",
-                  TopicConfig.CLEANUP_POLICY_CONFIG,
-                  TopicConfig.CLEANUP_POLICY_DELETE));
+              topicSettings.apply(
+                  Map.of(
+                      TopicConfig.RETENTION_MS_CONFIG,
+                      "-1",
+                      TopicConfig.CLEANUP_POLICY_CONFIG,
+                      TopicConfig.CLEANUP_POLICY_DELETE)));
           have = want;
           internal.put(topic, want);
         } else if (p.partitions() > 0 && have != p.partitions()) {
@@ -157,11 +160,12 @@ final class InternalTopics {
                 create(
                     topic,
                     want,
-                    Map.of(
-                        TopicConfig.CLEANUP_POLICY_CONFIG,
-                        TopicConfig.CLEANUP_POLICY_COMPACT,
-                        TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG,
-                        "0"));
+                    topicSettings.apply(
+                        Map.of(
+                            TopicConfig.CLEANUP_POLICY_CONFIG,
+                            TopicConfig.CLEANUP_POLICY_COMPACT,
+                            TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG,
+                            "0")));
             if (created != null) {
               changelogDeleteRetentionMs.put(topic, deleteRetentionMs(topic, created));
             } else {

@@ -11,9 +11,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.config.ConfigException;
 
 /**
  * Everything a stream thread needs that is fixed for the life of an application instance: the plan,
@@ -32,16 +30,6 @@ record RuntimeSetup(
     Executor restoreWriters,
     StaleStateGuard staleStateGuard,
     RuntimeClock clock) {
-
-  /** Client settings Weir sets itself; a user value for one of them is a configuration error. */
-  static final Set<String> OWNED_CONSUMER_KEYS =
-      Set.of(
-          ConsumerConfig.GROUP_ID_CONFIG,
-          ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-          ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
-          ConsumerConfig.GROUP_PROTOCOL_CONFIG);
-
-  static final Set<String> OWNED_PRODUCER_KEYS = Set.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
 
   String applicationId() {
     return config.getString(ConfigKeys.APPLICATION_ID_CONFIG);
@@ -68,58 +56,20 @@ record RuntimeSetup(
   }
 
   Map<String, Object> consumerConfig(int thread) {
-    Map<String, Object> c = config.clientProps("consumer.");
-    rejectOwned(c, OWNED_CONSUMER_KEYS, "consumer");
-    c.put(ConsumerConfig.GROUP_ID_CONFIG, applicationId());
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
-    c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, TaskAssignor.class.getName());
-    c.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
-    c.putIfAbsent(
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-        exactlyOnce() ? "read_committed" : "read_uncommitted");
-    if (exactlyOnce() && !"read_committed".equals(c.get(ConsumerConfig.ISOLATION_LEVEL_CONFIG))) {
-      throw new ConfigException(
-          "processing.guarantee=exactly_once needs isolation.level=read_committed; remove the"
-              + " override");
-    }
-    c.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, clientId(thread, "consumer"));
-    return c;
+    return clientConfigs().consumer(thread);
   }
 
   Map<String, Object> producerConfig(int thread) {
-    Map<String, Object> p = config.clientProps("producer.");
-    rejectOwned(p, OWNED_PRODUCER_KEYS, "producer");
-    if (exactlyOnce()) {
-      p.put(
-          ProducerConfig.TRANSACTIONAL_ID_CONFIG,
-          applicationId() + "-" + instanceId + "-" + thread);
-      p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-      p.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
-    }
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 10);
-    p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
-    p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, clientId(thread, "producer"));
-    return p;
+    return clientConfigs().producer(thread);
   }
 
   /** A consumer for changelog restores: no group, read_committed, never commits. */
   Map<String, Object> restoreConsumerConfig(int thread) {
-    Map<String, Object> c = config.clientProps("consumer.");
-    c.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    c.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
-    c.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
-    // A restore reads all changelog partitions of a thread's new tasks at once; moderate chunks
-    // per partition keep a fetch in flight while the records of the last one are applied.
-    c.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 2 << 20);
-    // A tail holding only a transaction marker returns no records; do not wait for more.
-    c.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
-    c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId(thread, "restore-consumer"));
-    return c;
+    return clientConfigs().restoreConsumer(thread);
+  }
+
+  private ClientConfigs clientConfigs() {
+    return new ClientConfigs(config, instanceId);
   }
 
   long repartitionPurgeIntervalMs() {
@@ -158,25 +108,6 @@ record RuntimeSetup(
   }
 
   Map<String, Object> adminConfig() {
-    Map<String, Object> a = config.clientProps("admin.");
-    a.putIfAbsent("client.id", applicationId() + "-" + instanceId + "-admin");
-    return a;
-  }
-
-  private String clientId(int thread, String kind) {
-    return applicationId() + "-" + instanceId + "-" + thread + "-" + kind;
-  }
-
-  private static void rejectOwned(Map<String, Object> c, Set<String> owned, String client) {
-    for (String k : owned) {
-      if (c.containsKey(k)) {
-        throw new ConfigException(
-            k
-                + " is set by Weir for its "
-                + client
-                + " (its guarantees depend on it); remove it"
-                + " from the configuration");
-      }
-    }
+    return clientConfigs().admin();
   }
 }

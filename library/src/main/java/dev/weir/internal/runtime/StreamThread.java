@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.NoOffsetForPartitionException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -82,6 +83,7 @@ final class StreamThread extends Thread {
   private final EventTimeReporter eventTime;
   private final StatusPublisher status;
   private final ThreadMetrics threadMetrics;
+  private final OffsetResetPolicy offsetReset;
   private volatile State state = State.CREATED;
   private volatile boolean shutdownRequested;
   private Consumer<byte[], byte[]> consumer;
@@ -123,6 +125,13 @@ final class StreamThread extends Thread {
             clock.millis());
     this.eventTime = new EventTimeReporter(setup.watermarkStallWarnMs());
     this.status = new StatusPublisher(setup.plan());
+    this.offsetReset =
+        new OffsetResetPolicy(
+            getName(),
+            setup
+                .config()
+                .getString(dev.weir.internal.config.ConfigKeys.OFFSET_RESET_POLICY_CONFIG),
+            metrics);
   }
 
   TaskMetrics metrics() {
@@ -233,9 +242,16 @@ final class StreamThread extends Thread {
     } catch (NoOffsetForPartitionException e) {
       tasks.resetWithoutCommittedOffset(e.partitions());
       return;
+    } catch (OffsetOutOfRangeException e) {
+      offsetReset.reset(consumer, e.offsetOutOfRangePartitions());
+      return;
     }
     if (assignorContext.errorCode == TaskAssignor.ERROR_SHUTDOWN_APPLICATION) {
       throw new ApplicationShutdownRequested();
+    }
+    if (assignorContext.errorCode == TaskAssignor.ERROR_TOPOLOGY_MISMATCH) {
+      throw new TopologyMismatch(
+          setup.applicationId(), assignorContext.fingerprint, assignorContext.leaderFingerprint);
     }
     if (state == State.PARTITIONS_ASSIGNED && !tasks.isRestoring()) {
       setState(State.RUNNING);
@@ -429,6 +445,26 @@ final class StreamThread extends Thread {
       setState(State.PARTITIONS_ASSIGNED);
       tasks.onAssigned(assignorContext.assignedTasks);
       publishStatus(clock.millis()); // the new tasks show, restoring ones too, before any restore
+    }
+  }
+
+  /** The group leader runs a different topology and gave this member no tasks. */
+  static final class TopologyMismatch extends WeirException {
+    private static final long serialVersionUID = 1L;
+
+    TopologyMismatch(String applicationId, String mine, String leaders) {
+      super(
+          "This instance of application '"
+              + applicationId
+              + "' runs topology "
+              + mine
+              + " but the group's leader runs topology "
+              + leaders
+              + ", so the leader gave it no tasks. All instances of an application must run the"
+              + " same topology (sub-topologies, exchanges, state stores). To change the"
+              + " topology, stop every instance, then start the new version; or deploy it under"
+              + " a new application.id. See docs/operations.md, 'Upgrading a running"
+              + " application'.");
     }
   }
 

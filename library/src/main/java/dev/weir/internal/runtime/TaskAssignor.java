@@ -25,12 +25,21 @@ import org.apache.kafka.common.TopicPartition;
  * warm).
  *
  * <p>Wire formats are versioned: subscription user data = version, instance id, thread index,
- * shutdown flag, owned tasks; assignment user data = version, error code, assigned tasks.
+ * shutdown flag, owned tasks, topology fingerprint; assignment user data = version, error code,
+ * assigned tasks, the leader's topology fingerprint. The fingerprints were appended within version
+ * 1: a reader that predates them ignores trailing bytes, and a member that sends none is not
+ * checked.
+ *
+ * <p>The leader assigns tasks only to members whose topology fingerprint equals its own; every
+ * other member gets {@link #ERROR_TOPOLOGY_MISMATCH} and no tasks, and its stream thread fails with
+ * an error naming both fingerprints.
  */
 public final class TaskAssignor implements ConsumerPartitionAssignor, Configurable {
   static final byte VERSION = 1;
   static final byte ERROR_NONE = 0;
   static final byte ERROR_SHUTDOWN_APPLICATION = 1;
+  static final byte ERROR_TOPOLOGY_MISMATCH = 2;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TaskAssignor.class);
 
   private AssignorContext context;
 
@@ -52,19 +61,37 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
   @Override
   public ByteBuffer subscriptionUserData(Set<String> topics) {
     byte[] id = context.instanceId.getBytes(StandardCharsets.UTF_8);
+    byte[] fp = context.fingerprint.getBytes(StandardCharsets.UTF_8);
     Set<TaskId> owned = context.ownedTasks;
-    ByteBuffer b = ByteBuffer.allocate(1 + 4 + id.length + 4 + 1 + 4 + owned.size() * 8);
+    ByteBuffer b =
+        ByteBuffer.allocate(1 + 4 + id.length + 4 + 1 + 4 + owned.size() * 8 + 4 + fp.length);
     b.put(VERSION).putInt(id.length).put(id).putInt(context.threadIndex);
     b.put((byte) (context.shutdownRequested.get() ? 1 : 0));
     b.putInt(owned.size());
     for (TaskId t : owned) {
       b.putInt(t.subTopology()).putInt(t.partition());
     }
+    b.putInt(fp.length).put(fp);
     return b.flip();
   }
 
+  /**
+   * One member's subscription.
+   *
+   * @param fingerprint its topology fingerprint; null when it sent none (an older Weir)
+   */
   record MemberInfo(
-      String memberId, String instanceId, int thread, boolean shutdown, Set<TaskId> owned) {}
+      String memberId,
+      String instanceId,
+      int thread,
+      boolean shutdown,
+      Set<TaskId> owned,
+      String fingerprint) {
+    MemberInfo(
+        String memberId, String instanceId, int thread, boolean shutdown, Set<TaskId> owned) {
+      this(memberId, instanceId, thread, shutdown, owned, null);
+    }
+  }
 
   static MemberInfo decodeSubscription(String memberId, ByteBuffer data) {
     if (data == null || !data.hasRemaining()) {
@@ -92,18 +119,42 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
       owned.add(new TaskId(b.getInt(), b.getInt()));
     }
     return new MemberInfo(
-        memberId, new String(id, StandardCharsets.UTF_8), thread, shutdown, owned);
+        memberId, new String(id, StandardCharsets.UTF_8), thread, shutdown, owned, readString(b));
+  }
+
+  /** A length-prefixed string at the end of a message, or null when the sender wrote none. */
+  private static String readString(ByteBuffer b) {
+    if (b.remaining() < 4) {
+      return null;
+    }
+    byte[] s = new byte[b.getInt()];
+    b.get(s);
+    return new String(s, StandardCharsets.UTF_8);
   }
 
   @Override
   public GroupAssignment assign(Cluster metadata, GroupSubscription groupSubscription) {
     Map<String, Subscription> subs = groupSubscription.groupSubscription();
     List<MemberInfo> members = new ArrayList<>();
+    List<MemberInfo> rejected = new ArrayList<>();
     boolean shutdown = false;
     for (Map.Entry<String, Subscription> e : new TreeMap<>(subs).entrySet()) {
       MemberInfo m = decodeSubscription(e.getKey(), e.getValue().userData());
       shutdown |= m.shutdown();
-      members.add(m);
+      if (m.fingerprint() != null && !m.fingerprint().equals(context.fingerprint)) {
+        LOG.error(
+            "Member {} (instance {}, thread {}) runs topology {}, this group leader runs {}:"
+                + " it gets no tasks and fails. All instances of an application must run the"
+                + " same topology.",
+            m.memberId(),
+            m.instanceId(),
+            m.thread(),
+            m.fingerprint(),
+            context.fingerprint);
+        rejected.add(m);
+      } else {
+        members.add(m);
+      }
     }
     List<TaskId> tasks = new ArrayList<>();
     for (SubTopology s : context.plan.subTopologies()) {
@@ -135,7 +186,15 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
           m.memberId(),
           new Assignment(
               partitions,
-              encodeAssignment(shutdown ? ERROR_SHUTDOWN_APPLICATION : ERROR_NONE, mine)));
+              encodeAssignment(
+                  shutdown ? ERROR_SHUTDOWN_APPLICATION : ERROR_NONE, mine, context.fingerprint)));
+    }
+    for (MemberInfo m : rejected) {
+      out.put(
+          m.memberId(),
+          new Assignment(
+              List.of(),
+              encodeAssignment(ERROR_TOPOLOGY_MISMATCH, List.of(), context.fingerprint)));
     }
     return new GroupAssignment(out);
   }
@@ -239,12 +298,14 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     subLoad.get(x.memberId()).merge(t.subTopology(), 1, Integer::sum);
   }
 
-  static ByteBuffer encodeAssignment(byte error, List<TaskId> tasks) {
-    ByteBuffer b = ByteBuffer.allocate(1 + 1 + 4 + tasks.size() * 8);
+  static ByteBuffer encodeAssignment(byte error, List<TaskId> tasks, String leaderFingerprint) {
+    byte[] fp = leaderFingerprint.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b = ByteBuffer.allocate(1 + 1 + 4 + tasks.size() * 8 + 4 + fp.length);
     b.put(VERSION).put(error).putInt(tasks.size());
     for (TaskId t : tasks) {
       b.putInt(t.subTopology()).putInt(t.partition());
     }
+    b.putInt(fp.length).put(fp);
     return b.flip();
   }
 
@@ -272,6 +333,7 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     for (int i = 0; i < n; i++) {
       tasks.add(new TaskId(b.getInt(), b.getInt()));
     }
+    context.leaderFingerprint = readString(b);
     context.assignedTasks = List.copyOf(tasks);
   }
 }

@@ -31,6 +31,9 @@ public final class TaskMetrics {
   public final LongAdder restoredRecords = new LongAdder();
   public final LongAdder restoreTimeNanos = new LongAdder();
   public final LongAdder changelogRecordsSent = new LongAdder();
+  public final LongAdder offsetResets = new LongAdder();
+  public final LongAdder productionErrorsSkipped = new LongAdder();
+  public final LongAdder productionErrorsDeadLettered = new LongAdder();
 
   // Set by bind() before the owning thread starts (Thread.start publishes them); null when the
   // metrics are not in a registry, which makes recording a no-op.

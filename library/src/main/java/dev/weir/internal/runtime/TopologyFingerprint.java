@@ -1,0 +1,52 @@
+package dev.weir.internal.runtime;
+
+import dev.weir.internal.graph.Plan;
+import dev.weir.internal.graph.SubTopology;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * A short hash of what every member of one application must agree on: the sub-topologies (which
+ * define the tasks) with their input topics, the repartition topics each writes, and the state
+ * stores with their changelog topics. Two members with different fingerprints would disagree on
+ * which task reads what or where its state lives. Operator logic and stateless operators inside a
+ * sub-topology are left out: changing them is a compatible rolling upgrade.
+ */
+final class TopologyFingerprint {
+  private TopologyFingerprint() {}
+
+  /** The canonical text hashed; also what a mismatch report can show. */
+  static String canonical(Plan plan) {
+    StringBuilder sb = new StringBuilder();
+    for (SubTopology s : plan.subTopologies()) {
+      List<String> writes = s.writes().stream().map(plan::repartitionTopic).sorted().toList();
+      sb.append("sub-topology ")
+          .append(s.id())
+          .append(" reads ")
+          .append(plan.inputTopics(s).stream().sorted().toList())
+          .append(" writes ")
+          .append(writes)
+          .append(" stores ")
+          .append(plan.stores(s).stream().sorted().toList())
+          .append('\n');
+    }
+    sb.append("changelogs ").append(new TreeMap<>(plan.changelogTopics())).append('\n');
+    return sb.toString();
+  }
+
+  /** Sixteen hex digits of the SHA-256 of {@link #canonical}. */
+  static String of(Plan plan) {
+    try {
+      byte[] d =
+          MessageDigest.getInstance("SHA-256")
+              .digest(canonical(plan).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package dev.weir.internal.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weir.internal.graph.Plan;
+import dev.weir.internal.graph.TopologyAccess;
+import dev.weir.internal.task.TaskId;
+import dev.weir.stream.KafkaSink;
+import dev.weir.stream.KafkaSource;
+import dev.weir.stream.Repartition;
+import dev.weir.stream.StreamBuilder;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.Assignment;
+import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.GroupAssignment;
+import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.GroupSubscription;
+import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.Subscription;
+import org.apache.kafka.common.Cluster;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.serialization.Serdes;
+import org.junit.jupiter.api.Test;
+
+/** The leader gives tasks only to members running its topology; the others learn why. */
+class TopologyFingerprintTest {
+  /** in -> [map] -> (keyBy, when {@code exchange}) -> out. */
+  private static Plan plan(boolean exchange, boolean extraMap) {
+    StreamBuilder b = new StreamBuilder();
+    var s = b.fromSource(KafkaSource.topic("in", Serdes.String()), "in");
+    if (extraMap) {
+      s = s.map(v -> v + "!").name("shout");
+    }
+    if (exchange) {
+      s =
+          s.keyBy(
+                  v -> v,
+                  Serdes.String(),
+                  Repartition.<String>named("by-v").withValueSerde(Serdes.String()))
+              .map(v -> v)
+              .name("after");
+    }
+    s.sinkTo(KafkaSink.topic("out", Serdes.String()));
+    return TopologyAccess.plan(b.build(), "app");
+  }
+
+  private static TaskAssignor assignor(Plan plan, String instance) {
+    TaskAssignor a = new TaskAssignor();
+    a.configure(
+        Map.of(
+            AssignorContext.CONFIG_KEY,
+            new AssignorContext(plan, instance, 0, new AtomicBoolean())));
+    return a;
+  }
+
+  private static AssignorContext context(TaskAssignor a) throws ReflectiveOperationException {
+    var f = TaskAssignor.class.getDeclaredField("context");
+    f.setAccessible(true);
+    return (AssignorContext) f.get(a);
+  }
+
+  @Test
+  void stableForTheSameTopologyAndBlindToStatelessOperators() {
+    assertThat(TopologyFingerprint.of(plan(true, false)))
+        .isEqualTo(TopologyFingerprint.of(plan(true, false)))
+        .isEqualTo(TopologyFingerprint.of(plan(true, true)))
+        .isNotEqualTo(TopologyFingerprint.of(plan(false, false)))
+        .hasSize(16);
+  }
+
+  @Test
+  void aMemberWithAnotherTopologyGetsNoTasksAndAnErrorNamingBothFingerprints()
+      throws ReflectiveOperationException {
+    Plan mine = plan(true, false);
+    Plan theirs = plan(false, false);
+    TaskAssignor leader = assignor(mine, "a");
+    TaskAssignor same = assignor(mine, "b");
+    TaskAssignor other = assignor(theirs, "c");
+    Node n = new Node(0, "h", 1);
+    Cluster cluster =
+        new Cluster(
+            "c",
+            List.of(n),
+            List.of(
+                new PartitionInfo("in", 0, n, null, null),
+                new PartitionInfo("in", 1, n, null, null),
+                new PartitionInfo("app-by-v-repartition", 0, n, null, null),
+                new PartitionInfo("app-by-v-repartition", 1, n, null, null)),
+            Set.of(),
+            Set.of());
+    Map<String, Subscription> subs =
+        Map.of(
+            "m-a", new Subscription(List.of("in"), leader.subscriptionUserData(Set.of())),
+            "m-b", new Subscription(List.of("in"), same.subscriptionUserData(Set.of())),
+            "m-c", new Subscription(List.of("in"), other.subscriptionUserData(Set.of())));
+
+    GroupAssignment result = leader.assign(cluster, new GroupSubscription(subs));
+
+    Assignment toOther = result.groupAssignment().get("m-c");
+    assertThat(toOther.partitions()).isEmpty();
+    other.onAssignment(toOther, null);
+    AssignorContext c = context(other);
+    assertThat(c.errorCode).isEqualTo(TaskAssignor.ERROR_TOPOLOGY_MISMATCH);
+    assertThat(c.leaderFingerprint).isEqualTo(TopologyFingerprint.of(mine));
+    assertThat(c.assignedTasks).isEmpty();
+    // The two members with the leader's topology share all four tasks.
+    int tasks = 0;
+    for (String m : List.of("m-a", "m-b")) {
+      TaskAssignor a = m.equals("m-a") ? leader : same;
+      a.onAssignment(result.groupAssignment().get(m), null);
+      assertThat(context(a).errorCode).isEqualTo(TaskAssignor.ERROR_NONE);
+      tasks += context(a).assignedTasks.size();
+    }
+    assertThat(tasks).isEqualTo(4);
+
+    assertThatThrownBy(
+            () -> {
+              throw new StreamThread.TopologyMismatch("app", c.fingerprint, c.leaderFingerprint);
+            })
+        .hasMessage(
+            "This instance of application 'app' runs topology "
+                + TopologyFingerprint.of(theirs)
+                + " but the group's leader runs topology "
+                + TopologyFingerprint.of(mine)
+                + ", so the leader gave it no tasks. All instances of an application must run"
+                + " the same topology (sub-topologies, exchanges, state stores). To change the"
+                + " topology, stop every instance, then start the new version; or deploy it"
+                + " under a new application.id. See docs/operations.md, 'Upgrading a running"
+                + " application'.");
+  }
+
+  @Test
+  void aSubscriptionWithoutAFingerprintIsNotChecked() {
+    ByteBuffer old = ByteBuffer.allocate(1 + 4 + 1 + 4 + 1 + 4);
+    old.put(TaskAssignor.VERSION).putInt(1).put((byte) 'x').putInt(0).put((byte) 0).putInt(0);
+    var decoded = TaskAssignor.decodeSubscription("m", old.flip());
+    assertThat(decoded.fingerprint()).isNull();
+    assertThat(decoded.owned()).isEqualTo(Set.<TaskId>of());
+  }
+}
