@@ -116,6 +116,15 @@ public final class Plan {
     return List.copyOf(topics);
   }
 
+  /** The topics of {@code s}'s broadcast inputs, which every task of {@code s} reads in full. */
+  public List<String> broadcastTopics(SubTopology s) {
+    Set<String> topics = new LinkedHashSet<>();
+    for (SourceTransformation<?> src : s.broadcastSources()) {
+      topics.addAll(src.source().topics());
+    }
+    return List.copyOf(topics);
+  }
+
   /** All user topics the topology writes to. */
   public Set<String> sinkTopics() {
     Set<String> out = new LinkedHashSet<>();
@@ -189,10 +198,16 @@ public final class Plan {
     }
     Map<PartitionTransformation<?>, String> topics = new LinkedHashMap<>();
     Set<String> usedExchangeNames = new HashSet<>();
+    Map<SourceTransformation<?>, TwoInputTransformation<?, ?, ?>> broadcast =
+        BroadcastInputs.find(nodes);
     for (Transformation<?> n : nodes) {
       SubTopology s = owner.get(n);
       if (n instanceof SourceTransformation<?> src) {
-        s.sources.add(src);
+        if (broadcast.containsKey(src)) {
+          s.broadcastSources.add(src);
+        } else {
+          s.sources.add(src);
+        }
       } else if (n instanceof PartitionTransformation<?> p) {
         s.reads.add(p);
         owner.get(p.input()).writes.add(p);
@@ -278,7 +293,11 @@ public final class Plan {
             "Operator '" + o.name() + "' needs a keyed stream: apply it after keyBy(...)");
       }
       if (n instanceof TwoInputTransformation<?, ?, ?> t && t.keyed()) {
-        checkCoPartitioned(t);
+        if (!t.spec().broadcastsSecondInput()) {
+          checkCoPartitioned(t);
+        } else if (keyOrigin(t.input1()) == null) {
+          throw notKeyed(t, "first", t.input1());
+        }
       }
     }
   }
