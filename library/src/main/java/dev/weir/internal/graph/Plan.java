@@ -191,7 +191,7 @@ public final class Plan {
         .forEach(n -> groups.computeIfAbsent(find(parent, n), k -> new ArrayList<>()).add(n));
     List<SubTopology> subs = new ArrayList<>();
     Map<Transformation<?>, SubTopology> owner = new IdentityHashMap<>();
-    for (List<Transformation<?>> g : groups.values()) {
+    for (List<Transformation<?>> g : upstreamsFirst(groups, parent)) {
       SubTopology s = new SubTopology(subs.size(), g);
       subs.add(s);
       g.forEach(n -> owner.put(n, s));
@@ -237,6 +237,44 @@ public final class Plan {
     }
     checkKeyedOperators(nodes);
     return new Plan(applicationId, subs, topics, storeNames(nodes));
+  }
+
+  /**
+   * Orders the groups so that every group comes after the groups writing the exchanges it reads
+   * (creation order among the rest). Creation order alone is not enough once a group holds nodes
+   * created before its upstream: a source connected later to a keyed stream, a broadcast source.
+   */
+  private static List<List<Transformation<?>>> upstreamsFirst(
+      Map<Transformation<?>, List<Transformation<?>>> groups,
+      Map<Transformation<?>, Transformation<?>> parent) {
+    List<List<Transformation<?>>> out = new ArrayList<>();
+    Set<Transformation<?>> placed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    while (out.size() < groups.size()) {
+      boolean progress = false;
+      for (Map.Entry<Transformation<?>, List<Transformation<?>>> g : groups.entrySet()) {
+        if (placed.contains(g.getKey())) {
+          continue;
+        }
+        boolean ready = true;
+        for (Transformation<?> n : g.getValue()) {
+          if (n instanceof PartitionTransformation<?> p
+              && !placed.contains(find(parent, p.input()))) {
+            ready = false;
+            break;
+          }
+        }
+        if (ready) {
+          placed.add(g.getKey());
+          out.add(g.getValue());
+          progress = true;
+          break; // restart: keep creation order among the groups that are ready
+        }
+      }
+      if (!progress) {
+        throw new IllegalStateException("The topology's exchanges form a cycle");
+      }
+    }
+    return out;
   }
 
   /**
