@@ -12,6 +12,8 @@ import dev.weir.internal.graph.OperatorSpec;
 import dev.weir.internal.graph.PartitionTransformation;
 import dev.weir.internal.graph.SinkTransformation;
 import dev.weir.internal.graph.Transformation;
+import dev.weir.internal.graph.TwoInputSpec;
+import dev.weir.internal.graph.TwoInputTransformation;
 import dev.weir.internal.graph.UnionTransformation;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,6 +115,72 @@ public class DataStream<T> {
     }
     return new DataStream<>(
         builder, builder.add(new UnionTransformation<>(builder.nextId(), inputs)));
+  }
+
+  /**
+   * Connects this stream with another, possibly of another type, for a two-input operator: {@link
+   * ConnectedStreams#map}, {@link ConnectedStreams#flatMap}, {@link ConnectedStreams#process}. Both
+   * inputs run on the same tasks, so their topics need equal partition counts (checked at start).
+   * Connect two {@link KeyedStream}s (or call {@link ConnectedStreams#keyBy}) for keyed state and
+   * timers shared by both inputs.
+   *
+   * @param other the second input
+   * @param <R> the second input's type
+   * @return the connected streams
+   * @throws IllegalArgumentException when {@code other} comes from another builder
+   */
+  public <R> ConnectedStreams<T, R> connect(DataStream<R> other) {
+    Objects.requireNonNull(other, "other");
+    if (other.builder != builder) {
+      throw new IllegalArgumentException("connect: streams come from different StreamBuilders");
+    }
+    return new ConnectedStreams<>(this, other);
+  }
+
+  /**
+   * Connects this stream with a broadcast stream: every task of the resulting operator sees every
+   * record of {@code broadcast} and its share of this stream. Process it with a {@code
+   * BroadcastProcessFunction}, or, when this stream is keyed, a {@code
+   * KeyedBroadcastProcessFunction}.
+   *
+   * @param broadcast the broadcast stream
+   * @param <R> the broadcast stream's type
+   * @return the connected streams
+   * @throws IllegalArgumentException when {@code broadcast} comes from another builder
+   */
+  public <R> BroadcastConnectedStream<T, R> connect(BroadcastStream<R> broadcast) {
+    Objects.requireNonNull(broadcast, "broadcast");
+    if (broadcast.stream.builder != builder) {
+      throw new IllegalArgumentException("connect: streams come from different StreamBuilders");
+    }
+    return new BroadcastConnectedStream<>(this, broadcast);
+  }
+
+  /**
+   * Makes this stream a broadcast stream with the broadcast states {@code descriptors}: once
+   * connected to another stream, every task of that operator reads every record of it. The stream
+   * must come straight from a source (only map, filter, flatMap or process since {@code
+   * fromSource}), whose topic every task then reads in full; a one-partition topic gives every task
+   * the same order. Checked when the topology is built.
+   *
+   * @param descriptors the broadcast states, one map each
+   * @return the broadcast stream
+   * @throws IllegalArgumentException when no descriptor is given, or two share a name
+   */
+  public BroadcastStream<T> broadcast(dev.weir.state.MapStateDescriptor<?, ?>... descriptors) {
+    Objects.requireNonNull(descriptors, "descriptors");
+    if (descriptors.length == 0) {
+      throw new IllegalArgumentException(
+          "broadcast(...) needs at least one MapStateDescriptor for the broadcast state");
+    }
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (dev.weir.state.MapStateDescriptor<?, ?> d : descriptors) {
+      if (!names.add(Objects.requireNonNull(d, "descriptor").name())) {
+        throw new IllegalArgumentException(
+            "broadcast(...): two broadcast states are named '" + d.name() + "'");
+      }
+    }
+    return new BroadcastStream<>(this, List.of(descriptors));
   }
 
   /**
@@ -264,6 +332,20 @@ public class DataStream<T> {
     OneInputTransformation<T, R> t =
         builder.add(
             new OneInputTransformation<>(builder.nextId(), kind, transformation, spec, keyed));
+    return new SingleOutputStreamOperator<>(builder, t);
+  }
+
+  /**
+   * Records a two-input operator reading this stream (input 0) and {@code second} (input 1). {@code
+   * R} is the output type the calling API method promises for {@code spec}. The seam every
+   * two-input API (connect, joins, broadcast) records its operator through.
+   */
+  <I2, R> SingleOutputStreamOperator<R> addTwoInputOperator(
+      DataStream<I2> second, String kind, TwoInputSpec spec, boolean keyed) {
+    TwoInputTransformation<T, I2, R> t =
+        builder.add(
+            new TwoInputTransformation<>(
+                builder.nextId(), kind, transformation, second.transformation, spec, keyed));
     return new SingleOutputStreamOperator<>(builder, t);
   }
 

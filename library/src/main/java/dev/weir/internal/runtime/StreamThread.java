@@ -262,6 +262,7 @@ final class StreamThread extends Thread {
       if (!processed) {
         return;
       }
+      tasks.pollBroadcast();
       long now = clock.millis();
       if (now - lastWatermarkMs >= setup.watermarkIntervalMs()) {
         lastWatermarkMs = now;
