@@ -116,6 +116,33 @@ public class DataStream<T> {
   }
 
   /**
+   * Starts a window join with {@code other}: pairs of records with equal keys in the same window.
+   * Continue with {@code where(...)}, {@code equalTo(...)}, {@code window(...)} and {@code
+   * apply(...)} (see {@link JoinedStreams}).
+   *
+   * @param other the second input
+   * @param <T2> the second input's record type
+   * @return the join builder
+   * @throws IllegalArgumentException when the streams come from different builders
+   */
+  public <T2> JoinedStreams<T, T2> join(DataStream<T2> other) {
+    return new JoinedStreams<>(this, Objects.requireNonNull(other, "other"));
+  }
+
+  /**
+   * Starts a window coGroup with {@code other}: per key and window, all records of both inputs (see
+   * {@link CoGroupedStreams}).
+   *
+   * @param other the second input
+   * @param <T2> the second input's record type
+   * @return the coGroup builder
+   * @throws IllegalArgumentException when the streams come from different builders
+   */
+  public <T2> CoGroupedStreams<T, T2> coGroup(DataStream<T2> other) {
+    return new CoGroupedStreams<>(this, Objects.requireNonNull(other, "other"));
+  }
+
+  /**
    * Partitions the stream by key: records with equal keys go to the same task downstream, where
    * keyed state and timers are scoped to the record's key. Writes to the internal topic {@code
    * <application.id>-<name>-repartition}.

@@ -274,10 +274,16 @@ public final class Plan {
     }
   }
 
-  /** Whether records emitted by {@code t} carry a key context (directly after keyBy). */
+  /**
+   * Whether records emitted by {@code t} carry a key context (directly after keyBy, or a union of
+   * keyed streams: what a window coGroup's window operator reads).
+   */
   public static boolean isKeyed(Transformation<?> t) {
     if (t instanceof PartitionTransformation<?> p) {
       return p.mode() == ExchangeMode.KEY_HASH;
+    }
+    if (t instanceof UnionTransformation<?> u) {
+      return u.inputs().stream().allMatch(Plan::isKeyed);
     }
     return t instanceof OneInputTransformation<?, ?> o
         && (o.spec() instanceof OperatorSpec.KeyingSpec || o.keyed());
