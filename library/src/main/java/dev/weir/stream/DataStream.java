@@ -12,6 +12,8 @@ import dev.weir.internal.graph.OperatorSpec;
 import dev.weir.internal.graph.PartitionTransformation;
 import dev.weir.internal.graph.SinkTransformation;
 import dev.weir.internal.graph.Transformation;
+import dev.weir.internal.graph.TwoInputSpec;
+import dev.weir.internal.graph.TwoInputTransformation;
 import dev.weir.internal.graph.UnionTransformation;
 import java.util.ArrayList;
 import java.util.List;
@@ -140,6 +142,26 @@ public class DataStream<T> {
    */
   public <T2> CoGroupedStreams<T, T2> coGroup(DataStream<T2> other) {
     return new CoGroupedStreams<>(this, Objects.requireNonNull(other, "other"));
+  }
+
+  /**
+   * Connects this stream with another, possibly of another type, for a two-input operator: {@link
+   * ConnectedStreams#map}, {@link ConnectedStreams#flatMap}, {@link ConnectedStreams#process}. Both
+   * inputs run on the same tasks, so their topics need equal partition counts (checked at start).
+   * Connect two {@link KeyedStream}s (or call {@link ConnectedStreams#keyBy}) for keyed state and
+   * timers shared by both inputs.
+   *
+   * @param other the second input
+   * @param <R> the second input's type
+   * @return the connected streams
+   * @throws IllegalArgumentException when {@code other} comes from another builder
+   */
+  public <R> ConnectedStreams<T, R> connect(DataStream<R> other) {
+    Objects.requireNonNull(other, "other");
+    if (other.builder != builder) {
+      throw new IllegalArgumentException("connect: streams come from different StreamBuilders");
+    }
+    return new ConnectedStreams<>(this, other);
   }
 
   /**
@@ -291,6 +313,20 @@ public class DataStream<T> {
     OneInputTransformation<T, R> t =
         builder.add(
             new OneInputTransformation<>(builder.nextId(), kind, transformation, spec, keyed));
+    return new SingleOutputStreamOperator<>(builder, t);
+  }
+
+  /**
+   * Records a two-input operator reading this stream (input 0) and {@code second} (input 1). {@code
+   * R} is the output type the calling API method promises for {@code spec}. The seam every
+   * two-input API (connect, joins, broadcast) records its operator through.
+   */
+  <I2, R> SingleOutputStreamOperator<R> addTwoInputOperator(
+      DataStream<I2> second, String kind, TwoInputSpec spec, boolean keyed) {
+    TwoInputTransformation<T, I2, R> t =
+        builder.add(
+            new TwoInputTransformation<>(
+                builder.nextId(), kind, transformation, second.transformation, spec, keyed));
     return new SingleOutputStreamOperator<>(builder, t);
   }
 

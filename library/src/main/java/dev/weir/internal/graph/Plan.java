@@ -232,8 +232,8 @@ public final class Plan {
   private static Map<Transformation<?>, String> storeNames(List<Transformation<?>> nodes) {
     Map<Transformation<?>, String> out = new IdentityHashMap<>();
     Set<String> used = new HashSet<>();
-    for (Transformation<?> n : nodes) {
-      if (!(n instanceof OneInputTransformation<?, ?> o) || !o.keyed()) {
+    for (Transformation<?> o : nodes) {
+      if (!isStateful(o)) {
         continue;
       }
       String base = topicSafe(o.stableId());
@@ -260,6 +260,12 @@ public final class Plan {
     return out;
   }
 
+  /** Whether {@code n} is an operator with a store: on a keyed stream, or keeping task state. */
+  private static boolean isStateful(Transformation<?> n) {
+    return (n instanceof OneInputTransformation<?, ?> o && o.keyed())
+        || (n instanceof TwoInputTransformation<?, ?, ?> t && t.stateful());
+  }
+
   /** Replaces characters Kafka does not allow in topic names. */
   static String topicSafe(String name) {
     return name.replaceAll("[^A-Za-z0-9._-]", "_");
@@ -271,7 +277,111 @@ public final class Plan {
         throw new IllegalStateException(
             "Operator '" + o.name() + "' needs a keyed stream: apply it after keyBy(...)");
       }
+      if (n instanceof TwoInputTransformation<?, ?, ?> t && t.keyed()) {
+        checkCoPartitioned(t);
+      }
     }
+  }
+
+  /**
+   * A keyed two-input operator sees records of equal keys of both inputs on one task only when both
+   * inputs are keyed with the same key serde and partitioned alike (same partitioner, same
+   * partition count). What can be known without a broker is checked here; the partition counts of
+   * existing topics are checked at start.
+   */
+  private static void checkCoPartitioned(TwoInputTransformation<?, ?, ?> t) {
+    Transformation<?> k1 = keyOrigin(t.input1());
+    Transformation<?> k2 = keyOrigin(t.input2());
+    if (k1 == null) {
+      throw notKeyed(t, "first", t.input1());
+    }
+    if (k2 == null) {
+      throw notKeyed(t, "second", t.input2());
+    }
+    Serde<?> s1 = keySerdeOf(k1);
+    Serde<?> s2 = keySerdeOf(k2);
+    Class<?> c1 = s1.serializer().getClass();
+    Class<?> c2 = s2.serializer().getClass();
+    if (!c1.equals(c2)) {
+      throw new IllegalStateException(
+          "Operator '"
+              + t.name()
+              + "' connects "
+              + describe(k1)
+              + " keyed with "
+              + c1.getName()
+              + " and "
+              + describe(k2)
+              + " keyed with "
+              + c2.getName()
+              + ": both inputs must have the same key type and key serde, or equal keys would"
+              + " reach different tasks. keyBy(...) both inputs with the same key type and serde.");
+    }
+    if (k1 instanceof PartitionTransformation<?> p1
+        && k2 instanceof PartitionTransformation<?> p2
+        && p1.partitions() > 0
+        && p2.partitions() > 0
+        && p1.partitions() != p2.partitions()) {
+      throw new IllegalStateException(
+          "Operator '"
+              + t.name()
+              + "' connects "
+              + describe(k1)
+              + " with "
+              + p1.partitions()
+              + " partitions and "
+              + describe(k2)
+              + " with "
+              + p2.partitions()
+              + " partitions: keyed inputs must be co-partitioned, or equal keys would reach different tasks."
+              + " Give both keyBy(...) the same Repartition.withPartitions(n).");
+    }
+  }
+
+  private static IllegalStateException notKeyed(
+      TwoInputTransformation<?, ?, ?> t, String which, Transformation<?> input) {
+    return new IllegalStateException(
+        "Operator '"
+            + t.name()
+            + "' is keyed, but its "
+            + which
+            + " input '"
+            + input.name()
+            + "' is not a keyed stream: keyBy(...) both inputs with the same key type, or use"
+            + " process(CoProcessFunction) for unkeyed inputs.");
+  }
+
+  /**
+   * The node that keyed the records {@code t} emits (a key-hash exchange or a keying step), or null
+   * when they are not keyed.
+   */
+  public static Transformation<?> keyOrigin(Transformation<?> t) {
+    if (t instanceof PartitionTransformation<?> p) {
+      return p.mode() == ExchangeMode.KEY_HASH ? p : null;
+    }
+    if (t instanceof OneInputTransformation<?, ?> o) {
+      if (o.spec() instanceof OperatorSpec.KeyingSpec) {
+        return o;
+      }
+      return o.keyed() ? keyOrigin(o.input()) : null;
+    }
+    return null;
+  }
+
+  /** The key serde of a node {@link #keyOrigin} returned. */
+  private static Serde<?> keySerdeOf(Transformation<?> origin) {
+    if (origin instanceof PartitionTransformation<?> p) {
+      return p.keySerde();
+    }
+    return ((OperatorSpec.KeyingSpec) ((OneInputTransformation<?, ?>) origin).spec()).keySerde();
+  }
+
+  /** Names a keyed input for errors: the stream that was keyed, and how. */
+  static String describe(Transformation<?> keyOrigin) {
+    if (keyOrigin instanceof PartitionTransformation<?> p) {
+      return "'" + p.input().name() + "' (keyBy '" + p.name() + "')";
+    }
+    return "'" + keyOrigin.name() + "'";
   }
 
   /**

@@ -76,12 +76,21 @@ final class InternalTopics {
         src.source().topics().forEach(t -> inputs.put(t, counts.get(t)));
       }
       Integer fromUser = inputs.values().stream().findFirst().orElse(null);
+      // Repartition topics without a configured count follow the sub-topology's source topics,
+      // else a configured sibling, else the largest upstream task count: the inputs of one task
+      // (a union, or the two keyed inputs of a connected operator) must be co-partitioned.
+      Integer auto = fromUser;
+      for (PartitionTransformation<?> p : s.reads()) {
+        if (auto == null && p.partitions() > 0) {
+          auto = p.partitions();
+        }
+      }
+      if (auto == null) {
+        auto = s.reads().stream().mapToInt(p -> tasks.get(plan.upstreamOf(p))).max().orElse(0);
+      }
       for (PartitionTransformation<?> p : s.reads()) {
         String topic = plan.repartitionTopic(p);
-        int want =
-            p.partitions() > 0
-                ? p.partitions()
-                : (fromUser != null ? fromUser : tasks.get(plan.upstreamOf(p)));
+        int want = p.partitions() > 0 ? p.partitions() : auto;
         Integer have = internal.get(topic);
         if (have == null) {
           create(
@@ -109,6 +118,10 @@ final class InternalTopics {
         inputs.put(topic, have);
       }
       if (inputs.values().stream().distinct().count() > 1) {
+        String twoInput = CoPartitioning.describe(plan, s, inputs);
+        if (twoInput != null) {
+          throw new WeirException(twoInput);
+        }
         throw new WeirException(
             "Sub-topology "
                 + s.id()

@@ -12,6 +12,7 @@ import dev.weir.internal.graph.SourceSpec;
 import dev.weir.internal.graph.SourceTransformation;
 import dev.weir.internal.graph.SubTopology;
 import dev.weir.internal.graph.Transformation;
+import dev.weir.internal.graph.TwoInputTransformation;
 import dev.weir.internal.graph.UnionTransformation;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,6 +32,7 @@ import org.apache.kafka.common.serialization.Serde;
 public final class TaskBuilder {
   private final Plan plan;
   private final Map<Transformation<?>, OperatorFactory<?, ?>> factories;
+  private final Map<Transformation<?>, TwoInputOperatorFactory<?, ?, ?>> twoInputFactories;
   private final ErrorHandling errors;
   private final IntUnaryOperator taskCount;
 
@@ -42,7 +44,8 @@ public final class TaskBuilder {
    * @throws IllegalStateException naming an operator whose spec has no translation
    */
   public static TaskBuilder forPlan(Plan plan, ErrorHandling errors, IntUnaryOperator taskCount) {
-    return new TaskBuilder(plan, Translator.translate(plan), errors, taskCount);
+    return new TaskBuilder(
+        plan, Translator.translate(plan), Translator.translateTwoInput(plan), errors, taskCount);
   }
 
   /**
@@ -56,8 +59,18 @@ public final class TaskBuilder {
       Map<Transformation<?>, OperatorFactory<?, ?>> factories,
       ErrorHandling errors,
       IntUnaryOperator taskCount) {
+    this(plan, factories, Translator.translateTwoInput(plan), errors, taskCount);
+  }
+
+  private TaskBuilder(
+      Plan plan,
+      Map<Transformation<?>, OperatorFactory<?, ?>> factories,
+      Map<Transformation<?>, TwoInputOperatorFactory<?, ?, ?>> twoInputFactories,
+      ErrorHandling errors,
+      IntUnaryOperator taskCount) {
     this.plan = plan;
     this.factories = factories;
+    this.twoInputFactories = twoInputFactories;
     this.errors = errors;
     this.taskCount = taskCount;
   }
@@ -67,7 +80,7 @@ public final class TaskBuilder {
     Map<Transformation<?>, List<Emitter<Object>>> main = new IdentityHashMap<>();
     // Side outputs by tag name: tags are equal when their names are.
     Map<Transformation<?>, Map<String, List<Emitter<Object>>>> side = new IdentityHashMap<>();
-    List<Operator<?>> operators = new ArrayList<>();
+    List<StreamOperator> operators = new ArrayList<>();
     Map<String, StreamTask.InputHandler> inputs = new LinkedHashMap<>();
 
     for (PartitionTransformation<?> p : sub.writes()) {
@@ -81,15 +94,16 @@ public final class TaskBuilder {
       Transformation<?> n = nodes.get(i);
       Emitter<Object> out = Emitter.fanOut(main.getOrDefault(n, List.of()));
       if (n instanceof OneInputTransformation<?, ?> o) {
-        Map<String, List<Emitter<Object>>> tags = side.getOrDefault(n, Map.of());
-        Map<String, Emitter<?>> sideEmitters = new HashMap<>();
-        tags.forEach((tag, list) -> sideEmitters.put(tag, Emitter.fanOut(list)));
-        Function<OutputTag<?>, Emitter<?>> sides =
-            tag -> sideEmitters.getOrDefault(tag.name(), Emitter.discarding());
-        Operator<Object> op = createOperator(o, out, sides);
+        Operator<Object> op = createOperator(o, out, sideOutputs(side, n));
         op.bindStore(plan.storeName(o));
         operators.add(op);
         attach(main, o.input(), op::process);
+      } else if (n instanceof TwoInputTransformation<?, ?, ?> t) {
+        TwoInputOperator<Object, Object> op = createOperator(t, out, sideOutputs(side, n));
+        op.bindStore(plan.storeName(t));
+        operators.add(op);
+        attach(main, t.input1(), op::process1);
+        attach(main, t.input2(), op::process2);
       } else if (n instanceof SinkTransformation<?> s) {
         if (s.sink().writesWatermarkMarkers()) {
           context.markerOutputs().add(s.sink().topicName());
@@ -109,10 +123,11 @@ public final class TaskBuilder {
       } else if (n instanceof PartitionTransformation<?> p) {
         String topic = plan.repartitionTopic(p);
         int upstreamTasks = taskCount.applyAsInt(plan.upstreamOf(p));
-        inputs.put(topic, repartitionInput(p, topic, upstreamTasks, out, context));
+        inputs.put(
+            topic, repartitionInput(p, topic, inputIndex(sub, p), upstreamTasks, out, context));
       } else if (n instanceof SourceTransformation<?> src) {
         for (String topic : src.source().topics()) {
-          inputs.put(topic, sourceInput(src, topic, out, context));
+          inputs.put(topic, sourceInput(src, topic, inputIndex(sub, src), out, context));
         }
       } else {
         throw new IllegalStateException("Unknown node " + n);
@@ -121,6 +136,50 @@ public final class TaskBuilder {
     // Operators were created sinks-first; keep that order (open() walks it in reverse).
     java.util.Collections.reverse(operators);
     return new StreamTask(id, context, inputs, operators, errors);
+  }
+
+  /**
+   * The emitter of each side output tag of {@code n} (tags are equal when their names are), a
+   * discarding one for tags nobody reads.
+   */
+  private static Function<OutputTag<?>, Emitter<?>> sideOutputs(
+      Map<Transformation<?>, Map<String, List<Emitter<Object>>>> side, Transformation<?> n) {
+    Map<String, List<Emitter<Object>>> tags = side.getOrDefault(n, Map.of());
+    Map<String, Emitter<?>> sideEmitters = new HashMap<>();
+    tags.forEach((tag, list) -> sideEmitters.put(tag, Emitter.fanOut(list)));
+    return tag -> sideEmitters.getOrDefault(tag.name(), Emitter.discarding());
+  }
+
+  /**
+   * The task input a topic read by {@code entry} (a source or a repartition read) belongs to, for
+   * its event-time channel: 1 when it feeds only the second input of a two-input operator of the
+   * sub-topology, else 0 (every one-input task, and the first input).
+   */
+  static int inputIndex(SubTopology sub, Transformation<?> entry) {
+    for (Transformation<?> n : sub.nodes()) {
+      if (n instanceof TwoInputTransformation<?, ?, ?> t
+          && feeds(entry, t.input2())
+          && !feeds(entry, t.input1())) {
+        return 1;
+      }
+    }
+    return 0;
+  }
+
+  /** Whether records read by {@code entry} reach {@code node} within the sub-topology. */
+  private static boolean feeds(Transformation<?> entry, Transformation<?> node) {
+    if (node == entry) {
+      return true;
+    }
+    if (node instanceof SourceTransformation<?> || node instanceof PartitionTransformation<?>) {
+      return false;
+    }
+    for (Transformation<?> in : node.inputs()) {
+      if (feeds(entry, in)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void attach(
@@ -143,6 +202,19 @@ public final class TaskBuilder {
   }
 
   @SuppressWarnings("unchecked")
+  private TwoInputOperator<Object, Object> createOperator(
+      TwoInputTransformation<?, ?, ?> t,
+      Emitter<Object> out,
+      Function<OutputTag<?>, Emitter<?>> sides) {
+    TwoInputOperatorFactory<Object, Object, Object> f =
+        (TwoInputOperatorFactory<Object, Object, Object>) twoInputFactories.get(t);
+    if (f == null) {
+      throw new IllegalStateException("Operator '" + t.name() + "' was not translated");
+    }
+    return f.create(t.name(), out, sides);
+  }
+
+  @SuppressWarnings("unchecked")
   private Operator<Object> repartitionWriter(PartitionTransformation<?> p) {
     Serde<Object> serde = (Serde<Object>) Plan.effectiveSerde(p);
     return SinkOperators.repartition(
@@ -159,21 +231,26 @@ public final class TaskBuilder {
   private static StreamTask.InputHandler repartitionInput(
       PartitionTransformation<?> p,
       String topic,
+      int input,
       int upstreamTasks,
       Emitter<Object> out,
       TaskContext context) {
     Deserializer<Object> d = ((Serde<Object>) Plan.effectiveSerde(p)).deserializer();
     return InputHandlers.repartition(
-        p.name(), topic, 0, d, Plan.isKeyed(p), upstreamTasks, out, context);
+        p.name(), topic, input, d, Plan.isKeyed(p), upstreamTasks, out, context);
   }
 
   @SuppressWarnings("unchecked")
   private static StreamTask.InputHandler sourceInput(
-      SourceTransformation<?> src, String topic, Emitter<Object> out, TaskContext context) {
+      SourceTransformation<?> src,
+      String topic,
+      int input,
+      Emitter<Object> out,
+      TaskContext context) {
     return InputHandlers.source(
         src.name(),
         topic,
-        0,
+        input,
         (SourceSpec.Deserializer<Object>) src.source().deserializer(),
         (WatermarkStrategy<Object>) src.watermarks(),
         src.source().markerTasks(),

@@ -1,9 +1,13 @@
 package dev.weir.internal.task;
 
 import dev.weir.functions.AggregateFunction;
+import dev.weir.functions.CoFlatMapFunction;
+import dev.weir.functions.CoMapFunction;
+import dev.weir.functions.CoProcessFunction;
 import dev.weir.functions.FilterFunction;
 import dev.weir.functions.FlatMapFunction;
 import dev.weir.functions.KeySelector;
+import dev.weir.functions.KeyedCoProcessFunction;
 import dev.weir.functions.KeyedProcessFunction;
 import dev.weir.functions.MapFunction;
 import dev.weir.functions.OutputTag;
@@ -14,6 +18,8 @@ import dev.weir.internal.graph.OperatorSpec;
 import dev.weir.internal.graph.Plan;
 import dev.weir.internal.graph.SubTopology;
 import dev.weir.internal.graph.Transformation;
+import dev.weir.internal.graph.TwoInputSpec;
+import dev.weir.internal.graph.TwoInputTransformation;
 import dev.weir.windowing.ProcessWindowFunction;
 import dev.weir.windowing.Window;
 import dev.weir.windowing.WindowFunction;
@@ -56,6 +62,44 @@ final class Translator {
       }
     }
     return Collections.unmodifiableMap(out);
+  }
+
+  /**
+   * Translates the two-input operator nodes of every sub-topology of {@code plan}.
+   *
+   * @param plan a plan made by {@link Plan#of}
+   * @return for every {@link TwoInputTransformation} of the plan, its factory; unmodifiable, keyed
+   *     by node identity
+   * @throws IllegalStateException naming the operator when its spec has no translation
+   */
+  public static Map<Transformation<?>, TwoInputOperatorFactory<?, ?, ?>> translateTwoInput(
+      Plan plan) {
+    Map<Transformation<?>, TwoInputOperatorFactory<?, ?, ?>> out = new IdentityHashMap<>();
+    for (SubTopology s : plan.subTopologies()) {
+      for (Transformation<?> n : s.nodes()) {
+        if (n instanceof TwoInputTransformation<?, ?, ?> t) {
+          out.put(t, factory(t));
+        }
+      }
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  /** The factory of one two-input operator node. */
+  static TwoInputOperatorFactory<?, ?, ?> factory(TwoInputTransformation<?, ?, ?> node) {
+    TwoInputSpec spec = node.spec();
+    if (spec instanceof TwoInputSpec.CoMapSpec m) {
+      return CoOperators.map(cast(m.function(), CoMapFunction.class));
+    } else if (spec instanceof TwoInputSpec.CoFlatMapSpec f) {
+      return CoOperators.flatMap(cast(f.function(), CoFlatMapFunction.class));
+    } else if (spec instanceof TwoInputSpec.CoProcessSpec p) {
+      return CoOperators.process(cast(p.function(), CoProcessFunction.class));
+    } else if (spec instanceof TwoInputSpec.KeyedCoProcessSpec p) {
+      return KeyedCoProcessOperator.factory(
+          cast(p.function(), KeyedCoProcessFunction.class), serde(p.keySerde()));
+    }
+    throw new IllegalStateException(
+        "Operator '" + node.name() + "' has a spec Weir cannot translate: " + spec);
   }
 
   /** The factory of one operator node. */
