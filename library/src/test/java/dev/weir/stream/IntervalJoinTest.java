@@ -198,6 +198,24 @@ class IntervalJoinTest {
   }
 
   @Test
+  void aSubTopologyComesAfterEveryUpstreamItReadsWhateverOrderTheInputsWereBuiltIn() {
+    StreamBuilder b = new StreamBuilder();
+    // left's keyBy is created before right's source: numbering by first node alone would put the
+    // join's sub-topology (which starts with that keyBy) before right's source sub-topology.
+    KeyedStream<String, String> left = side(b, "left");
+    KeyedStream<String, String> right = side(b, "right");
+    left.intervalJoin(right)
+        .between(Duration.ZERO, Duration.ofMillis(1))
+        .process(new Describe())
+        .uid("j")
+        .sinkTo(KafkaSink.topic("out", Serdes.String()));
+    String d = b.build().describe();
+    assertThat(d.indexOf("Sub-topology 0 reads [left]")).isNotNegative();
+    assertThat(d.indexOf("Sub-topology 1 reads [right]")).isNotNegative();
+    assertThat(d.indexOf("Sub-topology 2 reads")).isNotNegative();
+  }
+
+  @Test
   void boundsThatLeaveNoRoomAreRejectedWhenTheJoinIsBuilt() {
     StreamBuilder b = new StreamBuilder();
     IntervalJoin<String, String, String> join = side(b, "left").intervalJoin(side(b, "right"));

@@ -182,7 +182,7 @@ public final class Plan {
         .forEach(n -> groups.computeIfAbsent(find(parent, n), k -> new ArrayList<>()).add(n));
     List<SubTopology> subs = new ArrayList<>();
     Map<Transformation<?>, SubTopology> owner = new IdentityHashMap<>();
-    for (List<Transformation<?>> g : groups.values()) {
+    for (List<Transformation<?>> g : upstreamsFirst(groups, parent)) {
       SubTopology s = new SubTopology(subs.size(), g);
       subs.add(s);
       g.forEach(n -> owner.put(n, s));
@@ -222,6 +222,51 @@ public final class Plan {
     }
     checkKeyedOperators(nodes);
     return new Plan(applicationId, subs, topics, storeNames(nodes));
+  }
+
+  /**
+   * Orders the groups so that every group comes after the groups whose exchanges it reads (the
+   * runtime sizes repartition topics from their upstream's task count, so it needs upstreams
+   * first), and otherwise by first node id. Numbering by first node id alone breaks when a
+   * downstream group starts with an exchange created before another upstream's source, as in {@code
+   * a.keyBy(..)} built before {@code b} and then joined with {@code b.keyBy(..)}. When the first-id
+   * order is already upstreams-first, which it was for every topology that planned before, this
+   * returns exactly that order, so sub-topology ids (part of task ids, stored with offsets and
+   * state) do not change.
+   */
+  private static List<List<Transformation<?>>> upstreamsFirst(
+      Map<Transformation<?>, List<Transformation<?>>> groups,
+      Map<Transformation<?>, Transformation<?>> parent) {
+    Map<Transformation<?>, Set<Transformation<?>>> upstreams = new IdentityHashMap<>();
+    for (List<Transformation<?>> g : groups.values()) {
+      Set<Transformation<?>> ups = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+      for (Transformation<?> n : g) {
+        if (n instanceof PartitionTransformation<?> p) {
+          ups.add(find(parent, p.input()));
+        }
+      }
+      ups.remove(find(parent, g.get(0)));
+      upstreams.put(find(parent, g.get(0)), ups);
+    }
+    List<List<Transformation<?>>> out = new ArrayList<>();
+    Set<Transformation<?>> placed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    while (out.size() < groups.size()) {
+      boolean progress = false;
+      // Groups are in first-id order: take the first whose upstreams are all placed.
+      for (Map.Entry<Transformation<?>, List<Transformation<?>>> e : groups.entrySet()) {
+        if (!placed.contains(e.getKey()) && placed.containsAll(upstreams.get(e.getKey()))) {
+          placed.add(e.getKey());
+          out.add(e.getValue());
+          progress = true;
+          break;
+        }
+      }
+      if (!progress) {
+        throw new IllegalStateException(
+            "The topology's exchanges form a cycle; streams can only flow forward");
+      }
+    }
+    return out;
   }
 
   /**
