@@ -165,6 +165,52 @@ public class DataStream<T> {
   }
 
   /**
+   * Connects this stream with a broadcast stream: every task of the resulting operator sees every
+   * record of {@code broadcast} and its share of this stream. Process it with a {@code
+   * BroadcastProcessFunction}, or, when this stream is keyed, a {@code
+   * KeyedBroadcastProcessFunction}.
+   *
+   * @param broadcast the broadcast stream
+   * @param <R> the broadcast stream's type
+   * @return the connected streams
+   * @throws IllegalArgumentException when {@code broadcast} comes from another builder
+   */
+  public <R> BroadcastConnectedStream<T, R> connect(BroadcastStream<R> broadcast) {
+    Objects.requireNonNull(broadcast, "broadcast");
+    if (broadcast.stream.builder != builder) {
+      throw new IllegalArgumentException("connect: streams come from different StreamBuilders");
+    }
+    return new BroadcastConnectedStream<>(this, broadcast);
+  }
+
+  /**
+   * Makes this stream a broadcast stream with the broadcast states {@code descriptors}: once
+   * connected to another stream, every task of that operator reads every record of it. The stream
+   * must come straight from a source (only map, filter, flatMap or process since {@code
+   * fromSource}), whose topic every task then reads in full; a one-partition topic gives every task
+   * the same order. Checked when the topology is built.
+   *
+   * @param descriptors the broadcast states, one map each
+   * @return the broadcast stream
+   * @throws IllegalArgumentException when no descriptor is given, or two share a name
+   */
+  public BroadcastStream<T> broadcast(dev.weir.state.MapStateDescriptor<?, ?>... descriptors) {
+    Objects.requireNonNull(descriptors, "descriptors");
+    if (descriptors.length == 0) {
+      throw new IllegalArgumentException(
+          "broadcast(...) needs at least one MapStateDescriptor for the broadcast state");
+    }
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (dev.weir.state.MapStateDescriptor<?, ?> d : descriptors) {
+      if (!names.add(Objects.requireNonNull(d, "descriptor").name())) {
+        throw new IllegalArgumentException(
+            "broadcast(...): two broadcast states are named '" + d.name() + "'");
+      }
+    }
+    return new BroadcastStream<>(this, List.of(descriptors));
+  }
+
+  /**
    * Partitions the stream by key: records with equal keys go to the same task downstream, where
    * keyed state and timers are scoped to the record's key. Writes to the internal topic {@code
    * <application.id>-<name>-repartition}.

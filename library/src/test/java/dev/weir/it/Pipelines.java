@@ -148,6 +148,20 @@ final class Pipelines {
     }
   }
 
+  /** Writes {@code values} to {@code topic} without keys, in order (one-partition topics). */
+  static void produceValues(String bootstrap, String topic, List<String> values) {
+    Map<String, Object> c = new HashMap<>();
+    c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    c.put(ProducerConfig.ACKS_CONFIG, "all");
+    try (KafkaProducer<String, String> p =
+        new KafkaProducer<>(c, new StringSerializer(), new StringSerializer())) {
+      for (String v : values) {
+        p.send(new ProducerRecord<>(topic, v));
+      }
+      p.flush();
+    }
+  }
+
   /** Reads everything committed in {@code topic} until {@code expected} values or the timeout. */
   static List<String> readCommitted(
       String bootstrap, String topic, int expected, Duration timeout) {

@@ -91,6 +91,10 @@ public final class DriverCore implements AutoCloseable {
       for (String topic : plan.inputTopics(s)) {
         taskByTopic.put(topic, task);
       }
+      // One partition and one task per sub-topology: a broadcast topic goes to that task too.
+      for (String topic : plan.broadcastTopics(s)) {
+        taskByTopic.put(topic, task);
+      }
     }
     try {
       for (StreamTask t : tasks) {

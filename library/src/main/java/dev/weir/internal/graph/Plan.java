@@ -116,6 +116,15 @@ public final class Plan {
     return List.copyOf(topics);
   }
 
+  /** The topics of {@code s}'s broadcast inputs, which every task of {@code s} reads in full. */
+  public List<String> broadcastTopics(SubTopology s) {
+    Set<String> topics = new LinkedHashSet<>();
+    for (SourceTransformation<?> src : s.broadcastSources()) {
+      topics.addAll(src.source().topics());
+    }
+    return List.copyOf(topics);
+  }
+
   /** All user topics the topology writes to. */
   public Set<String> sinkTopics() {
     Set<String> out = new LinkedHashSet<>();
@@ -189,10 +198,16 @@ public final class Plan {
     }
     Map<PartitionTransformation<?>, String> topics = new LinkedHashMap<>();
     Set<String> usedExchangeNames = new HashSet<>();
+    Map<SourceTransformation<?>, TwoInputTransformation<?, ?, ?>> broadcast =
+        BroadcastInputs.find(nodes);
     for (Transformation<?> n : nodes) {
       SubTopology s = owner.get(n);
       if (n instanceof SourceTransformation<?> src) {
-        s.sources.add(src);
+        if (broadcast.containsKey(src)) {
+          s.broadcastSources.add(src);
+        } else {
+          s.sources.add(src);
+        }
       } else if (n instanceof PartitionTransformation<?> p) {
         s.reads.add(p);
         owner.get(p.input()).writes.add(p);
@@ -225,45 +240,38 @@ public final class Plan {
   }
 
   /**
-   * Orders the groups so that every group comes after the groups whose exchanges it reads (the
-   * runtime sizes repartition topics from their upstream's task count, so it needs upstreams
-   * first), and otherwise by first node id. Numbering by first node id alone breaks when a
-   * downstream group starts with an exchange created before another upstream's source, as in {@code
-   * a.keyBy(..)} built before {@code b} and then joined with {@code b.keyBy(..)}. When the first-id
-   * order is already upstreams-first, which it was for every topology that planned before, this
-   * returns exactly that order, so sub-topology ids (part of task ids, stored with offsets and
-   * state) do not change.
+   * Orders the groups so that every group comes after the groups writing the exchanges it reads
+   * (creation order among the rest). Creation order alone is not enough once a group holds nodes
+   * created before its upstream: a source connected later to a keyed stream, a broadcast source.
    */
   private static List<List<Transformation<?>>> upstreamsFirst(
       Map<Transformation<?>, List<Transformation<?>>> groups,
       Map<Transformation<?>, Transformation<?>> parent) {
-    Map<Transformation<?>, Set<Transformation<?>>> upstreams = new IdentityHashMap<>();
-    for (List<Transformation<?>> g : groups.values()) {
-      Set<Transformation<?>> ups = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-      for (Transformation<?> n : g) {
-        if (n instanceof PartitionTransformation<?> p) {
-          ups.add(find(parent, p.input()));
-        }
-      }
-      ups.remove(find(parent, g.get(0)));
-      upstreams.put(find(parent, g.get(0)), ups);
-    }
     List<List<Transformation<?>>> out = new ArrayList<>();
     Set<Transformation<?>> placed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     while (out.size() < groups.size()) {
       boolean progress = false;
-      // Groups are in first-id order: take the first whose upstreams are all placed.
-      for (Map.Entry<Transformation<?>, List<Transformation<?>>> e : groups.entrySet()) {
-        if (!placed.contains(e.getKey()) && placed.containsAll(upstreams.get(e.getKey()))) {
-          placed.add(e.getKey());
-          out.add(e.getValue());
+      for (Map.Entry<Transformation<?>, List<Transformation<?>>> g : groups.entrySet()) {
+        if (placed.contains(g.getKey())) {
+          continue;
+        }
+        boolean ready = true;
+        for (Transformation<?> n : g.getValue()) {
+          if (n instanceof PartitionTransformation<?> p
+              && !placed.contains(find(parent, p.input()))) {
+            ready = false;
+            break;
+          }
+        }
+        if (ready) {
+          placed.add(g.getKey());
+          out.add(g.getValue());
           progress = true;
-          break;
+          break; // restart: keep creation order among the groups that are ready
         }
       }
       if (!progress) {
-        throw new IllegalStateException(
-            "The topology's exchanges form a cycle; streams can only flow forward");
+        throw new IllegalStateException("The topology's exchanges form a cycle");
       }
     }
     return out;
@@ -323,7 +331,11 @@ public final class Plan {
             "Operator '" + o.name() + "' needs a keyed stream: apply it after keyBy(...)");
       }
       if (n instanceof TwoInputTransformation<?, ?, ?> t && t.keyed()) {
-        checkCoPartitioned(t);
+        if (!t.spec().broadcastsSecondInput()) {
+          checkCoPartitioned(t);
+        } else if (keyOrigin(t.input1()) == null) {
+          throw notKeyed(t, "first", t.input1());
+        }
       }
     }
   }

@@ -12,6 +12,7 @@ public final class SubTopology {
   private final int id;
   private final List<Transformation<?>> nodes;
   final List<SourceTransformation<?>> sources = new ArrayList<>();
+  final List<SourceTransformation<?>> broadcastSources = new ArrayList<>();
   final List<PartitionTransformation<?>> reads = new ArrayList<>();
   final List<PartitionTransformation<?>> writes = new ArrayList<>();
 
@@ -29,9 +30,17 @@ public final class SubTopology {
     return nodes;
   }
 
-  /** User source topics read by this sub-topology. */
+  /** User source topics read by this sub-topology's tasks, each its own partition. */
   public List<SourceTransformation<?>> sources() {
     return Collections.unmodifiableList(sources);
+  }
+
+  /**
+   * Sources read as broadcast inputs: every task reads every partition of their topics, outside the
+   * consumer group (design record 009). Not among {@link #sources()}.
+   */
+  public List<SourceTransformation<?>> broadcastSources() {
+    return Collections.unmodifiableList(broadcastSources);
   }
 
   /** The exchanges whose repartition topics this sub-topology reads. */

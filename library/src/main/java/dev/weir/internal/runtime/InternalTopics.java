@@ -56,6 +56,9 @@ final class InternalTopics {
       for (SourceTransformation<?> src : s.sources()) {
         userTopics.addAll(src.source().topics());
       }
+      for (SourceTransformation<?> src : s.broadcastSources()) {
+        userTopics.addAll(src.source().topics());
+      }
     }
     userTopics.addAll(plan.sinkTopics());
     Map<String, Integer> counts = describe(userTopics);

@@ -122,6 +122,18 @@ record RuntimeSetup(
     return c;
   }
 
+  /**
+   * The consumer of one task's broadcast inputs (design record 009): no group, read committed,
+   * positions set by the task from its own state.
+   */
+  Map<String, Object> broadcastConsumerConfig(String thread, TaskId task) {
+    Map<String, Object> c = restoreConsumerConfig(0);
+    c.put(
+        ConsumerConfig.CLIENT_ID_CONFIG,
+        applicationId() + "-" + instanceId + "-" + thread + "-broadcast-" + task);
+    return c;
+  }
+
   long repartitionPurgeIntervalMs() {
     return config.getLong(ConfigKeys.REPARTITION_PURGE_INTERVAL_MS_CONFIG);
   }

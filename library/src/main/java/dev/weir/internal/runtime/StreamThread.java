@@ -211,6 +211,7 @@ final class StreamThread extends Thread {
       if (!process(records)) {
         return;
       }
+      tasks.pollBroadcast();
       long now = clock.millis();
       if (now - lastWatermarkMs >= setup.watermarkIntervalMs()) {
         lastWatermarkMs = now;

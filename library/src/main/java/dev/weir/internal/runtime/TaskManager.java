@@ -48,6 +48,7 @@ final class TaskManager {
   private final Map<TaskId, StreamTask> tasks = new TreeMap<>();
   private final Map<TopicPartition, StreamTask> byPartition = new HashMap<>();
   private final Map<String, Boolean> startAtLatest = new HashMap<>();
+  private final Map<TaskId, BroadcastReader> broadcast = new HashMap<>();
   private Consumer<byte[], byte[]> consumer;
   private RecordCollector collector;
 
@@ -71,6 +72,9 @@ final class TaskManager {
     this.assignor = assignor;
     for (SubTopology s : plan.subTopologies()) {
       for (SourceTransformation<?> src : s.sources()) {
+        src.source().topics().forEach(t -> startAtLatest.put(t, src.source().startAtLatest()));
+      }
+      for (SourceTransformation<?> src : s.broadcastSources()) {
         src.source().topics().forEach(t -> startAtLatest.put(t, src.source().startAtLatest()));
       }
     }
@@ -215,12 +219,32 @@ final class TaskManager {
       task.close(false);
       throw new WeirException("Task " + id + ": opening its operators failed: " + e, e);
     }
+    // The event-time state committed with the offsets: watermarks never go backwards.
+    task.restoreEventTime(committed);
+    if (!task.broadcastTopics().isEmpty()) {
+      try {
+        broadcast.put(
+            id,
+            BroadcastReader.open(
+                task,
+                setup.clients().consumer(setup.broadcastConsumerConfig(thread, id)),
+                t -> startAtLatest.getOrDefault(t, false)));
+      } catch (Exception e) {
+        task.close(false);
+        throw new WeirException("Task " + id + ": reading its broadcast inputs failed: " + e, e);
+      }
+    }
     tasks.put(id, task);
     for (TopicPartition tp : inputs) {
       byPartition.put(tp, task);
     }
-    // The event-time state committed with the offsets: watermarks never go backwards.
-    task.restoreEventTime(committed);
+  }
+
+  /** Processes the broadcast records fetched for every running task, without waiting. */
+  void pollBroadcast() throws Exception {
+    for (BroadcastReader r : broadcast.values()) {
+      r.poll();
+    }
   }
 
   /** Passes event time on in every running task (watermarks, event-time timers). */
@@ -326,6 +350,10 @@ final class TaskManager {
     try {
       for (TaskId id : List.copyOf(ids)) {
         StreamTask t = tasks.remove(id);
+        BroadcastReader r = broadcast.remove(id);
+        if (r != null) {
+          r.close();
+        }
         if (t != null) {
           t.close(clean);
         }

@@ -23,6 +23,13 @@ final class MapStateImpl<K, V> extends StateHandle<V> implements MapState<K, V> 
     this.keyDeserializer = d.keySerde().deserializer();
   }
 
+  /** Map state under {@code prefix} without a key (broadcast state): one map per task. */
+  MapStateImpl(OperatorStates owner, MapStateDescriptor<K, V> d, byte[] prefix, boolean keyed) {
+    super(owner, d, keyed, prefix, false);
+    this.keySerializer = d.keySerde().serializer();
+    this.keyDeserializer = d.keySerde().deserializer();
+  }
+
   MapStateImpl(OperatorStates owner, MapStateDescriptor<K, V> d) {
     super(owner, d, true);
     this.keySerializer = d.keySerde().serializer();

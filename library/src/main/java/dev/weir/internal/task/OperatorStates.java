@@ -235,6 +235,43 @@ final class OperatorStates {
         x -> new AppendingStateImpl.Aggregating<>(this, d));
   }
 
+  /**
+   * Broadcast state: a task-scoped map (no key) in its own scope, so that it never collides with
+   * keyed or operator state of the same name.
+   */
+  public <K, V> MapState<K, V> broadcast(MapStateDescriptor<K, V> d) {
+    return register(
+        "b",
+        d,
+        false,
+        MapStateImpl.class,
+        x ->
+            new MapStateImpl<>(
+                this, d, StateFormat.statePrefix(StateFormat.SCOPE_BROADCAST, d.name()), false));
+  }
+
+  /**
+   * The distinct keys that have entries of keyed state {@code name} in this task, in byte order;
+   * read before the caller visits them, so the visit may change the state.
+   */
+  public java.util.List<byte[]> keysOf(String name) {
+    byte[] prefix = StateFormat.statePrefix(StateFormat.SCOPE_KEYED, name);
+    java.util.List<byte[]> keys = new java.util.ArrayList<>();
+    byte[] last = null;
+    try (dev.weir.store.KeyValueIterator it = store.prefixScan(prefix)) {
+      while (it.hasNext()) {
+        byte[] k = it.next().key();
+        int len = java.nio.ByteBuffer.wrap(k, prefix.length, 4).getInt();
+        byte[] key = java.util.Arrays.copyOfRange(k, prefix.length + 4, prefix.length + 4 + len);
+        if (last == null || !java.util.Arrays.equals(last, key)) {
+          keys.add(key);
+          last = key;
+        }
+      }
+    }
+    return keys;
+  }
+
   /** Task-scoped list state (no key). */
   public <T> ListState<T> operatorList(ListStateDescriptor<T> d) {
     return register(d, false, ListStateImpl.class, x -> new ListStateImpl<>(this, d, false));

@@ -29,6 +29,12 @@ final class StateFormat {
   /** Scope byte of operator (task-scoped) state. */
   public static final byte SCOPE_OPERATOR = 'o';
 
+  /** Scope byte of broadcast state: task-scoped maps, equal on every task. */
+  public static final byte SCOPE_BROADCAST = 'b';
+
+  /** Scope byte of a broadcast input's position (next offset per partition) in the task. */
+  public static final byte SCOPE_POSITION = 'p';
+
   /** Scope byte of state scoped to a key and a namespace (a window). */
   public static final byte SCOPE_NAMESPACED = 'n';
 

@@ -112,6 +112,30 @@ public final class StreamTask {
     }
   }
 
+  /** The topics of the task's broadcast inputs, which it reads in full (design record 009). */
+  public List<String> broadcastTopics() {
+    List<String> out = new java.util.ArrayList<>();
+    inputs.forEach(
+        (topic, h) -> {
+          if (h.readsAllPartitions()) {
+            out.add(topic);
+          }
+        });
+    return out;
+  }
+
+  /**
+   * Where the task resumes reading a broadcast partition: the next offset kept in its state, or -1
+   * when its state has none (the source's start position applies).
+   */
+  public long broadcastPosition(TopicPartition tp) {
+    InputHandler h = inputs.get(tp.topic());
+    if (!(h instanceof BroadcastInput<?> b)) {
+      throw new IllegalArgumentException("Task " + id + " has no broadcast input " + tp.topic());
+    }
+    return b.position(tp.partition());
+  }
+
   /** The input of {@code partition}, to pass to {@link #process(Input, ConsumerRecord)}. */
   public Input input(TopicPartition partition) {
     Input in = consumed.get(partition);
@@ -269,8 +293,8 @@ public final class StreamTask {
     boolean eventTime = w.tracksEventTime();
     consumed.forEach(
         (tp, in) -> {
-          if (in.next < 0) {
-            return;
+          if (in.next < 0 || in.handler.readsAllPartitions()) {
+            return; // a broadcast input's position is in the task's state, not the group's
           }
           Long off = in.next;
           String meta = eventTime ? w.encode(tp.topic()) : "";
@@ -318,7 +342,7 @@ public final class StreamTask {
   public void postCommit() {
     consumed.forEach(
         (tp, in) -> {
-          if (in.next >= 0) {
+          if (in.next >= 0 && !in.handler.readsAllPartitions()) {
             committed.put(tp, in.next);
           }
         });

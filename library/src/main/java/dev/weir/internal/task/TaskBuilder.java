@@ -125,6 +125,11 @@ public final class TaskBuilder {
         int upstreamTasks = taskCount.applyAsInt(plan.upstreamOf(p));
         inputs.put(
             topic, repartitionInput(p, topic, inputIndex(sub, p), upstreamTasks, out, context));
+      } else if (n instanceof SourceTransformation<?> src && sub.broadcastSources().contains(src)) {
+        String store = plan.storeName(broadcastOperator(sub, src));
+        for (String topic : src.source().topics()) {
+          inputs.put(topic, broadcastInput(src, topic, out, context, store));
+        }
       } else if (n instanceof SourceTransformation<?> src) {
         for (String topic : src.source().topics()) {
           inputs.put(topic, sourceInput(src, topic, inputIndex(sub, src), out, context));
@@ -164,6 +169,35 @@ public final class TaskBuilder {
       }
     }
     return 0;
+  }
+
+  /** The operator whose broadcast input {@code src} is (the plan checked there is one). */
+  private static TwoInputTransformation<?, ?, ?> broadcastOperator(
+      SubTopology sub, SourceTransformation<?> src) {
+    for (Transformation<?> n : sub.nodes()) {
+      if (n instanceof TwoInputTransformation<?, ?, ?> t
+          && t.spec().broadcastsSecondInput()
+          && feeds(src, t.input2())) {
+        return t;
+      }
+    }
+    throw new IllegalStateException("Broadcast source '" + src.name() + "' feeds no operator");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static StreamTask.InputHandler broadcastInput(
+      SourceTransformation<?> src,
+      String topic,
+      Emitter<Object> out,
+      TaskContext context,
+      String store) {
+    return new BroadcastInput<>(
+        src.name(),
+        topic,
+        (SourceSpec.Deserializer<Object>) src.source().deserializer(),
+        out,
+        context,
+        store);
   }
 
   /** Whether records read by {@code entry} reach {@code node} within the sub-topology. */

@@ -1,12 +1,14 @@
 package dev.weir.internal.task;
 
 import dev.weir.functions.AggregateFunction;
+import dev.weir.functions.BroadcastProcessFunction;
 import dev.weir.functions.CoFlatMapFunction;
 import dev.weir.functions.CoMapFunction;
 import dev.weir.functions.CoProcessFunction;
 import dev.weir.functions.FilterFunction;
 import dev.weir.functions.FlatMapFunction;
 import dev.weir.functions.KeySelector;
+import dev.weir.functions.KeyedBroadcastProcessFunction;
 import dev.weir.functions.KeyedCoProcessFunction;
 import dev.weir.functions.KeyedProcessFunction;
 import dev.weir.functions.MapFunction;
@@ -101,6 +103,14 @@ final class Translator {
           cast(p.function(), KeyedCoProcessFunction.class), serde(p.keySerde()));
     } else if (spec instanceof IntervalJoinSpec j) {
       return intervalJoin(j);
+    } else if (spec instanceof TwoInputSpec.BroadcastProcessSpec p) {
+      return BroadcastProcessOperator.factory(
+          cast(p.function(), BroadcastProcessFunction.class), p.descriptors());
+    } else if (spec instanceof TwoInputSpec.KeyedBroadcastProcessSpec p) {
+      return KeyedBroadcastProcessOperator.factory(
+          cast(p.function(), KeyedBroadcastProcessFunction.class),
+          serde(p.keySerde()),
+          p.descriptors());
     }
     throw new IllegalStateException(
         "Operator '" + node.name() + "' has a spec Weir cannot translate: " + spec);
