@@ -118,6 +118,33 @@ public class DataStream<T> {
   }
 
   /**
+   * Starts a window join with {@code other}: pairs of records with equal keys in the same window.
+   * Continue with {@code where(...)}, {@code equalTo(...)}, {@code window(...)} and {@code
+   * apply(...)} (see {@link JoinedStreams}).
+   *
+   * @param other the second input
+   * @param <T2> the second input's record type
+   * @return the join builder
+   * @throws IllegalArgumentException when the streams come from different builders
+   */
+  public <T2> JoinedStreams<T, T2> join(DataStream<T2> other) {
+    return new JoinedStreams<>(this, Objects.requireNonNull(other, "other"));
+  }
+
+  /**
+   * Starts a window coGroup with {@code other}: per key and window, all records of both inputs (see
+   * {@link CoGroupedStreams}).
+   *
+   * @param other the second input
+   * @param <T2> the second input's record type
+   * @return the coGroup builder
+   * @throws IllegalArgumentException when the streams come from different builders
+   */
+  public <T2> CoGroupedStreams<T, T2> coGroup(DataStream<T2> other) {
+    return new CoGroupedStreams<>(this, Objects.requireNonNull(other, "other"));
+  }
+
+  /**
    * Connects this stream with another, possibly of another type, for a two-input operator: {@link
    * ConnectedStreams#map}, {@link ConnectedStreams#flatMap}, {@link ConnectedStreams#process}. Both
    * inputs run on the same tasks, so their topics need equal partition counts (checked at start).

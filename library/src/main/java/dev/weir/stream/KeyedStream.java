@@ -225,6 +225,22 @@ public final class KeyedStream<T, K> extends DataStream<T> {
   }
 
   /**
+   * Starts an interval join with {@code other}: every record of this stream (left) at {@code l}
+   * with every record of {@code other} (right) of the same key at {@code r} within bounds set by
+   * {@link IntervalJoin#between}. Only keyed streams with the same key type can be joined; their
+   * key serdes must be of the same class and their topics co-partitioned (checked when the topology
+   * is built and when it starts).
+   *
+   * @param other the right input, keyed by the same key type
+   * @param <T1> the right input's record type
+   * @return the join, to bound
+   * @throws IllegalArgumentException when the streams come from different builders
+   */
+  public <T1> IntervalJoin<T, T1, K> intervalJoin(KeyedStream<T1, K> other) {
+    return new IntervalJoin<>(this, Objects.requireNonNull(other, "other"));
+  }
+
+  /**
    * Cuts the stream into windows of each key.
    *
    * @param assigner assigns records to windows

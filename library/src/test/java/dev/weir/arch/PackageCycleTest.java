@@ -72,6 +72,8 @@ class PackageCycleTest {
           Map.entry("internal.graph.OperatorSpec", "recorded by the API, read by the translator"),
           Map.entry("internal.graph.TwoInputTransformation", "created by the API, translated"),
           Map.entry("internal.graph.TwoInputSpec", "recorded by the API, read by the translator"),
+          Map.entry(
+              "internal.graph.IntervalJoinSpec", "recorded by the API, read by the translator"),
           Map.entry("internal.graph.SourceSpec", "held by KafkaSource, read by tasks and runtime"),
           Map.entry("internal.graph.SinkSpec", "held by KafkaSink, read by the sink operator"),
           Map.entry(

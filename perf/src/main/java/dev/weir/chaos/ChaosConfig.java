@@ -24,7 +24,7 @@ import java.util.Set;
  * @param seed seeds the workload, the fault schedule and the injected commit faults
  * @param exactlyOnce the processing guarantee under test
  * @param pipeline the pipeline under test ({@code --pipeline
- *     count-and-windows|running-count|repartition})
+ *     count-windows-and-join|count-and-windows|running-count|repartition})
  * @param brokers brokers in the cluster (1 or 3; 3 gives RF 3 and min.insync.replicas 2)
  * @param instances Weir instances at the start
  * @param threads stream threads per instance
@@ -74,7 +74,7 @@ public record ChaosConfig(
       Map.ofEntries(
           Map.entry("seed", "1"),
           Map.entry("guarantee", "exactly_once"),
-          Map.entry("pipeline", "count-and-windows"),
+          Map.entry("pipeline", "count-windows-and-join"),
           Map.entry("brokers", "3"),
           Map.entry("instances", "3"),
           Map.entry("threads", "1"),
@@ -225,12 +225,15 @@ public record ChaosConfig(
 
   private static ChaosPipeline.Kind pipeline(String name) {
     return switch (name) {
+      case "count-windows-and-join" -> ChaosPipeline.Kind.COUNT_WINDOWS_AND_JOIN;
       case "count-and-windows" -> ChaosPipeline.Kind.COUNT_AND_WINDOWS;
       case "running-count" -> ChaosPipeline.Kind.RUNNING_COUNT;
       case "repartition" -> ChaosPipeline.Kind.REPARTITION;
       default ->
           throw new IllegalArgumentException(
-              "--pipeline must be count-and-windows, running-count or repartition, not " + name);
+              "--pipeline must be count-windows-and-join, count-and-windows, running-count or"
+                  + " repartition, not "
+                  + name);
     };
   }
 

@@ -19,7 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
  * with 1 when the application fails (state ERROR).
  *
  * <p>Options: {@code --bootstrap --app-id --state-dir --in --out --control-file} (required), {@code
- * --windows-out --guarantee --threads --commit-interval-ms --replication-factor
+ * --windows-out --joins-out --guarantee --threads --commit-interval-ms --replication-factor
  * --watermark-interval-ms --commit-fault-rate --seed --slow-every --slow-ms}.
  */
 public final class ChaosInstance {
@@ -60,10 +60,11 @@ public final class ChaosInstance {
     WeirApplication app =
         new WeirApplication(
             ChaosPipeline.topology(
-                ChaosPipeline.Kind.valueOf(args.get("kind", "COUNT_AND_WINDOWS")),
+                ChaosPipeline.Kind.valueOf(args.get("kind", "COUNT_WINDOWS_AND_JOIN")),
                 args.get("in"),
                 out,
                 args.get("windows-out", "chaos-windows"),
+                args.get("joins-out", "chaos-joins"),
                 args.getInt("slow-every", 0),
                 args.getInt("slow-ms", 0)),
             props,

@@ -3,8 +3,10 @@ package dev.weir.chaos;
 import dev.weir.eventtime.WatermarkStrategy;
 import dev.weir.functions.AggregateFunction;
 import dev.weir.functions.Collector;
+import dev.weir.functions.FilterFunction;
 import dev.weir.functions.KeyedProcessFunction;
 import dev.weir.functions.MapFunction;
+import dev.weir.functions.ProcessJoinFunction;
 import dev.weir.state.ValueState;
 import dev.weir.state.ValueStateDescriptor;
 import dev.weir.stream.DataStream;
@@ -29,7 +31,10 @@ import org.apache.kafka.common.serialization.Serdes;
  * exactly one output. {@link Kind#REPARTITION} skips the count: {@code "key:seq"} out. {@link
  * Kind#COUNT_AND_WINDOWS} (the default) adds, on the same keyed stream, 10-second tumbling
  * event-time windows counting each key's records: {@code "key:windowStart:count"} to a second
- * topic, one result per window that has records.
+ * topic, one result per window that has records. {@link Kind#COUNT_WINDOWS_AND_JOIN} (the default)
+ * adds an interval join: the input's records with an even {@code seq} (left) and with an odd one
+ * (right), each keyed by key through its own repartition topic, joined when their event times are
+ * at most {@link #JOIN_BOUND} apart, {@code "key:leftSeq:rightSeq"} to a third topic.
  */
 public final class ChaosPipeline {
   private ChaosPipeline() {}
@@ -44,7 +49,9 @@ public final class ChaosPipeline {
      * {@link #RUNNING_COUNT}, and from the same keyed stream tumbling event-time windows counting
      * each key's records, to a second output topic.
      */
-    COUNT_AND_WINDOWS;
+    COUNT_AND_WINDOWS,
+    /** {@link #COUNT_AND_WINDOWS}, and an interval join of the even and odd records, to a third. */
+    COUNT_WINDOWS_AND_JOIN;
 
     /**
      * The output the pipeline must produce for input {@code seq} of {@code workload}, whose running
@@ -57,9 +64,20 @@ public final class ChaosPipeline {
 
     /** Whether the pipeline writes window results. */
     public boolean hasWindows() {
-      return this == COUNT_AND_WINDOWS;
+      return this == COUNT_AND_WINDOWS || this == COUNT_WINDOWS_AND_JOIN;
+    }
+
+    /** Whether the pipeline writes interval join results. */
+    public boolean hasJoin() {
+      return this == COUNT_WINDOWS_AND_JOIN;
     }
   }
+
+  /**
+   * The interval join's bounds: a right record joins a left one of the same key when their event
+   * times are at most this far apart, either way.
+   */
+  public static final Duration JOIN_BOUND = Duration.ofMillis(20);
 
   /** Size of the tumbling windows, in event time. */
   public static final Duration WINDOW = Duration.ofSeconds(10);
@@ -76,23 +94,31 @@ public final class ChaosPipeline {
    * @param kind which pipeline
    * @param in input topic
    * @param out output topic
-   * @param windowsOut output topic of the window results ({@link Kind#COUNT_AND_WINDOWS})
+   * @param windowsOut output topic of the window results ({@link Kind#hasWindows()})
+   * @param joinsOut output topic of the join results ({@link Kind#hasJoin()})
    * @param slowEvery every how many records per task the slow step sleeps; 0 for never
    * @param slowMs how long it sleeps
    * @return the topology
    */
   public static Topology topology(
-      Kind kind, String in, String out, String windowsOut, int slowEvery, int slowMs) {
+      Kind kind,
+      String in,
+      String out,
+      String windowsOut,
+      String joinsOut,
+      int slowEvery,
+      int slowMs) {
     StreamBuilder b = new StreamBuilder();
-    KeyedStream<String, String> byKey =
+    DataStream<String> input =
         b.fromSource(
-                KafkaSource.topic(in, Serdes.String()),
-                WatermarkStrategy.<String>forBoundedOutOfOrderness(OUT_OF_ORDERNESS),
-                "chaos-in")
-            .keyBy(
-                ChaosPipeline::keyOf,
-                Serdes.String(),
-                Repartition.<String>named("by-key").withValueSerde(Serdes.String()));
+            KafkaSource.topic(in, Serdes.String()),
+            WatermarkStrategy.<String>forBoundedOutOfOrderness(OUT_OF_ORDERNESS),
+            "chaos-in");
+    KeyedStream<String, String> byKey =
+        input.keyBy(
+            ChaosPipeline::keyOf,
+            Serdes.String(),
+            Repartition.<String>named("by-key").withValueSerde(Serdes.String()));
     // The slow step sits downstream of the repartition, in the stateful sub-topology.
     DataStream<String> result =
         kind == Kind.REPARTITION
@@ -109,7 +135,61 @@ public final class ChaosPipeline {
               KafkaSink.topic(windowsOut, Serdes.String())
                   .withKey(ChaosPipeline::keyOf, Serdes.String()));
     }
+    if (kind.hasJoin()) {
+      joinSide(input, 0)
+          .intervalJoin(joinSide(input, 1))
+          .between(JOIN_BOUND.negated(), JOIN_BOUND)
+          .process(new FormatPair())
+          .uid("join")
+          .sinkTo(
+              KafkaSink.topic(joinsOut, Serdes.String())
+                  .withKey(ChaosPipeline::keyOf, Serdes.String()));
+    }
     return b.build();
+  }
+
+  /**
+   * The records whose {@code seq} has parity {@code parity}, keyed by key through their own
+   * repartition topic; the end-of-input sentinels stay out (their watermark still passes).
+   */
+  private static KeyedStream<String, String> joinSide(DataStream<String> input, int parity) {
+    String side = parity == 0 ? "left" : "right";
+    return input
+        .filter(new JoinSide(parity))
+        .name("join-" + side)
+        .keyBy(
+            ChaosPipeline::keyOf,
+            Serdes.String(),
+            Repartition.<String>named("join-" + side).withValueSerde(Serdes.String()));
+  }
+
+  /** Keeps the records of one parity of {@code seq}, no sentinel. */
+  static final class JoinSide implements FilterFunction<String> {
+    private static final long serialVersionUID = 1L;
+    private final int parity;
+
+    JoinSide(int parity) {
+      this.parity = parity;
+    }
+
+    @Override
+    public boolean filter(String value) {
+      return !value.startsWith("~") && seqOf(value) % 2 == parity;
+    }
+  }
+
+  /** {@code "key:leftSeq:rightSeq"}. */
+  static final class FormatPair extends ProcessJoinFunction<String, String, String> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void processElement(String left, String right, Context ctx, Collector<String> out) {
+      out.collect(left + ":" + seqOf(right));
+    }
+  }
+
+  static long seqOf(String value) {
+    return Long.parseLong(value, value.indexOf(':') + 1, value.length(), 10);
   }
 
   /** Counts a window's records. */

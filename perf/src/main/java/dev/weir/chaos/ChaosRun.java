@@ -40,6 +40,7 @@ public final class ChaosRun {
   static final String IN = "chaos-in";
   static final String OUT = "chaos-out";
   static final String WINDOWS_OUT = "chaos-windows";
+  static final String JOINS_OUT = "chaos-joins";
   private static final Duration CRASH_SWITCH_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration END_TIMEOUT = Duration.ofSeconds(120);
   private static final int LOG_TAIL = 30;
@@ -55,6 +56,7 @@ public final class ChaosRun {
   private long startNanos;
   private Verifier verifier;
   private WindowVerifier windowVerifier;
+  private JoinVerifier joinVerifier;
   private InputWriter writer;
   private EmbeddedKafkaCluster kafka;
   private String bootstrap;
@@ -107,6 +109,8 @@ public final class ChaosRun {
         kind.hasWindows()
             ? new WindowVerifier(workload, base, ChaosPipeline.WINDOW.toMillis())
             : null;
+    joinVerifier =
+        kind.hasJoin() ? new JoinVerifier(workload, ChaosPipeline.JOIN_BOUND.toMillis()) : null;
     log(
         "%s, %s, %s, %d broker(s), %d instance(s) x %d thread(s); work dir %s",
         workload,
@@ -137,15 +141,18 @@ public final class ChaosRun {
               "-1",
               TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
               config.brokers() == 3 ? "2" : "1");
-      for (String topic : List.of(IN, OUT, WINDOWS_OUT)) {
+      for (String topic : List.of(IN, OUT, WINDOWS_OUT, JOINS_OUT)) {
         cluster.createTopic(topic, config.partitions(), topicConfig);
       }
       try (Admin admin = Admin.create(cluster.clientProperties())) {
-        awaitServed(admin, List.of(IN, OUT, WINDOWS_OUT));
+        awaitServed(admin, List.of(IN, OUT, WINDOWS_OUT, JOINS_OUT));
         readers.add(new OutputReader(bootstrap, OUT, config.partitions(), verifier));
         if (windowVerifier != null) {
           readers.add(
               new OutputReader(bootstrap, WINDOWS_OUT, config.partitions(), windowVerifier));
+        }
+        if (joinVerifier != null) {
+          readers.add(new OutputReader(bootstrap, JOINS_OUT, config.partitions(), joinVerifier));
         }
         try {
           readers.forEach(OutputReader::start);
@@ -200,6 +207,9 @@ public final class ChaosRun {
     if (windowVerifier != null) {
       verdict = verdict.plus(windowVerifier.verdict());
     }
+    if (joinVerifier != null) {
+      verdict = verdict.plus(joinVerifier.verdict());
+    }
     ChaosResult result =
         new ChaosResult(
             verdict,
@@ -250,6 +260,9 @@ public final class ChaosRun {
     if (stalled == null && windowVerifier != null) {
       // Window results follow the watermark, which passes the last windows with the sentinels.
       stalled = awaitProgress(windowVerifier, windowVerifier.expected(), null);
+    }
+    if (stalled == null && joinVerifier != null) {
+      stalled = awaitProgress(joinVerifier, joinVerifier.expected(), null);
     }
     return stalled;
   }
@@ -391,6 +404,8 @@ public final class ChaosRun {
             OUT,
             "--windows-out",
             WINDOWS_OUT,
+            "--joins-out",
+            JOINS_OUT,
             "--kind",
             kind.name(),
             "--guarantee",

@@ -8,7 +8,7 @@ import java.util.List;
  * What a contender JVM is told: which implementation, which topics, which guarantee. Passed on the
  * command line of the child JVM.
  *
- * @param workload W1..W5
+ * @param workload W1..W6
  * @param contender the implementation, see {@link Contenders}
  * @param mode the processing guarantee
  * @param phase {@code run} (process the input); W4 and W5: {@code load}, then {@code restore} (W4)

@@ -59,6 +59,9 @@ final class Dataset {
   private long w2Cells;
   private long w2Dropped;
   private int[] w3Counts;
+  private int[] keyOf;
+  private long[] timeOf;
+  private java.util.BitSet late;
   private boolean generated;
 
   Dataset(int records, int keys, int partitions, long t0) {
@@ -135,6 +138,9 @@ final class Dataset {
     w2Cells = 0;
     w2Dropped = 0;
     w3Counts = new int[keys];
+    keyOf = new int[records];
+    timeOf = new long[records];
+    late = new java.util.BitSet(records);
     SplittableRandom random = new SplittableRandom(SEED);
     StringBuilder keyBuilder = new StringBuilder(keyWidth + 1);
     for (int i = 0; i < records; i++) {
@@ -148,7 +154,10 @@ final class Dataset {
       Event e = new Event(i, key(keyBuilder, k), eventTime, amount, "c" + category, payload(i, k));
       emit(sink, i % partitions, e);
       w3Counts[k]++;
+      keyOf[i] = k;
+      timeOf[i] = eventTime;
       if (late) {
+        this.late.set(i);
         w2Dropped++;
       } else {
         int cell = k * windows + (int) ((eventTime - t0) / WINDOW_MS);
@@ -250,6 +259,24 @@ final class Dataset {
   int w3Count(int keyIndex) {
     checkGenerated();
     return w3Counts[keyIndex];
+  }
+
+  /** W6: the main key index of record {@code seq}. */
+  int keyOf(int seq) {
+    checkGenerated();
+    return keyOf[seq];
+  }
+
+  /** W6: the event time of record {@code seq}. */
+  long timeOf(int seq) {
+    checkGenerated();
+    return timeOf[seq];
+  }
+
+  /** W6: whether record {@code seq} is one of the two-hour-late ones. */
+  boolean isLate(int seq) {
+    checkGenerated();
+    return late.get(seq);
   }
 
   private void checkGenerated() {

@@ -36,6 +36,9 @@ final class Harness implements AutoCloseable {
   final LongSupplier brokerCpu;
   private Dataset data;
   private String inputTopic;
+  private Dataset joinData;
+  private long[] joinPairs;
+  private List<String> joinTopics;
 
   private Harness(PerfOptions options, PrintStream out, EmbeddedKafkaCluster kafka, String bs) {
     this.options = options;
@@ -95,6 +98,47 @@ final class Harness implements AutoCloseable {
       inputTopic = topic;
     }
     return data;
+  }
+
+  /**
+   * W6's data set: the same records as {@link #data()}, generated again and loaded into two topics
+   * (even sequence numbers left, odd right) on first use, with the expected pairs.
+   */
+  Dataset joinData() throws InterruptedException {
+    if (joinData == null) {
+      Dataset d =
+          new Dataset(options.records(), options.keys(), options.partitions(), Dataset.defaultT0());
+      List<String> names = List.of(prefix() + "-left", prefix() + "-right");
+      topics.create(options.partitions(), names.toArray(String[]::new));
+      long begin = System.nanoTime();
+      long n = Loader.loadSplit(bootstrap, names.get(0), names.get(1), d);
+      double s = (System.nanoTime() - begin) / 1e9;
+      joinPairs = W6Pairs.compute(d);
+      out.printf(
+          Locale.ROOT,
+          "Loaded %,d records into %s and %s (%d partitions each) in %.1f s; %,d pairs expected%n",
+          n,
+          names.get(0),
+          names.get(1),
+          options.partitions(),
+          s,
+          joinPairs.length);
+      joinData = d;
+      joinTopics = names;
+    }
+    return joinData;
+  }
+
+  /** W6's expected pair ids (see {@link W6Pairs}). */
+  long[] joinPairs() throws InterruptedException {
+    joinData();
+    return joinPairs;
+  }
+
+  /** W6's two input topics, left first. */
+  List<String> joinTopics() throws InterruptedException {
+    joinData();
+    return joinTopics;
   }
 
   String inputTopic() throws InterruptedException {
@@ -187,6 +231,9 @@ final class Harness implements AutoCloseable {
     try {
       if (inputTopic != null) {
         topics.deleteQuietly(null, inputTopic);
+      }
+      if (joinTopics != null) {
+        topics.deleteQuietly(null, joinTopics.toArray(String[]::new));
       }
       topics.close();
     } finally {

@@ -27,6 +27,20 @@ final class Loader {
 
   /** Loads the data set; returns the number of records written. */
   static long load(String bootstrap, String topic, Dataset data) {
+    return load(bootstrap, topic, null, data);
+  }
+
+  /**
+   * Loads the data set into two topics (W6): even sequence numbers into {@code left}, odd ones into
+   * {@code right}, each side round-robin over its partitions ({@link W6Pairs#partition}).
+   *
+   * @return the number of records written to both
+   */
+  static long loadSplit(String bootstrap, String left, String right, Dataset data) {
+    return load(bootstrap, left, right, data);
+  }
+
+  private static long load(String bootstrap, String topic, String right, Dataset data) {
     AtomicLong acked = new AtomicLong();
     AtomicReference<Exception> failure = new AtomicReference<>();
     long sent = 0;
@@ -35,8 +49,21 @@ final class Loader {
       data.generate(
           (partition, timestamp, value) -> {
             count[0]++;
+            ProducerRecord<byte[], byte[]> r;
+            if (right == null) {
+              r = new ProducerRecord<>(topic, partition, timestamp, null, value);
+            } else {
+              long seq = Event.leadingSeq(value);
+              r =
+                  new ProducerRecord<>(
+                      W6Pairs.isLeft(seq) ? topic : right,
+                      W6Pairs.partition(seq, data.partitions()),
+                      timestamp,
+                      null,
+                      value);
+            }
             p.send(
-                new ProducerRecord<>(topic, partition, timestamp, null, value),
+                r,
                 (md, e) -> {
                   if (e != null) {
                     failure.compareAndSet(null, e);

@@ -15,7 +15,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Runs W1-W3: every contender processes the whole data set from the beginning under a fresh
+ * Runs W1-W3 and W6: every contender processes the whole data set from the beginning under a fresh
  * application id into its own output topic, alternating contenders (A B C A B C...) and modes
  * within each round. Per run: launch the JVM, tail and check the output until every expected record
  * is visible to read_committed, send latency probes, stop the JVM gracefully, read the output to
@@ -42,7 +42,7 @@ final class StreamingRunner {
   }
 
   List<RunResult> run(Workload w) throws InterruptedException {
-    Dataset data = h.data();
+    Dataset data = w == Workload.W6 ? h.joinData() : h.data();
     List<RunResult> results = new ArrayList<>();
     List<String> contenders = new ArrayList<>(h.options.contendersOf(w));
     if (Contenders.weirMissing(w) != null) {
@@ -65,6 +65,7 @@ final class StreamingRunner {
       case W1 -> new W1Checker(data);
       case W2 -> new W2Checker(data);
       case W3 -> new W3Checker(data);
+      case W6 -> new W6Checker(data, joinPairs());
       case W4, W5 -> throw new IllegalArgumentException(w + " is a restore workload");
     };
   }
@@ -78,7 +79,8 @@ final class StreamingRunner {
     int probes = w.measuresLatency() ? h.options.probes() : 0;
     // A second input of the run's own: latency probes (W1, W3) or the flush records (W2).
     String extra = probes > 0 ? appId + "-probe" : w == Workload.W2 ? appId + "-flush" : null;
-    List<String> inputs = new ArrayList<>(List.of(h.inputTopic()));
+    List<String> inputs =
+        new ArrayList<>(w == Workload.W6 ? h.joinTopics() : List.of(h.inputTopic()));
     ContenderSpec spec;
     try {
       if (extra != null) {
@@ -103,12 +105,13 @@ final class StreamingRunner {
       Workload w, Dataset data, ContenderSpec spec, int probes, String extra, int round)
       throws InterruptedException, java.io.IOException {
     OutputChecker checker = checker(w, data);
+    // The data set's topics: one, or W6's two (their committed offsets add up to the data set).
+    List<String> dataTopics = spec.inputs().subList(0, w == Workload.W6 ? 2 : 1);
     boolean[] flushed = {w != Workload.W2};
     long[] committed = {-1, 0}; // input offsets committed by the group, time of the last check
     AtomicLongArray sent = new AtomicLongArray(probes);
     long launchedMs = System.currentTimeMillis();
     long[] brokerCpuAtFirst = {-1};
-    String input = spec.inputs().get(0);
     try (JavaProcess child = h.launch(spec, spec.appId());
         OutputTail tail =
             new OutputTail(h.bootstrap, spec.output(), checker, child.pid(), h.brokerCpu, sent)) {
@@ -125,7 +128,11 @@ final class StreamingRunner {
                 long now = System.nanoTime();
                 if (now - committed[1] > 1_000_000_000L) {
                   committed[1] = now;
-                  long c = committed(spec.appId(), input);
+                  long c = 0;
+                  for (String input : dataTopics) {
+                    long one = committed(spec.appId(), input);
+                    c = one < 0 || c < 0 ? -1 : c + one;
+                  }
                   if (c > committed[0]) {
                     tail.touch(); // consuming input is progress, even before output appears
                     committed[0] = c;
@@ -180,6 +187,15 @@ final class StreamingRunner {
           delta(brokerCpuAtFirst[0], tail.brokerCpuAtDone),
           tail.rssAtDone,
           tail.probeLatencies());
+    }
+  }
+
+  private long[] joinPairs() {
+    try {
+      return h.joinPairs();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
     }
   }
 

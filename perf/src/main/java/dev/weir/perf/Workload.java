@@ -6,7 +6,8 @@ enum Workload {
   W2("windowed count: keyBy, 10 s tumbling event-time windows, final results"),
   W3("keyed running count: keyBy, count per key, emit every update"),
   W4("restore: rebuild a task's state from its changelog"),
-  W5("recover after kill -9: restart on the local state a crash left");
+  W5("recover after kill -9: restart on the local state a crash left"),
+  W6("interval join: two topics, keyBy both, pairs within +-10 s of each other");
 
   private final String description;
 

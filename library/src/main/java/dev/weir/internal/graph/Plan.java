@@ -381,7 +381,12 @@ public final class Plan {
     if (t instanceof SourceTransformation<?> src) {
       return src.watermarks().generatesWatermarks() ? null : src;
     }
-    for (Transformation<?> in : t.inputs()) {
+    // A broadcast input does not count toward its operator's watermark (design record 009).
+    List<Transformation<?>> inputs =
+        t instanceof TwoInputTransformation<?, ?, ?> two && two.spec().broadcastsSecondInput()
+            ? List.of(two.input1())
+            : t.inputs();
+    for (Transformation<?> in : inputs) {
       SourceTransformation<?> found = sourceWithoutWatermarks(in, seen);
       if (found != null) {
         return found;
@@ -491,10 +496,16 @@ public final class Plan {
     return "'" + keyOrigin.name() + "'";
   }
 
-  /** Whether records emitted by {@code t} carry a key context (directly after keyBy). */
+  /**
+   * Whether records emitted by {@code t} carry a key context (directly after keyBy, or a union of
+   * keyed streams: what a window coGroup's window operator reads).
+   */
   public static boolean isKeyed(Transformation<?> t) {
     if (t instanceof PartitionTransformation<?> p) {
       return p.mode() == ExchangeMode.KEY_HASH;
+    }
+    if (t instanceof UnionTransformation<?> u) {
+      return u.inputs().stream().allMatch(Plan::isKeyed);
     }
     return t instanceof OneInputTransformation<?, ?> o
         && (o.spec() instanceof OperatorSpec.KeyingSpec || o.keyed());

@@ -14,7 +14,9 @@ import dev.weir.functions.KeyedProcessFunction;
 import dev.weir.functions.MapFunction;
 import dev.weir.functions.OutputTag;
 import dev.weir.functions.ProcessFunction;
+import dev.weir.functions.ProcessJoinFunction;
 import dev.weir.functions.ReduceFunction;
+import dev.weir.internal.graph.IntervalJoinSpec;
 import dev.weir.internal.graph.OneInputTransformation;
 import dev.weir.internal.graph.OperatorSpec;
 import dev.weir.internal.graph.Plan;
@@ -99,6 +101,8 @@ final class Translator {
     } else if (spec instanceof TwoInputSpec.KeyedCoProcessSpec p) {
       return KeyedCoProcessOperator.factory(
           cast(p.function(), KeyedCoProcessFunction.class), serde(p.keySerde()));
+    } else if (spec instanceof IntervalJoinSpec j) {
+      return intervalJoin(j);
     } else if (spec instanceof TwoInputSpec.BroadcastProcessSpec p) {
       return BroadcastProcessOperator.factory(
           cast(p.function(), BroadcastProcessFunction.class), p.descriptors());
@@ -137,6 +141,19 @@ final class Translator {
     }
     throw new IllegalStateException(
         "Operator '" + node.name() + "' has a spec Weir cannot translate: " + spec);
+  }
+
+  private static TwoInputOperatorFactory<?, ?, ?> intervalJoin(IntervalJoinSpec j) {
+    return IntervalJoinOperator.factory(
+        new IntervalJoinOperator.Spec<Object, Object, Object, Object>(
+            cast(j.function(), ProcessJoinFunction.class),
+            j.lower(),
+            j.upper(),
+            serde(j.keySerde()),
+            serde(j.leftSerde()),
+            serde(j.rightSerde()),
+            j.leftLateTag() == null ? null : OutputTag.of(j.leftLateTag()),
+            j.rightLateTag() == null ? null : OutputTag.of(j.rightLateTag())));
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
