@@ -41,9 +41,9 @@ import org.apache.kafka.common.serialization.Serde;
  * committed transaction knows are deleted at restore.
  *
  * <p>One base path belongs to one sink of one application: the restore deletes this task's unknown
- * in-progress files there. A part that ended stays pending (invisible) until the task has a commit
- * with records or restores; with no input at all, the last parts are finished by the next restore
- * of the task.
+ * in-progress files there. Time-based rolling is checked when records arrive and at every task
+ * commit ({@link #wantsTransactionWithoutRecords}), so an idle part ends and becomes visible one
+ * commit interval after its rollover or inactivity interval passed, with or without new records.
  *
  * <p>Threading: each task has its own copy, used by its stream thread only.
  *
@@ -209,6 +209,17 @@ public final class FileSink<IN> extends TwoPhaseCommitSink<IN, FileTransaction> 
     open.remove(part.bucket);
     PartFiles.move(files.inProgress(part.path), files.pending(part.path));
     txn.addPending(part.path);
+  }
+
+  /** Yes when an open part should end by time: it then becomes visible without a new record. */
+  @Override
+  public boolean wantsTransactionWithoutRecords(long now) {
+    for (Part part : open.values()) {
+      if (rolling.shouldRollOnProcessingTime(part, now)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
