@@ -65,7 +65,8 @@ public final class ChaosInstance {
                 out,
                 args.get("windows-out", "chaos-windows"),
                 args.getInt("slow-every", 0),
-                args.getInt("slow-ms", 0)),
+                args.getInt("slow-ms", 0),
+                args.get("files-dir", "")),
             props,
             clients);
     CountDownLatch stopped = new CountDownLatch(1);

@@ -5,6 +5,9 @@ import dev.weir.functions.AggregateFunction;
 import dev.weir.functions.Collector;
 import dev.weir.functions.KeyedProcessFunction;
 import dev.weir.functions.MapFunction;
+import dev.weir.sink.file.DefaultRollingPolicy;
+import dev.weir.sink.file.FileSink;
+import dev.weir.sink.file.SimpleStringEncoder;
 import dev.weir.state.ValueState;
 import dev.weir.state.ValueStateDescriptor;
 import dev.weir.stream.DataStream;
@@ -83,6 +86,26 @@ public final class ChaosPipeline {
    */
   public static Topology topology(
       Kind kind, String in, String out, String windowsOut, int slowEvery, int slowMs) {
+    return topology(kind, in, out, windowsOut, slowEvery, slowMs, "");
+  }
+
+  /**
+   * Builds the topology; with {@code filesDir} the results also go through the exactly-once file
+   * sink into hourly buckets of part files there (small parts: rolled at 64 KiB, 10 s, or 2 s
+   * idle).
+   *
+   * @param filesDir the file sink's base path, or empty for none
+   * @return the topology
+   * @see #topology(Kind, String, String, String, int, int)
+   */
+  public static Topology topology(
+      Kind kind,
+      String in,
+      String out,
+      String windowsOut,
+      int slowEvery,
+      int slowMs,
+      String filesDir) {
     StreamBuilder b = new StreamBuilder();
     KeyedStream<String, String> byKey =
         b.fromSource(
@@ -100,6 +123,19 @@ public final class ChaosPipeline {
             : byKey.process(new RunningCount(slowEvery, slowMs)).uid("counter");
     result.sinkTo(
         KafkaSink.topic(out, Serdes.String()).withKey(ChaosPipeline::keyOf, Serdes.String()));
+    if (!filesDir.isEmpty()) {
+      result
+          .sinkTo(
+              FileSink.forRowFormat(filesDir, new SimpleStringEncoder<String>())
+                  .withRollingPolicy(
+                      DefaultRollingPolicy.builder()
+                          .withMaxPartSize(64 * 1024)
+                          .withRolloverInterval(Duration.ofSeconds(10))
+                          .withInactivityInterval(Duration.ofSeconds(2))
+                          .build())
+                  .build())
+          .uid("files");
+    }
     if (kind.hasWindows()) {
       byKey
           .window(TumblingEventTimeWindows.of(WINDOW))

@@ -200,6 +200,11 @@ public final class ChaosRun {
     if (windowVerifier != null) {
       verdict = verdict.plus(windowVerifier.verdict());
     }
+    if (config.fileSink()) {
+      Verifier.Verdict files = FileOutput.verify(filesDir(), new Verifier(workload, kind));
+      log("finished files: %s (%d lines)", files.summary(), files.outputs());
+      verdict = verdict.plus(files);
+    }
     ChaosResult result =
         new ChaosResult(
             verdict,
@@ -377,6 +382,11 @@ public final class ChaosRun {
     return running.get((int) Math.floorMod(pick, (long) running.size()));
   }
 
+  /** Where the instances' file sink writes ({@code --sink file}). */
+  private Path filesDir() {
+    return config.workDir().resolve("files");
+  }
+
   private void startNewInstance(boolean slow) throws IOException {
     String name = "i" + nextInstance++;
     List<String> common =
@@ -402,6 +412,10 @@ public final class ChaosRun {
             "--replication-factor",
             Integer.toString(config.brokers()));
     List<String> extra = new ArrayList<>();
+    if (config.fileSink()) {
+      extra.add("--files-dir");
+      extra.add(filesDir().toString());
+    }
     if (config.watermarkIntervalMs() > 0) {
       extra.add("--watermark-interval-ms");
       extra.add(Integer.toString(config.watermarkIntervalMs()));

@@ -65,6 +65,11 @@ public final class FileSink<IN> extends TwoPhaseCommitSink<IN, FileTransaction> 
   private transient ByteArrayOutputStream buffer;
   private transient long nextPart;
 
+  /**
+   * A transaction began and its commit has not completed: open parts may hold uncommitted bytes.
+   */
+  private transient boolean uncommitted;
+
   private FileSink(Builder<IN> b) {
     this.basePath = b.basePath;
     this.encoder = b.encoder;
@@ -138,6 +143,7 @@ public final class FileSink<IN> extends TwoPhaseCommitSink<IN, FileTransaction> 
 
   @Override
   public FileTransaction beginTransaction() {
+    uncommitted = true;
     return new FileTransaction(context.transactionSequence());
   }
 
@@ -241,6 +247,7 @@ public final class FileSink<IN> extends TwoPhaseCommitSink<IN, FileTransaction> 
     for (String path : txn.pendingFiles()) {
       files.finish(path, null);
     }
+    uncommitted = false;
   }
 
   /**
@@ -288,11 +295,28 @@ public final class FileSink<IN> extends TwoPhaseCommitSink<IN, FileTransaction> 
     closeParts();
   }
 
+  /**
+   * Closes the open parts. When everything written is committed (the last transaction's commit
+   * completed: a clean shutdown or revocation after the final commit), they are finished at once,
+   * so stopping the application leaves no committed record hidden; their lengths are the ones the
+   * last handle recorded, so a later restore that finishes them again changes nothing. Otherwise
+   * the restore that follows decides what of them is committed.
+   */
   @Override
-  public void close() {
-    if (open != null) {
-      closeParts();
+  public void close() throws IOException {
+    if (open == null) {
+      return;
     }
+    if (uncommitted) {
+      closeParts();
+      return;
+    }
+    for (Part p : new ArrayList<>(open.values())) {
+      p.channel.force(true);
+      p.channel.close();
+      PartFiles.move(files.inProgress(p.path), files.finished(p.path));
+    }
+    open.clear();
   }
 
   private void closeParts() {
