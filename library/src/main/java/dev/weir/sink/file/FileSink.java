@@ -2,9 +2,10 @@ package dev.weir.sink.file;
 
 import dev.weir.errors.WeirException;
 import dev.weir.sink.TwoPhaseCommitSink;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,6 +98,10 @@ public final class FileSink<IN> extends TwoPhaseCommitSink<IN, FileTransaction> 
     final String bucket;
     final String path;
     final FileChannel channel;
+
+    /** Buffers writes so that a record is not a system call; flushed before every fsync. */
+    final BufferedOutputStream out;
+
     final long created;
     long updated;
     long size;
@@ -105,6 +110,7 @@ public final class FileSink<IN> extends TwoPhaseCommitSink<IN, FileTransaction> 
       this.bucket = bucket;
       this.path = path;
       this.channel = channel;
+      this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
       this.created = now;
       this.updated = now;
     }
@@ -182,10 +188,7 @@ public final class FileSink<IN> extends TwoPhaseCommitSink<IN, FileTransaction> 
         part = new Part(bucket, path, files.create(path), now);
         open.put(bucket, part);
       }
-      ByteBuffer bytes = ByteBuffer.wrap(buffer.toByteArray());
-      while (bytes.hasRemaining()) {
-        part.channel.write(bytes);
-      }
+      buffer.writeTo(part.out);
       part.size += buffer.size();
       part.updated = now;
     } catch (IOException e) {
@@ -210,6 +213,7 @@ public final class FileSink<IN> extends TwoPhaseCommitSink<IN, FileTransaction> 
 
   /** Ends a part: fsync, close, rename to pending; the transaction's commit finishes it. */
   private void end(FileTransaction txn, Part part) throws IOException {
+    part.out.flush();
     part.channel.force(true);
     part.channel.close();
     open.remove(part.bucket);
@@ -235,6 +239,7 @@ public final class FileSink<IN> extends TwoPhaseCommitSink<IN, FileTransaction> 
       if (rolling.shouldRollOnProcessingTime(part, now)) {
         end(txn, part);
       } else {
+        part.out.flush();
         part.channel.force(true);
         txn.putInProgress(part.path, part.size);
       }
@@ -312,6 +317,7 @@ public final class FileSink<IN> extends TwoPhaseCommitSink<IN, FileTransaction> 
       return;
     }
     for (Part p : new ArrayList<>(open.values())) {
+      p.out.flush(); // empty: the last pre-commit flushed it; kept for safety
       p.channel.force(true);
       p.channel.close();
       PartFiles.move(files.inProgress(p.path), files.finished(p.path));
