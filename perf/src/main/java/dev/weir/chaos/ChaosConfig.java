@@ -43,6 +43,8 @@ import java.util.Set;
  * @param window the generator writes at most this many records ahead of the verified output
  * @param stallTimeout a run with no progress for this long is stopped and verified as it is
  * @param workDir logs and state directories
+ * @param fileSink whether the pipeline also writes its results through the exactly-once file sink
+ *     ({@code --sink file}), whose finished files the verifier reads back as well
  */
 public record ChaosConfig(
     int records,
@@ -67,7 +69,8 @@ public record ChaosConfig(
     int watermarkIntervalMs,
     int window,
     Duration stallTimeout,
-    Path workDir) {
+    Path workDir,
+    boolean fileSink) {
 
   /** Settings every profile starts from. */
   private static final Map<String, String> BASE =
@@ -86,7 +89,8 @@ public record ChaosConfig(
           Map.entry("slow-every", "200"),
           Map.entry("slow-ms", "2"),
           Map.entry("stall-timeout-s", "180"),
-          Map.entry("watermark-interval-ms", "0"));
+          Map.entry("watermark-interval-ms", "0"),
+          Map.entry("sink", "kafka"));
 
   /** What each profile changes. */
   private static final Map<String, Map<String, String>> PROFILES =
@@ -149,6 +153,7 @@ public record ChaosConfig(
           "watermark-interval-ms",
           "window",
           "stall-timeout-s",
+          "sink",
           "work-dir");
 
   /** The workload this run writes. */
@@ -215,12 +220,21 @@ public record ChaosConfig(
               Integer.parseInt(v.get("watermark-interval-ms")),
               Integer.parseInt(v.get("window")),
               Duration.ofSeconds(Long.parseLong(v.get("stall-timeout-s"))),
-              Path.of(v.get("work-dir")));
+              Path.of(v.get("work-dir")),
+              sink(v.get("sink")));
       c.validate();
       return c;
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("not a number: " + e.getMessage(), e);
     }
+  }
+
+  private static boolean sink(String name) {
+    return switch (name) {
+      case "kafka" -> false;
+      case "file" -> true;
+      default -> throw new IllegalArgumentException("--sink must be kafka or file, not " + name);
+    };
   }
 
   private static ChaosPipeline.Kind pipeline(String name) {

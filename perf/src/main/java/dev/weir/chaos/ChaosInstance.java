@@ -66,7 +66,8 @@ public final class ChaosInstance {
                 args.get("windows-out", "chaos-windows"),
                 args.get("joins-out", "chaos-joins"),
                 args.getInt("slow-every", 0),
-                args.getInt("slow-ms", 0)),
+                args.getInt("slow-ms", 0),
+                args.get("files-dir", "")),
             props,
             clients);
     CountDownLatch stopped = new CountDownLatch(1);

@@ -7,6 +7,9 @@ import dev.weir.functions.FilterFunction;
 import dev.weir.functions.KeyedProcessFunction;
 import dev.weir.functions.MapFunction;
 import dev.weir.functions.ProcessJoinFunction;
+import dev.weir.sink.file.DefaultRollingPolicy;
+import dev.weir.sink.file.FileSink;
+import dev.weir.sink.file.SimpleStringEncoder;
 import dev.weir.state.ValueState;
 import dev.weir.state.ValueStateDescriptor;
 import dev.weir.stream.DataStream;
@@ -98,6 +101,9 @@ public final class ChaosPipeline {
    * @param joinsOut output topic of the join results ({@link Kind#hasJoin()})
    * @param slowEvery every how many records per task the slow step sleeps; 0 for never
    * @param slowMs how long it sleeps
+   * @param filesDir with a path, the results also go through the exactly-once file sink into
+   *     hourly buckets of part files there (small parts: rolled at 64 KiB, 10 s, or 2 s idle);
+   *     empty for none
    * @return the topology
    */
   public static Topology topology(
@@ -107,7 +113,8 @@ public final class ChaosPipeline {
       String windowsOut,
       String joinsOut,
       int slowEvery,
-      int slowMs) {
+      int slowMs,
+      String filesDir) {
     StreamBuilder b = new StreamBuilder();
     DataStream<String> input =
         b.fromSource(
@@ -126,6 +133,19 @@ public final class ChaosPipeline {
             : byKey.process(new RunningCount(slowEvery, slowMs)).uid("counter");
     result.sinkTo(
         KafkaSink.topic(out, Serdes.String()).withKey(ChaosPipeline::keyOf, Serdes.String()));
+    if (!filesDir.isEmpty()) {
+      result
+          .sinkTo(
+              FileSink.forRowFormat(filesDir, new SimpleStringEncoder<String>())
+                  .withRollingPolicy(
+                      DefaultRollingPolicy.builder()
+                          .withMaxPartSize(64 * 1024)
+                          .withRolloverInterval(Duration.ofSeconds(10))
+                          .withInactivityInterval(Duration.ofSeconds(2))
+                          .build())
+                  .build())
+          .uid("files");
+    }
     if (kind.hasWindows()) {
       byKey
           .window(TumblingEventTimeWindows.of(WINDOW))

@@ -210,6 +210,11 @@ public final class ChaosRun {
     if (joinVerifier != null) {
       verdict = verdict.plus(joinVerifier.verdict());
     }
+    if (config.fileSink()) {
+      Verifier.Verdict files = FileOutput.verify(filesDir(), new Verifier(workload, kind));
+      log("finished files: %s (%d lines)", files.summary(), files.outputs());
+      verdict = verdict.plus(files);
+    }
     ChaosResult result =
         new ChaosResult(
             verdict,
@@ -390,6 +395,11 @@ public final class ChaosRun {
     return running.get((int) Math.floorMod(pick, (long) running.size()));
   }
 
+  /** Where the instances' file sink writes ({@code --sink file}). */
+  private Path filesDir() {
+    return config.workDir().resolve("files");
+  }
+
   private void startNewInstance(boolean slow) throws IOException {
     String name = "i" + nextInstance++;
     List<String> common =
@@ -417,6 +427,10 @@ public final class ChaosRun {
             "--replication-factor",
             Integer.toString(config.brokers()));
     List<String> extra = new ArrayList<>();
+    if (config.fileSink()) {
+      extra.add("--files-dir");
+      extra.add(filesDir().toString());
+    }
     if (config.watermarkIntervalMs() > 0) {
       extra.add("--watermark-interval-ms");
       extra.add(Integer.toString(config.watermarkIntervalMs()));

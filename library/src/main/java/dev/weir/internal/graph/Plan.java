@@ -279,9 +279,10 @@ public final class Plan {
   }
 
   /**
-   * Names the store of every stateful operator (every operator on a keyed stream) after its uid,
-   * else its name. Generated names ({@code process-7}) shift when operators are added, which would
-   * orphan the state: such operators get a warning at build time.
+   * Names the store of every stateful operator (every operator on a keyed stream, and every
+   * two-phase-commit sink, which keeps its pending transactions) after its uid, else its name.
+   * Generated names ({@code process-7}) shift when operators are added, which would orphan the
+   * state: such operators get a warning at build time.
    */
   private static Map<Transformation<?>, String> storeNames(List<Transformation<?>> nodes) {
     Map<Transformation<?>, String> out = new IdentityHashMap<>();
@@ -316,7 +317,8 @@ public final class Plan {
 
   /** Whether {@code n} is an operator with a store: on a keyed stream, or keeping task state. */
   private static boolean isStateful(Transformation<?> n) {
-    return (n instanceof OneInputTransformation<?, ?> o && o.keyed())
+    return (n instanceof OneInputTransformation<?, ?> o
+            && (o.keyed() || o.spec() instanceof OperatorSpec.TwoPhaseSinkSpec))
         || (n instanceof TwoInputTransformation<?, ?, ?> t && t.stateful());
   }
 
