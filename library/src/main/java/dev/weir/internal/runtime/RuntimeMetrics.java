@@ -48,6 +48,10 @@ public final class RuntimeMetrics {
     put(m, threads, "state-restored-records", x -> x.restoredRecords.sum());
     put(m, threads, "state-restore-time-ns-total", x -> x.restoreTimeNanos.sum());
     put(m, threads, "state-changelog-records-sent", x -> x.changelogRecordsSent.sum());
+    put(m, threads, "async-requests", x -> x.asyncRequests.sum());
+    put(m, threads, "async-in-flight", x -> x.asyncInFlight.sum());
+    put(m, threads, "async-timeouts", x -> x.asyncTimeouts.sum());
+    put(m, threads, "async-retries", x -> x.asyncRetries.sum());
     m.put("state-restore-remaining-records", restoreRemaining);
     m.put("state-wiped-stale", wipedStale);
     m.put("state-dirs-cleaned", dirsCleaned);

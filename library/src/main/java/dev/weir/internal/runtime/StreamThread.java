@@ -188,15 +188,19 @@ final class StreamThread extends Thread {
     stop(failure);
   }
 
-  private void runOnce() {
+  private void runOnce() throws InterruptedException {
     if (tasks.isRestoring()) {
       tasks.restoreStep();
     }
+    // With async requests in flight the thread waits on their results instead (below): a poll
+    // does not wake when a result arrives (design record 010).
+    boolean asyncBusy = tasks.asyncBusy();
     ConsumerRecords<byte[], byte[]> records;
     try {
       // While tasks restore, the restore step above does the waiting.
       records =
-          consumer.poll(tasks.isRestoring() ? Duration.ZERO : Duration.ofMillis(setup.pollMs()));
+          consumer.poll(
+              tasks.isRestoring() || asyncBusy ? Duration.ZERO : Duration.ofMillis(setup.pollMs()));
     } catch (NoOffsetForPartitionException e) {
       tasks.resetWithoutCommittedOffset(e.partitions());
       return;
@@ -207,11 +211,13 @@ final class StreamThread extends Thread {
     if (state == State.PARTITIONS_ASSIGNED && !tasks.isRestoring()) {
       setState(State.RUNNING);
     }
+    boolean asyncProgress;
     try {
       if (!process(records)) {
         return;
       }
       long now = clock.millis();
+      asyncProgress = tasks.runAsync(now);
       if (now - lastWatermarkMs >= setup.watermarkIntervalMs()) {
         lastWatermarkMs = now;
         tasks.advanceEventTime(now);
@@ -227,6 +233,10 @@ final class StreamThread extends Thread {
       commitOrRollBack();
     }
     purger.maybePurge(now);
+    if (asyncBusy && records.isEmpty() && !asyncProgress && !tasks.isRestoring()) {
+      long untilCommit = Math.max(1, setup.commitIntervalMs() - (clock.millis() - lastCommitMs));
+      tasks.awaitAsync(Math.min(setup.pollMs(), untilCommit));
+    }
   }
 
   /** Processes a poll's records; false when a forced commit failed and the tasks rolled back. */
@@ -238,7 +248,12 @@ final class StreamThread extends Thread {
       }
       StreamTask.Input input = task.input(tp);
       for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
-        task.process(input, r);
+        if (task.isBlocked()) {
+          // An async operator is full: keep the rest for later; runAsync pauses the partitions.
+          task.buffer(input, r);
+        } else {
+          task.process(input, r);
+        }
       }
       if (task.context().takeMarkerArrived()) {
         // Pass event time on at once instead of at the next watermark interval: saves up to

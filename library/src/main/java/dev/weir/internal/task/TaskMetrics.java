@@ -21,4 +21,11 @@ public final class TaskMetrics {
   public final LongAdder restoredRecords = new LongAdder();
   public final LongAdder restoreTimeNanos = new LongAdder();
   public final LongAdder changelogRecordsSent = new LongAdder();
+
+  /** Async requests started and not yet emitted (a gauge kept as a sum of +1 / -1). */
+  public final LongAdder asyncInFlight = new LongAdder();
+
+  public final LongAdder asyncRequests = new LongAdder();
+  public final LongAdder asyncTimeouts = new LongAdder();
+  public final LongAdder asyncRetries = new LongAdder();
 }

@@ -1,6 +1,8 @@
 package dev.weir.internal.task;
 
 import dev.weir.functions.AggregateFunction;
+import dev.weir.functions.AsyncFunction;
+import dev.weir.functions.AsyncRetryStrategy;
 import dev.weir.functions.FilterFunction;
 import dev.weir.functions.FlatMapFunction;
 import dev.weir.functions.KeySelector;
@@ -80,9 +82,21 @@ final class Translator {
       return RollingOperator.factory(aggregate(r.aggregation()), serde(r.accumulatorSerde()));
     } else if (spec instanceof OperatorSpec.WindowSpec w) {
       return window(w);
+    } else if (spec instanceof OperatorSpec.AsyncSpec a) {
+      return async(a);
     }
     throw new IllegalStateException(
         "Operator '" + node.name() + "' has a spec Weir cannot translate: " + spec);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static OperatorFactory<?, ?> async(OperatorSpec.AsyncSpec a) {
+    return AsyncWaitOperator.factory(
+        cast(a.function(), AsyncFunction.class),
+        a.ordered(),
+        a.timeoutMs(),
+        a.capacity(),
+        (AsyncRetryStrategy<Object>) a.retry());
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
