@@ -194,7 +194,8 @@ public final class StreamTask {
       return;
     }
     boolean changed = w.advance(now, caughtUp);
-    if (!changed && context.currentWatermark() == lastEventTime) {
+    // Only an async operator moves event time without the inputs' watermark changing.
+    if (!changed && (asyncOps.isEmpty() || context.currentWatermark() == lastEventTime)) {
       return;
     }
     passEventTimeOn(now);
@@ -402,6 +403,7 @@ public final class StreamTask {
           // another partition of the same topic would overwrite it.
           if (om != null && owns(tp)) {
             context.watermarks().restore(tp.topic(), om.metadata());
+            lastEventTime = context.currentWatermark();
             lastMetadata.put(tp, om.metadata());
             initialOffsets.put(tp, om.offset());
           }
