@@ -189,6 +189,10 @@ final class W7Runner {
         WeirConfig.STATE_DIR_CONFIG,
         Files.createDirectories(h.runDir.resolve("state").resolve(appId)).toString());
     props.put(WeirConfig.PROCESSING_GUARANTEE_CONFIG, WeirConfig.EXACTLY_ONCE);
+    if (!async) {
+      // A blocking call per record: a full poll of 500 would outlast the transaction timeout.
+      props.put("consumer.max.poll.records", 10);
+    }
     if (contender.endsWith("commit-1s")) {
       props.put(WeirConfig.COMMIT_INTERVAL_MS_CONFIG, 1000L);
     }
