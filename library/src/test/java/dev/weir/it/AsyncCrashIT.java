@@ -43,7 +43,7 @@ class AsyncCrashIT {
   /** The enrichment service: answers "room-(seq % 7)" after a random latency. */
   private static HttpServer service(ExecutorService pool) throws Exception {
     HttpServer server =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
     server.createContext(
         "/room/",
         ex -> {

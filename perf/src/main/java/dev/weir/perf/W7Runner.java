@@ -81,7 +81,7 @@ final class W7Runner {
   List<String> run() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(2 * CAPACITY);
     HttpServer server =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
     server.createContext(
         "/room",
         ex -> {
@@ -179,7 +179,7 @@ final class W7Runner {
     var in = b.fromSource(KafkaSource.topic(input, Serdes.String()), "in");
     var enriched =
         async
-            ? AsyncDataStream.orderedWait(in, new HttpLookup(), 10, TimeUnit.SECONDS, CAPACITY)
+            ? AsyncDataStream.orderedWait(in, new HttpLookup(), 60, TimeUnit.SECONDS, CAPACITY)
             : in.map(new BlockingLookup());
     enriched.name("enrich").sinkTo(KafkaSink.topic(output, Serdes.String()));
     Properties props = new Properties();
