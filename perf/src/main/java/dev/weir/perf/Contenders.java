@@ -17,6 +17,7 @@ final class Contenders {
       case W1 -> List.of(WEIR, KAFKA_STREAMS, RAW);
       case W2 -> List.of(WEIR, KAFKA_STREAMS, KAFKA_STREAMS_GRACE_5S);
       case W3, W4, W5, W6 -> List.of(WEIR, KAFKA_STREAMS);
+      case W7 -> List.of(WEIR, "weir-blocking-map"); // run in-process by W7Runner
     };
   }
 
@@ -28,7 +29,7 @@ final class Contenders {
   /** Why Weir cannot run a workload yet, or null when it can. */
   static String weirMissing(Workload w) {
     return switch (w) {
-      case W1, W2, W3, W4, W5, W6 -> null;
+      case W1, W2, W3, W4, W5, W6, W7 -> null;
     };
   }
 

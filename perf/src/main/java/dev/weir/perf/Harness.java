@@ -58,7 +58,12 @@ final class Harness implements AutoCloseable {
     }
     out.println("Starting a Kafka broker (KRaft, child JVM, " + String.join(" ", BROKER_JVM) + ")");
     EmbeddedKafkaCluster kafka =
-        EmbeddedKafkaCluster.builder().brokers(1).jvmOptions(BROKER_JVM).start();
+        EmbeddedKafkaCluster.builder()
+            .brokers(1)
+            .jvmOptions(BROKER_JVM)
+            // A shared, loaded machine can take longer than the default 90 s to start a broker.
+            .startTimeout(java.time.Duration.ofMinutes(5))
+            .start();
     try {
       out.printf(
           Locale.ROOT,

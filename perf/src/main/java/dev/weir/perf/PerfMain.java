@@ -91,6 +91,18 @@ public final class PerfMain {
       for (Workload w : options.workloads()) {
         out.println();
         out.println("-- " + w + " " + w.description());
+        if (w == Workload.W7) {
+          try {
+            List<String> lines = new W7Runner(h).run();
+            allOk &= lines.stream().noneMatch(l -> l.contains("FAILED"));
+            ratioLines.addAll(lines);
+          } catch (InterruptedException e) {
+            throw e;
+          } catch (Exception e) {
+            throw new IllegalStateException("W7 failed: " + e, e);
+          }
+          continue;
+        }
         List<RunResult> results =
             w.restores() ? new RestoreRunner(h, w).run() : new StreamingRunner(h).run(w);
         // A contender shown for information only (kafka-streams-grace5s) is expected to fail.

@@ -7,7 +7,8 @@ enum Workload {
   W3("keyed running count: keyBy, count per key, emit every update"),
   W4("restore: rebuild a task's state from its changelog"),
   W5("recover after kill -9: restart on the local state a crash left"),
-  W6("interval join: two topics, keyBy both, pairs within +-10 s of each other");
+  W6("interval join: two topics, keyBy both, pairs within +-10 s of each other"),
+  W7("async enrichment: 20 ms HTTP service, capacity 100, one task, exactly-once");
 
   private final String description;
 

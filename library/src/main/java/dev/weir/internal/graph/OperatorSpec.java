@@ -1,6 +1,8 @@
 package dev.weir.internal.graph;
 
 import dev.weir.functions.AggregateFunction;
+import dev.weir.functions.AsyncFunction;
+import dev.weir.functions.AsyncRetryStrategy;
 import dev.weir.functions.FilterFunction;
 import dev.weir.functions.FlatMapFunction;
 import dev.weir.functions.KeySelector;
@@ -80,6 +82,36 @@ public sealed interface OperatorSpec {
     public KeyingSpec {
       Objects.requireNonNull(selector, "selector");
       Objects.requireNonNull(keySerde, "keySerde");
+    }
+  }
+
+  /**
+   * {@code AsyncDataStream.orderedWait} / {@code unorderedWait}: asynchronous requests, at most
+   * {@code capacity} in flight per task.
+   *
+   * @param function the user's function
+   * @param ordered whether results keep the input order (else only the order between watermarks)
+   * @param timeoutMs milliseconds from the first request to the result, retries included
+   * @param capacity requests in flight per task at most
+   * @param retry the retry strategy; null for none
+   */
+  record AsyncSpec(
+      AsyncFunction<?, ?> function,
+      boolean ordered,
+      long timeoutMs,
+      int capacity,
+      AsyncRetryStrategy<?> retry)
+      implements OperatorSpec {
+    /** Checks the function is present and the bounds are positive. */
+    public AsyncSpec {
+      Objects.requireNonNull(function, "function");
+      if (timeoutMs <= 0 || capacity <= 0) {
+        throw new IllegalArgumentException(
+            "An async operator needs a timeout > 0 and a capacity > 0; got timeout "
+                + timeoutMs
+                + " ms and capacity "
+                + capacity);
+      }
     }
   }
 

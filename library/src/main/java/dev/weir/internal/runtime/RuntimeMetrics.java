@@ -51,6 +51,10 @@ public final class RuntimeMetrics {
     put(m, threads, "offset-resets", x -> x.offsetResets.sum());
     put(m, threads, "production-errors-skipped", x -> x.productionErrorsSkipped.sum());
     put(m, threads, "production-errors-dead-lettered", x -> x.productionErrorsDeadLettered.sum());
+    put(m, threads, "async-requests", x -> x.asyncRequests.sum());
+    put(m, threads, "async-in-flight", x -> x.asyncInFlight.sum());
+    put(m, threads, "async-timeouts", x -> x.asyncTimeouts.sum());
+    put(m, threads, "async-retries", x -> x.asyncRetries.sum());
     m.put("state-restore-remaining-records", restoreRemaining);
     m.put("state-wiped-stale", wipedStale);
     m.put("state-dirs-cleaned", dirsCleaned);

@@ -226,7 +226,7 @@ final class StreamThread extends Thread {
     stop(failure);
   }
 
-  private void runOnce() {
+  private void runOnce() throws InterruptedException {
     if (tasks.isRestoring()) {
       int restoring = restore.ids().size();
       tasks.restoreStep();
@@ -234,11 +234,15 @@ final class StreamThread extends Thread {
         publishStatus(clock.millis()); // restored tasks show as running at once
       }
     }
+    // With async requests in flight the thread waits on their results instead (below): a poll
+    // does not wake when a result arrives (design record 010).
+    boolean asyncBusy = tasks.asyncBusy();
     ConsumerRecords<byte[], byte[]> records;
     try {
       // While tasks restore, the restore step above does the waiting.
       records =
-          consumer.poll(tasks.isRestoring() ? Duration.ZERO : Duration.ofMillis(setup.pollMs()));
+          consumer.poll(
+              tasks.isRestoring() || asyncBusy ? Duration.ZERO : Duration.ofMillis(setup.pollMs()));
     } catch (NoOffsetForPartitionException e) {
       tasks.resetWithoutCommittedOffset(e.partitions());
       return;
@@ -256,6 +260,7 @@ final class StreamThread extends Thread {
     if (state == State.PARTITIONS_ASSIGNED && !tasks.isRestoring()) {
       setState(State.RUNNING);
     }
+    boolean asyncProgress;
     try {
       boolean processed = process(records);
       metrics.flushRates();
@@ -264,6 +269,7 @@ final class StreamThread extends Thread {
       }
       tasks.pollBroadcast();
       long now = clock.millis();
+      asyncProgress = tasks.runAsync(now);
       if (now - lastWatermarkMs >= setup.watermarkIntervalMs()) {
         lastWatermarkMs = now;
         tasks.advanceEventTime(now);
@@ -280,6 +286,10 @@ final class StreamThread extends Thread {
       commitOrRollBack();
     }
     purger.maybePurge(now);
+    if (asyncBusy && records.isEmpty() && !asyncProgress && !tasks.isRestoring()) {
+      long untilCommit = Math.max(1, setup.commitIntervalMs() - (clock.millis() - lastCommitMs));
+      tasks.awaitAsync(Math.min(setup.pollMs(), untilCommit));
+    }
   }
 
   /** Publishes the tasks for the status server; on this thread. Never throws. */
@@ -301,7 +311,10 @@ final class StreamThread extends Thread {
       }
       StreamTask.Input input = task.input(tp);
       for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
-        if (metrics.sampleNext()) {
+        if (task.isBlocked()) {
+          // An async operator is full: keep the rest for later; runAsync pauses the partitions.
+          task.buffer(input, r);
+        } else if (metrics.sampleNext()) {
           long start = clock.nanos();
           task.process(input, r);
           metrics.recordProcessLatency(clock.nanos() - start);

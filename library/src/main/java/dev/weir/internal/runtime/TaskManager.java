@@ -54,6 +54,15 @@ final class TaskManager {
   private Consumer<byte[], byte[]> consumer;
   private RecordCollector collector;
 
+  /** Released by every async result of any task of the thread; the thread waits on it. */
+  private final java.util.concurrent.Semaphore asyncSignal = new java.util.concurrent.Semaphore(0);
+
+  /** Tasks whose inputs this class paused because an async operator was full (record 010). */
+  private final Map<TaskId, List<TopicPartition>> blocked = new HashMap<>();
+
+  /** The running tasks with an async operator, and their input partitions. */
+  private final Map<TaskId, List<TopicPartition>> asyncTasks = new HashMap<>();
+
   /** Running and restoring tasks, for other threads. */
   private volatile Set<TaskId> ownedTasks = Set.of();
 
@@ -218,6 +227,7 @@ final class TaskManager {
     if (metricScopes != null) {
       ctx.setMetricScope(metricScopes.apply(id));
     }
+    ctx.setAsyncSignal(asyncSignal);
     if (state != null) {
       ctx.setState(state);
     }
@@ -247,6 +257,9 @@ final class TaskManager {
     tasks.put(id, task);
     for (TopicPartition tp : inputs) {
       byPartition.put(tp, task);
+    }
+    if (task.hasAsync()) {
+      asyncTasks.put(id, inputs);
     }
   }
 
@@ -291,12 +304,81 @@ final class TaskManager {
   }
 
   /**
-   * Commits the running tasks in {@link CommitOrder}.
+   * Commits the running tasks in {@link CommitOrder}, after waiting for their async requests in
+   * flight (design record 010).
    *
    * @return the committed offsets, or null when there was nothing to commit
    */
   Map<TopicPartition, OffsetAndMetadata> commit(CommitOrder.Transaction transaction) {
+    for (TaskId id : asyncTasks.keySet()) {
+      StreamTask t = tasks.get(id);
+      try {
+        t.awaitAsync(asyncSignal);
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new WeirException("Task " + id + ": async results before the commit: " + e, e);
+      }
+    }
     return CommitOrder.commit(tasks.values(), transaction, metrics, clock::nanos);
+  }
+
+  // ---- Async I/O (design record 010) ----
+
+  /** Whether a task has async requests in flight: the thread must not block in poll then. */
+  boolean asyncBusy() {
+    for (TaskId id : asyncTasks.keySet()) {
+      if (tasks.get(id).asyncInFlight() > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Emits the async results that arrived, feeds buffered records to tasks with room again, passes
+   * on event time a result released, and pauses or resumes the inputs of tasks that are full.
+   *
+   * @return whether any result arrived
+   */
+  boolean runAsync(long now) throws Exception {
+    boolean any = false;
+    for (Map.Entry<TaskId, List<TopicPartition>> e : asyncTasks.entrySet()) {
+      StreamTask t = tasks.get(e.getKey());
+      if (t.runAsync()) {
+        any = true;
+        t.releaseHeldEventTime(now);
+      }
+      boolean full = t.isBlocked();
+      if (full && !blocked.containsKey(e.getKey())) {
+        consumer.pause(e.getValue());
+        blocked.put(e.getKey(), e.getValue());
+      } else if (!full && blocked.containsKey(e.getKey())) {
+        consumer.resume(blocked.remove(e.getKey()));
+      }
+    }
+    return any;
+  }
+
+  /**
+   * Waits until an async result arrives, at most {@code maxMs} and never past the next async
+   * timeout or retry: the thread's idle wait while requests are in flight, instead of a poll that
+   * would not wake for results.
+   */
+  void awaitAsync(long maxMs) throws InterruptedException {
+    asyncSignal.drainPermits();
+    long next = Long.MAX_VALUE;
+    for (TaskId id : asyncTasks.keySet()) {
+      StreamTask t = tasks.get(id);
+      if (t.hasAsyncCompletions()) {
+        return;
+      }
+      next = Math.min(next, t.nextAsyncDeadline());
+    }
+    long wait = Math.min(maxMs, next == Long.MAX_VALUE ? maxMs : next - clock.millis());
+    if (wait > 0) {
+      asyncSignal.tryAcquire(wait, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
   }
 
   /**
@@ -364,12 +446,32 @@ final class TaskManager {
         if (r != null) {
           r.close();
         }
+        asyncTasks.remove(id);
+        unblock(id);
         if (t != null) {
           t.close(clean);
         }
       }
     } finally {
       byPartition.values().removeIf(t -> !tasks.containsKey(t.id()));
+    }
+  }
+
+  /** Resumes the partitions still assigned that a full async operator of {@code id} paused. */
+  private void unblock(TaskId id) {
+    List<TopicPartition> paused = blocked.remove(id);
+    if (paused == null) {
+      return;
+    }
+    Set<TopicPartition> assigned = consumer.assignment();
+    List<TopicPartition> still = new ArrayList<>();
+    for (TopicPartition tp : paused) {
+      if (assigned.contains(tp)) {
+        still.add(tp);
+      }
+    }
+    if (!still.isEmpty()) {
+      consumer.resume(still);
     }
   }
 

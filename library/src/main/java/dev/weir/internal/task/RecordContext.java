@@ -75,6 +75,21 @@ final class RecordContext {
     this.timerTime = Long.MIN_VALUE;
   }
 
+  /** A copy of this context: an async request keeps its record's context until its results. */
+  RecordContext copy() {
+    RecordContext c = new RecordContext();
+    c.copyFrom(this);
+    return c;
+  }
+
+  /** Makes this context the same as {@code o} (results of an async request carry its record's). */
+  void copyFrom(RecordContext o) {
+    set(o.topic, o.partition, o.offset, o.timestamp, o.headers, o.rawKey, o.rawValue);
+    this.keyBytes = o.keyBytes;
+    this.key = o.key;
+    this.timerTime = o.timerTime;
+  }
+
   /** Puts a firing timer in context: its key and time; no input record. */
   public void setTimer(long time, byte[] keyBytes) {
     set(null, -1, -1, time, null, null, null);

@@ -72,6 +72,17 @@ public final class StreamTask {
   private TaskGauges gauges;
   private int ttlCleanupBatch = 1000;
 
+  /** The async operators of the task (design record 010); empty for almost every task. */
+  private final List<AsyncWaitOperator<?, ?>> asyncOps = new java.util.ArrayList<>();
+
+  /** Records polled while the task could take no more input (an async operator was full). */
+  private final java.util.ArrayDeque<Buffered> buffered = new java.util.ArrayDeque<>();
+
+  /** The event time last passed to the operators and downstream tasks. */
+  private long lastEventTime = Long.MIN_VALUE;
+
+  private record Buffered(Input input, ConsumerRecord<byte[], byte[]> record) {}
+
   StreamTask(
       TaskId id,
       TaskContext context,
@@ -83,6 +94,11 @@ public final class StreamTask {
     this.inputs = inputs;
     this.operators = operators;
     this.errors = errors;
+    for (StreamOperator op : operators) {
+      if (op instanceof AsyncWaitOperator<?, ?> a) {
+        asyncOps.add(a);
+      }
+    }
   }
 
   public TaskId id() {
@@ -220,14 +236,40 @@ public final class StreamTask {
    */
   public void advanceEventTime(long now, java.util.function.Predicate<String> caughtUp) {
     TaskWatermarks w = context.watermarks();
-    if (!w.tracksEventTime() || !w.advance(now, caughtUp)) {
+    if (!w.tracksEventTime()) {
       return;
     }
+    boolean changed = w.advance(now, caughtUp);
+    // Only an async operator moves event time without the inputs' watermark changing.
+    if (!changed && (asyncOps.isEmpty() || context.currentWatermark() == lastEventTime)) {
+      return;
+    }
+    passEventTimeOn(now);
+  }
+
+  /**
+   * Passes on event time an async operator stopped holding back once its oldest records were
+   * emitted (design record 010); nothing when it did not move.
+   *
+   * @param now processing time
+   */
+  public void releaseHeldEventTime(long now) {
+    if (context.watermarks().tracksEventTime() && context.currentWatermark() != lastEventTime) {
+      passEventTimeOn(now);
+    }
+  }
+
+  private void passEventTimeOn(long now) {
+    TaskWatermarks w = context.watermarks();
+    long eventTime = context.currentWatermark();
+    lastEventTime = eventTime;
     fireEventTimers();
     if (context.markerOutputs().isEmpty()) {
       return;
     }
-    byte[] marker = MarkerFormat.encode(id.partition(), w.watermark(), w.idle());
+    // While an async operator holds event time back the task is not idle: records are coming.
+    boolean idle = w.idle() && eventTime == w.watermark();
+    byte[] marker = MarkerFormat.encode(id.partition(), eventTime, idle);
     RecordCollector out = context.collector();
     for (String topic : context.markerOutputs()) {
       int partitions = out.partitionCount(topic);
@@ -259,11 +301,144 @@ public final class StreamTask {
         step.run(op);
       } catch (OperatorException e) {
         errors.handle(ErrorHandling.Stage.PROCESSING, e.operator(), e.getCause(), context);
+      } catch (dev.weir.errors.WeirException e) {
+        throw e; // already names the task, the operator and what to do (an async timeout)
       } catch (Exception e) {
         throw new dev.weir.errors.WeirException(
             "Task " + id + ": firing " + domain + " timers of '" + op.name() + "' failed: " + e, e);
       }
     }
+  }
+
+  // ---- Async I/O (design record 010) ----
+
+  /** Whether the task has an async operator. */
+  public boolean hasAsync() {
+    return !asyncOps.isEmpty();
+  }
+
+  /** Async requests started and not emitted yet. */
+  public int asyncInFlight() {
+    int n = 0;
+    for (int i = 0; i < asyncOps.size(); i++) {
+      n += asyncOps.get(i).inFlight();
+    }
+    return n;
+  }
+
+  /** Whether results wait to be taken by {@link #runAsync}. */
+  public boolean hasAsyncCompletions() {
+    for (int i = 0; i < asyncOps.size(); i++) {
+      if (asyncOps.get(i).hasCompletions()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether the task takes no more input now: an async operator is at its capacity, or records wait
+   * in the task's buffer. The thread then buffers the rest of a poll ({@link #buffer}) and pauses
+   * the task's partitions.
+   */
+  public boolean isBlocked() {
+    if (!buffered.isEmpty()) {
+      return true;
+    }
+    for (int i = 0; i < asyncOps.size(); i++) {
+      if (asyncOps.get(i).full()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Keeps a polled record for later: its offset counts only once it is processed. */
+  public void buffer(Input input, ConsumerRecord<byte[], byte[]> record) {
+    buffered.addLast(new Buffered(input, record));
+  }
+
+  /** The earliest processing time an async timeout or retry is due, or MAX_VALUE. */
+  public long nextAsyncDeadline() {
+    long next = Long.MAX_VALUE;
+    for (int i = 0; i < asyncOps.size(); i++) {
+      next = Math.min(next, asyncOps.get(i).nextDeadline());
+    }
+    return next;
+  }
+
+  /**
+   * On the task's thread: emits the async results that arrived (a failed request goes to the
+   * processing error handler with its record's position), then processes buffered records while
+   * there is room.
+   *
+   * @return whether any result arrived
+   * @throws Exception like {@link #process(Input, ConsumerRecord)}
+   */
+  public boolean runAsync() throws Exception {
+    boolean any = false;
+    for (int i = 0; i < asyncOps.size(); i++) {
+      any |= runAsyncStep(asyncOps.get(i), false, 0);
+    }
+    while (!buffered.isEmpty() && !blockedByCapacity()) {
+      Buffered b = buffered.pollFirst();
+      process(b.input, b.record);
+    }
+    return any;
+  }
+
+  private boolean blockedByCapacity() {
+    for (int i = 0; i < asyncOps.size(); i++) {
+      if (asyncOps.get(i).full()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** One drain (or timeout pass) of an async operator, each failed request through the handler. */
+  private boolean runAsyncStep(AsyncWaitOperator<?, ?> op, boolean timers, long now)
+      throws Exception {
+    boolean any = false;
+    while (true) {
+      try {
+        if (timers) {
+          return op.runTimers(now) || any;
+        }
+        return op.drain() || any;
+      } catch (OperatorException e) {
+        any = true;
+        errors.handle(ErrorHandling.Stage.PROCESSING, e.operator(), e.getCause(), context);
+      }
+    }
+  }
+
+  /**
+   * Before a commit: waits on the thread's signal until every async request of the task is emitted
+   * (or timed out), so that the commit's offsets hold no record without its results (design record
+   * 010, option a). Takes no new input meanwhile. Bounded by the operators' timeouts.
+   *
+   * @param signal released by every arriving result
+   * @throws Exception a failed request under the {@code fail} handler, a timeout, ...
+   */
+  public void awaitAsync(java.util.concurrent.Semaphore signal) throws Exception {
+    while (asyncInFlight() > 0) {
+      signal.drainPermits();
+      long now = context.currentProcessingTime();
+      boolean any = false;
+      for (int i = 0; i < asyncOps.size(); i++) {
+        any |= runAsyncStep(asyncOps.get(i), true, now);
+      }
+      if (any || asyncInFlight() == 0 || hasAsyncCompletions()) {
+        continue;
+      }
+      long wait = nextAsyncDeadline() - now;
+      if (wait > 0) {
+        // Woken by the next result; the deadline bounds it (a timeout is due then).
+        signal.tryAcquire(Math.min(wait, 1000), java.util.concurrent.TimeUnit.MILLISECONDS);
+      }
+    }
+    releaseHeldEventTime(context.currentProcessingTime());
   }
 
   /** Resumes event time from the metadata committed with the input offsets. */
@@ -274,6 +449,7 @@ public final class StreamTask {
           // another partition of the same topic would overwrite it.
           if (om != null && owns(tp)) {
             context.watermarks().restore(tp.topic(), om.metadata());
+            lastEventTime = context.currentWatermark();
             lastMetadata.put(tp, om.metadata());
             initialOffsets.put(tp, om.offset());
           }
@@ -351,6 +527,11 @@ public final class StreamTask {
    * removed, then the uncommitted state writes go to the changelog, inside the transaction.
    */
   public void prepareCommit() {
+    if (asyncInFlight() > 0) {
+      // Offsets of records still in flight would commit without their results (record 010).
+      throw new IllegalStateException(
+          "Task " + id + " commits with " + asyncInFlight() + " async requests in flight");
+    }
     for (StreamOperator op : operators) {
       op.prepareCommit();
     }
@@ -421,6 +602,7 @@ public final class StreamTask {
       return;
     }
     closed = true;
+    buffered.clear();
     for (StreamOperator op : operators) {
       try {
         op.close();

@@ -23,6 +23,10 @@ public final class TaskContext {
   private TaskState state;
   private TaskMetricScope metricScope;
   private java.util.Map<String, ?> serdeConfigs = java.util.Map.of();
+  private java.util.concurrent.Semaphore asyncSignal;
+  private final java.util.List<java.util.function.LongSupplier> watermarkHolds =
+      new java.util.ArrayList<>();
+  private long heldWatermark = Long.MIN_VALUE;
 
   public TaskContext(
       String applicationId,
@@ -63,8 +67,45 @@ public final class TaskContext {
     return processingClock.getAsLong();
   }
 
+  /**
+   * The task's event time as its operators see it: the inputs' watermark, held back while an async
+   * operator still has a record in flight that entered under an older one (design record 010), so
+   * that nothing downstream passes a record not emitted yet. Never goes back.
+   */
   public long currentWatermark() {
-    return watermarks.watermark();
+    long w = watermarks.watermark();
+    if (watermarkHolds.isEmpty()) {
+      return w;
+    }
+    for (int i = 0; i < watermarkHolds.size(); i++) {
+      w = Math.min(w, watermarkHolds.get(i).getAsLong());
+    }
+    if (w > heldWatermark) {
+      heldWatermark = w;
+    }
+    return heldWatermark;
+  }
+
+  /** Whether an async operator holds the task's event time below its inputs' watermark. */
+  public boolean watermarkHeld() {
+    return currentWatermark() < watermarks.watermark();
+  }
+
+  /** Registers an operator that can hold event time back (an async operator). */
+  void addWatermarkHold(java.util.function.LongSupplier hold) {
+    watermarkHolds.add(hold);
+  }
+
+  /**
+   * The semaphore released whenever an async result arrives for any task of the thread, which the
+   * thread waits on instead of polling; null in the test driver (nothing may wait there).
+   */
+  public java.util.concurrent.Semaphore asyncSignal() {
+    return asyncSignal;
+  }
+
+  public void setAsyncSignal(java.util.concurrent.Semaphore signal) {
+    this.asyncSignal = signal;
   }
 
   public TaskWatermarks watermarks() {

@@ -35,6 +35,13 @@ public final class TaskMetrics {
   public final LongAdder productionErrorsSkipped = new LongAdder();
   public final LongAdder productionErrorsDeadLettered = new LongAdder();
 
+  /** Async requests started and not yet emitted (a gauge kept as a sum of +1 / -1). */
+  public final LongAdder asyncInFlight = new LongAdder();
+
+  public final LongAdder asyncRequests = new LongAdder();
+  public final LongAdder asyncTimeouts = new LongAdder();
+  public final LongAdder asyncRetries = new LongAdder();
+
   // Set by bind() before the owning thread starts (Thread.start publishes them); null when the
   // metrics are not in a registry, which makes recording a no-op.
   private Sensor processLatency;

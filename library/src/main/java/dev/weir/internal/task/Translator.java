@@ -1,6 +1,8 @@
 package dev.weir.internal.task;
 
 import dev.weir.functions.AggregateFunction;
+import dev.weir.functions.AsyncFunction;
+import dev.weir.functions.AsyncRetryStrategy;
 import dev.weir.functions.BroadcastProcessFunction;
 import dev.weir.functions.CoFlatMapFunction;
 import dev.weir.functions.CoMapFunction;
@@ -140,6 +142,8 @@ final class Translator {
       return RollingOperator.factory(aggregate(r.aggregation()), serde(r.accumulatorSerde()));
     } else if (spec instanceof OperatorSpec.WindowSpec w) {
       return window(w);
+    } else if (spec instanceof OperatorSpec.AsyncSpec a) {
+      return async(a);
     }
     throw new IllegalStateException(
         "Operator '" + node.name() + "' has a spec Weir cannot translate: " + spec);
@@ -156,6 +160,16 @@ final class Translator {
             serde(j.rightSerde()),
             j.leftLateTag() == null ? null : OutputTag.of(j.leftLateTag()),
             j.rightLateTag() == null ? null : OutputTag.of(j.rightLateTag())));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static OperatorFactory<?, ?> async(OperatorSpec.AsyncSpec a) {
+    return AsyncWaitOperator.factory(
+        cast(a.function(), AsyncFunction.class),
+        a.ordered(),
+        a.timeoutMs(),
+        a.capacity(),
+        (AsyncRetryStrategy<Object>) a.retry());
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

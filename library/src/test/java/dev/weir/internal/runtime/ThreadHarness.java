@@ -65,9 +65,19 @@ final class ThreadHarness implements StreamThread.Listener {
   FakeConsumer consumer;
 
   ThreadHarness(boolean exactlyOnce, int maxCommitFailures) {
+    this(exactlyOnce, maxCommitFailures, in -> in.map(String::toUpperCase));
+  }
+
+  /** The harness with another operator chain between "in" and "out". */
+  ThreadHarness(
+      boolean exactlyOnce,
+      int maxCommitFailures,
+      java.util.function.Function<
+              dev.weir.stream.DataStream<String>, dev.weir.stream.DataStream<String>>
+          chain) {
     StreamBuilder b = new StreamBuilder();
-    b.fromSource(KafkaSource.topic("in", Serdes.String()), "in")
-        .map(String::toUpperCase)
+    chain
+        .apply(b.fromSource(KafkaSource.topic("in", Serdes.String()), "in"))
         .sinkTo(KafkaSink.topic("out", Serdes.String()));
     Plan plan = TopologyAccess.plan(b.build(), "app");
     Map<Object, Object> props = new HashMap<>();
