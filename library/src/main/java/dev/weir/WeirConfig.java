@@ -264,6 +264,7 @@ public final class WeirConfig extends AbstractConfig {
           + " host; Kubernetes probes and a Prometheus scrape from another pod need 0.0.0.0 (or"
           + " the pod's address). The server has no authentication: it shows the topology,"
           + " watermarks and metrics, never records.";
+
   /** {@code offset.reset.policy}. */
   public static final String OFFSET_RESET_POLICY_CONFIG = ConfigKeys.OFFSET_RESET_POLICY_CONFIG;
 
@@ -444,6 +445,7 @@ public final class WeirConfig extends AbstractConfig {
               new ConfigDef.NonEmptyString(),
               Importance.LOW,
               STATUS_HTTP_BIND_ADDRESS_DOC)
+          .define(
               OFFSET_RESET_POLICY_CONFIG,
               Type.STRING,
               ConfigKeys.OFFSET_RESET_EARLIEST,

@@ -97,7 +97,7 @@ class OperationsIT {
               Pipelines.readCommitted(
                   kafka.bootstrapServers(), "oor-out", 150, Duration.ofSeconds(60)))
           .containsExactlyElementsOf(expected);
-      assertThat(app.metrics().get("offset-resets")).isEqualTo(1L);
+      assertThat(app.metricsSnapshot().get("offset-resets")).isEqualTo(1L);
     } // committed offset: 200
 
     // offset.reset.policy=none: the thread fails and says why and what to do.

@@ -57,8 +57,8 @@ class RoomLookupTest {
 
       driver.advanceProcessingTime(Duration.ofMillis(950)); // sensor-03's lookup never answers
       assertThat(out.readValuesToList()).containsExactly("sensor-03,UNKNOWN ROOM,18.5");
-      assertThat(driver.metrics()).containsEntry("async-retries", 1L);
-      assertThat(driver.metrics()).containsEntry("async-timeouts", 1L);
+      assertThat(driver.metricsSnapshot()).containsEntry("async-retries", 1L);
+      assertThat(driver.metricsSnapshot()).containsEntry("async-timeouts", 1L);
     }
   }
 }
