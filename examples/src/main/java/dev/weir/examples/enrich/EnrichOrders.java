@@ -73,8 +73,7 @@ public final class EnrichOrders {
     }
 
     @Override
-    public void processElement1(String order, Context ctx, Collector<String> out)
-        throws Exception {
+    public void processElement1(String order, Context ctx, Collector<String> out) throws Exception {
       String[] f = order.split(",");
       String n = name.value();
       if (n != null) {
@@ -86,8 +85,7 @@ public final class EnrichOrders {
     }
 
     @Override
-    public void processElement2(String user, Context ctx, Collector<String> out)
-        throws Exception {
+    public void processElement2(String user, Context ctx, Collector<String> out) throws Exception {
       String[] f = user.split(",", -1);
       if (f[1].isEmpty()) {
         name.clear();

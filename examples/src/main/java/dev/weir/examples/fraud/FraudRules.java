@@ -15,8 +15,8 @@ import org.apache.kafka.common.serialization.Serdes;
 /**
  * Fraud rules by broadcast state: analysts publish limit rules ("name,maximum"; "name," deletes the
  * rule) to a one-partition topic; every task of the check reads all of them and checks each
- * account's transactions against every rule. Rules can be added, replaced and removed while the
- * job runs; each task keeps them in its state, committed with its output.
+ * account's transactions against every rule. Rules can be added, replaced and removed while the job
+ * runs; each task keeps them in its state, committed with its output.
  */
 public final class FraudRules {
   /** The broadcast state: rule name to the largest amount it allows. */
@@ -36,7 +36,9 @@ public final class FraudRules {
   public static Topology topology(String transactionsTopic, String rulesTopic, String alertsTopic) {
     StreamBuilder builder = new StreamBuilder();
     BroadcastStream<String> rules =
-        builder.fromSource(KafkaSource.topic(rulesTopic, Serdes.String()), "rules").broadcast(LIMITS);
+        builder
+            .fromSource(KafkaSource.topic(rulesTopic, Serdes.String()), "rules")
+            .broadcast(LIMITS);
     builder
         .fromSource(KafkaSource.topic(transactionsTopic, Transaction.SERDE), "transactions")
         .keyBy(Transaction::account, Serdes.String())

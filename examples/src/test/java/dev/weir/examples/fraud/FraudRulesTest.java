@@ -40,14 +40,14 @@ class FraudRulesTest {
   @Test
   void rulesAddedReplacedAndRemovedWhileTransactionsFlow() {
     pay("acct-1", "900.00"); // no rule yet
-    rules.pipeInput("large", "large,500");
+    rules.pipeInput("large", "large,500", 0);
     pay("acct-1", "900.00");
     pay("acct-2", "100.00");
-    rules.pipeInput("large", "large,1000"); // replaced
-    rules.pipeInput("small", "small,50");
+    rules.pipeInput("large", "large,1000", 0); // replaced
+    rules.pipeInput("small", "small,50", 0);
     pay("acct-1", "900.00");
     pay("acct-2", "100.00");
-    rules.pipeInput("small", "small,"); // removed
+    rules.pipeInput("small", "small,", 0); // removed
     pay("acct-2", "2000.00");
     assertThat(alerts.readValuesToList())
         .containsExactly(
