@@ -19,7 +19,7 @@ class DemoIT {
     Demo.Result result;
     try (PrintStream console = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
       // Logs stay in target/demo-it/<run>/ for when this fails.
-      result = Demo.run(new Demo.Options(null, 4_000, Path.of("target", "demo-it")), console);
+      result = Demo.run(new Demo.Options(null, 4_000, Path.of("target", "demo-it"), -1), console);
     }
     String output = bytes.toString(StandardCharsets.UTF_8);
     System.out.println(output);
