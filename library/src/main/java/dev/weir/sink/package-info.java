@@ -3,5 +3,7 @@
  * service-provider interface, whose transactions the runtime drives from the task commit with the
  * Kafka transaction as the decision record (design record 011), and the reference sinks built on it
  * ({@code dev.weir.sink.file}).
+ *
+ * @serial exclude
  */
 package dev.weir.sink;

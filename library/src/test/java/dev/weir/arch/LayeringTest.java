@@ -20,7 +20,9 @@ class LayeringTest {
     "dev.weir.windowing",
     "dev.weir.state",
     "dev.weir.eventtime",
-    "dev.weir.errors"
+    "dev.weir.errors",
+    "dev.weir.sink",
+    "dev.weir.sink.file"
   };
 
   /** The application facade and the classes nested in it. */
@@ -70,6 +72,8 @@ class LayeringTest {
             "dev.weir.state",
             "dev.weir.eventtime",
             "dev.weir.errors",
+            // The two-phase-commit SPI: a spec holds the user's sink like it holds a function.
+            "dev.weir.sink",
             "org.apache.kafka..",
             "org.slf4j",
             "java..")

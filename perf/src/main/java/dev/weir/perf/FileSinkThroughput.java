@@ -34,7 +34,9 @@ public final class FileSinkThroughput {
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
     Path work = Files.createTempDirectory("weir-filesink-perf");
     Dataset data = new Dataset(records, 10_000, 8, Dataset.defaultT0());
-    try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start(1);
+    // A loaded build machine can take longer than the kit's 90 s to start a broker.
+    try (EmbeddedKafkaCluster kafka =
+            EmbeddedKafkaCluster.builder().brokers(1).startTimeout(Duration.ofMinutes(5)).start();
         Topics topics = new Topics(kafka.bootstrapServers())) {
       String bs = kafka.bootstrapServers();
       topics.create(8, "w1-in", "w1-out");

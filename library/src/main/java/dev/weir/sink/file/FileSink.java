@@ -221,7 +221,12 @@ public final class FileSink<IN> extends TwoPhaseCommitSink<IN, FileTransaction> 
     txn.addPending(part.path);
   }
 
-  /** Yes when an open part should end by time: it then becomes visible without a new record. */
+  /**
+   * Yes when an open part should end by time: it then becomes visible without a new record.
+   *
+   * @param now the task's processing time
+   * @return whether an open part's rollover or inactivity interval passed
+   */
   @Override
   public boolean wantsTransactionWithoutRecords(long now) {
     for (Part part : open.values()) {
@@ -248,7 +253,7 @@ public final class FileSink<IN> extends TwoPhaseCommitSink<IN, FileTransaction> 
   }
 
   @Override
-  public void commit(FileTransaction txn) throws Exception {
+  public void commit(FileTransaction txn) throws IOException {
     for (String path : txn.pendingFiles()) {
       files.finish(path, null);
     }
@@ -258,9 +263,12 @@ public final class FileSink<IN> extends TwoPhaseCommitSink<IN, FileTransaction> 
   /**
    * Finishes the committed transaction's pending parts and its in-progress parts cut to their
    * committed lengths: the parts the task had open end at a restore.
+   *
+   * @param txn the handle in committed state
+   * @throws IOException when a part of the committed transaction is missing or cannot be moved
    */
   @Override
-  public void recoverAndCommit(FileTransaction txn) throws Exception {
+  public void recoverAndCommit(FileTransaction txn) throws IOException {
     commit(txn);
     for (Map.Entry<String, Long> e : txn.inProgressFiles().entrySet()) {
       files.finish(e.getKey(), e.getValue());
@@ -271,10 +279,14 @@ public final class FileSink<IN> extends TwoPhaseCommitSink<IN, FileTransaction> 
   /**
    * Deletes this task's in-progress and pending parts (every committed one was finished already)
    * and moves the part number past every finished part of the task.
+   *
+   * @param ctx the task's context
+   * @param committed the handles in committed state, already finished
+   * @throws IOException when the base path cannot be listed or a leftover cannot be deleted
    */
   @Override
   public void recoverAndAbort(InitContext ctx, Collection<FileTransaction> committed)
-      throws Exception {
+      throws IOException {
     List<Path> leftovers = new ArrayList<>();
     try (Stream<Path> all = Files.walk(Paths.get(basePath))) {
       for (Iterator<Path> it = all.iterator(); it.hasNext(); ) {
@@ -294,7 +306,11 @@ public final class FileSink<IN> extends TwoPhaseCommitSink<IN, FileTransaction> 
     }
   }
 
-  /** Closes the open parts; the restore that follows decides what of them is committed. */
+  /**
+   * Closes the open parts; the restore that follows decides what of them is committed.
+   *
+   * @param txn the transaction that no Kafka transaction recorded
+   */
   @Override
   public void abort(FileTransaction txn) {
     closeParts();
@@ -306,6 +322,8 @@ public final class FileSink<IN> extends TwoPhaseCommitSink<IN, FileTransaction> 
    * so stopping the application leaves no committed record hidden; their lengths are the ones the
    * last handle recorded, so a later restore that finishes them again changes nothing. Otherwise
    * the restore that follows decides what of them is committed.
+   *
+   * @throws IOException when a part cannot be flushed or renamed (the restore finishes it)
    */
   @Override
   public void close() throws IOException {

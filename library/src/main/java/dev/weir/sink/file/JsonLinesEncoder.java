@@ -51,8 +51,11 @@ public final class JsonLinesEncoder<IN> implements Encoder<IN> {
   }
 
   /**
-   * {@inheritDoc}
+   * Writes one record and a newline.
    *
+   * @param element the record; not null
+   * @param stream where to write
+   * @throws IOException when the stream fails
    * @throws IllegalArgumentException when the JSON is null, empty or contains a raw line break
    */
   @Override

@@ -17,8 +17,11 @@ public final class SimpleStringEncoder<IN> implements Encoder<IN> {
   public SimpleStringEncoder() {}
 
   /**
-   * {@inheritDoc}
+   * Writes one record and a newline.
    *
+   * @param element the record; not null
+   * @param stream where to write
+   * @throws IOException when the stream fails
    * @throws IllegalArgumentException when the text contains {@code \n} or {@code \r}
    */
   @Override
