@@ -229,6 +229,30 @@ public class DataStream<T> {
   }
 
   /**
+   * Writes the stream into an external system exactly once: the sink's transactions are
+   * pre-committed at each task commit, recorded in the task's changelog inside the Kafka
+   * transaction, and committed after it (see {@link dev.weir.sink.TwoPhaseCommitSink} and {@code
+   * docs/sinks.md}). The sink keeps its pending transactions in a store named after its uid: give
+   * it one with {@link DataStreamSink#uid(String)}.
+   *
+   * @param sink the sink; copied for each task
+   * @return the sink, to name it and give it a uid
+   * @throws NullPointerException when {@code sink} is null
+   */
+  public DataStreamSink<T> sinkTo(dev.weir.sink.TwoPhaseCommitSink<? super T, ?> sink) {
+    Objects.requireNonNull(sink, "sink");
+    OneInputTransformation<T, Void> t =
+        builder.add(
+            new OneInputTransformation<>(
+                builder.nextId(),
+                "two-phase-sink",
+                transformation,
+                new OperatorSpec.TwoPhaseSinkSpec(sink),
+                false));
+    return new DataStreamSink<>(t);
+  }
+
+  /**
    * Prints every record's {@code toString()} to standard out; with more than one task each line
    * starts with {@code n> }, n being the 1-based task partition. For debugging.
    *

@@ -25,4 +25,23 @@ public final class DataStreamSink<T> {
     transformation.setName(Objects.requireNonNull(name, "name"));
     return this;
   }
+
+  /**
+   * Gives the sink a stable id: a sink that keeps state (a {@link
+   * dev.weir.sink.TwoPhaseCommitSink}) names its store and changelog topic after it, so keep it
+   * across versions of the application.
+   *
+   * @param uid letters, digits, '.', '_' and '-'
+   * @return this
+   * @throws IllegalArgumentException when {@code uid} has other characters
+   * @throws NullPointerException when {@code uid} is null
+   */
+  public DataStreamSink<T> uid(String uid) {
+    if (!Objects.requireNonNull(uid, "uid").matches("[A-Za-z0-9._-]+")) {
+      throw new IllegalArgumentException(
+          "uid '" + uid + "' may contain only letters, digits, '.', '_' and '-'");
+    }
+    transformation.setUid(uid);
+    return this;
+  }
 }

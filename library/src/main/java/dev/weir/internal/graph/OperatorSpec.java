@@ -91,6 +91,17 @@ public sealed interface OperatorSpec {
     }
   }
 
+  /**
+   * {@code sinkTo(TwoPhaseCommitSink)}: writes into an external system by two-phase commit driven
+   * by the task commit; the operator always has a store (it keeps the pre-committed handles).
+   */
+  record TwoPhaseSinkSpec(dev.weir.sink.TwoPhaseCommitSink<?, ?> sink) implements OperatorSpec {
+    /** Checks the sink is present. */
+    public TwoPhaseSinkSpec {
+      Objects.requireNonNull(sink, "sink");
+    }
+  }
+
   /** A rolling aggregation on a keyed stream: emits the key's updated result for every record. */
   record RollingSpec(Aggregation aggregation, Serde<?> accumulatorSerde) implements OperatorSpec {
     /** Checks both parts are present. */

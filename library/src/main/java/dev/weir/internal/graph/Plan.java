@@ -225,15 +225,17 @@ public final class Plan {
   }
 
   /**
-   * Names the store of every stateful operator (every operator on a keyed stream) after its uid,
-   * else its name. Generated names ({@code process-7}) shift when operators are added, which would
-   * orphan the state: such operators get a warning at build time.
+   * Names the store of every stateful operator (every operator on a keyed stream, and every
+   * two-phase-commit sink, which keeps its pending transactions) after its uid, else its name.
+   * Generated names ({@code process-7}) shift when operators are added, which would orphan the
+   * state: such operators get a warning at build time.
    */
   private static Map<Transformation<?>, String> storeNames(List<Transformation<?>> nodes) {
     Map<Transformation<?>, String> out = new IdentityHashMap<>();
     Set<String> used = new HashSet<>();
     for (Transformation<?> n : nodes) {
-      if (!(n instanceof OneInputTransformation<?, ?> o) || !o.keyed()) {
+      if (!(n instanceof OneInputTransformation<?, ?> o)
+          || !(o.keyed() || o.spec() instanceof OperatorSpec.TwoPhaseSinkSpec)) {
         continue;
       }
       String base = topicSafe(o.stableId());
