@@ -26,12 +26,17 @@ import org.apache.kafka.common.serialization.Serde;
  *       #transactionSerde()}) into the task's changelog inside the Kafka transaction;
  *   <li>the Kafka transaction commits: from here on the external transaction <em>will</em> be
  *       committed, by {@link #commit} now or by {@link #recoverAndCommit} after a crash;
- *   <li>{@link #commit}; once it returns the runtime removes the handle from the task's state (in
- *       the next Kafka transaction), so {@code commit} of the same handle can still be repeated
- *       after a crash: it must be idempotent;
- *   <li>if the Kafka transaction did not commit (a failure, a rebalance, a fenced producer), {@link
- *       #abort} for the open or pre-committed transaction; after a crash nobody calls {@code
- *       abort}, which is why {@link #recoverAndAbort} exists;
+ *   <li>{@link #commit}, after every task applied its committed state. The handle stays in the
+ *       task's committed state until the next pre-commit replaces it, so after a crash {@link
+ *       #recoverAndCommit} commits the last handle again, already committed or not (this also lets
+ *       a sink carry state such as open files from one transaction to the next): both must be
+ *       idempotent;
+ *   <li>{@link #abort} for a transaction that was begun but not pre-committed when the task closes
+ *       or rolls back. A pre-committed transaction is never aborted by the runtime: its handle went
+ *       into a Kafka transaction whose outcome may be unknown (a commit that timed out), so only
+ *       the restore decides it, from the committed state: {@link #recoverAndCommit} if the Kafka
+ *       transaction committed, {@link #recoverAndAbort} if not. After a crash nobody calls {@code
+ *       abort} either, which is the other reason {@link #recoverAndAbort} exists;
  *   <li>{@link #close()} when the task closes, clean or dirty.
  * </ol>
  *
@@ -127,8 +132,10 @@ public abstract class TwoPhaseCommitSink<IN, TXN> implements Serializable {
   public abstract void commit(TXN transaction) throws Exception;
 
   /**
-   * Drops a transaction whose Kafka transaction did not commit: none of its records ever becomes
-   * visible. May be called for a transaction that is open, pre-committed or already gone.
+   * Drops a transaction whose handle no Kafka transaction recorded: one that was begun and not
+   * pre-committed when the task closes or rolls back, or whose {@link #preCommit} failed. None of
+   * its records may ever become visible. May be called for a transaction the external system
+   * already dropped.
    *
    * @param transaction the transaction; not null
    * @throws Exception when the external system refuses; logged, and {@link #recoverAndAbort} cleans
@@ -173,8 +180,8 @@ public abstract class TwoPhaseCommitSink<IN, TXN> implements Serializable {
       throws Exception {}
 
   /**
-   * Releases connections and files. Called once when the task closes, after {@link #abort} of any
-   * transaction that did not commit. Must not throw for a sink that failed to open.
+   * Releases connections and files. Called once when the task closes, after {@link #abort} of the
+   * open transaction if there is one. Must not throw for a sink that failed to open.
    *
    * @throws Exception logged; the task closes anyway
    */
@@ -237,6 +244,14 @@ public abstract class TwoPhaseCommitSink<IN, TXN> implements Serializable {
      * @return the sequence number, from 0
      */
     long transactionSequence();
+
+    /**
+     * The task's processing time: the runtime's clock (the test driver's in tests), for sinks that
+     * roll or expire by time in {@link #preCommit}.
+     *
+     * @return epoch milliseconds
+     */
+    long currentProcessingTime();
   }
 
   /** The context of one {@link #invoke} call. Valid only during the call. */

@@ -13,8 +13,9 @@ import org.apache.kafka.common.TopicPartition;
  * The order in which a set of tasks commits (design record 001), shared by the stream thread and
  * the test driver so that both commit the same way: every task flushes what belongs in the
  * transaction (TTL deletes, changelog records), the consumed offsets go into the transaction, the
- * transaction commits, then every task applies its committed state. Public only for the test driver
- * in {@code dev.weir.internal.driver}.
+ * transaction commits, every task applies its committed state, then two-phase-commit sinks commit
+ * their external transactions (design record 011). Public only for the test driver in {@code
+ * dev.weir.internal.driver}.
  *
  * <p>Not thread-safe: called by the thread that owns the tasks.
  */
@@ -82,7 +83,25 @@ public final class CommitOrder {
       t.postCommit();
     }
     metrics.commits.increment();
+    // External commits (two-phase-commit sinks) come after every task applied its committed state,
+    // so one that fails leaves no task half-committed; its handle is in committed state and the
+    // rollback that follows rebuilds the task, which commits it again on restore (record 011).
+    RuntimeException external = null;
+    for (StreamTask t : tasks) {
+      try {
+        t.afterCommit();
+      } catch (RuntimeException e) {
+        if (external == null) {
+          external = e;
+        } else {
+          external.addSuppressed(e);
+        }
+      }
+    }
     metrics.commitTimeNanos.add(nanos.getAsLong() - start);
+    if (external != null) {
+      throw external;
+    }
     return offsets;
   }
 

@@ -62,6 +62,23 @@ abstract class StreamOperator {
   /** The processing clock is at {@code now}: fire due processing-time timers. */
   public void onProcessingTime(long now) throws Exception {}
 
+  /**
+   * The task commits: called before the task's state writes go to the changelog, so what the
+   * operator writes into its store here joins the Kafka transaction (a two-phase-commit sink
+   * pre-commits and records its handle).
+   *
+   * @throws RuntimeException when the commit must not happen; the tasks are rolled back
+   */
+  void prepareCommit() {}
+
+  /**
+   * The Kafka transaction committed and every task applied its state (a two-phase-commit sink
+   * commits its external transaction).
+   *
+   * @throws RuntimeException when the step failed; the thread rolls its tasks back
+   */
+  void afterCommit() {}
+
   /** Closes the operator; must not throw for a clean close of user resources that failed. */
   public void close() throws Exception {}
 

@@ -300,10 +300,14 @@ public final class StreamTask {
   }
 
   /**
-   * Called before the thread commits its transaction: removes a batch of expired TTL entries, then
-   * sends the uncommitted state writes to the changelog, inside the transaction.
+   * Called before the thread commits its transaction: operators write what belongs in it
+   * (two-phase-commit sinks pre-commit and record their handles), a batch of expired TTL entries is
+   * removed, then the uncommitted state writes go to the changelog, inside the transaction.
    */
   public void prepareCommit() {
+    for (StreamOperator op : operators) {
+      op.prepareCommit();
+    }
     TaskState state = context.state();
     if (state != null) {
       state.cleanupExpired(ttlCleanupBatch);
@@ -327,6 +331,30 @@ public final class StreamTask {
     TaskState state = context.state();
     if (state != null) {
       state.postCommit();
+    }
+  }
+
+  /**
+   * Called after every task of the commit ran {@link #postCommit()}: the steps that follow a Kafka
+   * commit in other systems (two-phase-commit sinks commit their external transactions).
+   *
+   * @throws RuntimeException the first failure, after every operator was called
+   */
+  public void afterCommit() {
+    RuntimeException failure = null;
+    for (StreamOperator op : operators) {
+      try {
+        op.afterCommit();
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 

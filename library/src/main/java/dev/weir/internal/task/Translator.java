@@ -76,6 +76,8 @@ final class Translator {
       return KeyingOperator.factory(cast(k.selector(), KeySelector.class), serde(k.keySerde()));
     } else if (spec instanceof OperatorSpec.PrintSpec p) {
       return SinkOperators.print(p.prefix(), p.stream());
+    } else if (spec instanceof OperatorSpec.TwoPhaseSinkSpec t) {
+      return TwoPhaseSinkOperator.factory(t.sink());
     } else if (spec instanceof OperatorSpec.RollingSpec r) {
       return RollingOperator.factory(aggregate(r.aggregation()), serde(r.accumulatorSerde()));
     } else if (spec instanceof OperatorSpec.WindowSpec w) {
