@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One PostgreSQL server process on a loopback port with its own data directory.
  *
- * <p>Root: PostgreSQL refuses to run as root (initdb and the postmaster both check), and CI runs the
- * tests as root. So when this JVM is root, the work directory is given to an unprivileged user
+ * <p>Root: PostgreSQL refuses to run as root (initdb and the postmaster both check), and CI runs
+ * the tests as root. So when this JVM is root, the work directory is given to an unprivileged user
  * ({@value #DEFAULT_RUN_AS} unless {@code -Dweir.test.postgres.runAs} names another) and initdb and
  * the server run under {@code setpriv} (util-linux, present on every Debian-like system) as that
  * user. As any other user they run as that user.
@@ -151,8 +151,7 @@ final class EmbeddedPostgresProcess implements AutoCloseable {
     SQLException last = null;
     while (System.currentTimeMillis() < deadline) {
       // The shell forks the server at once; a few seconds without it means it exited (bad port).
-      if (!watchdog.isAlive()
-          || System.currentTimeMillis() - started > 5_000 && !serverRunning()) {
+      if (!watchdog.isAlive() || System.currentTimeMillis() - started > 5_000 && !serverRunning()) {
         break;
       }
       try (Connection c = DriverManager.getConnection(adminUrl())) {
@@ -193,8 +192,16 @@ final class EmbeddedPostgresProcess implements AutoCloseable {
     command.add(binaries.resolve("bin/initdb").toString());
     command.addAll(
         List.of(
-            "-A", "trust", "-U", USER, "-D", work.resolve("data").toString(), "-E", "UTF-8",
-            "--locale=C", "--no-sync"));
+            "-A",
+            "trust",
+            "-U",
+            USER,
+            "-D",
+            work.resolve("data").toString(),
+            "-E",
+            "UTF-8",
+            "--locale=C",
+            "--no-sync"));
     Process initdb = new ProcessBuilder(command).redirectErrorStream(true).start();
     byte[] output = initdb.getInputStream().readAllBytes();
     try {

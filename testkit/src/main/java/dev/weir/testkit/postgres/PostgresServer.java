@@ -15,9 +15,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A PostgreSQL server for tests: by default a real PostgreSQL 14 started from the binaries on
- * Maven Central (no installation, no container), or the server named by {@code
- * -Dweir.test.postgres.url}.
+ * A PostgreSQL server for tests: by default a real PostgreSQL 14 started from the binaries on Maven
+ * Central (no installation, no container), or the server named by {@code -Dweir.test.postgres.url}.
  *
  * <pre>{@code
  * PostgresServer pg = PostgresServer.shared();
@@ -27,8 +26,8 @@ import java.util.regex.Pattern;
  *
  * <p>The embedded server listens on {@code 127.0.0.1} on a free port, trusts local connections as
  * user {@code postgres}, allows prepared transactions ({@code max_prepared_transactions=64}) and
- * runs without fsync. It never outlives this JVM, and its data directory goes with it. When the
- * JVM is root, the server runs as an unprivileged user (see {@link #RUN_AS_PROPERTY}): PostgreSQL
+ * runs without fsync. It never outlives this JVM, and its data directory goes with it. When the JVM
+ * is root, the server runs as an unprivileged user (see {@link #RUN_AS_PROPERTY}): PostgreSQL
  * refuses root.
  *
  * <p>An external server ({@link #URL_PROPERTY}) must allow prepared transactions; the URL names a
@@ -46,8 +45,7 @@ public final class PostgresServer implements AutoCloseable {
   /** System property naming the user the embedded server runs as when the JVM is root. */
   public static final String RUN_AS_PROPERTY = "weir.test.postgres.runAs";
 
-  private static final Pattern URL =
-      Pattern.compile("(jdbc:postgresql://[^/?]+)/([^?]*)(\\?.*)?");
+  private static final Pattern URL = Pattern.compile("(jdbc:postgresql://[^/?]+)/([^?]*)(\\?.*)?");
   private static final AtomicInteger DATABASES = new AtomicInteger();
   private static PostgresServer shared;
 
@@ -113,8 +111,7 @@ public final class PostgresServer implements AutoCloseable {
   public static synchronized PostgresServer shared() {
     if (shared == null) {
       PostgresServer server = start();
-      Runtime.getRuntime()
-          .addShutdownHook(new Thread(server::close, "weir-postgres-shutdown"));
+      Runtime.getRuntime().addShutdownHook(new Thread(server::close, "weir-postgres-shutdown"));
       shared = server;
     }
     return shared;
@@ -164,7 +161,11 @@ public final class PostgresServer implements AutoCloseable {
     }
     String name =
         String.format(
-            Locale.ROOT, "%s_%d_%d", prefix, ProcessHandle.current().pid(), DATABASES.incrementAndGet());
+            Locale.ROOT,
+            "%s_%d_%d",
+            prefix,
+            ProcessHandle.current().pid(),
+            DATABASES.incrementAndGet());
     execute("CREATE DATABASE " + name);
     synchronized (created) {
       created.add(name);
@@ -220,7 +221,8 @@ public final class PostgresServer implements AutoCloseable {
         }
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("could not roll back prepared transactions of " + database, e);
+      throw new IllegalStateException(
+          "could not roll back prepared transactions of " + database, e);
     }
   }
 
