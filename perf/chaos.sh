@@ -6,6 +6,7 @@
 #
 # Usage: perf/chaos.sh [--records N] [--crashes K] [--broker-restarts B] [--seed S]
 #                      [--guarantee exactly_once|at_least_once] [--profile ci|default|soak] [...]
+#                      [--sink kafka|postgres]  (postgres: the output also into an embedded PostgreSQL)
 # Last line: chaos: records=N crashes=K broker-restarts=B lost=L duplicated=D wrong=W
 # Exit status 0 only when L, D and W are zero. Needs JDK 17 and Maven; MVN_ARGS (for example -o)
 # is passed to Maven.

@@ -43,6 +43,9 @@ import java.util.Set;
  * @param window the generator writes at most this many records ahead of the verified output
  * @param stallTimeout a run with no progress for this long is stopped and verified as it is
  * @param workDir logs and state directories
+ * @param sink where the pipeline's main output goes besides its Kafka topic: {@code kafka} (only
+ *     there) or {@code postgres} (also exactly once into a table of an embedded PostgreSQL, read
+ *     back and verified like the topic)
  */
 public record ChaosConfig(
     int records,
@@ -67,7 +70,8 @@ public record ChaosConfig(
     int watermarkIntervalMs,
     int window,
     Duration stallTimeout,
-    Path workDir) {
+    Path workDir,
+    String sink) {
 
   /** Settings every profile starts from. */
   private static final Map<String, String> BASE =
@@ -86,7 +90,8 @@ public record ChaosConfig(
           Map.entry("slow-every", "200"),
           Map.entry("slow-ms", "2"),
           Map.entry("stall-timeout-s", "180"),
-          Map.entry("watermark-interval-ms", "0"));
+          Map.entry("watermark-interval-ms", "0"),
+          Map.entry("sink", "kafka"));
 
   /** What each profile changes. */
   private static final Map<String, Map<String, String>> PROFILES =
@@ -149,7 +154,8 @@ public record ChaosConfig(
           "watermark-interval-ms",
           "window",
           "stall-timeout-s",
-          "work-dir");
+          "work-dir",
+          "sink");
 
   /** The workload this run writes. */
   public Workload workload() {
@@ -215,7 +221,8 @@ public record ChaosConfig(
               Integer.parseInt(v.get("watermark-interval-ms")),
               Integer.parseInt(v.get("window")),
               Duration.ofSeconds(Long.parseLong(v.get("stall-timeout-s"))),
-              Path.of(v.get("work-dir")));
+              Path.of(v.get("work-dir")),
+              v.get("sink"));
       c.validate();
       return c;
     } catch (NumberFormatException e) {
@@ -236,6 +243,9 @@ public record ChaosConfig(
 
   /** Checks the values fit together. */
   public void validate() {
+    if (!sink.equals("kafka") && !sink.equals("postgres")) {
+      throw new IllegalArgumentException("--sink must be kafka or postgres, not " + sink);
+    }
     if (brokers != 1 && brokers != 3) {
       throw new IllegalArgumentException("--brokers must be 1 or 3");
     }

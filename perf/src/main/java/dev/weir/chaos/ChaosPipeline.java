@@ -83,6 +83,29 @@ public final class ChaosPipeline {
    */
   public static Topology topology(
       Kind kind, String in, String out, String windowsOut, int slowEvery, int slowMs) {
+    return topology(kind, in, out, windowsOut, slowEvery, slowMs, "");
+  }
+
+  /**
+   * Builds the topology, the main output also written into PostgreSQL ({@code --sink postgres}).
+   *
+   * @param kind which pipeline
+   * @param in input topic
+   * @param out output topic
+   * @param windowsOut output topic of the window results ({@link Kind#COUNT_AND_WINDOWS})
+   * @param slowEvery every how many records per task the slow step sleeps; 0 for never
+   * @param slowMs how long it sleeps
+   * @param postgresUrl the JDBC URL of the database of {@link PostgresChaosSink}; empty for none
+   * @return the topology
+   */
+  public static Topology topology(
+      Kind kind,
+      String in,
+      String out,
+      String windowsOut,
+      int slowEvery,
+      int slowMs,
+      String postgresUrl) {
     StreamBuilder b = new StreamBuilder();
     KeyedStream<String, String> byKey =
         b.fromSource(
@@ -100,6 +123,9 @@ public final class ChaosPipeline {
             : byKey.process(new RunningCount(slowEvery, slowMs)).uid("counter");
     result.sinkTo(
         KafkaSink.topic(out, Serdes.String()).withKey(ChaosPipeline::keyOf, Serdes.String()));
+    if (!postgresUrl.isEmpty()) {
+      PostgresChaosSink.attach(result, postgresUrl);
+    }
     if (kind.hasWindows()) {
       byKey
           .window(TumblingEventTimeWindows.of(WINDOW))

@@ -65,6 +65,7 @@ public final class ChaosRun {
   private int pauses;
   private int pausesInCommit;
   private int nextInstance;
+  private PostgresChaosSink postgres; // --sink postgres
 
   /** The generator writes no record at or past this seq: the next fault's point plus the window. */
   private volatile int writeLimit;
@@ -95,6 +96,16 @@ public final class ChaosRun {
    * @throws Exception when the cluster cannot be started or the harness itself fails
    */
   public ChaosResult run() throws Exception {
+    if (!config.sink().equals("postgres")) {
+      return runWithSinks();
+    }
+    try (PostgresChaosSink pg = PostgresChaosSink.start()) {
+      postgres = pg;
+      return runWithSinks();
+    }
+  }
+
+  private ChaosResult runWithSinks() throws Exception {
     startNanos = System.nanoTime();
     Path logs = config.workDir().resolve("logs");
     Files.createDirectories(logs);
@@ -199,6 +210,11 @@ public final class ChaosRun {
     Verifier.Verdict verdict = verifier.verdict();
     if (windowVerifier != null) {
       verdict = verdict.plus(windowVerifier.verdict());
+    }
+    if (postgres != null) {
+      Verifier.Verdict rows = postgres.verify(workload, kind);
+      log("postgres: read back %d rows: %s", rows.outputs(), rows.summary());
+      verdict = verdict.plus(rows);
     }
     ChaosResult result =
         new ChaosResult(
@@ -402,6 +418,9 @@ public final class ChaosRun {
             "--replication-factor",
             Integer.toString(config.brokers()));
     List<String> extra = new ArrayList<>();
+    if (postgres != null) {
+      extra.addAll(List.of("--pg-url", postgres.url()));
+    }
     if (config.watermarkIntervalMs() > 0) {
       extra.add("--watermark-interval-ms");
       extra.add(Integer.toString(config.watermarkIntervalMs()));
