@@ -144,6 +144,20 @@ public abstract class TwoPhaseCommitSink<IN, TXN> implements Serializable {
   public abstract void abort(TXN transaction) throws Exception;
 
   /**
+   * Whether the sink wants a transaction at this task commit although no record arrived since the
+   * last one: the runtime then begins one, pre-commits it and records it like any other. A file
+   * sink says yes when an idle part file should end, so that it becomes visible without waiting for
+   * the next record. Called at every commit of the task while no transaction is open, so keep it
+   * cheap; by default false.
+   *
+   * @param now the task's processing time, epoch milliseconds
+   * @return true to have a transaction begun and pre-committed now
+   */
+  public boolean wantsTransactionWithoutRecords(long now) {
+    return false;
+  }
+
+  /**
    * The serde of handles, with which the runtime writes them into the task's changelog and reads
    * them back at restore. Its format must stay readable across versions of the sink.
    *

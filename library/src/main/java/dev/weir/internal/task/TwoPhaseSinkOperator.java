@@ -120,20 +120,7 @@ final class TwoPhaseSinkOperator<T, X> extends Operator<T> {
   @Override
   public void process(T value) throws Exception {
     if (open == null) {
-      beginning = nextSequence;
-      try {
-        open = sink.beginTransaction();
-      } catch (WeirException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new WeirException(
-            "Two-phase-commit sink '" + name + "' could not begin a transaction: " + e, e);
-      }
-      if (open == null) {
-        throw new WeirException(
-            "Two-phase-commit sink '" + name + "': beginTransaction() returned null");
-      }
-      nextSequence++;
+      begin();
     }
     try {
       sink.invoke(open, value, invokeContext);
@@ -144,10 +131,35 @@ final class TwoPhaseSinkOperator<T, X> extends Operator<T> {
     }
   }
 
+  /** Begins a transaction; a failure rolls the tasks back like a failed commit. */
+  private void begin() {
+    beginning = nextSequence;
+    try {
+      open = sink.beginTransaction();
+    } catch (Exception e) {
+      throw new ExternalTransactionException(
+          "Task "
+              + task.taskId()
+              + ": two-phase-commit sink '"
+              + name
+              + "' could not begin a transaction: "
+              + e,
+          e);
+    }
+    if (open == null) {
+      throw new WeirException(
+          "Two-phase-commit sink '" + name + "': beginTransaction() returned null");
+    }
+    nextSequence++;
+  }
+
   @Override
   void prepareCommit() {
     if (open == null) {
-      return;
+      if (!sink.wantsTransactionWithoutRecords(task.currentProcessingTime())) {
+        return;
+      }
+      begin();
     }
     X txn = open;
     open = null;
