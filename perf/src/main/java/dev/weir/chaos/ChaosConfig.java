@@ -43,9 +43,10 @@ import java.util.Set;
  * @param window the generator writes at most this many records ahead of the verified output
  * @param stallTimeout a run with no progress for this long is stopped and verified as it is
  * @param workDir logs and state directories
- * @param sink where the pipeline's main output goes besides its Kafka topic: {@code kafka} (only
- *     there) or {@code postgres} (also exactly once into a table of an embedded PostgreSQL, read
- *     back and verified like the topic)
+ * @param sink where the pipeline's results also go: {@code kafka} (only the output topic), {@code
+ *     file} (also through the exactly-once file sink, whose finished files the verifier reads back)
+ *     or {@code postgres} (also exactly once into a table of an embedded PostgreSQL, read back and
+ *     verified like the topic)
  */
 public record ChaosConfig(
     int records,
@@ -154,8 +155,8 @@ public record ChaosConfig(
           "watermark-interval-ms",
           "window",
           "stall-timeout-s",
-          "work-dir",
-          "sink");
+          "sink",
+          "work-dir");
 
   /** The workload this run writes. */
   public Workload workload() {
@@ -230,6 +231,11 @@ public record ChaosConfig(
     }
   }
 
+  /** Whether the results also go through the exactly-once file sink ({@code --sink file}). */
+  public boolean fileSink() {
+    return sink.equals("file");
+  }
+
   private static ChaosPipeline.Kind pipeline(String name) {
     return switch (name) {
       case "count-and-windows" -> ChaosPipeline.Kind.COUNT_AND_WINDOWS;
@@ -243,8 +249,8 @@ public record ChaosConfig(
 
   /** Checks the values fit together. */
   public void validate() {
-    if (!sink.equals("kafka") && !sink.equals("postgres")) {
-      throw new IllegalArgumentException("--sink must be kafka or postgres, not " + sink);
+    if (!sink.equals("kafka") && !sink.equals("file") && !sink.equals("postgres")) {
+      throw new IllegalArgumentException("--sink must be kafka, file or postgres, not " + sink);
     }
     if (brokers != 1 && brokers != 3) {
       throw new IllegalArgumentException("--brokers must be 1 or 3");

@@ -66,6 +66,7 @@ public final class ChaosInstance {
                 args.get("windows-out", "chaos-windows"),
                 args.getInt("slow-every", 0),
                 args.getInt("slow-ms", 0),
+                args.get("files-dir", ""),
                 args.get("pg-url", "")),
             props,
             clients);

@@ -5,6 +5,9 @@ import dev.weir.functions.AggregateFunction;
 import dev.weir.functions.Collector;
 import dev.weir.functions.KeyedProcessFunction;
 import dev.weir.functions.MapFunction;
+import dev.weir.sink.file.DefaultRollingPolicy;
+import dev.weir.sink.file.FileSink;
+import dev.weir.sink.file.SimpleStringEncoder;
 import dev.weir.state.ValueState;
 import dev.weir.state.ValueStateDescriptor;
 import dev.weir.stream.DataStream;
@@ -83,20 +86,18 @@ public final class ChaosPipeline {
    */
   public static Topology topology(
       Kind kind, String in, String out, String windowsOut, int slowEvery, int slowMs) {
-    return topology(kind, in, out, windowsOut, slowEvery, slowMs, "");
+    return topology(kind, in, out, windowsOut, slowEvery, slowMs, "", "");
   }
 
   /**
-   * Builds the topology, the main output also written into PostgreSQL ({@code --sink postgres}).
+   * Builds the topology; with {@code filesDir} the results also go through the exactly-once file
+   * sink into hourly buckets of part files there (small parts: rolled at 64 KiB, 10 s, or 2 s
+   * idle); with {@code postgresUrl} also exactly once into the table of {@link PostgresChaosSink}.
    *
-   * @param kind which pipeline
-   * @param in input topic
-   * @param out output topic
-   * @param windowsOut output topic of the window results ({@link Kind#COUNT_AND_WINDOWS})
-   * @param slowEvery every how many records per task the slow step sleeps; 0 for never
-   * @param slowMs how long it sleeps
-   * @param postgresUrl the JDBC URL of the database of {@link PostgresChaosSink}; empty for none
+   * @param filesDir the file sink's base path, or empty for none
+   * @param postgresUrl the JDBC URL of the database of {@link PostgresChaosSink}, or empty for none
    * @return the topology
+   * @see #topology(Kind, String, String, String, int, int)
    */
   public static Topology topology(
       Kind kind,
@@ -105,6 +106,7 @@ public final class ChaosPipeline {
       String windowsOut,
       int slowEvery,
       int slowMs,
+      String filesDir,
       String postgresUrl) {
     StreamBuilder b = new StreamBuilder();
     KeyedStream<String, String> byKey =
@@ -123,6 +125,19 @@ public final class ChaosPipeline {
             : byKey.process(new RunningCount(slowEvery, slowMs)).uid("counter");
     result.sinkTo(
         KafkaSink.topic(out, Serdes.String()).withKey(ChaosPipeline::keyOf, Serdes.String()));
+    if (!filesDir.isEmpty()) {
+      result
+          .sinkTo(
+              FileSink.forRowFormat(filesDir, new SimpleStringEncoder<String>())
+                  .withRollingPolicy(
+                      DefaultRollingPolicy.builder()
+                          .withMaxPartSize(64 * 1024)
+                          .withRolloverInterval(Duration.ofSeconds(10))
+                          .withInactivityInterval(Duration.ofSeconds(2))
+                          .build())
+                  .build())
+          .uid("files");
+    }
     if (!postgresUrl.isEmpty()) {
       PostgresChaosSink.attach(result, postgresUrl);
     }

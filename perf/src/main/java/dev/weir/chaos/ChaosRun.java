@@ -211,6 +211,11 @@ public final class ChaosRun {
     if (windowVerifier != null) {
       verdict = verdict.plus(windowVerifier.verdict());
     }
+    if (config.fileSink()) {
+      Verifier.Verdict files = FileOutput.verify(filesDir(), new Verifier(workload, kind));
+      log("finished files: %s (%d lines)", files.summary(), files.outputs());
+      verdict = verdict.plus(files);
+    }
     if (postgres != null) {
       Verifier.Verdict rows = postgres.verify(workload, kind);
       log("postgres: read back %d rows: %s", rows.outputs(), rows.summary());
@@ -393,6 +398,11 @@ public final class ChaosRun {
     return running.get((int) Math.floorMod(pick, (long) running.size()));
   }
 
+  /** Where the instances' file sink writes ({@code --sink file}). */
+  private Path filesDir() {
+    return config.workDir().resolve("files");
+  }
+
   private void startNewInstance(boolean slow) throws IOException {
     String name = "i" + nextInstance++;
     List<String> common =
@@ -418,6 +428,10 @@ public final class ChaosRun {
             "--replication-factor",
             Integer.toString(config.brokers()));
     List<String> extra = new ArrayList<>();
+    if (config.fileSink()) {
+      extra.add("--files-dir");
+      extra.add(filesDir().toString());
+    }
     if (postgres != null) {
       extra.addAll(List.of("--pg-url", postgres.url()));
     }

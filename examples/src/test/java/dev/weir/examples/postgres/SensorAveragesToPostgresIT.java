@@ -33,8 +33,7 @@ class SensorAveragesToPostgresIT {
   @Test
   void upsertsOneRowPerSensorAndWindowAndAReplayLeavesTheSameRows() throws Exception {
     List<String> first = run();
-    assertThat(first)
-        .containsExactly("s1|0|5000|3|21", "s1|5000|10000|1|23", "s2|0|5000|1|10");
+    assertThat(first).containsExactly("s1|0|5000|3|21", "s1|5000|10000|1|23", "s2|0|5000|1|10");
     // Processing the same input again (a replay after a crash) overwrites with the same values.
     assertThat(run()).isEqualTo(first);
   }

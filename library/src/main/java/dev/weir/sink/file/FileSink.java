@@ -2,9 +2,10 @@ package dev.weir.sink.file;
 
 import dev.weir.errors.WeirException;
 import dev.weir.sink.TwoPhaseCommitSink;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +66,11 @@ public final class FileSink<IN> extends TwoPhaseCommitSink<IN, FileTransaction> 
   private transient ByteArrayOutputStream buffer;
   private transient long nextPart;
 
+  /**
+   * A transaction began and its commit has not completed: open parts may hold uncommitted bytes.
+   */
+  private transient boolean uncommitted;
+
   private FileSink(Builder<IN> b) {
     this.basePath = b.basePath;
     this.encoder = b.encoder;
@@ -92,6 +98,10 @@ public final class FileSink<IN> extends TwoPhaseCommitSink<IN, FileTransaction> 
     final String bucket;
     final String path;
     final FileChannel channel;
+
+    /** Buffers writes so that a record is not a system call; flushed before every fsync. */
+    final BufferedOutputStream out;
+
     final long created;
     long updated;
     long size;
@@ -100,6 +110,7 @@ public final class FileSink<IN> extends TwoPhaseCommitSink<IN, FileTransaction> 
       this.bucket = bucket;
       this.path = path;
       this.channel = channel;
+      this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
       this.created = now;
       this.updated = now;
     }
@@ -138,6 +149,7 @@ public final class FileSink<IN> extends TwoPhaseCommitSink<IN, FileTransaction> 
 
   @Override
   public FileTransaction beginTransaction() {
+    uncommitted = true;
     return new FileTransaction(context.transactionSequence());
   }
 
@@ -176,10 +188,7 @@ public final class FileSink<IN> extends TwoPhaseCommitSink<IN, FileTransaction> 
         part = new Part(bucket, path, files.create(path), now);
         open.put(bucket, part);
       }
-      ByteBuffer bytes = ByteBuffer.wrap(buffer.toByteArray());
-      while (bytes.hasRemaining()) {
-        part.channel.write(bytes);
-      }
+      buffer.writeTo(part.out);
       part.size += buffer.size();
       part.updated = now;
     } catch (IOException e) {
@@ -204,6 +213,7 @@ public final class FileSink<IN> extends TwoPhaseCommitSink<IN, FileTransaction> 
 
   /** Ends a part: fsync, close, rename to pending; the transaction's commit finishes it. */
   private void end(FileTransaction txn, Part part) throws IOException {
+    part.out.flush();
     part.channel.force(true);
     part.channel.close();
     open.remove(part.bucket);
@@ -229,6 +239,7 @@ public final class FileSink<IN> extends TwoPhaseCommitSink<IN, FileTransaction> 
       if (rolling.shouldRollOnProcessingTime(part, now)) {
         end(txn, part);
       } else {
+        part.out.flush();
         part.channel.force(true);
         txn.putInProgress(part.path, part.size);
       }
@@ -241,6 +252,7 @@ public final class FileSink<IN> extends TwoPhaseCommitSink<IN, FileTransaction> 
     for (String path : txn.pendingFiles()) {
       files.finish(path, null);
     }
+    uncommitted = false;
   }
 
   /**
@@ -288,11 +300,29 @@ public final class FileSink<IN> extends TwoPhaseCommitSink<IN, FileTransaction> 
     closeParts();
   }
 
+  /**
+   * Closes the open parts. When everything written is committed (the last transaction's commit
+   * completed: a clean shutdown or revocation after the final commit), they are finished at once,
+   * so stopping the application leaves no committed record hidden; their lengths are the ones the
+   * last handle recorded, so a later restore that finishes them again changes nothing. Otherwise
+   * the restore that follows decides what of them is committed.
+   */
   @Override
-  public void close() {
-    if (open != null) {
-      closeParts();
+  public void close() throws IOException {
+    if (open == null) {
+      return;
     }
+    if (uncommitted) {
+      closeParts();
+      return;
+    }
+    for (Part p : new ArrayList<>(open.values())) {
+      p.out.flush(); // empty: the last pre-commit flushed it; kept for safety
+      p.channel.force(true);
+      p.channel.close();
+      PartFiles.move(files.inProgress(p.path), files.finished(p.path));
+    }
+    open.clear();
   }
 
   private void closeParts() {

@@ -39,6 +39,10 @@ final class FakeExternalSystem {
   final Map<String, State> transactions = new LinkedHashMap<>();
   final Map<String, List<String>> rows = new LinkedHashMap<>();
   final List<String> visible = new ArrayList<>();
+
+  /** The sink asks for a transaction at the next commit without records. */
+  boolean wantsTransaction;
+
   private String crashAt;
   private String failAt;
 
@@ -157,6 +161,13 @@ final class FakeExternalSystem {
               s.calls.add("aborted " + id);
             }
           });
+    }
+
+    @Override
+    public boolean wantsTransactionWithoutRecords(long now) {
+      boolean wants = s.wantsTransaction;
+      s.wantsTransaction = false;
+      return wants;
     }
 
     @Override

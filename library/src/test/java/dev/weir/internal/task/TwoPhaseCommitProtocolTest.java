@@ -76,6 +76,34 @@ class TwoPhaseCommitProtocolTest {
   }
 
   @Test
+  void aSinkCanAskForATransactionAtACommitWithoutRecords() throws Exception {
+    rig.input("a");
+    rig.feed(1);
+    rig.commit();
+    system.wantsTransaction = true;
+    rig.commit(); // no record: the sink asked, so a transaction is begun and recorded
+    rig.commit(); // no record and no wish: nothing
+    rig.crashAndRestart();
+
+    assertThat(system.calls)
+        .containsExactly(
+            "open app-sink-0_0",
+            "recoverAndAbort []",
+            "begin " + P + "0",
+            "invoke " + P + "0 a",
+            "preCommit " + P + "0",
+            "commit " + P + "0",
+            "begin " + P + "1",
+            "preCommit " + P + "1",
+            "commit " + P + "1",
+            "open app-sink-0_0",
+            "recoverAndCommit " + P + "1",
+            "recoverAndAbort [" + P + "1]");
+    assertThat(rig.kafkaCommits).isEqualTo(2);
+    assertThat(system.visible).containsExactly("a");
+  }
+
+  @Test
   void crashBeforePreCommitAbortsTheOpenTransactionOnRestore() throws Exception {
     rig.input("a", "b");
     rig.feed(1);

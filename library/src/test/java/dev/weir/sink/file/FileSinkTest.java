@@ -201,6 +201,35 @@ class FileSinkTest {
   }
 
   @Test
+  void aCleanCloseAfterTheCommitFinishesTheOpenParts() throws Exception {
+    FileSink<String> sink = sink(everyMinute());
+    FileSink<String> s = open(sink);
+    FileTransaction h = commitAll(s, "a1", "b1");
+    s.close();
+    assertThat(finished())
+        .containsExactly(Map.entry("a/part-0-0", "a1\n"), Map.entry("b/part-0-1", "b1\n"));
+
+    restore(sink, h); // the last handle still lists them in progress: finishing again is a no-op
+    assertThat(finished()).hasSize(2);
+    assertThat(hidden()).isEmpty();
+  }
+
+  @Test
+  void aCloseWithAnUncommittedTransactionFinishesNothing() throws Exception {
+    FileSink<String> sink = sink(everyMinute());
+    FileSink<String> s = open(sink);
+    FileTransaction h = commitAll(s, "a1");
+    FileTransaction t = transaction(s, "a2");
+    s.abort(t);
+    s.close();
+    assertThat(finished()).isEmpty();
+
+    restore(sink, h);
+    assertThat(finished()).containsExactly(Map.entry("a/part-0-0", "a1\n"));
+    assertThat(hidden()).isEmpty();
+  }
+
+  @Test
   void anotherTasksPartsAreNotTouched() throws Exception {
     Path foreign = Files.createDirectories(dir.resolve("a")).resolve(".part-1-0.inprogress");
     Files.writeString(foreign, "x\n");
