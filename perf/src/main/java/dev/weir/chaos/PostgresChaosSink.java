@@ -50,6 +50,7 @@ final class PostgresChaosSink implements AutoCloseable {
 
   /** Adds the sink to the pipeline's main output ({@code "key:seq[:count]"}). */
   static void attach(DataStream<String> result, String url) {
+    // [docs:postgres-exactly-once]
     result
         .sinkTo(
             PostgresSink.<String>builder()
@@ -62,6 +63,7 @@ final class PostgresChaosSink implements AutoCloseable {
                     })
                 .build())
         .uid("chaos-postgres");
+    // [/docs:postgres-exactly-once]
   }
 
   /** Reads every row into a fresh verifier; row numbers stand in for offsets. */

@@ -23,11 +23,13 @@ class SensorAveragesToPostgresIT {
 
   @BeforeEach
   void createTable() throws SQLException {
-    url = PostgresServer.shared().createDatabase("examples");
+    // [docs:postgres-test-database]
+    url = PostgresServer.shared().createDatabase("examples"); // a fresh database of this test
     try (Connection c = DriverManager.getConnection(url);
         Statement s = c.createStatement()) {
       s.execute(SensorAveragesToPostgres.CREATE_TABLE);
     }
+    // [/docs:postgres-test-database]
   }
 
   @Test
