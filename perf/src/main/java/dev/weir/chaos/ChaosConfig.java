@@ -43,8 +43,10 @@ import java.util.Set;
  * @param window the generator writes at most this many records ahead of the verified output
  * @param stallTimeout a run with no progress for this long is stopped and verified as it is
  * @param workDir logs and state directories
- * @param fileSink whether the pipeline also writes its results through the exactly-once file sink
- *     ({@code --sink file}), whose finished files the verifier reads back as well
+ * @param sink where the pipeline's results also go: {@code kafka} (only the output topic), {@code
+ *     file} (also through the exactly-once file sink, whose finished files the verifier reads back)
+ *     or {@code postgres} (also exactly once into a table of an embedded PostgreSQL, read back and
+ *     verified like the topic)
  */
 public record ChaosConfig(
     int records,
@@ -70,7 +72,7 @@ public record ChaosConfig(
     int window,
     Duration stallTimeout,
     Path workDir,
-    boolean fileSink) {
+    String sink) {
 
   /** Settings every profile starts from. */
   private static final Map<String, String> BASE =
@@ -221,7 +223,7 @@ public record ChaosConfig(
               Integer.parseInt(v.get("window")),
               Duration.ofSeconds(Long.parseLong(v.get("stall-timeout-s"))),
               Path.of(v.get("work-dir")),
-              sink(v.get("sink")));
+              v.get("sink"));
       c.validate();
       return c;
     } catch (NumberFormatException e) {
@@ -229,12 +231,9 @@ public record ChaosConfig(
     }
   }
 
-  private static boolean sink(String name) {
-    return switch (name) {
-      case "kafka" -> false;
-      case "file" -> true;
-      default -> throw new IllegalArgumentException("--sink must be kafka or file, not " + name);
-    };
+  /** Whether the results also go through the exactly-once file sink ({@code --sink file}). */
+  public boolean fileSink() {
+    return sink.equals("file");
   }
 
   private static ChaosPipeline.Kind pipeline(String name) {
@@ -253,6 +252,9 @@ public record ChaosConfig(
 
   /** Checks the values fit together. */
   public void validate() {
+    if (!sink.equals("kafka") && !sink.equals("file") && !sink.equals("postgres")) {
+      throw new IllegalArgumentException("--sink must be kafka, file or postgres, not " + sink);
+    }
     if (brokers != 1 && brokers != 3) {
       throw new IllegalArgumentException("--brokers must be 1 or 3");
     }

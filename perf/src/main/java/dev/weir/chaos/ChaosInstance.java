@@ -20,7 +20,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
  *
  * <p>Options: {@code --bootstrap --app-id --state-dir --in --out --control-file} (required), {@code
  * --windows-out --joins-out --guarantee --threads --commit-interval-ms --replication-factor
- * --watermark-interval-ms --commit-fault-rate --seed --slow-every --slow-ms}.
+ * --watermark-interval-ms --commit-fault-rate --seed --slow-every --slow-ms --files-dir --pg-url}.
  */
 public final class ChaosInstance {
   private ChaosInstance() {}
@@ -67,7 +67,8 @@ public final class ChaosInstance {
                 args.get("joins-out", "chaos-joins"),
                 args.getInt("slow-every", 0),
                 args.getInt("slow-ms", 0),
-                args.get("files-dir", "")),
+                args.get("files-dir", ""),
+                args.get("pg-url", "")),
             props,
             clients);
     CountDownLatch stopped = new CountDownLatch(1);

@@ -104,6 +104,8 @@ public final class ChaosPipeline {
    * @param filesDir with a path, the results also go through the exactly-once file sink into
    *     hourly buckets of part files there (small parts: rolled at 64 KiB, 10 s, or 2 s idle);
    *     empty for none
+   * @param postgresUrl with a JDBC URL, the results also go exactly once into the table of {@link
+   *     PostgresChaosSink} in that database; empty for none
    * @return the topology
    */
   public static Topology topology(
@@ -114,7 +116,8 @@ public final class ChaosPipeline {
       String joinsOut,
       int slowEvery,
       int slowMs,
-      String filesDir) {
+      String filesDir,
+      String postgresUrl) {
     StreamBuilder b = new StreamBuilder();
     DataStream<String> input =
         b.fromSource(
@@ -145,6 +148,9 @@ public final class ChaosPipeline {
                           .build())
                   .build())
           .uid("files");
+    }
+    if (!postgresUrl.isEmpty()) {
+      PostgresChaosSink.attach(result, postgresUrl);
     }
     if (kind.hasWindows()) {
       byKey

@@ -67,6 +67,7 @@ public final class ChaosRun {
   private int pauses;
   private int pausesInCommit;
   private int nextInstance;
+  private PostgresChaosSink postgres; // --sink postgres
 
   /** The generator writes no record at or past this seq: the next fault's point plus the window. */
   private volatile int writeLimit;
@@ -97,6 +98,16 @@ public final class ChaosRun {
    * @throws Exception when the cluster cannot be started or the harness itself fails
    */
   public ChaosResult run() throws Exception {
+    if (!config.sink().equals("postgres")) {
+      return runWithSinks();
+    }
+    try (PostgresChaosSink pg = PostgresChaosSink.start()) {
+      postgres = pg;
+      return runWithSinks();
+    }
+  }
+
+  private ChaosResult runWithSinks() throws Exception {
     startNanos = System.nanoTime();
     Path logs = config.workDir().resolve("logs");
     Files.createDirectories(logs);
@@ -214,6 +225,11 @@ public final class ChaosRun {
       Verifier.Verdict files = FileOutput.verify(filesDir(), new Verifier(workload, kind));
       log("finished files: %s (%d lines)", files.summary(), files.outputs());
       verdict = verdict.plus(files);
+    }
+    if (postgres != null) {
+      Verifier.Verdict rows = postgres.verify(workload, kind);
+      log("postgres: read back %d rows: %s", rows.outputs(), rows.summary());
+      verdict = verdict.plus(rows);
     }
     ChaosResult result =
         new ChaosResult(
@@ -430,6 +446,9 @@ public final class ChaosRun {
     if (config.fileSink()) {
       extra.add("--files-dir");
       extra.add(filesDir().toString());
+    }
+    if (postgres != null) {
+      extra.addAll(List.of("--pg-url", postgres.url()));
     }
     if (config.watermarkIntervalMs() > 0) {
       extra.add("--watermark-interval-ms");
