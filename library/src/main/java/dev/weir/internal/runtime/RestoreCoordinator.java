@@ -77,20 +77,34 @@ final class RestoreCoordinator {
                   @Override
                   public void onStart(String store, TopicPartition partition, long from, long to) {
                     remaining.put(partition, Math.max(0, to - from));
+                    tellUser(() -> setup.userRestoreListener().onStart(store, partition, from, to));
                   }
 
                   @Override
                   public void onBatch(
                       String store, TopicPartition partition, long done, long total) {
                     remaining.put(partition, Math.max(0, total - done));
+                    tellUser(
+                        () -> setup.userRestoreListener().onBatch(store, partition, done, total));
                   }
 
                   @Override
                   public void onEnd(String store, TopicPartition partition, long restored) {
                     remaining.remove(partition);
                     metrics.restoredRecords.add(restored);
+                    tellUser(() -> setup.userRestoreListener().onEnd(store, partition, restored));
                   }
                 });
+  }
+
+  /** A user's listener that throws must not break the restore: the error is logged. */
+  private void tellUser(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(RestoreCoordinator.class)
+          .warn("{}: the restore listener threw; the restore goes on", thread, e);
+    }
   }
 
   /**
