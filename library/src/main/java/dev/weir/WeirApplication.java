@@ -58,6 +58,8 @@ public final class WeirApplication implements AutoCloseable {
   private final KafkaClientSupplier clients;
   private volatile StateListener stateListener = (n, o) -> {};
   private volatile Function<Throwable, ThreadFailureResponse> failureHandler;
+  private volatile dev.weir.store.RestoreListener restoreListener =
+      dev.weir.store.RestoreListener.noOp();
   private ApplicationRuntime runtime;
   private volatile StatusServer statusServer;
 
@@ -78,7 +80,8 @@ public final class WeirApplication implements AutoCloseable {
    * @param topology what to run
    * @param config the configuration; see {@link WeirConfig}
    * @param clients creates every Kafka client of the instance
-   * @throws org.apache.kafka.common.config.ConfigException naming a bad setting
+   * @throws org.apache.kafka.common.config.ConfigException naming a bad setting and its fix: every
+   *     setting, the clients' included, is checked here, before any thread runs
    */
   public WeirApplication(Topology topology, Map<?, ?> config, KafkaClientSupplier clients) {
     this.topology = Objects.requireNonNull(topology, "topology");
@@ -110,6 +113,19 @@ public final class WeirApplication implements AutoCloseable {
    */
   public void setUncaughtExceptionHandler(Function<Throwable, ThreadFailureResponse> handler) {
     this.failureHandler = Objects.requireNonNull(handler, "handler");
+  }
+
+  /**
+   * Sets the listener told about every state restore of this instance: for each store of each task
+   * that restores, {@code onStart} (changelog partition, start and end offset), {@code onBatch}
+   * after each applied batch, {@code onEnd} with the records restored. Call before {@link
+   * #start()}. Called on stream threads, possibly several at once: must be thread-safe and return
+   * quickly; an exception it throws is logged and the restore goes on.
+   *
+   * @param listener the listener; not null
+   */
+  public void setGlobalStateRestoreListener(dev.weir.store.RestoreListener listener) {
+    this.restoreListener = Objects.requireNonNull(listener, "listener");
   }
 
   /**
@@ -150,6 +166,7 @@ public final class WeirApplication implements AutoCloseable {
                   }));
     }
     runtime = r;
+    r.setRestoreListener(restoreListener);
     try {
       r.start();
     } catch (RuntimeException e) {

@@ -124,6 +124,20 @@ public final class WeirConfig extends AbstractConfig {
           + " for errors.deserialization.handler. Outputs the record produced before the failure"
           + " are kept.";
 
+  /** {@code errors.production.handler}. */
+  public static final String PRODUCTION_HANDLER_CONFIG = ConfigKeys.PRODUCTION_HANDLER_CONFIG;
+
+  /** Documentation of {@link #PRODUCTION_HANDLER_CONFIG}. */
+  public static final String PRODUCTION_HANDLER_DOC =
+      "What to do with an output record the producer cannot write (larger than"
+          + " producer.max.request.size, or rejected by the broker): fail (stop the thread with an"
+          + " error naming the topic, default), log_and_skip (log, count in"
+          + " production-errors-skipped, go on), dead_letter (key and error to the dead-letter"
+          + " topic), or the name of a class implementing dev.weir.errors.ProductionExceptionHandler."
+          + " Records over max.request.size are caught before sending, so under exactly_once"
+          + " skipping one keeps the rest of the transaction; a record the broker rejects fails"
+          + " the transaction, so under exactly_once it always fails the thread.";
+
   /** {@code errors.dead.letter.topic}. */
   public static final String DEAD_LETTER_TOPIC_CONFIG = ConfigKeys.DEAD_LETTER_TOPIC_CONFIG;
 
@@ -414,6 +428,13 @@ public final class WeirConfig extends AbstractConfig {
               ValidString.in(HANDLER_FAIL, HANDLER_LOG_AND_SKIP, HANDLER_DEAD_LETTER),
               Importance.MEDIUM,
               PROCESSING_HANDLER_DOC)
+          .define(
+              PRODUCTION_HANDLER_CONFIG,
+              Type.STRING,
+              HANDLER_FAIL,
+              new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM,
+              PRODUCTION_HANDLER_DOC)
           .define(
               DEAD_LETTER_TOPIC_CONFIG, Type.STRING, "", Importance.MEDIUM, DEAD_LETTER_TOPIC_DOC)
           .define(

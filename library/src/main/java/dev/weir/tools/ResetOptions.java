@@ -7,7 +7,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * What {@link ApplicationReset} does, from its command line or built in code.
@@ -48,12 +47,6 @@ public record ResetOptions(
         --command-config <file>    admin-client settings (security.protocol, sasl.*, ssl.*)
         --dry-run                  print what would be done; change nothing
       Stop every instance first: the tool refuses while the group has active members.""";
-
-  // A copy, so that the record stays immutable.
-  public ResetOptions {
-    Objects.requireNonNull(position, "position");
-    inputTopics = List.copyOf(inputTopics);
-  }
 
   /**
    * Parses a command line.
@@ -119,7 +112,7 @@ public record ResetOptions(
     return new ResetOptions(
         bootstrap,
         app,
-        inputs,
+        List.copyOf(inputs),
         position == null ? new ApplicationReset.Position.Earliest() : position,
         stateDir,
         commandConfig,

@@ -19,6 +19,7 @@ import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -91,8 +92,14 @@ class ApplicationResetIT {
   }
 
   private List<String> runUntil(Topology t, String app, String out, int total) {
+    return runUntil(t, app, out, total, dev.weir.store.RestoreListener.noOp());
+  }
+
+  private List<String> runUntil(
+      Topology t, String app, String out, int total, dev.weir.store.RestoreListener listener) {
     try (WeirApplication a =
         new WeirApplication(t, Pipelines.appProps(kafka.bootstrapServers(), app, tmp))) {
+      a.setGlobalStateRestoreListener(listener);
       a.start();
       List<String> seen =
           Pipelines.readCommitted(kafka.bootstrapServers(), out, total, Duration.ofSeconds(60));
@@ -145,7 +152,24 @@ class ApplicationResetIT {
         .contains("-changelog")
         .contains("delete local state");
 
-    List<String> all = runUntil(t, "reset-app", "reset-out", 800);
+    // The restore listener sees each task's store restore from the new, empty changelog.
+    java.util.Set<String> events = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    dev.weir.store.RestoreListener listener =
+        new dev.weir.store.RestoreListener() {
+          @Override
+          public void onStart(
+              String store, TopicPartition partition, long startOffset, long endOffset) {
+            events.add("start " + partition.partition() + " " + startOffset + ".." + endOffset);
+          }
+
+          @Override
+          public void onEnd(String store, TopicPartition partition, long restoredCount) {
+            events.add("end " + partition.partition() + " " + restoredCount);
+          }
+        };
+    List<String> all = runUntil(t, "reset-app", "reset-out", 800, listener);
+    assertThat(events)
+        .containsExactlyInAnyOrder("start 0 0..0", "start 1 0..0", "end 0 0", "end 1 0");
     List<String> twice = new ArrayList<>(first);
     twice.addAll(first);
     assertThat(all).containsExactlyInAnyOrderElementsOf(twice);

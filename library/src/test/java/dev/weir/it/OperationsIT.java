@@ -155,4 +155,61 @@ class OperationsIT {
       assertThat(first.state()).isEqualTo(ApplicationState.RUNNING);
     }
   }
+
+  /** in -> out, but the record "k0:5" becomes a 2 MB value: over the default max.request.size. */
+  private static Topology inflating(String in, String out) {
+    StreamBuilder b = new StreamBuilder();
+    b.fromSource(KafkaSource.topic(in, Serdes.String()), "in")
+        .map(v -> v.equals("k0:5") ? "x".repeat(2_000_000) : v)
+        .name("inflate")
+        .sinkTo(KafkaSink.topic(out, Serdes.String()));
+    return b.build();
+  }
+
+  @Test
+  void recordTooLargeIsSkippedUnderExactlyOnceAndTheRestOfTheTransactionCommits() {
+    kafka.createTopic("big-in", 1);
+    kafka.createTopic("big-out", 1);
+    Properties props = Pipelines.appProps(kafka.bootstrapServers(), "big", tmp);
+    props.put(WeirConfig.PRODUCTION_HANDLER_CONFIG, WeirConfig.HANDLER_LOG_AND_SKIP);
+    // One commit interval for all ten records, so the skipped one shares their transaction.
+    props.put(WeirConfig.COMMIT_INTERVAL_MS_CONFIG, 60_000);
+    Pipelines.produce(kafka.bootstrapServers(), "big-in", 0, 10, 1);
+    List<String> expected = seqs(0, 10);
+    expected.remove("k0:5");
+    try (WeirApplication app = new WeirApplication(inflating("big-in", "big-out"), props)) {
+      app.start();
+      await().atMost(Duration.ofSeconds(60)).until(() -> app.metrics().get("records-in") >= 10);
+      app.close(Duration.ofSeconds(30)); // the final commit
+      assertThat(app.metrics().get("production-errors-skipped")).isEqualTo(1L);
+      assertThat(app.metrics().get("rollbacks")).isZero();
+    }
+    assertThat(
+            Pipelines.readCommitted(kafka.bootstrapServers(), "big-out", 9, Duration.ofSeconds(30)))
+        .containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void recordTooLargeUnderFailStopsTheThreadOnceWithTheFix() {
+    kafka.createTopic("big2-in", 1);
+    kafka.createTopic("big2-out", 1);
+    Properties props = Pipelines.appProps(kafka.bootstrapServers(), "big2", tmp);
+    Pipelines.produce(kafka.bootstrapServers(), "big2-in", 0, 10, 1);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    try (WeirApplication app = new WeirApplication(inflating("big2-in", "big2-out"), props)) {
+      app.setUncaughtExceptionHandler(
+          e -> {
+            failure.set(e);
+            return ThreadFailureResponse.SHUTDOWN_INSTANCE;
+          });
+      app.start();
+      assertThat(app.awaitState(Duration.ofSeconds(60), ApplicationState.ERROR)).isTrue();
+      assertThat(app.metrics().get("rollbacks")).isZero();
+    }
+    assertThat(failure.get())
+        .hasMessageContaining("a record for topic big2-out cannot be written")
+        .hasMessageContaining("RecordTooLargeException")
+        .hasMessageContaining("errors.production.handler=fail stops here")
+        .hasMessageContaining("raise producer.max.request.size");
+  }
 }

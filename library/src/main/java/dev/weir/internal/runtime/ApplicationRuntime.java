@@ -52,6 +52,8 @@ public final class ApplicationRuntime implements StreamThread.Listener {
   private final RuntimeClock clock;
   private volatile Metrics registry;
   private volatile String clientId;
+  private volatile dev.weir.store.RestoreListener restoreListener =
+      dev.weir.store.RestoreListener.noOp();
 
   public ApplicationRuntime(
       Settings config,
@@ -88,6 +90,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
   public static void validate(Settings config) {
     ClientConfigs.validate(config);
     StateBackendFactory.validate(config);
+    ProductionErrors.handler(config);
   }
 
   /**
@@ -105,6 +108,16 @@ public final class ApplicationRuntime implements StreamThread.Listener {
       long deleted = dir.deleteLocalState();
       LOG.info("cleanUp: deleted {} entries of local state in {}", deleted, dir.path());
     }
+  }
+
+  /**
+   * Sets the listener told about every changelog restore of every thread. Call before {@link
+   * #start()}.
+   *
+   * @param listener the listener; not null
+   */
+  public void setRestoreListener(dev.weir.store.RestoreListener listener) {
+    this.restoreListener = listener;
   }
 
   public RuntimeState state() {
@@ -185,7 +198,8 @@ public final class ApplicationRuntime implements StreamThread.Listener {
               Set.of(),
               null,
               null,
-              clock);
+              clock,
+              restoreListener);
       Map<Integer, Integer> taskCounts;
       try (Admin admin = clients.admin(probe.adminConfig())) {
         InternalTopics topics =
@@ -196,7 +210,9 @@ public final class ApplicationRuntime implements StreamThread.Listener {
                 TopicSettings.of(config));
         taskCounts =
             topics.setUp(
-                errors.usesDeadLetterTopic() ? List.of(errors.deadLetterTopic()) : List.of());
+                errors.usesDeadLetterTopic() || ProductionErrors.mayDeadLetter(config)
+                    ? List.of(errors.deadLetterTopic())
+                    : List.of());
         // Stale-state guard hook: built from the changelogs' delete.retention.ms read at set-up.
         staleStateGuard =
             StaleStateGuard.create(
@@ -216,7 +232,8 @@ public final class ApplicationRuntime implements StreamThread.Listener {
               localStateTasks(),
               restoreWriters = RestoreWriters.create(config, plan.applicationId()),
               staleStateGuard,
-              clock);
+              clock,
+              restoreListener);
       LOG.info(
           "Starting application {} instance {} ({} threads, {}), tasks per sub-topology {}\n{}",
           plan.applicationId(),

@@ -41,12 +41,11 @@ final class ClientConfigs {
   static void validate(Settings config) {
     ClientConfigs c = new ClientConfigs(config, PLACEHOLDER_INSTANCE);
     rejectEverywhere(config);
-    int threads = config.getInt(ConfigKeys.NUM_STREAM_THREADS_CONFIG);
-    for (int t = 0; t < threads; t++) {
-      parse("consumer.", c.consumer(t), ConsumerConfig::new, true);
-      parse("restore.consumer.", c.restoreConsumer(t), ConsumerConfig::new, true);
-      parse("producer.", c.producer(t), ProducerConfig::new, false);
-    }
+    // The threads' configurations differ only in derived ids, so thread 0 stands for all (each
+    // parse logs the whole configuration at INFO, as the clients do when they are created).
+    parse("consumer.", c.consumer(0), ConsumerConfig::new, true);
+    parse("restore.consumer.", c.restoreConsumer(0), ConsumerConfig::new, true);
+    parse("producer.", c.producer(0), ProducerConfig::new, false);
     parse("admin.", c.admin(), AdminClientConfig::new, false);
     TopicSettings.of(config);
   }

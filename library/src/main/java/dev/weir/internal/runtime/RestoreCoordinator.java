@@ -81,6 +81,7 @@ final class RestoreCoordinator {
                   public void onStart(String store, TopicPartition partition, long from, long to) {
                     remaining.put(partition, Math.max(0, to - from));
                     totals.put(partition, Math.max(0, to - from));
+                    tellUser(() -> setup.userRestoreListener().onStart(store, partition, from, to));
                   }
 
                   @Override
@@ -88,6 +89,8 @@ final class RestoreCoordinator {
                       String store, TopicPartition partition, long done, long total) {
                     remaining.put(partition, Math.max(0, total - done));
                     totals.put(partition, Math.max(0, total));
+                    tellUser(
+                        () -> setup.userRestoreListener().onBatch(store, partition, done, total));
                   }
 
                   @Override
@@ -95,8 +98,19 @@ final class RestoreCoordinator {
                     remaining.remove(partition);
                     totals.remove(partition);
                     metrics.restoredRecords.add(restored);
+                    tellUser(() -> setup.userRestoreListener().onEnd(store, partition, restored));
                   }
                 });
+  }
+
+  /** A user's listener that throws must not break the restore: the error is logged. */
+  private void tellUser(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(RestoreCoordinator.class)
+          .warn("{}: the restore listener threw; the restore goes on", thread, e);
+    }
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.weir.internal.graph.Plan;
 import dev.weir.internal.task.ErrorHandling;
 import dev.weir.internal.task.StaleStateGuard;
 import dev.weir.internal.task.TaskId;
+import dev.weir.store.RestoreListener;
 import dev.weir.store.StateBackend;
 import java.time.Duration;
 import java.util.Map;
@@ -30,7 +31,8 @@ record RuntimeSetup(
     Set<TaskId> localStateTasks,
     Executor restoreWriters,
     StaleStateGuard staleStateGuard,
-    RuntimeClock clock) {
+    RuntimeClock clock,
+    RestoreListener userRestoreListener) {
 
   String applicationId() {
     return config.getString(ConfigKeys.APPLICATION_ID_CONFIG);

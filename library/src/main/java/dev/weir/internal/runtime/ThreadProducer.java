@@ -30,11 +30,21 @@ final class ThreadProducer implements RecordCollector {
   private boolean inTransaction;
   private boolean written;
   private volatile Exception sendError;
+  private final ProductionErrors productionErrors;
+  // Dead letters for records the broker rejected (at-least-once), queued by the producer's I/O
+  // thread and sent by the stream thread: a send from a producer callback could block it.
+  private final java.util.Queue<ProductionErrors.DeadLetter> rejected =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
 
-  ThreadProducer(KafkaClients clients, Map<String, Object> config, boolean exactlyOnce) {
+  ThreadProducer(
+      KafkaClients clients,
+      Map<String, Object> config,
+      boolean exactlyOnce,
+      ProductionErrors productionErrors) {
     this.clients = clients;
     this.config = config;
     this.exactlyOnce = exactlyOnce;
+    this.productionErrors = productionErrors;
   }
 
   void init() {
@@ -45,22 +55,66 @@ final class ThreadProducer implements RecordCollector {
     inTransaction = false;
     written = false;
     sendError = null;
+    rejected.clear();
   }
 
   @Override
   public void send(
       String topic, Integer partition, byte[] key, byte[] value, long timestamp, Headers headers) {
     beginIfNeeded();
-    producer.send(new ProducerRecord<>(topic, partition, timestamp, key, value, headers), onSent);
+    ProductionErrors.DeadLetter instead = productionErrors.beforeSend(topic, key, value, headers);
+    if (instead != null) {
+      if (instead.topic() != null) {
+        producer.send(
+            new ProducerRecord<>(
+                instead.topic(),
+                null,
+                timestamp,
+                instead.key(),
+                instead.value(),
+                instead.headers()),
+            onSent);
+      }
+      return;
+    }
+    ProducerRecord<byte[], byte[]> record =
+        new ProducerRecord<>(topic, partition, timestamp, key, value, headers);
+    // Under exactly-once a rejection fails the transaction whatever the handler says, so one
+    // shared callback does; under at-least-once the handler needs the record.
+    producer.send(record, exactlyOnce ? onSent : (md, e) -> onSent(record, e));
   }
 
   /** One callback for every record: it only keeps the first failure. */
   private final org.apache.kafka.clients.producer.Callback onSent =
       (md, e) -> {
-        if (e != null && sendError == null) {
-          sendError = e;
+        if (e != null) {
+          keepFirst(md == null ? null : md.topic(), e);
         }
       };
+
+  /** A failed record's send: a record error goes to the handler, the rest to the rollback. */
+  private void onSent(ProducerRecord<byte[], byte[]> r, Exception e) {
+    if (e == null) {
+      return;
+    }
+    ProductionErrors.Outcome o = productionErrors.afterSend(r.topic(), r.key(), r.value(), e);
+    if (o == null) {
+      keepFirst(r.topic(), e);
+    } else if (o.failure() != null) {
+      keepFirst(r.topic(), o.failure());
+    } else if (o.deadLetter().topic() != null) {
+      rejected.add(o.deadLetter());
+    }
+  }
+
+  private void keepFirst(String topic, Exception e) {
+    if (sendError == null) {
+      // Under exactly-once a rejected record is reported as what it is, not as a failed commit.
+      ProductionErrors.Outcome o =
+          exactlyOnce ? productionErrors.afterSend(topic, null, null, e) : null;
+      sendError = o != null && o.failure() != null ? o.failure() : e;
+    }
+  }
 
   @Override
   public void sendChangelog(
@@ -75,9 +129,7 @@ final class ThreadProducer implements RecordCollector {
         new ProducerRecord<>(topic, partition, timestamp, key, value),
         (md, e) -> {
           if (e != null) {
-            if (sendError == null) {
-              sendError = e;
-            }
+            keepFirst(topic, e);
           } else {
             onOffset.accept(md.offset());
           }
@@ -112,15 +164,32 @@ final class ThreadProducer implements RecordCollector {
     if (!offsets.isEmpty()) {
       producer.sendOffsetsToTransaction(offsets, group);
     }
-    producer.commitTransaction();
+    try {
+      producer.commitTransaction();
+    } catch (KafkaException e) {
+      // The callbacks ran before the commit failed: a rejected record is the real cause.
+      if (sendError instanceof dev.weir.errors.WeirException rejectedRecord) {
+        sendError = null;
+        rejectedRecord.addSuppressed(e);
+        throw rejectedRecord;
+      }
+      throw e;
+    }
     inTransaction = false;
     written = false;
     throwIfSendFailed();
   }
 
-  /** At-least-once: wait until every sent record is acknowledged. */
+  /** At-least-once: wait until every sent record (and dead letter) is acknowledged. */
   void flush() {
     producer.flush();
+    for (ProductionErrors.DeadLetter d = rejected.poll(); d != null; d = rejected.poll()) {
+      producer.send(
+          new ProducerRecord<>(d.topic(), null, null, d.key(), d.value(), d.headers()), onSent);
+      if (rejected.isEmpty()) {
+        producer.flush();
+      }
+    }
     written = false;
     throwIfSendFailed();
   }
@@ -129,6 +198,9 @@ final class ThreadProducer implements RecordCollector {
     Exception e = sendError;
     if (e != null) {
       sendError = null;
+      if (e instanceof dev.weir.errors.WeirException failure) {
+        throw failure; // a record the handler would not skip: the thread fails
+      }
       throw new KafkaException("A record could not be written: " + e, e);
     }
   }
@@ -143,6 +215,7 @@ final class ThreadProducer implements RecordCollector {
   boolean abort() {
     sendError = null;
     written = false;
+    rejected.clear();
     if (!exactlyOnce || !inTransaction) {
       return true;
     }

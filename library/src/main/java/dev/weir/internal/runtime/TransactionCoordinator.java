@@ -80,7 +80,16 @@ final class TransactionCoordinator implements CommitOrder.Transaction {
       String name, RuntimeSetup setup, int index, TaskMetrics metrics) {
     return new TransactionCoordinator(
         name,
-        new ThreadProducer(setup.clients(), setup.producerConfig(index), setup.exactlyOnce()),
+        new ThreadProducer(
+            setup.clients(),
+            setup.producerConfig(index),
+            setup.exactlyOnce(),
+            new ProductionErrors(
+                name,
+                setup.config(),
+                setup.producerConfig(index),
+                ProductionErrors.handler(setup.config()),
+                metrics)),
         setup.exactlyOnce() ? Guarantee.EXACTLY_ONCE : Guarantee.AT_LEAST_ONCE,
         setup.maxCommitFailures(),
         metrics);

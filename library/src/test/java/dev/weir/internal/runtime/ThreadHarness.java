@@ -101,7 +101,8 @@ final class ThreadHarness implements StreamThread.Listener {
             Set.of(),
             null,
             null,
-            clock);
+            clock,
+            dev.weir.store.RestoreListener.noOp());
     thread = new StreamThread(0, setup, this, new AtomicBoolean(), null, null);
   }
 
