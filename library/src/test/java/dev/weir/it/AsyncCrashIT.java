@@ -70,7 +70,9 @@ class AsyncCrashIT {
     ExecutorService pool = Executors.newFixedThreadPool(64);
     HttpServer server = service(pool);
     String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/room/";
-    try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start(1)) {
+    // The shared build machine can take more than the default 90 s to start a broker.
+    try (EmbeddedKafkaCluster kafka =
+        EmbeddedKafkaCluster.builder().brokers(1).startTimeout(Duration.ofMinutes(5)).start()) {
       String bs = kafka.bootstrapServers();
       kafka.createTopic("async-in", 4);
       kafka.createTopic("async-out", 4);
