@@ -51,11 +51,22 @@ public final class AsyncRetryStrategy<O> implements Serializable {
     boolean test(Throwable error);
   }
 
+  /** Requests after the first, at least 1. */
   private final int maxRetries;
+
+  /** The wait before the first retry, milliseconds. */
   private final long initialDelayMs;
+
+  /** The longest wait, milliseconds. */
   private final long maxDelayMs;
+
+  /** Growth of the wait per retry; 1 for a fixed delay. */
   private final double multiplier;
+
+  /** Which results are requested again. */
   private final ResultPredicate<O> resultPredicate;
+
+  /** Which failures are requested again. */
   private final ExceptionPredicate exceptionPredicate;
 
   private AsyncRetryStrategy(

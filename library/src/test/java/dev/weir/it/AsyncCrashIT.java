@@ -70,7 +70,9 @@ class AsyncCrashIT {
     ExecutorService pool = Executors.newFixedThreadPool(64);
     HttpServer server = service(pool);
     String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/room/";
-    try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start(1)) {
+    // The shared build machine can take more than the default 90 s to start a broker.
+    try (EmbeddedKafkaCluster kafka =
+        EmbeddedKafkaCluster.builder().brokers(1).startTimeout(Duration.ofMinutes(5)).start()) {
       String bs = kafka.bootstrapServers();
       kafka.createTopic("async-in", 4);
       kafka.createTopic("async-out", 4);
@@ -82,23 +84,23 @@ class AsyncCrashIT {
         all.add(b);
         int total = 0;
         for (int batch = 0; batch < 2; batch++) {
-          Pipelines.produce(bs, "async-in", total, total + 2_000, 32);
-          total += 2_000;
+          Pipelines.produce(bs, "async-in", total, total + 1_000, 32);
+          total += 1_000;
         }
         int third = total / 3;
         await()
-            .atMost(Duration.ofSeconds(90))
+            .atMost(Duration.ofSeconds(180))
             .until(
                 () ->
                     Pipelines.readCommitted(bs, "async-out", third, Duration.ofSeconds(5)).size()
                         >= third);
         a.kill();
         assertThat(a.waitFor(Duration.ofSeconds(10))).isTrue();
-        Pipelines.produce(bs, "async-in", total, total + 2_000, 32);
-        total += 2_000;
+        Pipelines.produce(bs, "async-in", total, total + 1_000, 32);
+        total += 1_000;
         JavaProcess a2 = instance(bs, "a", url);
         all.add(a2);
-        List<String> out = Pipelines.readCommitted(bs, "async-out", total, Duration.ofSeconds(120));
+        List<String> out = Pipelines.readCommitted(bs, "async-out", total, Duration.ofSeconds(180));
         Map<Integer, Integer> counts = Pipelines.countBySeq(out);
         List<Integer> lost = new ArrayList<>();
         List<Integer> doubled = new ArrayList<>();

@@ -179,10 +179,10 @@ class OperationsIT {
     expected.remove("k0:5");
     try (WeirApplication app = new WeirApplication(inflating("big-in", "big-out"), props)) {
       app.start();
-      await().atMost(Duration.ofSeconds(60)).until(() -> app.metrics().get("records-in") >= 10);
+      await().atMost(Duration.ofSeconds(60)).until(() -> app.metricsSnapshot().get("records-in") >= 10);
       app.close(Duration.ofSeconds(30)); // the final commit
-      assertThat(app.metrics().get("production-errors-skipped")).isEqualTo(1L);
-      assertThat(app.metrics().get("rollbacks")).isZero();
+      assertThat(app.metricsSnapshot().get("production-errors-skipped")).isEqualTo(1L);
+      assertThat(app.metricsSnapshot().get("rollbacks")).isZero();
     }
     assertThat(
             Pipelines.readCommitted(kafka.bootstrapServers(), "big-out", 9, Duration.ofSeconds(30)))
@@ -204,7 +204,7 @@ class OperationsIT {
           });
       app.start();
       assertThat(app.awaitState(Duration.ofSeconds(60), ApplicationState.ERROR)).isTrue();
-      assertThat(app.metrics().get("rollbacks")).isZero();
+      assertThat(app.metricsSnapshot().get("rollbacks")).isZero();
     }
     assertThat(failure.get())
         .hasMessageContaining("a record for topic big2-out cannot be written")

@@ -101,9 +101,9 @@ public final class ChaosPipeline {
    * @param joinsOut output topic of the join results ({@link Kind#hasJoin()})
    * @param slowEvery every how many records per task the slow step sleeps; 0 for never
    * @param slowMs how long it sleeps
-   * @param filesDir with a path, the results also go through the exactly-once file sink into
-   *     hourly buckets of part files there (small parts: rolled at 64 KiB, 10 s, or 2 s idle);
-   *     empty for none
+   * @param filesDir with a path, the results also go through the exactly-once file sink into hourly
+   *     buckets of part files there (small parts: rolled at 64 KiB, 10 s, or 2 s idle); empty for
+   *     none
    * @param postgresUrl with a JDBC URL, the results also go exactly once into the table of {@link
    *     PostgresChaosSink} in that database; empty for none
    * @return the topology

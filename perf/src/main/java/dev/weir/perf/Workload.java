@@ -8,7 +8,7 @@ enum Workload {
   W4("restore: rebuild a task's state from its changelog"),
   W5("recover after kill -9: restart on the local state a crash left"),
   W6("interval join: two topics, keyBy both, pairs within +-10 s of each other"),
-  W7("async enrichment: 20 ms HTTP service, capacity 100, one task, exactly-once");
+  W7("async enrichment: 20 ms service, capacity 100, one task, exactly-once");
 
   private final String description;
 
