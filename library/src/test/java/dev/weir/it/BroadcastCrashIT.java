@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BroadcastCrashIT {
   private static final int KEYS = 20;
-  private static final int BATCH = 2_000;
+  private static final int BATCH = 1_000;
   private static final int TASKS = 2;
 
   @TempDir Path tmp;

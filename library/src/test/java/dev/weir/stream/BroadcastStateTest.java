@@ -129,6 +129,15 @@ class BroadcastStateTest {
     }
   }
 
+  @Test
+  void describeShowsTheBroadcastTopicApartFromTheTasksInputs() {
+    assertThat(alerts().build().describe())
+        .contains("Sub-topology 0 reads [txns]\n")
+        .contains(
+            "Sub-topology 1 reads [<application.id>-txns-keyBy-repartition] and broadcasts"
+                + " [rules] to every task\n");
+  }
+
   /** Non-keyed: words are tagged with every broadcast tag "word=tag". */
   static final class Tags extends BroadcastProcessFunction<String, String, String> {
     private static final long serialVersionUID = 1L;

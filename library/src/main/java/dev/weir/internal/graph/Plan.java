@@ -496,11 +496,11 @@ public final class Plan {
   public String describe() {
     StringBuilder sb = new StringBuilder("Topology (application.id=" + applicationId + ")\n");
     for (SubTopology s : subTopologies) {
-      sb.append("  Sub-topology ")
-          .append(s.id())
-          .append(" reads ")
-          .append(inputTopics(s))
-          .append('\n');
+      sb.append("  Sub-topology ").append(s.id()).append(" reads ").append(inputTopics(s));
+      if (!s.broadcastSources().isEmpty()) {
+        sb.append(" and broadcasts ").append(broadcastTopics(s)).append(" to every task");
+      }
+      sb.append('\n');
       TreeMap<Integer, Transformation<?>> ordered = new TreeMap<>();
       s.nodes().forEach(n -> ordered.put(n.id(), n));
       for (Transformation<?> n : ordered.values()) {

@@ -37,8 +37,9 @@ final class CoPartitioning {
       if (all.stream().distinct().count() <= 1) {
         continue;
       }
+      boolean keyed = Plan.keyOrigin(t.input1()) != null && Plan.keyOrigin(t.input2()) != null;
       String fix =
-          t.keyed()
+          keyed
               ? "Give both keyBy(...) the same Repartition.withPartitions(n), or give the source"
                   + " topics equal partition counts."
               : "Give the input topics equal partition counts, or rebalance() or keyBy(...) one"
