@@ -179,7 +179,9 @@ class OperationsIT {
     expected.remove("k0:5");
     try (WeirApplication app = new WeirApplication(inflating("big-in", "big-out"), props)) {
       app.start();
-      await().atMost(Duration.ofSeconds(60)).until(() -> app.metricsSnapshot().get("records-in") >= 10);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> app.metricsSnapshot().get("records-in") >= 10);
       app.close(Duration.ofSeconds(30)); // the final commit
       assertThat(app.metricsSnapshot().get("production-errors-skipped")).isEqualTo(1L);
       assertThat(app.metricsSnapshot().get("rollbacks")).isZero();

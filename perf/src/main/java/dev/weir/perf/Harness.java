@@ -57,6 +57,8 @@ final class Harness implements AutoCloseable {
       return new Harness(options, out, null, options.bootstrap());
     }
     out.println("Starting a Kafka broker (KRaft, child JVM, " + String.join(" ", BROKER_JVM) + ")");
+    // On a machine shared with other builds the broker has taken more than the testkit's default
+    // 90 s to open its port; a slow start is not what the harness measures.
     EmbeddedKafkaCluster kafka =
         EmbeddedKafkaCluster.builder()
             .brokers(1)
