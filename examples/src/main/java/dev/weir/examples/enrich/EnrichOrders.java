@@ -35,6 +35,7 @@ public final class EnrichOrders {
    */
   public static Topology topology(String ordersTopic, String usersTopic, String outTopic) {
     StreamBuilder builder = new StreamBuilder();
+    // [docs:enrich-orders]
     KeyedStream<String, String> orders =
         builder
             .fromSource(
@@ -56,10 +57,12 @@ public final class EnrichOrders {
         .uid("enrich-orders")
         .returns(Serdes.String())
         .sinkTo(KafkaSink.topic(outTopic, Serdes.String()));
+    // [/docs:enrich-orders]
     return builder.build();
   }
 
   /** Keeps the latest name per user; enriches orders with it, buffering those that come early. */
+  // [docs:latest-user]
   static final class LatestUser extends KeyedCoProcessFunction<String, String, String, String> {
     private static final long serialVersionUID = 1L;
     private transient ValueState<String> name;
@@ -106,4 +109,5 @@ public final class EnrichOrders {
       waiting.clear();
     }
   }
+  // [/docs:latest-user]
 }

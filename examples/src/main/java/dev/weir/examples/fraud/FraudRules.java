@@ -35,6 +35,7 @@ public final class FraudRules {
    */
   public static Topology topology(String transactionsTopic, String rulesTopic, String alertsTopic) {
     StreamBuilder builder = new StreamBuilder();
+    // [docs:broadcast-rules]
     BroadcastStream<String> rules =
         builder
             .fromSource(KafkaSource.topic(rulesTopic, Serdes.String()), "rules")
@@ -47,10 +48,12 @@ public final class FraudRules {
         .uid("check-limits")
         .returns(Serdes.String())
         .sinkTo(KafkaSink.topic(alertsTopic, Serdes.String()));
+    // [/docs:broadcast-rules]
     return builder.build();
   }
 
   /** Checks every transaction against every rule; keeps the rules in broadcast state. */
+  // [docs:check-limits]
   static final class CheckLimits
       extends KeyedBroadcastProcessFunction<String, Transaction, String, String> {
     private static final long serialVersionUID = 1L;
@@ -77,4 +80,5 @@ public final class FraudRules {
       }
     }
   }
+  // [/docs:check-limits]
 }
