@@ -136,6 +136,10 @@ class MetricValuesTest {
       e.put("task-metrics/watermark-idle{task-id=1_0}", 0.0);
       e.put("task-metrics/watermark{task-id=0_0}", 11.0);
       e.put("task-metrics/watermark{task-id=1_0}", 11.0);
+      e.put("thread-metrics/async-in-flight{}", 0.0);
+      e.put("thread-metrics/async-requests-total{}", 0.0);
+      e.put("thread-metrics/async-retries-total{}", 0.0);
+      e.put("thread-metrics/async-timeouts-total{}", 0.0);
       e.put("thread-metrics/changelog-records-sent-total{}", 11.0);
       e.put("thread-metrics/commit-latency-avg{}", 0.0);
       e.put("thread-metrics/commit-latency-max{}", 0.0);
@@ -147,10 +151,13 @@ class MetricValuesTest {
       e.put("thread-metrics/dead-letter-records-total{}", 2.0);
       e.put("thread-metrics/deserialization-errors-total{}", 1.0);
       e.put("thread-metrics/late-records-dropped-total{}", 1.0);
+      e.put("thread-metrics/offset-resets-total{}", 0.0);
       e.put("thread-metrics/process-latency-avg{}", 0.0);
       e.put("thread-metrics/process-latency-max{}", 0.0);
       e.put("thread-metrics/process-latency-p99{}", 0.0);
       e.put("thread-metrics/processing-errors-total{}", 1.0);
+      e.put("thread-metrics/production-errors-dead-lettered-total{}", 0.0);
+      e.put("thread-metrics/production-errors-skipped-total{}", 0.0);
       e.put("thread-metrics/records-in-rate{}", 19 / 30.0);
       e.put("thread-metrics/records-in-total{}", 19.0);
       e.put("thread-metrics/records-out-rate{}", 3 / 30.0);

@@ -254,6 +254,42 @@ public final class MetricCatalogue {
           THREAD,
           "changelog-records-sent-total",
           "state changes written to changelog topics");
+  public static final Def OFFSET_RESETS_TOTAL =
+      def(
+          THREAD_GROUP,
+          THREAD,
+          "offset-resets-total",
+          "input partitions whose committed offset was out of range and were reset by"
+              + " offset.reset.policy");
+  public static final Def PRODUCTION_SKIPPED_TOTAL =
+      def(
+          THREAD_GROUP,
+          THREAD,
+          "production-errors-skipped-total",
+          "output records the producer could not send, skipped by the production exception"
+              + " handler");
+  public static final Def PRODUCTION_DEAD_LETTERED_TOTAL =
+      def(
+          THREAD_GROUP,
+          THREAD,
+          "production-errors-dead-lettered-total",
+          "output records the producer could not send, written to the dead-letter topic instead");
+  public static final Def ASYNC_REQUESTS_TOTAL =
+      def(THREAD_GROUP, THREAD, "async-requests-total", "async I/O requests started (retries too)");
+  public static final Def ASYNC_IN_FLIGHT =
+      def(
+          THREAD_GROUP,
+          THREAD,
+          "async-in-flight",
+          "async I/O requests started and not yet emitted, over the thread's tasks");
+  public static final Def ASYNC_TIMEOUTS_TOTAL =
+      def(THREAD_GROUP, THREAD, "async-timeouts-total", "async I/O requests that timed out");
+  public static final Def ASYNC_RETRIES_TOTAL =
+      def(
+          THREAD_GROUP,
+          THREAD,
+          "async-retries-total",
+          "async I/O requests sent again by their retry strategy");
 
   // ---- task ----
   public static final Def TASK_RECORDS_IN_TOTAL =

@@ -82,6 +82,13 @@ public final class ThreadMetrics implements AutoCloseable {
     t.total(LATE_DROPPED_TOTAL, metrics.lateRecordsDropped);
     t.total(RESTORE_RECORDS_TOTAL, metrics.restoredRecords);
     t.total(CHANGELOG_SENT_TOTAL, metrics.changelogRecordsSent);
+    t.total(OFFSET_RESETS_TOTAL, metrics.offsetResets);
+    t.total(PRODUCTION_SKIPPED_TOTAL, metrics.productionErrorsSkipped);
+    t.total(PRODUCTION_DEAD_LETTERED_TOTAL, metrics.productionErrorsDeadLettered);
+    t.total(ASYNC_REQUESTS_TOTAL, metrics.asyncRequests);
+    t.total(ASYNC_IN_FLIGHT, metrics.asyncInFlight);
+    t.total(ASYNC_TIMEOUTS_TOTAL, metrics.asyncTimeouts);
+    t.total(ASYNC_RETRIES_TOTAL, metrics.asyncRetries);
     t.gauge(RESTORE_TIME_TOTAL, () -> metrics.restoreTimeNanos.sum() / 1_000_000);
     t.gauge(RESTORE_REMAINING, restoreRemaining);
     Sensor process = t.latency("process-latency", PROCESS_LATENCY_AVG, PROCESS_LATENCY_MAX);
