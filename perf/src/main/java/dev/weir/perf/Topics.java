@@ -134,6 +134,58 @@ final class Topics implements AutoCloseable {
   }
 
   /**
+   * The records of the application's internal repartition topics ({@code <appId>-...-repartition})
+   * its group has not consumed yet: per partition, the read-committed end offset minus the
+   * committed offset (0 when none), less one for the commit marker a transaction leaves at the end;
+   * summed. Committed source offsets alone do not say the run is done: a downstream sub-topology
+   * (W6's join, W2's windows) still has to read what the upstream one wrote.
+   */
+  long internalBacklog(String appId) throws InterruptedException {
+    try {
+      List<String> internal = new ArrayList<>();
+      for (String t : admin.listTopics().names().get()) {
+        if (t.startsWith(appId + "-") && t.endsWith("-repartition")) {
+          internal.add(t);
+        }
+      }
+      if (internal.isEmpty()) {
+        return 0;
+      }
+      Map<TopicPartition, Long> end = new HashMap<>();
+      for (String t : internal) {
+        end.putAll(endOffsets(t));
+      }
+      Map<TopicPartition, Long> committed = new HashMap<>();
+      admin
+          .listConsumerGroupOffsets(appId)
+          .partitionsToOffsetAndMetadata()
+          .get()
+          .forEach(
+              (tp, om) -> {
+                if (om != null) {
+                  committed.put(tp, om.offset());
+                }
+              });
+      return backlog(end, committed);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(
+          "Reading the internal topics of " + appId + " failed", e.getCause());
+    }
+  }
+
+  /**
+   * Unconsumed records over {@code end}'s partitions: {@code end - committed - 1} each, at least 0
+   * (the last offset may be a transaction marker, which a consumer need not commit past).
+   */
+  static long backlog(Map<TopicPartition, Long> end, Map<TopicPartition, Long> committed) {
+    long sum = 0;
+    for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+      sum += Math.max(0, e.getValue() - committed.getOrDefault(e.getKey(), 0L) - 1);
+    }
+    return sum;
+  }
+
+  /**
    * Removes every member of a consumer group, as {@code kafka-streams-application-reset --force}
    * does. After a {@code kill -9} the dead member would otherwise stay in the group until its
    * session times out (45 s, the consumer default, for both contenders) and hold up the rebalance
