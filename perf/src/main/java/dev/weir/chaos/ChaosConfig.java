@@ -155,6 +155,7 @@ public record ChaosConfig(
           "watermark-interval-ms",
           "window",
           "stall-timeout-s",
+          "pipeline",
           "sink",
           "work-dir");
 

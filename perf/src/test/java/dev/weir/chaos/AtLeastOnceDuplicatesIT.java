@@ -23,6 +23,9 @@ class AtLeastOnceDuplicatesIT {
             new String[] {
               "--profile", "ci",
               "--guarantee", "at_least_once",
+              // The pipeline of the test's expectations: the join stage reports its own
+              // duplicates first.
+              "--pipeline", "count-and-windows",
               "--brokers", "1",
               "--records", "10000",
               "--rate", "500",
