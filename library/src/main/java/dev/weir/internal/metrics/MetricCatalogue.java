@@ -290,6 +290,27 @@ public final class MetricCatalogue {
           THREAD,
           "async-retries-total",
           "async I/O requests sent again by their retry strategy");
+  public static final Def SINK_PRECOMMITS_TOTAL =
+      def(
+          THREAD_GROUP,
+          THREAD,
+          "sink-precommits-total",
+          "two-phase-commit sink transactions pre-committed (their handles go into the task's"
+              + " Kafka transaction)");
+  public static final Def SINK_COMMITS_TOTAL =
+      def(
+          THREAD_GROUP,
+          THREAD,
+          "sink-commits-total",
+          "two-phase-commit sink transactions committed in the external system after the Kafka"
+              + " commit recorded them");
+  public static final Def SINK_RECOVERED_COMMITS_TOTAL =
+      def(
+          THREAD_GROUP,
+          THREAD,
+          "sink-recovered-commits-total",
+          "two-phase-commit sink transactions committed again on restore (recorded by a Kafka"
+              + " commit, external commit not confirmed before the task stopped)");
 
   // ---- task ----
   public static final Def TASK_RECORDS_IN_TOTAL =

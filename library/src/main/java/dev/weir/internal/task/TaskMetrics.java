@@ -42,6 +42,16 @@ public final class TaskMetrics {
   public final LongAdder asyncTimeouts = new LongAdder();
   public final LongAdder asyncRetries = new LongAdder();
 
+  /**
+   * Two-phase-commit sinks: transactions pre-committed, committed after the Kafka commit, and
+   * committed again on restore (their Kafka commit recorded them; the external commit had not been
+   * confirmed).
+   */
+  public final LongAdder sinkPreCommits = new LongAdder();
+
+  public final LongAdder sinkCommits = new LongAdder();
+  public final LongAdder sinkRecoveredCommits = new LongAdder();
+
   // Set by bind() before the owning thread starts (Thread.start publishes them); null when the
   // metrics are not in a registry, which makes recording a no-op.
   private Sensor processLatency;

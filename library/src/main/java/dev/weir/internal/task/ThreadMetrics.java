@@ -89,6 +89,9 @@ public final class ThreadMetrics implements AutoCloseable {
     t.total(ASYNC_IN_FLIGHT, metrics.asyncInFlight);
     t.total(ASYNC_TIMEOUTS_TOTAL, metrics.asyncTimeouts);
     t.total(ASYNC_RETRIES_TOTAL, metrics.asyncRetries);
+    t.total(SINK_PRECOMMITS_TOTAL, metrics.sinkPreCommits);
+    t.total(SINK_COMMITS_TOTAL, metrics.sinkCommits);
+    t.total(SINK_RECOVERED_COMMITS_TOTAL, metrics.sinkRecoveredCommits);
     t.gauge(RESTORE_TIME_TOTAL, () -> metrics.restoreTimeNanos.sum() / 1_000_000);
     t.gauge(RESTORE_REMAINING, restoreRemaining);
     Sensor process = t.latency("process-latency", PROCESS_LATENCY_AVG, PROCESS_LATENCY_MAX);

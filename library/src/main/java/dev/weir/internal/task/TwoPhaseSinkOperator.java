@@ -106,6 +106,7 @@ final class TwoPhaseSinkOperator<T, X> extends Operator<T> {
       // The Kafka transaction that recorded it committed; the process may have died before or
       // during the external commit.
       sink.recoverAndCommit(committed);
+      task.metrics().sinkRecoveredCommits.increment();
       known.add(committed);
     }
     sink.recoverAndAbort(context, Collections.unmodifiableList(known));
@@ -177,6 +178,7 @@ final class TwoPhaseSinkOperator<T, X> extends Operator<T> {
           e);
     }
     prepared = txn;
+    task.metrics().sinkPreCommits.increment();
     byte[] h = handles.serialize(storeName, txn);
     store.put(KEY, ByteBuffer.allocate(8 + h.length).putLong(nextSequence).put(h).array());
   }
@@ -202,6 +204,7 @@ final class TwoPhaseSinkOperator<T, X> extends Operator<T> {
               + " again on restore.",
           e);
     }
+    task.metrics().sinkCommits.increment();
   }
 
   @Override

@@ -72,6 +72,9 @@ class TwoPhaseCommitProtocolTest {
             "preCommit " + P + "1",
             "commit " + P + "1");
     assertThat(rig.kafkaCommits).isEqualTo(2);
+    assertThat(rig.metrics.sinkPreCommits.sum()).isEqualTo(2);
+    assertThat(rig.metrics.sinkCommits.sum()).isEqualTo(2);
+    assertThat(rig.metrics.sinkRecoveredCommits.sum()).isZero();
     assertThat(system.visible).containsExactly("a", "b", "c");
   }
 
@@ -126,6 +129,9 @@ class TwoPhaseCommitProtocolTest {
             "preCommit " + P + "1",
             "commit " + P + "1");
     assertThat(system.visible).containsExactly("a", "b");
+    // The handle of transaction 0 stays in committed state: the restore commits it again.
+    assertThat(rig.metrics.sinkRecoveredCommits.sum()).isEqualTo(1);
+    assertThat(rig.metrics.sinkCommits.sum()).isEqualTo(2);
   }
 
   @Test
@@ -374,8 +380,7 @@ class TwoPhaseCommitProtocolTest {
         }
       }
       base.applyBatch(batch);
-      TaskContext ctx =
-          new TaskContext("app", new TaskId(0, 0), 1, collector(), () -> 0L, new TaskMetrics());
+      TaskContext ctx = new TaskContext("app", new TaskId(0, 0), 1, collector(), () -> 0L, metrics);
       ctx.setSerdeConfigs(Map.of());
       ctx.setState(TaskState.wrap(base, 0, specs));
       pending.clear();
@@ -386,6 +391,9 @@ class TwoPhaseCommitProtocolTest {
     }
 
     /** The process died: nothing is closed, the open Kafka transaction is aborted by the broker. */
+    /** The sink counters, kept across restarts as a stream thread keeps its own. */
+    final TaskMetrics metrics = new TaskMetrics();
+
     void crashAndRestart() throws Exception {
       start();
     }
