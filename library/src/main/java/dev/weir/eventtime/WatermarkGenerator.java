@@ -8,7 +8,9 @@ package dev.weir.eventtime;
  */
 public interface WatermarkGenerator<T> {
   /**
-   * Called for every record, after its timestamp was assigned. A punctuated generator emits here.
+   * Called for every record, after its timestamp was assigned. A punctuated generator emits here; a
+   * watermark emitted here takes effect after this record and before the next one (timers fire,
+   * downstream tasks are told), not at the next {@code watermark.interval.ms}.
    *
    * @param event the record
    * @param timestamp its event timestamp

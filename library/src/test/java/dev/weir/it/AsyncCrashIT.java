@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpServer;
 import dev.weir.testkit.EmbeddedKafkaCluster;
 import dev.weir.testkit.JavaProcess;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,9 +17,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Async enrichment against an HTTP service the test runs on loopback with a random latency (1-30
  * ms): two instances in child JVMs, one killed with SIGKILL midway (requests in flight and an open
  * transaction abandoned), then restarted on its state dir. A read_committed reader must find every
- * input's result exactly once, and each key's results in input order (orderedWait).
+ * input's result exactly once, and each key's results in input order (orderedWait): the whole
+ * output, per key. Requests stay in flight across commits (design record 012), so the kill finds
+ * requests both in committed state and in the open transaction.
  */
 class AsyncCrashIT {
   @TempDir Path tmp;
@@ -40,25 +45,33 @@ class AsyncCrashIT {
         .start();
   }
 
-  /** The enrichment service: answers "room-(seq % 7)" after a random latency. */
-  private static HttpServer service(ExecutorService pool) throws Exception {
+  /**
+   * The enrichment service: answers "room-(seq % 7)" after a random latency (1-30 ms), which a
+   * scheduled executor adds: the handler returns at once and the response is written later, so no
+   * server thread sleeps.
+   */
+  private static HttpServer service(ScheduledExecutorService pool) throws Exception {
     HttpServer server =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
     server.createContext(
         "/room/",
         ex -> {
-          try {
-            Thread.sleep(ThreadLocalRandom.current().nextInt(1, 31)); // the service's latency
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
           String path = ex.getRequestURI().getPath();
           int seq = Integer.parseInt(path.substring(path.lastIndexOf('/') + 1));
           byte[] body = ("room-" + (seq % 7)).getBytes(StandardCharsets.UTF_8);
-          ex.sendResponseHeaders(200, body.length);
-          try (OutputStream os = ex.getResponseBody()) {
-            os.write(body);
-          }
+          pool.schedule(
+              () -> {
+                try {
+                  ex.sendResponseHeaders(200, body.length);
+                  try (OutputStream os = ex.getResponseBody()) {
+                    os.write(body);
+                  }
+                } catch (IOException e) {
+                  ex.close(); // the client went away (the killed instance)
+                }
+              },
+              ThreadLocalRandom.current().nextInt(1, 31),
+              TimeUnit.MILLISECONDS);
         });
     server.setExecutor(pool);
     server.start();
@@ -67,7 +80,7 @@ class AsyncCrashIT {
 
   @Test
   void everyInputIsEnrichedExactlyOnceAndInOrderPerKeyAcrossAKill() throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(64);
+    ScheduledExecutorService pool = Executors.newScheduledThreadPool(4);
     HttpServer server = service(pool);
     String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/room/";
     // The shared build machine can take more than the default 90 s to start a broker.
@@ -129,6 +142,25 @@ class AsyncCrashIT {
           }
         }
         assertThat(wrong).as("wrong room or out of order per key").isEmpty();
+        // The whole output: per key (the output topic's key and partition), every input of the
+        // key once, in input order, with its room.
+        Map<String, List<String>> expected = new TreeMap<>();
+        for (int i = 0; i < total; i++) {
+          String key = "k" + (i % 32);
+          expected
+              .computeIfAbsent(key, k -> new ArrayList<>())
+              .add(key + ":" + i + ":room-" + (i % 7));
+        }
+        Map<String, List<String>> actual = new TreeMap<>();
+        for (String v : out) {
+          actual.computeIfAbsent(v.substring(0, v.indexOf(':')), k -> new ArrayList<>()).add(v);
+        }
+        assertThat(actual).isEqualTo(expected);
+        // Requests stayed in flight across commits (design record 012): committed transactions
+        // wrote them into the operator's changelog.
+        assertThat(Pipelines.readCommitted(bs, "async-enrich-changelog", 1, Duration.ofSeconds(30)))
+            .as("requests kept in flight at a commit")
+            .isNotEmpty();
       } finally {
         for (JavaProcess p : all) {
           p.kill();

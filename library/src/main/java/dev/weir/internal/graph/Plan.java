@@ -315,10 +315,17 @@ public final class Plan {
     return out;
   }
 
-  /** Whether {@code n} is an operator with a store: on a keyed stream, or keeping task state. */
+  /**
+   * Whether {@code n} is an operator with a store: on a keyed stream, or keeping task state (a
+   * two-phase-commit sink its pending transactions; an async operator whose input has a serde its
+   * requests in flight at a commit, design record 012).
+   */
   private static boolean isStateful(Transformation<?> n) {
     return (n instanceof OneInputTransformation<?, ?> o
-            && (o.keyed() || o.spec() instanceof OperatorSpec.TwoPhaseSinkSpec))
+            && (o.keyed()
+                || o.spec() instanceof OperatorSpec.TwoPhaseSinkSpec
+                || (o.spec() instanceof OperatorSpec.AsyncSpec
+                    && effectiveSerde(o.input()) != null)))
         || (n instanceof TwoInputTransformation<?, ?, ?> t && t.stateful());
   }
 
@@ -447,8 +454,8 @@ public final class Plan {
               + describe(k2)
               + " with "
               + p2.partitions()
-              + " partitions: keyed inputs must be co-partitioned, or equal keys would reach different tasks."
-              + " Give both keyBy(...) the same Repartition.withPartitions(n).");
+              + " partitions: keyed inputs must be co-partitioned, or equal keys would reach"
+              + " different tasks. Give both keyBy(...) the same Repartition.withPartitions(n).");
     }
   }
 

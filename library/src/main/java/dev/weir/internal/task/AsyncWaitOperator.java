@@ -12,6 +12,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.serialization.Serde;
 
 /**
  * Runs an {@link AsyncFunction} (design record 010): every record becomes an entry holding a copy
@@ -29,6 +30,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * requests than there is room for waits on the thread's signal for a free slot (this blocks the
  * thread; only a record of an upstream flatMap can do it).
  *
+ * <p>Commits (design record 012): when the operator has a store (its input stream has a serde),
+ * {@link #prepareCommit} writes every request still in flight that is not in the store yet, and
+ * emitting a request's results deletes its entry; a commit does not wait for requests, and a task
+ * restored from that commit starts the stored requests again, in input order, before any new
+ * record. Without a store the task drains its requests before every commit ({@link
+ * #drainsAtCommit}), as design record 010 decided.
+ *
  * <p>Timeouts and retries run on the task's processing-time clock from {@link #onProcessingTime}.
  * Everything except {@link Future#complete} / {@link Future#completeExceptionally} runs on the
  * task's thread.
@@ -39,6 +47,7 @@ final class AsyncWaitOperator<I, O> extends FunctionOperator<I, AsyncFunction<I,
   private final int capacity;
   private final AsyncRetryStrategy<O> retry;
   private final Emitter<O> out;
+  private final Serde<I> inputSerde;
   private final ArrayDeque<Entry<I, O>> queue = new ArrayDeque<>();
   private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
   private volatile Semaphore signal;
@@ -48,6 +57,12 @@ final class AsyncWaitOperator<I, O> extends FunctionOperator<I, AsyncFunction<I,
 
   private volatile boolean closed;
 
+  /** Where requests in flight at a commit are kept; null: the task drains them at commits. */
+  private AsyncInFlightState<I> inFlight;
+
+  /** The sequence number of the next request, the key of its entry in {@link #inFlight}. */
+  private long nextSequence;
+
   private AsyncWaitOperator(
       String name,
       AsyncFunction<I, O> function,
@@ -55,8 +70,10 @@ final class AsyncWaitOperator<I, O> extends FunctionOperator<I, AsyncFunction<I,
       long timeoutMs,
       int capacity,
       AsyncRetryStrategy<O> retry,
+      Serde<I> inputSerde,
       Emitter<O> out) {
     super(name, function);
+    this.inputSerde = inputSerde;
     this.ordered = ordered;
     this.timeoutMs = timeoutMs;
     this.capacity = capacity;
@@ -64,14 +81,21 @@ final class AsyncWaitOperator<I, O> extends FunctionOperator<I, AsyncFunction<I,
     this.out = out;
   }
 
+  /**
+   * The factory.
+   *
+   * @param inputSerde the input stream's serde, or null when it has none (the plan then gives the
+   *     operator no store and the task drains requests at commits)
+   */
   static <I, O> OperatorFactory<I, O> factory(
       AsyncFunction<I, O> fn,
       boolean ordered,
       long timeoutMs,
       int capacity,
-      AsyncRetryStrategy<O> retry) {
+      AsyncRetryStrategy<O> retry,
+      Serde<I> inputSerde) {
     return (name, out, sides) ->
-        new AsyncWaitOperator<>(name, fn, ordered, timeoutMs, capacity, retry, out);
+        new AsyncWaitOperator<>(name, fn, ordered, timeoutMs, capacity, retry, inputSerde, out);
   }
 
   /** One input record and its request. */
@@ -79,8 +103,10 @@ final class AsyncWaitOperator<I, O> extends FunctionOperator<I, AsyncFunction<I,
     final I input;
     final RecordContext record;
     final long watermark;
-    final long deadline;
+    final long sequence;
+    long deadline;
     int attempt = 1;
+    boolean stored;
     Object future;
     long retryAt = -1;
     boolean timedOut;
@@ -88,10 +114,11 @@ final class AsyncWaitOperator<I, O> extends FunctionOperator<I, AsyncFunction<I,
     Collection<O> result;
     Throwable error;
 
-    Entry(I input, RecordContext record, long watermark, long deadline) {
+    Entry(I input, RecordContext record, long watermark, long sequence, long deadline) {
       this.input = input;
       this.record = record;
       this.watermark = watermark;
+      this.sequence = sequence;
       this.deadline = deadline;
     }
   }
@@ -147,7 +174,65 @@ final class AsyncWaitOperator<I, O> extends FunctionOperator<I, AsyncFunction<I,
   protected void doOpen() throws Exception {
     signal = task.asyncSignal();
     task.addWatermarkHold(this::watermarkHold);
+    if (storeName != null && inputSerde != null && task.state() != null) {
+      inFlight =
+          new AsyncInFlightState<>(
+              task.state().store(storeName),
+              inputSerde,
+              task.applicationId() + "-" + storeName + "-in-flight",
+              name);
+    }
     super.doOpen();
+    if (inFlight != null) {
+      restartStoredRequests();
+    }
+  }
+
+  /**
+   * Starts again, in input order, the requests the last commit found in flight: they enter the
+   * queue before any record read after that commit, under the watermarks they entered under, so the
+   * order of results and the event time held back are as if the task had not stopped. A request
+   * that cannot start fails in its turn, like one completed exceptionally.
+   */
+  private void restartStoredRequests() {
+    long now = task.currentProcessingTime();
+    for (AsyncInFlightState.Restored<I> r : inFlight.load()) {
+      Entry<I, O> e =
+          new Entry<>(r.input(), r.record(), r.watermark(), r.sequence(), now + timeoutMs);
+      e.stored = true;
+      nextSequence = r.sequence() + 1;
+      queue.addLast(e);
+      task.metrics().asyncInFlight.increment();
+      task.record().copyFrom(e.record);
+      try {
+        invoke(e);
+      } catch (Exception x) {
+        e.done = true;
+        e.error = x;
+      }
+    }
+  }
+
+  /**
+   * Whether a commit must wait until this operator has no request in flight: it has no store to
+   * keep them in (its input stream has no serde).
+   */
+  boolean drainsAtCommit() {
+    return inFlight == null;
+  }
+
+  /** Keeps the requests in flight that the store does not hold yet; joins the transaction. */
+  @Override
+  void prepareCommit() {
+    if (inFlight == null) {
+      return;
+    }
+    for (Entry<I, O> e : queue) {
+      if (!e.stored) {
+        inFlight.put(e.sequence, e.input, e.record, e.watermark);
+        e.stored = true;
+      }
+    }
   }
 
   /** Whether as many requests as the capacity allows are in flight. */
@@ -189,7 +274,12 @@ final class AsyncWaitOperator<I, O> extends FunctionOperator<I, AsyncFunction<I,
     }
     long now = task.currentProcessingTime();
     Entry<I, O> e =
-        new Entry<>(value, task.record().copy(), task.watermarks().watermark(), now + timeoutMs);
+        new Entry<>(
+            value,
+            task.record().copy(),
+            task.watermarks().watermark(),
+            nextSequence++,
+            now + timeoutMs);
     queue.addLast(e);
     task.metrics().asyncInFlight.increment();
     try {
@@ -296,6 +386,9 @@ final class AsyncWaitOperator<I, O> extends FunctionOperator<I, AsyncFunction<I,
   }
 
   private void emit(Entry<I, O> e) throws Exception {
+    if (e.stored) {
+      inFlight.delete(e.sequence); // in the transaction that holds the results
+    }
     emitting = e.watermark;
     try {
       emitResults(e);

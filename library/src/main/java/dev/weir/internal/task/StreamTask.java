@@ -221,9 +221,30 @@ public final class StreamTask {
       errors.handle(ErrorHandling.Stage.PROCESSING, e.operator(), e.getCause(), context);
     }
     input.next = record.offset() + 1;
-    if (context.takeTimersDue()) {
+    boolean timersDue = context.takeTimersDue();
+    if (context.watermarks().takePunctuated() && applyPunctuatedWatermark()) {
+      return; // fired the due timers and told downstream tasks
+    }
+    if (timersDue) {
       fireEventTimers();
     }
+  }
+
+  /**
+   * A generator emitted a watermark from {@code onEvent} while this record was read: as in Flink,
+   * it takes effect before the next record (timers fire, markers go downstream) instead of at the
+   * next {@code watermark.interval.ms} tick. Only when the task's event time moved.
+   *
+   * @return whether event time was passed on
+   */
+  private boolean applyPunctuatedWatermark() {
+    if (!context.watermarks().advancePunctuated()) {
+      return false; // held back by another input
+    }
+    // As the tick does when the watermark changed: a marker even if an async request holds event
+    // time (it then repeats the held value), so that a change of idleness is not lost.
+    passEventTimeOn(context.currentProcessingTime());
+    return true;
   }
 
   /**
@@ -326,6 +347,22 @@ public final class StreamTask {
     return n;
   }
 
+  /**
+   * Async requests in flight that a commit must wait for: those of operators without a store
+   * (design record 012; their input stream has no serde). Requests of the other operators stay in
+   * flight across a commit.
+   */
+  public int asyncInFlightToDrain() {
+    int n = 0;
+    for (int i = 0; i < asyncOps.size(); i++) {
+      AsyncWaitOperator<?, ?> op = asyncOps.get(i);
+      if (op.drainsAtCommit()) {
+        n += op.inFlight();
+      }
+    }
+    return n;
+  }
+
   /** Whether results wait to be taken by {@link #runAsync}. */
   public boolean hasAsyncCompletions() {
     for (int i = 0; i < asyncOps.size(); i++) {
@@ -414,22 +451,28 @@ public final class StreamTask {
   }
 
   /**
-   * Before a commit: waits on the thread's signal until every async request of the task is emitted
-   * (or timed out), so that the commit's offsets hold no record without its results (design record
-   * 010, option a). Takes no new input meanwhile. Bounded by the operators' timeouts.
+   * Before a commit: emits the async results that arrived (so they join this transaction), then
+   * waits on the thread's signal until every request of an operator without a store is emitted (or
+   * timed out), so that the commit's offsets hold no record without its results (design record
+   * 012). Takes no new input meanwhile; bounded by those operators' timeouts. Requests of operators
+   * with a store stay in flight: {@link #prepareCommit} writes them into the transaction.
    *
    * @param signal released by every arriving result
    * @throws Exception a failed request under the {@code fail} handler, a timeout, ...
    */
   public void awaitAsync(java.util.concurrent.Semaphore signal) throws Exception {
-    while (asyncInFlight() > 0) {
+    long start = context.currentProcessingTime();
+    for (int i = 0; i < asyncOps.size(); i++) {
+      runAsyncStep(asyncOps.get(i), true, start);
+    }
+    while (asyncInFlightToDrain() > 0) {
       signal.drainPermits();
       long now = context.currentProcessingTime();
       boolean any = false;
       for (int i = 0; i < asyncOps.size(); i++) {
         any |= runAsyncStep(asyncOps.get(i), true, now);
       }
-      if (any || asyncInFlight() == 0 || hasAsyncCompletions()) {
+      if (any || asyncInFlightToDrain() == 0 || hasAsyncCompletions()) {
         continue;
       }
       long wait = nextAsyncDeadline() - now;
@@ -527,10 +570,15 @@ public final class StreamTask {
    * removed, then the uncommitted state writes go to the changelog, inside the transaction.
    */
   public void prepareCommit() {
-    if (asyncInFlight() > 0) {
-      // Offsets of records still in flight would commit without their results (record 010).
+    if (asyncInFlightToDrain() > 0) {
+      // Offsets of records still in flight would commit without their results or a record of
+      // the requests (design record 012).
       throw new IllegalStateException(
-          "Task " + id + " commits with " + asyncInFlight() + " async requests in flight");
+          "Task "
+              + id
+              + " commits with "
+              + asyncInFlightToDrain()
+              + " async requests in flight that no store keeps");
     }
     for (StreamOperator op : operators) {
       op.prepareCommit();

@@ -43,6 +43,11 @@ public final class TaskWatermarks {
   private boolean announce;
 
   /**
+   * A generator advanced its watermark in {@code onEvent}: the task applies it after the record.
+   */
+  private boolean punctuated;
+
+  /**
    * Registers a source topic of input 0 with its strategy; returns its per-partition state.
    *
    * @see #addSource(int, String, WatermarkStrategy, String)
@@ -64,7 +69,7 @@ public final class TaskWatermarks {
   public <T> SourceInput<T> addSource(
       int input, String topic, WatermarkStrategy<T> strategy, String name) {
     forget(topic);
-    SourceInput<T> in = new SourceInput<>(topic, strategy, name);
+    SourceInput<T> in = new SourceInput<>(this, topic, strategy, name);
     sources.put(topic, in);
     input(input).sources.add(in);
     sourceArray = sources.values().toArray(new SourceInput<?>[0]);
@@ -172,6 +177,33 @@ public final class TaskWatermarks {
     for (SourceInput<?> s : sourceArray) {
       s.periodic(now, caughtUp.test(s.topic));
     }
+    punctuated = false;
+    return recompute();
+  }
+
+  /**
+   * Whether a watermark generator advanced its watermark while it saw a record ({@code onEvent}, a
+   * punctuated watermark) since the last call; clears the flag. Periodic emissions do not count.
+   */
+  public boolean takePunctuated() {
+    boolean p = punctuated;
+    punctuated = false;
+    return p;
+  }
+
+  /**
+   * After a punctuated watermark: recomputes the inputs' and the task's watermarks from the
+   * channels as they are, without running the periodic generators or the idleness checks (those
+   * stay on the {@code watermark.interval.ms} tick).
+   *
+   * @return true when the task's watermark advanced (or its idleness changed)
+   */
+  public boolean advancePunctuated() {
+    punctuated = false;
+    return recompute();
+  }
+
+  private boolean recompute() {
     long min = Long.MAX_VALUE;
     long max = Long.MIN_VALUE;
     boolean anyActive = false;
@@ -446,7 +478,13 @@ public final class TaskWatermarks {
     private long lastRecordMs = Long.MIN_VALUE;
     private boolean recordSinceCheck;
 
-    SourceInput(String topic, WatermarkStrategy<T> strategy, String name) {
+    private final TaskWatermarks owner;
+
+    /** True while the generator's {@code onEvent} runs: an emission then is punctuated. */
+    private boolean inEvent;
+
+    SourceInput(TaskWatermarks owner, String topic, WatermarkStrategy<T> strategy, String name) {
+      this.owner = owner;
       this.topic = topic;
       this.generator =
           strategy.generatesWatermarks()
@@ -470,7 +508,12 @@ public final class TaskWatermarks {
       idle = false;
       markedIdle = false;
       if (generator != null) {
-        generator.onEvent(value, ts, this);
+        inEvent = true;
+        try {
+          generator.onEvent(value, ts, this);
+        } finally {
+          inEvent = false;
+        }
       }
       return ts;
     }
@@ -505,6 +548,10 @@ public final class TaskWatermarks {
     public void emitWatermark(long wm) {
       if (wm > watermark) {
         watermark = wm;
+        if (inEvent) {
+          // Flink applies a punctuated watermark before the next record; so does the task.
+          owner.punctuated = true;
+        }
       }
       markedIdle = false;
     }

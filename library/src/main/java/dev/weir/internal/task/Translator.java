@@ -143,7 +143,7 @@ final class Translator {
     } else if (spec instanceof OperatorSpec.WindowSpec w) {
       return window(w);
     } else if (spec instanceof OperatorSpec.AsyncSpec a) {
-      return async(a);
+      return async(a, Plan.effectiveSerde(node.input()));
     }
     throw new IllegalStateException(
         "Operator '" + node.name() + "' has a spec Weir cannot translate: " + spec);
@@ -163,13 +163,14 @@ final class Translator {
   }
 
   @SuppressWarnings("unchecked")
-  private static OperatorFactory<?, ?> async(OperatorSpec.AsyncSpec a) {
+  private static OperatorFactory<?, ?> async(OperatorSpec.AsyncSpec a, Serde<?> inputSerde) {
     return AsyncWaitOperator.factory(
         cast(a.function(), AsyncFunction.class),
         a.ordered(),
         a.timeoutMs(),
         a.capacity(),
-        (AsyncRetryStrategy<Object>) a.retry());
+        (AsyncRetryStrategy<Object>) a.retry(),
+        serde(inputSerde));
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

@@ -173,6 +173,23 @@ class ClientConfigsTest {
   }
 
   @Test
+  void theTransactionalProducerRetriesSoonAfterConcurrentTransactionsUnlessTold() {
+    assertThat(configs(with()).producer(0))
+        .containsEntry("retry.backoff.ms", 20)
+        .containsEntry("retry.backoff.max.ms", 100);
+    assertThat(configs(with("producer.retry.backoff.ms", "50")).producer(0))
+        .containsEntry("retry.backoff.ms", "50")
+        .doesNotContainKey("retry.backoff.max.ms");
+    assertThat(
+            new ClientConfigs(
+                    TestSettings.of(
+                        with(WeirConfig.PROCESSING_GUARANTEE_CONFIG, WeirConfig.AT_LEAST_ONCE)),
+                    "i")
+                .producer(0))
+        .doesNotContainKey("retry.backoff.ms");
+  }
+
+  @Test
   void prefixesRouteSettingsToOneClient() {
     ClientConfigs c =
         configs(

@@ -75,9 +75,21 @@ final class ThreadHarness implements StreamThread.Listener {
       java.util.function.Function<
               dev.weir.stream.DataStream<String>, dev.weir.stream.DataStream<String>>
           chain) {
+    this(
+        exactlyOnce, maxCommitFailures, dev.weir.eventtime.WatermarkStrategy.noWatermarks(), chain);
+  }
+
+  /** The harness with a watermark strategy on "in" and an operator chain to "out". */
+  ThreadHarness(
+      boolean exactlyOnce,
+      int maxCommitFailures,
+      dev.weir.eventtime.WatermarkStrategy<String> watermarks,
+      java.util.function.Function<
+              dev.weir.stream.DataStream<String>, dev.weir.stream.DataStream<String>>
+          chain) {
     StreamBuilder b = new StreamBuilder();
     chain
-        .apply(b.fromSource(KafkaSource.topic("in", Serdes.String()), "in"))
+        .apply(b.fromSource(KafkaSource.topic("in", Serdes.String()), watermarks, "in"))
         .sinkTo(KafkaSink.topic("out", Serdes.String()));
     Plan plan = TopologyAccess.plan(b.build(), "app");
     Map<Object, Object> props = new HashMap<>();
