@@ -2,6 +2,9 @@ package dev.weir.perf.latency;
 
 import dev.weir.WeirApplication;
 import dev.weir.WeirConfig;
+import dev.weir.eventtime.WatermarkGenerator;
+import dev.weir.eventtime.WatermarkGeneratorSupplier;
+import dev.weir.eventtime.WatermarkOutput;
 import dev.weir.eventtime.WatermarkStrategy;
 import dev.weir.functions.Collector;
 import dev.weir.functions.KeyedProcessFunction;
@@ -39,7 +42,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * record's timestamp; the timer's output carries that timestamp, and a read_committed consumer
  * measures {@code now - timestamp} when it sees it. Prints p50/p90/p99/max.
  *
- * <p>Run: {@code java -cp <perf classpath> dev.weir.perf.latency.TimerLatency [seconds]}.
+ * <p>Run: {@code java -cp <perf classpath> dev.weir.perf.latency.TimerLatency [seconds]
+ * [periodic|punctuated]}. {@code periodic} (the default) uses {@code forMonotonousTimestamps()},
+ * whose watermark moves at the {@code watermark.interval.ms} tick; {@code punctuated} uses a
+ * generator that emits the same watermark (timestamp - 1) from {@code onEvent}, which takes effect
+ * before the next record.
  */
 public final class TimerLatency {
   private TimerLatency() {}
@@ -59,18 +66,46 @@ public final class TimerLatency {
     }
   }
 
+  /** Monotonous timestamps, emitted from {@code onEvent}: a punctuated watermark per record. */
+  static final class PunctuatedMonotonous implements WatermarkGenerator<String> {
+    private long max = Long.MIN_VALUE;
+
+    @Override
+    public void onEvent(String event, long timestamp, WatermarkOutput output) {
+      if (timestamp > max) {
+        max = timestamp;
+        output.emitWatermark(timestamp - 1);
+      }
+    }
+
+    @Override
+    public void onPeriodicEmit(WatermarkOutput output) {}
+  }
+
+  /** Creates {@link PunctuatedMonotonous} generators. */
+  static final class PunctuatedSupplier implements WatermarkGeneratorSupplier<String> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public WatermarkGenerator<String> createWatermarkGenerator() {
+      return new PunctuatedMonotonous();
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+    boolean punctuated = args.length > 1 && args[1].equals("punctuated");
+    WatermarkStrategy<String> strategy =
+        punctuated
+            ? WatermarkStrategy.forGenerator(new PunctuatedSupplier())
+            : WatermarkStrategy.<String>forMonotonousTimestamps();
     Path state = Files.createTempDirectory("weir-latency");
     try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start(1)) {
       String bs = kafka.bootstrapServers();
       kafka.createTopic("lat-in", 4);
       kafka.createTopic("lat-out", 4);
       StreamBuilder b = new StreamBuilder();
-      b.fromSource(
-              KafkaSource.topic("lat-in", Serdes.String()),
-              WatermarkStrategy.forMonotonousTimestamps(),
-              "in")
+      b.fromSource(KafkaSource.topic("lat-in", Serdes.String()), strategy, "in")
           .keyBy(
               v -> v,
               Serdes.String(),
@@ -124,13 +159,15 @@ public final class TimerLatency {
         System.exit(1);
       }
       System.out.printf(
-          "timer-latency n=%d p50=%dms p90=%dms p99=%dms max=%dms (watermark.interval.ms=200,"
-              + " commit.interval.ms=100, exactly_once)%n",
+          "timer-latency %s n=%d p50=%dms p90=%dms p99=%dms max=%dms (watermark.interval.ms=200,"
+              + " commit.interval.ms=100, exactly_once, load %.1f)%n",
+          punctuated ? "punctuated" : "periodic",
           sorted.size(),
           pct(sorted, 50),
           pct(sorted, 90),
           pct(sorted, 99),
-          sorted.get(sorted.size() - 1));
+          sorted.get(sorted.size() - 1),
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
   }
 

@@ -1,0 +1,259 @@
+package dev.weir.perf.latency;
+
+import dev.weir.KafkaClientSupplier;
+import dev.weir.WeirApplication;
+import dev.weir.WeirConfig;
+import dev.weir.perf.Event;
+import dev.weir.stream.KafkaSink;
+import dev.weir.stream.KafkaSource;
+import dev.weir.stream.KeyValue;
+import dev.weir.stream.StreamBuilder;
+import dev.weir.testkit.EmbeddedKafkaCluster;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Record-to-output latency under exactly-once at a fixed input rate: W1's pipeline (parse, filter,
+ * enrich) on one broker, 4 input partitions, one stream thread, default settings ({@code
+ * commit.interval.ms=100}). A load thread writes {@code rate} records/s stamped with the wall clock
+ * (1 ms pacing); a read_committed consumer of the output measures {@code now - timestamp} as each
+ * result becomes visible, so the figure includes the wait for the commit. After a 5 s warm-up it
+ * prints p50/p90/p99/max, the achieved input rate, the commits and their mean duration, and the
+ * producer's retried records (the CONCURRENT_TRANSACTIONS stalls of docs/performance.md).
+ *
+ * <p>Run: {@code java -cp <perf classpath> dev.weir.perf.latency.CommitLatency [records/s]
+ * [seconds]} (defaults 100,000 and 30). The goal (issue #21): at half of W1's maximum throughput,
+ * p99 at most {@code commit.interval.ms} + 50 ms.
+ */
+public final class CommitLatency {
+  private static final int PARTITIONS = 4;
+
+  private CommitLatency() {}
+
+  public static void main(String[] args) throws Exception {
+    int rate = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+    Path state = Files.createTempDirectory("weir-commit-latency");
+    try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start(1)) {
+      String bs = kafka.bootstrapServers();
+      kafka.createTopic("cl-in", PARTITIONS);
+      kafka.createTopic("cl-out", PARTITIONS);
+      StreamBuilder b = new StreamBuilder();
+      b.fromSource(KafkaSource.topic("cl-in", Serdes.String()), "input")
+          .map(Event::parse)
+          .name("parse")
+          .filter(Event::keep)
+          .name("keep")
+          .map(e -> KeyValue.of(e.key(), e.enrich()))
+          .name("enrich")
+          .sinkTo(KafkaSink.keyValues("cl-out", Serdes.String(), Serdes.String()));
+      Properties p = new Properties();
+      p.put(WeirConfig.APPLICATION_ID_CONFIG, "commit-latency");
+      p.put(WeirConfig.BOOTSTRAP_SERVERS_CONFIG, bs);
+      p.put(WeirConfig.STATE_DIR_CONFIG, state.toString());
+      List<Producer<byte[], byte[]>> producers = new CopyOnWriteArrayList<>();
+      List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+      AtomicBoolean running = new AtomicBoolean(true);
+      AtomicLong measureFrom = new AtomicLong(Long.MAX_VALUE);
+      long sent;
+      long measuredMs;
+      Map<String, Long> before;
+      Map<String, Long> after;
+      try (WeirApplication app = new WeirApplication(b.build(), p, clients(producers))) {
+        app.start();
+        Thread reader =
+            new Thread(() -> read(bs, running, measureFrom, latencies), "latency-reader");
+        reader.start();
+        AtomicLong seq = new AtomicLong();
+        try (KafkaProducer<String, String> load = loadProducer(bs)) {
+          warmUp(load, rate, seq);
+          before = snapshot(app, producers);
+          long start = System.currentTimeMillis();
+          measureFrom.set(start);
+          sent = paced(load, rate, seconds * 1000L, seq);
+          measuredMs = System.currentTimeMillis() - start;
+          load.flush();
+        }
+        // Let the last results become visible, then stop measuring.
+        long deadline = System.currentTimeMillis() + 5_000;
+        int seen = -1;
+        while (latencies.size() != seen && System.currentTimeMillis() < deadline) {
+          seen = latencies.size();
+          Thread.sleep(500); // sampling the reader's count between checks
+        }
+        after = snapshot(app, producers);
+        running.set(false);
+        reader.join();
+      }
+      List<Long> sorted = new ArrayList<>(latencies);
+      Collections.sort(sorted);
+      if (sorted.isEmpty()) {
+        System.out.println("commit-latency: no output");
+        System.exit(1);
+      }
+      long commits = after.get("commits") - before.get("commits");
+      double commitMs =
+          commits == 0
+              ? 0
+              : (after.get("commit-time-ns-total") - before.get("commit-time-ns-total"))
+                  / 1e6
+                  / commits;
+      System.out.printf(
+          Locale.ROOT,
+          "commit-latency rate=%d/s (achieved %.0f/s) n=%d p50=%dms p90=%dms p99=%dms max=%dms"
+              + " commits=%d mean-commit=%.1fms producer-retried-records=%d load=%s"
+              + " (commit.interval.ms=100, exactly_once)%n",
+          rate,
+          sent * 1000.0 / measuredMs,
+          sorted.size(),
+          pct(sorted, 50),
+          pct(sorted, 90),
+          pct(sorted, 99),
+          sorted.get(sorted.size() - 1),
+          commits,
+          commitMs,
+          after.get("retries") - before.get("retries"),
+          String.format(
+              Locale.ROOT,
+              "%.1f",
+              ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+    }
+  }
+
+  private static KafkaProducer<String, String> loadProducer(String bs) {
+    Map<String, Object> pc = new HashMap<>();
+    pc.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bs);
+    pc.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+    pc.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
+    return new KafkaProducer<>(pc, new StringSerializer(), new StringSerializer());
+  }
+
+  private static void warmUp(KafkaProducer<String, String> load, int rate, AtomicLong seq)
+      throws InterruptedException {
+    paced(load, rate, 5_000, seq);
+  }
+
+  /** Sends {@code rate} records/s for {@code ms}, in steps of 1 ms; returns how many it sent. */
+  private static long paced(KafkaProducer<String, String> load, int rate, long ms, AtomicLong seq)
+      throws InterruptedException {
+    long start = System.nanoTime();
+    long sent = 0;
+    while (true) {
+      long elapsedNs = System.nanoTime() - start;
+      if (elapsedNs >= ms * 1_000_000L) {
+        return sent;
+      }
+      long due = elapsedNs * rate / 1_000_000_000L;
+      long now = System.currentTimeMillis();
+      for (; sent < due; sent++) {
+        long s = seq.getAndIncrement();
+        String key = "k" + (s % 10_000);
+        String line =
+            new Event(s, key, now, 100 + s % 9_900, "c" + (s % 10), "payload-of-about-forty-bytes")
+                .toLine();
+        load.send(new ProducerRecord<>("cl-in", (int) (s % PARTITIONS), now, key, line));
+      }
+      Thread.sleep(1); // the load's pace, not a wait for a condition
+    }
+  }
+
+  /** The thread's commit counters and the producers' retried records. */
+  private static Map<String, Long> snapshot(
+      WeirApplication app, List<Producer<byte[], byte[]>> producers) {
+    Map<String, Long> m = new HashMap<>(app.metricsSnapshot());
+    long retries = 0;
+    for (Producer<byte[], byte[]> pr : producers) {
+      for (Map.Entry<MetricName, ? extends Metric> e : pr.metrics().entrySet()) {
+        if (e.getKey().name().equals("record-retry-total")
+            && e.getKey().group().equals("producer-metrics")) {
+          retries += ((Number) e.getValue().metricValue()).longValue();
+        }
+      }
+    }
+    m.put("retries", retries);
+    m.putIfAbsent("commits", 0L);
+    m.putIfAbsent("commit-time-ns-total", 0L);
+    return m;
+  }
+
+  /** Kafka's clients, keeping the application's producers to read their retry counts. */
+  private static KafkaClientSupplier clients(List<Producer<byte[], byte[]>> producers) {
+    return new KafkaClientSupplier() {
+      @Override
+      public Producer<byte[], byte[]> producer(Map<String, Object> config) {
+        Producer<byte[], byte[]> pr =
+            new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        producers.add(pr);
+        return pr;
+      }
+
+      @Override
+      public Consumer<byte[], byte[]> consumer(Map<String, Object> config) {
+        return new KafkaConsumer<>(
+            config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+      }
+
+      @Override
+      public Admin admin(Map<String, Object> config) {
+        return Admin.create(config);
+      }
+    };
+  }
+
+  private static long pct(List<Long> sorted, int p) {
+    return sorted.get(Math.min(sorted.size() - 1, sorted.size() * p / 100));
+  }
+
+  private static void read(
+      String bs, AtomicBoolean running, AtomicLong measureFrom, List<Long> latencies) {
+    Map<String, Object> c = new HashMap<>();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bs);
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
+      List<TopicPartition> parts = new ArrayList<>();
+      for (int i = 0; i < PARTITIONS; i++) {
+        parts.add(new TopicPartition("cl-out", i));
+      }
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      while (running.get()) {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(10))) {
+          if (r.timestamp() >= measureFrom.get()) { // written after the warm-up
+            latencies.add(System.currentTimeMillis() - r.timestamp());
+          }
+        }
+      }
+    }
+  }
+}
