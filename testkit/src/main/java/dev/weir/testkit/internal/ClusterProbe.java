@@ -144,7 +144,7 @@ public final class ClusterProbe {
    * @param deadline when to give up
    * @throws IllegalStateException when the call fails or times out
    */
-  static void await(KafkaFuture<?> future, Deadline deadline) {
+  public static void await(KafkaFuture<?> future, Deadline deadline) {
     try {
       future.get(deadline.remaining().toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
