@@ -54,6 +54,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
   private volatile String clientId;
   private volatile dev.weir.store.RestoreListener restoreListener =
       dev.weir.store.RestoreListener.noOp();
+  private final QueryableTasks queries;
 
   public ApplicationRuntime(
       Settings config,
@@ -78,6 +79,18 @@ public final class ApplicationRuntime implements StreamThread.Listener {
     this.clients = clients;
     this.stateListener = stateListener;
     this.failureHandler = failureHandler;
+    this.queries =
+        new QueryableTasks(
+            plan,
+            sub -> setup.taskCount(sub),
+            clock::millis,
+            () -> state,
+            config.getString(ConfigKeys.APPLICATION_SERVER_CONFIG));
+  }
+
+  /** The registry of interactive queries; any thread. */
+  public QueryableTasks queries() {
+    return queries;
   }
 
   /**
@@ -286,6 +299,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
 
   private void startThread(int index) {
     StreamThread t = new StreamThread(index, setup, this, shutdownApplication, registry, clientId);
+    t.setQueries(queries, config.getString(ConfigKeys.APPLICATION_SERVER_CONFIG));
     t.setDaemon(false);
     threads.add(t);
     t.start();

@@ -147,6 +147,13 @@ final class StreamThread extends Thread {
   }
 
   /** The tasks of this thread, running or restoring; safe to call from any thread. */
+  /** Where the thread publishes its tasks for queries, and the instance's server; before start. */
+  void setQueries(QueryableTasks queries, String applicationServer) {
+    tasks.setQueries(queries);
+    assignorContext.applicationServer = applicationServer;
+    assignorContext.hostsListener = queries::hosts;
+  }
+
   Set<TaskId> taskIds() {
     return tasks.ownedTasks();
   }
