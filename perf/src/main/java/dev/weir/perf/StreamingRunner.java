@@ -42,7 +42,12 @@ final class StreamingRunner {
   }
 
   List<RunResult> run(Workload w) throws InterruptedException {
-    Dataset data = w == Workload.W6 ? h.joinData() : h.data();
+    Dataset data =
+        switch (w) {
+          case W6 -> h.joinData();
+          case W2K -> h.keyedData();
+          default -> h.data();
+        };
     List<RunResult> results = new ArrayList<>();
     List<String> contenders = new ArrayList<>(h.options.contendersOf(w));
     if (Contenders.weirMissing(w) != null) {
@@ -63,7 +68,7 @@ final class StreamingRunner {
   private OutputChecker checker(Workload w, Dataset data) {
     return switch (w) {
       case W1 -> new W1Checker(data);
-      case W2 -> new W2Checker(data);
+      case W2, W2K -> new W2Checker(data);
       case W3 -> new W3Checker(data);
       case W6 -> new W6Checker(data, joinPairs());
       case W4, W5, W7 -> throw new IllegalArgumentException(w + " has its own runner");
@@ -77,10 +82,15 @@ final class StreamingRunner {
             .toLowerCase(Locale.ROOT);
     String output = appId + "-out";
     int probes = w.measuresLatency() ? h.options.probes() : 0;
-    // A second input of the run's own: latency probes (W1, W3) or the flush records (W2).
-    String extra = probes > 0 ? appId + "-probe" : w == Workload.W2 ? appId + "-flush" : null;
+    // A second input of the run's own: latency probes (W1, W3) or the flush records (W2, W2K).
+    String extra = probes > 0 ? appId + "-probe" : w.flushes() ? appId + "-flush" : null;
     List<String> inputs =
-        new ArrayList<>(w == Workload.W6 ? h.joinTopics() : List.of(h.inputTopic()));
+        new ArrayList<>(
+            switch (w) {
+              case W6 -> h.joinTopics();
+              case W2K -> List.of(h.keyedInputTopic());
+              default -> List.of(h.inputTopic());
+            });
     ContenderSpec spec;
     try {
       if (extra != null) {
@@ -107,7 +117,7 @@ final class StreamingRunner {
     OutputChecker checker = checker(w, data);
     // The data set's topics: one, or W6's two (their committed offsets add up to the data set).
     List<String> dataTopics = spec.inputs().subList(0, w == Workload.W6 ? 2 : 1);
-    boolean[] flushed = {w != Workload.W2};
+    boolean[] flushed = {!w.flushes()};
     long[] committed = {-1, 0}; // input offsets committed by the group, time of the last check
     // Records of the internal topics not yet consumed (-1: not checked yet).
     long[] backlog = {-1};
@@ -235,14 +245,17 @@ final class StreamingRunner {
     }
   }
 
-  /** W2: the flush records, once the contender has consumed the data set. */
+  /**
+   * W2, W2K: the flush records, once the contender has consumed the data set (W2K's with their
+   * keys, see {@link Dataset#flushRecords(Dataset.KeyedRecordSink)}).
+   */
   private void flush(Dataset data, String topic) {
     AtomicReference<Exception> failure = new AtomicReference<>();
     try (KafkaProducer<byte[], byte[]> p = Loader.producer(h.bootstrap, 0)) {
       data.flushRecords(
-          (partition, timestamp, value) ->
+          (partition, timestamp, key, value) ->
               p.send(
-                  new ProducerRecord<>(topic, partition, timestamp, null, value),
+                  new ProducerRecord<>(topic, partition, timestamp, key, value),
                   (md, e) -> {
                     if (e != null) {
                       failure.compareAndSet(null, e);

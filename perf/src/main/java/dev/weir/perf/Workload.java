@@ -4,6 +4,8 @@ package dev.weir.perf;
 enum Workload {
   W1("stateless: parse, filter ~10%, map"),
   W2("windowed count: keyBy, 10 s tumbling event-time windows, final results"),
+  W2K(
+      "windowed count on input already keyed: no repartition, 10 s tumbling windows, final results"),
   W3("keyed running count: keyBy, count per key, emit every update"),
   W4("restore: rebuild a task's state from its changelog"),
   W5("recover after kill -9: restart on the local state a crash left"),
@@ -26,6 +28,14 @@ enum Workload {
    */
   boolean restores() {
     return this == W4 || this == W5;
+  }
+
+  /**
+   * Whether the harness writes the flush records once the data set is consumed, so that event time
+   * passes the last windows (see {@link Dataset#flushRecords}).
+   */
+  boolean flushes() {
+    return this == W2 || this == W2K;
   }
 
   /** Whether end-to-end latency probes make sense (one output per input record). */
