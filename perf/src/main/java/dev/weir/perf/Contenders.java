@@ -55,7 +55,7 @@ final class Contenders {
       case W1 -> List.of(WEIR, KAFKA_STREAMS, RAW, FLINK);
       case W2 -> List.of(WEIR, KAFKA_STREAMS, KAFKA_STREAMS_GRACE_5S, FLINK);
       case W2K -> List.of(WEIR, KAFKA_STREAMS, FLINK);
-      case W3, W4, W5, W6 -> List.of(WEIR, KAFKA_STREAMS);
+      case W3, W4, W5, W6, W9 -> List.of(WEIR, KAFKA_STREAMS);
       case W7 -> List.of(WEIR, "weir-blocking-map"); // run in-process by W7Runner
     };
   }
@@ -68,7 +68,7 @@ final class Contenders {
   /** Why Weir cannot run a workload yet, or null when it can. */
   static String weirMissing(Workload w) {
     return switch (w) {
-      case W1, W2, W2K, W3, W4, W5, W6, W7 -> null;
+      case W1, W2, W2K, W3, W4, W5, W6, W7, W9 -> null;
     };
   }
 
@@ -91,6 +91,8 @@ final class Contenders {
       case "W6/" + KAFKA_STREAMS -> new KafkaStreamsW6();
       case "W4/" + KAFKA_STREAMS, "W5/" + KAFKA_STREAMS -> new KafkaStreamsW4();
       case "W1/" + FLINK, "W2/" + FLINK, "W2K/" + FLINK -> flink(workload);
+      case "W9/" + WEIR -> new WeirW9();
+      case "W9/" + KAFKA_STREAMS -> new KafkaStreamsW9();
       default ->
           throw new IllegalArgumentException(
               "No contender '" + contender + "' for workload " + workload);

@@ -107,6 +107,12 @@ public final class PerfMain {
           }
           continue;
         }
+        if (w == Workload.W9) {
+          List<String> lines = new W9Runner(h).run();
+          allOk &= lines.stream().noneMatch(l -> l.contains("n/a"));
+          ratioLines.addAll(lines);
+          continue;
+        }
         List<RunResult> results =
             w.restores() ? new RestoreRunner(h, w).run() : new StreamingRunner(h).run(w);
         // A contender shown for information only (kafka-streams-grace5s) is expected to fail.

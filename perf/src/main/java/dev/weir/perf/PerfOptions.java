@@ -51,12 +51,13 @@ record PerfOptions(
   static final String USAGE =
       String.join(
           "\n",
-          "usage: perf/run.sh WORKLOAD... [options]     WORKLOAD: W1, W2, W2K, W3..W7 or all",
+          "usage: perf/run.sh WORKLOAD... [options]     WORKLOAD: W1, W2, W2K, W3..W7, W9 or all",
           "  W1 stateless, W2 windowed count, W2K windowed count on input already keyed (no",
           "  repartition), W3 running count, W4 restore from the changelog,",
           "  W5 recover after kill -9, W6 interval join of two topics, W7 async enrichment against",
           "  a 20 ms service (W7 runs at most 50,000 records async and records/100 (50..500)",
-          "  blocking; see docs/performance.md)",
+          "  blocking; see docs/performance.md), W9 a window function over 2,000 and 20,000",
+          "  records per window (min(--records, 240000) records per size, 4 keys)",
           "  --records N         data set size; W4, W5: distinct keys (default 2000000)",
           "  --keys N            distinct keys (default 10000)",
           "  --partitions N      partitions of input and output topics (default 8)",

@@ -10,7 +10,8 @@ enum Workload {
   W4("restore: rebuild a task's state from its changelog"),
   W5("recover after kill -9: restart on the local state a crash left"),
   W6("interval join: two topics, keyBy both, pairs within +-10 s of each other"),
-  W7("async enrichment: 20 ms service, capacity 100, one task, exactly-once");
+  W7("async enrichment: 20 ms service, capacity 100, one task, exactly-once"),
+  W9("window function: 1 min tumbling event-time windows of 2,000 and of 20,000 records");
 
   private final String description;
 
