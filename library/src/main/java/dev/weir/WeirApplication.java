@@ -374,6 +374,35 @@ public final class WeirApplication implements AutoCloseable {
     }
   }
 
+  /**
+   * <b>For tests</b>: stops this instance as if its process were killed ({@code kill -9}), so that
+   * a test in one JVM can show what survives a crash. The stream threads stop between records
+   * without committing: outputs and state changes since the last commit are neither committed nor
+   * aborted (under exactly-once the open transaction stays open on the broker until the next
+   * instance with the same state directory fences it), input offsets since the last commit are not
+   * committed, and local state keeps only what was committed. Unlike a killed process, the
+   * consumers leave the group at once (no wait for {@code session.timeout.ms}) and the state
+   * directory is unlocked, so a new {@code WeirApplication} on the same {@code state.dir} can start
+   * in this JVM and recover. Never use it to stop a production instance: use {@link #close()}.
+   *
+   * <p>Threading: any thread; blocks until the threads stopped or {@code timeout} passed. The
+   * instance ends in {@link ApplicationState#NOT_RUNNING} and cannot be restarted.
+   *
+   * @param timeout how long to wait for the threads
+   * @return true when every thread stopped in time
+   */
+  public boolean simulateCrash(Duration timeout) {
+    ApplicationRuntime r;
+    synchronized (this) {
+      r = runtime;
+    }
+    try {
+      return r == null || r.halt(timeout);
+    } finally {
+      stopStatusServer();
+    }
+  }
+
   private synchronized void stopStatusServer() {
     StatusServer s = statusServer;
     statusServer = null;
