@@ -119,10 +119,14 @@ final class HostMetadata {
     servers.forEach(
         (member, server) -> {
           if (server != null) {
-            a.computeIfAbsent(server, k -> new TreeSet<>())
-                .addAll(active.getOrDefault(member, List.of()));
-            s.computeIfAbsent(server, k -> new TreeSet<>())
-                .addAll(standby.getOrDefault(member, List.of()));
+            Set<TaskId> mine = a.computeIfAbsent(server, k -> new TreeSet<>());
+            Set<TaskId> replicas = s.computeIfAbsent(server, k -> new TreeSet<>());
+            if (active.containsKey(member)) {
+              mine.addAll(active.get(member));
+            }
+            if (standby.containsKey(member)) {
+              replicas.addAll(standby.get(member));
+            }
           }
         });
     return new Hosts(a, s);
