@@ -145,7 +145,8 @@ final class HostMetadata {
   /** Servers in name order, tasks ascending: the same map always encodes to the same bytes. */
   static void writeHosts(ByteBuffer b, Hosts hosts) {
     b.putInt(hosts.active().size());
-    for (String server : hosts.active().keySet()) {
+    // Map.copyOf iterates in no fixed order: sort, so that equal maps encode to equal bytes.
+    for (String server : new TreeSet<>(hosts.active().keySet())) {
       byte[] s = utf8(server);
       b.putInt(s.length).put(s);
       writeTasks(b, hosts.active().get(server));
