@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 
 /** Interactive queries through the test driver: point lookups, scans, map state, TTL, errors. */
 class WeirTestDriverQueryTest {
-  static final ValueStateDescriptor<Long> COUNT = new ValueStateDescriptor<>("count", Serdes.Long());
+  static final ValueStateDescriptor<Long> COUNT =
+      new ValueStateDescriptor<>("count", Serdes.Long());
   static final MapStateDescriptor<String, Long> PAGES =
       new MapStateDescriptor<>("pages", Serdes.String(), Serdes.Long());
 

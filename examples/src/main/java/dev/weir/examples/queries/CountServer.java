@@ -160,8 +160,7 @@ public final class CountServer implements AutoCloseable {
     }
   }
 
-  private static void redirect(HttpExchange exchange, HostInfo to, String user)
-      throws IOException {
+  private static void redirect(HttpExchange exchange, HostInfo to, String user) throws IOException {
     exchange
         .getResponseHeaders()
         .set(

@@ -68,7 +68,9 @@ class CountServerIT {
         new RestoreListener() {
           @Override
           public void onStart(String store, TopicPartition partition, long from, long to) {
-            if (to > from && armed.get() && restoringPartition.compareAndSet(-1, partition.partition())) {
+            if (to > from
+                && armed.get()
+                && restoringPartition.compareAndSet(-1, partition.partition())) {
               restoreStarted.countDown();
               try {
                 releaseRestore.await(60, TimeUnit.SECONDS);
@@ -113,7 +115,9 @@ class CountServerIT {
                 .activeHost()
                 .orElseThrow());
       }
-      assertThat(actives).as("each instance hosts some users").containsExactlyInAnyOrder(hostA, hostB);
+      assertThat(actives)
+          .as("each instance hosts some users")
+          .containsExactlyInAnyOrder(hostA, hostB);
 
       // B leaves; A takes over B's tasks and restores them from their changelogs.
       armed.set(true);

@@ -119,10 +119,14 @@ final class HostMetadata {
     servers.forEach(
         (member, server) -> {
           if (server != null) {
-            a.computeIfAbsent(server, k -> new TreeSet<>())
-                .addAll(active.getOrDefault(member, List.of()));
-            s.computeIfAbsent(server, k -> new TreeSet<>())
-                .addAll(standby.getOrDefault(member, List.of()));
+            Set<TaskId> mine = a.computeIfAbsent(server, k -> new TreeSet<>());
+            Set<TaskId> replicas = s.computeIfAbsent(server, k -> new TreeSet<>());
+            if (active.containsKey(member)) {
+              mine.addAll(active.get(member));
+            }
+            if (standby.containsKey(member)) {
+              replicas.addAll(standby.get(member));
+            }
           }
         });
     return new Hosts(a, s);
@@ -141,7 +145,8 @@ final class HostMetadata {
   /** Servers in name order, tasks ascending: the same map always encodes to the same bytes. */
   static void writeHosts(ByteBuffer b, Hosts hosts) {
     b.putInt(hosts.active().size());
-    for (String server : hosts.active().keySet()) {
+    // Map.copyOf iterates in no fixed order: sort, so that equal maps encode to equal bytes.
+    for (String server : new TreeSet<>(hosts.active().keySet())) {
       byte[] s = utf8(server);
       b.putInt(s.length).put(s);
       writeTasks(b, hosts.active().get(server));

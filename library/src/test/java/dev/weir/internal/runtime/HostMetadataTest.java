@@ -75,7 +75,10 @@ class HostMetadataTest {
     StreamBuilder builder = new StreamBuilder();
     builder
         .fromSource(KafkaSource.topic("in", Serdes.String()), "in")
-        .keyBy(v -> v, Serdes.String(), Repartition.<String>named("by-v").withValueSerde(Serdes.String()))
+        .keyBy(
+            v -> v,
+            Serdes.String(),
+            Repartition.<String>named("by-v").withValueSerde(Serdes.String()))
         .map(v -> v)
         .name("after")
         .sinkTo(KafkaSink.topic("out", Serdes.String()));
@@ -102,8 +105,7 @@ class HostMetadataTest {
             "m-b", new Subscription(List.of("in"), b.subscriptionUserData(Set.of())),
             "m-c", new Subscription(List.of("in"), c.subscriptionUserData(Set.of())));
     assertThat(
-            TaskAssignor.decodeSubscription("m-a", subs.get("m-a").userData())
-                .applicationServer())
+            TaskAssignor.decodeSubscription("m-a", subs.get("m-a").userData()).applicationServer())
         .isEqualTo("a.example:8080");
 
     GroupAssignment result = a.assign(cluster, new GroupSubscription(subs));

@@ -168,8 +168,7 @@ class QueryableTasksTest {
     state.set(RuntimeState.REBALANCING);
     assertThatThrownBy(() -> counts().get("alice"))
         .isInstanceOfSatisfying(
-            StateQueryException.class,
-            e -> assertThat(e.reason()).isEqualTo(Reason.REBALANCING));
+            StateQueryException.class, e -> assertThat(e.reason()).isEqualTo(Reason.REBALANCING));
     state.set(RuntimeState.PENDING_SHUTDOWN);
     assertThatThrownBy(() -> counts().get("alice"))
         .isInstanceOfSatisfying(
@@ -188,8 +187,7 @@ class QueryableTasksTest {
     t.close();
     assertThatThrownBy(() -> counts().get("alice"))
         .isInstanceOfSatisfying(
-            StateQueryException.class,
-            e -> assertThat(e.reason()).isEqualTo(Reason.REBALANCING));
+            StateQueryException.class, e -> assertThat(e.reason()).isEqualTo(Reason.REBALANCING));
   }
 
   @Test
