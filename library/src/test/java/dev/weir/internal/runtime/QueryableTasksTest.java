@@ -51,7 +51,7 @@ class QueryableTasksTest {
     StreamBuilder b = new StreamBuilder();
     b.fromSource(KafkaSource.topic("in", Serdes.String()), "in")
         .keyBy(v -> v, Serdes.String())
-        .reduce((a, b) -> b)
+        .reduce((older, newer) -> newer)
         .uid(STORE)
         .sinkTo(KafkaSink.topic("out", Serdes.String()));
     return TopologyAccess.plan(b.build(), "app");
