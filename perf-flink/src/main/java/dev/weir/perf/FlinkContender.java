@@ -38,7 +38,9 @@ abstract class FlinkContender implements Contender {
     Configuration c = new Configuration();
     Path state = spec.stateDir().toAbsolutePath();
     c.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-    c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, state.resolve("checkpoints").toUri().toString());
+    c.set(
+        CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+        state.resolve("checkpoints").toUri().toString());
     c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, CHECKPOINT_INTERVAL);
     c.set(
         CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE,
@@ -72,8 +74,8 @@ abstract class FlinkContender implements Contender {
   }
 
   /**
-   * Cancels the job. The harness stops a contender only once every expected output is visible,
-   * that is committed; a savepoint would add nothing it reads.
+   * Cancels the job. The harness stops a contender only once every expected output is visible, that
+   * is committed; a savepoint would add nothing it reads.
    */
   @Override
   public void stop() throws Exception {
@@ -84,7 +86,9 @@ abstract class FlinkContender implements Contender {
     }
   }
 
-  /** Kafka producer settings of the sinks: a transaction timeout the broker accepts (15 min max). */
+  /**
+   * Kafka producer settings of the sinks: a transaction timeout the broker accepts (15 min max).
+   */
   static Properties producerProperties() {
     Properties p = new Properties();
     p.setProperty("transaction.timeout.ms", "600000");

@@ -21,8 +21,9 @@ final class FlinkKafka {
   private FlinkKafka() {}
 
   /**
-   * A source named {@code name} reading {@code topics} from the beginning, committing its offsets to the application
-   * id's group at every completed checkpoint (where the harness sees the input consumed).
+   * A source named {@code name} reading {@code topics} from the beginning, committing its offsets
+   * to the application id's group at every completed checkpoint (where the harness sees the input
+   * consumed).
    */
   static <T> KafkaSource<T> source(
       ContenderSpec spec,

@@ -83,10 +83,9 @@ final class FlinkW2 extends FlinkContender {
   @Override
   void build(StreamExecutionEnvironment env, ContenderSpec spec) {
     List<String> in = spec.inputs();
-    KeyedStream<?, String> byKey = keyed ? preKeyed(env, spec, in.get(0)) : keyBy(env, spec, in.get(0));
-    count(byKey)
-        .sinkTo(FlinkKafka.sink(spec, FlinkKafka.ValueBytes.int64()))
-        .name("output");
+    KeyedStream<?, String> byKey =
+        keyed ? preKeyed(env, spec, in.get(0)) : keyBy(env, spec, in.get(0));
+    count(byKey).sinkTo(FlinkKafka.sink(spec, FlinkKafka.ValueBytes.int64())).name("output");
     FlushSignal.listen(env, spec, in.subList(1, in.size()));
   }
 

@@ -81,7 +81,8 @@ final class FlushSignal {
 
     @Override
     public void onPeriodicEmit(WatermarkOutput output) {
-      long own = maxTimestamp == Long.MIN_VALUE ? Long.MIN_VALUE : maxTimestamp - outOfOrderness - 1;
+      long own =
+          maxTimestamp == Long.MIN_VALUE ? Long.MIN_VALUE : maxTimestamp - outOfOrderness - 1;
       output.emitWatermark(new Watermark(Math.max(own, flushWatermark)));
     }
   }
