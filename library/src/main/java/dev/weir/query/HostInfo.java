@@ -14,6 +14,8 @@ public record HostInfo(String host, int port) {
   /**
    * Checks the fields.
    *
+   * @param host the host name or address; not null, not empty
+   * @param port the port, 1 to 65535
    * @throws IllegalArgumentException when the host is empty or the port out of range
    */
   public HostInfo {

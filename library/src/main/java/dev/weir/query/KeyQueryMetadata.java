@@ -20,6 +20,9 @@ public record KeyQueryMetadata(
   /**
    * Checks and copies the fields.
    *
+   * @param activeHost the active instance, or empty
+   * @param standbyHosts the instances with a standby replica; copied
+   * @param partition the key's partition
    * @throws NullPointerException when a field is null
    */
   public KeyQueryMetadata {

@@ -25,9 +25,16 @@ public final class StateQueryException extends WeirException {
     UNKNOWN_STATE
   }
 
+  /** Why the query failed. */
   private final Reason reason;
+
+  /** The queried operator's uid. */
   private final String uid;
+
+  /** The queried state's name. */
   private final String stateName;
+
+  /** The key's partition, or -1 when the query was not for one key. */
   private final int partition;
 
   /**

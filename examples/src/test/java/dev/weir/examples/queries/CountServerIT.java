@@ -54,6 +54,8 @@ class CountServerIT {
   @TempDir Path stateB;
 
   @Test
+  @SuppressWarnings(
+      "try") // B is closed inside the block on purpose: that is the failover under test
   void everyInstanceAnswersEveryKeyAndARestoreFailsClearly(KafkaCluster kafka) throws Exception {
     kafka.createTopic("clicks", 4);
     kafka.createTopic("click-counts", 4);

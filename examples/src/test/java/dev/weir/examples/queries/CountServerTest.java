@@ -34,9 +34,9 @@ class CountServerTest {
         CountServer server = CountServer.start(new InetSocketAddress("127.0.0.1", 0))) {
       TestInputTopic<String, String> clicks =
           driver.createInputTopic("clicks", new StringSerializer(), new StringSerializer());
-      clicks.pipeInput("alice", "/a");
-      clicks.pipeInput("alice", "/b");
-      clicks.pipeInput("carol", "/a");
+      clicks.pipeInput("alice", "/a", 0L);
+      clicks.pipeInput("alice", "/b", 0L);
+      clicks.pipeInput("carol", "/a", 0L);
       ReadOnlyKeyedState<String, Long> counts =
           driver.query(StateQuery.value(ClickCounts.UID, ClickCounts.COUNT, Serdes.String()));
       HostInfo self = new HostInfo("127.0.0.1", server.port());
