@@ -7,13 +7,8 @@ import dev.weir.ApplicationState;
 import dev.weir.ThreadFailureResponse;
 import dev.weir.WeirApplication;
 import dev.weir.WeirConfig;
-import dev.weir.functions.Collector;
-import dev.weir.functions.KeyedProcessFunction;
-import dev.weir.state.ValueState;
-import dev.weir.state.ValueStateDescriptor;
 import dev.weir.stream.KafkaSink;
 import dev.weir.stream.KafkaSource;
-import dev.weir.stream.Repartition;
 import dev.weir.stream.StreamBuilder;
 import dev.weir.stream.Topology;
 import dev.weir.testkit.EmbeddedKafkaCluster;
@@ -23,8 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.RecordsToDelete;
@@ -75,128 +68,6 @@ class OperationsIT {
           .deleteRecords(Map.of(new TopicPartition(topic, 0), RecordsToDelete.beforeOffset(offset)))
           .all()
           .get();
-    }
-  }
-
-  /**
-   * The configured RocksDB options setter runs inside the tasks: once per task with the task's
-   * DBOptions, once per store with its name, after Weir's defaults, and once when the task closes.
-   */
-  @Test
-  void theRocksDbConfigSetterIsCalledForEveryTaskAndStore() {
-    kafka.createTopic("rs-in", 2);
-    kafka.createTopic("rs-out", 2);
-    Properties props = Pipelines.appProps(kafka.bootstrapServers(), "rs", tmp);
-    props.put(WeirConfig.STATE_BACKEND_CONFIG, "rocksdb");
-    props.put(WeirConfig.ROCKSDB_CONFIG_SETTER_CONFIG, RecordingOptionsSetter.class.getName());
-    RecordingOptionsSetter.CALLS.clear();
-    Pipelines.produce(kafka.bootstrapServers(), "rs-in", 0, 20, 2);
-    try (WeirApplication app =
-        new WeirApplication(Pipelines.runningCount("rs-in", "rs-out"), props)) {
-      app.start();
-      assertThat(
-              Pipelines.countProblems(
-                  Pipelines.readCommitted(
-                      kafka.bootstrapServers(), "rs-out", 20, Duration.ofSeconds(60)),
-                  20,
-                  2))
-          .isEmpty();
-    }
-    // Sub-topology 1 (after the repartition) holds the counter's state, in two tasks.
-    assertThat(RecordingOptionsSetter.CALLS)
-        .containsExactlyInAnyOrder(
-            "db 1_0 atomicFlush=true",
-            "db 1_1 atomicFlush=true",
-            "store 1_0 counter maxWriteBufferNumber=3",
-            "store 1_1 counter maxWriteBufferNumber=3",
-            "close 1_0",
-            "close 1_1");
-  }
-
-  /** Counts per key like {@link Pipelines.RunningCount}, and stops at seq {@link #GATE_SEQ}. */
-  static final class GatedCount extends KeyedProcessFunction<String, String, String> {
-    private static final long serialVersionUID = 1L;
-    static final int GATE_SEQ = 120;
-    static final CountDownLatch REACHED = new CountDownLatch(1);
-    static final CountDownLatch RELEASE = new CountDownLatch(1);
-    private transient ValueState<Long> count;
-
-    @Override
-    public void open() {
-      count = getRuntimeContext().getState(new ValueStateDescriptor<>("count", Serdes.Long(), 0L));
-    }
-
-    @Override
-    public void processElement(String value, Context ctx, Collector<String> out)
-        throws InterruptedException {
-      if (value.endsWith(":" + GATE_SEQ)) {
-        REACHED.countDown();
-        RELEASE.await();
-      }
-      long n = count.value() + 1;
-      count.update(n);
-      out.collect(value + ":" + n);
-    }
-  }
-
-  /**
-   * WeirApplication.simulateCrash() stops an instance without committing or aborting; a new
-   * instance on the same state directory recovers and the output is exactly once.
-   */
-  @Test
-  void aSimulatedCrashCommitsNothingAndTheRestartedInstanceOutputsEachRecordOnce()
-      throws Exception {
-    kafka.createTopic("crash-in", 2);
-    kafka.createTopic("crash-out", 2);
-    StreamBuilder b = new StreamBuilder();
-    b.fromSource(KafkaSource.topic("crash-in", Serdes.String()), "in")
-        .keyBy(
-            v -> v.substring(0, v.indexOf(':')),
-            Serdes.String(),
-            Repartition.<String>named("by-key").withValueSerde(Serdes.String()))
-        .process(new GatedCount())
-        .uid("counter")
-        .sinkTo(
-            KafkaSink.topic("crash-out", Serdes.String())
-                .withKey(v -> v.substring(0, v.indexOf(':')), Serdes.String()));
-    Topology topology = b.build();
-    Properties props = Pipelines.appProps(kafka.bootstrapServers(), "crash", tmp);
-    Pipelines.produce(kafka.bootstrapServers(), "crash-in", 0, 200, 4);
-
-    // First run: no periodic commit, so everything it does is in open transactions at the crash.
-    Properties first = new Properties();
-    first.putAll(props);
-    first.put(WeirConfig.COMMIT_INTERVAL_MS_CONFIG, "600000");
-    first.put("producer.transaction.timeout.ms", "900000");
-    WeirApplication crashed = new WeirApplication(topology, first);
-    crashed.start();
-    assertThat(GatedCount.REACHED.await(60, TimeUnit.SECONDS)).isTrue();
-    Thread crasher = new Thread(() -> crashed.simulateCrash(Duration.ofSeconds(60)), "crasher");
-    crasher.start();
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(() -> crashed.state() == ApplicationState.PENDING_SHUTDOWN);
-    GatedCount.RELEASE.countDown();
-    crasher.join(Duration.ofSeconds(60).toMillis());
-    assertThat(crasher.isAlive()).isFalse();
-    assertThat(crashed.state()).isEqualTo(ApplicationState.NOT_RUNNING);
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      // close() would have committed; the crash committed no offset of either sub-topology.
-      assertThat(admin.listConsumerGroupOffsets("crash").partitionsToOffsetAndMetadata().get())
-          .isEmpty();
-    }
-
-    // Second run, same state directory (same instance id, so its producer fences the open one).
-    try (WeirApplication app = new WeirApplication(topology, props)) {
-      app.start();
-      List<String> expected = new ArrayList<>();
-      for (int i = 0; i < 200; i++) {
-        expected.add("k" + (i % 4) + ":" + i + ":" + (i / 4 + 1));
-      }
-      assertThat(
-              Pipelines.readCommitted(
-                  kafka.bootstrapServers(), "crash-out", 200, Duration.ofSeconds(60)))
-          .containsExactlyInAnyOrderElementsOf(expected);
     }
   }
 
