@@ -31,7 +31,12 @@ final class FieldAggregates {
     return selected;
   }
 
-  /** The running sum of a {@code long} field. */
+  /**
+   * The running sum of a {@code long} field.
+   *
+   * @param <K> the key type
+   * @param <T> the record type
+   */
   static final class SumLong<K, T> extends KeyedProcessFunction<K, T, KeyValue<K, Long>> {
     private static final long serialVersionUID = 1L;
     private final KeySelector<? super T, Long> field;
@@ -56,7 +61,12 @@ final class FieldAggregates {
     }
   }
 
-  /** The running sum of a {@code double} field. */
+  /**
+   * The running sum of a {@code double} field.
+   *
+   * @param <K> the key type
+   * @param <T> the record type
+   */
   static final class SumDouble<K, T> extends KeyedProcessFunction<K, T, KeyValue<K, Double>> {
     private static final long serialVersionUID = 1L;
     private final KeySelector<? super T, Double> field;
