@@ -30,9 +30,6 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.ScramCredentialInfo;
-import org.apache.kafka.clients.admin.ScramMechanism;
-import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -331,45 +328,10 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
   public void createUser(String user, String password) {
     requireSecured();
     ensureOpen();
-    Admin client = admin.get();
-    Deadline deadline = Deadline.after(startTimeout);
-    ClusterProbe.await(
-        client
-            .alterUserScramCredentials(
-                List.of(
-                    new UserScramCredentialUpsertion(
-                        user,
-                        new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096),
-                        password)))
-            .all(),
-        deadline);
-    // The controller has committed the credential; a broker serves it once it applied the record.
-    // Logging in as the user proves that.
     Map<String, Object> config = clientProperties(user, password);
     config.put(AdminClientConfig.CLIENT_ID_CONFIG, "weir-testkit-user-check");
-    while (true) {
-      try (Admin asUser = Admin.create(config)) {
-        ClusterProbe.await(asUser.describeCluster().clusterId(), deadline);
-        return;
-      } catch (IllegalStateException e) {
-        if (deadline.passed()) {
-          throw new IllegalStateException(
-              "user " + user + " of Kafka cluster " + name + " cannot log in: " + e.getMessage(),
-              e);
-        }
-        pause();
-      }
-    }
-  }
-
-  /** A short pause between login attempts (a failed SCRAM login fails at once). */
-  private static void pause() {
-    try {
-      Thread.sleep(100);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for a user to be known", e);
-    }
+    ClusterProbe.createScramUser(
+        admin.get(), user, password, config, Deadline.after(startTimeout), name);
   }
 
   private BrokerSecurity requireSecured() {
