@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ms): two instances in child JVMs, one killed with SIGKILL midway (requests in flight and an open
  * transaction abandoned), then restarted on its state dir. A read_committed reader must find every
  * input's result exactly once, and each key's results in input order (orderedWait): the whole
- * output, per key. Requests stay in flight across commits (design record 012), so the kill finds
+ * output, per key. Requests stay in flight across commits (design record 015), so the kill finds
  * requests both in committed state and in the open transaction.
  */
 class AsyncCrashIT {
@@ -156,7 +156,7 @@ class AsyncCrashIT {
           actual.computeIfAbsent(v.substring(0, v.indexOf(':')), k -> new ArrayList<>()).add(v);
         }
         assertThat(actual).isEqualTo(expected);
-        // Requests stayed in flight across commits (design record 012): committed transactions
+        // Requests stayed in flight across commits (design record 015): committed transactions
         // wrote them into the operator's changelog.
         assertThat(Pipelines.readCommitted(bs, "async-enrich-changelog", 1, Duration.ofSeconds(30)))
             .as("requests kept in flight at a commit")

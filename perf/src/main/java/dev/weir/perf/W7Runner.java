@@ -77,7 +77,7 @@ final class W7Runner {
         results.add(runOnce("weir", true, asyncRecords, round));
         h.out.println("  " + describe(results.get(results.size() - 1)));
         // For information: the same with 1 s commits, to show what committing every 100 ms costs
-        // (requests stay in flight across commits, design record 012).
+        // (requests stay in flight across commits, design record 015).
         results.add(runOnce("weir-commit-1s", true, asyncRecords, round));
         h.out.println("  " + describe(results.get(results.size() - 1)));
         results.add(runOnce("weir-blocking-map", false, blockingRecords, round));

@@ -351,7 +351,7 @@ public final class DriverCore implements AutoCloseable {
   public void commit() {
     for (StreamTask t : tasks) {
       if (t.asyncInFlightToDrain() > 0) {
-        // Requests no store keeps: the runtime would wait for them (design record 012); the
+        // Requests no store keeps: the runtime would wait for them (design record 015); the
         // driver cannot wait, so the commit happens once the test completed them.
         return;
       }

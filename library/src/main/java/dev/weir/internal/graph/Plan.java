@@ -320,7 +320,7 @@ public final class Plan {
   /**
    * Whether {@code n} is an operator with a store: on a keyed stream, or keeping task state (a
    * two-phase-commit sink its pending transactions; an async operator whose input has a serde its
-   * requests in flight at a commit, design record 012).
+   * requests in flight at a commit, design record 015).
    */
   private static boolean isStateful(Transformation<?> n) {
     return (n instanceof OneInputTransformation<?, ?> o

@@ -17,7 +17,7 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The requests of one async operator that were in flight at a commit, in the operator's own store
- * (design record 012): one entry per request, keyed by the request's sequence number (8 bytes,
+ * (design record 015): one entry per request, keyed by the request's sequence number (8 bytes,
  * big-endian, so a scan returns them in input order), holding the input (with the input stream's
  * serde), the watermark it entered under and its record context (position, timestamp, key bytes,
  * headers and raw record, for results and error reports). The entry is written at the first commit

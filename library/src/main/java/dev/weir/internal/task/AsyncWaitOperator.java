@@ -30,7 +30,7 @@ import org.apache.kafka.common.serialization.Serde;
  * requests than there is room for waits on the thread's signal for a free slot (this blocks the
  * thread; only a record of an upstream flatMap can do it).
  *
- * <p>Commits (design record 012): when the operator has a store (its input stream has a serde),
+ * <p>Commits (design record 015): when the operator has a store (its input stream has a serde),
  * {@link #prepareCommit} writes every request still in flight that is not in the store yet, and
  * emitting a request's results deletes its entry; a commit does not wait for requests, and a task
  * restored from that commit starts the stored requests again, in input order, before any new

@@ -349,7 +349,7 @@ public final class StreamTask {
 
   /**
    * Async requests in flight that a commit must wait for: those of operators without a store
-   * (design record 012; their input stream has no serde). Requests of the other operators stay in
+   * (design record 015; their input stream has no serde). Requests of the other operators stay in
    * flight across a commit.
    */
   public int asyncInFlightToDrain() {
@@ -454,7 +454,7 @@ public final class StreamTask {
    * Before a commit: emits the async results that arrived (so they join this transaction), then
    * waits on the thread's signal until every request of an operator without a store is emitted (or
    * timed out), so that the commit's offsets hold no record without its results (design record
-   * 012). Takes no new input meanwhile; bounded by those operators' timeouts. Requests of operators
+   * 015). Takes no new input meanwhile; bounded by those operators' timeouts. Requests of operators
    * with a store stay in flight: {@link #prepareCommit} writes them into the transaction.
    *
    * @param signal released by every arriving result
@@ -572,7 +572,7 @@ public final class StreamTask {
   public void prepareCommit() {
     if (asyncInFlightToDrain() > 0) {
       // Offsets of records still in flight would commit without their results or a record of
-      // the requests (design record 012).
+      // the requests (design record 015).
       throw new IllegalStateException(
           "Task "
               + id

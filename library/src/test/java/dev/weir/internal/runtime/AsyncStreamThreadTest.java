@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * The stream thread with an async operator on Kafka's mock clients: a full operator pauses its
  * task's partition and keeps the rest of the poll, results are emitted by the thread, and the final
  * commit carries every result with its offset. The operator's input has no serde, so it has no
- * store and every commit waits for its requests (design record 012's fallback; the stored path is
+ * store and every commit waits for its requests (design record 015's fallback; the stored path is
  * {@code AsyncCommitProtocolTest} and {@code AsyncCrashIT}).
  */
 class AsyncStreamThreadTest {
@@ -59,7 +59,7 @@ class AsyncStreamThreadTest {
         new ThreadHarness(
             true,
             5,
-            // A map without .returns(serde): no serde, so no store, and commits drain (record 012).
+            // A map without .returns(serde): no serde, so no store, and commits drain (record 015).
             in -> AsyncDataStream.orderedWait(in.map(v -> v), new Upper(), 1, TimeUnit.HOURS, 2));
     List<Set<?>> pausedAtStep = new ArrayList<>();
     List<List<String>> requestsAtStep = new ArrayList<>();

@@ -44,7 +44,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Design record 012 step by step: requests stay in flight across a commit, which writes them into
+ * Design record 015 step by step: requests stay in flight across a commit, which writes them into
  * the operator's store; a crash loses the uncommitted output, state and offsets, and the task is
  * rebuilt from the committed changelog, offsets and event-time metadata alone, starts the stored
  * requests again and re-reads the input after the committed offset. Every test asserts the whole
