@@ -23,8 +23,11 @@ import java.util.concurrent.TimeUnit;
  * paused) until a result arrives; other tasks of the thread keep running. Results come back to the
  * task's stream thread, which emits them with the input record's timestamp and key. A request that
  * does not complete within the timeout calls {@link AsyncFunction#timeout}, whose default fails the
- * task. Under exactly-once a commit first waits for the requests in flight (at most the timeout),
- * so every committed input has its results in the same transaction (design record 010).
+ * task. When the input stream has a serde (a source's, or {@code .returns(serde)}) requests stay in
+ * flight across a commit: the commit writes them into the operator's store (so the operator is
+ * stateful: give it a {@code uid}) and a restart starts them again (design record 015). Without a
+ * serde a commit first waits for the requests in flight (at most the timeout), so every committed
+ * input has its results in the same transaction (design record 010).
  *
  * <p>Works on keyed and non-keyed streams; the result stream is not keyed. Build-time only: every
  * method records a node and checks its arguments.
@@ -176,8 +179,9 @@ public final class AsyncDataStream {
           "An async operator's capacity (requests in flight per task) must be positive, got "
               + capacity);
     }
-    // Not keyed even on a keyed stream: the operator keeps no state (no store, no changelog); the
-    // record's key still travels with its results.
+    // Not keyed even on a keyed stream: its only state is the requests in flight at a commit,
+    // kept by sequence, not by key (design record 015); the record's key still travels with its
+    // results.
     return in.addOperator(
         ordered ? "orderedWait" : "unorderedWait",
         new OperatorSpec.AsyncSpec(function, ordered, timeoutMs, capacity, retry),

@@ -88,6 +88,24 @@ public final class Plan {
     return out;
   }
 
+  /**
+   * The async operators that keep their requests in flight at a commit in a store (their input has
+   * a serde, design record 015), by operator name in operator order, with their changelog topic.
+   * Weir versions before record 015 gave them no store, so their topology differs.
+   */
+  public Map<String, String> asyncRequestStores() {
+    Map<String, String> out = new LinkedHashMap<>();
+    TreeMap<Integer, Transformation<?>> ordered = new TreeMap<>();
+    storeNames.keySet().forEach(n -> ordered.put(n.id(), n));
+    for (Transformation<?> n : ordered.values()) {
+      if (n instanceof OneInputTransformation<?, ?> o
+          && o.spec() instanceof OperatorSpec.AsyncSpec) {
+        out.put(n.name(), changelogTopic(storeNames.get(n)));
+      }
+    }
+    return out;
+  }
+
   /** Changelog topic of every store, by sub-topology id (its task count is the partition count). */
   public Map<String, Integer> changelogTopics() {
     Map<String, Integer> out = new LinkedHashMap<>();

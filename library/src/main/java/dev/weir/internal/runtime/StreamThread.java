@@ -300,7 +300,10 @@ final class StreamThread extends Thread {
     }
     if (assignorContext.errorCode == TaskAssignor.ERROR_TOPOLOGY_MISMATCH) {
       throw new TopologyMismatch(
-          setup.applicationId(), assignorContext.fingerprint, assignorContext.leaderFingerprint);
+          setup.applicationId(),
+          assignorContext.fingerprint,
+          assignorContext.leaderFingerprint,
+          TopologyFingerprint.asyncUpgradeNote(assignorContext.plan));
     }
     if (state == State.PARTITIONS_ASSIGNED && !tasks.isRestoring()) {
       setState(State.RUNNING);
@@ -511,7 +514,16 @@ final class StreamThread extends Thread {
   static final class TopologyMismatch extends WeirException {
     private static final long serialVersionUID = 1L;
 
-    TopologyMismatch(String applicationId, String mine, String leaders) {
+    /**
+     * Builds the report for this member.
+     *
+     * @param applicationId the application's id
+     * @param mine this member's fingerprint
+     * @param leaders the leader's fingerprint
+     * @param note {@link TopologyFingerprint#asyncUpgradeNote}: why an upgrade of Weir itself can
+     *     change the topology, or ""
+     */
+    TopologyMismatch(String applicationId, String mine, String leaders, String note) {
       super(
           "This instance of application '"
               + applicationId
@@ -523,7 +535,8 @@ final class StreamThread extends Thread {
               + " same topology (sub-topologies, exchanges, state stores). To change the"
               + " topology, stop every instance, then start the new version; or deploy it under"
               + " a new application.id. See docs/operations.md, 'Upgrading a running"
-              + " application'.");
+              + " application'."
+              + note);
     }
   }
 

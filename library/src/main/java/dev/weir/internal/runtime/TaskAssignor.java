@@ -179,12 +179,13 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
         LOG.error(
             "Member {} (instance {}, thread {}) runs topology {}, this group leader runs {}:"
                 + " it gets no tasks and fails. All instances of an application must run the"
-                + " same topology.",
+                + " same topology.{}",
             m.memberId(),
             m.instanceId(),
             m.thread(),
             m.fingerprint(),
-            context.fingerprint);
+            context.fingerprint,
+            TopologyFingerprint.asyncUpgradeNote(context.plan));
         rejected.add(m);
       } else {
         members.add(m);

@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -35,6 +36,41 @@ final class TopologyFingerprint {
           .append('\n');
     }
     sb.append("changelogs ").append(new TreeMap<>(plan.changelogTopics())).append('\n');
+    return sb.toString();
+  }
+
+  /**
+   * What a topology-mismatch report adds when {@code plan} has async operators that keep their
+   * requests in a store (design record 015): instances of a Weir version before that record run the
+   * same code as a topology without those stores, so the mismatch is the upgrade itself.
+   *
+   * @param plan this instance's plan; null in assignor tests without one
+   * @return a sentence starting with a space, or "" when the plan has no such operator
+   */
+  static String asyncUpgradeNote(Plan plan) {
+    if (plan == null) {
+      return "";
+    }
+    Map<String, String> stores = plan.asyncRequestStores();
+    if (stores.isEmpty()) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder(" If the other instances run an older Weir: since design");
+    sb.append(" record 015 an async operator whose input has a serde keeps its requests in flight")
+        .append(" at a commit in a store (here ");
+    String sep = "";
+    for (Map.Entry<String, String> e : stores.entrySet()) {
+      sb.append(sep)
+          .append("operator '")
+          .append(e.getKey())
+          .append("', changelog topic '")
+          .append(e.getValue())
+          .append('\'');
+      sep = "; ";
+    }
+    sb.append("), which older versions do not have, so this upgrade needs every instance stopped")
+        .append(" once (see docs/async-io.md, 'Upgrading from a version that drained at every")
+        .append(" commit').");
     return sb.toString();
   }
 

@@ -3,9 +3,12 @@ package dev.weir.internal.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.weir.functions.AsyncFunction;
 import dev.weir.internal.graph.Plan;
 import dev.weir.internal.graph.TopologyAccess;
 import dev.weir.internal.task.TaskId;
+import dev.weir.stream.AsyncDataStream;
+import dev.weir.stream.DataStream;
 import dev.weir.stream.KafkaSink;
 import dev.weir.stream.KafkaSource;
 import dev.weir.stream.Repartition;
@@ -14,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.Assignment;
 import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.GroupAssignment;
@@ -118,7 +122,8 @@ class TopologyFingerprintTest {
 
     assertThatThrownBy(
             () -> {
-              throw new StreamThread.TopologyMismatch("app", c.fingerprint, c.leaderFingerprint);
+              throw new StreamThread.TopologyMismatch(
+                  "app", c.fingerprint, c.leaderFingerprint, "");
             })
         .hasMessage(
             "This instance of application 'app' runs topology "
@@ -130,6 +135,43 @@ class TopologyFingerprintTest {
                 + " topology, stop every instance, then start the new version; or deploy it"
                 + " under a new application.id. See docs/operations.md, 'Upgrading a running"
                 + " application'.");
+  }
+
+  /** in -> orderedWait 'lookup' (its input has a serde when {@code serde}) -> out. */
+  private static Plan asyncPlan(boolean serde) {
+    StreamBuilder b = new StreamBuilder();
+    DataStream<String> s = b.fromSource(KafkaSource.topic("in", Serdes.String()), "in");
+    if (!serde) {
+      s = s.map(v -> v).name("no-serde"); // a map without .returns(serde): the type is lost
+    }
+    AsyncFunction<String, String> echo = (v, result) -> result.complete(List.of(v));
+    AsyncDataStream.orderedWait(s, echo, 1, TimeUnit.SECONDS, 10)
+        .name("lookup")
+        .uid("lookup")
+        .returns(Serdes.String())
+        .sinkTo(KafkaSink.topic("out", Serdes.String()));
+    return TopologyAccess.plan(b.build(), "app");
+  }
+
+  @Test
+  void anAsyncOperatorThatKeepsRequestsInAStoreExplainsTheUpgradeInTheMismatchReport() {
+    Plan stored = asyncPlan(true);
+    Plan drained = asyncPlan(false);
+    // The store is a new changelog topic, so a Weir before record 015 runs another topology.
+    assertThat(TopologyFingerprint.of(stored)).isNotEqualTo(TopologyFingerprint.of(drained));
+    assertThat(TopologyFingerprint.asyncUpgradeNote(drained)).isEmpty();
+    assertThat(TopologyFingerprint.asyncUpgradeNote(null)).isEmpty();
+    assertThat(
+            new StreamThread.TopologyMismatch(
+                    "app", "mine", "theirs", TopologyFingerprint.asyncUpgradeNote(stored))
+                .getMessage())
+        .endsWith(
+            "See docs/operations.md, 'Upgrading a running application'. If the other instances"
+                + " run an older Weir: since design record 015 an async operator whose input has"
+                + " a serde keeps its requests in flight at a commit in a store (here operator"
+                + " 'lookup', changelog topic 'app-lookup-changelog'), which older versions do"
+                + " not have, so this upgrade needs every instance stopped once (see"
+                + " docs/async-io.md, 'Upgrading from a version that drained at every commit').");
   }
 
   @Test
