@@ -86,6 +86,7 @@ final class StreamThread extends Thread {
   private final OffsetResetPolicy offsetReset;
   private volatile State state = State.CREATED;
   private volatile boolean shutdownRequested;
+  private volatile boolean halted;
   private Consumer<byte[], byte[]> consumer;
   private long lastCommitMs;
   private long lastWatermarkMs;
@@ -147,6 +148,13 @@ final class StreamThread extends Thread {
   }
 
   /** The tasks of this thread, running or restoring; safe to call from any thread. */
+  /** Where the thread publishes its tasks for queries, and the instance's server; before start. */
+  void setQueries(QueryableTasks queries, String applicationServer) {
+    tasks.setQueries(queries);
+    assignorContext.applicationServer = applicationServer;
+    assignorContext.hostsListener = queries::hosts;
+  }
+
   Set<TaskId> taskIds() {
     return tasks.ownedTasks();
   }
@@ -192,6 +200,15 @@ final class StreamThread extends Thread {
     listener.onStateChange(this, prev, next);
   }
 
+  /**
+   * Asks the thread to stop as if its process were killed: no commit, no abort; returns at once.
+   * See {@link ApplicationRuntime#halt}.
+   */
+  void halt() {
+    halted = true;
+    shutdown();
+  }
+
   /** Asks the thread to commit, close its tasks and stop; returns at once. */
   void shutdown() {
     shutdownRequested = true;
@@ -220,10 +237,38 @@ final class StreamThread extends Thread {
     } catch (Throwable t) {
       failure = t;
     }
+    if (halted && failure == null) {
+      stopHalted();
+      return;
+    }
     if (failure == null) {
       failure = closeCleanly();
     }
     stop(failure);
+  }
+
+  /**
+   * Ends a halted thread: tasks closed dirty (uncommitted state dropped), the producer closed
+   * without waiting so that its open transaction is neither committed nor aborted, no offset
+   * committed. No failure is reported.
+   */
+  private void stopHalted() {
+    LOG.warn("{} halted: stopping without commit or abort, as a killed process", getName());
+    try {
+      tasks.closeAll(false);
+    } catch (Throwable t) {
+      LOG.warn("{}: closing tasks of a halted thread failed", getName(), t);
+    }
+    restore.close();
+    clients.close(getName());
+    transactions.close(Duration.ZERO);
+    clients.closeConsumer(getName());
+    status.clear();
+    setState(State.PENDING_SHUTDOWN);
+    setState(State.DEAD);
+    if (threadMetrics != null) {
+      threadMetrics.close();
+    }
   }
 
   private void runOnce() throws InterruptedException {

@@ -28,14 +28,17 @@ import org.apache.kafka.common.TopicPartition;
  * shutdown flag, owned tasks, topology fingerprint; assignment user data = version, error code,
  * assigned tasks, the leader's topology fingerprint. The fingerprints were appended within version
  * 1: a reader that predates them ignores trailing bytes, and a member that sends none is not
- * checked.
+ * checked. Version 2 appends the interactive-query fields of {@link HostMetadata} to both messages:
+ * the member's {@code application.server}, and the leader's map from server to tasks. Readers
+ * accept versions 1 and 2; a version-1 message reads as no server and an empty map.
  *
  * <p>The leader assigns tasks only to members whose topology fingerprint equals its own; every
  * other member gets {@link #ERROR_TOPOLOGY_MISMATCH} and no tasks, and its stream thread fails with
  * an error naming both fingerprints.
  */
 public final class TaskAssignor implements ConsumerPartitionAssignor, Configurable {
-  static final byte VERSION = 1;
+  static final byte VERSION = 2;
+  static final byte MIN_VERSION = 1;
   static final byte ERROR_NONE = 0;
   static final byte ERROR_SHUTDOWN_APPLICATION = 1;
   static final byte ERROR_TOPOLOGY_MISMATCH = 2;
@@ -63,8 +66,19 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     byte[] id = context.instanceId.getBytes(StandardCharsets.UTF_8);
     byte[] fp = context.fingerprint.getBytes(StandardCharsets.UTF_8);
     Set<TaskId> owned = context.ownedTasks;
+    String server = context.applicationServer;
     ByteBuffer b =
-        ByteBuffer.allocate(1 + 4 + id.length + 4 + 1 + 4 + owned.size() * 8 + 4 + fp.length);
+        ByteBuffer.allocate(
+            1
+                + 4
+                + id.length
+                + 4
+                + 1
+                + 4
+                + owned.size() * 8
+                + 4
+                + fp.length
+                + HostMetadata.serverSize(server));
     b.put(VERSION).putInt(id.length).put(id).putInt(context.threadIndex);
     b.put((byte) (context.shutdownRequested.get() ? 1 : 0));
     b.putInt(owned.size());
@@ -72,6 +86,7 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
       b.putInt(t.subTopology()).putInt(t.partition());
     }
     b.putInt(fp.length).put(fp);
+    HostMetadata.writeServer(b, server);
     return b.flip();
   }
 
@@ -79,6 +94,7 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
    * One member's subscription.
    *
    * @param fingerprint its topology fingerprint; null when it sent none (an older Weir)
+   * @param applicationServer its {@code application.server}; null when it set none
    */
   record MemberInfo(
       String memberId,
@@ -86,10 +102,21 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
       int thread,
       boolean shutdown,
       Set<TaskId> owned,
-      String fingerprint) {
+      String fingerprint,
+      String applicationServer) {
     MemberInfo(
         String memberId, String instanceId, int thread, boolean shutdown, Set<TaskId> owned) {
-      this(memberId, instanceId, thread, shutdown, owned, null);
+      this(memberId, instanceId, thread, shutdown, owned, null, null);
+    }
+
+    MemberInfo(
+        String memberId,
+        String instanceId,
+        int thread,
+        boolean shutdown,
+        Set<TaskId> owned,
+        String fingerprint) {
+      this(memberId, instanceId, thread, shutdown, owned, fingerprint, null);
     }
   }
 
@@ -99,7 +126,7 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     }
     ByteBuffer b = data.duplicate();
     byte v = b.get();
-    if (v != VERSION) {
+    if (v < MIN_VERSION || v > VERSION) {
       throw new IllegalStateException(
           "Member "
               + memberId
@@ -118,8 +145,15 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     for (int i = 0; i < n; i++) {
       owned.add(new TaskId(b.getInt(), b.getInt()));
     }
+    String fingerprint = readString(b);
     return new MemberInfo(
-        memberId, new String(id, StandardCharsets.UTF_8), thread, shutdown, owned, readString(b));
+        memberId,
+        new String(id, StandardCharsets.UTF_8),
+        thread,
+        shutdown,
+        owned,
+        fingerprint,
+        HostMetadata.readServer(b));
   }
 
   /** A length-prefixed string at the end of a message, or null when the sender wrote none. */
@@ -170,6 +204,10 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
       }
     }
     Map<String, List<TaskId>> byMember = balance(tasks, members);
+    HostMetadata.Hosts hosts =
+        shutdown
+            ? HostMetadata.Hosts.NONE
+            : HostMetadata.hosts(servers(members), byMember, Map.of());
     Map<String, Assignment> out = new HashMap<>();
     for (MemberInfo m : members) {
       List<TaskId> mine = shutdown ? List.of() : byMember.get(m.memberId());
@@ -187,7 +225,10 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
           new Assignment(
               partitions,
               encodeAssignment(
-                  shutdown ? ERROR_SHUTDOWN_APPLICATION : ERROR_NONE, mine, context.fingerprint)));
+                  shutdown ? ERROR_SHUTDOWN_APPLICATION : ERROR_NONE,
+                  mine,
+                  context.fingerprint,
+                  hosts)));
     }
     for (MemberInfo m : rejected) {
       out.put(
@@ -298,14 +339,29 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     subLoad.get(x.memberId()).merge(t.subTopology(), 1, Integer::sum);
   }
 
+  /** Each member's {@code application.server}, by member id (null values kept). */
+  private static Map<String, String> servers(List<MemberInfo> members) {
+    Map<String, String> out = new HashMap<>();
+    members.forEach(m -> out.put(m.memberId(), m.applicationServer()));
+    return out;
+  }
+
   static ByteBuffer encodeAssignment(byte error, List<TaskId> tasks, String leaderFingerprint) {
+    return encodeAssignment(error, tasks, leaderFingerprint, HostMetadata.Hosts.NONE);
+  }
+
+  static ByteBuffer encodeAssignment(
+      byte error, List<TaskId> tasks, String leaderFingerprint, HostMetadata.Hosts hosts) {
     byte[] fp = leaderFingerprint.getBytes(StandardCharsets.UTF_8);
-    ByteBuffer b = ByteBuffer.allocate(1 + 1 + 4 + tasks.size() * 8 + 4 + fp.length);
+    ByteBuffer b =
+        ByteBuffer.allocate(
+            1 + 1 + 4 + tasks.size() * 8 + 4 + fp.length + HostMetadata.hostsSize(hosts));
     b.put(VERSION).put(error).putInt(tasks.size());
     for (TaskId t : tasks) {
       b.putInt(t.subTopology()).putInt(t.partition());
     }
     b.putInt(fp.length).put(fp);
+    HostMetadata.writeHosts(b, hosts);
     return b.flip();
   }
 
@@ -319,7 +375,7 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     }
     b = b.duplicate();
     byte v = b.get();
-    if (v != VERSION) {
+    if (v < MIN_VERSION || v > VERSION) {
       throw new IllegalStateException(
           "The group leader sent assignment format "
               + v
@@ -334,6 +390,7 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
       tasks.add(new TaskId(b.getInt(), b.getInt()));
     }
     context.leaderFingerprint = readString(b);
+    context.hosts(HostMetadata.readHosts(b));
     context.assignedTasks = List.copyOf(tasks);
   }
 }

@@ -66,6 +66,8 @@ final class TaskManager {
   /** Running and restoring tasks, for other threads. */
   private volatile Set<TaskId> ownedTasks = Set.of();
 
+  private QueryableTasks queries;
+
   TaskManager(
       String thread,
       RuntimeSetup setup,
@@ -202,6 +204,11 @@ final class TaskManager {
         started,
         tasks.keySet(),
         restore.ids());
+  }
+
+  /** Where the thread's tasks are published for interactive queries; before the thread starts. */
+  void setQueries(QueryableTasks queries) {
+    this.queries = queries;
   }
 
   /** Where each new task registers its metrics; before the thread starts. */
@@ -479,5 +486,15 @@ final class TaskManager {
     Set<TaskId> owned = new TreeSet<>(tasks.keySet());
     owned.addAll(restore.ids());
     ownedTasks = Set.copyOf(owned);
+    if (queries != null) {
+      Map<TaskId, TaskState> running = new HashMap<>();
+      tasks.forEach(
+          (id, t) -> {
+            if (t.context().state() != null) {
+              running.put(id, t.context().state());
+            }
+          });
+      queries.publish(thread, running, restore.ids());
+    }
   }
 }
