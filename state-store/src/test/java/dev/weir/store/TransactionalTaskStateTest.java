@@ -292,7 +292,24 @@ class TransactionalTaskStateTest {
       KeyValueStore store = tx.store("a");
       for (int step = 0; step < 3000; step++) {
         byte[] key = bytes(random.nextInt(3) * 0x7f, random.nextInt(256));
-        switch (random.nextInt(20)) {
+        switch (random.nextInt(24)) {
+          case 20, 21 -> // point reads fill the cache and, at a small budget, evict mid-interval
+              assertThat(hex(store.get(key)))
+                  .as("get %s", hex(key))
+                  .isEqualTo(visible.get(hex(key)));
+          case 22 -> {
+            byte[] prefix = bytes(key[0] & 0xff);
+            assertThat(entries(store.prefixScan(prefix)))
+                .isEqualTo(visible.subMap(hex(prefix), hex(bytes((key[0] & 0xff) + 1))));
+          }
+          case 23 -> {
+            // A crash: the overlay (pending writes and cache) is lost without commit or abort,
+            // and a new one wraps the base, which holds exactly the committed state.
+            tx = TransactionalTaskState.wrap(base, cache());
+            store = tx.store("a");
+            visible = new TreeMap<>(committed);
+            pending.clear();
+          }
           case 0 -> {
             tx.commit(Map.of("a-0", (long) step));
             committed = new TreeMap<>(visible);
