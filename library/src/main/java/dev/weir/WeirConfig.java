@@ -202,6 +202,18 @@ public final class WeirConfig extends AbstractConfig {
       "Heap a stream thread may hold in uncommitted state writes; past it the thread commits early"
           + " instead of waiting for commit.interval.ms.";
 
+  /** {@code state.cache.max.bytes}. */
+  public static final String STATE_CACHE_MAX_BYTES_CONFIG = ConfigKeys.STATE_CACHE_MAX_BYTES_CONFIG;
+
+  /** Documentation of {@link #STATE_CACHE_MAX_BYTES_CONFIG}. */
+  public static final String STATE_CACHE_MAX_BYTES_DOC =
+      "Heap a stream thread may use to cache committed state entries (and keys known to be absent)"
+          + " in its tasks' write-back caches, so that reading state recently written or read does"
+          + " not reach RocksDB; least recently used entries are evicted past it. Uncommitted"
+          + " writes are buffered until the commit whatever this is (see"
+          + " state.max.uncommitted.bytes). 0 turns the read cache off. Exactly-once is the same"
+          + " either way: the cache holds only what the local store holds (see docs/state.md).";
+
   /** {@code state.ttl.cleanup.batch}. */
   public static final String STATE_TTL_CLEANUP_BATCH_CONFIG =
       ConfigKeys.STATE_TTL_CLEANUP_BATCH_CONFIG;
@@ -407,6 +419,13 @@ public final class WeirConfig extends AbstractConfig {
               ConfigDef.Range.atLeast(1024L),
               Importance.LOW,
               STATE_MAX_UNCOMMITTED_BYTES_DOC)
+          .define(
+              STATE_CACHE_MAX_BYTES_CONFIG,
+              Type.LONG,
+              32L << 20,
+              ConfigDef.Range.atLeast(0L),
+              Importance.LOW,
+              STATE_CACHE_MAX_BYTES_DOC)
           .define(
               STATE_TTL_CLEANUP_BATCH_CONFIG,
               Type.INT,

@@ -140,6 +140,7 @@ class MetricValuesTest {
       e.put("thread-metrics/async-requests-total{}", 0.0);
       e.put("thread-metrics/async-retries-total{}", 0.0);
       e.put("thread-metrics/async-timeouts-total{}", 0.0);
+      e.put("thread-metrics/changelog-records-per-commit{}", 11 / 9.0);
       e.put("thread-metrics/changelog-records-sent-total{}", 11.0);
       e.put("thread-metrics/commit-latency-avg{}", 0.0);
       e.put("thread-metrics/commit-latency-max{}", 0.0);
@@ -170,6 +171,13 @@ class MetricValuesTest {
       e.put("thread-metrics/sink-commits-total{}", 0.0);
       e.put("thread-metrics/sink-precommits-total{}", 0.0);
       e.put("thread-metrics/sink-recovered-commits-total{}", 0.0);
+      // The stream thread publishes its cache's counters after each commit; the driver does not.
+      e.put("thread-metrics/state-cache-bytes{}", 0.0);
+      e.put("thread-metrics/state-cache-evictions-total{}", 0.0);
+      e.put("thread-metrics/state-cache-flushes-total{}", 0.0);
+      e.put("thread-metrics/state-cache-hit-ratio{}", Double.NaN);
+      e.put("thread-metrics/state-cache-hits-total{}", 0.0);
+      e.put("thread-metrics/state-cache-misses-total{}", 0.0);
       e.put("user-metrics/droppedElements{operator=drop-x, scope=, task-id=0_0}", 1.0);
       e.put("user-metrics/events-rate{operator=drop-x, scope=, task-id=0_0}", 7 / 30.0);
       e.put("user-metrics/events-total{operator=drop-x, scope=, task-id=0_0}", 7.0);

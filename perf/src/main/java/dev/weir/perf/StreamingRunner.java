@@ -233,6 +233,16 @@ final class StreamingRunner {
       }
       boolean graceful = child.stop(STOP_GRACE);
       Map<String, String> status = StatusFile.read(spec.statusFile());
+      if (status.containsKey("changelogRecords")) {
+        long changelog = Long.parseLong(status.get("changelogRecords"));
+        h.out.printf(
+            java.util.Locale.ROOT,
+            "  %s: %,d changelog records (%.3f per input record) in %s commits%n",
+            spec.appId(),
+            changelog,
+            (double) changelog / Math.max(1, data.totalRecords()),
+            status.get("commits"));
+      }
       if (!graceful || status.containsKey("closeFailed")) {
         h.out.println(
             "  note: " + spec.appId() + " did not close cleanly: " + status.get("closeFailed"));

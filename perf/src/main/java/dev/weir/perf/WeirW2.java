@@ -34,6 +34,7 @@ final class WeirW2 implements Contender {
   static final Duration IDLENESS = Duration.ofMillis(100);
 
   private WeirApplication app;
+  private StatusFile status;
 
   /** Counts records. */
   static final class Count<T> implements AggregateFunction<T, Long, Long> {
@@ -72,6 +73,18 @@ final class WeirW2 implements Contender {
     }
   }
 
+  /**
+   * Puts the changelog records the application sent and its commits into the status, for the
+   * harness's changelog-per-record line (after close: the final commit's records count too).
+   */
+  static void reportChangelog(WeirApplication app, StatusFile status) {
+    java.util.Map<String, Long> m = app.metricsSnapshot();
+    if (status != null && m.containsKey("state-changelog-records-sent")) {
+      status.put("changelogRecords", m.get("state-changelog-records-sent"));
+      status.put("commits", m.get("commits"));
+    }
+  }
+
   @Override
   public void start(ContenderSpec spec, StatusFile status) {
     StreamBuilder b = new StreamBuilder();
@@ -92,6 +105,7 @@ final class WeirW2 implements Contender {
         .uid("counts")
         .sinkTo(KafkaSink.keyValues(spec.output(), Serdes.String(), Serdes.Long()));
     app = new WeirApplication(b.build(), WeirW1.properties(spec));
+    this.status = status;
     WeirW1.reportFailures(app, status);
     app.start();
   }
@@ -100,6 +114,7 @@ final class WeirW2 implements Contender {
   public void stop() {
     if (app != null) {
       app.close(Duration.ofSeconds(30));
+      reportChangelog(app, status);
     }
   }
 }

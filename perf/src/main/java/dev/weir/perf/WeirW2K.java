@@ -19,6 +19,7 @@ import org.apache.kafka.common.serialization.Serdes;
  */
 final class WeirW2K implements Contender {
   private WeirApplication app;
+  private StatusFile status;
 
   @Override
   public void start(ContenderSpec spec, StatusFile status) {
@@ -40,6 +41,7 @@ final class WeirW2K implements Contender {
         .uid("counts")
         .sinkTo(KafkaSink.keyValues(spec.output(), Serdes.String(), Serdes.Long()));
     app = new WeirApplication(b.build(), WeirW1.properties(spec));
+    this.status = status;
     WeirW1.reportFailures(app, status);
     app.start();
   }
@@ -48,6 +50,7 @@ final class WeirW2K implements Contender {
   public void stop() {
     if (app != null) {
       app.close(Duration.ofSeconds(30));
+      WeirW2.reportChangelog(app, status);
     }
   }
 }

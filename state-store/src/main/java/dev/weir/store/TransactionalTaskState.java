@@ -55,7 +55,23 @@ public interface TransactionalTaskState {
    * @return the transactional view, with no pending writes; never null
    */
   static TransactionalTaskState wrap(TaskStateStore base) {
-    return StoreInternals.transactional(base);
+    return wrap(base, StateCache.disabled());
+  }
+
+  /**
+   * Wraps a task state with a write-back cache: besides the pending writes, the overlay keeps
+   * committed entries it wrote or read, and keys it found absent, within {@code cache}'s budget
+   * (shared with the other tasks of the thread), so reads of them do not reach the base. Pending
+   * writes reach the base only at {@link #commit(Map)}, exactly as without a cache; the cache holds
+   * nothing the base does not, so dropping it (at {@link #abort()}, or with the process) loses
+   * nothing committed.
+   *
+   * @param base the committed state; not null
+   * @param cache the thread's cache budget; not null
+   * @return the transactional view, with no pending writes; never null
+   */
+  static TransactionalTaskState wrap(TaskStateStore base, StateCache cache) {
+    return StoreInternals.transactional(base, cache);
   }
 
   /**
@@ -126,6 +142,9 @@ public interface TransactionalTaskState {
    */
   void commit(Map<String, Long> newOffsets);
 
-  /** Drops all pending writes; reads see the committed base again. */
+  /**
+   * Drops all pending writes, and the cached committed entries with them; reads see the committed
+   * base again.
+   */
   void abort();
 }

@@ -12,7 +12,32 @@ class TransactionalKeyValueStoreTest {
   class BeforeCommit extends KeyValueStoreContractTest {
     @Override
     StoreFixture createFixture(Path directory) {
-      return new OverlayFixture(directory, false);
+      return new OverlayFixture(directory, false, StateCache.disabled());
+    }
+  }
+
+  @Nested
+  class BeforeCommitCached extends KeyValueStoreContractTest {
+    @Override
+    StoreFixture createFixture(Path directory) {
+      return new OverlayFixture(directory, false, StateCache.of(1 << 20));
+    }
+  }
+
+  @Nested
+  class AfterCommitCached extends KeyValueStoreContractTest {
+    @Override
+    StoreFixture createFixture(Path directory) {
+      return new OverlayFixture(directory, true, StateCache.of(1 << 20));
+    }
+  }
+
+  /** A budget of a few entries: the cache evicts on almost every read and commit. */
+  @Nested
+  class AfterCommitTinyCache extends KeyValueStoreContractTest {
+    @Override
+    StoreFixture createFixture(Path directory) {
+      return new OverlayFixture(directory, true, StateCache.of(500));
     }
   }
 
@@ -20,7 +45,7 @@ class TransactionalKeyValueStoreTest {
   class AfterCommit extends KeyValueStoreContractTest {
     @Override
     StoreFixture createFixture(Path directory) {
-      return new OverlayFixture(directory, true);
+      return new OverlayFixture(directory, true, StateCache.disabled());
     }
   }
 
@@ -32,10 +57,10 @@ class TransactionalKeyValueStoreTest {
     private final boolean commitOnSettle;
     private long commits;
 
-    OverlayFixture(Path directory, boolean commitOnSettle) {
+    OverlayFixture(Path directory, boolean commitOnSettle, StateCache cache) {
       this.backend = StateBackends.rocksDb(RocksDbSettings.of(directory));
       this.base = backend.open("0_0", List.of("a", "b"));
-      this.state = TransactionalTaskState.wrap(base);
+      this.state = TransactionalTaskState.wrap(base, cache);
       this.commitOnSettle = commitOnSettle;
     }
 

@@ -65,6 +65,8 @@ public final class ConfigKeys {
 
   public static final String STATE_MAX_UNCOMMITTED_BYTES_CONFIG = "state.max.uncommitted.bytes";
 
+  public static final String STATE_CACHE_MAX_BYTES_CONFIG = "state.cache.max.bytes";
+
   public static final String STATE_TTL_CLEANUP_BATCH_CONFIG = "state.ttl.cleanup.batch";
 
   public static final String STATE_RESTORE_THREADS_CONFIG = "state.restore.threads";

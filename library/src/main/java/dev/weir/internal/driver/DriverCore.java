@@ -91,6 +91,9 @@ public final class DriverCore implements AutoCloseable {
     PlanSerdes.configure(plan, config.originals());
     TaskBuilder builder = TaskBuilder.forPlan(plan, ErrorHandling.from(config), sub -> 1);
     RecordCollector collector = new Collector();
+    // One thread runs every task here, so one cache budget, as a stream thread has.
+    dev.weir.store.StateCache cache =
+        dev.weir.store.StateCache.of(config.getLong(ConfigKeys.STATE_CACHE_MAX_BYTES_CONFIG));
     for (SubTopology s : plan.subTopologies()) {
       TaskId id = new TaskId(s.id(), 0);
       TaskContext ctx =
@@ -101,7 +104,7 @@ public final class DriverCore implements AutoCloseable {
       if (!stores.isEmpty()) {
         List<TaskState.StoreSpec> specs = new ArrayList<>();
         stores.forEach(n -> specs.add(new TaskState.StoreSpec(n, plan.changelogTopic(n))));
-        TaskState state = TaskState.open(stateBackend, id.toString(), 0, specs);
+        TaskState state = TaskState.open(stateBackend, id.toString(), 0, specs, cache);
         stores.forEach(n -> states.put(n, state));
         ctx.setState(state);
       }

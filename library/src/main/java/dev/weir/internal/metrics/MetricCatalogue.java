@@ -254,6 +254,51 @@ public final class MetricCatalogue {
           THREAD,
           "changelog-records-sent-total",
           "state changes written to changelog topics");
+  public static final Def CHANGELOG_PER_COMMIT =
+      def(
+          THREAD_GROUP,
+          THREAD,
+          "changelog-records-per-commit",
+          "changelog records sent per commit, averaged since the thread started (NaN before the"
+              + " first commit)");
+  public static final Def STATE_CACHE_HITS_TOTAL =
+      def(
+          THREAD_GROUP,
+          THREAD,
+          "state-cache-hits-total",
+          "state reads answered by the write-back cache (a pending write, a cached committed entry"
+              + " or a key known to be absent), updated at each commit");
+  public static final Def STATE_CACHE_MISSES_TOTAL =
+      def(
+          THREAD_GROUP,
+          THREAD,
+          "state-cache-misses-total",
+          "state reads that went to the local store (RocksDB), updated at each commit");
+  public static final Def STATE_CACHE_HIT_RATIO =
+      def(
+          THREAD_GROUP,
+          THREAD,
+          "state-cache-hit-ratio",
+          "state-cache-hits-total / (hits + misses), NaN before the first read");
+  public static final Def STATE_CACHE_FLUSHES_TOTAL =
+      def(
+          THREAD_GROUP,
+          THREAD,
+          "state-cache-flushes-total",
+          "task commits that flushed pending state writes from the cache to the local store");
+  public static final Def STATE_CACHE_EVICTIONS_TOTAL =
+      def(
+          THREAD_GROUP,
+          THREAD,
+          "state-cache-evictions-total",
+          "committed entries evicted from the write-back cache to stay within"
+              + " state.cache.max.bytes");
+  public static final Def STATE_CACHE_BYTES =
+      def(
+          THREAD_GROUP,
+          THREAD,
+          "state-cache-bytes",
+          "estimated heap of the committed entries the thread's write-back cache holds");
   public static final Def OFFSET_RESETS_TOTAL =
       def(
           THREAD_GROUP,

@@ -55,6 +55,10 @@ final class RestoreCoordinator {
   private final TaskMetrics metrics;
   private final RuntimeClock clock;
   private final ChangelogRestorer restorer;
+
+  /** The write-back cache budget of the thread's tasks (state.cache.max.bytes). */
+  private final dev.weir.store.StateCache cache;
+
   private final Map<TaskId, Restoring> restoring = new TreeMap<>();
   private final Map<TopicPartition, Long> remaining = new ConcurrentHashMap<>();
   // Records to restore per changelog partition when its restore started: the status page's
@@ -73,6 +77,7 @@ final class RestoreCoordinator {
     this.clients = clients;
     this.metrics = metrics;
     this.clock = clock;
+    this.cache = dev.weir.store.StateCache.of(setup.stateCacheMaxBytes());
     this.restorer =
         ChangelogRestorer.create()
             .withListener(
@@ -186,9 +191,17 @@ final class RestoreCoordinator {
       metrics.restoreTimeNanos.add(clock.nanos() - r.startNanos());
       ready.add(
           new Ready(
-              id, TaskState.wrap(r.base(), id.partition(), r.specs()), r.inputs(), r.committed()));
+              id,
+              TaskState.wrap(r.base(), id.partition(), r.specs(), cache),
+              r.inputs(),
+              r.committed()));
     }
     return ready;
+  }
+
+  /** The write-back cache budget every task of this thread shares; on the thread only. */
+  dev.weir.store.StateCache cache() {
+    return cache;
   }
 
   /** The task is running: its inputs may be fetched again. */

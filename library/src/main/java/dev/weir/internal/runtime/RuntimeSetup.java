@@ -99,6 +99,10 @@ record RuntimeSetup(
     return config.getLong(ConfigKeys.WATERMARK_INTERVAL_MS_CONFIG);
   }
 
+  long stateCacheMaxBytes() {
+    return config.getLong(ConfigKeys.STATE_CACHE_MAX_BYTES_CONFIG);
+  }
+
   long maxUncommittedStateBytes() {
     return config.getLong(ConfigKeys.STATE_MAX_UNCOMMITTED_BYTES_CONFIG);
   }

@@ -147,7 +147,6 @@ final class StreamThread extends Thread {
     return index;
   }
 
-  /** The tasks of this thread, running or restoring; safe to call from any thread. */
   /** Where the thread publishes its tasks for queries, and the instance's server; before start. */
   void setQueries(QueryableTasks queries, String applicationServer) {
     tasks.setQueries(queries);
@@ -155,6 +154,7 @@ final class StreamThread extends Thread {
     assignorContext.hostsListener = queries::hosts;
   }
 
+  /** The tasks of this thread, running or restoring; safe to call from any thread. */
   Set<TaskId> taskIds() {
     return tasks.ownedTasks();
   }
@@ -331,6 +331,16 @@ final class StreamThread extends Thread {
     }
     long now = clock.millis();
     if (now - lastCommitMs >= setup.commitIntervalMs()) {
+      try {
+        // Event time brought up to date just before the commit (besides the regular ticks): the
+        // windows and timers due now fire inside this transaction, so state they created since the
+        // last commit and delete now never reaches the changelog, instead of costing a put in this
+        // commit and a tombstone in the next.
+        tasks.advanceEventTime(now);
+      } catch (Exception e) {
+        rollBack(e instanceof RuntimeException ? e : processingFailed(e));
+        return;
+      }
       commitOrRollBack();
     }
     purger.maybePurge(now);
@@ -405,6 +415,7 @@ final class StreamThread extends Thread {
     lastCommitMs = clock.millis();
     Map<TopicPartition, OffsetAndMetadata> offsets = tasks.commit(transactions);
     transactions.committed();
+    metrics.publishCache(restore.cache());
     if (offsets != null) {
       purger.committed(offsets);
     }

@@ -35,6 +35,13 @@ abstract class StateHandle<T> implements State {
   final boolean returnExpired;
   private byte[] cleanupCursor;
 
+  // The last key prefix and what it was built from (compared by identity: a record's key bytes and
+  // its window's bytes are one array each while it is processed), so the several state accesses
+  // of one record build it once. Callers never modify the returned array.
+  private byte[] prefixKey;
+  private byte[] prefixNamespace;
+  private byte[] prefixBuilt;
+
   StateHandle(OperatorStates owner, StateDescriptor<T> descriptor, boolean keyed) {
     this(
         owner,
@@ -74,9 +81,19 @@ abstract class StateHandle<T> implements State {
 
   /** Every entry of the current key (and namespace) starts with this. */
   final byte[] currentKeyPrefix() {
-    byte[] p = StateFormat.keyPrefix(prefix, keyed ? owner.currentKey(descriptor) : new byte[0]);
-    return namespaced ? StateFormat.keyPrefix(p, owner.namespace()) : p;
+    byte[] key = keyed ? owner.currentKey(descriptor) : NO_KEY;
+    byte[] ns = namespaced ? owner.namespace() : null;
+    if (prefixBuilt != null && key == prefixKey && ns == prefixNamespace) {
+      return prefixBuilt;
+    }
+    byte[] p = StateFormat.keyPrefix(prefix, key);
+    prefixBuilt = namespaced ? StateFormat.keyPrefix(p, ns) : p;
+    prefixKey = key;
+    prefixNamespace = ns;
+    return prefixBuilt;
   }
+
+  private static final byte[] NO_KEY = new byte[0];
 
   /**
    * Merges this state's values of the namespaces {@code sources} into {@code target} (for merging

@@ -52,6 +52,27 @@ public final class TaskMetrics {
   public final LongAdder sinkCommits = new LongAdder();
   public final LongAdder sinkRecoveredCommits = new LongAdder();
 
+  // The thread's write-back cache counters (dev.weir.store.StateCache), copied by the owning
+  // thread after each commit so that reporters on other threads read them safely.
+  public volatile long stateCacheHits;
+  public volatile long stateCacheMisses;
+  public volatile long stateCacheFlushes;
+  public volatile long stateCacheEvictions;
+  public volatile long stateCacheBytes;
+
+  /**
+   * Copies the cache's counters for the gauges; on the thread that owns the cache.
+   *
+   * @param cache the thread's cache
+   */
+  public void publishCache(dev.weir.store.StateCache cache) {
+    stateCacheHits = cache.hits();
+    stateCacheMisses = cache.misses();
+    stateCacheFlushes = cache.flushes();
+    stateCacheEvictions = cache.evictions();
+    stateCacheBytes = cache.usedBytes();
+  }
+
   // Set by bind() before the owning thread starts (Thread.start publishes them); null when the
   // metrics are not in a registry, which makes recording a no-op.
   private Sensor processLatency;

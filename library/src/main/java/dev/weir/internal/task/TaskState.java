@@ -3,6 +3,7 @@ package dev.weir.internal.task;
 import dev.weir.store.ChangelogFormat;
 import dev.weir.store.KeyValueStore;
 import dev.weir.store.StateBackend;
+import dev.weir.store.StateCache;
 import dev.weir.store.TaskStateStore;
 import dev.weir.store.TransactionalTaskState;
 import java.util.ArrayList;
@@ -51,14 +52,14 @@ public final class TaskState implements AutoCloseable {
   private final ReentrantReadWriteLock commitLock = new ReentrantReadWriteLock();
   private boolean closed; // guarded by commitLock
 
-  private TaskState(TaskStateStore base, int partition, List<StoreSpec> specs) {
+  private TaskState(TaskStateStore base, int partition, List<StoreSpec> specs, StateCache cache) {
     this.base = base;
     this.partition = partition;
     for (StoreSpec s : specs) {
       changelogs.put(s.store(), new TopicPartition(s.changelogTopic(), partition));
       lastOffsets.put(s.store(), new AtomicLong(-1));
     }
-    this.overlay = TransactionalTaskState.wrap(base);
+    this.overlay = TransactionalTaskState.wrap(base, cache);
   }
 
   /**
@@ -72,7 +73,17 @@ public final class TaskState implements AutoCloseable {
    */
   public static TaskState open(
       StateBackend backend, String taskId, int partition, List<StoreSpec> specs) {
-    return wrap(backend.open(taskId, storeNames(specs)), partition, specs);
+    return open(backend, taskId, partition, specs, StateCache.disabled());
+  }
+
+  /**
+   * As {@link #open(StateBackend, String, int, List)}, with a write-back cache.
+   *
+   * @param cache the cache budget of the task's thread
+   */
+  public static TaskState open(
+      StateBackend backend, String taskId, int partition, List<StoreSpec> specs, StateCache cache) {
+    return wrap(backend.open(taskId, storeNames(specs)), partition, specs, cache);
   }
 
   /**
@@ -83,7 +94,22 @@ public final class TaskState implements AutoCloseable {
    * @param specs the task's stores
    */
   public static TaskState wrap(TaskStateStore base, int partition, List<StoreSpec> specs) {
-    return new TaskState(base, partition, specs);
+    return wrap(base, partition, specs, StateCache.disabled());
+  }
+
+  /**
+   * The task state over stores already opened (and restored) by the caller, with a write-back
+   * cache: committed entries stay in memory within {@code cache}'s budget (see {@link
+   * TransactionalTaskState#wrap(TaskStateStore, StateCache)}).
+   *
+   * @param base the task's stores, which the task state now owns
+   * @param partition the task's partition (= its changelog partition)
+   * @param specs the task's stores
+   * @param cache the cache budget of the task's thread
+   */
+  public static TaskState wrap(
+      TaskStateStore base, int partition, List<StoreSpec> specs, StateCache cache) {
+    return new TaskState(base, partition, specs, cache);
   }
 
   /** The names of the stores. */

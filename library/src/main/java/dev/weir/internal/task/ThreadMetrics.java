@@ -94,6 +94,16 @@ public final class ThreadMetrics implements AutoCloseable {
     t.total(SINK_RECOVERED_COMMITS_TOTAL, metrics.sinkRecoveredCommits);
     t.gauge(RESTORE_TIME_TOTAL, () -> metrics.restoreTimeNanos.sum() / 1_000_000);
     t.gauge(RESTORE_REMAINING, restoreRemaining);
+    t.gauge(STATE_CACHE_HITS_TOTAL, () -> metrics.stateCacheHits);
+    t.gauge(STATE_CACHE_MISSES_TOTAL, () -> metrics.stateCacheMisses);
+    t.ratio(
+        STATE_CACHE_HIT_RATIO,
+        () -> metrics.stateCacheHits,
+        () -> metrics.stateCacheHits + metrics.stateCacheMisses);
+    t.gauge(STATE_CACHE_FLUSHES_TOTAL, () -> metrics.stateCacheFlushes);
+    t.gauge(STATE_CACHE_EVICTIONS_TOTAL, () -> metrics.stateCacheEvictions);
+    t.gauge(STATE_CACHE_BYTES, () -> metrics.stateCacheBytes);
+    t.ratio(CHANGELOG_PER_COMMIT, metrics.changelogRecordsSent::sum, metrics.commits::sum);
     Sensor process = t.latency("process-latency", PROCESS_LATENCY_AVG, PROCESS_LATENCY_MAX);
     t.percentile(process, PROCESS_MAX_MS, PROCESS_LATENCY_P99);
     Sensor commit = t.latency("commit-latency", COMMIT_LATENCY_AVG, COMMIT_LATENCY_MAX);
@@ -115,6 +125,19 @@ public final class ThreadMetrics implements AutoCloseable {
   private void gauge(Def def, LongSupplier value) {
     MetricName n = def.metricName(tags);
     registry.addMetric(n, (Measurable) (config, now) -> value.getAsLong());
+    names.add(n);
+  }
+
+  /** A gauge of {@code part / whole}, NaN while {@code whole} is 0. */
+  private void ratio(Def def, LongSupplier part, LongSupplier whole) {
+    MetricName n = def.metricName(tags);
+    registry.addMetric(
+        n,
+        (Measurable)
+            (config, now) -> {
+              long w = whole.getAsLong();
+              return w == 0 ? Double.NaN : (double) part.getAsLong() / w;
+            });
     names.add(n);
   }
 

@@ -41,6 +41,18 @@ final class TimerStore {
   private boolean processingKnown;
   private byte[] lastRegistered;
 
+  /**
+   * The store key of the timer being fired, which is already deleted: a window's cleanup deletes
+   * the timer that fired it again, and that second delete must not become a changelog tombstone.
+   */
+  private byte[] firingKey;
+
+  /**
+   * While {@link #fireUpTo} works through a batch: the timers deleted since the batch was read, so
+   * that a timer an earlier one deleted is skipped without a store read per timer. Null otherwise.
+   */
+  private java.util.Set<java.nio.ByteBuffer> deletedInBatch;
+
   TimerStore(KeyValueStore store) {
     this.store = store;
   }
@@ -78,6 +90,12 @@ final class TimerStore {
     }
     store.put(k, EMPTY_VALUE);
     lastRegistered = k;
+    if (firingKey != null && java.util.Arrays.equals(k, firingKey)) {
+      firingKey = null; // registered again while firing: a delete must remove it again
+    }
+    if (deletedInBatch != null && !deletedInBatch.isEmpty()) {
+      deletedInBatch.remove(ByteBuffer.wrap(k));
+    }
     if (domain == EVENT) {
       if (eventKnown && (earliestEvent == UNKNOWN || time < earliestEvent)) {
         earliestEvent = time;
@@ -89,7 +107,14 @@ final class TimerStore {
 
   public void delete(byte domain, long time, byte[] key) {
     lastRegistered = null;
-    store.delete(timerKey(domain, time, key));
+    byte[] k = timerKey(domain, time, key);
+    if (firingKey != null && java.util.Arrays.equals(k, firingKey)) {
+      return; // deleted when it started firing; a second delete would log a needless tombstone
+    }
+    store.delete(k);
+    if (deletedInBatch != null) {
+      deletedInBatch.add(ByteBuffer.wrap(k));
+    }
     // The cached earliest time may now be too early; that only costs one empty scan.
   }
 
@@ -120,13 +145,23 @@ final class TimerStore {
       if (due.isEmpty()) {
         break;
       }
-      for (byte[] k : due) {
-        if (store.get(k) == null) {
-          continue; // deleted by an earlier timer of this batch
+      deletedInBatch = new java.util.HashSet<>();
+      try {
+        for (byte[] k : due) {
+          if (!deletedInBatch.isEmpty() && deletedInBatch.contains(ByteBuffer.wrap(k))) {
+            continue; // deleted by an earlier timer of this batch
+          }
+          store.delete(k);
+          firingKey = k;
+          try {
+            firing.fire(timeOf(k), keyOf(k));
+          } finally {
+            firingKey = null;
+          }
+          fired++;
         }
-        store.delete(k);
-        firing.fire(timeOf(k), keyOf(k));
-        fired++;
+      } finally {
+        deletedInBatch = null;
       }
     }
     setEarliest(domain, firstTime(domain));

@@ -130,6 +130,13 @@ final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends Operato
   private ProcessWindowFunction<R, OUT, K, W>.Context functionCtx;
   private W currentWindow;
 
+  /**
+   * {@link #currentWindow} serialised: the namespace of its state and timers. Kept while the window
+   * stays the same, so a record serialises its window once rather than for its state, its trigger
+   * timer and its cleanup timer each.
+   */
+  private byte[] currentWindowBytes;
+
   @SuppressWarnings("unchecked")
   private WindowOperator(
       String name,
@@ -343,6 +350,8 @@ final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends Operato
   private void onTimer(long time, byte[] windowBytes, TimeDomain domain) throws Exception {
     boolean eventTime = domain == TimeDomain.EVENT_TIME;
     W w = windowDeserializer.deserialize(name, windowBytes);
+    currentWindow = w;
+    currentWindowBytes = windowBytes; // the timer's namespace: no need to serialise w again
     try {
       if (!windowExists(w)) {
         return; // merged away since the timer was set
@@ -385,9 +394,9 @@ final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends Operato
       return; // global windows: never cleaned up by time
     }
     if (assigner.isEventTime()) {
-      keyed.registerEventTimeTimer(t, windowBytes(w));
+      keyed.registerEventTimeTimer(t, bytesOf(w));
     } else {
-      keyed.registerProcessingTimeTimer(t, windowBytes(w));
+      keyed.registerProcessingTimeTimer(t, bytesOf(w));
     }
   }
 
@@ -397,9 +406,9 @@ final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends Operato
       return;
     }
     if (assigner.isEventTime()) {
-      keyed.deleteEventTimeTimer(t, windowBytes(w));
+      keyed.deleteEventTimeTimer(t, bytesOf(w));
     } else {
-      keyed.deleteProcessingTimeTimer(t, windowBytes(w));
+      keyed.deleteProcessingTimeTimer(t, bytesOf(w));
     }
   }
 
@@ -469,8 +478,18 @@ final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends Operato
   }
 
   private void setWindow(W w) {
+    if (currentWindowBytes == null || !w.equals(currentWindow)) {
+      currentWindowBytes = windowBytes(w);
+    }
     currentWindow = w;
-    states.setNamespace(windowBytes(w));
+    states.setNamespace(currentWindowBytes);
+  }
+
+  /** The bytes of {@code w}, reusing those of the current window. */
+  private byte[] bytesOf(W w) {
+    return currentWindowBytes != null && w.equals(currentWindow)
+        ? currentWindowBytes
+        : windowBytes(w);
   }
 
   /** Stores window records with their timestamps: {@code [timestamp int64][record]}. */
@@ -510,22 +529,22 @@ final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends Operato
 
     @Override
     public void registerProcessingTimeTimer(long time) {
-      keyed.registerProcessingTimeTimer(time, windowBytes(currentWindow));
+      keyed.registerProcessingTimeTimer(time, currentWindowBytes);
     }
 
     @Override
     public void registerEventTimeTimer(long time) {
-      keyed.registerEventTimeTimer(time, windowBytes(currentWindow));
+      keyed.registerEventTimeTimer(time, currentWindowBytes);
     }
 
     @Override
     public void deleteProcessingTimeTimer(long time) {
-      keyed.deleteProcessingTimeTimer(time, windowBytes(currentWindow));
+      keyed.deleteProcessingTimeTimer(time, currentWindowBytes);
     }
 
     @Override
     public void deleteEventTimeTimer(long time) {
-      keyed.deleteEventTimeTimer(time, windowBytes(currentWindow));
+      keyed.deleteEventTimeTimer(time, currentWindowBytes);
     }
 
     @Override
@@ -555,7 +574,7 @@ final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends Operato
         } else if (d instanceof ListStateDescriptor<?> l) {
           states.namespacedList("trigger", l);
         }
-        states.mergeNamespaces("trigger", d.name(), mergedSources, windowBytes(currentWindow));
+        states.mergeNamespaces("trigger", d.name(), mergedSources, currentWindowBytes);
       } catch (Exception e) {
         throw new dev.weir.errors.WeirException("Merging trigger state " + d + " failed", e);
       }

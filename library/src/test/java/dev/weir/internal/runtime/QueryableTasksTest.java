@@ -15,6 +15,7 @@ import dev.weir.query.StateQueryException;
 import dev.weir.query.StateQueryException.Reason;
 import dev.weir.state.ValueStateDescriptor;
 import dev.weir.store.StateBackends;
+import dev.weir.store.StateCache;
 import dev.weir.stream.KafkaSink;
 import dev.weir.stream.KafkaSource;
 import dev.weir.stream.StreamBuilder;
@@ -73,7 +74,10 @@ class QueryableTasksTest {
             StateBackends.inMemory(),
             id.toString(),
             partition,
-            List.of(new TaskState.StoreSpec(STORE, "app-counter-changelog")));
+            List.of(new TaskState.StoreSpec(STORE, "app-counter-changelog")),
+            // With the write-back cache on, as a stream thread runs: a query must still see only
+            // the committed store, never the cache's pending writes.
+            StateCache.of(1 << 20));
     open.put(id, s);
     return s;
   }

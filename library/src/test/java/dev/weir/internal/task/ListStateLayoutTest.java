@@ -9,6 +9,7 @@ import dev.weir.store.KeyValueIterator;
 import dev.weir.store.RocksDbSettings;
 import dev.weir.store.StateBackend;
 import dev.weir.store.StateBackends;
+import dev.weir.store.StateCache;
 import dev.weir.store.StateWriteBatch;
 import dev.weir.store.TaskStateStore;
 import java.nio.ByteBuffer;
@@ -93,8 +94,16 @@ class ListStateLayoutTest {
 
   private void open() {
     backend = StateBackends.rocksDb(RocksDbSettings.of(dir));
-    state = TaskState.open(backend, "0_0", 0, SPECS);
+    state = TaskState.open(backend, "0_0", 0, SPECS, cache());
     states = operatorStates();
+  }
+
+  /**
+   * The write-back cache budget of the task's thread; a new one per (re)start, as a new process
+   * has. Off here; {@link ListStateLayoutCachedTest} runs every test with it on.
+   */
+  StateCache cache() {
+    return StateCache.disabled();
   }
 
   private OperatorStates operatorStates() {
@@ -249,7 +258,7 @@ class ListStateLayoutTest {
           .forEach((k, v) -> batch.put(STORE, k.array(), ChangelogFormat.decodeValue(v)));
       base.applyBatch(batch);
     }
-    state = TaskState.wrap(base, 0, SPECS);
+    state = TaskState.wrap(base, 0, SPECS, cache());
     states = operatorStates();
     List<String> expected = new ArrayList<>(numbered(0, 501));
     expected.add("after");

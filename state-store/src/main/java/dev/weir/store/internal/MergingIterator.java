@@ -46,7 +46,7 @@ final class MergingIterator extends LookaheadIterator {
       }
       Map.Entry<byte[], byte[]> pending = overlayHead;
       overlayHead = null;
-      if (!OverlayKeyValueStore.isTombstone(pending.getValue())) {
+      if (pending.getValue() != null) { // null: a pending delete
         return KeyValueEntry.of(ByteKeys.copy(pending.getKey()), ByteKeys.copy(pending.getValue()));
       }
     }

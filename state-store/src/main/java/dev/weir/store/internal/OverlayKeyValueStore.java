@@ -2,45 +2,112 @@ package dev.weir.store.internal;
 
 import dev.weir.store.KeyValueIterator;
 import dev.weir.store.KeyValueStore;
+import dev.weir.store.StateCache;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
- * The transactional view of one store: pending writes in a sorted map over the committed base
- * store.
+ * The transactional view of one store, and its write-back cache: pending writes, committed entries
+ * and keys known to be absent, in memory over the committed base store.
  *
- * <p>Invariants: {@code pending} holds at most one entry per key, the latest write, where the
- * identity sentinel {@link #TOMBSTONE} marks a delete; the base is never written here. The map is a
- * {@link ConcurrentSkipListMap} for its weakly consistent iterators (single-threaded use), so a
- * caller may write while iterating.
+ * <p>Every key the overlay knows has one {@link CacheEntry} in a hash map, which answers point
+ * reads and writes. A <em>dirty</em> entry is a pending write (its value, or null for a delete); it
+ * is also in the sorted map {@code pending}, which range scans merge over the base and commit walks
+ * in key order. A <em>clean</em> entry holds what the base holds (a value, or null: absent), so a
+ * read of it does not reach the base; clean entries stay across commits within the thread's {@link
+ * StateCache} budget, least recently used first out.
+ *
+ * <p>The overlay is <em>complete</em> while every key the base holds is in the hash map: from a
+ * base that was empty when wrapped, as long as no clean entry with a value was evicted (all writes
+ * to the base go through this overlay). A complete overlay answers every point read from memory.
+ *
+ * <p>Invariants: per key at most one entry, the latest write; the base is written only by {@link
+ * OverlayTaskState#commit}; an entry's {@code inBase} is what the base holds for the key as far as
+ * known. {@code pending} is a {@link ConcurrentSkipListMap} for its weakly consistent iterators, so
+ * a caller may write while iterating a range (single-threaded use).
  */
 final class OverlayKeyValueStore implements KeyValueStore {
-  /** Marks a pending delete; compared by identity, so no stored value can be mistaken for it. */
-  private static final byte[] TOMBSTONE = new byte[0];
-
   /**
-   * Estimated heap per pending entry beyond key and value bytes: skip-list node and index share,
-   * map entry, two array headers.
+   * Estimated heap per entry beyond key and value bytes: entry object, hash map node and wrapper,
+   * skip-list node and index share while dirty, two array headers.
    */
-  static final long ENTRY_OVERHEAD_BYTES = 96;
+  static final long ENTRY_OVERHEAD_BYTES = 128;
+
+  private static final byte UNKNOWN = 0;
+  private static final byte ABSENT = 1;
+  private static final byte PRESENT = 2;
 
   private final String name;
   private final KeyValueStore base;
-  private final ConcurrentSkipListMap<byte[], byte[]> pending =
+  private final StateCache cache;
+  private final Map<Key, CacheEntry> entries = new HashMap<>();
+  private ConcurrentSkipListMap<byte[], CacheEntry> pending =
       new ConcurrentSkipListMap<>(ByteKeys.ORDER);
+  private boolean complete;
   private long pendingBytes;
   private int pendingCount; // ConcurrentSkipListMap.size() walks the whole map
   private int tombstones;
 
-  OverlayKeyValueStore(KeyValueStore base) {
+  // The clean entries, least recently used first: a doubly linked list through the entries.
+  private CacheEntry lruHead;
+  private CacheEntry lruTail;
+  private long cachedBytes;
+
+  OverlayKeyValueStore(KeyValueStore base, StateCache cache) {
     this.name = base.name();
     this.base = base;
+    this.cache = cache;
+    if (cache.enabled()) {
+      try (KeyValueIterator all = base.all()) {
+        complete = !all.hasNext();
+      }
+    }
   }
 
-  static boolean isTombstone(byte[] value) {
-    return value == TOMBSTONE;
+  /** A key of the hash map: the bytes with their hash. */
+  static final class Key {
+    final byte[] bytes;
+    private final int hash;
+
+    Key(byte[] bytes) {
+      this.bytes = bytes;
+      this.hash = java.util.Arrays.hashCode(bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && hash == k.hash && java.util.Arrays.equals(bytes, k.bytes);
+    }
+  }
+
+  /** What the overlay knows of one key. */
+  static final class CacheEntry {
+    final Key key;
+    byte[] value; // null: deleted (dirty) or absent (clean)
+    boolean dirty;
+    byte inBase = UNKNOWN;
+    CacheEntry prev;
+    CacheEntry next;
+
+    CacheEntry(Key key) {
+      this.key = key;
+    }
+
+    long bytes() {
+      return ENTRY_OVERHEAD_BYTES + key.bytes.length + (value == null ? 0 : value.length);
+    }
   }
 
   @Override
@@ -51,53 +118,96 @@ final class OverlayKeyValueStore implements KeyValueStore {
   @Override
   public byte[] get(byte[] key) {
     Objects.requireNonNull(key, "key");
-    byte[] value = pending.get(key);
-    if (value == null) {
-      return base.get(key);
+    CacheEntry e = entries.get(new Key(key));
+    if (e != null) {
+      cache.countHit();
+      if (!e.dirty) {
+        touch(e);
+      }
+      return e.value == null ? null : ByteKeys.copy(e.value);
     }
-    return isTombstone(value) ? null : ByteKeys.copy(value);
+    if (complete) {
+      cache.countHit(); // not in a complete overlay: the base does not have it either
+      return null;
+    }
+    cache.countMiss();
+    byte[] value = base.get(key);
+    if (cache.enabled()) {
+      e = new CacheEntry(new Key(ByteKeys.copy(key)));
+      e.value = value == null ? null : ByteKeys.copy(value);
+      e.inBase = value == null ? ABSENT : PRESENT;
+      entries.put(e.key, e);
+      addClean(e);
+      evictOverBudget();
+    }
+    return value;
   }
 
   @Override
   public void put(byte[] key, byte[] value) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(value, "value must not be null; use delete to remove a key");
-    record(ByteKeys.copy(key), ByteKeys.copy(value));
+    write(entryFor(key), ByteKeys.copy(value));
   }
 
   @Override
   public void delete(byte[] key) {
     Objects.requireNonNull(key, "key");
-    byte[] previous = pending.get(key);
-    if (previous != null && !isTombstone(previous) && base.get(key) == null) {
+    CacheEntry e = entries.get(new Key(key));
+    if (e == null) {
+      if (complete) {
+        return; // absent from the base and from pending writes: nothing to delete
+      }
+      e = entryFor(key);
+    } else if (e.value == null) {
+      return; // already deleted, or known to be absent
+    }
+    if (e.dirty && e.inBase == UNKNOWN) {
+      e.inBase = base.get(key) == null ? ABSENT : PRESENT;
+    }
+    if (e.dirty && e.inBase == ABSENT) {
       // Written and deleted within one commit interval, and absent from the committed state: the
-      // commit has nothing to say about this key, so drop it instead of logging a tombstone (a
-      // window or timer that opens and closes between two commits costs no changelog records).
-      pending.remove(key);
-      pendingCount--;
-      pendingBytes -= ENTRY_OVERHEAD_BYTES + key.length + previous.length;
+      // commit has nothing to say about this key, so drop the write instead of logging a tombstone
+      // (a window or timer that opens and closes between two commits costs no changelog records).
+      unpend(e);
+      e.value = null;
+      keepClean(e);
       return;
     }
-    record(ByteKeys.copy(key), TOMBSTONE);
+    write(e, null);
   }
 
   /** One tombstone per live key: a compacted changelog has no range deletes. */
   @Override
   public void deleteRange(byte[] fromInclusive, byte[] toExclusive) {
-    try (KeyValueIterator live = range(fromInclusive, toExclusive)) {
-      while (live.hasNext()) {
-        record(live.next().key(), TOMBSTONE); // the iterator hands out fresh key arrays
-      }
+    List<byte[]> live = new ArrayList<>();
+    try (KeyValueIterator it = range(fromInclusive, toExclusive)) {
+      it.forEachRemaining(e -> live.add(e.key()));
     }
+    live.forEach(this::delete);
   }
 
   @Override
   public KeyValueIterator range(byte[] fromInclusive, byte[] toExclusive) {
     KeyValueIterator committed = base.range(fromInclusive, toExclusive);
     if (ByteKeys.isEmptyRange(fromInclusive, toExclusive)) {
-      return new MergingIterator(committed, Map.<byte[], byte[]>of().entrySet().iterator());
+      return new MergingIterator(committed, List.<Map.Entry<byte[], byte[]>>of().iterator());
     }
-    return new MergingIterator(committed, view(fromInclusive, toExclusive).entrySet().iterator());
+    Iterator<CacheEntry> it = view(fromInclusive, toExclusive).values().iterator();
+    return new MergingIterator(
+        committed,
+        new Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            return it.hasNext();
+          }
+
+          @Override
+          public Map.Entry<byte[], byte[]> next() {
+            CacheEntry e = it.next();
+            return new AbstractMap.SimpleImmutableEntry<>(e.key.bytes, e.value);
+          }
+        });
   }
 
   @Override
@@ -135,37 +245,186 @@ final class OverlayKeyValueStore implements KeyValueStore {
     return pendingCount;
   }
 
-  /**
-   * The pending entries, ascending; a value is {@link #isTombstone(byte[]) a tombstone} or data.
-   */
-  NavigableMap<byte[], byte[]> pendingEntries() {
+  /** The pending writes, ascending by key; a null value is a delete. */
+  NavigableMap<byte[], CacheEntry> pendingEntries() {
     return pending;
   }
 
+  /**
+   * The pending writes are in the base now: they become clean entries (within the budget), and
+   * writes start anew.
+   */
+  void committed() {
+    if (pendingCount > 0) {
+      cache.countFlush();
+    }
+    for (CacheEntry e : pending.values()) {
+      e.dirty = false;
+      e.inBase = e.value == null ? ABSENT : PRESENT;
+      keepClean(e);
+    }
+    // A new map instead of clear(): clearing a skip list unlinks every node one by one.
+    pending = new ConcurrentSkipListMap<>(ByteKeys.ORDER);
+    pendingBytes = 0;
+    pendingCount = 0;
+    tombstones = 0;
+    evictOverBudget();
+  }
+
+  /**
+   * Drops the pending writes. The clean entries go too and the overlay is no longer complete: a
+   * dirty entry's committed value was overwritten, so what remains is not known to match the base.
+   */
   void clear() {
-    pending.clear();
+    for (CacheEntry e = lruHead; e != null; e = e.next) {
+      cache.release(e.bytes());
+    }
+    lruHead = null;
+    lruTail = null;
+    cachedBytes = 0;
+    entries.clear();
+    pending = new ConcurrentSkipListMap<>(ByteKeys.ORDER);
+    complete = false;
     pendingBytes = 0;
     pendingCount = 0;
     tombstones = 0;
   }
 
-  private void record(byte[] ownedKey, byte[] ownedValue) {
-    byte[] previous = pending.put(ownedKey, ownedValue);
-    if (previous == null) {
-      pendingCount++;
-      pendingBytes += ENTRY_OVERHEAD_BYTES + ownedKey.length + ownedValue.length;
-    } else {
-      pendingBytes += ownedValue.length - previous.length;
-      if (isTombstone(previous)) {
-        tombstones--;
-      }
+  /** Bytes of clean entries this store holds (for tests). */
+  long cachedBytes() {
+    return cachedBytes;
+  }
+
+  boolean complete() {
+    return complete;
+  }
+
+  // ---- internals
+
+  private CacheEntry entryFor(byte[] key) {
+    Key probe = new Key(key);
+    CacheEntry e = entries.get(probe);
+    if (e == null) {
+      e = new CacheEntry(new Key(ByteKeys.copy(key)));
+      e.inBase = complete ? ABSENT : UNKNOWN;
+      entries.put(e.key, e);
     }
-    if (isTombstone(ownedValue)) {
+    return e;
+  }
+
+  /** Makes {@code e} a pending write of {@code value} (null: delete). */
+  private void write(CacheEntry e, byte[] value) {
+    if (!e.dirty) {
+      if (e.prev != null || lruHead == e) {
+        unlink(e);
+        cachedBytes -= e.bytes();
+        cache.release(e.bytes());
+      }
+      e.dirty = true;
+      e.value = value;
+      pending.put(e.key.bytes, e);
+      pendingCount++;
+      pendingBytes += e.bytes();
+      if (value == null) {
+        tombstones++;
+      }
+      return;
+    }
+    pendingBytes += (value == null ? 0 : value.length) - (e.value == null ? 0 : e.value.length);
+    if (e.value == null) {
+      tombstones--;
+    }
+    if (value == null) {
       tombstones++;
+    }
+    e.value = value;
+  }
+
+  /** Removes a dirty entry from the pending writes. */
+  private void unpend(CacheEntry e) {
+    pending.remove(e.key.bytes);
+    pendingCount--;
+    pendingBytes -= e.bytes();
+    if (e.value == null) {
+      tombstones--;
+    }
+    e.dirty = false;
+  }
+
+  /** Keeps a clean entry if the budget allows; a complete overlay needs no absent entries. */
+  private void keepClean(CacheEntry e) {
+    if (!cache.enabled() || (complete && e.value == null)) {
+      entries.remove(e.key);
+      if (e.value != null) {
+        complete = false; // a committed value this overlay no longer knows
+      }
+      return;
+    }
+    addClean(e);
+  }
+
+  private void addClean(CacheEntry e) {
+    e.prev = lruTail;
+    e.next = null;
+    if (lruTail == null) {
+      lruHead = e;
+    } else {
+      lruTail.next = e;
+    }
+    lruTail = e;
+    long b = e.bytes();
+    cachedBytes += b;
+    cache.reserve(b);
+  }
+
+  private void touch(CacheEntry e) {
+    if (e != lruTail) {
+      unlink(e);
+      e.prev = lruTail;
+      e.next = null;
+      if (lruTail == null) {
+        lruHead = e;
+      } else {
+        lruTail.next = e;
+      }
+      lruTail = e;
     }
   }
 
-  private NavigableMap<byte[], byte[]> view(byte[] from, byte[] to) {
+  private void unlink(CacheEntry e) {
+    if (e.prev == null) {
+      lruHead = e.next;
+    } else {
+      e.prev.next = e.next;
+    }
+    if (e.next == null) {
+      lruTail = e.prev;
+    } else {
+      e.next.prev = e.prev;
+    }
+    e.prev = null;
+    e.next = null;
+  }
+
+  /**
+   * Evicts this store's least recently used clean entries while the thread's cache is over its
+   * budget. Other stores evict their own when they next cache something.
+   */
+  private void evictOverBudget() {
+    while (cache.overBudget() && lruHead != null) {
+      CacheEntry e = lruHead;
+      unlink(e);
+      entries.remove(e.key);
+      long b = e.bytes();
+      cachedBytes -= b;
+      cache.evict(b);
+      if (e.value != null) {
+        complete = false;
+      }
+    }
+  }
+
+  private NavigableMap<byte[], CacheEntry> view(byte[] from, byte[] to) {
     if (from == null) {
       return to == null ? pending : pending.headMap(to, false);
     }

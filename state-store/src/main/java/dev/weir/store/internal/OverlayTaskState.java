@@ -2,6 +2,7 @@ package dev.weir.store.internal;
 
 import dev.weir.store.KeyValueStore;
 import dev.weir.store.PendingWriteVisitor;
+import dev.weir.store.StateCache;
 import dev.weir.store.StateWriteBatch;
 import dev.weir.store.TaskStateStore;
 import dev.weir.store.TransactionalTaskState;
@@ -11,18 +12,20 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * {@link TransactionalTaskState} as one {@link OverlayKeyValueStore} per base store. Commit turns
- * every pending entry plus the new offsets into one batch on the base, applied with the WAL, and
- * clears the overlays only after the base accepted it.
+ * {@link TransactionalTaskState} as one {@link OverlayKeyValueStore} per base store, all caching
+ * within one {@link StateCache} budget. Commit turns every pending entry plus the new offsets into
+ * one batch on the base, applied with the WAL, and turns the pending entries into clean cached ones
+ * only after the base accepted it; abort drops pending and cached entries alike.
  */
 final class OverlayTaskState implements TransactionalTaskState {
   private final TaskStateStore base;
   private final Map<String, OverlayKeyValueStore> stores = new TreeMap<>();
 
-  OverlayTaskState(TaskStateStore base) {
+  OverlayTaskState(TaskStateStore base, StateCache cache) {
     this.base = Objects.requireNonNull(base, "base");
+    Objects.requireNonNull(cache, "cache");
     for (String name : base.storeNames()) {
-      stores.put(name, new OverlayKeyValueStore(base.store(name)));
+      stores.put(name, new OverlayKeyValueStore(base.store(name), cache));
     }
   }
 
@@ -73,10 +76,8 @@ final class OverlayTaskState implements TransactionalTaskState {
   public void forEachPendingWrite(PendingWriteVisitor visitor) {
     Objects.requireNonNull(visitor, "visitor");
     for (OverlayKeyValueStore store : stores.values()) {
-      for (Map.Entry<byte[], byte[]> entry : store.pendingEntries().entrySet()) {
-        byte[] value = entry.getValue();
-        visitor.visit(
-            store.name(), entry.getKey(), OverlayKeyValueStore.isTombstone(value) ? null : value);
+      for (OverlayKeyValueStore.CacheEntry entry : store.pendingEntries().values()) {
+        visitor.visit(store.name(), entry.key.bytes, entry.value);
       }
     }
   }
@@ -96,7 +97,7 @@ final class OverlayTaskState implements TransactionalTaskState {
       newOffsets.forEach(batch::putOffset);
       base.applyBatch(batch);
     }
-    stores.values().forEach(OverlayKeyValueStore::clear);
+    stores.values().forEach(OverlayKeyValueStore::committed);
   }
 
   @Override

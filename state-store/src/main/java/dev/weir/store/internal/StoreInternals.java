@@ -2,6 +2,7 @@ package dev.weir.store.internal;
 
 import dev.weir.store.RocksDbSettings;
 import dev.weir.store.StateBackend;
+import dev.weir.store.StateCache;
 import dev.weir.store.TaskStateStore;
 import dev.weir.store.TransactionalTaskState;
 import java.util.Objects;
@@ -37,9 +38,10 @@ public final class StoreInternals {
    * Wraps a task state in the transactional overlay.
    *
    * @param base the committed state
+   * @param cache the budget of its write-back cache
    * @return the transactional view
    */
-  public static TransactionalTaskState transactional(TaskStateStore base) {
-    return new OverlayTaskState(base);
+  public static TransactionalTaskState transactional(TaskStateStore base, StateCache cache) {
+    return new OverlayTaskState(base, cache);
   }
 }
