@@ -376,8 +376,9 @@ public final class WeirApplication implements AutoCloseable {
 
   /**
    * <b>For tests</b>: stops this instance as if its process were killed ({@code kill -9}), so that
-   * a test in one JVM can show what survives a crash. The stream threads stop between records
-   * without committing: outputs and state changes since the last commit are neither committed nor
+   * a test in one JVM can show what survives a crash. Each stream thread finishes the record in
+   * hand and stops without processing the rest of its poll and without committing, even when a
+   * commit is due: outputs and state changes since the last commit are neither committed nor
    * aborted (under exactly-once the open transaction stays open on the broker until the next
    * instance with the same state directory fences it), input offsets since the last commit are not
    * committed, and local state keeps only what was committed. Unlike a killed process, the
@@ -385,8 +386,9 @@ public final class WeirApplication implements AutoCloseable {
    * directory is unlocked, so a new {@code WeirApplication} on the same {@code state.dir} can start
    * in this JVM and recover. Never use it to stop a production instance: use {@link #close()}.
    *
-   * <p>Threading: any thread; blocks until the threads stopped or {@code timeout} passed. The
-   * instance ends in {@link ApplicationState#NOT_RUNNING} and cannot be restarted.
+   * <p>Threading: any thread; blocks until the threads stopped or {@code timeout} passed. When it
+   * returns true, the stream threads, their Kafka clients' threads and the restore writers have
+   * ended. The instance ends in {@link ApplicationState#NOT_RUNNING} and cannot be restarted.
    *
    * @param timeout how long to wait for the threads
    * @return true when every thread stopped in time

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,12 +21,10 @@ class ExactlyOnceCrashIT {
   @TempDir Path tmp;
 
   private JavaProcess instance(String bootstrap, String name) throws Exception {
-    return JavaProcess.builder(PipelineMain.class)
-        .name(name)
-        .args(bootstrap, "crash", tmp.resolve(name).toString(), "crash-in", "crash-out")
-        .jvmOptions("-Xmx256m", "-XX:+UseSerialGC")
-        .logFile(Path.of("target", "it-logs", "crash-" + name + "-" + System.nanoTime() + ".log"))
-        .start();
+    return CrashRuns.start(
+        PipelineMain.class,
+        "crash-" + name,
+        List.of(bootstrap, "crash", tmp.resolve(name).toString(), "crash-in", "crash-out"));
   }
 
   @Test
@@ -64,20 +61,7 @@ class ExactlyOnceCrashIT {
         Pipelines.produce(bs, "crash-in", total, total + 4_000, 64);
         total += 4_000;
         List<String> out = Pipelines.readCommitted(bs, "crash-out", total, Duration.ofSeconds(120));
-        Map<Integer, Integer> counts = Pipelines.countBySeq(out);
-        List<Integer> lost = new ArrayList<>();
-        List<Integer> doubled = new ArrayList<>();
-        for (int i = 0; i < total; i++) {
-          int c = counts.getOrDefault(i, 0);
-          if (c == 0) {
-            lost.add(i);
-          } else if (c > 1) {
-            doubled.add(i);
-          }
-        }
-        assertThat(lost).as("lost").isEmpty();
-        assertThat(doubled).as("duplicated").isEmpty();
-        assertThat(out).hasSize(total);
+        CrashRuns.assertEachSeqOnce(out, total);
       } finally {
         for (JavaProcess p : all) {
           p.kill();

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,17 +18,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 
 /**
- * One chaos run: a real cluster, Weir instances in child JVMs, the generator and the verifier
- * running while the faults of a {@link FaultSchedule} happen; then every instance stops, the output
- * is read to its end and verified.
+ * One chaos run: a real cluster, Weir instances in child JVMs, the generator and the output checks
+ * ({@link OutputVerification}) running while the faults of a {@link FaultSchedule} happen; then
+ * every instance stops, the output is read to its end and verified. This class starts, stops and
+ * faults the instances and the brokers; what the output must hold is the checks' business.
  *
  * <p>Every child JVM and broker is killed on every exit path (and dies with this JVM in any case,
  * see {@code JavaProcess}).
@@ -54,9 +50,7 @@ public final class ChaosRun {
   private final List<InstanceSlot> running = new ArrayList<>();
   private final List<String> unexpectedExits = new ArrayList<>();
   private long startNanos;
-  private Verifier verifier;
-  private WindowVerifier windowVerifier;
-  private JoinVerifier joinVerifier;
+  private OutputVerification checks;
   private InputWriter writer;
   private EmbeddedKafkaCluster kafka;
   private String bootstrap;
@@ -115,13 +109,8 @@ public final class ChaosRun {
     // Event times end about now, so that no broker finds them too far in the future.
     long base =
         System.currentTimeMillis() - workload.maxEventTimeOffsetMs() - Workload.MAX_JITTER_MS;
-    verifier = new Verifier(workload, kind);
-    windowVerifier =
-        kind.hasWindows()
-            ? new WindowVerifier(workload, base, ChaosPipeline.WINDOW.toMillis())
-            : null;
-    joinVerifier =
-        kind.hasJoin() ? new JoinVerifier(workload, ChaosPipeline.JOIN_BOUND.toMillis()) : null;
+    OutputVerification verification = new OutputVerification(workload, kind, base);
+    checks = verification;
     log(
         "%s, %s, %s, %d broker(s), %d instance(s) x %d thread(s); work dir %s",
         workload,
@@ -133,7 +122,6 @@ public final class ChaosRun {
         config.workDir().toAbsolutePath());
     log("faults: %s", events);
     String problem = null;
-    List<OutputReader> readers = new ArrayList<>();
     // A broker killed with -9 recovers its logs before it opens its port; with the soak's data on
     // a loaded 2-core machine that took more than the testkit's default 90 s (the first soak run
     // aborted there). A slow restart is not what the suite tests, so it waits longer.
@@ -157,16 +145,8 @@ public final class ChaosRun {
       }
       try (Admin admin = Admin.create(cluster.clientProperties())) {
         awaitServed(admin, List.of(IN, OUT, WINDOWS_OUT, JOINS_OUT));
-        readers.add(new OutputReader(bootstrap, OUT, config.partitions(), verifier));
-        if (windowVerifier != null) {
-          readers.add(
-              new OutputReader(bootstrap, WINDOWS_OUT, config.partitions(), windowVerifier));
-        }
-        if (joinVerifier != null) {
-          readers.add(new OutputReader(bootstrap, JOINS_OUT, config.partitions(), joinVerifier));
-        }
-        try {
-          readers.forEach(OutputReader::start);
+        try (verification) {
+          verification.startReading(bootstrap, config.partitions(), OUT, WINDOWS_OUT, JOINS_OUT);
           for (int i = 0; i < config.instances(); i++) {
             startNewInstance(i < config.slowInstances());
           }
@@ -179,7 +159,7 @@ public final class ChaosRun {
                   base + workload.sentinelTimeOffsetMs(ChaosPipeline.WINDOW.toMillis()),
                   config.window(),
                   config.rate(),
-                  verifier::distinct,
+                  verification.records()::distinct,
                   () -> writeLimit);
           writeLimit =
               events.isEmpty()
@@ -200,13 +180,10 @@ public final class ChaosRun {
             describeInstances();
           }
           writer.close();
-          problem = finish(admin, readers, problem);
+          problem = finish(admin, problem);
         } finally {
           for (InstanceSlot s : everyInstance) {
             s.kill();
-          }
-          for (OutputReader r : readers) {
-            r.close();
           }
           if (writer != null) {
             writer.close();
@@ -214,13 +191,7 @@ public final class ChaosRun {
         }
       }
     }
-    Verifier.Verdict verdict = verifier.verdict();
-    if (windowVerifier != null) {
-      verdict = verdict.plus(windowVerifier.verdict());
-    }
-    if (joinVerifier != null) {
-      verdict = verdict.plus(joinVerifier.verdict());
-    }
+    Verifier.Verdict verdict = verification.verdict();
     if (config.fileSink()) {
       Verifier.Verdict files = FileOutput.verify(filesDir(), new Verifier(workload, kind));
       log("finished files: %s (%d lines)", files.summary(), files.outputs());
@@ -278,12 +249,11 @@ public final class ChaosRun {
       }
     }
     String stalled = awaitProgress(n, null);
-    if (stalled == null && windowVerifier != null) {
-      // Window results follow the watermark, which passes the last windows with the sentinels.
-      stalled = awaitProgress(windowVerifier, windowVerifier.expected(), null);
-    }
-    if (stalled == null && joinVerifier != null) {
-      stalled = awaitProgress(joinVerifier, joinVerifier.expected(), null);
+    // Window results follow the watermark, which passes the last windows with the sentinels.
+    for (OutputCheck later : checks.laterChecks()) {
+      if (stalled == null) {
+        stalled = awaitProgress(later, later.expected(), null);
+      }
     }
     return stalled;
   }
@@ -327,7 +297,7 @@ public final class ChaosRun {
 
   private void restartBroker(FaultSchedule.Event e) throws IOException {
     int b = (int) Math.floorMod(e.pick(), (long) config.brokers());
-    int before = verifier.distinct();
+    int before = checks.records().distinct();
     kafka.killBroker(b);
     log("  broker %d killed (kill -9)", b);
     try {
@@ -338,7 +308,7 @@ public final class ChaosRun {
     brokerRestarts++;
     log(
         "  broker %d restarted after %d ms down; %d records verified meanwhile",
-        b, e.durationMs(), verifier.distinct() - before);
+        b, e.durationMs(), checks.records().distinct() - before);
   }
 
   private void scaleIn(FaultSchedule.Event e) {
@@ -474,7 +444,7 @@ public final class ChaosRun {
    * atMost} passed), a description when nothing progressed for the stall timeout.
    */
   private String awaitProgress(int target, Duration atMost) throws IOException {
-    return awaitProgress(verifier, target, atMost);
+    return awaitProgress(checks.records(), target, atMost);
   }
 
   private String awaitProgress(OutputCheck check, int target, Duration atMost) throws IOException {
@@ -502,7 +472,7 @@ public final class ChaosRun {
             + " of "
             + check.expected()
             + " "
-            + (check == verifier ? "records" : "window results")
+            + checks.describe(check)
             + " (waiting for "
             + target
             + ", input written "
@@ -543,7 +513,7 @@ public final class ChaosRun {
   }
 
   /** Stops every instance, reads the output to its end; returns the run's problem, if any. */
-  private String finish(Admin admin, List<OutputReader> readers, String problem) throws Exception {
+  private String finish(Admin admin, String problem) throws Exception {
     log("stopping %d instance(s)", running.size());
     List<CompletableFuture<Boolean>> stops = new ArrayList<>();
     for (InstanceSlot s : running) {
@@ -554,11 +524,9 @@ public final class ChaosRun {
         log("  %s did not stop within 30 s; killed", running.get(i).name());
       }
     }
-    for (OutputReader reader : readers) {
-      reader.finish(awaitNoOpenTransaction(admin, reader.topic()), END_TIMEOUT);
-    }
+    checks.readToEnd(admin, END_TIMEOUT);
     long inputRecords =
-        endOffsets(admin, IN, IsolationLevel.READ_UNCOMMITTED).values().stream()
+        OutputVerification.endOffsets(admin, IN, IsolationLevel.READ_UNCOMMITTED).values().stream()
             .mapToLong(Long::longValue)
             .sum();
     long written = config.records() + config.partitions(); // and one sentinel per partition
@@ -577,55 +545,6 @@ public final class ChaosRun {
   }
 
   /**
-   * Waits until the output has no open transaction (last stable offset = high watermark on every
-   * partition), so reading to the high watermark sees every committed output. A killed instance's
-   * open transaction is aborted by its coordinator within the transaction timeout.
-   */
-  private Map<TopicPartition, Long> awaitNoOpenTransaction(Admin admin, String topic)
-      throws Exception {
-    long deadline = System.nanoTime() + END_TIMEOUT.toNanos();
-    while (true) {
-      Map<TopicPartition, Long> hw = endOffsets(admin, topic, IsolationLevel.READ_UNCOMMITTED);
-      Map<TopicPartition, Long> lso = endOffsets(admin, topic, IsolationLevel.READ_COMMITTED);
-      if (hw.equals(lso)) {
-        return hw;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(
-            "transactions still open on "
-                + topic
-                + " after "
-                + END_TIMEOUT
-                + ": high watermarks "
-                + hw
-                + ", last stable offsets "
-                + lso);
-      }
-      LockSupport.parkNanos(200_000_000L);
-    }
-  }
-
-  private static Map<TopicPartition, Long> endOffsets(
-      Admin admin, String topic, IsolationLevel isolation)
-      throws InterruptedException, ExecutionException {
-    Map<TopicPartition, OffsetSpec> query = new HashMap<>();
-    admin
-        .describeTopics(List.of(topic))
-        .allTopicNames()
-        .get()
-        .get(topic)
-        .partitions()
-        .forEach(p -> query.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-    Map<TopicPartition, Long> ends =
-        new TreeMap<>(java.util.Comparator.comparing(TopicPartition::toString));
-    for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e :
-        admin.listOffsets(query, new ListOffsetsOptions(isolation)).all().get().entrySet()) {
-      ends.put(e.getKey(), e.getValue().offset());
-    }
-    return ends;
-  }
-
-  /**
    * Waits until every partition's leader answers ListOffsets: a new partition's leader can be named
    * before it serves, and writing then can end in OutOfOrderSequence (Kafka 4.3.1).
    */
@@ -634,7 +553,7 @@ public final class ChaosRun {
     while (true) {
       try {
         for (String t : topics) {
-          endOffsets(admin, t, IsolationLevel.READ_UNCOMMITTED);
+          OutputVerification.endOffsets(admin, t, IsolationLevel.READ_UNCOMMITTED);
         }
         return;
       } catch (ExecutionException e) {
@@ -701,7 +620,7 @@ public final class ChaosRun {
 
   private void log(String format, Object... args) {
     double seconds = (System.nanoTime() - startNanos) / 1e9;
-    int done = verifier == null ? 0 : verifier.distinct();
+    int done = checks == null ? 0 : checks.records().distinct();
     out.printf(
         Locale.ROOT,
         "[%7.1fs %5.1f%%] %s%n",

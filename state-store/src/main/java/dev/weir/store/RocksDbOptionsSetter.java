@@ -6,7 +6,7 @@ import org.rocksdb.DBOptions;
 /**
  * A user hook to tune RocksDB before a task's state is opened. Weir sets its defaults first (shared
  * block cache and write-buffer manager, bloom filters, LZ4 compression, index and filter blocks in
- * the cache, three write buffers per store, atomic flush), then calls this hook, so the hook wins.
+ * the cache, four write buffers per store, atomic flush), then calls this hook, so the hook wins.
  *
  * <pre>{@code
  * RocksDbSettings settings = RocksDbSettings.of(stateDir).withOptionsSetter(new RocksDbOptionsSetter() {

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -33,6 +34,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ApplicationRuntime implements StreamThread.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(ApplicationRuntime.class);
+
+  /** How long closing waits for the restore writers; they only apply batches of records. */
+  private static final long WRITERS_STOP_SECONDS = 10;
 
   private final Settings config;
   private final Plan plan;
@@ -544,7 +548,16 @@ public final class ApplicationRuntime implements StreamThread.Listener {
       cleaner.close(); // before the backend: a pass in progress still uses it
     }
     if (restoreWriters != null) {
+      // Awaited, so that close() and halt() return with none of the instance's threads left; the
+      // stream threads have stopped, so no writer has work that still matters.
       restoreWriters.shutdownNow();
+      try {
+        if (!restoreWriters.awaitTermination(WRITERS_STOP_SECONDS, TimeUnit.SECONDS)) {
+          LOG.warn("Restore writer threads did not stop within {} s", WRITERS_STOP_SECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       restoreWriters = null;
     }
     if (stateBackend != null) {

@@ -202,7 +202,8 @@ final class StreamThread extends Thread {
 
   /**
    * Asks the thread to stop as if its process were killed: no commit, no abort; returns at once.
-   * See {@link ApplicationRuntime#halt}.
+   * The thread finishes the record in hand, processes no further record and commits nothing more,
+   * even when the commit interval has passed meanwhile. See {@link ApplicationRuntime#halt}.
    */
   void halt() {
     halted = true;
@@ -237,7 +238,12 @@ final class StreamThread extends Thread {
     } catch (Throwable t) {
       failure = t;
     }
-    if (halted && failure == null) {
+    if (halted) {
+      // A killed process neither aborts nor reports: even a failure after the halt (of the record
+      // in hand, say) must not abort the open transaction or start a replacement thread.
+      if (failure != null) {
+        LOG.warn("{} failed after it was halted", getName(), failure);
+      }
       stopHalted();
       return;
     }
@@ -312,8 +318,8 @@ final class StreamThread extends Thread {
     try {
       boolean processed = process(records);
       metrics.flushRates();
-      if (!processed) {
-        return;
+      if (!processed || halted) {
+        return; // halted: no timers, no commit; the loop ends at its next check
       }
       tasks.pollBroadcast();
       long now = clock.millis();
@@ -330,7 +336,7 @@ final class StreamThread extends Thread {
       return;
     }
     long now = clock.millis();
-    if (now - lastCommitMs >= setup.commitIntervalMs()) {
+    if (!halted && now - lastCommitMs >= setup.commitIntervalMs()) {
       try {
         // Event time brought up to date just before the commit (besides the regular ticks): the
         // windows and timers due now fire inside this transaction, so state they created since the
@@ -360,7 +366,10 @@ final class StreamThread extends Thread {
     }
   }
 
-  /** Processes a poll's records; false when a forced commit failed and the tasks rolled back. */
+  /**
+   * Processes a poll's records; false when the rest of the poll must be dropped: a forced commit
+   * failed and the tasks rolled back, or the thread was halted.
+   */
   private boolean process(ConsumerRecords<byte[], byte[]> records) throws Exception {
     for (TopicPartition tp : records.partitions()) {
       StreamTask task = tasks.task(tp);
@@ -369,6 +378,10 @@ final class StreamThread extends Thread {
       }
       StreamTask.Input input = task.input(tp);
       for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
+        if (halted) {
+          // Between records, as a killed process stops; a poll can hold thousands more.
+          return false;
+        }
         if (task.isBlocked()) {
           // An async operator is full: keep the rest for later; runAsync pauses the partitions.
           task.buffer(input, r);
@@ -384,6 +397,9 @@ final class StreamThread extends Thread {
         // Pass event time on at once instead of at the next watermark interval: saves up to
         // one interval of latency per repartition hop.
         tasks.advanceEventTime(task, clock.millis());
+      }
+      if (halted) {
+        return false; // no forced commit either
       }
       if (tasks.uncommittedStateBytes() > setup.maxUncommittedStateBytes()) {
         metrics.forcedCommits.increment();
@@ -487,6 +503,10 @@ final class StreamThread extends Thread {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       if (state == State.PENDING_SHUTDOWN || state == State.DEAD) {
+        return;
+      }
+      if (halted) {
+        tasks.closeAll(false); // no commit on revocation: uncommitted state is dropped
         return;
       }
       setState(State.PARTITIONS_REVOKED);
