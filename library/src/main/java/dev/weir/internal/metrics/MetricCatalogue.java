@@ -248,6 +248,24 @@ public final class MetricCatalogue {
           "restore-time-ms-total",
           "time in ms from a stateful task's assignment until its state was restored, summed over"
               + " tasks");
+  public static final Def STANDBY_TASKS =
+      def(
+          THREAD_GROUP,
+          THREAD,
+          "standby-tasks",
+          "standby replicas the thread keeps up to date now, warm-ups included");
+  public static final Def WARMUP_TASKS =
+      def(
+          THREAD_GROUP,
+          THREAD,
+          "warmup-tasks",
+          "warm-up replicas among them: copies of tasks that move here once caught up");
+  public static final Def STANDBY_RECORDS_TOTAL =
+      def(
+          THREAD_GROUP,
+          THREAD,
+          "standby-records-total",
+          "changelog records applied to standby and warm-up replicas");
   public static final Def CHANGELOG_SENT_TOTAL =
       def(
           THREAD_GROUP,

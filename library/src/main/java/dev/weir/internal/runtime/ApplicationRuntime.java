@@ -199,7 +199,8 @@ public final class ApplicationRuntime implements StreamThread.Listener {
               null,
               null,
               clock,
-              restoreListener);
+              restoreListener,
+              new InstanceReplicas());
       Map<Integer, Integer> taskCounts;
       try (Admin admin = clients.admin(probe.adminConfig())) {
         InternalTopics topics =
@@ -220,6 +221,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
                 config.exactlyOnce(),
                 probe.transactionTimeoutMs());
       }
+      Set<TaskId> local = localStateTasks();
       setup =
           new RuntimeSetup(
               config,
@@ -229,11 +231,12 @@ public final class ApplicationRuntime implements StreamThread.Listener {
               clients,
               directory.instanceId(),
               stateBackend,
-              localStateTasks(),
+              local,
               restoreWriters = RestoreWriters.create(config, plan.applicationId()),
               staleStateGuard,
               clock,
-              restoreListener);
+              restoreListener,
+              InstanceReplicas.scan(stateBackend, local));
       LOG.info(
           "Starting application {} instance {} ({} threads, {}), tasks per sub-topology {}\n{}",
           plan.applicationId(),

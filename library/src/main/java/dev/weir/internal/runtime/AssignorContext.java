@@ -4,9 +4,14 @@ import dev.weir.internal.config.ConfigKeys;
 import dev.weir.internal.graph.Plan;
 import dev.weir.internal.task.TaskId;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * What Weir's assignor needs from its thread: the plan (which topics form which tasks), who the
@@ -30,6 +35,44 @@ final class AssignorContext {
   volatile Set<TaskId> ownedTasks = Set.of();
   volatile List<TaskId> assignedTasks = List.of();
   volatile byte errorCode;
+
+  // ---- Standby and warm-up replicas, lag-aware placement (KIP-441) ----
+
+  /** Settings of the lag-aware placement of replicas; null assigns active tasks only. */
+  volatile ReplicaPlacement.Settings placement;
+
+  /** {@code probing.rebalance.interval.ms}. */
+  volatile long probingIntervalMs;
+
+  /**
+   * The end offsets of changelog partitions, for the lags the leader computes (the thread's admin
+   * client, read_committed); called on the thread, inside the consumer's poll, when it leads.
+   */
+  volatile Function<Set<TopicPartition>, Map<TopicPartition, Long>> endOffsets = tps -> Map.of();
+
+  /**
+   * Per task the changelog offset sum of this instance's copy, or {@link TaskLags#RUNNING_ACTIVE}
+   * for a task the thread runs; sent in every subscription.
+   */
+  volatile Supplier<Map<TaskId, Long>> offsetSums = Map::of;
+
+  /** The standbys (warm-ups included) this thread holds, sent for stickiness. */
+  volatile Supplier<Set<TaskId>> standbysHeld = Set::of;
+
+  /** Standby replicas of this member in the last assignment, warm-ups included. */
+  volatile List<TaskId> assignedStandbys = List.of();
+
+  /** The warm-ups among {@link #assignedStandbys}. */
+  volatile Set<TaskId> assignedWarmups = Set.of();
+
+  /**
+   * When this member, as the leader, should trigger a probing rebalance (wall-clock ms), or 0 when
+   * the last assignment it computed was balanced.
+   */
+  volatile long probingRebalanceAtMs;
+
+  /** Wall-clock time for probing deadlines. */
+  volatile LongSupplier clockMs = System::currentTimeMillis;
 
   /**
    * Tasks with local state (from an earlier run) that hash to thread {@code index}: the thread

@@ -34,6 +34,9 @@ final class RestoreCoordinator {
   /** How long a restore step waits for changelog records while other tasks are running. */
   private static final Duration POLL_WHILE_PROCESSING = Duration.ofMillis(5);
 
+  /** How long a new active task waits for another thread of the instance to close its standby. */
+  private static final Duration STANDBY_HANDOFF = Duration.ofSeconds(60);
+
   /** A stateful task whose stores are being restored. */
   private record Restoring(
       TaskStateStore base,
@@ -136,6 +139,9 @@ final class RestoreCoordinator {
     List<String> names = TaskState.storeNames(specs);
     Map<String, TopicPartition> changelogs = TaskState.changelogs(specs, id.partition());
     RestoreSession s = session();
+    // A standby of this task on another thread of this instance closes in that thread's handling
+    // of the same rebalance; its state directory is this task's.
+    setup.replicas().awaitStandbyReleased(id, thread, STANDBY_HANDOFF);
     TaskStateStore base = setup.stateBackend().open(id.toString(), names);
     try {
       // Local state too old to restore from (tombstones may be gone) is wiped first.

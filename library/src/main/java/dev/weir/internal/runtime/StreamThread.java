@@ -8,6 +8,7 @@ import dev.weir.internal.task.ThreadMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,9 @@ import org.slf4j.LoggerFactory;
 final class StreamThread extends Thread {
   private static final Logger LOG = LoggerFactory.getLogger(StreamThread.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+  /** How long the leader's assignor waits for the changelogs' end offsets. */
+  private static final Duration ASSIGNOR_LOOKUP_TIMEOUT = Duration.ofSeconds(10);
 
   /** A thread's lifecycle; transitions are checked. */
   enum State {
@@ -77,6 +81,7 @@ final class StreamThread extends Thread {
   private final TaskMetrics metrics = new TaskMetrics();
   private final ThreadClients clients;
   private final RestoreCoordinator restore;
+  private final StandbyTasks standbys;
   private final TaskManager tasks;
   private final TransactionCoordinator transactions;
   private final RepartitionPurger purger;
@@ -112,6 +117,13 @@ final class StreamThread extends Thread {
             ? null
             : ThreadMetrics.register(registry, clientId, getName(), metrics, restore::remaining);
     this.tasks = new TaskManager(getName(), setup, metrics, clock, restore, assignorContext);
+    this.standbys = new StandbyTasks(getName(), setup, clients, metrics, clock, setup.replicas());
+    assignorContext.placement = setup.placement();
+    assignorContext.probingIntervalMs = setup.probingRebalanceIntervalMs();
+    assignorContext.clockMs = clock::millis;
+    assignorContext.endOffsets = this::changelogEndOffsets;
+    assignorContext.offsetSums = this::offsetSums;
+    assignorContext.standbysHeld = standbys::ids;
     if (threadMetrics != null) {
       tasks.setMetricScopes(id -> threadMetrics.taskScope(id.toString()));
     }
@@ -155,6 +167,7 @@ final class StreamThread extends Thread {
   Set<TaskId> claimedTasks() {
     Set<TaskId> claimed = new HashSet<>(assignorContext.assignedTasks);
     claimed.addAll(assignorContext.ownedTasks);
+    claimed.addAll(assignorContext.assignedStandbys);
     return claimed;
   }
 
@@ -227,6 +240,17 @@ final class StreamThread extends Thread {
   }
 
   private void runOnce() throws InterruptedException {
+    // Standbys first, bounded, so that they never starve processing nor processing them.
+    boolean standbyBusy = standbys.step();
+    if (standbys.takeWarmupCaughtUp()) {
+      consumer.enforceRebalance("a warm-up replica caught up");
+    }
+    long probeAt = assignorContext.probingRebalanceAtMs;
+    if (probeAt > 0 && clock.millis() >= probeAt) {
+      assignorContext.probingRebalanceAtMs = 0;
+      LOG.info("{}: probing rebalance: warm-up replicas may have caught up", getName());
+      consumer.enforceRebalance("probing rebalance for warm-up replicas");
+    }
     if (tasks.isRestoring()) {
       int restoring = restore.ids().size();
       tasks.restoreStep();
@@ -242,7 +266,9 @@ final class StreamThread extends Thread {
       // While tasks restore, the restore step above does the waiting.
       records =
           consumer.poll(
-              tasks.isRestoring() || asyncBusy ? Duration.ZERO : Duration.ofMillis(setup.pollMs()));
+              tasks.isRestoring() || asyncBusy || standbyBusy
+                  ? Duration.ZERO
+                  : Duration.ofMillis(setup.pollMs()));
     } catch (NoOffsetForPartitionException e) {
       tasks.resetWithoutCommittedOffset(e.partitions());
       return;
@@ -289,6 +315,47 @@ final class StreamThread extends Thread {
     if (asyncBusy && records.isEmpty() && !asyncProgress && !tasks.isRestoring()) {
       long untilCommit = Math.max(1, setup.commitIntervalMs() - (clock.millis() - lastCommitMs));
       tasks.awaitAsync(Math.min(setup.pollMs(), untilCommit));
+    }
+  }
+
+  /**
+   * What this member reports for the leader's lags: the instance's local copies, this thread's
+   * standbys, and its running tasks as caught up.
+   */
+  private Map<TaskId, Long> offsetSums() {
+    Map<TaskId, Long> sums = setup.replicas().offsetSums();
+    sums.putAll(standbys.offsetSums());
+    for (StreamTask t : tasks.running()) {
+      sums.put(t.id(), TaskLags.RUNNING_ACTIVE);
+    }
+    return sums;
+  }
+
+  /** Read-committed end offsets of changelog partitions, for the assignor when this leads. */
+  private Map<TopicPartition, Long> changelogEndOffsets(Set<TopicPartition> partitions) {
+    Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> request = new HashMap<>();
+    partitions.forEach(tp -> request.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+    try {
+      Map<TopicPartition, org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo>
+          result =
+              clients
+                  .admin()
+                  .listOffsets(
+                      request,
+                      new org.apache.kafka.clients.admin.ListOffsetsOptions(
+                          org.apache.kafka.common.IsolationLevel.READ_COMMITTED))
+                  .all()
+                  .get(
+                      ASSIGNOR_LOOKUP_TIMEOUT.toMillis(),
+                      java.util.concurrent.TimeUnit.MILLISECONDS);
+      Map<TopicPartition, Long> out = new HashMap<>();
+      result.forEach((tp, info) -> out.put(tp, info.offset()));
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new org.apache.kafka.common.errors.InterruptException(e);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new WeirException("Listing changelog end offsets failed: " + e, e);
     }
   }
 
@@ -389,6 +456,7 @@ final class StreamThread extends Thread {
         return null;
       }
       tasks.closeAll(true);
+      standbys.closeAll();
       return null;
     } catch (Throwable t) {
       return t;
@@ -409,6 +477,7 @@ final class StreamThread extends Thread {
       }
       transactions.abandon();
     }
+    standbys.closeAll();
     restore.close();
     clients.close(getName());
     transactions.close(CLOSE_TIMEOUT);
@@ -457,6 +526,8 @@ final class StreamThread extends Thread {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       setState(State.PARTITIONS_ASSIGNED);
+      // Standbys first: one that became active here closes before the active opens its state.
+      standbys.update(assignorContext.assignedStandbys, assignorContext.assignedWarmups);
       tasks.onAssigned(assignorContext.assignedTasks);
       publishStatus(clock.millis()); // the new tasks show, restoring ones too, before any restore
     }

@@ -28,14 +28,21 @@ import org.apache.kafka.common.TopicPartition;
  * shutdown flag, owned tasks, topology fingerprint; assignment user data = version, error code,
  * assigned tasks, the leader's topology fingerprint. The fingerprints were appended within version
  * 1: a reader that predates them ignores trailing bytes, and a member that sends none is not
- * checked.
+ * checked. Version 2 appends to the subscription the member's task offset sums ({@code int n}, then
+ * {@code n} times {@code int subTopology, int partition, long offsetSum}, where {@link
+ * TaskLags#RUNNING_ACTIVE} marks a task it runs) and the standbys it holds ({@code int n}, then
+ * {@code n} times {@code int subTopology, int partition}); and to the assignment the member's
+ * standby replicas ({@code int n}, then {@code n} times {@code int subTopology, int partition, byte
+ * warmUp}). The leader writes assignments in the lowest version any member subscribed with, and
+ * places replicas only with lag reports from version 2 members (see {@link ReplicaPlacement}).
  *
  * <p>The leader assigns tasks only to members whose topology fingerprint equals its own; every
  * other member gets {@link #ERROR_TOPOLOGY_MISMATCH} and no tasks, and its stream thread fails with
  * an error naming both fingerprints.
  */
 public final class TaskAssignor implements ConsumerPartitionAssignor, Configurable {
-  static final byte VERSION = 1;
+  static final byte VERSION = 2;
+  static final byte MIN_VERSION = 1;
   static final byte ERROR_NONE = 0;
   static final byte ERROR_SHUTDOWN_APPLICATION = 1;
   static final byte ERROR_TOPOLOGY_MISMATCH = 2;
@@ -63,8 +70,23 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     byte[] id = context.instanceId.getBytes(StandardCharsets.UTF_8);
     byte[] fp = context.fingerprint.getBytes(StandardCharsets.UTF_8);
     Set<TaskId> owned = context.ownedTasks;
+    Map<TaskId, Long> sums = context.offsetSums.get();
+    Set<TaskId> standbys = context.standbysHeld.get();
     ByteBuffer b =
-        ByteBuffer.allocate(1 + 4 + id.length + 4 + 1 + 4 + owned.size() * 8 + 4 + fp.length);
+        ByteBuffer.allocate(
+            1
+                + 4
+                + id.length
+                + 4
+                + 1
+                + 4
+                + owned.size() * 8
+                + 4
+                + fp.length
+                + 4
+                + sums.size() * 16
+                + 4
+                + standbys.size() * 8);
     b.put(VERSION).putInt(id.length).put(id).putInt(context.threadIndex);
     b.put((byte) (context.shutdownRequested.get() ? 1 : 0));
     b.putInt(owned.size());
@@ -72,6 +94,12 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
       b.putInt(t.subTopology()).putInt(t.partition());
     }
     b.putInt(fp.length).put(fp);
+    b.putInt(sums.size());
+    sums.forEach((t, sum) -> b.putInt(t.subTopology()).putInt(t.partition()).putLong(sum));
+    b.putInt(standbys.size());
+    for (TaskId t : standbys) {
+      b.putInt(t.subTopology()).putInt(t.partition());
+    }
     return b.flip();
   }
 
@@ -79,6 +107,9 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
    * One member's subscription.
    *
    * @param fingerprint its topology fingerprint; null when it sent none (an older Weir)
+   * @param version the subscription format it sent
+   * @param offsetSums per task, how far its instance's copy of the state reached (version 2)
+   * @param standbys the standbys it holds (version 2)
    */
   record MemberInfo(
       String memberId,
@@ -86,10 +117,23 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
       int thread,
       boolean shutdown,
       Set<TaskId> owned,
-      String fingerprint) {
+      String fingerprint,
+      int version,
+      Map<TaskId, Long> offsetSums,
+      Set<TaskId> standbys) {
     MemberInfo(
         String memberId, String instanceId, int thread, boolean shutdown, Set<TaskId> owned) {
       this(memberId, instanceId, thread, shutdown, owned, null);
+    }
+
+    MemberInfo(
+        String memberId,
+        String instanceId,
+        int thread,
+        boolean shutdown,
+        Set<TaskId> owned,
+        String fingerprint) {
+      this(memberId, instanceId, thread, shutdown, owned, fingerprint, VERSION, Map.of(), Set.of());
     }
   }
 
@@ -99,13 +143,15 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     }
     ByteBuffer b = data.duplicate();
     byte v = b.get();
-    if (v != VERSION) {
+    if (v < MIN_VERSION || v > VERSION) {
       throw new IllegalStateException(
           "Member "
               + memberId
               + " runs a Weir with subscription format "
               + v
               + "; this one reads "
+              + MIN_VERSION
+              + " to "
               + VERSION
               + ". Roll all instances to the same Weir version.");
     }
@@ -118,8 +164,29 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     for (int i = 0; i < n; i++) {
       owned.add(new TaskId(b.getInt(), b.getInt()));
     }
+    String fingerprint = readString(b);
+    Map<TaskId, Long> sums = new HashMap<>();
+    Set<TaskId> standbys = new HashSet<>();
+    if (v >= 2 && b.remaining() >= 4) {
+      int k = b.getInt();
+      for (int i = 0; i < k; i++) {
+        sums.put(new TaskId(b.getInt(), b.getInt()), b.getLong());
+      }
+      int sb = b.getInt();
+      for (int i = 0; i < sb; i++) {
+        standbys.add(new TaskId(b.getInt(), b.getInt()));
+      }
+    }
     return new MemberInfo(
-        memberId, new String(id, StandardCharsets.UTF_8), thread, shutdown, owned, readString(b));
+        memberId,
+        new String(id, StandardCharsets.UTF_8),
+        thread,
+        shutdown,
+        owned,
+        fingerprint,
+        v,
+        sums,
+        standbys);
   }
 
   /** A length-prefixed string at the end of a message, or null when the sender wrote none. */
@@ -170,9 +237,22 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
       }
     }
     Map<String, List<TaskId>> byMember = balance(tasks, members);
+    ReplicaPlacement.Result replicas =
+        ReplicaAssignment.place(context, metadata, tasks, members, byMember);
+    if (replicas != null) {
+      byMember = replicas.actives();
+    }
+    byte version = VERSION;
+    for (MemberInfo m : members) {
+      version = (byte) Math.min(version, m.version());
+    }
     Map<String, Assignment> out = new HashMap<>();
     for (MemberInfo m : members) {
       List<TaskId> mine = shutdown ? List.of() : byMember.get(m.memberId());
+      Set<TaskId> standbys =
+          shutdown || replicas == null ? Set.of() : replicas.standbys().get(m.memberId());
+      Set<TaskId> warmups =
+          shutdown || replicas == null ? Set.of() : replicas.warmups().get(m.memberId());
       List<TopicPartition> partitions = new ArrayList<>();
       for (TaskId t : mine) {
         for (String topic : context.plan.inputTopics(context.plan.subTopology(t.subTopology()))) {
@@ -187,7 +267,12 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
           new Assignment(
               partitions,
               encodeAssignment(
-                  shutdown ? ERROR_SHUTDOWN_APPLICATION : ERROR_NONE, mine, context.fingerprint)));
+                  version,
+                  shutdown ? ERROR_SHUTDOWN_APPLICATION : ERROR_NONE,
+                  mine,
+                  context.fingerprint,
+                  standbys,
+                  warmups)));
     }
     for (MemberInfo m : rejected) {
       out.put(
@@ -299,13 +384,40 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
   }
 
   static ByteBuffer encodeAssignment(byte error, List<TaskId> tasks, String leaderFingerprint) {
+    return encodeAssignment(VERSION, error, tasks, leaderFingerprint, Set.of(), Set.of());
+  }
+
+  /**
+   * Encodes an assignment.
+   *
+   * @param version the format: 1 leaves the standbys out
+   * @param standbys the member's standby replicas, warm-ups included
+   * @param warmups the warm-ups among them
+   */
+  static ByteBuffer encodeAssignment(
+      byte version,
+      byte error,
+      List<TaskId> tasks,
+      String leaderFingerprint,
+      Set<TaskId> standbys,
+      Set<TaskId> warmups) {
     byte[] fp = leaderFingerprint.getBytes(StandardCharsets.UTF_8);
-    ByteBuffer b = ByteBuffer.allocate(1 + 1 + 4 + tasks.size() * 8 + 4 + fp.length);
-    b.put(VERSION).put(error).putInt(tasks.size());
+    int size = 1 + 1 + 4 + tasks.size() * 8 + 4 + fp.length;
+    if (version >= 2) {
+      size += 4 + standbys.size() * 9;
+    }
+    ByteBuffer b = ByteBuffer.allocate(size);
+    b.put(version).put(error).putInt(tasks.size());
     for (TaskId t : tasks) {
       b.putInt(t.subTopology()).putInt(t.partition());
     }
     b.putInt(fp.length).put(fp);
+    if (version >= 2) {
+      b.putInt(standbys.size());
+      for (TaskId t : new TreeSet<>(standbys)) {
+        b.putInt(t.subTopology()).putInt(t.partition()).put((byte) (warmups.contains(t) ? 1 : 0));
+      }
+    }
     return b.flip();
   }
 
@@ -314,16 +426,20 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     ByteBuffer b = assignment.userData();
     if (b == null || !b.hasRemaining()) {
       context.assignedTasks = List.of();
+      context.assignedStandbys = List.of();
+      context.assignedWarmups = Set.of();
       context.errorCode = ERROR_NONE;
       return;
     }
     b = b.duplicate();
     byte v = b.get();
-    if (v != VERSION) {
+    if (v < MIN_VERSION || v > VERSION) {
       throw new IllegalStateException(
           "The group leader sent assignment format "
               + v
               + "; this Weir reads "
+              + MIN_VERSION
+              + " to "
               + VERSION
               + ". Roll all instances to the same Weir version.");
     }
@@ -334,6 +450,20 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
       tasks.add(new TaskId(b.getInt(), b.getInt()));
     }
     context.leaderFingerprint = readString(b);
+    List<TaskId> standbys = new ArrayList<>();
+    Set<TaskId> warmups = new HashSet<>();
+    if (v >= 2 && b.remaining() >= 4) {
+      int k = b.getInt();
+      for (int i = 0; i < k; i++) {
+        TaskId t = new TaskId(b.getInt(), b.getInt());
+        standbys.add(t);
+        if (b.get() == 1) {
+          warmups.add(t);
+        }
+      }
+    }
+    context.assignedStandbys = List.copyOf(standbys);
+    context.assignedWarmups = Set.copyOf(warmups);
     context.assignedTasks = List.copyOf(tasks);
   }
 }

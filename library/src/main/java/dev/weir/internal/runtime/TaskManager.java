@@ -449,6 +449,9 @@ final class TaskManager {
         asyncTasks.remove(id);
         unblock(id);
         if (t != null) {
+          // How far the local copy reached, for the lags the assignor compares: the base holds
+          // only committed writes, so this holds after a dirty close too.
+          setup.replicas().recordOffsetSum(id, t.committedOffsetSum());
           t.close(clean);
         }
       }

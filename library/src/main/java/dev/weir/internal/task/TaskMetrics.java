@@ -30,6 +30,18 @@ public final class TaskMetrics {
   public final LongAdder lateRecordsDropped = new LongAdder();
   public final LongAdder restoredRecords = new LongAdder();
   public final LongAdder restoreTimeNanos = new LongAdder();
+
+  /** Changelog records applied to standby and warm-up replicas. */
+  public final LongAdder standbyRecords = new LongAdder();
+
+  /** Standby replicas the thread holds now, warm-ups included. */
+  public final java.util.concurrent.atomic.AtomicLong standbyTasks =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /** Warm-up replicas among them. */
+  public final java.util.concurrent.atomic.AtomicLong warmupTasks =
+      new java.util.concurrent.atomic.AtomicLong();
+
   public final LongAdder changelogRecordsSent = new LongAdder();
   public final LongAdder offsetResets = new LongAdder();
   public final LongAdder productionErrorsSkipped = new LongAdder();

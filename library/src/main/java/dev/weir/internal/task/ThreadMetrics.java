@@ -94,6 +94,9 @@ public final class ThreadMetrics implements AutoCloseable {
     t.total(SINK_RECOVERED_COMMITS_TOTAL, metrics.sinkRecoveredCommits);
     t.gauge(RESTORE_TIME_TOTAL, () -> metrics.restoreTimeNanos.sum() / 1_000_000);
     t.gauge(RESTORE_REMAINING, restoreRemaining);
+    t.total(STANDBY_RECORDS_TOTAL, metrics.standbyRecords);
+    t.gauge(STANDBY_TASKS, metrics.standbyTasks::get);
+    t.gauge(WARMUP_TASKS, metrics.warmupTasks::get);
     Sensor process = t.latency("process-latency", PROCESS_LATENCY_AVG, PROCESS_LATENCY_MAX);
     t.percentile(process, PROCESS_MAX_MS, PROCESS_LATENCY_P99);
     Sensor commit = t.latency("commit-latency", COMMIT_LATENCY_AVG, COMMIT_LATENCY_MAX);

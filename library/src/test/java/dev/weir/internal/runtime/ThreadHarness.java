@@ -102,7 +102,8 @@ final class ThreadHarness implements StreamThread.Listener {
             null,
             null,
             clock,
-            dev.weir.store.RestoreListener.noOp());
+            dev.weir.store.RestoreListener.noOp(),
+            new InstanceReplicas());
     thread = new StreamThread(0, setup, this, new AtomicBoolean(), null, null);
   }
 
