@@ -22,19 +22,41 @@ import org.apache.kafka.common.TopicPartition;
  * Weir's consumer-group assignor: assigns whole tasks (partition {@code p} of every input topic of
  * a sub-topology) to stream threads across all instances, balanced (loads differ by at most one)
  * and sticky (a task stays with its previous owner when balance allows, so its local state is
- * warm).
+ * warm); the placement itself is {@link TaskPlacement}.
  *
- * <p>Wire formats are versioned: subscription user data = version, instance id, thread index,
- * shutdown flag, owned tasks, topology fingerprint; assignment user data = version, error code,
- * assigned tasks, the leader's topology fingerprint. The fingerprints were appended within version
- * 1: a reader that predates them ignores trailing bytes, and a member that sends none is not
- * checked.
+ * <p><b>Rebalance protocol.</b> By default the assignor supports Kafka's COOPERATIVE protocol
+ * (KIP-429) and EAGER: members keep their partitions through a rebalance and give up only those
+ * that move. A task that moves is never handed from one member to another within one generation:
+ * while any member of the rebalance still holds one of its partitions, the task goes to nobody;
+ * its holder revokes it (commits, closes it) and rejoins, and the follow-up rebalance gives it to
+ * its new owner ({@link TaskPlacement#holdBackMoves}). The leader applies this rule whatever its
+ * own protocol, from the partitions each member reports, so a group that mixes eager and cooperative
+ * members (the second bounce of an upgrade) is safe too. With {@code rebalance.protocol=eager} the
+ * assignor supports only EAGER and writes subscription version 1, so that members of a Weir that
+ * predates cooperative rebalancing can lead the group (the first bounce of an upgrade;
+ * docs/operations.md).
+ *
+ * <p><b>Wire formats</b> are versioned and only ever appended to. Subscription user data: version,
+ * instance id, thread index, shutdown flag, owned tasks, topology fingerprint. Version 2 has the
+ * layout of version 1 and means "this member rebalances cooperatively and keeps its partitions
+ * through a rebalance": a leader that reads only version 1 fails rather than hand such a member's
+ * tasks to another member in the same generation. Assignment user data (version 1): version, error
+ * code, assigned tasks, the leader's topology fingerprint. The fingerprints were appended within
+ * version 1: a reader that predates them ignores trailing bytes, and a member that sends none is
+ * not checked.
  *
  * <p>The leader assigns tasks only to members whose topology fingerprint equals its own; every
  * other member gets {@link #ERROR_TOPOLOGY_MISMATCH} and no tasks, and its stream thread fails with
  * an error naming both fingerprints.
  */
 public final class TaskAssignor implements ConsumerPartitionAssignor, Configurable {
+  /** Subscription version of a member that rebalances eagerly (and of older Weirs). */
+  static final byte SUBSCRIPTION_V1 = 1;
+
+  /** Subscription version of a member that rebalances cooperatively; the newest this one reads. */
+  static final byte SUBSCRIPTION_V2 = 2;
+
+  /** Assignment version. */
   static final byte VERSION = 1;
   static final byte ERROR_NONE = 0;
   static final byte ERROR_SHUTDOWN_APPLICATION = 1;
@@ -58,14 +80,29 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     return "weir";
   }
 
+  /**
+   * COOPERATIVE and EAGER, or only EAGER under {@code rebalance.protocol=eager}: a consumer runs
+   * the highest protocol its assignors all support.
+   */
+  @Override
+  public List<RebalanceProtocol> supportedProtocols() {
+    return context.cooperative
+        ? List.of(RebalanceProtocol.COOPERATIVE, RebalanceProtocol.EAGER)
+        : List.of(RebalanceProtocol.EAGER);
+  }
+
   @Override
   public ByteBuffer subscriptionUserData(Set<String> topics) {
     byte[] id = context.instanceId.getBytes(StandardCharsets.UTF_8);
     byte[] fp = context.fingerprint.getBytes(StandardCharsets.UTF_8);
     Set<TaskId> owned = context.ownedTasks;
+    // Called as the member (re)joins: from here until the assignment arrives a commit may carry a
+    // generation the coordinator has already left behind.
+    context.rebalancing = true;
     ByteBuffer b =
         ByteBuffer.allocate(1 + 4 + id.length + 4 + 1 + 4 + owned.size() * 8 + 4 + fp.length);
-    b.put(VERSION).putInt(id.length).put(id).putInt(context.threadIndex);
+    b.put(context.cooperative ? SUBSCRIPTION_V2 : SUBSCRIPTION_V1);
+    b.putInt(id.length).put(id).putInt(context.threadIndex);
     b.put((byte) (context.shutdownRequested.get() ? 1 : 0));
     b.putInt(owned.size());
     for (TaskId t : owned) {
@@ -99,15 +136,18 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     }
     ByteBuffer b = data.duplicate();
     byte v = b.get();
-    if (v != VERSION) {
+    if (v < SUBSCRIPTION_V1 || v > SUBSCRIPTION_V2) {
       throw new IllegalStateException(
           "Member "
               + memberId
               + " runs a Weir with subscription format "
               + v
               + "; this one reads "
-              + VERSION
-              + ". Roll all instances to the same Weir version.");
+              + SUBSCRIPTION_V1
+              + " to "
+              + SUBSCRIPTION_V2
+              + ". Roll all instances to the same Weir version (docs/operations.md, 'Rolling"
+              + " upgrades').");
     }
     byte[] id = new byte[b.getInt()];
     b.get(id);
@@ -169,7 +209,15 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
         tasks.add(new TaskId(s.id(), p));
       }
     }
-    Map<String, List<TaskId>> byMember = balance(tasks, members);
+    Map<TaskId, Set<String>> holders = holders(subs);
+    Map<String, List<TaskId>> byMember = TaskPlacement.balance(tasks, members, holders);
+    Set<TaskId> moving = TaskPlacement.holdBackMoves(byMember, holders);
+    if (!moving.isEmpty()) {
+      LOG.info(
+          "Tasks {} move: each first goes from its current owner, then to its new one in the"
+              + " follow-up rebalance",
+          moving);
+    }
     Map<String, Assignment> out = new HashMap<>();
     for (MemberInfo m : members) {
       List<TaskId> mine = shutdown ? List.of() : byMember.get(m.memberId());
@@ -200,102 +248,31 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
   }
 
   /**
-   * Balanced, sticky assignment. Every member gets {@code floor(T/M)} or {@code ceil(T/M)} tasks,
-   * and at most {@code ceil(T_s/M)} tasks of each sub-topology {@code s}, so that the work of every
-   * stage (say, the sources and the windows) is spread over the members rather than one member
-   * running all tasks of a stage. Previous owners keep their tasks within both limits; the rest go
-   * to the least-loaded members that may still take a task of that sub-topology.
+   * Per task, the members whose consumers hold one of its partitions now (the owned partitions a
+   * cooperative member reports; an eager member reports none). A partition of no task is ignored.
    */
+  private Map<TaskId, Set<String>> holders(Map<String, Subscription> subs) {
+    Map<String, Integer> subOfTopic = new HashMap<>();
+    for (SubTopology s : context.plan.subTopologies()) {
+      context.plan.inputTopics(s).forEach(t -> subOfTopic.put(t, s.id()));
+    }
+    Map<TaskId, Set<String>> holders = new HashMap<>();
+    for (Map.Entry<String, Subscription> e : subs.entrySet()) {
+      for (TopicPartition tp : e.getValue().ownedPartitions()) {
+        Integer sub = subOfTopic.get(tp.topic());
+        if (sub != null) {
+          holders
+              .computeIfAbsent(new TaskId(sub, tp.partition()), k -> new TreeSet<>())
+              .add(e.getKey());
+        }
+      }
+    }
+    return holders;
+  }
+
+  /** See {@link TaskPlacement#balance(List, List)}. */
   static Map<String, List<TaskId>> balance(List<TaskId> tasks, List<MemberInfo> members) {
-    Map<String, List<TaskId>> result = new HashMap<>();
-    members.forEach(m -> result.put(m.memberId(), new ArrayList<>()));
-    if (members.isEmpty()) {
-      return result;
-    }
-    int m = members.size();
-    int floor = tasks.size() / m;
-    int[] extras = {tasks.size() % m};
-    Map<Integer, Integer> perSub = new HashMap<>();
-    tasks.forEach(t -> perSub.merge(t.subTopology(), 1, Integer::sum));
-    Map<String, Map<Integer, Integer>> subLoad = new HashMap<>();
-    members.forEach(x -> subLoad.put(x.memberId(), new HashMap<>()));
-    Set<TaskId> unassigned = new TreeSet<>(tasks);
-    // Pass 1: keep previous tasks up to the floor; pass 2: up to the ceiling for `extras` members.
-    for (int pass = 0; pass < 2; pass++) {
-      for (MemberInfo x : members) {
-        List<TaskId> mine = result.get(x.memberId());
-        for (TaskId t : new TreeSet<>(x.owned())) {
-          int cap = pass == 0 ? floor : (extras[0] > 0 ? floor + 1 : floor);
-          if (mine.size() >= cap
-              || !unassigned.contains(t)
-              || !underSubCap(subLoad.get(x.memberId()), t, perSub, m)) {
-            continue;
-          }
-          if (pass == 1) {
-            extras[0]--;
-          }
-          take(x, t, result, subLoad);
-          unassigned.remove(t);
-        }
-      }
-    }
-    // Spread the rest: per sub-topology, round-robin over the least-loaded members.
-    for (TaskId t : unassigned) {
-      MemberInfo best = null;
-      for (boolean strict : new boolean[] {true, false}) {
-        for (MemberInfo x : members) {
-          int load = result.get(x.memberId()).size();
-          boolean canTake = load < floor || (load == floor && extras[0] > 0);
-          if (!canTake || (strict && !underSubCap(subLoad.get(x.memberId()), t, perSub, m))) {
-            continue;
-          }
-          if (best == null || better(x, best, t, result, subLoad)) {
-            best = x;
-          }
-        }
-        if (best != null) {
-          break;
-        }
-      }
-      if (best == null) {
-        throw new IllegalStateException("balance: no member can take task " + t);
-      }
-      if (result.get(best.memberId()).size() == floor) {
-        extras[0]--;
-      }
-      take(best, t, result, subLoad);
-    }
-    return result;
-  }
-
-  private static boolean underSubCap(
-      Map<Integer, Integer> load, TaskId t, Map<Integer, Integer> perSub, int members) {
-    int cap = (perSub.get(t.subTopology()) + members - 1) / members;
-    return load.getOrDefault(t.subTopology(), 0) < cap;
-  }
-
-  /** Fewer tasks of this sub-topology first, then fewer tasks in total. */
-  private static boolean better(
-      MemberInfo x,
-      MemberInfo best,
-      TaskId t,
-      Map<String, List<TaskId>> result,
-      Map<String, Map<Integer, Integer>> subLoad) {
-    int xs = subLoad.get(x.memberId()).getOrDefault(t.subTopology(), 0);
-    int bs = subLoad.get(best.memberId()).getOrDefault(t.subTopology(), 0);
-    if (xs != bs) {
-      return xs < bs;
-    }
-    return result.get(x.memberId()).size() < result.get(best.memberId()).size();
-  }
-
-  private static void take(
-      MemberInfo x,
-      TaskId t,
-      Map<String, List<TaskId>> result,
-      Map<String, Map<Integer, Integer>> subLoad) {
-    result.get(x.memberId()).add(t);
-    subLoad.get(x.memberId()).merge(t.subTopology(), 1, Integer::sum);
+    return TaskPlacement.balance(tasks, members);
   }
 
   static ByteBuffer encodeAssignment(byte error, List<TaskId> tasks, String leaderFingerprint) {
