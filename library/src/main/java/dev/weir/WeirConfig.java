@@ -343,6 +343,24 @@ public final class WeirConfig extends AbstractConfig {
           + " org.apache.kafka.common.Configurable it is configured with all settings. Only with"
           + " state.backend=rocksdb.";
 
+  /** {@code rebalance.protocol}. */
+  public static final String REBALANCE_PROTOCOL_CONFIG = ConfigKeys.REBALANCE_PROTOCOL_CONFIG;
+
+  /** {@code rebalance.protocol} value: cooperative (incremental) rebalancing, the default. */
+  public static final String REBALANCE_COOPERATIVE = ConfigKeys.REBALANCE_COOPERATIVE;
+
+  /** {@code rebalance.protocol} value: eager rebalancing, for the first bounce of an upgrade. */
+  public static final String REBALANCE_EAGER = ConfigKeys.REBALANCE_EAGER;
+
+  /** Documentation of {@link #REBALANCE_PROTOCOL_CONFIG}. */
+  public static final String REBALANCE_PROTOCOL_DOC =
+      "How the stream threads' consumers rebalance. cooperative (default): only the tasks that"
+          + " move stop, first at their old owner and then, in a follow-up rebalance, start at"
+          + " their new one; every other task keeps processing. eager: every member gives up"
+          + " all its tasks at each rebalance, as Weir did before cooperative rebalancing. Set"
+          + " eager only for the first rolling bounce of an upgrade from such a Weir, then remove"
+          + " it in a second bounce (docs/operations.md, 'Rolling upgrades').";
+
   /** {@code state.backend} value: RocksDB. */
   public static final String STATE_BACKEND_ROCKSDB = ConfigKeys.STATE_BACKEND_ROCKSDB;
 
@@ -550,6 +568,13 @@ public final class WeirConfig extends AbstractConfig {
               null,
               Importance.LOW,
               ROCKSDB_CONFIG_SETTER_DOC)
+          .define(
+              REBALANCE_PROTOCOL_CONFIG,
+              Type.STRING,
+              REBALANCE_COOPERATIVE,
+              ValidString.in(REBALANCE_COOPERATIVE, REBALANCE_EAGER),
+              Importance.LOW,
+              REBALANCE_PROTOCOL_DOC)
           .define(
               MAX_COMMIT_FAILURES_CONFIG,
               Type.INT,

@@ -93,5 +93,11 @@ public final class ConfigKeys {
 
   public static final String STATE_BACKEND_IN_MEMORY = "in_memory";
 
+  public static final String REBALANCE_PROTOCOL_CONFIG = "rebalance.protocol";
+
+  public static final String REBALANCE_COOPERATIVE = "cooperative";
+
+  public static final String REBALANCE_EAGER = "eager";
+
   private ConfigKeys() {}
 }

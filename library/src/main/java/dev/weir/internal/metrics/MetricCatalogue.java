@@ -330,6 +330,26 @@ public final class MetricCatalogue {
           "two-phase-commit sink transactions committed again on restore (recorded by a Kafka"
               + " commit, external commit not confirmed before the task stopped)");
 
+  public static final Def TASKS_CREATED_TOTAL =
+      def(
+          THREAD_GROUP,
+          THREAD,
+          "tasks-created-total",
+          "tasks created on the thread: assigned to it, or rebuilt by a rollback");
+  public static final Def TASKS_CLOSED_TOTAL =
+      def(
+          THREAD_GROUP,
+          THREAD,
+          "tasks-closed-total",
+          "tasks closed on the thread, for any reason (revoked, lost, rolled back, shutdown)");
+  public static final Def TASKS_REVOKED_TOTAL =
+      def(
+          THREAD_GROUP,
+          THREAD,
+          "tasks-revoked-total",
+          "tasks closed because a rebalance moved them to another thread (under cooperative"
+              + " rebalancing only the tasks that move; under eager every task)");
+
   // ---- task ----
   public static final Def TASK_RECORDS_IN_TOTAL =
       def(TASK_GROUP, TASK, "records-in-total", "records the task read");

@@ -32,6 +32,20 @@ final class AssignorContext {
   /** The leader's fingerprint, when the leader rejected this member for a different topology. */
   volatile String leaderFingerprint;
 
+  /**
+   * Whether the member rebalances cooperatively (keeps its partitions through a rebalance); false
+   * under {@code rebalance.protocol=eager}.
+   */
+  final boolean cooperative;
+
+  /**
+   * Set when the member sends its subscription (it joins the group), cleared by the stream thread
+   * when the assignment arrives: meanwhile a commit could carry a generation the coordinator has
+   * left, so the thread defers it (the revocation's own commit, made with the new generation, is
+   * not deferred).
+   */
+  volatile boolean rebalancing;
+
   volatile Set<TaskId> ownedTasks = Set.of();
   volatile List<TaskId> assignedTasks = List.of();
   volatile byte errorCode;
@@ -90,12 +104,22 @@ final class AssignorContext {
   }
 
   AssignorContext(Plan plan, String instanceId, int threadIndex, AtomicBoolean shutdownRequested) {
+    this(plan, instanceId, threadIndex, shutdownRequested, true);
+  }
+
+  AssignorContext(
+      Plan plan,
+      String instanceId,
+      int threadIndex,
+      AtomicBoolean shutdownRequested,
+      boolean cooperative) {
     this(
         plan,
         instanceId,
         threadIndex,
         shutdownRequested,
-        plan == null ? "" : TopologyFingerprint.of(plan));
+        plan == null ? "" : TopologyFingerprint.of(plan),
+        cooperative);
   }
 
   AssignorContext(
@@ -104,10 +128,21 @@ final class AssignorContext {
       int threadIndex,
       AtomicBoolean shutdownRequested,
       String fingerprint) {
+    this(plan, instanceId, threadIndex, shutdownRequested, fingerprint, true);
+  }
+
+  AssignorContext(
+      Plan plan,
+      String instanceId,
+      int threadIndex,
+      AtomicBoolean shutdownRequested,
+      String fingerprint,
+      boolean cooperative) {
     this.plan = plan;
     this.instanceId = instanceId;
     this.threadIndex = threadIndex;
     this.shutdownRequested = shutdownRequested;
     this.fingerprint = fingerprint;
+    this.cooperative = cooperative;
   }
 }

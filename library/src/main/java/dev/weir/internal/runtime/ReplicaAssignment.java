@@ -42,7 +42,7 @@ final class ReplicaAssignment {
       return null;
     }
     for (TaskAssignor.MemberInfo m : members) {
-      if (m.version() < 2) {
+      if (m.version() < TaskAssignor.SUBSCRIPTION_V3) {
         return null; // an older member neither reports lags nor reads standbys
       }
     }

@@ -204,14 +204,35 @@ final class RestoreCoordinator {
 
   /** Removes every restoring task from the session, keeping what it restored, and closes it. */
   void closeAll() {
-    for (TaskId id : List.copyOf(restoring.keySet())) {
+    remove(List.copyOf(restoring.keySet()));
+  }
+
+  /**
+   * Removes restoring tasks from the session, keeping what they restored, and closes their stores;
+   * the other restoring tasks go on. Ids of tasks not restoring are ignored.
+   *
+   * @param ids the tasks; not null
+   */
+  void remove(Collection<TaskId> ids) {
+    for (TaskId id : List.copyOf(ids)) {
       Restoring r = restoring.remove(id);
+      if (r == null) {
+        continue;
+      }
       try {
         session.remove(id.toString());
       } catch (RuntimeException e) {
         LOG.warn("{}: task {}: keeping its restore progress failed", thread, id, e);
       } finally {
         r.base().close();
+        // Progress of a task no longer restored here leaves the gauges and the status page.
+        TaskState.changelogs(r.specs(), id.partition())
+            .values()
+            .forEach(
+                tp -> {
+                  remaining.remove(tp);
+                  totals.remove(tp);
+                });
       }
     }
   }

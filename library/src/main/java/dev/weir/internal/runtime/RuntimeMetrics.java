@@ -58,6 +58,9 @@ public final class RuntimeMetrics {
     put(m, threads, "async-in-flight", x -> x.asyncInFlight.sum());
     put(m, threads, "async-timeouts", x -> x.asyncTimeouts.sum());
     put(m, threads, "async-retries", x -> x.asyncRetries.sum());
+    put(m, threads, "tasks-created", x -> x.tasksCreated.sum());
+    put(m, threads, "tasks-closed", x -> x.tasksClosed.sum());
+    put(m, threads, "tasks-revoked", x -> x.tasksRevoked.sum());
     m.put("state-restore-remaining-records", restoreRemaining);
     m.put("state-wiped-stale", wipedStale);
     m.put("state-dirs-cleaned", dirsCleaned);

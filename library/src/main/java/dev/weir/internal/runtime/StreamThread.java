@@ -1,6 +1,7 @@
 package dev.weir.internal.runtime;
 
 import dev.weir.errors.WeirException;
+import dev.weir.internal.config.ConfigKeys;
 import dev.weir.internal.task.StreamTask;
 import dev.weir.internal.task.TaskId;
 import dev.weir.internal.task.TaskMetrics;
@@ -93,6 +94,9 @@ final class StreamThread extends Thread {
   private volatile boolean shutdownRequested;
   private Consumer<byte[], byte[]> consumer;
   private long lastCommitMs;
+
+  /** How long after the last commit a due commit may wait for a rebalance to end. */
+  private final long commitDeferLimitMs;
   private long lastWatermarkMs;
 
   StreamThread(
@@ -108,8 +112,16 @@ final class StreamThread extends Thread {
     this.listener = listener;
     this.clock = setup.clock();
     this.assignorContext =
-        new AssignorContext(setup.plan(), setup.instanceId(), index, shutdownApp);
+        new AssignorContext(
+            setup.plan(),
+            setup.instanceId(),
+            index,
+            shutdownApp,
+            !ConfigKeys.REBALANCE_EAGER.equals(
+                setup.config().getString(ConfigKeys.REBALANCE_PROTOCOL_CONFIG)));
     assignorContext.ownedTasks = AssignorContext.localTasks(setup, index);
+    this.commitDeferLimitMs =
+        Math.max(setup.commitIntervalMs(), setup.transactionTimeoutMs() / 2);
     this.clients = new ThreadClients(setup, index);
     this.restore = new RestoreCoordinator(getName(), setup, clients, metrics, clock);
     this.threadMetrics =
@@ -308,7 +320,7 @@ final class StreamThread extends Thread {
       return;
     }
     long now = clock.millis();
-    if (now - lastCommitMs >= setup.commitIntervalMs()) {
+    if (now - lastCommitMs >= setup.commitIntervalMs() && !deferCommit(now)) {
       commitOrRollBack();
     }
     purger.maybePurge(now);
@@ -394,7 +406,8 @@ final class StreamThread extends Thread {
         // one interval of latency per repartition hop.
         tasks.advanceEventTime(task, clock.millis());
       }
-      if (tasks.uncommittedStateBytes() > setup.maxUncommittedStateBytes()) {
+      if (tasks.uncommittedStateBytes() > setup.maxUncommittedStateBytes()
+          && !deferCommit(clock.millis())) {
         metrics.forcedCommits.increment();
         if (!commitOrRollBack()) {
           // The rest of this poll lies beyond the offsets the consumer was rewound to.
@@ -407,6 +420,18 @@ final class StreamThread extends Thread {
 
   private WeirException processingFailed(Exception e) {
     return new WeirException(getName() + ": processing failed: " + e, e);
+  }
+
+  /**
+   * Whether a due commit waits: while this member rejoins the group (its subscription is sent, its
+   * assignment has not arrived) the coordinator may already have moved to the next generation, and
+   * a commit with the old one would fail and roll every task back. Cooperative members keep
+   * processing meanwhile, so the commit waits for the assignment, but never longer than {@link
+   * #commitDeferLimitMs} after the last commit: the open transaction must end well before {@code
+   * transaction.timeout.ms}, and a commit that fails only rolls back.
+   */
+  private boolean deferCommit(long now) {
+    return assignorContext.rebalancing && now - lastCommitMs < commitDeferLimitMs;
   }
 
   /** Commits; on failure rolls back to the last commit. False when it rolled back. */
@@ -452,10 +477,10 @@ final class StreamThread extends Thread {
       } catch (RuntimeException e) {
         LOG.warn("{}: final commit failed; uncommitted work is rolled back", getName(), e);
         transactions.recover(e);
-        tasks.closeAll(false);
+        tasks.closeAll(false, "shutdown, final commit failed");
         return null;
       }
-      tasks.closeAll(true);
+      tasks.closeAll(true, "shutdown");
       standbys.closeAll();
       return null;
     } catch (Throwable t) {
@@ -471,7 +496,7 @@ final class StreamThread extends Thread {
     if (failure != null) {
       LOG.error("{} failed", getName(), failure);
       try {
-        tasks.closeAll(false);
+        tasks.closeAll(false, "thread failed");
       } catch (Throwable t) {
         failure.addSuppressed(t);
       }
@@ -493,26 +518,46 @@ final class StreamThread extends Thread {
     }
   }
 
+  /**
+   * The thread's side of a rebalance. Under cooperative rebalancing (KIP-429) the consumer revokes
+   * only the partitions that move, after the new generation's assignment arrived and before it
+   * takes effect; under eager it revokes every partition before rejoining. Either way a revoked
+   * running task's work must be committed before its partitions go, so that its next owner, whose
+   * committed-offset fetch waits for pending transactional offsets (KIP-447), resumes exactly after
+   * it. With one transaction per thread (exactly_once_v2) the commit covers every running task: the
+   * tasks that stay commit their work too and go on processing, their next transaction begun at
+   * their next write. If that commit fails, its transaction is aborted: the revoked tasks close
+   * dirty and the ones that stay roll back to the last commit, as after any failed commit.
+   */
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       if (state == State.PENDING_SHUTDOWN || state == State.DEAD) {
         return;
       }
+      Set<TaskId> revoked = tasks.tasksOf(partitions);
+      if (revoked.isEmpty()) {
+        return;
+      }
       setState(State.PARTITIONS_REVOKED);
-      if (!tasks.hasRunning()) {
-        tasks.closeAll(true);
+      LOG.info("{}: tasks {} revoked", getName(), revoked);
+      if (!tasks.runsAny(revoked)) {
+        tasks.closeRevoked(revoked, true); // only restoring ones: nothing of theirs to commit
         return;
       }
       try {
+        // Under cooperative rebalancing the consumer already carries the new generation here, so
+        // this commit is not deferred like the periodic one.
         commit();
       } catch (RuntimeException e) {
         LOG.warn("{}: commit on revocation failed ({}); rolling back", getName(), e.toString());
         transactions.recover(e);
-        tasks.closeAll(false);
+        tasks.closeRevoked(revoked, false);
+        tasks.rollBack(Set.copyOf(partitions));
+        lastCommitMs = clock.millis();
         return;
       }
-      tasks.closeAll(true);
+      tasks.closeRevoked(revoked, true);
     }
 
     @Override
@@ -520,11 +565,14 @@ final class StreamThread extends Thread {
       LOG.warn("{}: partitions lost (membership expired); closing tasks dirty", getName());
       setState(State.PARTITIONS_REVOKED);
       transactions.discardLost();
-      tasks.closeAll(false);
+      tasks.closeAll(false, "partitions lost");
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      // Under cooperative rebalancing `partitions` are only the new ones; the assignor's list is
+      // every task of this member, those it keeps included.
+      assignorContext.rebalancing = false;
       setState(State.PARTITIONS_ASSIGNED);
       // Standbys first: one that became active here closes before the active opens its state.
       standbys.update(assignorContext.assignedStandbys, assignorContext.assignedWarmups);

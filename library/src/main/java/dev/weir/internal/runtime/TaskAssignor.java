@@ -22,27 +22,60 @@ import org.apache.kafka.common.TopicPartition;
  * Weir's consumer-group assignor: assigns whole tasks (partition {@code p} of every input topic of
  * a sub-topology) to stream threads across all instances, balanced (loads differ by at most one)
  * and sticky (a task stays with its previous owner when balance allows, so its local state is
- * warm).
+ * warm); the placement itself is {@link TaskPlacement}.
  *
- * <p>Wire formats are versioned: subscription user data = version, instance id, thread index,
- * shutdown flag, owned tasks, topology fingerprint; assignment user data = version, error code,
- * assigned tasks, the leader's topology fingerprint. The fingerprints were appended within version
- * 1: a reader that predates them ignores trailing bytes, and a member that sends none is not
- * checked. Version 2 appends to the subscription the member's task offset sums ({@code int n}, then
- * {@code n} times {@code int subTopology, int partition, long offsetSum}, where {@link
- * TaskLags#RUNNING_ACTIVE} marks a task it runs) and the standbys it holds ({@code int n}, then
- * {@code n} times {@code int subTopology, int partition}); and to the assignment the member's
- * standby replicas ({@code int n}, then {@code n} times {@code int subTopology, int partition, byte
- * warmUp}). The leader writes assignments in the lowest version any member subscribed with, and
- * places replicas only with lag reports from version 2 members (see {@link ReplicaPlacement}).
+ * <p><b>Rebalance protocol.</b> By default the assignor supports Kafka's COOPERATIVE protocol
+ * (KIP-429) and EAGER: members keep their partitions through a rebalance and give up only those
+ * that move. A task that moves is never handed from one member to another within one generation:
+ * while any member of the rebalance still holds one of its partitions, the task goes to nobody;
+ * its holder revokes it (commits, closes it) and rejoins, and the follow-up rebalance gives it to
+ * its new owner ({@link TaskPlacement#holdBackMoves}). The leader applies this rule whatever its
+ * own protocol, from the partitions each member reports, so a group that mixes eager and cooperative
+ * members (the second bounce of an upgrade) is safe too. With {@code rebalance.protocol=eager} the
+ * assignor supports only EAGER and writes subscription version 1, so that members of a Weir that
+ * predates cooperative rebalancing can lead the group (the first bounce of an upgrade;
+ * docs/operations.md).
+ *
+ * <p><b>Wire formats</b> are versioned and only ever appended to. Subscription user data: version,
+ * instance id, thread index, shutdown flag, owned tasks, topology fingerprint. Version 2 has the
+ * layout of version 1 and means "this member rebalances cooperatively and keeps its partitions
+ * through a rebalance": a leader that reads only version 1 fails rather than hand such a member's
+ * tasks to another member in the same generation. Assignment user data (version 1): version, error
+ * code, assigned tasks, the leader's topology fingerprint. The fingerprints were appended within
+ * version 1: a reader that predates them ignores trailing bytes, and a member that sends none is
+ * not checked.
+ *
+ * <p>Subscription version 3 (a cooperative member with replicas) appends to the version 2 layout
+ * the member's task offset sums ({@code int n}, then {@code n} times {@code int subTopology, int
+ * partition, long offsetSum}, where {@link TaskLags#RUNNING_ACTIVE} marks a task it runs) and the
+ * standbys it holds ({@code int n}, then {@code n} times {@code int subTopology, int partition}).
+ * Assignment version 2 appends the member's standby replicas ({@code int n}, then {@code n} times
+ * {@code int subTopology, int partition, byte warmUp}). The leader writes assignment version 2
+ * only when every member subscribed with version 3, and places replicas only then (see {@link
+ * ReplicaPlacement}); otherwise version 1, actives only.
  *
  * <p>The leader assigns tasks only to members whose topology fingerprint equals its own; every
  * other member gets {@link #ERROR_TOPOLOGY_MISMATCH} and no tasks, and its stream thread fails with
  * an error naming both fingerprints.
  */
 public final class TaskAssignor implements ConsumerPartitionAssignor, Configurable {
+  /** Subscription version of a member that rebalances eagerly (and of older Weirs). */
+  static final byte SUBSCRIPTION_V1 = 1;
+
+  /** Subscription version of a member that rebalances cooperatively; the newest this one reads. */
+  static final byte SUBSCRIPTION_V2 = 2;
+
+  /**
+   * Subscription version of a cooperative member that reports task offset sums and standbys (the
+   * version 2 layout plus those); the newest this one reads.
+   */
+  static final byte SUBSCRIPTION_V3 = 3;
+
+  /** Assignment version with standby replicas; the newest this one writes and reads. */
   static final byte VERSION = 2;
-  static final byte MIN_VERSION = 1;
+
+  /** Assignment version without standby replicas, for members subscribing with version 1 or 2. */
+  static final byte ASSIGNMENT_V1 = 1;
   static final byte ERROR_NONE = 0;
   static final byte ERROR_SHUTDOWN_APPLICATION = 1;
   static final byte ERROR_TOPOLOGY_MISMATCH = 2;
@@ -65,40 +98,47 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     return "weir";
   }
 
+  /**
+   * COOPERATIVE and EAGER, or only EAGER under {@code rebalance.protocol=eager}: a consumer runs
+   * the highest protocol its assignors all support.
+   */
+  @Override
+  public List<RebalanceProtocol> supportedProtocols() {
+    return context.cooperative
+        ? List.of(RebalanceProtocol.COOPERATIVE, RebalanceProtocol.EAGER)
+        : List.of(RebalanceProtocol.EAGER);
+  }
+
   @Override
   public ByteBuffer subscriptionUserData(Set<String> topics) {
     byte[] id = context.instanceId.getBytes(StandardCharsets.UTF_8);
     byte[] fp = context.fingerprint.getBytes(StandardCharsets.UTF_8);
     Set<TaskId> owned = context.ownedTasks;
-    Map<TaskId, Long> sums = context.offsetSums.get();
-    Set<TaskId> standbys = context.standbysHeld.get();
+    // Called as the member (re)joins: from here until the assignment arrives a commit may carry a
+    // generation the coordinator has already left behind.
+    context.rebalancing = true;
+    // Version 1 (eager, for older leaders) carries no replica fields.
+    Map<TaskId, Long> sums = context.cooperative ? context.offsetSums.get() : Map.of();
+    Set<TaskId> standbys = context.cooperative ? context.standbysHeld.get() : Set.of();
+    int extra = context.cooperative ? 4 + sums.size() * 16 + 4 + standbys.size() * 8 : 0;
     ByteBuffer b =
         ByteBuffer.allocate(
-            1
-                + 4
-                + id.length
-                + 4
-                + 1
-                + 4
-                + owned.size() * 8
-                + 4
-                + fp.length
-                + 4
-                + sums.size() * 16
-                + 4
-                + standbys.size() * 8);
-    b.put(VERSION).putInt(id.length).put(id).putInt(context.threadIndex);
+            1 + 4 + id.length + 4 + 1 + 4 + owned.size() * 8 + 4 + fp.length + extra);
+    b.put(context.cooperative ? SUBSCRIPTION_V3 : SUBSCRIPTION_V1);
+    b.putInt(id.length).put(id).putInt(context.threadIndex);
     b.put((byte) (context.shutdownRequested.get() ? 1 : 0));
     b.putInt(owned.size());
     for (TaskId t : owned) {
       b.putInt(t.subTopology()).putInt(t.partition());
     }
     b.putInt(fp.length).put(fp);
-    b.putInt(sums.size());
-    sums.forEach((t, sum) -> b.putInt(t.subTopology()).putInt(t.partition()).putLong(sum));
-    b.putInt(standbys.size());
-    for (TaskId t : standbys) {
-      b.putInt(t.subTopology()).putInt(t.partition());
+    if (context.cooperative) {
+      b.putInt(sums.size());
+      sums.forEach((t, sum) -> b.putInt(t.subTopology()).putInt(t.partition()).putLong(sum));
+      b.putInt(standbys.size());
+      for (TaskId t : standbys) {
+        b.putInt(t.subTopology()).putInt(t.partition());
+      }
     }
     return b.flip();
   }
@@ -108,8 +148,8 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
    *
    * @param fingerprint its topology fingerprint; null when it sent none (an older Weir)
    * @param version the subscription format it sent
-   * @param offsetSums per task, how far its instance's copy of the state reached (version 2)
-   * @param standbys the standbys it holds (version 2)
+   * @param offsetSums per task, how far its instance's copy of the state reached (version 3)
+   * @param standbys the standbys it holds (version 3)
    */
   record MemberInfo(
       String memberId,
@@ -133,7 +173,16 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
         boolean shutdown,
         Set<TaskId> owned,
         String fingerprint) {
-      this(memberId, instanceId, thread, shutdown, owned, fingerprint, VERSION, Map.of(), Set.of());
+      this(
+          memberId,
+          instanceId,
+          thread,
+          shutdown,
+          owned,
+          fingerprint,
+          SUBSCRIPTION_V3,
+          Map.of(),
+          Set.of());
     }
   }
 
@@ -143,17 +192,18 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     }
     ByteBuffer b = data.duplicate();
     byte v = b.get();
-    if (v < MIN_VERSION || v > VERSION) {
+    if (v < SUBSCRIPTION_V1 || v > SUBSCRIPTION_V3) {
       throw new IllegalStateException(
           "Member "
               + memberId
               + " runs a Weir with subscription format "
               + v
               + "; this one reads "
-              + MIN_VERSION
+              + SUBSCRIPTION_V1
               + " to "
-              + VERSION
-              + ". Roll all instances to the same Weir version.");
+              + SUBSCRIPTION_V3
+              + ". Roll all instances to the same Weir version (docs/operations.md, 'Rolling"
+              + " upgrades').");
     }
     byte[] id = new byte[b.getInt()];
     b.get(id);
@@ -167,7 +217,7 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     String fingerprint = readString(b);
     Map<TaskId, Long> sums = new HashMap<>();
     Set<TaskId> standbys = new HashSet<>();
-    if (v >= 2 && b.remaining() >= 4) {
+    if (v >= SUBSCRIPTION_V3 && b.remaining() >= 4) {
       int k = b.getInt();
       for (int i = 0; i < k; i++) {
         sums.put(new TaskId(b.getInt(), b.getInt()), b.getLong());
@@ -236,15 +286,27 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
         tasks.add(new TaskId(s.id(), p));
       }
     }
-    Map<String, List<TaskId>> byMember = balance(tasks, members);
+    Map<TaskId, Set<String>> holders = holders(subs);
+    Map<String, List<TaskId>> byMember = TaskPlacement.balance(tasks, members, holders);
+    // Lag-aware placement adjusts the balanced targets before moves are held back, so that a
+    // task's two-phase move goes to where its state is caught up.
     ReplicaPlacement.Result replicas =
         ReplicaAssignment.place(context, metadata, tasks, members, byMember);
     if (replicas != null) {
       byMember = replicas.actives();
     }
+    Set<TaskId> moving = TaskPlacement.holdBackMoves(byMember, holders);
+    if (!moving.isEmpty()) {
+      LOG.info(
+          "Tasks {} move: each first goes from its current owner, then to its new one in the"
+              + " follow-up rebalance",
+          moving);
+    }
     byte version = VERSION;
     for (MemberInfo m : members) {
-      version = (byte) Math.min(version, m.version());
+      if (m.version() < SUBSCRIPTION_V3) {
+        version = ASSIGNMENT_V1;
+      }
     }
     Map<String, Assignment> out = new HashMap<>();
     for (MemberInfo m : members) {
@@ -285,102 +347,31 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
   }
 
   /**
-   * Balanced, sticky assignment. Every member gets {@code floor(T/M)} or {@code ceil(T/M)} tasks,
-   * and at most {@code ceil(T_s/M)} tasks of each sub-topology {@code s}, so that the work of every
-   * stage (say, the sources and the windows) is spread over the members rather than one member
-   * running all tasks of a stage. Previous owners keep their tasks within both limits; the rest go
-   * to the least-loaded members that may still take a task of that sub-topology.
+   * Per task, the members whose consumers hold one of its partitions now (the owned partitions a
+   * cooperative member reports; an eager member reports none). A partition of no task is ignored.
    */
+  private Map<TaskId, Set<String>> holders(Map<String, Subscription> subs) {
+    Map<String, Integer> subOfTopic = new HashMap<>();
+    for (SubTopology s : context.plan.subTopologies()) {
+      context.plan.inputTopics(s).forEach(t -> subOfTopic.put(t, s.id()));
+    }
+    Map<TaskId, Set<String>> holders = new HashMap<>();
+    for (Map.Entry<String, Subscription> e : subs.entrySet()) {
+      for (TopicPartition tp : e.getValue().ownedPartitions()) {
+        Integer sub = subOfTopic.get(tp.topic());
+        if (sub != null) {
+          holders
+              .computeIfAbsent(new TaskId(sub, tp.partition()), k -> new TreeSet<>())
+              .add(e.getKey());
+        }
+      }
+    }
+    return holders;
+  }
+
+  /** See {@link TaskPlacement#balance(List, List)}. */
   static Map<String, List<TaskId>> balance(List<TaskId> tasks, List<MemberInfo> members) {
-    Map<String, List<TaskId>> result = new HashMap<>();
-    members.forEach(m -> result.put(m.memberId(), new ArrayList<>()));
-    if (members.isEmpty()) {
-      return result;
-    }
-    int m = members.size();
-    int floor = tasks.size() / m;
-    int[] extras = {tasks.size() % m};
-    Map<Integer, Integer> perSub = new HashMap<>();
-    tasks.forEach(t -> perSub.merge(t.subTopology(), 1, Integer::sum));
-    Map<String, Map<Integer, Integer>> subLoad = new HashMap<>();
-    members.forEach(x -> subLoad.put(x.memberId(), new HashMap<>()));
-    Set<TaskId> unassigned = new TreeSet<>(tasks);
-    // Pass 1: keep previous tasks up to the floor; pass 2: up to the ceiling for `extras` members.
-    for (int pass = 0; pass < 2; pass++) {
-      for (MemberInfo x : members) {
-        List<TaskId> mine = result.get(x.memberId());
-        for (TaskId t : new TreeSet<>(x.owned())) {
-          int cap = pass == 0 ? floor : (extras[0] > 0 ? floor + 1 : floor);
-          if (mine.size() >= cap
-              || !unassigned.contains(t)
-              || !underSubCap(subLoad.get(x.memberId()), t, perSub, m)) {
-            continue;
-          }
-          if (pass == 1) {
-            extras[0]--;
-          }
-          take(x, t, result, subLoad);
-          unassigned.remove(t);
-        }
-      }
-    }
-    // Spread the rest: per sub-topology, round-robin over the least-loaded members.
-    for (TaskId t : unassigned) {
-      MemberInfo best = null;
-      for (boolean strict : new boolean[] {true, false}) {
-        for (MemberInfo x : members) {
-          int load = result.get(x.memberId()).size();
-          boolean canTake = load < floor || (load == floor && extras[0] > 0);
-          if (!canTake || (strict && !underSubCap(subLoad.get(x.memberId()), t, perSub, m))) {
-            continue;
-          }
-          if (best == null || better(x, best, t, result, subLoad)) {
-            best = x;
-          }
-        }
-        if (best != null) {
-          break;
-        }
-      }
-      if (best == null) {
-        throw new IllegalStateException("balance: no member can take task " + t);
-      }
-      if (result.get(best.memberId()).size() == floor) {
-        extras[0]--;
-      }
-      take(best, t, result, subLoad);
-    }
-    return result;
-  }
-
-  private static boolean underSubCap(
-      Map<Integer, Integer> load, TaskId t, Map<Integer, Integer> perSub, int members) {
-    int cap = (perSub.get(t.subTopology()) + members - 1) / members;
-    return load.getOrDefault(t.subTopology(), 0) < cap;
-  }
-
-  /** Fewer tasks of this sub-topology first, then fewer tasks in total. */
-  private static boolean better(
-      MemberInfo x,
-      MemberInfo best,
-      TaskId t,
-      Map<String, List<TaskId>> result,
-      Map<String, Map<Integer, Integer>> subLoad) {
-    int xs = subLoad.get(x.memberId()).getOrDefault(t.subTopology(), 0);
-    int bs = subLoad.get(best.memberId()).getOrDefault(t.subTopology(), 0);
-    if (xs != bs) {
-      return xs < bs;
-    }
-    return result.get(x.memberId()).size() < result.get(best.memberId()).size();
-  }
-
-  private static void take(
-      MemberInfo x,
-      TaskId t,
-      Map<String, List<TaskId>> result,
-      Map<String, Map<Integer, Integer>> subLoad) {
-    result.get(x.memberId()).add(t);
-    subLoad.get(x.memberId()).merge(t.subTopology(), 1, Integer::sum);
+    return TaskPlacement.balance(tasks, members);
   }
 
   static ByteBuffer encodeAssignment(byte error, List<TaskId> tasks, String leaderFingerprint) {
@@ -433,12 +424,12 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     }
     b = b.duplicate();
     byte v = b.get();
-    if (v < MIN_VERSION || v > VERSION) {
+    if (v < ASSIGNMENT_V1 || v > VERSION) {
       throw new IllegalStateException(
           "The group leader sent assignment format "
               + v
               + "; this Weir reads "
-              + MIN_VERSION
+              + ASSIGNMENT_V1
               + " to "
               + VERSION
               + ". Roll all instances to the same Weir version.");

@@ -64,6 +64,15 @@ public final class TaskMetrics {
   public final LongAdder sinkCommits = new LongAdder();
   public final LongAdder sinkRecoveredCommits = new LongAdder();
 
+  /**
+   * Task lifecycle: tasks created on the thread (assigned, or rebuilt by a rollback), closed (for
+   * any reason), and closed because the group revoked them (a subset of closed).
+   */
+  public final LongAdder tasksCreated = new LongAdder();
+
+  public final LongAdder tasksClosed = new LongAdder();
+  public final LongAdder tasksRevoked = new LongAdder();
+
   // Set by bind() before the owning thread starts (Thread.start publishes them); null when the
   // metrics are not in a registry, which makes recording a no-op.
   private Sensor processLatency;

@@ -92,6 +92,9 @@ public final class ThreadMetrics implements AutoCloseable {
     t.total(SINK_PRECOMMITS_TOTAL, metrics.sinkPreCommits);
     t.total(SINK_COMMITS_TOTAL, metrics.sinkCommits);
     t.total(SINK_RECOVERED_COMMITS_TOTAL, metrics.sinkRecoveredCommits);
+    t.total(TASKS_CREATED_TOTAL, metrics.tasksCreated);
+    t.total(TASKS_CLOSED_TOTAL, metrics.tasksClosed);
+    t.total(TASKS_REVOKED_TOTAL, metrics.tasksRevoked);
     t.gauge(RESTORE_TIME_TOTAL, () -> metrics.restoreTimeNanos.sum() / 1_000_000);
     t.gauge(RESTORE_REMAINING, restoreRemaining);
     t.total(STANDBY_RECORDS_TOTAL, metrics.standbyRecords);

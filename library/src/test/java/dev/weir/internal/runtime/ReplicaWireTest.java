@@ -26,7 +26,7 @@ class ReplicaWireTest {
     assignor.configure(Map.of(AssignorContext.CONFIG_KEY, ctx));
     TaskAssignor.MemberInfo m =
         TaskAssignor.decodeSubscription("m", assignor.subscriptionUserData(Set.of()));
-    assertThat(m.version()).isEqualTo(2);
+    assertThat(m.version()).isEqualTo(3);
     assertThat(m.fingerprint()).isEqualTo("fp");
     assertThat(m.owned()).containsExactly(A);
     assertThat(m.offsetSums()).isEqualTo(Map.of(A, TaskLags.RUNNING_ACTIVE, B, 12_345L));
