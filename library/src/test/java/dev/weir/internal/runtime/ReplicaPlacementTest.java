@@ -261,7 +261,7 @@ class ReplicaPlacementTest {
             Set.of(T0, T1),
             Map.of(),
             Map.of("b1", Set.of(T1)),
-            lags("b", T1, 0),
+            lags("a", T0, 0, "a", T1, 0, "b", T1, 0),
             new Settings(1, 10, 2));
     assertThat(res.standbys())
         .isEqualTo(Map.of("a1", Set.of(), "b1", Set.of(T1), "b2", new TreeSet<>(Set.of(T0))));
