@@ -170,9 +170,12 @@ class MetricValuesTest {
       e.put("thread-metrics/sink-commits-total{}", 0.0);
       e.put("thread-metrics/sink-precommits-total{}", 0.0);
       e.put("thread-metrics/sink-recovered-commits-total{}", 0.0);
+      e.put("thread-metrics/standby-records-total{}", 0.0);
+      e.put("thread-metrics/standby-tasks{}", 0.0);
       e.put("thread-metrics/tasks-closed-total{}", 0.0);
       e.put("thread-metrics/tasks-created-total{}", 0.0);
       e.put("thread-metrics/tasks-revoked-total{}", 0.0);
+      e.put("thread-metrics/warmup-tasks{}", 0.0);
       e.put("user-metrics/droppedElements{operator=drop-x, scope=, task-id=0_0}", 1.0);
       e.put("user-metrics/events-rate{operator=drop-x, scope=, task-id=0_0}", 7 / 30.0);
       e.put("user-metrics/events-total{operator=drop-x, scope=, task-id=0_0}", 7.0);
