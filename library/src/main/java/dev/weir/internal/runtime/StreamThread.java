@@ -92,6 +92,7 @@ final class StreamThread extends Thread {
 
   /** How long after the last commit a due commit may wait for a rebalance to end. */
   private final long commitDeferLimitMs;
+
   private long lastWatermarkMs;
 
   StreamThread(
@@ -115,8 +116,7 @@ final class StreamThread extends Thread {
             !ConfigKeys.REBALANCE_EAGER.equals(
                 setup.config().getString(ConfigKeys.REBALANCE_PROTOCOL_CONFIG)));
     assignorContext.ownedTasks = AssignorContext.localTasks(setup, index);
-    this.commitDeferLimitMs =
-        Math.max(setup.commitIntervalMs(), setup.transactionTimeoutMs() / 2);
+    this.commitDeferLimitMs = Math.max(setup.commitIntervalMs(), setup.transactionTimeoutMs() / 2);
     this.clients = new ThreadClients(setup, index);
     this.restore = new RestoreCoordinator(getName(), setup, clients, metrics, clock);
     this.threadMetrics =

@@ -27,10 +27,10 @@ import org.apache.kafka.common.TopicPartition;
  * <p><b>Rebalance protocol.</b> By default the assignor supports Kafka's COOPERATIVE protocol
  * (KIP-429) and EAGER: members keep their partitions through a rebalance and give up only those
  * that move. A task that moves is never handed from one member to another within one generation:
- * while any member of the rebalance still holds one of its partitions, the task goes to nobody;
- * its holder revokes it (commits, closes it) and rejoins, and the follow-up rebalance gives it to
- * its new owner ({@link TaskPlacement#holdBackMoves}). The leader applies this rule whatever its
- * own protocol, from the partitions each member reports, so a group that mixes eager and cooperative
+ * while any member of the rebalance still holds one of its partitions, the task goes to nobody; its
+ * holder revokes it (commits, closes it) and rejoins, and the follow-up rebalance gives it to its
+ * new owner ({@link TaskPlacement#holdBackMoves}). The leader applies this rule whatever its own
+ * protocol, from the partitions each member reports, so a group that mixes eager and cooperative
  * members (the second bounce of an upgrade) is safe too. With {@code rebalance.protocol=eager} the
  * assignor supports only EAGER and writes subscription version 1, so that members of a Weir that
  * predates cooperative rebalancing can lead the group (the first bounce of an upgrade;
@@ -58,6 +58,7 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
 
   /** Assignment version. */
   static final byte VERSION = 1;
+
   static final byte ERROR_NONE = 0;
   static final byte ERROR_SHUTDOWN_APPLICATION = 1;
   static final byte ERROR_TOPOLOGY_MISMATCH = 2;
@@ -73,6 +74,66 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
           "TaskAssignor is Weir's internal assignor and only works inside a Weir application");
     }
     this.context = ac;
+  }
+
+  /**
+   * An assignor outside a running application, which assigns the tasks of {@code plan} as a group
+   * leader would; for benchmarks ({@code perf}'s {@code AssignorBenchmark}).
+   *
+   * @param plan the topology's plan; not null
+   * @param cooperative whether it rebalances cooperatively
+   * @return a configured assignor; confined to the calling thread
+   */
+  public static TaskAssignor standalone(dev.weir.internal.graph.Plan plan, boolean cooperative) {
+    TaskAssignor a = new TaskAssignor();
+    a.configure(
+        Map.of(
+            AssignorContext.CONFIG_KEY,
+            new AssignorContext(
+                plan,
+                "standalone",
+                0,
+                new java.util.concurrent.atomic.AtomicBoolean(),
+                cooperative)));
+    return a;
+  }
+
+  /**
+   * The subscription user data a member of {@code plan} sends; for benchmarks.
+   *
+   * @param plan the topology's plan; not null
+   * @param instanceId the member's instance id; not null
+   * @param owned the tasks it claims; not null
+   * @param cooperative whether it rebalances cooperatively
+   * @return a new buffer, ready to read
+   */
+  public static ByteBuffer subscriptionOf(
+      dev.weir.internal.graph.Plan plan,
+      String instanceId,
+      Set<TaskId> owned,
+      boolean cooperative) {
+    AssignorContext c =
+        new AssignorContext(
+            plan, instanceId, 0, new java.util.concurrent.atomic.AtomicBoolean(), cooperative);
+    c.ownedTasks = owned;
+    TaskAssignor a = new TaskAssignor();
+    a.configure(Map.of(AssignorContext.CONFIG_KEY, c));
+    return a.subscriptionUserData(Set.of());
+  }
+
+  /**
+   * The tasks an assignment's user data lists; for benchmarks.
+   *
+   * @param userData an assignment's user data; not null
+   * @return the tasks, in the order the leader wrote them
+   */
+  public static List<TaskId> tasksOf(ByteBuffer userData) {
+    AssignorContext c =
+        new AssignorContext(null, "reader", 0, new java.util.concurrent.atomic.AtomicBoolean());
+    TaskAssignor a = new TaskAssignor();
+    a.configure(Map.of(AssignorContext.CONFIG_KEY, c));
+    a.onAssignment(new Assignment(List.of(), userData), null);
+    return c.assignedTasks;
   }
 
   @Override

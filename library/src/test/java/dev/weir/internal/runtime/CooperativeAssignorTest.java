@@ -22,7 +22,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.Assignment;
 import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.GroupAssignment;
 import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.GroupSubscription;
@@ -115,8 +114,8 @@ class CooperativeAssignorTest {
 
   /**
    * One rebalance. An eager member revokes everything before it joins (its subscription owns
-   * nothing, its user data still claims its tasks). Returns whether a member revoked partitions
-   * and so asks for the follow-up rebalance.
+   * nothing, its user data still claims its tasks). Returns whether a member revoked partitions and
+   * so asks for the follow-up rebalance.
    */
   private boolean rebalance() {
     generation++;
@@ -150,7 +149,9 @@ class CooperativeAssignorTest {
     }
     Set<TopicPartition> both = new HashSet<>(added);
     both.retainAll(revoked);
-    assertThat(both).as("partitions given away while still owned, generation " + generation).isEmpty();
+    assertThat(both)
+        .as("partitions given away while still owned, generation " + generation)
+        .isEmpty();
     boolean followUp = false;
     for (Member m : group.values()) {
       Assignment a = out.groupAssignment().get(m.id);
@@ -159,7 +160,7 @@ class CooperativeAssignorTest {
       followUp |= m.cooperative() && !now.containsAll(m.owned);
       m.owned = now;
       m.generation = generation;
-      m.assignor.onAssignment(a, new ConsumerGroupMetadata("app", generation, m.id, Optional.empty()));
+      m.assignor.onAssignment(a, null); // Weir's assignor reads only the assignment
       // What the task manager claims next: every task it runs.
       m.context.ownedTasks = Set.copyOf(m.context.assignedTasks);
       for (TaskId t : m.context.assignedTasks) {
@@ -330,8 +331,7 @@ class CooperativeAssignorTest {
     GroupAssignment out = leader.assignor.assign(cluster(), new GroupSubscription(subs));
     // The old member keeps the two tasks it claims (stickiness) and gets an assignment it reads.
     Member reader = new Member("old", false);
-    reader.assignor.onAssignment(
-        out.groupAssignment().get("old"), new ConsumerGroupMetadata("app"));
+    reader.assignor.onAssignment(out.groupAssignment().get("old"), null);
     assertThat(reader.context.assignedTasks).contains(new TaskId(0, 1), new TaskId(1, 1));
     assertThat(out.groupAssignment().get("old").userData().get(0))
         .as("assignment version an old member reads")

@@ -60,7 +60,8 @@ class StreamThreadRevocationTest {
     assertThat(atRevocation).containsExactly(2, 1, 1);
     assertThat(h.output()).containsExactly("A", "B", "C");
     assertThat(h.brokerOffsets)
-        .isEqualTo(Map.of(in(0), new OffsetAndMetadata(2, ""), in(1), new OffsetAndMetadata(1, "")));
+        .isEqualTo(
+            Map.of(in(0), new OffsetAndMetadata(2, ""), in(1), new OffsetAndMetadata(1, "")));
     // Task 0_0 was never rebuilt, its producer never aborted nor replaced.
     assertThat(created(h)).isEqualTo(2);
     assertThat(closed(h)).isEqualTo(2); // 0_1 revoked, 0_0 at shutdown
