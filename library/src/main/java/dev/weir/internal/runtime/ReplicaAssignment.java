@@ -28,8 +28,8 @@ final class ReplicaAssignment {
   /**
    * Places the replicas.
    *
-   * @return the placement, or null when the context has no placement settings or no member sent a
-   *     version 2 subscription (the balanced assignment then stands, without replicas)
+   * @return the placement, or null when the context has no placement settings or some member sent a
+   *     subscription older than version 3 (the balanced assignment then stands, without replicas)
    */
   static ReplicaPlacement.Result place(
       AssignorContext context,
