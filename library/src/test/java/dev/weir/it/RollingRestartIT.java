@@ -61,16 +61,21 @@ class RollingRestartIT {
       Map<String, WeirApplication> apps = new LinkedHashMap<>();
       try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bs));
           GroupView.SteadyInput input = new GroupView.SteadyInput(bs, "rr-in", KEYS, 10)) {
+        long t0 = System.nanoTime();
         apps.put("a", start(bs, "a"));
         apps.put("b", start(bs, "b"));
         input.start();
         GroupView.Settled settled = awaitSettled(admin, apps);
+        System.out.printf(
+            "RollingRestartIT: settled in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         Map<String, java.util.Set<String>> assignment = settled.partitions();
 
         for (String restarted : List.of("a", "b")) {
           String other = restarted.equals("a") ? "b" : "a";
           WeirApplication old = apps.get(restarted);
+          long t1 = System.nanoTime();
           assertThat(old.close(Duration.ofSeconds(60))).isTrue();
+          long closedMs = (System.nanoTime() - t1) / 1_000_000;
           assertThat(old.metricsSnapshot())
               .as("the stopped instance closed its tasks at shutdown, none revoked")
               .containsEntry("tasks-closed", old.metricsSnapshot().get("tasks-created"))
@@ -78,6 +83,9 @@ class RollingRestartIT {
               .containsEntry("rollbacks", 0L);
           apps.put(restarted, start(bs, restarted));
           GroupView.Settled after = awaitSettled(admin, apps);
+          System.out.printf(
+              "RollingRestartIT: %s closed in %d ms, back and settled %d ms later%n",
+              restarted, closedMs, (System.nanoTime() - t1) / 1_000_000 - closedMs);
 
           assertThat(after.partitions())
               .as("assignment after restarting " + restarted)
@@ -96,12 +104,16 @@ class RollingRestartIT {
         }
 
         int total = input.stop();
+        long t2 = System.nanoTime();
         List<String> out =
             await()
                 .atMost(Duration.ofSeconds(90))
                 .until(
                     () -> Pipelines.readCommitted(bs, "rr-out", total, Duration.ofSeconds(5)),
                     o -> o.size() >= total);
+        System.out.printf(
+            "RollingRestartIT: %d records, output read in %d ms%n",
+            total, (System.nanoTime() - t2) / 1_000_000);
         assertThat(Pipelines.countProblems(out, total, KEYS)).isEmpty();
         assertThat(out).hasSize(total);
       } finally {
