@@ -109,22 +109,27 @@ public class AssignorBenchmark {
     cluster = new Cluster("c", List.of(new Node(0, "h", 1)), infos, Set.of(), Set.of());
     leader = TaskAssignor.standalone(plan, true);
 
+    // One id per member, made once: the assignment is looked up by the id the member sent.
+    String[] ids = new String[members + 1];
+    for (int m = 0; m <= members; m++) {
+      ids[m] = memberId(m);
+    }
     Map<String, Subscription> none = new TreeMap<>();
     for (int m = 0; m < members; m++) {
-      none.put(memberId(m), subscription(plan, topics, m, Set.of(), List.of()));
+      none.put(ids[m], subscription(plan, topics, m, Set.of(), List.of()));
     }
     first = new GroupSubscription(none);
     GroupAssignment initial = leader.assign(cluster, first);
 
     Map<String, Subscription> holding = new TreeMap<>();
     for (int m = 0; m < members; m++) {
-      Assignment a = initial.groupAssignment().get(memberId(m));
+      Assignment a = initial.groupAssignment().get(ids[m]);
       Set<TaskId> owned = new HashSet<>(TaskAssignor.tasksOf(a.userData()));
-      holding.put(memberId(m), subscription(plan, topics, m, owned, a.partitions()));
+      holding.put(ids[m], subscription(plan, topics, m, owned, a.partitions()));
     }
     steady = new GroupSubscription(holding);
     Map<String, Subscription> plusOne = new TreeMap<>(holding);
-    plusOne.put(memberId(members), subscription(plan, topics, members, Set.of(), List.of()));
+    plusOne.put(ids[members], subscription(plan, topics, members, Set.of(), List.of()));
     joining = new GroupSubscription(plusOne);
     report(initial, holding);
   }
