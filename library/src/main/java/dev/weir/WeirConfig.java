@@ -245,6 +245,46 @@ public final class WeirConfig extends AbstractConfig {
           + " this interval, first this long after start; only task directories of this"
           + " application that no stream thread has open or assigned are deleted.";
 
+  /** {@code num.standby.replicas}. */
+  public static final String NUM_STANDBY_REPLICAS_CONFIG = ConfigKeys.NUM_STANDBY_REPLICAS_CONFIG;
+
+  /** Documentation of {@link #NUM_STANDBY_REPLICAS_CONFIG}. */
+  public static final String NUM_STANDBY_REPLICAS_DOC =
+      "Warm copies of each stateful task's state that other instances keep by reading its"
+          + " changelogs (read_committed). Never on the instance that runs the task. When that"
+          + " instance fails, the task moves to an instance with a copy and replays only the"
+          + " changelog tail the copy had not read. Each copy costs the disk and the changelog"
+          + " reads of the state.";
+
+  /** {@code acceptable.recovery.lag}. */
+  public static final String ACCEPTABLE_RECOVERY_LAG_CONFIG =
+      ConfigKeys.ACCEPTABLE_RECOVERY_LAG_CONFIG;
+
+  /** Documentation of {@link #ACCEPTABLE_RECOVERY_LAG_CONFIG}. */
+  public static final String ACCEPTABLE_RECOVERY_LAG_DOC =
+      "Changelog records an instance's copy of a task's state may be behind and still count as"
+          + " caught up: a stateful task moves to an instance only if it is within this lag;"
+          + " otherwise it stays with a caught-up owner and the target gets a warm-up replica.";
+
+  /** {@code max.warmup.replicas}. */
+  public static final String MAX_WARMUP_REPLICAS_CONFIG = ConfigKeys.MAX_WARMUP_REPLICAS_CONFIG;
+
+  /** Documentation of {@link #MAX_WARMUP_REPLICAS_CONFIG}. */
+  public static final String MAX_WARMUP_REPLICAS_DOC =
+      "Warm-up replicas the whole application may run at once (beyond num.standby.replicas)"
+          + " while stateful tasks wait to move to instances that are not caught up: bounds the"
+          + " extra changelog reads and disk of a scale-out.";
+
+  /** {@code probing.rebalance.interval.ms}. */
+  public static final String PROBING_REBALANCE_INTERVAL_MS_CONFIG =
+      ConfigKeys.PROBING_REBALANCE_INTERVAL_MS_CONFIG;
+
+  /** Documentation of {@link #PROBING_REBALANCE_INTERVAL_MS_CONFIG}. */
+  public static final String PROBING_REBALANCE_INTERVAL_MS_DOC =
+      "While tasks wait for warm-up replicas, the group leader triggers a rebalance this often to"
+          + " move the tasks whose warm-ups caught up. A thread whose warm-ups all caught up"
+          + " triggers one at once.";
+
   /** {@code watermark.interval.ms}. */
   public static final String WATERMARK_INTERVAL_MS_CONFIG = ConfigKeys.WATERMARK_INTERVAL_MS_CONFIG;
 
@@ -328,6 +368,24 @@ public final class WeirConfig extends AbstractConfig {
           + " state-store/README.md). One instance per application instance; if it implements"
           + " org.apache.kafka.common.Configurable it is configured with all settings. Only with"
           + " state.backend=rocksdb.";
+
+  /** {@code rebalance.protocol}. */
+  public static final String REBALANCE_PROTOCOL_CONFIG = ConfigKeys.REBALANCE_PROTOCOL_CONFIG;
+
+  /** {@code rebalance.protocol} value: cooperative (incremental) rebalancing, the default. */
+  public static final String REBALANCE_COOPERATIVE = ConfigKeys.REBALANCE_COOPERATIVE;
+
+  /** {@code rebalance.protocol} value: eager rebalancing, for the first bounce of an upgrade. */
+  public static final String REBALANCE_EAGER = ConfigKeys.REBALANCE_EAGER;
+
+  /** Documentation of {@link #REBALANCE_PROTOCOL_CONFIG}. */
+  public static final String REBALANCE_PROTOCOL_DOC =
+      "How the stream threads' consumers rebalance. cooperative (default): only the tasks that"
+          + " move stop, first at their old owner and then, in a follow-up rebalance, start at"
+          + " their new one; every other task keeps processing. eager: every member gives up"
+          + " all its tasks at each rebalance, as Weir did before cooperative rebalancing. Set"
+          + " eager only for the first rolling bounce of an upgrade from such a Weir, then remove"
+          + " it in a second bounce (docs/operations.md, 'Rolling upgrades').";
 
   /** {@code state.backend} value: RocksDB. */
   public static final String STATE_BACKEND_ROCKSDB = ConfigKeys.STATE_BACKEND_ROCKSDB;
@@ -448,6 +506,34 @@ public final class WeirConfig extends AbstractConfig {
               Importance.LOW,
               STATE_CLEANUP_DELAY_MS_DOC)
           .define(
+              NUM_STANDBY_REPLICAS_CONFIG,
+              Type.INT,
+              0,
+              ConfigDef.Range.between(0, 16),
+              Importance.MEDIUM,
+              NUM_STANDBY_REPLICAS_DOC)
+          .define(
+              ACCEPTABLE_RECOVERY_LAG_CONFIG,
+              Type.LONG,
+              10_000L,
+              ConfigDef.Range.atLeast(0),
+              Importance.LOW,
+              ACCEPTABLE_RECOVERY_LAG_DOC)
+          .define(
+              MAX_WARMUP_REPLICAS_CONFIG,
+              Type.INT,
+              2,
+              ConfigDef.Range.atLeast(1),
+              Importance.LOW,
+              MAX_WARMUP_REPLICAS_DOC)
+          .define(
+              PROBING_REBALANCE_INTERVAL_MS_CONFIG,
+              Type.LONG,
+              600_000L,
+              ConfigDef.Range.atLeast(1_000),
+              Importance.LOW,
+              PROBING_REBALANCE_INTERVAL_MS_DOC)
+          .define(
               DESERIALIZATION_HANDLER_CONFIG,
               Type.STRING,
               HANDLER_FAIL,
@@ -522,6 +608,13 @@ public final class WeirConfig extends AbstractConfig {
               null,
               Importance.LOW,
               ROCKSDB_CONFIG_SETTER_DOC)
+          .define(
+              REBALANCE_PROTOCOL_CONFIG,
+              Type.STRING,
+              REBALANCE_COOPERATIVE,
+              ValidString.in(REBALANCE_COOPERATIVE, REBALANCE_EAGER),
+              Importance.LOW,
+              REBALANCE_PROTOCOL_DOC)
           .define(
               MAX_COMMIT_FAILURES_CONFIG,
               Type.INT,

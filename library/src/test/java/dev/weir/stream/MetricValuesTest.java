@@ -178,6 +178,12 @@ class MetricValuesTest {
       e.put("thread-metrics/state-cache-hit-ratio{}", Double.NaN);
       e.put("thread-metrics/state-cache-hits-total{}", 0.0);
       e.put("thread-metrics/state-cache-misses-total{}", 0.0);
+      e.put("thread-metrics/standby-records-total{}", 0.0);
+      e.put("thread-metrics/standby-tasks{}", 0.0);
+      e.put("thread-metrics/tasks-closed-total{}", 0.0);
+      e.put("thread-metrics/tasks-created-total{}", 0.0);
+      e.put("thread-metrics/tasks-revoked-total{}", 0.0);
+      e.put("thread-metrics/warmup-tasks{}", 0.0);
       e.put("user-metrics/droppedElements{operator=drop-x, scope=, task-id=0_0}", 1.0);
       e.put("user-metrics/events-rate{operator=drop-x, scope=, task-id=0_0}", 7 / 30.0);
       e.put("user-metrics/events-total{operator=drop-x, scope=, task-id=0_0}", 7.0);

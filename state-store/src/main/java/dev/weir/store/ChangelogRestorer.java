@@ -137,6 +137,18 @@ public final class ChangelogRestorer {
   }
 
   /**
+   * Starts a session that keeps standby copies of tasks' state up to date with their changelogs
+   * (see {@link StandbySession}), writing in batches of this restorer's batch size.
+   *
+   * @param consumer a read_committed byte-array consumer without group subscription and with {@code
+   *     auto.offset.reset=none}, used only by the session until it is closed; not null
+   * @return the session, which the caller must close; never null
+   */
+  public StandbySession standbySession(Consumer<byte[], byte[]> consumer) {
+    return new StandbySession(consumer, batchSize);
+  }
+
+  /**
    * Restores the given stores of a task and returns once all of them reached their end offsets.
    * Blocks while the broker is unreachable; use {@link Consumer#wakeup()} to abort.
    *

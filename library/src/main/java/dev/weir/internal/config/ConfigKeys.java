@@ -73,6 +73,14 @@ public final class ConfigKeys {
 
   public static final String STATE_CLEANUP_DELAY_MS_CONFIG = "state.cleanup.delay.ms";
 
+  public static final String NUM_STANDBY_REPLICAS_CONFIG = "num.standby.replicas";
+
+  public static final String ACCEPTABLE_RECOVERY_LAG_CONFIG = "acceptable.recovery.lag";
+
+  public static final String MAX_WARMUP_REPLICAS_CONFIG = "max.warmup.replicas";
+
+  public static final String PROBING_REBALANCE_INTERVAL_MS_CONFIG = "probing.rebalance.interval.ms";
+
   public static final String WATERMARK_INTERVAL_MS_CONFIG = "watermark.interval.ms";
 
   public static final String WATERMARK_STALL_WARN_MS_CONFIG = "watermark.stall.warn.ms";
@@ -88,6 +96,12 @@ public final class ConfigKeys {
   public static final String STATE_BACKEND_ROCKSDB = "rocksdb";
 
   public static final String STATE_BACKEND_IN_MEMORY = "in_memory";
+
+  public static final String REBALANCE_PROTOCOL_CONFIG = "rebalance.protocol";
+
+  public static final String REBALANCE_COOPERATIVE = "cooperative";
+
+  public static final String REBALANCE_EAGER = "eager";
 
   private ConfigKeys() {}
 }

@@ -248,6 +248,24 @@ public final class MetricCatalogue {
           "restore-time-ms-total",
           "time in ms from a stateful task's assignment until its state was restored, summed over"
               + " tasks");
+  public static final Def STANDBY_TASKS =
+      def(
+          THREAD_GROUP,
+          THREAD,
+          "standby-tasks",
+          "standby replicas the thread keeps up to date now, warm-ups included");
+  public static final Def WARMUP_TASKS =
+      def(
+          THREAD_GROUP,
+          THREAD,
+          "warmup-tasks",
+          "warm-up replicas among them: copies of tasks that move here once caught up");
+  public static final Def STANDBY_RECORDS_TOTAL =
+      def(
+          THREAD_GROUP,
+          THREAD,
+          "standby-records-total",
+          "changelog records applied to standby and warm-up replicas");
   public static final Def CHANGELOG_SENT_TOTAL =
       def(
           THREAD_GROUP,
@@ -356,6 +374,26 @@ public final class MetricCatalogue {
           "sink-recovered-commits-total",
           "two-phase-commit sink transactions committed again on restore (recorded by a Kafka"
               + " commit, external commit not confirmed before the task stopped)");
+
+  public static final Def TASKS_CREATED_TOTAL =
+      def(
+          THREAD_GROUP,
+          THREAD,
+          "tasks-created-total",
+          "tasks created on the thread: assigned to it, or rebuilt by a rollback");
+  public static final Def TASKS_CLOSED_TOTAL =
+      def(
+          THREAD_GROUP,
+          THREAD,
+          "tasks-closed-total",
+          "tasks closed on the thread, for any reason (revoked, lost, rolled back, shutdown)");
+  public static final Def TASKS_REVOKED_TOTAL =
+      def(
+          THREAD_GROUP,
+          THREAD,
+          "tasks-revoked-total",
+          "tasks closed because a rebalance moved them to another thread (under cooperative"
+              + " rebalancing only the tasks that move; under eager every task)");
 
   // ---- task ----
   public static final Def TASK_RECORDS_IN_TOTAL =

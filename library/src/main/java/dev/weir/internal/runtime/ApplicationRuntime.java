@@ -226,7 +226,8 @@ public final class ApplicationRuntime implements StreamThread.Listener {
               null,
               null,
               clock,
-              restoreListener);
+              restoreListener,
+              new InstanceReplicas());
       Map<Integer, Integer> taskCounts;
       try (Admin admin = clients.admin(probe.adminConfig())) {
         InternalTopics topics =
@@ -247,6 +248,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
                 config.exactlyOnce(),
                 probe.transactionTimeoutMs());
       }
+      Set<TaskId> local = localStateTasks();
       setup =
           new RuntimeSetup(
               config,
@@ -256,11 +258,12 @@ public final class ApplicationRuntime implements StreamThread.Listener {
               clients,
               directory.instanceId(),
               stateBackend,
-              localStateTasks(),
+              local,
               restoreWriters = RestoreWriters.create(config, plan.applicationId()),
               staleStateGuard,
               clock,
-              restoreListener);
+              restoreListener,
+              InstanceReplicas.scan(stateBackend, local));
       LOG.info(
           "Starting application {} instance {} ({} threads, {}), tasks per sub-topology {}\n{}",
           plan.applicationId(),

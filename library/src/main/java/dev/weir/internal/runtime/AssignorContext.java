@@ -4,9 +4,14 @@ import dev.weir.internal.config.ConfigKeys;
 import dev.weir.internal.graph.Plan;
 import dev.weir.internal.task.TaskId;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * What Weir's assignor needs from its thread: the plan (which topics form which tasks), who the
@@ -27,9 +32,61 @@ final class AssignorContext {
   /** The leader's fingerprint, when the leader rejected this member for a different topology. */
   volatile String leaderFingerprint;
 
+  /**
+   * Whether the member rebalances cooperatively (keeps its partitions through a rebalance); false
+   * under {@code rebalance.protocol=eager}.
+   */
+  final boolean cooperative;
+
+  /**
+   * Set when the member sends its subscription (it joins the group), cleared by the stream thread
+   * when the assignment arrives: meanwhile a commit could carry a generation the coordinator has
+   * left, so the thread defers it (the revocation's own commit, made with the new generation, is
+   * not deferred).
+   */
+  volatile boolean rebalancing;
+
   volatile Set<TaskId> ownedTasks = Set.of();
   volatile List<TaskId> assignedTasks = List.of();
   volatile byte errorCode;
+
+  // ---- Standby and warm-up replicas, lag-aware placement (KIP-441) ----
+
+  /** Settings of the lag-aware placement of replicas; null assigns active tasks only. */
+  volatile ReplicaPlacement.Settings placement;
+
+  /** {@code probing.rebalance.interval.ms}. */
+  volatile long probingIntervalMs;
+
+  /**
+   * The end offsets of changelog partitions, for the lags the leader computes (the thread's admin
+   * client, read_committed); called on the thread, inside the consumer's poll, when it leads.
+   */
+  volatile Function<Set<TopicPartition>, Map<TopicPartition, Long>> endOffsets = tps -> Map.of();
+
+  /**
+   * Per task the changelog offset sum of this instance's copy, or {@link TaskLags#RUNNING_ACTIVE}
+   * for a task the thread runs; sent in every subscription.
+   */
+  volatile Supplier<Map<TaskId, Long>> offsetSums = Map::of;
+
+  /** The standbys (warm-ups included) this thread holds, sent for stickiness. */
+  volatile Supplier<Set<TaskId>> standbysHeld = Set::of;
+
+  /** Standby replicas of this member in the last assignment, warm-ups included. */
+  volatile List<TaskId> assignedStandbys = List.of();
+
+  /** The warm-ups among {@link #assignedStandbys}. */
+  volatile Set<TaskId> assignedWarmups = Set.of();
+
+  /**
+   * When this member, as the leader, should trigger a probing rebalance (wall-clock ms), or 0 when
+   * the last assignment it computed was balanced.
+   */
+  volatile long probingRebalanceAtMs;
+
+  /** Wall-clock time for probing deadlines. */
+  volatile LongSupplier clockMs = System::currentTimeMillis;
 
   /** This instance's {@code application.server}, sent in every subscription; null when unset. */
   volatile String applicationServer;
@@ -57,12 +114,22 @@ final class AssignorContext {
   }
 
   AssignorContext(Plan plan, String instanceId, int threadIndex, AtomicBoolean shutdownRequested) {
+    this(plan, instanceId, threadIndex, shutdownRequested, true);
+  }
+
+  AssignorContext(
+      Plan plan,
+      String instanceId,
+      int threadIndex,
+      AtomicBoolean shutdownRequested,
+      boolean cooperative) {
     this(
         plan,
         instanceId,
         threadIndex,
         shutdownRequested,
-        plan == null ? "" : TopologyFingerprint.of(plan));
+        plan == null ? "" : TopologyFingerprint.of(plan),
+        cooperative);
   }
 
   AssignorContext(
@@ -71,10 +138,21 @@ final class AssignorContext {
       int threadIndex,
       AtomicBoolean shutdownRequested,
       String fingerprint) {
+    this(plan, instanceId, threadIndex, shutdownRequested, fingerprint, true);
+  }
+
+  AssignorContext(
+      Plan plan,
+      String instanceId,
+      int threadIndex,
+      AtomicBoolean shutdownRequested,
+      String fingerprint,
+      boolean cooperative) {
     this.plan = plan;
     this.instanceId = instanceId;
     this.threadIndex = threadIndex;
     this.shutdownRequested = shutdownRequested;
     this.fingerprint = fingerprint;
+    this.cooperative = cooperative;
   }
 }

@@ -12,13 +12,14 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The interactive-query fields of the assignor's wire format (version 2), kept apart from the task
- * assignment so that the two evolve separately. Each member sends its {@code application.server};
- * the leader sends every member the map from server to the tasks it runs and the tasks it keeps
- * standby replicas of, so any instance can tell which instance hosts a key.
+ * The interactive-query fields of the assignor's wire format (versions 2 and 3), kept apart from
+ * the task assignment so that the two evolve separately. Each member sends its {@code
+ * application.server}; the leader sends every member the map from server to the tasks it runs and
+ * the tasks it keeps standby replicas of, so any instance can tell which instance hosts a key.
  *
- * <p>Layout, appended after the fingerprint of each message (all integers big-endian int32, strings
- * UTF-8 with an int32 length):
+ * <p>Layout, appended after the fingerprint of each message in version 2 and after the replica
+ * fields in version 3 ({@link TaskAssignor}); all integers big-endian int32, strings UTF-8 with an
+ * int32 length:
  *
  * <pre>
  * subscription: [serverLength][server]            serverLength -1 = no application.server

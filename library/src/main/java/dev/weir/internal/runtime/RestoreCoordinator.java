@@ -34,6 +34,9 @@ final class RestoreCoordinator {
   /** How long a restore step waits for changelog records while other tasks are running. */
   private static final Duration POLL_WHILE_PROCESSING = Duration.ofMillis(5);
 
+  /** How long a new active task waits for another thread of the instance to close its standby. */
+  private static final Duration STANDBY_HANDOFF = Duration.ofSeconds(60);
+
   /** A stateful task whose stores are being restored. */
   private record Restoring(
       TaskStateStore base,
@@ -141,6 +144,9 @@ final class RestoreCoordinator {
     List<String> names = TaskState.storeNames(specs);
     Map<String, TopicPartition> changelogs = TaskState.changelogs(specs, id.partition());
     RestoreSession s = session();
+    // A standby of this task on another thread of this instance closes in that thread's handling
+    // of the same rebalance; its state directory is this task's.
+    setup.replicas().awaitStandbyReleased(id, thread, STANDBY_HANDOFF);
     TaskStateStore base = setup.stateBackend().open(id.toString(), names);
     try {
       // Local state too old to restore from (tombstones may be gone) is wiped first.
@@ -211,14 +217,35 @@ final class RestoreCoordinator {
 
   /** Removes every restoring task from the session, keeping what it restored, and closes it. */
   void closeAll() {
-    for (TaskId id : List.copyOf(restoring.keySet())) {
+    remove(List.copyOf(restoring.keySet()));
+  }
+
+  /**
+   * Removes restoring tasks from the session, keeping what they restored, and closes their stores;
+   * the other restoring tasks go on. Ids of tasks not restoring are ignored.
+   *
+   * @param ids the tasks; not null
+   */
+  void remove(Collection<TaskId> ids) {
+    for (TaskId id : List.copyOf(ids)) {
       Restoring r = restoring.remove(id);
+      if (r == null) {
+        continue;
+      }
       try {
         session.remove(id.toString());
       } catch (RuntimeException e) {
         LOG.warn("{}: task {}: keeping its restore progress failed", thread, id, e);
       } finally {
         r.base().close();
+        // Progress of a task no longer restored here leaves the gauges and the status page.
+        TaskState.changelogs(r.specs(), id.partition())
+            .values()
+            .forEach(
+                tp -> {
+                  remaining.remove(tp);
+                  totals.remove(tp);
+                });
       }
     }
   }

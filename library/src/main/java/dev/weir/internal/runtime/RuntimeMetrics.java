@@ -48,6 +48,9 @@ public final class RuntimeMetrics {
     put(m, threads, "state-restored-records", x -> x.restoredRecords.sum());
     put(m, threads, "state-restore-time-ns-total", x -> x.restoreTimeNanos.sum());
     put(m, threads, "state-changelog-records-sent", x -> x.changelogRecordsSent.sum());
+    put(m, threads, "standby-tasks", x -> x.standbyTasks.get());
+    put(m, threads, "warmup-tasks", x -> x.warmupTasks.get());
+    put(m, threads, "standby-records-applied", x -> x.standbyRecords.sum());
     put(m, threads, "offset-resets", x -> x.offsetResets.sum());
     put(m, threads, "production-errors-skipped", x -> x.productionErrorsSkipped.sum());
     put(m, threads, "production-errors-dead-lettered", x -> x.productionErrorsDeadLettered.sum());
@@ -55,6 +58,9 @@ public final class RuntimeMetrics {
     put(m, threads, "async-in-flight", x -> x.asyncInFlight.sum());
     put(m, threads, "async-timeouts", x -> x.asyncTimeouts.sum());
     put(m, threads, "async-retries", x -> x.asyncRetries.sum());
+    put(m, threads, "tasks-created", x -> x.tasksCreated.sum());
+    put(m, threads, "tasks-closed", x -> x.tasksClosed.sum());
+    put(m, threads, "tasks-revoked", x -> x.tasksRevoked.sum());
     m.put("state-restore-remaining-records", restoreRemaining);
     m.put("state-wiped-stale", wipedStale);
     m.put("state-dirs-cleaned", dirsCleaned);

@@ -32,7 +32,8 @@ record RuntimeSetup(
     Executor restoreWriters,
     StaleStateGuard staleStateGuard,
     RuntimeClock clock,
-    RestoreListener userRestoreListener) {
+    RestoreListener userRestoreListener,
+    InstanceReplicas replicas) {
 
   String applicationId() {
     return config.getString(ConfigKeys.APPLICATION_ID_CONFIG);
@@ -69,6 +70,32 @@ record RuntimeSetup(
   /** A consumer for changelog restores: no group, read_committed, never commits. */
   Map<String, Object> restoreConsumerConfig(int thread) {
     return clientConfigs().restoreConsumer(thread);
+  }
+
+  /**
+   * The consumer of a thread's standby replicas: the restore consumer's settings, its own client
+   * id.
+   */
+  Map<String, Object> standbyConsumerConfig(int thread) {
+    Map<String, Object> c = restoreConsumerConfig(thread);
+    c.put(
+        ConsumerConfig.CLIENT_ID_CONFIG,
+        c.get(ConsumerConfig.CLIENT_ID_CONFIG)
+            .toString()
+            .replace("restore-consumer", "standby-consumer"));
+    return c;
+  }
+
+  /** The settings of the lag-aware placement of replicas. */
+  ReplicaPlacement.Settings placement() {
+    return new ReplicaPlacement.Settings(
+        config.getInt(ConfigKeys.NUM_STANDBY_REPLICAS_CONFIG),
+        config.getLong(ConfigKeys.ACCEPTABLE_RECOVERY_LAG_CONFIG),
+        config.getInt(ConfigKeys.MAX_WARMUP_REPLICAS_CONFIG));
+  }
+
+  long probingRebalanceIntervalMs() {
+    return config.getLong(ConfigKeys.PROBING_REBALANCE_INTERVAL_MS_CONFIG);
   }
 
   private ClientConfigs clientConfigs() {

@@ -1,6 +1,7 @@
 package dev.weir.internal.runtime;
 
 import dev.weir.errors.WeirException;
+import dev.weir.internal.config.ConfigKeys;
 import dev.weir.internal.task.StreamTask;
 import dev.weir.internal.task.TaskId;
 import dev.weir.internal.task.TaskMetrics;
@@ -8,6 +9,7 @@ import dev.weir.internal.task.ThreadMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +42,9 @@ import org.slf4j.LoggerFactory;
 final class StreamThread extends Thread {
   private static final Logger LOG = LoggerFactory.getLogger(StreamThread.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+  /** How long the leader's assignor waits for the changelogs' end offsets. */
+  private static final Duration ASSIGNOR_LOOKUP_TIMEOUT = Duration.ofSeconds(10);
 
   /** A thread's lifecycle; transitions are checked. */
   enum State {
@@ -77,6 +82,7 @@ final class StreamThread extends Thread {
   private final TaskMetrics metrics = new TaskMetrics();
   private final ThreadClients clients;
   private final RestoreCoordinator restore;
+  private final StandbyTasks standbys;
   private final TaskManager tasks;
   private final TransactionCoordinator transactions;
   private final RepartitionPurger purger;
@@ -89,6 +95,10 @@ final class StreamThread extends Thread {
   private volatile boolean halted;
   private Consumer<byte[], byte[]> consumer;
   private long lastCommitMs;
+
+  /** How long after the last commit a due commit may wait for a rebalance to end. */
+  private final long commitDeferLimitMs;
+
   private long lastWatermarkMs;
 
   StreamThread(
@@ -104,8 +114,15 @@ final class StreamThread extends Thread {
     this.listener = listener;
     this.clock = setup.clock();
     this.assignorContext =
-        new AssignorContext(setup.plan(), setup.instanceId(), index, shutdownApp);
+        new AssignorContext(
+            setup.plan(),
+            setup.instanceId(),
+            index,
+            shutdownApp,
+            !ConfigKeys.REBALANCE_EAGER.equals(
+                setup.config().getString(ConfigKeys.REBALANCE_PROTOCOL_CONFIG)));
     assignorContext.ownedTasks = AssignorContext.localTasks(setup, index);
+    this.commitDeferLimitMs = Math.max(setup.commitIntervalMs(), setup.transactionTimeoutMs() / 2);
     this.clients = new ThreadClients(setup, index);
     this.restore = new RestoreCoordinator(getName(), setup, clients, metrics, clock);
     this.threadMetrics =
@@ -113,6 +130,13 @@ final class StreamThread extends Thread {
             ? null
             : ThreadMetrics.register(registry, clientId, getName(), metrics, restore::remaining);
     this.tasks = new TaskManager(getName(), setup, metrics, clock, restore, assignorContext);
+    this.standbys = new StandbyTasks(getName(), setup, clients, metrics, clock, setup.replicas());
+    assignorContext.placement = setup.placement();
+    assignorContext.probingIntervalMs = setup.probingRebalanceIntervalMs();
+    assignorContext.clockMs = clock::millis;
+    assignorContext.endOffsets = this::changelogEndOffsets;
+    assignorContext.offsetSums = this::offsetSums;
+    assignorContext.standbysHeld = standbys::ids;
     if (threadMetrics != null) {
       tasks.setMetricScopes(id -> threadMetrics.taskScope(id.toString()));
     }
@@ -163,6 +187,7 @@ final class StreamThread extends Thread {
   Set<TaskId> claimedTasks() {
     Set<TaskId> claimed = new HashSet<>(assignorContext.assignedTasks);
     claimed.addAll(assignorContext.ownedTasks);
+    claimed.addAll(assignorContext.assignedStandbys);
     return claimed;
   }
 
@@ -261,10 +286,13 @@ final class StreamThread extends Thread {
   private void stopHalted() {
     LOG.warn("{} halted: stopping without commit or abort, as a killed process", getName());
     try {
-      tasks.closeAll(false);
+      tasks.closeAll(false, "halted");
     } catch (Throwable t) {
       LOG.warn("{}: closing tasks of a halted thread failed", getName(), t);
     }
+    // A standby's copy is flushed up to offsets it read committed: a consistent copy to keep,
+    // and closing it frees its stores and the instance's hold for a thread started in its place.
+    standbys.closeAll();
     restore.close();
     clients.close(getName());
     transactions.close(Duration.ZERO);
@@ -278,6 +306,17 @@ final class StreamThread extends Thread {
   }
 
   private void runOnce() throws InterruptedException {
+    // Standbys first, bounded, so that they never starve processing nor processing them.
+    boolean standbyBusy = standbys.step();
+    if (standbys.takeWarmupCaughtUp()) {
+      consumer.enforceRebalance("a warm-up replica caught up");
+    }
+    long probeAt = assignorContext.probingRebalanceAtMs;
+    if (probeAt > 0 && clock.millis() >= probeAt) {
+      assignorContext.probingRebalanceAtMs = 0;
+      LOG.info("{}: probing rebalance: warm-up replicas may have caught up", getName());
+      consumer.enforceRebalance("probing rebalance for warm-up replicas");
+    }
     if (tasks.isRestoring()) {
       int restoring = restore.ids().size();
       tasks.restoreStep();
@@ -293,7 +332,9 @@ final class StreamThread extends Thread {
       // While tasks restore, the restore step above does the waiting.
       records =
           consumer.poll(
-              tasks.isRestoring() || asyncBusy ? Duration.ZERO : Duration.ofMillis(setup.pollMs()));
+              tasks.isRestoring() || asyncBusy || standbyBusy
+                  ? Duration.ZERO
+                  : Duration.ofMillis(setup.pollMs()));
     } catch (NoOffsetForPartitionException e) {
       tasks.resetWithoutCommittedOffset(e.partitions());
       return;
@@ -336,7 +377,9 @@ final class StreamThread extends Thread {
       return;
     }
     long now = clock.millis();
-    if (!halted && now - lastCommitMs >= setup.commitIntervalMs()) {
+    if (!halted
+        && now - lastCommitMs >= setup.commitIntervalMs()
+        && !deferCommit(now)) {
       try {
         // Event time brought up to date just before the commit (besides the regular ticks): the
         // windows and timers due now fire inside this transaction, so state they created since the
@@ -353,6 +396,47 @@ final class StreamThread extends Thread {
     if (asyncBusy && records.isEmpty() && !asyncProgress && !tasks.isRestoring()) {
       long untilCommit = Math.max(1, setup.commitIntervalMs() - (clock.millis() - lastCommitMs));
       tasks.awaitAsync(Math.min(setup.pollMs(), untilCommit));
+    }
+  }
+
+  /**
+   * What this member reports for the leader's lags: the instance's local copies, this thread's
+   * standbys, and its running tasks as caught up.
+   */
+  private Map<TaskId, Long> offsetSums() {
+    Map<TaskId, Long> sums = setup.replicas().offsetSums();
+    sums.putAll(standbys.offsetSums());
+    for (StreamTask t : tasks.running()) {
+      sums.put(t.id(), TaskLags.RUNNING_ACTIVE);
+    }
+    return sums;
+  }
+
+  /** Read-committed end offsets of changelog partitions, for the assignor when this leads. */
+  private Map<TopicPartition, Long> changelogEndOffsets(Set<TopicPartition> partitions) {
+    Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> request = new HashMap<>();
+    partitions.forEach(tp -> request.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+    try {
+      Map<TopicPartition, org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo>
+          result =
+              clients
+                  .admin()
+                  .listOffsets(
+                      request,
+                      new org.apache.kafka.clients.admin.ListOffsetsOptions(
+                          org.apache.kafka.common.IsolationLevel.READ_COMMITTED))
+                  .all()
+                  .get(
+                      ASSIGNOR_LOOKUP_TIMEOUT.toMillis(),
+                      java.util.concurrent.TimeUnit.MILLISECONDS);
+      Map<TopicPartition, Long> out = new HashMap<>();
+      result.forEach((tp, info) -> out.put(tp, info.offset()));
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new org.apache.kafka.common.errors.InterruptException(e);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new WeirException("Listing changelog end offsets failed: " + e, e);
     }
   }
 
@@ -401,7 +485,8 @@ final class StreamThread extends Thread {
       if (halted) {
         return false; // no forced commit either
       }
-      if (tasks.uncommittedStateBytes() > setup.maxUncommittedStateBytes()) {
+      if (tasks.uncommittedStateBytes() > setup.maxUncommittedStateBytes()
+          && !deferCommit(clock.millis())) {
         metrics.forcedCommits.increment();
         if (!commitOrRollBack()) {
           // The rest of this poll lies beyond the offsets the consumer was rewound to.
@@ -414,6 +499,18 @@ final class StreamThread extends Thread {
 
   private WeirException processingFailed(Exception e) {
     return new WeirException(getName() + ": processing failed: " + e, e);
+  }
+
+  /**
+   * Whether a due commit waits: while this member rejoins the group (its subscription is sent, its
+   * assignment has not arrived) the coordinator may already have moved to the next generation, and
+   * a commit with the old one would fail and roll every task back. Cooperative members keep
+   * processing meanwhile, so the commit waits for the assignment, but never longer than {@link
+   * #commitDeferLimitMs} after the last commit: the open transaction must end well before {@code
+   * transaction.timeout.ms}, and a commit that fails only rolls back.
+   */
+  private boolean deferCommit(long now) {
+    return assignorContext.rebalancing && now - lastCommitMs < commitDeferLimitMs;
   }
 
   /** Commits; on failure rolls back to the last commit. False when it rolled back. */
@@ -460,10 +557,11 @@ final class StreamThread extends Thread {
       } catch (RuntimeException e) {
         LOG.warn("{}: final commit failed; uncommitted work is rolled back", getName(), e);
         transactions.recover(e);
-        tasks.closeAll(false);
+        tasks.closeAll(false, "shutdown, final commit failed");
         return null;
       }
-      tasks.closeAll(true);
+      tasks.closeAll(true, "shutdown");
+      standbys.closeAll();
       return null;
     } catch (Throwable t) {
       return t;
@@ -478,12 +576,13 @@ final class StreamThread extends Thread {
     if (failure != null) {
       LOG.error("{} failed", getName(), failure);
       try {
-        tasks.closeAll(false);
+        tasks.closeAll(false, "thread failed");
       } catch (Throwable t) {
         failure.addSuppressed(t);
       }
       transactions.abandon();
     }
+    standbys.closeAll();
     restore.close();
     clients.close(getName());
     transactions.close(CLOSE_TIMEOUT);
@@ -499,6 +598,17 @@ final class StreamThread extends Thread {
     }
   }
 
+  /**
+   * The thread's side of a rebalance. Under cooperative rebalancing (KIP-429) the consumer revokes
+   * only the partitions that move, after the new generation's assignment arrived and before it
+   * takes effect; under eager it revokes every partition before rejoining. Either way a revoked
+   * running task's work must be committed before its partitions go, so that its next owner, whose
+   * committed-offset fetch waits for pending transactional offsets (KIP-447), resumes exactly after
+   * it. With one transaction per thread (exactly_once_v2) the commit covers every running task: the
+   * tasks that stay commit their work too and go on processing, their next transaction begun at
+   * their next write. If that commit fails, its transaction is aborted: the revoked tasks close
+   * dirty and the ones that stay roll back to the last commit, as after any failed commit.
+   */
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
@@ -506,23 +616,32 @@ final class StreamThread extends Thread {
         return;
       }
       if (halted) {
-        tasks.closeAll(false); // no commit on revocation: uncommitted state is dropped
+        tasks.closeAll(false, "halted"); // no commit on revocation: uncommitted state is dropped
+        return;
+      }
+      Set<TaskId> revoked = tasks.tasksOf(partitions);
+      if (revoked.isEmpty()) {
         return;
       }
       setState(State.PARTITIONS_REVOKED);
-      if (!tasks.hasRunning()) {
-        tasks.closeAll(true);
+      LOG.info("{}: tasks {} revoked", getName(), revoked);
+      if (!tasks.runsAny(revoked)) {
+        tasks.closeRevoked(revoked, true); // only restoring ones: nothing of theirs to commit
         return;
       }
       try {
+        // Under cooperative rebalancing the consumer already carries the new generation here, so
+        // this commit is not deferred like the periodic one.
         commit();
       } catch (RuntimeException e) {
         LOG.warn("{}: commit on revocation failed ({}); rolling back", getName(), e.toString());
         transactions.recover(e);
-        tasks.closeAll(false);
+        tasks.closeRevoked(revoked, false);
+        tasks.rollBack(Set.copyOf(partitions));
+        lastCommitMs = clock.millis();
         return;
       }
-      tasks.closeAll(true);
+      tasks.closeRevoked(revoked, true);
     }
 
     @Override
@@ -530,12 +649,17 @@ final class StreamThread extends Thread {
       LOG.warn("{}: partitions lost (membership expired); closing tasks dirty", getName());
       setState(State.PARTITIONS_REVOKED);
       transactions.discardLost();
-      tasks.closeAll(false);
+      tasks.closeAll(false, "partitions lost");
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      // Under cooperative rebalancing `partitions` are only the new ones; the assignor's list is
+      // every task of this member, those it keeps included.
+      assignorContext.rebalancing = false;
       setState(State.PARTITIONS_ASSIGNED);
+      // Standbys first: one that became active here closes before the active opens its state.
+      standbys.update(assignorContext.assignedStandbys, assignorContext.assignedWarmups);
       tasks.onAssigned(assignorContext.assignedTasks);
       publishStatus(clock.millis()); // the new tasks show, restoring ones too, before any restore
     }

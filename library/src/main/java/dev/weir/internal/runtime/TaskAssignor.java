@@ -22,23 +22,69 @@ import org.apache.kafka.common.TopicPartition;
  * Weir's consumer-group assignor: assigns whole tasks (partition {@code p} of every input topic of
  * a sub-topology) to stream threads across all instances, balanced (loads differ by at most one)
  * and sticky (a task stays with its previous owner when balance allows, so its local state is
- * warm).
+ * warm); the placement itself is {@link TaskPlacement}.
  *
- * <p>Wire formats are versioned: subscription user data = version, instance id, thread index,
- * shutdown flag, owned tasks, topology fingerprint; assignment user data = version, error code,
- * assigned tasks, the leader's topology fingerprint. The fingerprints were appended within version
- * 1: a reader that predates them ignores trailing bytes, and a member that sends none is not
- * checked. Version 2 appends the interactive-query fields of {@link HostMetadata} to both messages:
- * the member's {@code application.server}, and the leader's map from server to tasks. Readers
- * accept versions 1 and 2; a version-1 message reads as no server and an empty map.
+ * <p><b>Rebalance protocol.</b> By default the assignor supports Kafka's COOPERATIVE protocol
+ * (KIP-429) and EAGER: members keep their partitions through a rebalance and give up only those
+ * that move. A task that moves is never handed from one member to another within one generation:
+ * while any member of the rebalance still holds one of its partitions, the task goes to nobody; its
+ * holder revokes it (commits, closes it) and rejoins, and the follow-up rebalance gives it to its
+ * new owner ({@link TaskPlacement#holdBackMoves}). The leader applies this rule whatever its own
+ * protocol, from the partitions each member reports, so a group that mixes eager and cooperative
+ * members (the second bounce of an upgrade) is safe too. With {@code rebalance.protocol=eager} the
+ * assignor supports only EAGER and writes subscription version 2, which a Weir that predates
+ * cooperative rebalancing reads, so that such members can lead the group (the first bounce of an
+ * upgrade; docs/operations.md).
+ *
+ * <p><b>Wire formats</b> are versioned and only ever appended to; big-endian, a task is {@code int
+ * subTopology, int partition}, a string is {@code int length} and UTF-8 bytes.
+ *
+ * <pre>
+ * subscription v1: version, instance id, thread index, shutdown flag, owned tasks, fingerprint
+ * subscription v2: v1 + application.server                         (eager member)
+ * subscription v3: v1 + offset sums + held standbys + application.server  (cooperative member)
+ * assignment v1:   version, error code, assigned tasks, the leader's fingerprint
+ * assignment v2:   v1 + host map
+ * assignment v3:   v1 + standby replicas + host map
+ * </pre>
+ *
+ * Offset sums are {@code int n}, then {@code n} times task and {@code long offsetSum}, where {@link
+ * TaskLags#RUNNING_ACTIVE} marks a task the member runs; held standbys and standby replicas are
+ * {@code int n} and {@code n} tasks, a replica followed by {@code byte warmUp}. The server and the
+ * host map are {@link HostMetadata}'s. The fingerprints were appended within version 1: a reader
+ * that predates them ignores trailing bytes, and a member that sends none is not checked.
+ * Subscription version 3 also means "this member rebalances cooperatively and keeps its partitions
+ * through a rebalance": a leader that reads only up to version 2 fails rather than hand such a
+ * member's tasks to another member in the same generation. The leader answers each member in the
+ * assignment version matching its subscription (1, 2 or 3), and places replicas only when every
+ * member subscribed with version 3 (see {@link ReplicaPlacement}).
  *
  * <p>The leader assigns tasks only to members whose topology fingerprint equals its own; every
  * other member gets {@link #ERROR_TOPOLOGY_MISMATCH} and no tasks, and its stream thread fails with
  * an error naming both fingerprints.
  */
 public final class TaskAssignor implements ConsumerPartitionAssignor, Configurable {
-  static final byte VERSION = 2;
-  static final byte MIN_VERSION = 1;
+  /** Subscription version of a Weir that predates interactive queries. */
+  static final byte SUBSCRIPTION_V1 = 1;
+
+  /** Subscription version of a member that rebalances eagerly: version 1 plus its server. */
+  static final byte SUBSCRIPTION_V2 = 2;
+
+  /**
+   * Subscription version of a cooperative member: version 1 plus task offset sums, held standbys
+   * and its server; the newest this one reads.
+   */
+  static final byte SUBSCRIPTION_V3 = 3;
+
+  /** Assignment version with standby replicas and the host map; the newest this one writes. */
+  static final byte VERSION = 3;
+
+  /** Assignment version with the host map only, for members subscribing with version 2. */
+  static final byte ASSIGNMENT_V2 = 2;
+
+  /** Assignment version of the tasks alone, for members subscribing with version 1. */
+  static final byte ASSIGNMENT_V1 = 1;
+
   static final byte ERROR_NONE = 0;
   static final byte ERROR_SHUTDOWN_APPLICATION = 1;
   static final byte ERROR_TOPOLOGY_MISMATCH = 2;
@@ -56,9 +102,80 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     this.context = ac;
   }
 
+  /**
+   * An assignor outside a running application, which assigns the tasks of {@code plan} as a group
+   * leader would; for benchmarks ({@code perf}'s {@code AssignorBenchmark}).
+   *
+   * @param plan the topology's plan; not null
+   * @param cooperative whether it rebalances cooperatively
+   * @return a configured assignor; confined to the calling thread
+   */
+  public static TaskAssignor standalone(dev.weir.internal.graph.Plan plan, boolean cooperative) {
+    TaskAssignor a = new TaskAssignor();
+    a.configure(
+        Map.of(
+            AssignorContext.CONFIG_KEY,
+            new AssignorContext(
+                plan,
+                "standalone",
+                0,
+                new java.util.concurrent.atomic.AtomicBoolean(),
+                cooperative)));
+    return a;
+  }
+
+  /**
+   * The subscription user data a member of {@code plan} sends; for benchmarks.
+   *
+   * @param plan the topology's plan; not null
+   * @param instanceId the member's instance id; not null
+   * @param owned the tasks it claims; not null
+   * @param cooperative whether it rebalances cooperatively
+   * @return a new buffer, ready to read
+   */
+  public static ByteBuffer subscriptionOf(
+      dev.weir.internal.graph.Plan plan,
+      String instanceId,
+      Set<TaskId> owned,
+      boolean cooperative) {
+    AssignorContext c =
+        new AssignorContext(
+            plan, instanceId, 0, new java.util.concurrent.atomic.AtomicBoolean(), cooperative);
+    c.ownedTasks = owned;
+    TaskAssignor a = new TaskAssignor();
+    a.configure(Map.of(AssignorContext.CONFIG_KEY, c));
+    return a.subscriptionUserData(Set.of());
+  }
+
+  /**
+   * The tasks an assignment's user data lists; for benchmarks.
+   *
+   * @param userData an assignment's user data; not null
+   * @return the tasks, in the order the leader wrote them
+   */
+  public static List<TaskId> tasksOf(ByteBuffer userData) {
+    AssignorContext c =
+        new AssignorContext(null, "reader", 0, new java.util.concurrent.atomic.AtomicBoolean());
+    TaskAssignor a = new TaskAssignor();
+    a.configure(Map.of(AssignorContext.CONFIG_KEY, c));
+    a.onAssignment(new Assignment(List.of(), userData), null);
+    return c.assignedTasks;
+  }
+
   @Override
   public String name() {
     return "weir";
+  }
+
+  /**
+   * COOPERATIVE and EAGER, or only EAGER under {@code rebalance.protocol=eager}: a consumer runs
+   * the highest protocol its assignors all support.
+   */
+  @Override
+  public List<RebalanceProtocol> supportedProtocols() {
+    return context.cooperative
+        ? List.of(RebalanceProtocol.COOPERATIVE, RebalanceProtocol.EAGER)
+        : List.of(RebalanceProtocol.EAGER);
   }
 
   @Override
@@ -66,6 +183,14 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     byte[] id = context.instanceId.getBytes(StandardCharsets.UTF_8);
     byte[] fp = context.fingerprint.getBytes(StandardCharsets.UTF_8);
     Set<TaskId> owned = context.ownedTasks;
+    // Called as the member (re)joins: from here until the assignment arrives a commit may carry a
+    // generation the coordinator has already left behind.
+    context.rebalancing = true;
+    // Version 2 (eager, readable by leaders that predate cooperative rebalancing) carries no
+    // replica fields.
+    Map<TaskId, Long> sums = context.cooperative ? context.offsetSums.get() : Map.of();
+    Set<TaskId> standbys = context.cooperative ? context.standbysHeld.get() : Set.of();
+    int extra = context.cooperative ? 4 + sums.size() * 16 + 4 + standbys.size() * 8 : 0;
     String server = context.applicationServer;
     ByteBuffer b =
         ByteBuffer.allocate(
@@ -78,14 +203,24 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
                 + owned.size() * 8
                 + 4
                 + fp.length
+                + extra
                 + HostMetadata.serverSize(server));
-    b.put(VERSION).putInt(id.length).put(id).putInt(context.threadIndex);
+    b.put(context.cooperative ? SUBSCRIPTION_V3 : SUBSCRIPTION_V2);
+    b.putInt(id.length).put(id).putInt(context.threadIndex);
     b.put((byte) (context.shutdownRequested.get() ? 1 : 0));
     b.putInt(owned.size());
     for (TaskId t : owned) {
       b.putInt(t.subTopology()).putInt(t.partition());
     }
     b.putInt(fp.length).put(fp);
+    if (context.cooperative) {
+      b.putInt(sums.size());
+      sums.forEach((t, sum) -> b.putInt(t.subTopology()).putInt(t.partition()).putLong(sum));
+      b.putInt(standbys.size());
+      for (TaskId t : standbys) {
+        b.putInt(t.subTopology()).putInt(t.partition());
+      }
+    }
     HostMetadata.writeServer(b, server);
     return b.flip();
   }
@@ -94,7 +229,11 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
    * One member's subscription.
    *
    * @param fingerprint its topology fingerprint; null when it sent none (an older Weir)
-   * @param applicationServer its {@code application.server}; null when it set none
+   * @param version the subscription format it sent
+   * @param offsetSums per task, how far its instance's copy of the state reached (version 3)
+   * @param standbys the standbys it holds (version 3)
+   * @param applicationServer its {@code application.server}; null when it set none (or sent version
+   *     1)
    */
   record MemberInfo(
       String memberId,
@@ -103,12 +242,16 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
       boolean shutdown,
       Set<TaskId> owned,
       String fingerprint,
+      int version,
+      Map<TaskId, Long> offsetSums,
+      Set<TaskId> standbys,
       String applicationServer) {
     MemberInfo(
         String memberId, String instanceId, int thread, boolean shutdown, Set<TaskId> owned) {
-      this(memberId, instanceId, thread, shutdown, owned, null, null);
+      this(memberId, instanceId, thread, shutdown, owned, null);
     }
 
+    /** A cooperative member (version 3) that reports no offset sums, standbys or server. */
     MemberInfo(
         String memberId,
         String instanceId,
@@ -116,7 +259,17 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
         boolean shutdown,
         Set<TaskId> owned,
         String fingerprint) {
-      this(memberId, instanceId, thread, shutdown, owned, fingerprint, null);
+      this(
+          memberId,
+          instanceId,
+          thread,
+          shutdown,
+          owned,
+          fingerprint,
+          SUBSCRIPTION_V3,
+          Map.of(),
+          Set.of(),
+          null);
     }
   }
 
@@ -126,15 +279,18 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     }
     ByteBuffer b = data.duplicate();
     byte v = b.get();
-    if (v < MIN_VERSION || v > VERSION) {
+    if (v < SUBSCRIPTION_V1 || v > SUBSCRIPTION_V3) {
       throw new IllegalStateException(
           "Member "
               + memberId
               + " runs a Weir with subscription format "
               + v
               + "; this one reads "
-              + VERSION
-              + ". Roll all instances to the same Weir version.");
+              + SUBSCRIPTION_V1
+              + " to "
+              + SUBSCRIPTION_V3
+              + ". Roll all instances to the same Weir version (docs/operations.md, 'Rolling"
+              + " upgrades').");
     }
     byte[] id = new byte[b.getInt()];
     b.get(id);
@@ -146,6 +302,18 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
       owned.add(new TaskId(b.getInt(), b.getInt()));
     }
     String fingerprint = readString(b);
+    Map<TaskId, Long> sums = new HashMap<>();
+    Set<TaskId> standbys = new HashSet<>();
+    if (v >= SUBSCRIPTION_V3 && b.remaining() >= 4) {
+      int k = b.getInt();
+      for (int i = 0; i < k; i++) {
+        sums.put(new TaskId(b.getInt(), b.getInt()), b.getLong());
+      }
+      int sb = b.getInt();
+      for (int i = 0; i < sb; i++) {
+        standbys.add(new TaskId(b.getInt(), b.getInt()));
+      }
+    }
     return new MemberInfo(
         memberId,
         new String(id, StandardCharsets.UTF_8),
@@ -153,7 +321,10 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
         shutdown,
         owned,
         fingerprint,
-        HostMetadata.readServer(b));
+        v,
+        sums,
+        standbys,
+        v >= SUBSCRIPTION_V2 ? HostMetadata.readServer(b) : null);
   }
 
   /** A length-prefixed string at the end of a message, or null when the sender wrote none. */
@@ -204,14 +375,36 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
         tasks.add(new TaskId(s.id(), p));
       }
     }
-    Map<String, List<TaskId>> byMember = balance(tasks, members);
+    Map<TaskId, Set<String>> holders = holders(subs);
+    Map<String, List<TaskId>> byMember = TaskPlacement.balance(tasks, members, holders);
+    // Lag-aware placement adjusts the balanced targets before moves are held back, so that a
+    // task's two-phase move goes to where its state is caught up.
+    ReplicaPlacement.Result replicas =
+        ReplicaAssignment.place(context, metadata, tasks, members, byMember);
+    if (replicas != null) {
+      byMember = replicas.actives();
+    }
+    Set<TaskId> moving = TaskPlacement.holdBackMoves(byMember, holders);
+    if (!moving.isEmpty()) {
+      LOG.info(
+          "Tasks {} move: each first goes from its current owner, then to its new one in the"
+              + " follow-up rebalance",
+          moving);
+    }
+    // After the hold-back: a moving task is on no server until its new owner runs it, so that
+    // a query for its keys waits for the move instead of going to an instance that gave it up.
     HostMetadata.Hosts hosts =
         shutdown
             ? HostMetadata.Hosts.NONE
-            : HostMetadata.hosts(servers(members), byMember, Map.of());
+            : HostMetadata.hosts(
+                servers(members), byMember, replicas == null ? Map.of() : replicas.standbys());
     Map<String, Assignment> out = new HashMap<>();
     for (MemberInfo m : members) {
       List<TaskId> mine = shutdown ? List.of() : byMember.get(m.memberId());
+      Set<TaskId> standbys =
+          shutdown || replicas == null ? Set.of() : replicas.standbys().get(m.memberId());
+      Set<TaskId> warmups =
+          shutdown || replicas == null ? Set.of() : replicas.warmups().get(m.memberId());
       List<TopicPartition> partitions = new ArrayList<>();
       for (TaskId t : mine) {
         for (String topic : context.plan.inputTopics(context.plan.subTopology(t.subTopology()))) {
@@ -226,9 +419,12 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
           new Assignment(
               partitions,
               encodeAssignment(
+                  assignmentVersion(m),
                   shutdown ? ERROR_SHUTDOWN_APPLICATION : ERROR_NONE,
                   mine,
                   context.fingerprint,
+                  standbys,
+                  warmups,
                   hosts)));
     }
     for (MemberInfo m : rejected) {
@@ -236,108 +432,52 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
           m.memberId(),
           new Assignment(
               List.of(),
-              encodeAssignment(ERROR_TOPOLOGY_MISMATCH, List.of(), context.fingerprint)));
+              encodeAssignment(
+                  assignmentVersion(m),
+                  ERROR_TOPOLOGY_MISMATCH,
+                  List.of(),
+                  context.fingerprint,
+                  Set.of(),
+                  Set.of(),
+                  HostMetadata.Hosts.NONE)));
     }
     return new GroupAssignment(out);
   }
 
+  /** The assignment format a member reads: the one matching the subscription it sent. */
+  static byte assignmentVersion(MemberInfo m) {
+    if (m.version() >= SUBSCRIPTION_V3) {
+      return VERSION;
+    }
+    return m.version() == SUBSCRIPTION_V2 ? ASSIGNMENT_V2 : ASSIGNMENT_V1;
+  }
+
   /**
-   * Balanced, sticky assignment. Every member gets {@code floor(T/M)} or {@code ceil(T/M)} tasks,
-   * and at most {@code ceil(T_s/M)} tasks of each sub-topology {@code s}, so that the work of every
-   * stage (say, the sources and the windows) is spread over the members rather than one member
-   * running all tasks of a stage. Previous owners keep their tasks within both limits; the rest go
-   * to the least-loaded members that may still take a task of that sub-topology.
+   * Per task, the members whose consumers hold one of its partitions now (the owned partitions a
+   * cooperative member reports; an eager member reports none). A partition of no task is ignored.
    */
+  private Map<TaskId, Set<String>> holders(Map<String, Subscription> subs) {
+    Map<String, Integer> subOfTopic = new HashMap<>();
+    for (SubTopology s : context.plan.subTopologies()) {
+      context.plan.inputTopics(s).forEach(t -> subOfTopic.put(t, s.id()));
+    }
+    Map<TaskId, Set<String>> holders = new HashMap<>();
+    for (Map.Entry<String, Subscription> e : subs.entrySet()) {
+      for (TopicPartition tp : e.getValue().ownedPartitions()) {
+        Integer sub = subOfTopic.get(tp.topic());
+        if (sub != null) {
+          holders
+              .computeIfAbsent(new TaskId(sub, tp.partition()), k -> new TreeSet<>())
+              .add(e.getKey());
+        }
+      }
+    }
+    return holders;
+  }
+
+  /** See {@link TaskPlacement#balance(List, List)}. */
   static Map<String, List<TaskId>> balance(List<TaskId> tasks, List<MemberInfo> members) {
-    Map<String, List<TaskId>> result = new HashMap<>();
-    members.forEach(m -> result.put(m.memberId(), new ArrayList<>()));
-    if (members.isEmpty()) {
-      return result;
-    }
-    int m = members.size();
-    int floor = tasks.size() / m;
-    int[] extras = {tasks.size() % m};
-    Map<Integer, Integer> perSub = new HashMap<>();
-    tasks.forEach(t -> perSub.merge(t.subTopology(), 1, Integer::sum));
-    Map<String, Map<Integer, Integer>> subLoad = new HashMap<>();
-    members.forEach(x -> subLoad.put(x.memberId(), new HashMap<>()));
-    Set<TaskId> unassigned = new TreeSet<>(tasks);
-    // Pass 1: keep previous tasks up to the floor; pass 2: up to the ceiling for `extras` members.
-    for (int pass = 0; pass < 2; pass++) {
-      for (MemberInfo x : members) {
-        List<TaskId> mine = result.get(x.memberId());
-        for (TaskId t : new TreeSet<>(x.owned())) {
-          int cap = pass == 0 ? floor : (extras[0] > 0 ? floor + 1 : floor);
-          if (mine.size() >= cap
-              || !unassigned.contains(t)
-              || !underSubCap(subLoad.get(x.memberId()), t, perSub, m)) {
-            continue;
-          }
-          if (pass == 1) {
-            extras[0]--;
-          }
-          take(x, t, result, subLoad);
-          unassigned.remove(t);
-        }
-      }
-    }
-    // Spread the rest: per sub-topology, round-robin over the least-loaded members.
-    for (TaskId t : unassigned) {
-      MemberInfo best = null;
-      for (boolean strict : new boolean[] {true, false}) {
-        for (MemberInfo x : members) {
-          int load = result.get(x.memberId()).size();
-          boolean canTake = load < floor || (load == floor && extras[0] > 0);
-          if (!canTake || (strict && !underSubCap(subLoad.get(x.memberId()), t, perSub, m))) {
-            continue;
-          }
-          if (best == null || better(x, best, t, result, subLoad)) {
-            best = x;
-          }
-        }
-        if (best != null) {
-          break;
-        }
-      }
-      if (best == null) {
-        throw new IllegalStateException("balance: no member can take task " + t);
-      }
-      if (result.get(best.memberId()).size() == floor) {
-        extras[0]--;
-      }
-      take(best, t, result, subLoad);
-    }
-    return result;
-  }
-
-  private static boolean underSubCap(
-      Map<Integer, Integer> load, TaskId t, Map<Integer, Integer> perSub, int members) {
-    int cap = (perSub.get(t.subTopology()) + members - 1) / members;
-    return load.getOrDefault(t.subTopology(), 0) < cap;
-  }
-
-  /** Fewer tasks of this sub-topology first, then fewer tasks in total. */
-  private static boolean better(
-      MemberInfo x,
-      MemberInfo best,
-      TaskId t,
-      Map<String, List<TaskId>> result,
-      Map<String, Map<Integer, Integer>> subLoad) {
-    int xs = subLoad.get(x.memberId()).getOrDefault(t.subTopology(), 0);
-    int bs = subLoad.get(best.memberId()).getOrDefault(t.subTopology(), 0);
-    if (xs != bs) {
-      return xs < bs;
-    }
-    return result.get(x.memberId()).size() < result.get(best.memberId()).size();
-  }
-
-  private static void take(
-      MemberInfo x,
-      TaskId t,
-      Map<String, List<TaskId>> result,
-      Map<String, Map<Integer, Integer>> subLoad) {
-    result.get(x.memberId()).add(t);
-    subLoad.get(x.memberId()).merge(t.subTopology(), 1, Integer::sum);
+    return TaskPlacement.balance(tasks, members);
   }
 
   /** Each member's {@code application.server}, by member id (null values kept). */
@@ -353,16 +493,60 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
 
   static ByteBuffer encodeAssignment(
       byte error, List<TaskId> tasks, String leaderFingerprint, HostMetadata.Hosts hosts) {
+    return encodeAssignment(VERSION, error, tasks, leaderFingerprint, Set.of(), Set.of(), hosts);
+  }
+
+  static ByteBuffer encodeAssignment(
+      byte version,
+      byte error,
+      List<TaskId> tasks,
+      String leaderFingerprint,
+      Set<TaskId> standbys,
+      Set<TaskId> warmups) {
+    return encodeAssignment(
+        version, error, tasks, leaderFingerprint, standbys, warmups, HostMetadata.Hosts.NONE);
+  }
+
+  /**
+   * Encodes an assignment.
+   *
+   * @param version the format: 1 is the tasks alone, 2 adds the host map, 3 the standbys and then
+   *     the host map
+   * @param standbys the member's standby replicas, warm-ups included (version 3)
+   * @param warmups the warm-ups among them
+   * @param hosts the tasks per {@code application.server} (versions 2 and 3)
+   */
+  static ByteBuffer encodeAssignment(
+      byte version,
+      byte error,
+      List<TaskId> tasks,
+      String leaderFingerprint,
+      Set<TaskId> standbys,
+      Set<TaskId> warmups,
+      HostMetadata.Hosts hosts) {
     byte[] fp = leaderFingerprint.getBytes(StandardCharsets.UTF_8);
-    ByteBuffer b =
-        ByteBuffer.allocate(
-            1 + 1 + 4 + tasks.size() * 8 + 4 + fp.length + HostMetadata.hostsSize(hosts));
-    b.put(VERSION).put(error).putInt(tasks.size());
+    int size = 1 + 1 + 4 + tasks.size() * 8 + 4 + fp.length;
+    if (version >= VERSION) {
+      size += 4 + standbys.size() * 9;
+    }
+    if (version >= ASSIGNMENT_V2) {
+      size += HostMetadata.hostsSize(hosts);
+    }
+    ByteBuffer b = ByteBuffer.allocate(size);
+    b.put(version).put(error).putInt(tasks.size());
     for (TaskId t : tasks) {
       b.putInt(t.subTopology()).putInt(t.partition());
     }
     b.putInt(fp.length).put(fp);
-    HostMetadata.writeHosts(b, hosts);
+    if (version >= VERSION) {
+      b.putInt(standbys.size());
+      for (TaskId t : new TreeSet<>(standbys)) {
+        b.putInt(t.subTopology()).putInt(t.partition()).put((byte) (warmups.contains(t) ? 1 : 0));
+      }
+    }
+    if (version >= ASSIGNMENT_V2) {
+      HostMetadata.writeHosts(b, hosts);
+    }
     return b.flip();
   }
 
@@ -371,16 +555,20 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     ByteBuffer b = assignment.userData();
     if (b == null || !b.hasRemaining()) {
       context.assignedTasks = List.of();
+      context.assignedStandbys = List.of();
+      context.assignedWarmups = Set.of();
       context.errorCode = ERROR_NONE;
       return;
     }
     b = b.duplicate();
     byte v = b.get();
-    if (v < MIN_VERSION || v > VERSION) {
+    if (v < ASSIGNMENT_V1 || v > VERSION) {
       throw new IllegalStateException(
           "The group leader sent assignment format "
               + v
               + "; this Weir reads "
+              + ASSIGNMENT_V1
+              + " to "
               + VERSION
               + ". Roll all instances to the same Weir version.");
     }
@@ -391,7 +579,21 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
       tasks.add(new TaskId(b.getInt(), b.getInt()));
     }
     context.leaderFingerprint = readString(b);
-    context.hosts(HostMetadata.readHosts(b));
+    List<TaskId> standbys = new ArrayList<>();
+    Set<TaskId> warmups = new HashSet<>();
+    if (v >= VERSION && b.remaining() >= 4) {
+      int k = b.getInt();
+      for (int i = 0; i < k; i++) {
+        TaskId t = new TaskId(b.getInt(), b.getInt());
+        standbys.add(t);
+        if (b.get() == 1) {
+          warmups.add(t);
+        }
+      }
+    }
+    context.assignedStandbys = List.copyOf(standbys);
+    context.assignedWarmups = Set.copyOf(warmups);
+    context.hosts(v >= ASSIGNMENT_V2 ? HostMetadata.readHosts(b) : HostMetadata.Hosts.NONE);
     context.assignedTasks = List.copyOf(tasks);
   }
 }

@@ -66,6 +66,9 @@ final class TaskManager {
   /** Running and restoring tasks, for other threads. */
   private volatile Set<TaskId> ownedTasks = Set.of();
 
+  /** The sub-topology reading each input topic: a partition's task. */
+  private final Map<String, Integer> subOfTopic = new HashMap<>();
+
   private QueryableTasks queries;
 
   TaskManager(
@@ -84,6 +87,7 @@ final class TaskManager {
     this.restore = restore;
     this.assignor = assignor;
     for (SubTopology s : plan.subTopologies()) {
+      plan.inputTopics(s).forEach(t -> subOfTopic.put(t, s.id()));
       for (SourceTransformation<?> src : s.sources()) {
         src.source().topics().forEach(t -> startAtLatest.put(t, src.source().startAtLatest()));
       }
@@ -135,6 +139,64 @@ final class TaskManager {
   }
 
   /**
+   * The tasks this thread runs or restores that read one of {@code partitions}.
+   *
+   * @param partitions input partitions, typically revoked ones; not null
+   * @return a new set in task order; not null
+   */
+  Set<TaskId> tasksOf(Collection<TopicPartition> partitions) {
+    Set<TaskId> out = new TreeSet<>();
+    for (TopicPartition tp : partitions) {
+      Integer sub = subOfTopic.get(tp.topic());
+      TaskId id = sub == null ? null : new TaskId(sub, tp.partition());
+      if (id != null && (tasks.containsKey(id) || restore.contains(id))) {
+        out.add(id);
+      }
+    }
+    return out;
+  }
+
+  /** Whether one of {@code ids} is running (so that its work must be committed before it goes). */
+  boolean runsAny(Collection<TaskId> ids) {
+    for (TaskId id : ids) {
+      if (tasks.containsKey(id)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Closes tasks the group took away: running ones {@code clean} (their work is committed) or dirty
+   * (it was rolled back), restoring ones keeping what they restored. The thread's other tasks are
+   * left alone: under cooperative rebalancing they keep processing.
+   *
+   * @param ids the revoked tasks; not null
+   * @param clean whether their work since the last commit is committed
+   */
+  void closeRevoked(Collection<TaskId> ids, boolean clean) {
+    metrics.tasksRevoked.add(ids.size());
+    try {
+      closeRunning(ids, clean, "revoked");
+    } finally {
+      List<TaskId> restoring = new ArrayList<>();
+      for (TaskId id : ids) {
+        if (restore.contains(id)) {
+          restoring.add(id);
+        }
+      }
+      restore.remove(restoring);
+      closed(restoring, "revoked while restoring");
+      ownedChanged();
+      if (assignor.cooperative) {
+        // A revoked task is not claimed again: the follow-up rebalance gives it to its new owner.
+        // Eager members revoke everything and keep claiming it all, for stickiness.
+        assignor.ownedTasks = ownedTasks;
+      }
+    }
+  }
+
+  /**
    * Creates tasks. A stateless task runs at once. A stateful task opens its stores and joins the
    * restore session; its inputs stay paused until {@link #restoreStep} starts it.
    */
@@ -164,6 +226,7 @@ final class TaskManager {
     for (Map.Entry<TaskId, List<TopicPartition>> e : inputsOf.entrySet()) {
       TaskId id = e.getKey();
       List<TopicPartition> inputs = e.getValue();
+      metrics.tasksCreated.increment();
       // Only this task's partitions: event-time state is restored per input topic.
       Map<TopicPartition, OffsetAndMetadata> own = new HashMap<>();
       for (TopicPartition tp : inputs) {
@@ -172,6 +235,7 @@ final class TaskManager {
       List<String> stores = plan.stores(plan.subTopology(id.subTopology()));
       if (stores.isEmpty()) {
         startTask(id, inputs, own, null);
+        LOG.info("{}: task {} created, running", thread, id);
         continue;
       }
       List<TaskState.StoreSpec> specs = new ArrayList<>();
@@ -179,6 +243,7 @@ final class TaskManager {
         specs.add(new TaskState.StoreSpec(store, plan.changelogTopic(store)));
       }
       restore.add(id, specs, inputs, own);
+      LOG.info("{}: task {} created, restoring its state", thread, id);
     }
     ownedChanged();
     // Claimed in the next subscription, also after an eager revocation closed them all.
@@ -393,9 +458,18 @@ final class TaskManager {
    * committed offsets and creates the tasks again. The producer must be clean already.
    */
   void rollBack() {
+    rollBack(Set.of());
+  }
+
+  /**
+   * {@link #rollBack()}, leaving {@code revoked} partitions alone: inside a revocation the consumer
+   * still lists them, but their tasks are gone and their positions no longer matter.
+   */
+  void rollBack(Set<TopicPartition> revoked) {
     Set<TaskId> ids = Set.copyOf(tasks.keySet());
-    closeRunning(ids, false);
-    Set<TopicPartition> assigned = consumer.assignment();
+    closeRunning(ids, false, "rolled back");
+    Set<TopicPartition> assigned = new HashSet<>(consumer.assignment());
+    assigned.removeAll(revoked);
     if (!assigned.isEmpty()) {
       rewindToCommitted(assigned);
     }
@@ -435,17 +509,24 @@ final class TaskManager {
     }
   }
 
-  /** Closes every task, running or restoring; {@code clean} false drops uncommitted state. */
-  void closeAll(boolean clean) {
+  /**
+   * Closes every task, running or restoring; {@code clean} false drops uncommitted state.
+   *
+   * @param clean whether the tasks' work since the last commit is committed
+   * @param reason for the log line of each task: shutdown, lost, failure, ...
+   */
+  void closeAll(boolean clean, String reason) {
     try {
-      closeRunning(Set.copyOf(tasks.keySet()), clean);
+      closeRunning(Set.copyOf(tasks.keySet()), clean, reason);
     } finally {
+      List<TaskId> restoring = List.copyOf(restore.ids());
       restore.closeAll();
+      closed(restoring, reason + " while restoring");
       ownedChanged();
     }
   }
 
-  private void closeRunning(Collection<TaskId> ids, boolean clean) {
+  private void closeRunning(Collection<TaskId> ids, boolean clean, String reason) {
     try {
       for (TaskId id : List.copyOf(ids)) {
         StreamTask t = tasks.remove(id);
@@ -456,11 +537,24 @@ final class TaskManager {
         asyncTasks.remove(id);
         unblock(id);
         if (t != null) {
+          // How far the local copy reached, for the lags the assignor compares: the base holds
+          // only committed writes, so this holds after a dirty close too.
+          setup.replicas().recordOffsetSum(id, t.committedOffsetSum());
+          metrics.tasksClosed.increment();
+          LOG.info("{}: task {} closed {} ({})", thread, id, clean ? "clean" : "dirty", reason);
           t.close(clean);
         }
       }
     } finally {
       byPartition.values().removeIf(t -> !tasks.containsKey(t.id()));
+    }
+  }
+
+  /** Counts and logs restoring tasks that were closed. */
+  private void closed(Collection<TaskId> restoring, String reason) {
+    for (TaskId id : restoring) {
+      metrics.tasksClosed.increment();
+      LOG.info("{}: task {} closed ({})", thread, id, reason);
     }
   }
 

@@ -20,6 +20,7 @@ final class ThreadClients {
   private final int index;
   private volatile Consumer<byte[], byte[]> consumer;
   private volatile Consumer<byte[], byte[]> restoreConsumer;
+  private volatile Consumer<byte[], byte[]> standbyConsumer;
   private Admin admin;
 
   ThreadClients(RuntimeSetup setup, int index) {
@@ -47,6 +48,14 @@ final class ThreadClients {
     return restoreConsumer;
   }
 
+  /** The consumer of standby replicas' changelogs, created at the first standby. */
+  Consumer<byte[], byte[]> standbyConsumer() {
+    if (standbyConsumer == null) {
+      standbyConsumer = setup.clients().consumer(setup.standbyConsumerConfig(index));
+    }
+    return standbyConsumer;
+  }
+
   /** The admin client (open-transaction checks, repartition purges), created at first use. */
   Admin admin() {
     if (admin == null) {
@@ -65,6 +74,10 @@ final class ThreadClients {
     if (r != null) {
       r.wakeup();
     }
+    Consumer<byte[], byte[]> s = standbyConsumer;
+    if (s != null) {
+      s.wakeup();
+    }
   }
 
   /** Closes the admin client and the consumers; never throws, so that each gets closed. */
@@ -75,6 +88,10 @@ final class ThreadClients {
     Consumer<byte[], byte[]> r = restoreConsumer;
     if (r != null) {
       closeQuietly(() -> r.close(CloseOptions.timeout(CLOSE_TIMEOUT)), thread, "restore consumer");
+    }
+    Consumer<byte[], byte[]> s = standbyConsumer;
+    if (s != null) {
+      closeQuietly(() -> s.close(CloseOptions.timeout(CLOSE_TIMEOUT)), thread, "standby consumer");
     }
   }
 

@@ -644,6 +644,15 @@ public final class StreamTask {
     this.ttlCleanupBatch = entries;
   }
 
+  /**
+   * The committed changelog offset sum of the task's state (see {@link
+   * TaskState#committedOffsetSum}), or -1 for a stateless or closed task. On the task's thread.
+   */
+  public long committedOffsetSum() {
+    TaskState state = context.state();
+    return state == null || closed ? -1 : state.committedOffsetSum();
+  }
+
   /** Closes operators (user close()); after a failure {@code clean} is false. */
   public void close(boolean clean) {
     if (closed) {

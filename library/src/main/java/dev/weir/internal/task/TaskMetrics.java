@@ -30,6 +30,18 @@ public final class TaskMetrics {
   public final LongAdder lateRecordsDropped = new LongAdder();
   public final LongAdder restoredRecords = new LongAdder();
   public final LongAdder restoreTimeNanos = new LongAdder();
+
+  /** Changelog records applied to standby and warm-up replicas. */
+  public final LongAdder standbyRecords = new LongAdder();
+
+  /** Standby replicas the thread holds now, warm-ups included. */
+  public final java.util.concurrent.atomic.AtomicLong standbyTasks =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /** Warm-up replicas among them. */
+  public final java.util.concurrent.atomic.AtomicLong warmupTasks =
+      new java.util.concurrent.atomic.AtomicLong();
+
   public final LongAdder changelogRecordsSent = new LongAdder();
   public final LongAdder offsetResets = new LongAdder();
   public final LongAdder productionErrorsSkipped = new LongAdder();
@@ -72,6 +84,14 @@ public final class TaskMetrics {
     stateCacheEvictions = cache.evictions();
     stateCacheBytes = cache.usedBytes();
   }
+  /**
+   * Task lifecycle: tasks created on the thread (assigned, or rebuilt by a rollback), closed (for
+   * any reason), and closed because the group revoked them (a subset of closed).
+   */
+  public final LongAdder tasksCreated = new LongAdder();
+
+  public final LongAdder tasksClosed = new LongAdder();
+  public final LongAdder tasksRevoked = new LongAdder();
 
   // Set by bind() before the owning thread starts (Thread.start publishes them); null when the
   // metrics are not in a registry, which makes recording a no-op.

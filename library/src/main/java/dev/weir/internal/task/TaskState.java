@@ -232,6 +232,20 @@ public final class TaskState implements AutoCloseable {
     lastOffsets.values().forEach(l -> l.set(-1));
   }
 
+  /**
+   * The sum of the committed changelog offsets of the task's stores (0 for a store without one):
+   * what the assignor compares with the changelogs' end offsets to tell how far behind this copy
+   * is. On the task's thread.
+   */
+  public long committedOffsetSum() {
+    Map<String, Long> committed = base.committedOffsets();
+    long sum = 0;
+    for (TopicPartition tp : changelogs.values()) {
+      sum += committed.getOrDefault(tp.toString(), 0L);
+    }
+    return sum;
+  }
+
   @Override
   public void close() {
     commitLock.writeLock().lock();

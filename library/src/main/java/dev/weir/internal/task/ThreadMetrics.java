@@ -92,6 +92,9 @@ public final class ThreadMetrics implements AutoCloseable {
     t.total(SINK_PRECOMMITS_TOTAL, metrics.sinkPreCommits);
     t.total(SINK_COMMITS_TOTAL, metrics.sinkCommits);
     t.total(SINK_RECOVERED_COMMITS_TOTAL, metrics.sinkRecoveredCommits);
+    t.total(TASKS_CREATED_TOTAL, metrics.tasksCreated);
+    t.total(TASKS_CLOSED_TOTAL, metrics.tasksClosed);
+    t.total(TASKS_REVOKED_TOTAL, metrics.tasksRevoked);
     t.gauge(RESTORE_TIME_TOTAL, () -> metrics.restoreTimeNanos.sum() / 1_000_000);
     t.gauge(RESTORE_REMAINING, restoreRemaining);
     t.gauge(STATE_CACHE_HITS_TOTAL, () -> metrics.stateCacheHits);
@@ -104,6 +107,9 @@ public final class ThreadMetrics implements AutoCloseable {
     t.gauge(STATE_CACHE_EVICTIONS_TOTAL, () -> metrics.stateCacheEvictions);
     t.gauge(STATE_CACHE_BYTES, () -> metrics.stateCacheBytes);
     t.ratio(CHANGELOG_PER_COMMIT, metrics.changelogRecordsSent::sum, metrics.commits::sum);
+    t.total(STANDBY_RECORDS_TOTAL, metrics.standbyRecords);
+    t.gauge(STANDBY_TASKS, metrics.standbyTasks::get);
+    t.gauge(WARMUP_TASKS, metrics.warmupTasks::get);
     Sensor process = t.latency("process-latency", PROCESS_LATENCY_AVG, PROCESS_LATENCY_MAX);
     t.percentile(process, PROCESS_MAX_MS, PROCESS_LATENCY_P99);
     Sensor commit = t.latency("commit-latency", COMMIT_LATENCY_AVG, COMMIT_LATENCY_MAX);

@@ -46,9 +46,10 @@ import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * One stream thread on Kafka's mock clients, run on the test's own thread: a topology "in" -> upper
- * case -> "out" with one task, a scripted consumer (one step per poll; the thread is asked to shut
- * down when the script ends), producers whose commits and aborts fail on demand, one
- * committed-offset store shared by both (the broker's view), and a {@link ManualClock}.
+ * case -> "out" with one task per partition of "in" (one by default), a scripted consumer (one step
+ * per poll; the thread is asked to shut down when the script ends), producers whose commits and
+ * aborts fail on demand, one committed-offset store shared by both (the broker's view), and a
+ * {@link ManualClock}.
  */
 final class ThreadHarness implements StreamThread.Listener {
   static final TopicPartition IN = new TopicPartition("in", 0);
@@ -60,7 +61,8 @@ final class ThreadHarness implements StreamThread.Listener {
   final List<String> events = new ArrayList<>();
   final List<Throwable> failures = new ArrayList<>();
   final Deque<Runnable> script = new ArrayDeque<>();
-  final List<String> log = new ArrayList<>();
+  final List<List<String>> logs = new ArrayList<>();
+  final List<String> log;
   final StreamThread thread;
   FakeConsumer consumer;
 
@@ -75,8 +77,23 @@ final class ThreadHarness implements StreamThread.Listener {
       java.util.function.Function<
               dev.weir.stream.DataStream<String>, dev.weir.stream.DataStream<String>>
           chain) {
+    this(exactlyOnce, maxCommitFailures, 1, chain);
+  }
+
+  /** The harness with {@code partitions} partitions of "in", so as many tasks. */
+  ThreadHarness(
+      boolean exactlyOnce,
+      int maxCommitFailures,
+      int partitions,
+      java.util.function.Function<
+              dev.weir.stream.DataStream<String>, dev.weir.stream.DataStream<String>>
+          chain) {
     this(
-        exactlyOnce, maxCommitFailures, dev.weir.eventtime.WatermarkStrategy.noWatermarks(), chain);
+        exactlyOnce,
+        maxCommitFailures,
+        partitions,
+        dev.weir.eventtime.WatermarkStrategy.noWatermarks(),
+        chain);
   }
 
   /** The harness with a watermark strategy on "in" and an operator chain to "out". */
@@ -87,6 +104,22 @@ final class ThreadHarness implements StreamThread.Listener {
       java.util.function.Function<
               dev.weir.stream.DataStream<String>, dev.weir.stream.DataStream<String>>
           chain) {
+    this(exactlyOnce, maxCommitFailures, 1, watermarks, chain);
+  }
+
+  /** The harness with {@code partitions} tasks, a watermark strategy and an operator chain. */
+  ThreadHarness(
+      boolean exactlyOnce,
+      int maxCommitFailures,
+      int partitions,
+      dev.weir.eventtime.WatermarkStrategy<String> watermarks,
+      java.util.function.Function<
+              dev.weir.stream.DataStream<String>, dev.weir.stream.DataStream<String>>
+          chain) {
+    for (int p = 0; p < partitions; p++) {
+      logs.add(new ArrayList<>());
+    }
+    log = logs.get(0);
     StreamBuilder b = new StreamBuilder();
     chain
         .apply(b.fromSource(KafkaSource.topic("in", Serdes.String()), watermarks, "in"))
@@ -105,7 +138,7 @@ final class ThreadHarness implements StreamThread.Listener {
         new RuntimeSetup(
             config,
             plan,
-            Map.of(0, 1),
+            Map.of(0, partitions),
             ErrorHandling.from(config),
             new Clients(),
             "instance",
@@ -114,7 +147,8 @@ final class ThreadHarness implements StreamThread.Listener {
             null,
             null,
             clock,
-            dev.weir.store.RestoreListener.noOp());
+            dev.weir.store.RestoreListener.noOp(),
+            new InstanceReplicas());
     thread = new StreamThread(0, setup, this, new AtomicBoolean(), null, null);
   }
 
@@ -124,6 +158,32 @@ final class ThreadHarness implements StreamThread.Listener {
     consumer.rebalance(List.of(IN));
     OffsetAndMetadata committed = brokerOffsets.get(IN);
     consumer.seek(IN, committed == null ? 0 : committed.offset());
+  }
+
+  /** Partition {@code p} of "in". */
+  static TopicPartition in(int p) {
+    return new TopicPartition("in", p);
+  }
+
+  /**
+   * A script step: a cooperative rebalance that leaves the thread the tasks of {@code partitions}.
+   * As Kafka's consumer does, it first revokes the partitions that go (still assigned during the
+   * callback), then hands over the assignor's task list, then reports the added partitions, which
+   * resume at their committed offsets.
+   */
+  void rebalanceTo(int... partitions) {
+    List<TopicPartition> next = new ArrayList<>();
+    List<TaskId> tasks = new ArrayList<>();
+    for (int p : partitions) {
+      next.add(in(p));
+      tasks.add(new TaskId(0, p));
+    }
+    consumer.cooperative(next, tasks);
+  }
+
+  /** Appends records to partition {@code p} of "in". */
+  void append(int p, String... values) {
+    logs.get(p).addAll(List.of(values));
   }
 
   /** A script step: the group takes every partition away. */
@@ -253,14 +313,73 @@ final class ThreadHarness implements StreamThread.Listener {
     private final AssignorContext assignor;
     private final AtomicBoolean wakeup = new AtomicBoolean();
 
+    private org.apache.kafka.clients.consumer.ConsumerRebalanceListener listener;
+    private boolean quiet;
+
     FakeConsumer(AssignorContext assignor) {
       super("earliest");
       this.assignor = assignor;
-      updateBeginningOffsets(Map.of(IN, 0L));
+      Map<TopicPartition, Long> beginning = new HashMap<>();
+      for (int p = 0; p < logs.size(); p++) {
+        beginning.put(in(p), 0L);
+      }
+      updateBeginningOffsets(beginning);
+    }
+
+    AssignorContext assignor() {
+      return assignor;
     }
 
     void assignedTasks(List<TaskId> tasks) {
       assignor.assignedTasks = tasks;
+    }
+
+    @Override
+    public synchronized void subscribe(
+        java.util.Collection<String> topics,
+        org.apache.kafka.clients.consumer.ConsumerRebalanceListener l) {
+      this.listener = l;
+      // The mock's own callbacks reach the thread, except during cooperative(), which makes them.
+      super.subscribe(
+          topics,
+          new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(java.util.Collection<TopicPartition> ps) {
+              if (!quiet) {
+                l.onPartitionsRevoked(ps);
+              }
+            }
+
+            @Override
+            public void onPartitionsAssigned(java.util.Collection<TopicPartition> ps) {
+              if (!quiet) {
+                l.onPartitionsAssigned(ps);
+              }
+            }
+          });
+    }
+
+    /** A cooperative rebalance in the order of Kafka's consumer (see {@link #rebalanceTo}). */
+    void cooperative(List<TopicPartition> next, List<TaskId> tasks) {
+      List<TopicPartition> revoked = new ArrayList<>(assignment());
+      revoked.removeAll(next);
+      List<TopicPartition> added = new ArrayList<>(next);
+      added.removeAll(assignment());
+      if (!revoked.isEmpty()) {
+        listener.onPartitionsRevoked(revoked);
+      }
+      assignedTasks(tasks);
+      quiet = true;
+      try {
+        rebalance(next);
+      } finally {
+        quiet = false;
+      }
+      listener.onPartitionsAssigned(added);
+      for (TopicPartition tp : added) {
+        OffsetAndMetadata committed = brokerOffsets.get(tp);
+        seek(tp, committed == null ? 0 : committed.offset());
+      }
     }
 
     @Override
@@ -274,30 +393,36 @@ final class ThreadHarness implements StreamThread.Listener {
         return ConsumerRecords.empty();
       }
       step.run();
-      if (!assignment().contains(IN) || paused().contains(IN)) {
-        return ConsumerRecords.empty();
+      Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> out = new HashMap<>();
+      for (int p = 0; p < logs.size(); p++) {
+        TopicPartition tp = in(p);
+        if (!assignment().contains(tp) || paused().contains(tp)) {
+          continue;
+        }
+        List<String> partitionLog = logs.get(p);
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (long o = position(tp); o < partitionLog.size(); o++) {
+          byte[] v = partitionLog.get((int) o).getBytes(StandardCharsets.UTF_8);
+          records.add(
+              new ConsumerRecord<>(
+                  tp.topic(),
+                  tp.partition(),
+                  o,
+                  1_000L + o,
+                  TimestampType.CREATE_TIME,
+                  -1,
+                  v.length,
+                  null,
+                  v,
+                  new RecordHeaders(),
+                  Optional.empty()));
+        }
+        seek(tp, partitionLog.size());
+        if (!records.isEmpty()) {
+          out.put(tp, records);
+        }
       }
-      List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-      for (long o = position(IN); o < log.size(); o++) {
-        byte[] v = log.get((int) o).getBytes(StandardCharsets.UTF_8);
-        records.add(
-            new ConsumerRecord<>(
-                IN.topic(),
-                IN.partition(),
-                o,
-                1_000L + o,
-                TimestampType.CREATE_TIME,
-                -1,
-                v.length,
-                null,
-                v,
-                new RecordHeaders(),
-                Optional.empty()));
-      }
-      seek(IN, log.size());
-      return records.isEmpty()
-          ? ConsumerRecords.empty()
-          : new ConsumerRecords<>(Map.of(IN, records), Map.of());
+      return out.isEmpty() ? ConsumerRecords.empty() : new ConsumerRecords<>(out, Map.of());
     }
 
     @Override
