@@ -16,7 +16,7 @@ final class Contenders {
     return switch (w) {
       case W1 -> List.of(WEIR, KAFKA_STREAMS, RAW);
       case W2 -> List.of(WEIR, KAFKA_STREAMS, KAFKA_STREAMS_GRACE_5S);
-      case W3, W4, W5, W6 -> List.of(WEIR, KAFKA_STREAMS);
+      case W3, W4, W5, W6, W8 -> List.of(WEIR, KAFKA_STREAMS);
       case W7 -> List.of(WEIR, "weir-blocking-map"); // run in-process by W7Runner
     };
   }
@@ -29,7 +29,7 @@ final class Contenders {
   /** Why Weir cannot run a workload yet, or null when it can. */
   static String weirMissing(Workload w) {
     return switch (w) {
-      case W1, W2, W3, W4, W5, W6, W7 -> null;
+      case W1, W2, W3, W4, W5, W6, W7, W8 -> null;
     };
   }
 
@@ -46,6 +46,9 @@ final class Contenders {
       case "W2/" + KAFKA_STREAMS_GRACE_5S ->
           new KafkaStreamsW2(java.time.Duration.ofMillis(Dataset.MAX_DISORDER_MS));
       case "W3/" + KAFKA_STREAMS -> new KafkaStreamsW3();
+      // W8 runs W3's pipelines with standby replicas and faster failure detection.
+      case "W8/" + WEIR -> new WeirW3(W8Runner.WEIR_SETTINGS);
+      case "W8/" + KAFKA_STREAMS -> new KafkaStreamsW3(W8Runner.KAFKA_STREAMS_SETTINGS);
       case "W6/" + WEIR -> new WeirW6();
       case "W6/" + KAFKA_STREAMS -> new KafkaStreamsW6();
       case "W4/" + KAFKA_STREAMS, "W5/" + KAFKA_STREAMS -> new KafkaStreamsW4();

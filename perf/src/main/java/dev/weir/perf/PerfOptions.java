@@ -26,6 +26,8 @@ import java.util.Set;
  * @param profile a contender to record with JFR (null: none)
  * @param childLogLevel slf4j-simple level in contender JVMs
  * @param bootstrap an existing cluster to use instead of starting one (null: start one)
+ * @param rate W8: input records per second
+ * @param eventSeconds W8: length of each event window
  */
 record PerfOptions(
     List<Workload> workloads,
@@ -43,16 +45,19 @@ record PerfOptions(
     Path workDir,
     String profile,
     String childLogLevel,
-    String bootstrap) {
+    String bootstrap,
+    int rate,
+    int eventSeconds) {
 
   static final String USAGE =
       String.join(
           "\n",
-          "usage: perf/run.sh WORKLOAD... [options]     WORKLOAD: W1..W7 or all",
+          "usage: perf/run.sh WORKLOAD... [options]     WORKLOAD: W1..W8 or all",
           "  W1 stateless, W2 windowed count, W3 running count, W4 restore from the changelog,",
           "  W5 recover after kill -9, W6 interval join of two topics, W7 async enrichment against",
           "  a 20 ms service (W7 runs at most 50,000 records async and records/100 (50..500)",
-          "  blocking; see docs/performance.md)",
+          "  blocking; see docs/performance.md), W8 scale 2 -> 3 instances then kill -9 one, under",
+          "  a steady --rate over --keys keys (exactly-once only; see docs/performance.md)",
           "  --records N         data set size; W4, W5: distinct keys (default 2000000)",
           "  --keys N            distinct keys (default 10000)",
           "  --partitions N      partitions of input and output topics (default 8)",
@@ -67,7 +72,9 @@ record PerfOptions(
           "  --work-dir DIR      logs, state, JFR files (default target/perf)",
           "  --profile NAME      record the named contender with JFR and print where time goes",
           "  --child-log-level L slf4j level in contender JVMs (default warn)",
-          "  --bootstrap HOST:PORT  use this cluster instead of starting one");
+          "  --bootstrap HOST:PORT  use this cluster instead of starting one",
+          "  --rate N            W8: input records per second (default 2000)",
+          "  --event-seconds N   W8: length of the steady, scale-out and kill windows (default 90)");
 
   static PerfOptions parse(String... args) {
     List<Workload> workloads = new ArrayList<>();
@@ -86,6 +93,8 @@ record PerfOptions(
     String profile = null;
     String logLevel = "warn";
     String bootstrap = null;
+    int rate = 2000;
+    int eventSeconds = 90;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (!a.startsWith("--")) {
@@ -120,6 +129,8 @@ record PerfOptions(
         case "--profile" -> profile = v;
         case "--child-log-level" -> logLevel = v;
         case "--bootstrap" -> bootstrap = v;
+        case "--rate" -> rate = positive(a, v);
+        case "--event-seconds" -> eventSeconds = positive(a, v);
         default -> throw new IllegalArgumentException("Unknown option " + a + "\n" + USAGE);
       }
     }
@@ -145,7 +156,9 @@ record PerfOptions(
         workDir,
         profile,
         logLevel,
-        bootstrap);
+        bootstrap,
+        rate,
+        eventSeconds);
   }
 
   private static List<Mode> parseModes(String v) {

@@ -8,7 +8,8 @@ enum Workload {
   W4("restore: rebuild a task's state from its changelog"),
   W5("recover after kill -9: restart on the local state a crash left"),
   W6("interval join: two topics, keyBy both, pairs within +-10 s of each other"),
-  W7("async enrichment: 20 ms service, capacity 100, one task, exactly-once");
+  W7("async enrichment: 20 ms service, capacity 100, one task, exactly-once"),
+  W8("scale and fail over: W3's count at a steady rate, 2 -> 3 instances, then kill -9 of one");
 
   private final String description;
 

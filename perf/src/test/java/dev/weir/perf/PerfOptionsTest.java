@@ -28,7 +28,8 @@ class PerfOptionsTest {
             Workload.W4,
             Workload.W5,
             Workload.W6,
-            Workload.W7);
+            Workload.W7,
+            Workload.W8);
   }
 
   @Test
@@ -38,5 +39,18 @@ class PerfOptionsTest {
         .hasMessageContaining("--rounds must be positive");
     assertThatThrownBy(() -> PerfOptions.parse()).hasMessageContaining("Name a workload");
     assertThat(PerfOptions.parse("W1", "--modes", "eos").modes()).isEqualTo(List.of(Mode.EOS));
+    assertThatThrownBy(() -> PerfOptions.parse("W8", "--rate", "0"))
+        .hasMessageContaining("--rate must be positive");
+  }
+
+  @Test
+  void w8HasItsRateAndWindowsAndComparesWeirWithKafkaStreams() {
+    PerfOptions o = PerfOptions.parse("W8");
+    assertThat(o.rate()).isEqualTo(2000);
+    assertThat(o.eventSeconds()).isEqualTo(90);
+    assertThat(o.contendersOf(Workload.W8)).containsExactly("weir", "kafka-streams");
+    PerfOptions small = PerfOptions.parse("W8", "--rate", "200", "--event-seconds", "20");
+    assertThat(small.rate()).isEqualTo(200);
+    assertThat(small.eventSeconds()).isEqualTo(20);
   }
 }
