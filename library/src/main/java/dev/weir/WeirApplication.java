@@ -5,8 +5,13 @@ import dev.weir.internal.graph.TopologyAccess;
 import dev.weir.internal.runtime.ApplicationRuntime;
 import dev.weir.internal.runtime.FailureResponse;
 import dev.weir.internal.runtime.KafkaClients;
+import dev.weir.internal.runtime.QueryableTasks;
 import dev.weir.internal.runtime.RuntimeState;
 import dev.weir.internal.status.StatusServer;
+import dev.weir.query.KeyQueryMetadata;
+import dev.weir.query.ReadOnlyKeyedState;
+import dev.weir.query.StateQuery;
+import dev.weir.query.StateQueryException;
 import dev.weir.stream.Topology;
 import java.time.Duration;
 import java.util.Collections;
@@ -20,6 +25,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Metrics;
+import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * One instance of a Weir application: runs a {@link Topology} in this JVM as a member of the
@@ -253,6 +259,68 @@ public final class WeirApplication implements AutoCloseable {
   }
 
   /**
+   * Reads a keyed state of this instance's tasks: point lookups and scans, from any thread, while
+   * the application runs. Reads see each task's state as of its last commit (read committed: never
+   * the writes of the open transaction) and fail with a {@link StateQueryException} whose {@link
+   * StateQueryException#reason() reason} says what to do when this instance cannot answer: the
+   * key's task runs elsewhere ({@code NOT_HOSTED}: find it with {@link #queryMetadataForKey}), is
+   * restoring ({@code RESTORING}) or the group is rebalancing ({@code REBALANCING}). Only active
+   * tasks are read; {@link StateQuery#allowStandby()} is reserved for standby replicas, which this
+   * version does not run yet. See {@link ReadOnlyKeyedState} and {@code docs/state.md}.
+   *
+   * <pre>{@code
+   * ReadOnlyKeyedState<String, Long> counts =
+   *     app.query(StateQuery.value("counter", COUNT, Serdes.String()));
+   * Long n = counts.get("alice");
+   * }</pre>
+   *
+   * @param query which state; not null
+   * @param <K> key type
+   * @param <V> what a key's state reads as
+   * @return a view whose every call reads the state then; thread-safe
+   * @throws StateQueryException with reason {@code UNKNOWN_STATE} when no stateful operator has the
+   *     query's uid
+   */
+  public <K, V> ReadOnlyKeyedState<K, V> query(StateQuery<K, V> query) {
+    return queries().view(query);
+  }
+
+  /**
+   * Tells which instance runs the task that holds {@code key} of operator {@code uid}, and which
+   * keep standby replicas of it, by their {@code application.server}, as of the group's last
+   * assignment. Any instance can answer for any key; a server redirects a request to {@code
+   * activeHost()} when that is not itself.
+   *
+   * @param uid the uid of a stateful operator; not null
+   * @param key the key; not null
+   * @param keySerializer the key's serializer, writing the same bytes as the keyBy's serde
+   * @param <K> key type
+   * @return the hosts and the key's partition; the active host is empty during a rebalance or when
+   *     its instance set no {@code application.server}
+   * @throws StateQueryException with reason {@code UNKNOWN_STATE} for an unknown uid, {@code
+   *     NOT_RUNNING} before {@link #start()} or after {@link #close()}
+   */
+  public <K> KeyQueryMetadata queryMetadataForKey(
+      String uid, K key, Serializer<? super K> keySerializer) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(keySerializer, "keySerializer");
+    return queries().metadataForKey(Objects.requireNonNull(uid, "uid"), key, keySerializer);
+  }
+
+  private QueryableTasks queries() {
+    ApplicationRuntime r = runtime;
+    if (r == null) {
+      throw new StateQueryException(
+          StateQueryException.Reason.NOT_RUNNING,
+          null,
+          null,
+          -1,
+          "Queries need a running application: call start() first");
+    }
+    return r.queries();
+  }
+
+  /**
    * Returns the instance's metrics, as Kafka Streams' {@code KafkaStreams#metrics()} does: every
    * metric in the instance's registry (Weir's own, listed in {@code docs/operations.md}, and those
    * user functions register through {@code getRuntimeContext().getMetricGroup()}), tagged with
@@ -302,6 +370,35 @@ public final class WeirApplication implements AutoCloseable {
     } finally {
       // After the threads stopped: until then /ready answers 503, which takes the instance out of
       // a load balancer while it shuts down.
+      stopStatusServer();
+    }
+  }
+
+  /**
+   * <b>For tests</b>: stops this instance as if its process were killed ({@code kill -9}), so that
+   * a test in one JVM can show what survives a crash. The stream threads stop between records
+   * without committing: outputs and state changes since the last commit are neither committed nor
+   * aborted (under exactly-once the open transaction stays open on the broker until the next
+   * instance with the same state directory fences it), input offsets since the last commit are not
+   * committed, and local state keeps only what was committed. Unlike a killed process, the
+   * consumers leave the group at once (no wait for {@code session.timeout.ms}) and the state
+   * directory is unlocked, so a new {@code WeirApplication} on the same {@code state.dir} can start
+   * in this JVM and recover. Never use it to stop a production instance: use {@link #close()}.
+   *
+   * <p>Threading: any thread; blocks until the threads stopped or {@code timeout} passed. The
+   * instance ends in {@link ApplicationState#NOT_RUNNING} and cannot be restarted.
+   *
+   * @param timeout how long to wait for the threads
+   * @return true when every thread stopped in time
+   */
+  public boolean simulateCrash(Duration timeout) {
+    ApplicationRuntime r;
+    synchronized (this) {
+      r = runtime;
+    }
+    try {
+      return r == null || r.halt(timeout);
+    } finally {
       stopStatusServer();
     }
   }

@@ -2,6 +2,7 @@ package dev.weir;
 
 import dev.weir.internal.config.ConfigKeys;
 import dev.weir.internal.config.Settings;
+import dev.weir.query.HostInfo;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -9,6 +10,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * The configuration of a Weir application. Every setting is a constant here with its documentation
@@ -319,6 +321,18 @@ public final class WeirConfig extends AbstractConfig {
           + " the pod's address). The server has no authentication: it shows the topology,"
           + " watermarks and metrics, never records.";
 
+  /** {@code application.server}. */
+  public static final String APPLICATION_SERVER_CONFIG = ConfigKeys.APPLICATION_SERVER_CONFIG;
+
+  /** Documentation of {@link #APPLICATION_SERVER_CONFIG}. */
+  public static final String APPLICATION_SERVER_DOC =
+      "host:port where this instance answers interactive queries (the address of your own server,"
+          + " an HTTP endpoint say; Weir does not listen on it). Sent to the group in the"
+          + " assignment metadata, so that any instance can tell which instance hosts a key:"
+          + " WeirApplication.queryMetadataForKey. Unset (the default): the instance still"
+          + " answers app.query(...) for its own tasks, but no other instance can find it. Give"
+          + " each instance its own value. See docs/state.md.";
+
   /** {@code offset.reset.policy}. */
   public static final String OFFSET_RESET_POLICY_CONFIG = ConfigKeys.OFFSET_RESET_POLICY_CONFIG;
 
@@ -553,6 +567,13 @@ public final class WeirConfig extends AbstractConfig {
               Importance.LOW,
               STATUS_HTTP_BIND_ADDRESS_DOC)
           .define(
+              APPLICATION_SERVER_CONFIG,
+              Type.STRING,
+              null,
+              new HostAndPort(),
+              Importance.LOW,
+              APPLICATION_SERVER_DOC)
+          .define(
               OFFSET_RESET_POLICY_CONFIG,
               Type.STRING,
               ConfigKeys.OFFSET_RESET_EARLIEST,
@@ -647,6 +668,27 @@ public final class WeirConfig extends AbstractConfig {
    */
   public Map<String, Object> clientProps(String prefix) {
     return settings().clientProps(prefix);
+  }
+
+  /** {@code host:port}, checked with {@link HostInfo#parse}; null allowed. */
+  private static final class HostAndPort implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      if (value == null) {
+        return;
+      }
+      try {
+        HostInfo.parse(value.toString());
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(
+            name, value, e.getMessage() + ": set " + name + " to this instance's host:port");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "host:port, or unset";
+    }
   }
 
   // One implementation of the derived settings, shared with the runtime (which reads Settings).

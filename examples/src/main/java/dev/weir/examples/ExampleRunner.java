@@ -4,7 +4,13 @@ import dev.weir.ApplicationState;
 import dev.weir.WeirApplication;
 import dev.weir.WeirConfig;
 import dev.weir.stream.Topology;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +24,10 @@ import org.apache.kafka.common.errors.TopicExistsException;
 /**
  * Runs an example's topology against a Kafka cluster until Ctrl-C. Every example's {@code main}
  * calls it; the arguments are {@code [--bootstrap-servers host:port]} (default {@code
- * localhost:9092}) and {@code [--state-dir directory]} (each instance on a machine needs its own).
+ * localhost:9092}), {@code [--command-config file]} (Kafka client properties, for example the
+ * {@code security.protocol}, {@code sasl.*} and {@code ssl.*} settings of a secured cluster, as
+ * {@code kafka-topics.sh --command-config} takes them; see docs/security.md) and {@code
+ * [--state-dir directory]} (each instance on a machine needs its own).
  */
 public final class ExampleRunner {
   private ExampleRunner() {}
@@ -35,21 +44,9 @@ public final class ExampleRunner {
    */
   public static void run(String[] args, Properties config, Topology topology, String... topics)
       throws Exception {
-    String bootstrap = "localhost:9092";
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--bootstrap-servers") && i + 1 < args.length) {
-        bootstrap = args[++i];
-      } else if (args[i].equals("--state-dir") && i + 1 < args.length) {
-        config.put(WeirConfig.STATE_DIR_CONFIG, args[++i]);
-      } else {
-        throw new IllegalArgumentException(
-            "Unknown argument "
-                + args[i]
-                + "; usage: [--bootstrap-servers host:port] [--state-dir directory]");
-      }
-    }
-    config.put(WeirConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    createMissingTopics(bootstrap, topics);
+    Map<String, Object> client = configure(args, config);
+    String bootstrap = client.get(WeirConfig.BOOTSTRAP_SERVERS_CONFIG).toString();
+    createMissingTopics(client, topics);
     System.out.println(topology.describe());
     // [docs:run-application]
     WeirApplication app = new WeirApplication(topology, config);
@@ -65,8 +62,52 @@ public final class ExampleRunner {
     System.exit(1); // the instance failed; its log says why
   }
 
-  private static void createMissingTopics(String bootstrap, String... topics) throws Exception {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+  /**
+   * Reads the arguments into {@code config}: {@code bootstrap.servers}, the state directory and
+   * every property of the {@code --command-config} file (plain client settings reach all of Weir's
+   * clients). {@code --bootstrap-servers} wins over a {@code bootstrap.servers} in the file;
+   * without either it is {@code localhost:9092}.
+   *
+   * @param args the program arguments
+   * @param config the application's settings, changed in place
+   * @return the client settings for the topic-creating admin client: {@code bootstrap.servers} and
+   *     the command-config properties
+   * @throws IOException when the command-config file cannot be read
+   * @throws IllegalArgumentException on an unknown argument
+   */
+  static Map<String, Object> configure(String[] args, Properties config) throws IOException {
+    String bootstrap = null;
+    Properties commandConfig = new Properties();
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--bootstrap-servers") && i + 1 < args.length) {
+        bootstrap = args[++i];
+      } else if (args[i].equals("--command-config") && i + 1 < args.length) {
+        try (Reader in = Files.newBufferedReader(Path.of(args[++i]), StandardCharsets.UTF_8)) {
+          commandConfig.load(in);
+        }
+      } else if (args[i].equals("--state-dir") && i + 1 < args.length) {
+        config.put(WeirConfig.STATE_DIR_CONFIG, args[++i]);
+      } else {
+        throw new IllegalArgumentException(
+            "Unknown argument "
+                + args[i]
+                + "; usage: [--bootstrap-servers host:port] [--command-config client.properties]"
+                + " [--state-dir directory]");
+      }
+    }
+    Map<String, Object> client = new HashMap<>();
+    commandConfig.forEach((k, v) -> client.put(k.toString(), v));
+    if (bootstrap != null) {
+      client.put(WeirConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    }
+    client.putIfAbsent(WeirConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
+    config.putAll(client);
+    return client;
+  }
+
+  private static void createMissingTopics(Map<String, Object> client, String... topics)
+      throws Exception {
+    try (Admin admin = Admin.create(client)) {
       List<NewTopic> create = new ArrayList<>();
       for (String topic : topics) {
         create.add(new NewTopic(topic, Optional.empty(), Optional.empty()));

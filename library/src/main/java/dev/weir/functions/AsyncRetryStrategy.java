@@ -27,7 +27,11 @@ import java.util.Objects;
 public final class AsyncRetryStrategy<O> implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** Decides from a result whether to request again; must be serialisable. */
+  /**
+   * Decides from a result whether to request again; must be serialisable.
+   *
+   * @param <O> the async function's output type
+   */
   @FunctionalInterface
   public interface ResultPredicate<O> extends Serializable {
     /**

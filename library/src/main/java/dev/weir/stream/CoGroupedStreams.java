@@ -343,7 +343,12 @@ public final class CoGroupedStreams<T1, T2> {
     }
   }
 
-  /** Tags first-input records. */
+  /**
+   * Tags first-input records.
+   *
+   * @param <T1> the first input's record type
+   * @param <T2> the second input's record type
+   */
   static final class Tag1<T1, T2> implements MapFunction<T1, TaggedUnion<T1, T2>> {
     private static final long serialVersionUID = 1L;
 
@@ -353,7 +358,12 @@ public final class CoGroupedStreams<T1, T2> {
     }
   }
 
-  /** Tags second-input records. */
+  /**
+   * Tags second-input records.
+   *
+   * @param <T1> the first input's record type
+   * @param <T2> the second input's record type
+   */
   static final class Tag2<T1, T2> implements MapFunction<T2, TaggedUnion<T1, T2>> {
     private static final long serialVersionUID = 1L;
 
@@ -363,7 +373,13 @@ public final class CoGroupedStreams<T1, T2> {
     }
   }
 
-  /** Applies the key selector of the record's side (one of the two is set per input). */
+  /**
+   * Applies the key selector of the record's side (one of the two is set per input).
+   *
+   * @param <T1> the first input's record type
+   * @param <T2> the second input's record type
+   * @param <K> the key type
+   */
   static final class UnionKey<T1, T2, K> implements KeySelector<TaggedUnion<T1, T2>, K> {
     private static final long serialVersionUID = 1L;
     private final KeySelector<? super T1, K> key1;
@@ -383,6 +399,9 @@ public final class CoGroupedStreams<T1, T2> {
   /**
    * {@code [0][first input's bytes]} or {@code [1][second input's bytes]}; stored in window state,
    * so the layout is persisted.
+   *
+   * @param <T1> the first input's record type
+   * @param <T2> the second input's record type
    */
   static final class TaggedUnionSerde<T1, T2>
       implements Serde<TaggedUnion<T1, T2>>,
@@ -453,6 +472,12 @@ public final class CoGroupedStreams<T1, T2> {
   /**
    * Splits a window's tagged records by side and calls the coGroup function; opens and closes it
    * when it is rich.
+   *
+   * @param <T1> the first input's record type
+   * @param <T2> the second input's record type
+   * @param <R> the output type
+   * @param <K> the key type
+   * @param <W> the window type
    */
   static final class CoGroupWindowFunction<T1, T2, R, K, W extends Window>
       extends ProcessWindowFunction<TaggedUnion<T1, T2>, R, K, W> {

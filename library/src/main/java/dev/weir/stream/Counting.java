@@ -13,7 +13,11 @@ import org.apache.kafka.common.serialization.Serdes;
 final class Counting {
   private Counting() {}
 
-  /** Counts records; the accumulator is the count so far. */
+  /**
+   * Counts records; the accumulator is the count so far.
+   *
+   * @param <T> the input record type
+   */
   static final class CountAggregate<T> implements AggregateFunction<T, Long, Long> {
     private static final long serialVersionUID = 1L;
 
@@ -38,7 +42,12 @@ final class Counting {
     }
   }
 
-  /** Pairs a window's count with its key. */
+  /**
+   * Pairs a window's count with its key.
+   *
+   * @param <K> the key type
+   * @param <W> the window type
+   */
   static final class WithKey<K, W extends Window>
       extends ProcessWindowFunction<Long, KeyValue<K, Long>, K, W> {
     private static final long serialVersionUID = 1L;
@@ -52,7 +61,12 @@ final class Counting {
     }
   }
 
-  /** A rolling count per key, kept in one value state named {@code count}. */
+  /**
+   * A rolling count per key, kept in one value state named {@code count}.
+   *
+   * @param <K> the key type
+   * @param <T> the input record type
+   */
   static final class Rolling<K, T> extends KeyedProcessFunction<K, T, KeyValue<K, Long>> {
     private static final long serialVersionUID = 1L;
     private transient ValueState<Long> count;

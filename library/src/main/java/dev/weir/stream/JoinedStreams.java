@@ -213,7 +213,13 @@ public final class JoinedStreams<T1, T2> {
     }
   }
 
-  /** The cross product of a window's two sides through a {@link JoinFunction}. */
+  /**
+   * The cross product of a window's two sides through a {@link JoinFunction}.
+   *
+   * @param <T1> the first input's record type
+   * @param <T2> the second input's record type
+   * @param <R> the output type
+   */
   static final class Join<T1, T2, R> extends RichForwarding implements CoGroupFunction<T1, T2, R> {
     private static final long serialVersionUID = 1L;
     private final JoinFunction<T1, T2, R> function;
@@ -238,7 +244,13 @@ public final class JoinedStreams<T1, T2> {
     }
   }
 
-  /** The cross product of a window's two sides through a {@link FlatJoinFunction}. */
+  /**
+   * The cross product of a window's two sides through a {@link FlatJoinFunction}.
+   *
+   * @param <T1> the first input's record type
+   * @param <T2> the second input's record type
+   * @param <R> the output type
+   */
   static final class FlatJoin<T1, T2, R> extends RichForwarding
       implements CoGroupFunction<T1, T2, R> {
     private static final long serialVersionUID = 1L;

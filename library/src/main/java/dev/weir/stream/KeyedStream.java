@@ -170,7 +170,8 @@ public final class KeyedStream<T, K> extends DataStream<T> {
 
   /**
    * Rolling sum of numeric records (Long, Integer, Double, Float, Short, Byte, BigInteger,
-   * BigDecimal).
+   * BigDecimal): the records must be numbers themselves, and the result carries no key. To sum a
+   * field of richer records per key, use {@link #sumLong} or {@link #sumDouble}.
    *
    * @return the stream of running sums, with this stream's serde
    */
@@ -179,7 +180,44 @@ public final class KeyedStream<T, K> extends DataStream<T> {
   }
 
   /**
-   * Rolling minimum of {@code Comparable} records.
+   * Rolling sum of a {@code long} field of the records, per key: emits the key with the sum so far,
+   * for every record. The sum is kept in keyed state (give the operator a stable {@code uid}). For
+   * the record itself with its running sum, use {@link #reduce} or {@link #process}.
+   *
+   * <pre>{@code
+   * orders.keyBy(Order::customer, Serdes.String()).sumLong(Order::quantity)  // KeyValue<String, Long>
+   * }</pre>
+   *
+   * @param field selects the summed field; a returned null fails the task with an error naming the
+   *     aggregation and the record
+   * @return the stream of {@code (key, sum)} pairs, with a {@link KeyValueSerde} of the key's serde
+   *     and {@code Long}
+   */
+  public SingleOutputStreamOperator<KeyValue<K, Long>> sumLong(KeySelector<? super T, Long> field) {
+    return process(new FieldAggregates.SumLong<K, T>(field))
+        .name("sumLong")
+        .returns(new KeyValueSerde<>(keySerde(), Serdes.Long()));
+  }
+
+  /**
+   * Rolling sum of a {@code double} field of the records, per key: emits the key with the sum so
+   * far, for every record, as {@link #sumLong} does.
+   *
+   * @param field selects the summed field; a returned null fails the task with an error naming the
+   *     aggregation and the record
+   * @return the stream of {@code (key, sum)} pairs, with a {@link KeyValueSerde} of the key's serde
+   *     and {@code Double}
+   */
+  public SingleOutputStreamOperator<KeyValue<K, Double>> sumDouble(
+      KeySelector<? super T, Double> field) {
+    return process(new FieldAggregates.SumDouble<K, T>(field))
+        .name("sumDouble")
+        .returns(new KeyValueSerde<>(keySerde(), Serdes.Double()));
+  }
+
+  /**
+   * Rolling minimum of {@code Comparable} records (for the record with the smallest field: {@link
+   * #minBy}).
    *
    * @return the stream of running minima
    */
@@ -188,7 +226,8 @@ public final class KeyedStream<T, K> extends DataStream<T> {
   }
 
   /**
-   * Rolling maximum of {@code Comparable} records.
+   * Rolling maximum of {@code Comparable} records (for the record with the largest field: {@link
+   * #maxBy}).
    *
    * @return the stream of running maxima
    */

@@ -3,6 +3,8 @@ package dev.weir.testing;
 import dev.weir.WeirConfig;
 import dev.weir.internal.config.Settings;
 import dev.weir.internal.driver.DriverCore;
+import dev.weir.query.ReadOnlyKeyedState;
+import dev.weir.query.StateQuery;
 import dev.weir.stream.Topology;
 import java.time.Duration;
 import java.util.Collections;
@@ -101,6 +103,29 @@ public final class WeirTestDriver implements AutoCloseable {
   public <K, V> TestOutputTopic<K, V> createOutputTopic(
       String topic, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
     return new TestOutputTopic<>(core, topic, keyDeserializer, valueDeserializer);
+  }
+
+  /**
+   * Reads a keyed state as {@code WeirApplication.query} does, so that tests can check what a
+   * service built on queries would answer. The driver commits after every piped record, so a query
+   * sees everything piped so far; the single task of each operator is always hosted here (one
+   * partition per topic). TTL is judged by the driver's processing time.
+   *
+   * <pre>{@code
+   * in.pipeInput("alice", "click");
+   * assertThat(driver.query(StateQuery.value("counter", COUNT, Serdes.String())).get("alice"))
+   *     .isEqualTo(1L);
+   * }</pre>
+   *
+   * @param query which state; not null
+   * @param <K> key type
+   * @param <V> what a key's state reads as
+   * @return a view that reads the state at each call; use it on the driver's thread
+   * @throws dev.weir.query.StateQueryException with reason {@code UNKNOWN_STATE} when no stateful
+   *     operator has the query's uid
+   */
+  public <K, V> ReadOnlyKeyedState<K, V> query(StateQuery<K, V> query) {
+    return core.query(Objects.requireNonNull(query, "query"));
   }
 
   /**

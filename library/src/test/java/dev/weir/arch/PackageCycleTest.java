@@ -114,7 +114,9 @@ class PackageCycleTest {
           Map.entry("internal.task.TaskWatermarks", "read by the runtime's event-time reporter"),
           Map.entry("internal.task.RecordCollector", "implemented by the thread's producer"),
           Map.entry("internal.task.ErrorHandling", "built from the settings by the caller"),
-          Map.entry("internal.task.StaleStateGuard", "built at set-up from changelog retention"));
+          Map.entry("internal.task.StaleStateGuard", "built at set-up from changelog retention"),
+          Map.entry("internal.runtime.QueryableTasks", "the facade and the driver answer queries"),
+          Map.entry("internal.task.CommittedReads", "queries read task state in its layout"));
 
   @Test
   void internalPackagesArePackagePrivateExceptTheListedTypes() {

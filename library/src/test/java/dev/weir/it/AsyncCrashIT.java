@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpServer;
 import dev.weir.testkit.EmbeddedKafkaCluster;
 import dev.weir.testkit.JavaProcess;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,9 +17,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,25 +42,33 @@ class AsyncCrashIT {
         .start();
   }
 
-  /** The enrichment service: answers "room-(seq % 7)" after a random latency. */
-  private static HttpServer service(ExecutorService pool) throws Exception {
+  /**
+   * The enrichment service: answers "room-(seq % 7)" after a random latency (1-30 ms), which a
+   * scheduled executor adds: the handler returns at once and the response is written later, so no
+   * server thread sleeps.
+   */
+  private static HttpServer service(ScheduledExecutorService pool) throws Exception {
     HttpServer server =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
     server.createContext(
         "/room/",
         ex -> {
-          try {
-            Thread.sleep(ThreadLocalRandom.current().nextInt(1, 31)); // the service's latency
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
           String path = ex.getRequestURI().getPath();
           int seq = Integer.parseInt(path.substring(path.lastIndexOf('/') + 1));
           byte[] body = ("room-" + (seq % 7)).getBytes(StandardCharsets.UTF_8);
-          ex.sendResponseHeaders(200, body.length);
-          try (OutputStream os = ex.getResponseBody()) {
-            os.write(body);
-          }
+          pool.schedule(
+              () -> {
+                try {
+                  ex.sendResponseHeaders(200, body.length);
+                  try (OutputStream os = ex.getResponseBody()) {
+                    os.write(body);
+                  }
+                } catch (IOException e) {
+                  ex.close(); // the client went away (the killed instance)
+                }
+              },
+              ThreadLocalRandom.current().nextInt(1, 31),
+              TimeUnit.MILLISECONDS);
         });
     server.setExecutor(pool);
     server.start();
@@ -67,7 +77,7 @@ class AsyncCrashIT {
 
   @Test
   void everyInputIsEnrichedExactlyOnceAndInOrderPerKeyAcrossAKill() throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(64);
+    ScheduledExecutorService pool = Executors.newScheduledThreadPool(4);
     HttpServer server = service(pool);
     String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/room/";
     // The shared build machine can take more than the default 90 s to start a broker.

@@ -47,10 +47,9 @@ final class GroupView {
    * member, loads differ by at most one, and every instance is RUNNING with as many tasks as its
    * member holds partitions, having closed all the others it created. Null otherwise.
    */
-  static Settled settled(
-      Admin admin, String appId, Map<String, WeirApplication> apps, int tasks) throws Exception {
-    ConsumerGroupDescription g =
-        admin.describeConsumerGroups(Set.of(appId)).all().get().get(appId);
+  static Settled settled(Admin admin, String appId, Map<String, WeirApplication> apps, int tasks)
+      throws Exception {
+    ConsumerGroupDescription g = admin.describeConsumerGroups(Set.of(appId)).all().get().get(appId);
     if (g.groupState() != GroupState.STABLE || g.members().size() != apps.size()) {
       return null;
     }
@@ -151,10 +150,15 @@ final class GroupView {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
       timer.shutdownNow();
-      timer.awaitTermination(30, TimeUnit.SECONDS);
-      producer.close();
+      try {
+        timer.awaitTermination(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        producer.close();
+      }
     }
   }
 }

@@ -135,8 +135,12 @@ final class Pipelines {
   }
 
   static void produce(String bootstrap, String topic, int from, int to, int keys) {
-    Map<String, Object> c = new HashMap<>();
-    c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    produce(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), topic, from, to, keys);
+  }
+
+  /** As {@link #produce(String, String, int, int, int)} with complete client settings. */
+  static void produce(Map<String, Object> client, String topic, int from, int to, int keys) {
+    Map<String, Object> c = new HashMap<>(client);
     c.put(ProducerConfig.ACKS_CONFIG, "all");
     try (KafkaProducer<String, String> p =
         new KafkaProducer<>(c, new StringSerializer(), new StringSerializer())) {
@@ -165,8 +169,14 @@ final class Pipelines {
   /** Reads everything committed in {@code topic} until {@code expected} values or the timeout. */
   static List<String> readCommitted(
       String bootstrap, String topic, int expected, Duration timeout) {
-    Map<String, Object> c = new HashMap<>();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    return readCommitted(
+        Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), topic, expected, timeout);
+  }
+
+  /** As {@link #readCommitted(String, String, int, Duration)} with complete client settings. */
+  static List<String> readCommitted(
+      Map<String, Object> client, String topic, int expected, Duration timeout) {
+    Map<String, Object> c = new HashMap<>(client);
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     List<String> values = new ArrayList<>();
     try (KafkaConsumer<String, String> consumer =

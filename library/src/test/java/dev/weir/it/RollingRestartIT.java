@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * with its own {@code group.instance.id} and {@code state.dir}, run a running count per key under
  * steady input; each is closed and started again in turn, well within the session timeout. The
  * coordinator's assignment is the same after every restart, the instance that stays up creates,
- * closes and revokes no task meanwhile, and the restarted one creates exactly the tasks it had;
- * the whole output is every input once, with its count.
+ * closes and revokes no task meanwhile, and the restarted one creates exactly the tasks it had; the
+ * whole output is every input once, with its count.
  */
 class RollingRestartIT {
   private static final String APP = "rolling";
@@ -79,7 +79,8 @@ class RollingRestartIT {
           apps.put(restarted, start(bs, restarted));
           GroupView.Settled after = awaitSettled(admin, apps);
 
-          assertThat(after.partitions()).as("assignment after restarting " + restarted)
+          assertThat(after.partitions())
+              .as("assignment after restarting " + restarted)
               .isEqualTo(assignment);
           for (String counter : List.of("tasks-created", "tasks-closed", "tasks-revoked")) {
             assertThat(after.counter(other, counter))

@@ -37,6 +37,39 @@ class TopologyTest {
   }
 
   @Test
+  void aMapFeedingASinkNeedsNoReturnsTheSinkNamesTheSerde() {
+    StreamBuilder b = new StreamBuilder();
+    b.fromSource(KafkaSource.topic("in", Serdes.String()), "in")
+        .map(String::length)
+        .sinkTo(KafkaSink.topic("lengths", Serdes.Integer()));
+    try (Driver d = new Driver(b)) {
+      d.core.pipe("in", null, Driver.bytes("four"), 0L, null);
+      assertThat(d.records("lengths"))
+          .extracting(o -> Serdes.Integer().deserializer().deserialize("lengths", o.value()))
+          .containsExactly(4);
+    }
+  }
+
+  @Test
+  void aMapFeedingAKeyByWithoutASerdeFailsTheBuildNamingTheOperatorAndTheFix() {
+    StreamBuilder b = new StreamBuilder();
+    b.fromSource(KafkaSource.topic("in", Serdes.String()), "in")
+        .map(String::length)
+        .name("lengths")
+        .keyBy(n -> n % 2, Serdes.Integer())
+        .filter(n -> n > 0)
+        .sinkTo(KafkaSink.topic("out", Serdes.Integer()));
+    assertThatThrownBy(b::build)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "Operator 'lengths' feeds a keyBy whose records go through the internal topic"
+                + " '<application.id>-lengths-keyBy-repartition', and Weir does not know their serde. Call"
+                + " .returns(serde) on 'lengths' or pass"
+                + " Repartition.named(...).withValueSerde(serde). Only records that cross an"
+                + " internal topic (keyBy, rebalance) need it; a sink uses the serde it names.");
+  }
+
+  @Test
   void anEventTimeWindowFedBySourceWithoutWatermarksFailsTheBuild() {
     StreamBuilder b = new StreamBuilder();
     DataStream<Long> timed =

@@ -175,8 +175,9 @@ class WindowsTest {
       d.pipe("in", "a:4", 18); // [18,28) bridges [0,20) and [25,35): [0,35)
       d.pipe("in", "z:flush", 1000);
       assertThat(d.values("out")).containsExactly("a[0,35)=4", "b[50,60)=1");
-      // z's open session: contents, window list and cleanup timer. Nothing of a's or b's.
-      assertThat(d.core.storeEntries("w")).isEqualTo(3);
+      // z's open session: contents, window list (header and element) and cleanup timer. Nothing
+      // of a's or b's.
+      assertThat(d.core.storeEntries("w")).isEqualTo(4);
     }
   }
 
@@ -423,6 +424,60 @@ class WindowsTest {
       d.pipe("in", "a:4", 25); // fires [10,20)
       assertThat(d.values("out"))
           .containsExactly("a@0 firing=1 total=1", "a@0 firing=2 total=3", "a@10 firing=1 total=4");
+    }
+  }
+
+  @Test
+  void longWindowsHandTheFunctionEveryRecordInOrderAndLeaveNothingBehind() {
+    try (Driver d =
+        driver(
+            k ->
+                k.window(TumblingEventTimeWindows.of(Duration.ofSeconds(60)))
+                    .process(new Describe<>()))) {
+      List<String> a = new ArrayList<>();
+      List<String> b = new ArrayList<>();
+      for (int i = 0; i < 5_000; i++) {
+        String v = (i % 3 == 0 ? "b:" : "a:") + i;
+        (i % 3 == 0 ? b : a).add(v);
+        d.pipe("in", v, i);
+      }
+      // One entry per element, a header per list, a cleanup timer per window.
+      assertThat(d.core.storeEntries("w")).isEqualTo(5_000 + 2 + 2);
+      d.pipe("in", "z:end", 70_000); // fires [0,60000) for a and b and purges them
+      assertThat(d.values("out"))
+          .containsExactly(
+              "a[0,60000)=" + String.join(",", a), "b[0,60000)=" + String.join(",", b));
+      // Only z's window is left: its header, its element and its cleanup timer.
+      assertThat(d.core.storeEntries("w")).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void anEvictorRemovesOnlyWhatItEvicts() {
+    try (Driver d =
+        driver(
+            k ->
+                k.window(GlobalWindows.create())
+                    .trigger(CountTrigger.of(1))
+                    .evictor(CountEvictor.of(3))
+                    .process(new Describe<>()))) {
+      for (int i = 0; i < 6; i++) {
+        d.pipe("in", "a:" + i, i);
+      }
+      assertThat(d.values("out"))
+          .containsExactly(
+              "a=a:0",
+              "a=a:0,a:1",
+              "a=a:0,a:1,a:2",
+              "a=a:1,a:2,a:3",
+              "a=a:2,a:3,a:4",
+              "a=a:3,a:4,a:5");
+      long before = d.core.changelogRecords();
+      d.pipe("in", "a:6", 6);
+      assertThat(d.values("out")).containsExactly("a=a:4,a:5,a:6");
+      // The new element, the header, and one tombstone for the evicted a:3.
+      assertThat(d.core.changelogRecords() - before).isEqualTo(3);
+      assertThat(d.core.storeEntries("w")).isEqualTo(4); // header and three elements
     }
   }
 

@@ -5,15 +5,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.SplittableRandom;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * The deterministic benchmark input and what each workload must output for it.
  *
  * <p>{@code records} events (default 2,000,000, about 100 bytes each) over {@code keys} keys
  * (default 10,000), spread round-robin over the partitions by sequence number, so that the input is
- * not partitioned by key and every keyed workload has to repartition. Event times cover one hour
- * from {@link #t0()}, with under 5 s of disorder; 0.1% of the records in the second half are two
- * hours late. W2 adds {@link #flushRecords flush records} at the end of each run.
+ * not partitioned by key and every keyed workload has to repartition. A <em>keyed</em> data set
+ * (W2K) has the same records, each with its key as the Kafka record key and in the partition
+ * Kafka's default partitioner gives that key, so it is already partitioned by key. Event times
+ * cover one hour from {@link #t0()}, with under 5 s of disorder; 0.1% of the records in the second
+ * half are two hours late. W2 adds {@link #flushRecords flush records} at the end of each run.
  *
  * <p>Given the same sizes, seed and {@code t0}, the content is identical; {@code t0} defaults to
  * three hours before the current hour, so that brokers accept the timestamps (not more than an hour
@@ -46,9 +49,15 @@ final class Dataset {
     void accept(int partition, long timestamp, byte[] value);
   }
 
+  /** Receives generated records with their Kafka record key (null unless the data set is keyed). */
+  interface KeyedRecordSink {
+    void accept(int partition, long timestamp, byte[] key, byte[] value);
+  }
+
   private final int records;
   private final int keys;
   private final int partitions;
+  private final boolean keyed;
   private final long t0;
   private final int keyWidth;
   private final int windows;
@@ -64,7 +73,18 @@ final class Dataset {
   private java.util.BitSet late;
   private boolean generated;
 
+  /** A data set spread round-robin over the partitions, without record keys. */
   Dataset(int records, int keys, int partitions, long t0) {
+    this(records, keys, partitions, t0, false);
+  }
+
+  /**
+   * A data set.
+   *
+   * @param keyed whether records carry their key as the Kafka record key and go to the partition
+   *     Kafka's default partitioner gives it (W2K), rather than round-robin without a key
+   */
+  Dataset(int records, int keys, int partitions, long t0, boolean keyed) {
     if (records < 1 || keys < 1 || partitions < 1) {
       throw new IllegalArgumentException(
           "records, keys and partitions must be positive: "
@@ -77,6 +97,7 @@ final class Dataset {
     this.records = records;
     this.keys = keys;
     this.partitions = partitions;
+    this.keyed = keyed;
     this.t0 = t0;
     this.keyWidth = Integer.toString(Math.max(0, keys - 1)).length();
     this.windows = (int) ((MAX_DISORDER_MS + HOUR_MS) / WINDOW_MS) + 1;
@@ -104,12 +125,23 @@ final class Dataset {
    * flush while another upstream task is still replaying the hour.)
    */
   void flushRecords(RecordSink sink) {
+    flushRecords((partition, timestamp, key, value) -> sink.accept(partition, timestamp, value));
+  }
+
+  /**
+   * {@link #flushRecords(RecordSink)} with record keys: in a keyed data set each flush record
+   * carries its flush key (Kafka Streams' {@code groupByKey} skips records without a key, so they
+   * would not advance its stream time), though it still goes to every partition rather than its
+   * key's.
+   */
+  void flushRecords(KeyedRecordSink sink) {
     long seq = records;
     for (int p = 0; p < partitions; p++) {
       for (int j = 0; j < FLUSH_KEYS; j++) {
         Event e =
             new Event(seq++, flushKey(j), t0 + FLUSH_OFFSET_MS + j, 100, "c5", payload(seq, j));
-        sink.accept(p, e.eventTime(), e.toLine().getBytes(StandardCharsets.UTF_8));
+        byte[] key = keyed ? e.key().getBytes(StandardCharsets.UTF_8) : null;
+        sink.accept(p, e.eventTime(), key, e.toLine().getBytes(StandardCharsets.UTF_8));
       }
     }
   }
@@ -126,12 +158,33 @@ final class Dataset {
     return t0;
   }
 
+  /** Whether records carry their key and sit in its partition (see the class comment). */
+  boolean keyed() {
+    return keyed;
+  }
+
+  /**
+   * The partition Kafka's default partitioner gives a record key: murmur2, as the producer does.
+   */
+  static int partitionForKey(byte[] key, int partitions) {
+    return Utils.toPositive(Utils.murmur2(key)) % partitions;
+  }
+
   /**
    * Generates every record in order and computes the expectations.
    *
    * @param sink receives each record with its partition and timestamp
    */
   void generate(RecordSink sink) {
+    generate((partition, timestamp, key, value) -> sink.accept(partition, timestamp, value));
+  }
+
+  /**
+   * Generates every record in order and computes the expectations.
+   *
+   * @param sink receives each record with its partition, timestamp and key (null unless keyed)
+   */
+  void generate(KeyedRecordSink sink) {
     w1Kept = 0;
     w1Hash = 0;
     w2Counts = new int[keys * windows];
@@ -152,7 +205,7 @@ final class Dataset {
       long onTime = t0 + MAX_DISORDER_MS + (long) i * HOUR_MS / records - disorder;
       long eventTime = late ? onTime - LATENESS_MS : onTime;
       Event e = new Event(i, key(keyBuilder, k), eventTime, amount, "c" + category, payload(i, k));
-      emit(sink, i % partitions, e);
+      emit(sink, i, e);
       w3Counts[k]++;
       keyOf[i] = k;
       timeOf[i] = eventTime;
@@ -169,13 +222,15 @@ final class Dataset {
     generated = true;
   }
 
-  private void emit(RecordSink sink, int partition, Event e) {
+  private void emit(KeyedRecordSink sink, int seq, Event e) {
     String line = e.toLine();
     if (e.keep()) {
       w1Kept++;
       w1Hash += Fnv.hash(e.enrich().getBytes(StandardCharsets.UTF_8));
     }
-    sink.accept(partition, e.eventTime(), line.getBytes(StandardCharsets.UTF_8));
+    byte[] key = keyed ? e.key().getBytes(StandardCharsets.UTF_8) : null;
+    int partition = keyed ? partitionForKey(key, partitions) : seq % partitions;
+    sink.accept(partition, e.eventTime(), key, line.getBytes(StandardCharsets.UTF_8));
   }
 
   /** The name of main key {@code k}, for example {@code k0042}. */

@@ -36,6 +36,8 @@ final class Harness implements AutoCloseable {
   final LongSupplier brokerCpu;
   private Dataset data;
   private String inputTopic;
+  private Dataset keyedData;
+  private String keyedInputTopic;
   private Dataset joinData;
   private long[] joinPairs;
   private List<String> joinTopics;
@@ -108,6 +110,39 @@ final class Harness implements AutoCloseable {
   }
 
   /**
+   * W2K's data set: the same records as {@link #data()}, generated again with their keys as record
+   * keys, each in its key's partition ({@link Dataset#partitionForKey}), and loaded into a topic of
+   * its own on first use.
+   */
+  Dataset keyedData() throws InterruptedException {
+    if (keyedData == null) {
+      Dataset d =
+          new Dataset(
+              options.records(), options.keys(), options.partitions(), Dataset.defaultT0(), true);
+      String topic = prefix() + "-input-keyed";
+      topics.create(options.partitions(), topic);
+      long begin = System.nanoTime();
+      long n = Loader.load(bootstrap, topic, d);
+      double s = (System.nanoTime() - begin) / 1e9;
+      out.printf(
+          Locale.ROOT,
+          "Loaded %,d records keyed by their key into %s (%d partitions) in %.1f s%n",
+          n,
+          topic,
+          options.partitions(),
+          s);
+      keyedData = d;
+      keyedInputTopic = topic;
+    }
+    return keyedData;
+  }
+
+  String keyedInputTopic() throws InterruptedException {
+    keyedData();
+    return keyedInputTopic;
+  }
+
+  /**
    * W6's data set: the same records as {@link #data()}, generated again and loaded into two topics
    * (even sequence numbers left, odd right) on first use, with the expected pairs.
    */
@@ -153,9 +188,17 @@ final class Harness implements AutoCloseable {
     return inputTopic;
   }
 
-  /** Launches a contender JVM with the settings every contender gets. */
+  /**
+   * Launches a contender JVM with the settings every contender gets. The Flink contender's JVM runs
+   * on its own module's classpath ({@link PerfOptions#flinkClasspath}), with the JDK access Flink
+   * needs ({@link Contenders#FLINK_JVM}).
+   */
   JavaProcess launch(ContenderSpec spec, String name) throws IOException {
     List<String> jvm = new ArrayList<>();
+    boolean flink = spec.contender().equals(Contenders.FLINK);
+    if (flink) {
+      jvm.addAll(Contenders.FLINK_JVM);
+    }
     jvm.add("-Xmx" + options.heap());
     jvm.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=" + options.childLogLevel());
     if (spec.contender().equals(options.profile())) {
@@ -165,8 +208,14 @@ final class Harness implements AutoCloseable {
     }
     Files.createDirectories(spec.statusFile().getParent());
     Files.createDirectories(spec.stateDir());
-    return JavaProcess.builder(ContenderMain.class)
-        .name(name)
+    JavaProcess.Builder b = JavaProcess.builder(ContenderMain.class);
+    if (flink) {
+      if (options.flinkClasspath() == null) {
+        throw new IllegalStateException("the Flink contender was not built (perf/run.sh --flink)");
+      }
+      b.classpath(options.flinkClasspath());
+    }
+    return b.name(name)
         .args(spec.toArgs())
         .jvmOptions(jvm)
         .logFile(runDir.resolve("logs").resolve(name + ".log"))
@@ -238,6 +287,9 @@ final class Harness implements AutoCloseable {
     try {
       if (inputTopic != null) {
         topics.deleteQuietly(null, inputTopic);
+      }
+      if (keyedInputTopic != null) {
+        topics.deleteQuietly(null, keyedInputTopic);
       }
       if (joinTopics != null) {
         topics.deleteQuietly(null, joinTopics.toArray(String[]::new));

@@ -1,6 +1,5 @@
 package dev.weir.perf;
 
-import java.lang.management.ManagementFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
@@ -148,7 +147,6 @@ final class KafkaStreamsW4 extends KafkaStreamsContender {
   }
 
   static long cpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
+    return ProcStats.ownCpuNanos();
   }
 }

@@ -25,7 +25,9 @@ final class Loader {
     return new KafkaProducer<>(c, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
-  /** Loads the data set; returns the number of records written. */
+  /**
+   * Loads the data set (with record keys if it is keyed); returns the number of records written.
+   */
   static long load(String bootstrap, String topic, Dataset data) {
     return load(bootstrap, topic, null, data);
   }
@@ -47,11 +49,12 @@ final class Loader {
     try (KafkaProducer<byte[], byte[]> p = producer(bootstrap, 20)) {
       long[] count = {0};
       data.generate(
-          (partition, timestamp, value) -> {
+          (partition, timestamp, key, value) -> {
             count[0]++;
             ProducerRecord<byte[], byte[]> r;
             if (right == null) {
-              r = new ProducerRecord<>(topic, partition, timestamp, null, value);
+              // A keyed data set (W2K) names its key's partition itself, as the producer would.
+              r = new ProducerRecord<>(topic, partition, timestamp, key, value);
             } else {
               long seq = Event.leadingSeq(value);
               r =

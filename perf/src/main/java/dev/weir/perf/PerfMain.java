@@ -87,6 +87,10 @@ public final class PerfMain {
         options.threads(),
         Runtime.getRuntime().availableProcessors());
     out.println("load average at the start: " + loadAverage());
+    out.println(
+        options.flinkClasspath() == null
+            ? "flink: not built, left out (perf/run.sh --flink adds it to W1, W2 and W2K)"
+            : "flink: Flink 2.2.1 local, parallelism 1, RocksDB, checkpoints every 1 s");
     try (Harness h = Harness.start(options, out)) {
       for (Workload w : options.workloads()) {
         out.println();
@@ -103,6 +107,12 @@ public final class PerfMain {
           }
           continue;
         }
+        if (w == Workload.W9) {
+          List<String> lines = new W9Runner(h).run();
+          allOk &= lines.stream().noneMatch(l -> l.contains("n/a"));
+          ratioLines.addAll(lines);
+          continue;
+        }
         List<RunResult> results =
             w.restores() ? new RestoreRunner(h, w).run() : new StreamingRunner(h).run(w);
         // A contender shown for information only (kafka-streams-grace5s) is expected to fail.
@@ -114,9 +124,13 @@ public final class PerfMain {
             w.restores()
                 ? String.format(
                     Locale.ROOT, "%,d distinct keys in the changelog", options.records())
-                : String.format(Locale.ROOT, "%,d input records", h.data().totalRecords());
-        Report.table(out, w, inputs, results, Contenders.of(w), options.modes());
-        ratioLines.addAll(Report.ratios(w, results, options.modes()));
+                : String.format(
+                    Locale.ROOT,
+                    "%,d input records%s",
+                    options.records(),
+                    w == Workload.W2K ? ", keyed by the record key" : "");
+        Report.table(out, w, inputs, results, options.lineup(w), options.modes());
+        ratioLines.addAll(Report.ratios(w, results, options.lineup(w), options.modes()));
       }
       if (options.profile() != null) {
         JfrSummary.printAll(h.runDir.resolve("jfr"), out);

@@ -26,6 +26,8 @@ import java.util.Set;
  * @param profile a contender to record with JFR (null: none)
  * @param childLogLevel slf4j-simple level in contender JVMs
  * @param bootstrap an existing cluster to use instead of starting one (null: start one)
+ * @param flinkClasspath the classpath of the Flink contender's JVM (module {@code perf-flink},
+ *     which {@code perf/run.sh --flink} builds); null when it was not built, and Flink does not run
  * @param rate W8: input records per second
  * @param eventSeconds W8: length of each event window
  */
@@ -46,24 +48,30 @@ record PerfOptions(
     String profile,
     String childLogLevel,
     String bootstrap,
+    String flinkClasspath,
     int rate,
     int eventSeconds) {
 
   static final String USAGE =
       String.join(
           "\n",
-          "usage: perf/run.sh WORKLOAD... [options]     WORKLOAD: W1..W8 or all",
-          "  W1 stateless, W2 windowed count, W3 running count, W4 restore from the changelog,",
+          "usage: perf/run.sh WORKLOAD... [options]     WORKLOAD: W1, W2, W2K, W3..W9 or all",
+          "  W1 stateless, W2 windowed count, W2K windowed count on input already keyed (no",
+          "  repartition), W3 running count, W4 restore from the changelog,",
           "  W5 recover after kill -9, W6 interval join of two topics, W7 async enrichment against",
           "  a 20 ms service (W7 runs at most 50,000 records async and records/100 (50..500)",
-          "  blocking; see docs/performance.md), W8 scale 2 -> 3 instances then kill -9 one, under",
-          "  a steady --rate over --keys keys (exactly-once only; see docs/performance.md)",
+          "  blocking; see docs/performance.md), W9 a window function over 2,000 and 20,000",
+          "  records per window (min(--records, 240000) records per size, 4 keys), W8 scale 2 -> 3",
+          "  instances then kill -9 one, under a steady --rate over --keys keys (exactly-once only)",
           "  --records N         data set size; W4, W5: distinct keys (default 2000000)",
           "  --keys N            distinct keys (default 10000)",
           "  --partitions N      partitions of input and output topics (default 8)",
           "  --rounds N          rounds; each runs every contender once per mode (default 3)",
           "  --modes LIST        eos,alos (default both)",
-          "  --contenders LIST   weir,kafka-streams,raw,kafka-streams-grace5s (default all)",
+          "  --contenders LIST   weir,kafka-streams,raw,kafka-streams-grace5s,flink (default all)",
+          "  --flink             (perf/run.sh) build module perf-flink (-Pflink) and run Flink 2.2.1",
+          "                      in W1, W2 and W2K; without it Flink is left out",
+          "  --flink-classpath CP  the Flink contender JVM's classpath (perf/run.sh --flink sets it)",
           "  --heap SIZE         -Xmx of every contender JVM (default 1g)",
           "  --threads N         processing threads per contender (default 1)",
           "  --probes N          latency probes per run, 0 to skip (default 2000)",
@@ -93,6 +101,7 @@ record PerfOptions(
     String profile = null;
     String logLevel = "warn";
     String bootstrap = null;
+    String flinkClasspath = null;
     int rate = 2000;
     int eventSeconds = 90;
     for (int i = 0; i < args.length; i++) {
@@ -129,6 +138,7 @@ record PerfOptions(
         case "--profile" -> profile = v;
         case "--child-log-level" -> logLevel = v;
         case "--bootstrap" -> bootstrap = v;
+        case "--flink-classpath" -> flinkClasspath = v.isBlank() ? null : v;
         case "--rate" -> rate = positive(a, v);
         case "--event-seconds" -> eventSeconds = positive(a, v);
         default -> throw new IllegalArgumentException("Unknown option " + a + "\n" + USAGE);
@@ -139,6 +149,11 @@ record PerfOptions(
     }
     if (probes < 0) {
       throw new IllegalArgumentException("--probes must not be negative");
+    }
+    if (flinkClasspath == null && contenders.contains(Contenders.FLINK)) {
+      throw new IllegalArgumentException(
+          "--contenders names flink, but the Flink contender was not built: run perf/run.sh with"
+              + " --flink (it builds module perf-flink with -Pflink and passes --flink-classpath)");
     }
     return new PerfOptions(
         List.copyOf(new java.util.LinkedHashSet<>(workloads)),
@@ -157,6 +172,7 @@ record PerfOptions(
         profile,
         logLevel,
         bootstrap,
+        flinkClasspath,
         rate,
         eventSeconds);
   }
@@ -182,10 +198,19 @@ record PerfOptions(
     return n;
   }
 
+  /**
+   * The contenders this run reports for a workload: {@link Contenders#of}, without Flink unless it
+   * was built ({@link #flinkClasspath}), so that a run without Flink prints the ratio lines it
+   * always has.
+   */
+  List<String> lineup(Workload w) {
+    return Contenders.of(w).stream()
+        .filter(c -> flinkClasspath != null || !c.equals(Contenders.FLINK))
+        .toList();
+  }
+
   /** Contenders of a workload selected by {@code --contenders}, in alternation order. */
   List<String> contendersOf(Workload w) {
-    return Contenders.of(w).stream()
-        .filter(c -> contenders.isEmpty() || contenders.contains(c))
-        .toList();
+    return lineup(w).stream().filter(c -> contenders.isEmpty() || contenders.contains(c)).toList();
   }
 }

@@ -27,6 +27,13 @@ final class ProcStats {
     }
   }
 
+  /** This JVM's own CPU time (all threads, user and system) in nanoseconds. */
+  static long ownCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
   /** Peak resident set size (VmHWM) in bytes, or -1 when unknown. */
   static long peakRssBytes(long pid) {
     try {

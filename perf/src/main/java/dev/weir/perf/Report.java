@@ -133,15 +133,19 @@ final class Report {
   }
 
   /**
-   * The comparison lines of one workload: {@code ratio W1 eos weir/kafka-streams=1.23
-   * weir/raw=0.91}, with {@code n/a (reason)} where a side has no valid measurement. Above 1 means
-   * Weir did better: more records per second (W5: ready sooner, the ratio of the ready times).
+   * The comparison lines of one workload: {@code ratio W1 eos weir/kafka-streams=1.23 weir/raw=0.91
+   * weir/flink=1.50}, one field per compared contender in {@code contenders}' order, with {@code
+   * n/a (reason)} where a side has no valid measurement. Above 1 means Weir did better: more
+   * records per second (W5: ready sooner, the ratio of the ready times).
+   *
+   * @param contenders the workload's lineup in this run ({@link PerfOptions#lineup})
    */
-  static List<String> ratios(Workload w, List<RunResult> results, List<Mode> modes) {
+  static List<String> ratios(
+      Workload w, List<RunResult> results, List<String> contenders, List<Mode> modes) {
     List<String> lines = new ArrayList<>();
     for (Mode mode : modes) {
       StringBuilder sb = new StringBuilder("ratio " + w + " " + mode.label());
-      for (String other : Contenders.of(w)) {
+      for (String other : contenders) {
         if (other.equals(Contenders.WEIR) || !Contenders.compared(other)) {
           continue;
         }

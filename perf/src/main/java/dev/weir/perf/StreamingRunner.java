@@ -42,7 +42,12 @@ final class StreamingRunner {
   }
 
   List<RunResult> run(Workload w) throws InterruptedException {
-    Dataset data = w == Workload.W6 ? h.joinData() : h.data();
+    Dataset data =
+        switch (w) {
+          case W6 -> h.joinData();
+          case W2K -> h.keyedData();
+          default -> h.data();
+        };
     List<RunResult> results = new ArrayList<>();
     List<String> contenders = new ArrayList<>(h.options.contendersOf(w));
     if (Contenders.weirMissing(w) != null) {
@@ -63,10 +68,10 @@ final class StreamingRunner {
   private OutputChecker checker(Workload w, Dataset data) {
     return switch (w) {
       case W1 -> new W1Checker(data);
-      case W2 -> new W2Checker(data);
+      case W2, W2K -> new W2Checker(data);
       case W3 -> new W3Checker(data);
       case W6 -> new W6Checker(data, joinPairs());
-      case W4, W5, W7, W8 -> throw new IllegalArgumentException(w + " has its own runner");
+      case W4, W5, W7, W8, W9 -> throw new IllegalArgumentException(w + " has its own runner");
     };
   }
 
@@ -77,10 +82,15 @@ final class StreamingRunner {
             .toLowerCase(Locale.ROOT);
     String output = appId + "-out";
     int probes = w.measuresLatency() ? h.options.probes() : 0;
-    // A second input of the run's own: latency probes (W1, W3) or the flush records (W2).
-    String extra = probes > 0 ? appId + "-probe" : w == Workload.W2 ? appId + "-flush" : null;
+    // A second input of the run's own: latency probes (W1, W3) or the flush records (W2, W2K).
+    String extra = probes > 0 ? appId + "-probe" : w.flushes() ? appId + "-flush" : null;
     List<String> inputs =
-        new ArrayList<>(w == Workload.W6 ? h.joinTopics() : List.of(h.inputTopic()));
+        new ArrayList<>(
+            switch (w) {
+              case W6 -> h.joinTopics();
+              case W2K -> List.of(h.keyedInputTopic());
+              default -> List.of(h.inputTopic());
+            });
     ContenderSpec spec;
     try {
       if (extra != null) {
@@ -101,13 +111,67 @@ final class StreamingRunner {
     }
   }
 
+  /**
+   * W9: one run over a data set of its own ({@code input}, already loaded, {@code total} records
+   * and its own flush records), named by {@code label}.
+   */
+  RunResult runOnce(
+      Workload w,
+      String label,
+      String input,
+      long total,
+      OutputChecker checker,
+      String contender,
+      Mode mode,
+      int round)
+      throws InterruptedException {
+    String appId =
+        (h.prefix() + "-" + w + "-" + label + "-" + contender + "-" + mode.label() + "-r" + round)
+            .toLowerCase(Locale.ROOT);
+    String output = appId + "-out";
+    try {
+      h.topics.create(h.options.partitions(), output);
+      ContenderSpec spec = h.spec(w, contender, mode, "run", List.of(input), output, appId);
+      return measure(w, total, checker, () -> {}, null, spec, 0, null, round);
+    } catch (RunFailure | IllegalStateException e) {
+      return RunResult.failed(w, contender, mode, round, e.getMessage());
+    } catch (java.io.IOException e) {
+      return RunResult.failed(w, contender, mode, round, "launching the JVM failed: " + e);
+    } finally {
+      h.topics.deleteQuietly(appId + "-", output);
+      Harness.deleteTree(h.runDir.resolve("state").resolve(appId));
+    }
+  }
+
   private RunResult measure(
       Workload w, Dataset data, ContenderSpec spec, int probes, String extra, int round)
       throws InterruptedException, java.io.IOException {
-    OutputChecker checker = checker(w, data);
+    return measure(
+        w,
+        data.totalRecords(),
+        checker(w, data),
+        () -> flush(data, extra),
+        data,
+        spec,
+        probes,
+        extra,
+        round);
+  }
+
+  private RunResult measure(
+      Workload w,
+      long total,
+      OutputChecker checker,
+      Runnable flush,
+      Dataset data,
+      ContenderSpec spec,
+      int probes,
+      String extra,
+      int round)
+      throws InterruptedException, java.io.IOException {
     // The data set's topics: one, or W6's two (their committed offsets add up to the data set).
     List<String> dataTopics = spec.inputs().subList(0, w == Workload.W6 ? 2 : 1);
-    boolean[] flushed = {w != Workload.W2};
+    boolean[] flushed = {!w.flushes()};
     long[] committed = {-1, 0}; // input offsets committed by the group, time of the last check
     // Records of the internal topics not yet consumed (-1: not checked yet).
     long[] backlog = {-1};
@@ -139,16 +203,16 @@ final class StreamingRunner {
                     tail.touch(); // consuming input is progress, even before output appears
                     committed[0] = c;
                   }
-                  if (c >= data.totalRecords()) {
+                  if (c >= total) {
                     long b = internalBacklog(spec.appId());
                     if (b >= 0 && (backlog[0] < 0 || b < backlog[0])) {
                       tail.touch(); // so is a downstream sub-topology catching up
                     }
                     backlog[0] = b;
                   }
-                  if (!flushed[0] && c >= data.totalRecords()) {
+                  if (!flushed[0] && c >= total) {
                     flushed[0] = true;
-                    flush(data, extra);
+                    flush.run();
                     tail.touch();
                   }
                 }
@@ -158,7 +222,7 @@ final class StreamingRunner {
               // sub-topologies wrote to its internal topics (W6's join reads 200,000 records
               // from them after the sources are committed; under load that took minutes, and
               // the run was judged before the join had emitted anything).
-              () -> committed[0] >= data.totalRecords() && backlog[0] == 0);
+              () -> committed[0] >= total && backlog[0] == 0);
       if (complete && probes > 0) {
         sendProbes(w, data, extra, sent);
         if (!tail.awaitProbes(probes, Duration.ofSeconds(60))) {
@@ -192,8 +256,8 @@ final class StreamingRunner {
           round,
           v.ok(),
           v.summary(),
-          data.totalRecords(),
-          data.totalRecords() / seconds,
+          total,
+          total / seconds,
           seconds,
           (doneMs - launchedMs) / 1000.0,
           delta(firstCpu, tail.cpuAtDone),
@@ -235,14 +299,17 @@ final class StreamingRunner {
     }
   }
 
-  /** W2: the flush records, once the contender has consumed the data set. */
+  /**
+   * W2, W2K: the flush records, once the contender has consumed the data set (W2K's with their
+   * keys, see {@link Dataset#flushRecords(Dataset.KeyedRecordSink)}).
+   */
   private void flush(Dataset data, String topic) {
     AtomicReference<Exception> failure = new AtomicReference<>();
     try (KafkaProducer<byte[], byte[]> p = Loader.producer(h.bootstrap, 0)) {
       data.flushRecords(
-          (partition, timestamp, value) ->
+          (partition, timestamp, key, value) ->
               p.send(
-                  new ProducerRecord<>(topic, partition, timestamp, null, value),
+                  new ProducerRecord<>(topic, partition, timestamp, key, value),
                   (md, e) -> {
                     if (e != null) {
                       failure.compareAndSet(null, e);

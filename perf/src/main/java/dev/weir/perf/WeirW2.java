@@ -36,7 +36,7 @@ final class WeirW2 implements Contender {
   private WeirApplication app;
 
   /** Counts records. */
-  static final class Count implements AggregateFunction<String, Long, Long> {
+  static final class Count<T> implements AggregateFunction<T, Long, Long> {
     private static final long serialVersionUID = 1L;
 
     @Override
@@ -45,7 +45,7 @@ final class WeirW2 implements Contender {
     }
 
     @Override
-    public Long add(String value, Long count) {
+    public Long add(T value, Long count) {
       return count + 1;
     }
 
@@ -88,7 +88,7 @@ final class WeirW2 implements Contender {
             Serdes.String(),
             Repartition.<String>named("by-key").withValueSerde(Serdes.String()))
         .window(TumblingEventTimeWindows.of(Duration.ofMillis(Dataset.WINDOW_MS)))
-        .aggregate(new Count(), Serdes.Long(), new Label())
+        .aggregate(new Count<>(), Serdes.Long(), new Label())
         .uid("counts")
         .sinkTo(KafkaSink.keyValues(spec.output(), Serdes.String(), Serdes.Long()));
     app = new WeirApplication(b.build(), WeirW1.properties(spec));

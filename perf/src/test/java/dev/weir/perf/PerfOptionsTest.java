@@ -24,17 +24,20 @@ class PerfOptionsTest {
         .containsExactly(
             Workload.W1,
             Workload.W2,
+            Workload.W2K,
             Workload.W3,
             Workload.W4,
             Workload.W5,
             Workload.W6,
             Workload.W7,
-            Workload.W8);
+            Workload.W8,
+            Workload.W9);
   }
 
   @Test
   void badInputIsExplained() {
-    assertThatThrownBy(() -> PerfOptions.parse("W9")).hasMessageContaining("Unknown workload 'W9'");
+    assertThatThrownBy(() -> PerfOptions.parse("W10"))
+        .hasMessageContaining("Unknown workload 'W10'");
     assertThatThrownBy(() -> PerfOptions.parse("W1", "--rounds", "0"))
         .hasMessageContaining("--rounds must be positive");
     assertThatThrownBy(() -> PerfOptions.parse()).hasMessageContaining("Name a workload");
@@ -52,5 +55,32 @@ class PerfOptionsTest {
     PerfOptions small = PerfOptions.parse("W8", "--rate", "200", "--event-seconds", "20");
     assertThat(small.rate()).isEqualTo(200);
     assertThat(small.eventSeconds()).isEqualTo(20);
+  }
+
+  @Test
+  void flinkRunsInW1W2AndW2KOnlyWhenBuilt() {
+    PerfOptions without = PerfOptions.parse("W1", "W2", "W2K");
+    assertThat(without.flinkClasspath()).isNull();
+    assertThat(without.lineup(Workload.W2))
+        .containsExactly("weir", "kafka-streams", "kafka-streams-grace5s");
+    assertThat(without.lineup(Workload.W2K)).containsExactly("weir", "kafka-streams");
+
+    PerfOptions with = PerfOptions.parse("W2K", "--flink-classpath", "/a.jar:/b");
+    assertThat(with.flinkClasspath()).isEqualTo("/a.jar:/b");
+    assertThat(with.lineup(Workload.W1)).containsExactly("weir", "kafka-streams", "raw", "flink");
+    assertThat(with.lineup(Workload.W2))
+        .containsExactly("weir", "kafka-streams", "kafka-streams-grace5s", "flink");
+    assertThat(with.lineup(Workload.W2K)).containsExactly("weir", "kafka-streams", "flink");
+    assertThat(with.lineup(Workload.W3)).containsExactly("weir", "kafka-streams");
+
+    PerfOptions onlyFlink =
+        PerfOptions.parse("W2K", "--flink-classpath", "/a.jar", "--contenders", "weir,flink");
+    assertThat(onlyFlink.contendersOf(Workload.W2K)).containsExactly("weir", "flink");
+    // The lineup, and so the ratio line, still names every contender of the workload.
+    assertThat(onlyFlink.lineup(Workload.W2K)).containsExactly("weir", "kafka-streams", "flink");
+
+    assertThatThrownBy(() -> PerfOptions.parse("W2K", "--contenders", "weir,flink"))
+        .hasMessageContaining("the Flink contender was not built")
+        .hasMessageContaining("perf/run.sh with --flink");
   }
 }

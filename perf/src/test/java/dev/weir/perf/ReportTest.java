@@ -34,7 +34,7 @@ class ReportTest {
         List.of(
             run(Workload.W4, Contenders.WEIR, 1, 1000, 2.0),
             run(Workload.W4, Contenders.KAFKA_STREAMS, 1, 1000, 4.0));
-    assertThat(Report.ratios(Workload.W4, results, List.of(Mode.EOS)))
+    assertThat(Report.ratios(Workload.W4, results, Contenders.of(Workload.W4), List.of(Mode.EOS)))
         .containsExactly("ratio W4 eos weir/kafka-streams=2.00");
   }
 
@@ -49,8 +49,53 @@ class ReportTest {
             run(Workload.W5, Contenders.KAFKA_STREAMS, 1, 1000, 9.0),
             run(Workload.W5, Contenders.KAFKA_STREAMS, 2, 1000, 5.0),
             run(Workload.W5, Contenders.KAFKA_STREAMS, 3, 1000, 7.0));
-    assertThat(Report.ratios(Workload.W5, results, List.of(Mode.EOS)))
+    assertThat(Report.ratios(Workload.W5, results, Contenders.of(Workload.W5), List.of(Mode.EOS)))
         .containsExactly("ratio W5 eos weir/kafka-streams=3.50");
+  }
+
+  @Test
+  void windowRatiosCompareWithBothAnchorsAndLeaveOutTheInformationalContender() {
+    List<RunResult> results =
+        List.of(
+            run(Workload.W2K, Contenders.WEIR, 1, 1000, 2.0),
+            run(Workload.W2K, Contenders.KAFKA_STREAMS, 1, 1000, 3.0),
+            run(Workload.W2K, Contenders.FLINK, 1, 1000, 4.0),
+            run(Workload.W2, Contenders.WEIR, 1, 1000, 1.0),
+            run(Workload.W2, Contenders.KAFKA_STREAMS, 1, 1000, 2.0),
+            run(Workload.W2, Contenders.KAFKA_STREAMS_GRACE_5S, 1, 1000, 0.5));
+    assertThat(
+            Report.ratios(
+                Workload.W2K,
+                results.subList(0, 3),
+                Contenders.of(Workload.W2K),
+                List.of(Mode.EOS)))
+        .containsExactly("ratio W2K eos weir/kafka-streams=1.50 weir/flink=2.00");
+    // Flink listed but not run (not selected with --contenders): n/a with the reason.
+    assertThat(
+            Report.ratios(
+                Workload.W2, results.subList(3, 6), Contenders.of(Workload.W2), List.of(Mode.EOS)))
+        .containsExactly("ratio W2 eos weir/kafka-streams=2.00 weir/flink=n/a (flink: not run)");
+    // Without Flink in the lineup (not built) the line is the one it always was.
+    assertThat(
+            Report.ratios(
+                Workload.W2,
+                results.subList(3, 6),
+                List.of(
+                    Contenders.WEIR, Contenders.KAFKA_STREAMS, Contenders.KAFKA_STREAMS_GRACE_5S),
+                List.of(Mode.EOS)))
+        .containsExactly("ratio W2 eos weir/kafka-streams=2.00");
+  }
+
+  @Test
+  void w1RatioLineKeepsItsFieldsAndAddsFlinkLast() {
+    List<RunResult> results =
+        List.of(
+            run(Workload.W1, Contenders.WEIR, 1, 1000, 1.0),
+            run(Workload.W1, Contenders.KAFKA_STREAMS, 1, 1000, 2.0),
+            run(Workload.W1, Contenders.RAW, 1, 1000, 0.5),
+            run(Workload.W1, Contenders.FLINK, 1, 1000, 4.0));
+    assertThat(Report.ratios(Workload.W1, results, Contenders.of(Workload.W1), List.of(Mode.EOS)))
+        .containsExactly("ratio W1 eos weir/kafka-streams=2.00 weir/raw=0.50 weir/flink=4.00");
   }
 
   @Test

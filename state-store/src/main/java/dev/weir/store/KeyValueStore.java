@@ -25,7 +25,8 @@ package dev.weir.store;
  * is allowed throws {@link NullPointerException}.
  *
  * <p><b>Threading.</b> Not thread-safe. A store belongs to one task and is used only by the thread
- * that processes the task.
+ * that processes the task, except for the concurrent reads of a base store that {@link
+ * TaskStateStore} allows.
  *
  * <p><b>Failures.</b> Using a store whose task state is closed throws {@link
  * IllegalStateException}; a backend failure throws {@link StateStoreException}.

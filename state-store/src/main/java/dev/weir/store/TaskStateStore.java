@@ -23,7 +23,12 @@ import java.util.Set;
  * {@link TransactionalTaskState} wrapping this object, which calls {@code applyBatch} after the
  * Kafka transaction has committed.
  *
- * <p><b>Threading.</b> Not thread-safe: owned by the one thread that processes the task.
+ * <p><b>Threading.</b> Not thread-safe: owned by the one thread that processes the task. One
+ * exception, for interactive queries: other threads may call the read methods of {@link
+ * #store(String)}'s stores ({@code get}, {@code range}, {@code prefixScan}, {@code all})
+ * concurrently with the owner's reads, provided the caller excludes every write, {@link
+ * #applyBatch}, {@link #applyBatchWithoutWal} and {@link #close()} while they run (the library does
+ * so with a read-write lock around its commits).
  *
  * <p><b>Failures.</b> Any method other than {@link #close()} throws {@link IllegalStateException}
  * once closed, and {@link StateStoreException} when the backend fails.

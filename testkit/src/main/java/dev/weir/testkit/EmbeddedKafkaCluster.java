@@ -2,6 +2,7 @@ package dev.weir.testkit;
 
 import dev.weir.testkit.internal.BrokerNode;
 import dev.weir.testkit.internal.BrokerProperties;
+import dev.weir.testkit.internal.BrokerSecurity;
 import dev.weir.testkit.internal.ClusterProbe;
 import dev.weir.testkit.internal.Deadline;
 import dev.weir.testkit.internal.Directories;
@@ -59,6 +60,13 @@ import org.slf4j.LoggerFactory;
  * and a probe transaction that commits a consumer offset succeeded, so the transaction state log
  * and the consumer offsets topic exist.
  *
+ * <p><b>Secured clusters.</b> {@link Builder#secured()} starts a cluster whose clients must use
+ * {@code SASL_SSL} with SCRAM-SHA-512 and a certificate made at test time, and whose brokers
+ * authorize every request with Kafka's KRaft {@code StandardAuthorizer}: only the super user
+ * {@value dev.weir.testkit.internal.BrokerSecurity#ADMIN_USER} may do anything without an ACL.
+ * {@link #clientProperties()} then authenticates as that super user, {@link #createUser} adds users
+ * and {@link #clientProperties(String, String)} connects as one of them.
+ *
  * <p><b>Logs.</b> Each node's stdout and stderr go to {@code <cluster>-broker-<i>.log} in the log
  * directory, by default {@code target/weir-kafka-logs} (system property {@value
  * #LOG_DIRECTORY_PROPERTY}). When a start fails, the exception message ends with the last 40 lines
@@ -106,6 +114,7 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
   private final String clusterId;
   private final Path dataRoot;
   private final List<BrokerNode> nodes;
+  private final BrokerSecurity security;
   private final String bootstrapServers;
   private final String classpath;
   private final List<String> jvmOptions;
@@ -116,8 +125,13 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
   private boolean closed;
 
   private EmbeddedKafkaCluster(
-      Builder builder, String name, Path dataRoot, List<BrokerNode> nodes) {
+      Builder builder,
+      String name,
+      Path dataRoot,
+      List<BrokerNode> nodes,
+      BrokerSecurity security) {
     this.name = name;
+    this.security = security;
     this.clusterId = Uuid.randomUuid().toString();
     this.dataRoot = dataRoot;
     this.nodes = List.copyOf(nodes);
@@ -263,11 +277,69 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
     ClusterProbe.createTopic(client, topic, startTimeout);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>On a {@linkplain Builder#secured() secured} cluster the settings authenticate as the super
+   * user {@value dev.weir.testkit.internal.BrokerSecurity#ADMIN_USER}.
+   */
   @Override
   public Map<String, Object> clientProperties() {
-    Map<String, Object> properties = new HashMap<>();
+    return security == null
+        ? new HashMap<>(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))
+        : clientProperties(BrokerSecurity.ADMIN_USER, security.adminPassword());
+  }
+
+  /**
+   * Returns the client settings of a user of a secured cluster: {@code bootstrap.servers}, {@code
+   * security.protocol=SASL_SSL}, {@code sasl.mechanism=SCRAM-SHA-512}, {@code sasl.jaas.config} and
+   * a trust store ({@code ssl.truststore.*}) holding the cluster's certificate.
+   *
+   * @param user a user made by {@link #createUser}, or the super user
+   * @param password its password
+   * @return a new mutable map
+   * @throws IllegalStateException when the cluster is not secured
+   */
+  public Map<String, Object> clientProperties(String user, String password) {
+    BrokerSecurity s = requireSecured();
+    Map<String, Object> properties = new HashMap<>(s.clientProperties(user, password));
     properties.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     return properties;
+  }
+
+  /**
+   * Tells whether this cluster was started {@linkplain Builder#secured() secured}.
+   *
+   * @return true when clients must authenticate
+   */
+  public boolean isSecured() {
+    return security != null;
+  }
+
+  /**
+   * Creates (or replaces) a SCRAM-SHA-512 user of a secured cluster and waits until every broker
+   * knows it. The user holds no ACL: grant them with an {@link Admin} made from {@link
+   * #clientProperties()}.
+   *
+   * @param user the user name, without {@code "}
+   * @param password its password, without {@code "}
+   * @throws IllegalStateException when the cluster is not secured, or the user is not known in time
+   */
+  public void createUser(String user, String password) {
+    requireSecured();
+    ensureOpen();
+    Map<String, Object> config = clientProperties(user, password);
+    config.put(AdminClientConfig.CLIENT_ID_CONFIG, "weir-testkit-user-check");
+    ClusterProbe.createScramUser(
+        admin.get(), user, password, config, Deadline.after(startTimeout), name);
+  }
+
+  private BrokerSecurity requireSecured() {
+    if (security == null) {
+      throw new IllegalStateException(
+          "Kafka cluster " + name + " is not secured; start it with builder().secured()");
+    }
+    return security;
   }
 
   @Override
@@ -325,7 +397,7 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
     admin.set(Admin.create(adminConfig));
     try (TransactionProbe probe =
         new TransactionProbe(
-            bootstrapServers,
+            clientProperties(),
             "__weir_testkit_probe_" + name,
             BrokerProperties.replicationFactor(nodes.size()),
             startTimeout)) {
@@ -342,6 +414,9 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
     systemProperties.put("org.slf4j.simpleLogger.showDateTime", "true");
     systemProperties.put("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
     systemProperties.put("org.slf4j.simpleLogger.log.state.change.logger", "warn");
+    if (security != null) {
+      systemProperties.put("weir.testkit.addScram", security.scramArgument());
+    }
     try {
       node.launch(clusterId, classpath, jvmOptions, systemProperties);
     } catch (IOException e) {
@@ -401,8 +476,24 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
     private Path dataDirectory;
     private List<String> jvmOptions;
     private Duration startTimeout = DEFAULT_START_TIMEOUT;
+    private boolean secured;
 
     private Builder() {}
+
+    /**
+     * Secures the cluster: clients connect with {@code SASL_SSL} and SCRAM-SHA-512, trusting a
+     * certificate made at start by the running JDK's {@code keytool}; the nodes talk to the
+     * controllers over mutual TLS; every request is authorized by Kafka's {@code
+     * StandardAuthorizer} with {@code allow.everyone.if.no.acl.found=false}. The super user is
+     * {@value dev.weir.testkit.internal.BrokerSecurity#ADMIN_USER}; {@link
+     * EmbeddedKafkaCluster#clientProperties()} logs in as it.
+     *
+     * @return this builder
+     */
+    public Builder secured() {
+      this.secured = true;
+      return this;
+    }
 
     /**
      * Sets the number of nodes; the default is 1.
@@ -547,18 +638,24 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
         for (int i = 0; i < brokers; i++) {
           addresses.add(new NodeAddress(i, ports[2 * i], ports[2 * i + 1]));
         }
+        BrokerSecurity security = secured ? BrokerSecurity.create(root) : null;
         List<BrokerNode> nodes = new ArrayList<>();
         for (NodeAddress address : addresses) {
+          Map<String, String> properties = new LinkedHashMap<>();
+          if (security != null) {
+            properties.putAll(security.brokerProperties(address));
+          }
+          properties.putAll(brokerProperties);
           BrokerNode node =
               new BrokerNode(
                   address,
                   root.resolve("n" + address.nodeId()),
                   logs.resolve("kafka-" + name + "-broker-" + address.nodeId() + ".log"));
           node.writeProperties(
-              BrokerProperties.forNode(address, addresses, node.dataDirectory(), brokerProperties));
+              BrokerProperties.forNode(address, addresses, node.dataDirectory(), properties));
           nodes.add(node);
         }
-        return new EmbeddedKafkaCluster(this, name, root, nodes);
+        return new EmbeddedKafkaCluster(this, name, root, nodes, security);
       } catch (IOException e) {
         throw new UncheckedIOException("could not prepare Kafka cluster " + name, e);
       }

@@ -36,7 +36,6 @@ public final class ChainedApplications {
             WatermarkStrategy.forMonotonousTimestamps(),
             "readings")
         .map(String::trim)
-        .returns(Serdes.String())
         .sinkTo(KafkaSink.topic(cleaned, Serdes.String()).withWatermarkMarkers());
     // [/docs:chain-upstream]
     return builder.build();

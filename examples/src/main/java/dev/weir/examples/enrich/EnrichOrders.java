@@ -55,7 +55,6 @@ public final class EnrichOrders {
         .connect(users)
         .process(new LatestUser())
         .uid("enrich-orders")
-        .returns(Serdes.String())
         .sinkTo(KafkaSink.topic(outTopic, Serdes.String()));
     // [/docs:enrich-orders]
     return builder.build();

@@ -43,7 +43,6 @@ public final class OrdersEtl {
         .name("non-zero")
         .map(new ToEuros())
         .name("to-euros")
-        .returns(Serdes.String())
         .sinkTo(
             KafkaSink.topic(outputTopic, Serdes.String())
                 .withKey(line -> line.split(",")[1], Serdes.String()));

@@ -46,7 +46,6 @@ public final class FraudRules {
         .connect(rules)
         .process(new CheckLimits())
         .uid("check-limits")
-        .returns(Serdes.String())
         .sinkTo(KafkaSink.topic(alertsTopic, Serdes.String()));
     // [/docs:broadcast-rules]
     return builder.build();

@@ -87,6 +87,8 @@ public final class ConfigKeys {
 
   public static final String STATUS_HTTP_PORT_CONFIG = "status.http.port";
 
+  public static final String APPLICATION_SERVER_CONFIG = "application.server";
+
   public static final String STATUS_HTTP_BIND_ADDRESS_CONFIG = "status.http.bind.address";
 
   public static final String STATE_BACKEND_ROCKSDB = "rocksdb";

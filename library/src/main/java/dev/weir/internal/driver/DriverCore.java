@@ -8,6 +8,7 @@ import dev.weir.internal.graph.SubTopology;
 import dev.weir.internal.graph.TopologyAccess;
 import dev.weir.internal.metrics.MetricRegistries;
 import dev.weir.internal.runtime.CommitOrder;
+import dev.weir.internal.runtime.QueryableTasks;
 import dev.weir.internal.runtime.RuntimeMetrics;
 import dev.weir.internal.task.ErrorHandling;
 import dev.weir.internal.task.RecordCollector;
@@ -18,6 +19,8 @@ import dev.weir.internal.task.TaskId;
 import dev.weir.internal.task.TaskMetrics;
 import dev.weir.internal.task.TaskState;
 import dev.weir.internal.task.ThreadMetrics;
+import dev.weir.query.ReadOnlyKeyedState;
+import dev.weir.query.StateQuery;
 import dev.weir.store.StateBackend;
 import dev.weir.store.StateBackends;
 import dev.weir.stream.Topology;
@@ -68,6 +71,7 @@ public final class DriverCore implements AutoCloseable {
   private final StateBackend stateBackend = StateBackends.inMemory();
   private final Map<String, TaskState> states = new HashMap<>();
   private final DriverTransaction transaction = new DriverTransaction();
+  private final QueryableTasks queries;
 
   /**
    * Builds the tasks of {@code topology}.
@@ -112,6 +116,13 @@ public final class DriverCore implements AutoCloseable {
         taskByTopic.put(topic, task);
       }
     }
+    Map<TaskId, TaskState> withState = new HashMap<>();
+    for (StreamTask t : tasks) {
+      if (t.context().state() != null) {
+        withState.put(t.id(), t.context().state());
+      }
+    }
+    this.queries = QueryableTasks.forDriver(plan, withState, () -> processingTime);
     try {
       for (StreamTask t : tasks) {
         t.open();
@@ -119,6 +130,11 @@ public final class DriverCore implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("Opening the topology's operators failed: " + e, e);
     }
+  }
+
+  /** Typed read access to a state's committed values, as an application's queries have. */
+  public <K, V> ReadOnlyKeyedState<K, V> query(StateQuery<K, V> query) {
+    return queries.view(query);
   }
 
   public Plan plan() {

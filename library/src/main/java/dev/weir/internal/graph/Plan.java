@@ -231,7 +231,9 @@ public final class Plan {
                   + topics.get(p)
                   + "', and Weir does not know their serde. Call .returns(serde) on '"
                   + p.input().name()
-                  + "' or pass Repartition.named(...).withValueSerde(serde).");
+                  + "' or pass Repartition.named(...).withValueSerde(serde). Only records that"
+                  + " cross an internal topic (keyBy, rebalance) need it; a sink uses the serde it"
+                  + " names.");
         }
       }
     }

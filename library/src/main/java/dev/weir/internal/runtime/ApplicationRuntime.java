@@ -54,6 +54,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
   private volatile String clientId;
   private volatile dev.weir.store.RestoreListener restoreListener =
       dev.weir.store.RestoreListener.noOp();
+  private final QueryableTasks queries;
 
   public ApplicationRuntime(
       Settings config,
@@ -78,6 +79,18 @@ public final class ApplicationRuntime implements StreamThread.Listener {
     this.clients = clients;
     this.stateListener = stateListener;
     this.failureHandler = failureHandler;
+    this.queries =
+        new QueryableTasks(
+            plan,
+            sub -> setup.taskCount(sub),
+            clock::millis,
+            () -> state,
+            config.getString(ConfigKeys.APPLICATION_SERVER_CONFIG));
+  }
+
+  /** The registry of interactive queries; any thread. */
+  public QueryableTasks queries() {
+    return queries;
   }
 
   /**
@@ -147,6 +160,16 @@ public final class ApplicationRuntime implements StreamThread.Listener {
    */
   public String clientId() {
     return clientId;
+  }
+
+  /** The configured SASL login, plain or of the consumer, to name the principal in errors. */
+  private Object jaasConfig() {
+    Map<String, Object> originals = config.originals();
+    Object jaas = originals.get("sasl.jaas.config");
+    if (jaas == null) {
+      jaas = originals.get("consumer.sasl.jaas.config");
+    }
+    return jaas;
   }
 
   private synchronized boolean transition(RuntimeState next) {
@@ -261,7 +284,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
         e.addSuppressed(again);
       }
       transition(RuntimeState.ERROR);
-      throw e;
+      throw AccessDenied.explain(e, plan, jaasConfig());
     }
   }
 
@@ -289,6 +312,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
 
   private void startThread(int index) {
     StreamThread t = new StreamThread(index, setup, this, shutdownApplication, registry, clientId);
+    t.setQueries(queries, config.getString(ConfigKeys.APPLICATION_SERVER_CONFIG));
     t.setDaemon(false);
     threads.add(t);
     t.start();
@@ -315,6 +339,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
     threads.remove(thread);
     retiredMetrics.add(thread.metrics());
     FailureResponse response;
+    error = AccessDenied.explain(error, plan, jaasConfig());
     if (error instanceof StreamThread.ApplicationShutdownRequested) {
       response = FailureResponse.SHUTDOWN_INSTANCE;
     } else {
@@ -374,10 +399,50 @@ public final class ApplicationRuntime implements StreamThread.Listener {
     return stopped;
   }
 
+  /**
+   * For tests: stops the instance as a killed process would stop, in this JVM. The threads stop
+   * between records without committing, aborting or flushing: each thread's open transaction stays
+   * open on the broker (its producer is closed without waiting, so not even an abort is sent) until
+   * the next producer with its transactional id fences it; offsets consumed since the last commit
+   * are not committed; tasks close dirty, so local state holds only what was committed, as after
+   * {@code kill -9}. The consumers leave the group (a killed process's would only time out), and
+   * the state directory's lock is released so that a new instance in this JVM can use it.
+   *
+   * @param timeout how long to wait for the threads
+   * @return true when every thread stopped in time
+   */
+  public boolean halt(Duration timeout) {
+    synchronized (this) {
+      if (state == RuntimeState.CREATED) {
+        transition(RuntimeState.NOT_RUNNING);
+        return true;
+      }
+      if (state.isTerminal()) {
+        return true;
+      }
+      if (state != RuntimeState.PENDING_SHUTDOWN && state != RuntimeState.PENDING_ERROR) {
+        transition(RuntimeState.PENDING_SHUTDOWN);
+      }
+    }
+    boolean stopped = stopThreads(timeout, StreamThread::halt);
+    synchronized (this) {
+      if (state == RuntimeState.PENDING_SHUTDOWN) {
+        releaseResources();
+        transition(RuntimeState.NOT_RUNNING);
+      }
+    }
+    return stopped;
+  }
+
   private boolean stopThreads(Duration timeout) {
+    return stopThreads(timeout, StreamThread::shutdown);
+  }
+
+  private boolean stopThreads(
+      Duration timeout, java.util.function.Consumer<StreamThread> howToStop) {
     long deadline = clock.nanos() + timeout.toNanos();
     List<StreamThread> all = new ArrayList<>(threads);
-    all.forEach(StreamThread::shutdown);
+    all.forEach(howToStop);
     for (StreamThread t : all) {
       long left = Math.max(1, (deadline - clock.nanos()) / 1_000_000);
       try {

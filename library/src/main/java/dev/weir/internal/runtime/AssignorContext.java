@@ -88,6 +88,16 @@ final class AssignorContext {
   /** Wall-clock time for probing deadlines. */
   volatile LongSupplier clockMs = System::currentTimeMillis;
 
+  /** This instance's {@code application.server}, sent in every subscription; null when unset. */
+  volatile String applicationServer;
+
+  /** Told the leader's host map on every assignment (the instance's query registry). */
+  volatile java.util.function.Consumer<HostMetadata.Hosts> hostsListener = h -> {};
+
+  void hosts(HostMetadata.Hosts hosts) {
+    hostsListener.accept(hosts);
+  }
+
   /**
    * Tasks with local state (from an earlier run) that hash to thread {@code index}: the thread
    * claims them in its first subscription.

@@ -92,11 +92,13 @@ final class StreamThread extends Thread {
   private final OffsetResetPolicy offsetReset;
   private volatile State state = State.CREATED;
   private volatile boolean shutdownRequested;
+  private volatile boolean halted;
   private Consumer<byte[], byte[]> consumer;
   private long lastCommitMs;
 
   /** How long after the last commit a due commit may wait for a rebalance to end. */
   private final long commitDeferLimitMs;
+
   private long lastWatermarkMs;
 
   StreamThread(
@@ -120,8 +122,7 @@ final class StreamThread extends Thread {
             !ConfigKeys.REBALANCE_EAGER.equals(
                 setup.config().getString(ConfigKeys.REBALANCE_PROTOCOL_CONFIG)));
     assignorContext.ownedTasks = AssignorContext.localTasks(setup, index);
-    this.commitDeferLimitMs =
-        Math.max(setup.commitIntervalMs(), setup.transactionTimeoutMs() / 2);
+    this.commitDeferLimitMs = Math.max(setup.commitIntervalMs(), setup.transactionTimeoutMs() / 2);
     this.clients = new ThreadClients(setup, index);
     this.restore = new RestoreCoordinator(getName(), setup, clients, metrics, clock);
     this.threadMetrics =
@@ -171,6 +172,13 @@ final class StreamThread extends Thread {
   }
 
   /** The tasks of this thread, running or restoring; safe to call from any thread. */
+  /** Where the thread publishes its tasks for queries, and the instance's server; before start. */
+  void setQueries(QueryableTasks queries, String applicationServer) {
+    tasks.setQueries(queries);
+    assignorContext.applicationServer = applicationServer;
+    assignorContext.hostsListener = queries::hosts;
+  }
+
   Set<TaskId> taskIds() {
     return tasks.ownedTasks();
   }
@@ -217,6 +225,15 @@ final class StreamThread extends Thread {
     listener.onStateChange(this, prev, next);
   }
 
+  /**
+   * Asks the thread to stop as if its process were killed: no commit, no abort; returns at once.
+   * See {@link ApplicationRuntime#halt}.
+   */
+  void halt() {
+    halted = true;
+    shutdown();
+  }
+
   /** Asks the thread to commit, close its tasks and stop; returns at once. */
   void shutdown() {
     shutdownRequested = true;
@@ -245,10 +262,41 @@ final class StreamThread extends Thread {
     } catch (Throwable t) {
       failure = t;
     }
+    if (halted && failure == null) {
+      stopHalted();
+      return;
+    }
     if (failure == null) {
       failure = closeCleanly();
     }
     stop(failure);
+  }
+
+  /**
+   * Ends a halted thread: tasks closed dirty (uncommitted state dropped), the producer closed
+   * without waiting so that its open transaction is neither committed nor aborted, no offset
+   * committed. No failure is reported.
+   */
+  private void stopHalted() {
+    LOG.warn("{} halted: stopping without commit or abort, as a killed process", getName());
+    try {
+      tasks.closeAll(false, "halted");
+    } catch (Throwable t) {
+      LOG.warn("{}: closing tasks of a halted thread failed", getName(), t);
+    }
+    // A standby's copy is flushed up to offsets it read committed: a consistent copy to keep,
+    // and closing it frees its stores and the instance's hold for a thread started in its place.
+    standbys.closeAll();
+    restore.close();
+    clients.close(getName());
+    transactions.close(Duration.ZERO);
+    clients.closeConsumer(getName());
+    status.clear();
+    setState(State.PENDING_SHUTDOWN);
+    setState(State.DEAD);
+    if (threadMetrics != null) {
+      threadMetrics.close();
+    }
   }
 
   private void runOnce() throws InterruptedException {

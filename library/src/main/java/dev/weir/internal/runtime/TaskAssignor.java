@@ -27,55 +27,64 @@ import org.apache.kafka.common.TopicPartition;
  * <p><b>Rebalance protocol.</b> By default the assignor supports Kafka's COOPERATIVE protocol
  * (KIP-429) and EAGER: members keep their partitions through a rebalance and give up only those
  * that move. A task that moves is never handed from one member to another within one generation:
- * while any member of the rebalance still holds one of its partitions, the task goes to nobody;
- * its holder revokes it (commits, closes it) and rejoins, and the follow-up rebalance gives it to
- * its new owner ({@link TaskPlacement#holdBackMoves}). The leader applies this rule whatever its
- * own protocol, from the partitions each member reports, so a group that mixes eager and cooperative
+ * while any member of the rebalance still holds one of its partitions, the task goes to nobody; its
+ * holder revokes it (commits, closes it) and rejoins, and the follow-up rebalance gives it to its
+ * new owner ({@link TaskPlacement#holdBackMoves}). The leader applies this rule whatever its own
+ * protocol, from the partitions each member reports, so a group that mixes eager and cooperative
  * members (the second bounce of an upgrade) is safe too. With {@code rebalance.protocol=eager} the
- * assignor supports only EAGER and writes subscription version 1, so that members of a Weir that
- * predates cooperative rebalancing can lead the group (the first bounce of an upgrade;
- * docs/operations.md).
+ * assignor supports only EAGER and writes subscription version 2, which a Weir that predates
+ * cooperative rebalancing reads, so that such members can lead the group (the first bounce of an
+ * upgrade; docs/operations.md).
  *
- * <p><b>Wire formats</b> are versioned and only ever appended to. Subscription user data: version,
- * instance id, thread index, shutdown flag, owned tasks, topology fingerprint. Version 2 has the
- * layout of version 1 and means "this member rebalances cooperatively and keeps its partitions
- * through a rebalance": a leader that reads only version 1 fails rather than hand such a member's
- * tasks to another member in the same generation. Assignment user data (version 1): version, error
- * code, assigned tasks, the leader's topology fingerprint. The fingerprints were appended within
- * version 1: a reader that predates them ignores trailing bytes, and a member that sends none is
- * not checked.
+ * <p><b>Wire formats</b> are versioned and only ever appended to; big-endian, a task is {@code int
+ * subTopology, int partition}, a string is {@code int length} and UTF-8 bytes.
  *
- * <p>Subscription version 3 (a cooperative member with replicas) appends to the version 2 layout
- * the member's task offset sums ({@code int n}, then {@code n} times {@code int subTopology, int
- * partition, long offsetSum}, where {@link TaskLags#RUNNING_ACTIVE} marks a task it runs) and the
- * standbys it holds ({@code int n}, then {@code n} times {@code int subTopology, int partition}).
- * Assignment version 2 appends the member's standby replicas ({@code int n}, then {@code n} times
- * {@code int subTopology, int partition, byte warmUp}). The leader writes assignment version 2
- * only when every member subscribed with version 3, and places replicas only then (see {@link
- * ReplicaPlacement}); otherwise version 1, actives only.
+ * <pre>
+ * subscription v1: version, instance id, thread index, shutdown flag, owned tasks, fingerprint
+ * subscription v2: v1 + application.server                         (eager member)
+ * subscription v3: v1 + offset sums + held standbys + application.server  (cooperative member)
+ * assignment v1:   version, error code, assigned tasks, the leader's fingerprint
+ * assignment v2:   v1 + host map
+ * assignment v3:   v1 + standby replicas + host map
+ * </pre>
+ *
+ * Offset sums are {@code int n}, then {@code n} times task and {@code long offsetSum}, where {@link
+ * TaskLags#RUNNING_ACTIVE} marks a task the member runs; held standbys and standby replicas are
+ * {@code int n} and {@code n} tasks, a replica followed by {@code byte warmUp}. The server and the
+ * host map are {@link HostMetadata}'s. The fingerprints were appended within version 1: a reader
+ * that predates them ignores trailing bytes, and a member that sends none is not checked.
+ * Subscription version 3 also means "this member rebalances cooperatively and keeps its partitions
+ * through a rebalance": a leader that reads only up to version 2 fails rather than hand such a
+ * member's tasks to another member in the same generation. The leader answers each member in the
+ * assignment version matching its subscription (1, 2 or 3), and places replicas only when every
+ * member subscribed with version 3 (see {@link ReplicaPlacement}).
  *
  * <p>The leader assigns tasks only to members whose topology fingerprint equals its own; every
  * other member gets {@link #ERROR_TOPOLOGY_MISMATCH} and no tasks, and its stream thread fails with
  * an error naming both fingerprints.
  */
 public final class TaskAssignor implements ConsumerPartitionAssignor, Configurable {
-  /** Subscription version of a member that rebalances eagerly (and of older Weirs). */
+  /** Subscription version of a Weir that predates interactive queries. */
   static final byte SUBSCRIPTION_V1 = 1;
 
-  /** Subscription version of a member that rebalances cooperatively; the newest this one reads. */
+  /** Subscription version of a member that rebalances eagerly: version 1 plus its server. */
   static final byte SUBSCRIPTION_V2 = 2;
 
   /**
-   * Subscription version of a cooperative member that reports task offset sums and standbys (the
-   * version 2 layout plus those); the newest this one reads.
+   * Subscription version of a cooperative member: version 1 plus task offset sums, held standbys
+   * and its server; the newest this one reads.
    */
   static final byte SUBSCRIPTION_V3 = 3;
 
-  /** Assignment version with standby replicas; the newest this one writes and reads. */
-  static final byte VERSION = 2;
+  /** Assignment version with standby replicas and the host map; the newest this one writes. */
+  static final byte VERSION = 3;
 
-  /** Assignment version without standby replicas, for members subscribing with version 1 or 2. */
+  /** Assignment version with the host map only, for members subscribing with version 2. */
+  static final byte ASSIGNMENT_V2 = 2;
+
+  /** Assignment version of the tasks alone, for members subscribing with version 1. */
   static final byte ASSIGNMENT_V1 = 1;
+
   static final byte ERROR_NONE = 0;
   static final byte ERROR_SHUTDOWN_APPLICATION = 1;
   static final byte ERROR_TOPOLOGY_MISMATCH = 2;
@@ -117,14 +126,26 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     // Called as the member (re)joins: from here until the assignment arrives a commit may carry a
     // generation the coordinator has already left behind.
     context.rebalancing = true;
-    // Version 1 (eager, for older leaders) carries no replica fields.
+    // Version 2 (eager, readable by leaders that predate cooperative rebalancing) carries no
+    // replica fields.
     Map<TaskId, Long> sums = context.cooperative ? context.offsetSums.get() : Map.of();
     Set<TaskId> standbys = context.cooperative ? context.standbysHeld.get() : Set.of();
     int extra = context.cooperative ? 4 + sums.size() * 16 + 4 + standbys.size() * 8 : 0;
+    String server = context.applicationServer;
     ByteBuffer b =
         ByteBuffer.allocate(
-            1 + 4 + id.length + 4 + 1 + 4 + owned.size() * 8 + 4 + fp.length + extra);
-    b.put(context.cooperative ? SUBSCRIPTION_V3 : SUBSCRIPTION_V1);
+            1
+                + 4
+                + id.length
+                + 4
+                + 1
+                + 4
+                + owned.size() * 8
+                + 4
+                + fp.length
+                + extra
+                + HostMetadata.serverSize(server));
+    b.put(context.cooperative ? SUBSCRIPTION_V3 : SUBSCRIPTION_V2);
     b.putInt(id.length).put(id).putInt(context.threadIndex);
     b.put((byte) (context.shutdownRequested.get() ? 1 : 0));
     b.putInt(owned.size());
@@ -140,6 +161,7 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
         b.putInt(t.subTopology()).putInt(t.partition());
       }
     }
+    HostMetadata.writeServer(b, server);
     return b.flip();
   }
 
@@ -150,6 +172,8 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
    * @param version the subscription format it sent
    * @param offsetSums per task, how far its instance's copy of the state reached (version 3)
    * @param standbys the standbys it holds (version 3)
+   * @param applicationServer its {@code application.server}; null when it set none (or sent version
+   *     1)
    */
   record MemberInfo(
       String memberId,
@@ -160,12 +184,14 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
       String fingerprint,
       int version,
       Map<TaskId, Long> offsetSums,
-      Set<TaskId> standbys) {
+      Set<TaskId> standbys,
+      String applicationServer) {
     MemberInfo(
         String memberId, String instanceId, int thread, boolean shutdown, Set<TaskId> owned) {
       this(memberId, instanceId, thread, shutdown, owned, null);
     }
 
+    /** A cooperative member (version 3) that reports no offset sums, standbys or server. */
     MemberInfo(
         String memberId,
         String instanceId,
@@ -182,7 +208,8 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
           fingerprint,
           SUBSCRIPTION_V3,
           Map.of(),
-          Set.of());
+          Set.of(),
+          null);
     }
   }
 
@@ -236,7 +263,8 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
         fingerprint,
         v,
         sums,
-        standbys);
+        standbys,
+        v >= SUBSCRIPTION_V2 ? HostMetadata.readServer(b) : null);
   }
 
   /** A length-prefixed string at the end of a message, or null when the sender wrote none. */
@@ -302,12 +330,13 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
               + " follow-up rebalance",
           moving);
     }
-    byte version = VERSION;
-    for (MemberInfo m : members) {
-      if (m.version() < SUBSCRIPTION_V3) {
-        version = ASSIGNMENT_V1;
-      }
-    }
+    // After the hold-back: a moving task is on no server until its new owner runs it, so that
+    // a query for its keys waits for the move instead of going to an instance that gave it up.
+    HostMetadata.Hosts hosts =
+        shutdown
+            ? HostMetadata.Hosts.NONE
+            : HostMetadata.hosts(
+                servers(members), byMember, replicas == null ? Map.of() : replicas.standbys());
     Map<String, Assignment> out = new HashMap<>();
     for (MemberInfo m : members) {
       List<TaskId> mine = shutdown ? List.of() : byMember.get(m.memberId());
@@ -329,21 +358,37 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
           new Assignment(
               partitions,
               encodeAssignment(
-                  version,
+                  assignmentVersion(m),
                   shutdown ? ERROR_SHUTDOWN_APPLICATION : ERROR_NONE,
                   mine,
                   context.fingerprint,
                   standbys,
-                  warmups)));
+                  warmups,
+                  hosts)));
     }
     for (MemberInfo m : rejected) {
       out.put(
           m.memberId(),
           new Assignment(
               List.of(),
-              encodeAssignment(ERROR_TOPOLOGY_MISMATCH, List.of(), context.fingerprint)));
+              encodeAssignment(
+                  assignmentVersion(m),
+                  ERROR_TOPOLOGY_MISMATCH,
+                  List.of(),
+                  context.fingerprint,
+                  Set.of(),
+                  Set.of(),
+                  HostMetadata.Hosts.NONE)));
     }
     return new GroupAssignment(out);
+  }
+
+  /** The assignment format a member reads: the one matching the subscription it sent. */
+  static byte assignmentVersion(MemberInfo m) {
+    if (m.version() >= SUBSCRIPTION_V3) {
+      return VERSION;
+    }
+    return m.version() == SUBSCRIPTION_V2 ? ASSIGNMENT_V2 : ASSIGNMENT_V1;
   }
 
   /**
@@ -374,17 +419,22 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     return TaskPlacement.balance(tasks, members);
   }
 
-  static ByteBuffer encodeAssignment(byte error, List<TaskId> tasks, String leaderFingerprint) {
-    return encodeAssignment(VERSION, error, tasks, leaderFingerprint, Set.of(), Set.of());
+  /** Each member's {@code application.server}, by member id (null values kept). */
+  private static Map<String, String> servers(List<MemberInfo> members) {
+    Map<String, String> out = new HashMap<>();
+    members.forEach(m -> out.put(m.memberId(), m.applicationServer()));
+    return out;
   }
 
-  /**
-   * Encodes an assignment.
-   *
-   * @param version the format: 1 leaves the standbys out
-   * @param standbys the member's standby replicas, warm-ups included
-   * @param warmups the warm-ups among them
-   */
+  static ByteBuffer encodeAssignment(byte error, List<TaskId> tasks, String leaderFingerprint) {
+    return encodeAssignment(error, tasks, leaderFingerprint, HostMetadata.Hosts.NONE);
+  }
+
+  static ByteBuffer encodeAssignment(
+      byte error, List<TaskId> tasks, String leaderFingerprint, HostMetadata.Hosts hosts) {
+    return encodeAssignment(VERSION, error, tasks, leaderFingerprint, Set.of(), Set.of(), hosts);
+  }
+
   static ByteBuffer encodeAssignment(
       byte version,
       byte error,
@@ -392,10 +442,34 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
       String leaderFingerprint,
       Set<TaskId> standbys,
       Set<TaskId> warmups) {
+    return encodeAssignment(
+        version, error, tasks, leaderFingerprint, standbys, warmups, HostMetadata.Hosts.NONE);
+  }
+
+  /**
+   * Encodes an assignment.
+   *
+   * @param version the format: 1 is the tasks alone, 2 adds the host map, 3 the standbys and then
+   *     the host map
+   * @param standbys the member's standby replicas, warm-ups included (version 3)
+   * @param warmups the warm-ups among them
+   * @param hosts the tasks per {@code application.server} (versions 2 and 3)
+   */
+  static ByteBuffer encodeAssignment(
+      byte version,
+      byte error,
+      List<TaskId> tasks,
+      String leaderFingerprint,
+      Set<TaskId> standbys,
+      Set<TaskId> warmups,
+      HostMetadata.Hosts hosts) {
     byte[] fp = leaderFingerprint.getBytes(StandardCharsets.UTF_8);
     int size = 1 + 1 + 4 + tasks.size() * 8 + 4 + fp.length;
-    if (version >= 2) {
+    if (version >= VERSION) {
       size += 4 + standbys.size() * 9;
+    }
+    if (version >= ASSIGNMENT_V2) {
+      size += HostMetadata.hostsSize(hosts);
     }
     ByteBuffer b = ByteBuffer.allocate(size);
     b.put(version).put(error).putInt(tasks.size());
@@ -403,11 +477,14 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
       b.putInt(t.subTopology()).putInt(t.partition());
     }
     b.putInt(fp.length).put(fp);
-    if (version >= 2) {
+    if (version >= VERSION) {
       b.putInt(standbys.size());
       for (TaskId t : new TreeSet<>(standbys)) {
         b.putInt(t.subTopology()).putInt(t.partition()).put((byte) (warmups.contains(t) ? 1 : 0));
       }
+    }
+    if (version >= ASSIGNMENT_V2) {
+      HostMetadata.writeHosts(b, hosts);
     }
     return b.flip();
   }
@@ -443,7 +520,7 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     context.leaderFingerprint = readString(b);
     List<TaskId> standbys = new ArrayList<>();
     Set<TaskId> warmups = new HashSet<>();
-    if (v >= 2 && b.remaining() >= 4) {
+    if (v >= VERSION && b.remaining() >= 4) {
       int k = b.getInt();
       for (int i = 0; i < k; i++) {
         TaskId t = new TaskId(b.getInt(), b.getInt());
@@ -455,6 +532,7 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     }
     context.assignedStandbys = List.copyOf(standbys);
     context.assignedWarmups = Set.copyOf(warmups);
+    context.hosts(v >= ASSIGNMENT_V2 ? HostMetadata.readHosts(b) : HostMetadata.Hosts.NONE);
     context.assignedTasks = List.copyOf(tasks);
   }
 }

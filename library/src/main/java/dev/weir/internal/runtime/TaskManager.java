@@ -69,6 +69,8 @@ final class TaskManager {
   /** The sub-topology reading each input topic: a partition's task. */
   private final Map<String, Integer> subOfTopic = new HashMap<>();
 
+  private QueryableTasks queries;
+
   TaskManager(
       String thread,
       RuntimeSetup setup,
@@ -267,6 +269,11 @@ final class TaskManager {
         started,
         tasks.keySet(),
         restore.ids());
+  }
+
+  /** Where the thread's tasks are published for interactive queries; before the thread starts. */
+  void setQueries(QueryableTasks queries) {
+    this.queries = queries;
   }
 
   /** Where each new task registers its metrics; before the thread starts. */
@@ -573,5 +580,15 @@ final class TaskManager {
     Set<TaskId> owned = new TreeSet<>(tasks.keySet());
     owned.addAll(restore.ids());
     ownedTasks = Set.copyOf(owned);
+    if (queries != null) {
+      Map<TaskId, TaskState> running = new HashMap<>();
+      tasks.forEach(
+          (id, t) -> {
+            if (t.context().state() != null) {
+              running.put(id, t.context().state());
+            }
+          });
+      queries.publish(thread, running, restore.ids());
+    }
   }
 }

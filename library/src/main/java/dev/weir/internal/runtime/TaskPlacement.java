@@ -38,9 +38,7 @@ final class TaskPlacement {
    * @return each member's tasks, by member id, a list for every member; not null
    */
   static Map<String, List<TaskId>> balance(
-      List<TaskId> tasks,
-      List<TaskAssignor.MemberInfo> members,
-      Map<TaskId, Set<String>> holders) {
+      List<TaskId> tasks, List<TaskAssignor.MemberInfo> members, Map<TaskId, Set<String>> holders) {
     Map<String, List<TaskId>> result = new HashMap<>();
     members.forEach(m -> result.put(m.memberId(), new ArrayList<>()));
     if (members.isEmpty()) {

@@ -1,14 +1,35 @@
 package dev.weir.internal.task;
 
 import dev.weir.internal.task.StateFormat.Element;
+import dev.weir.internal.task.StateFormat.ListHeader;
 import dev.weir.state.ListState;
 import dev.weir.state.ListStateDescriptor;
+import dev.weir.store.KeyValueEntry;
+import dev.weir.store.KeyValueIterator;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
-/** List state: the whole list is one stored value; with TTL each element has its own clock. */
+/**
+ * List state with one stored entry per element (design record 012): a header at the list's key
+ * holds the next sequence number, and element {@code i} lives at {@code key + sequence}, so an
+ * append reads the header and writes the element and the header, whatever the list's length, and
+ * the changelog carries only the new elements (plus the header once per commit). With TTL each
+ * element has its own clock and the header carries the list's last write, which is never older than
+ * any element's: an expired header means an expired list.
+ *
+ * <p>A list written whole by an earlier Weir (a version-1 value at the header's key) is split into
+ * elements the first time it is touched.
+ */
 final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
+  /** One live element as stored: its key (for targeted deletes) and its value. */
+  record Stored<T>(byte[] key, T value) {}
+
   ListStateImpl(OperatorStates owner, ListStateDescriptor<T> d, boolean keyed) {
     super(owner, d, keyed);
   }
@@ -17,64 +38,125 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
     super(owner, d, true, namespacedPrefix, true);
   }
 
-  @Override
-  void mergeNamespaces(java.util.Collection<byte[]> sources, byte[] target) {
-    owner.setNamespace(target);
-    byte[] targetKey = currentKeyPrefix();
-    long now = now();
-    List<Element> merged = live(targetKey, now);
-    for (byte[] ns : sources) {
-      if (java.util.Arrays.equals(ns, target)) {
-        continue;
-      }
-      owner.setNamespace(ns);
-      byte[] key = currentKeyPrefix();
-      merged.addAll(live(key, now));
-      store.delete(key);
+  // ---- reading
+
+  /**
+   * The header of the list at {@code listKey}, migrating a version-1 list first; null when there is
+   * no list.
+   */
+  private ListHeader header(byte[] listKey) {
+    byte[] v = store.get(listKey);
+    if (v == null) {
+      return null;
     }
-    owner.setNamespace(target);
-    write(targetKey, merged);
+    return StateFormat.isListHeader(v) ? StateFormat.listHeader(v) : migrate(listKey, v);
   }
 
-  /** The stored elements, expired ones dropped unless expired reads are allowed. */
-  private List<Element> live(byte[] key, long now) {
-    byte[] v = store.get(key);
-    if (v == null) {
-      return new ArrayList<>();
+  /** Splits a list stored whole (before design record 012) into one entry per element. */
+  private ListHeader migrate(byte[] listKey, byte[] legacy) {
+    List<Element> elements = StateFormat.elements(legacy);
+    for (int i = 0; i < elements.size(); i++) {
+      Element e = elements.get(i);
+      store.put(StateFormat.elementKey(listKey, i), elementValue(e.timestamp(), e.bytes()));
     }
-    List<Element> all = StateFormat.elements(v);
-    if (!ttl || returnExpired) {
-      return all;
-    }
-    List<Element> out = new ArrayList<>(all.size());
-    for (Element e : all) {
-      if (!expired(e.timestamp(), now)) {
+    return writeHeader(listKey, elements.size());
+  }
+
+  /** Whether the whole list is expired (and so must read as empty). */
+  private boolean expiredList(ListHeader h, long now) {
+    return ttl && !returnExpired && h.hasTimestamp() && expired(h.timestamp(), now);
+  }
+
+  /** The live elements of the list at {@code listKey}, in insertion order, as raw values. */
+  private List<KeyValueEntry> liveEntries(byte[] listKey, long now) {
+    List<KeyValueEntry> out = new ArrayList<>();
+    try (KeyValueIterator it = store.prefixScan(listKey)) {
+      while (it.hasNext()) {
+        KeyValueEntry e = it.next();
+        if (e.key().length == listKey.length) {
+          continue; // the header
+        }
+        byte[] v = e.value();
+        if (ttl
+            && !returnExpired
+            && StateFormat.hasTimestamp(v)
+            && expired(StateFormat.timestamp(v), now)) {
+          continue;
+        }
         out.add(e);
       }
     }
     return out;
   }
 
-  @Override
-  public List<T> get() {
-    byte[] key = currentKeyPrefix();
+  /** The live elements with their keys, in insertion order (the window operator's evictors). */
+  List<Stored<T>> stored() {
+    byte[] listKey = currentKeyPrefix();
     long now = now();
-    List<Element> elements = live(key, now);
-    List<T> out = new ArrayList<>(elements.size());
-    for (Element e : elements) {
-      out.add(deserialize(e.bytes()));
+    ListHeader h = header(listKey);
+    if (h == null || expiredList(h, now)) {
+      return new ArrayList<>();
     }
-    if (ttl && refreshOnRead && !elements.isEmpty()) {
-      List<Element> refreshed = new ArrayList<>(elements.size());
-      elements.forEach(e -> refreshed.add(new Element(now, e.bytes())));
-      write(key, refreshed);
+    List<KeyValueEntry> entries = liveEntries(listKey, now);
+    List<Stored<T>> out = new ArrayList<>(entries.size());
+    for (KeyValueEntry e : entries) {
+      out.add(new Stored<>(e.key(), deserialize(StateFormat.payload(e.value()))));
+    }
+    if (ttl && refreshOnRead && !entries.isEmpty()) {
+      for (KeyValueEntry e : entries) {
+        store.put(e.key(), elementValue(now, StateFormat.payload(e.value())));
+      }
+      writeHeader(listKey, h.nextSequence());
     }
     return out;
   }
 
   @Override
+  public List<T> get() {
+    List<Stored<T>> stored = stored();
+    List<T> out = new ArrayList<>(stored.size());
+    stored.forEach(s -> out.add(s.value()));
+    return out;
+  }
+
+  // ---- writing
+
+  private byte[] elementValue(long timestamp, byte[] payload) {
+    return ttl && timestamp != Long.MIN_VALUE
+        ? StateFormat.valueWithTimestamp(payload, timestamp)
+        : StateFormat.value(payload);
+  }
+
+  /** Writes the header; with TTL it is stamped now, not older than any element. */
+  private ListHeader writeHeader(byte[] listKey, long nextSequence) {
+    long ts = ttl ? now() : Long.MIN_VALUE;
+    store.put(listKey, StateFormat.listHeader(nextSequence, ts));
+    return new ListHeader(nextSequence, ts);
+  }
+
+  /**
+   * The next sequence of the list at {@code listKey} for an append: an expired list, or (with TTL)
+   * elements left behind by a cleanup that removed only the header, are deleted first.
+   */
+  private long nextSequenceForAppend(byte[] listKey, long now) {
+    ListHeader h = header(listKey);
+    if (h != null && !expiredList(h, now)) {
+      return h.nextSequence();
+    }
+    if (ttl) {
+      deleteEntries(listKey);
+    }
+    return 0;
+  }
+
+  @Override
   public void add(T value) {
-    addAll(List.of(Objects.requireNonNull(value, () -> descriptor + ": add(null)")));
+    Objects.requireNonNull(value, () -> descriptor + ": add(null)");
+    byte[] listKey = currentKeyPrefix();
+    long now = now();
+    long seq = nextSequenceForAppend(listKey, now);
+    store.put(StateFormat.elementKey(listKey, seq), elementValue(now, serialize(value)));
+    writeHeader(listKey, seq + 1);
   }
 
   @Override
@@ -83,46 +165,162 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
     if (values.isEmpty()) {
       return;
     }
-    byte[] key = currentKeyPrefix();
+    byte[] listKey = currentKeyPrefix();
     long now = now();
-    List<Element> elements = live(key, now);
+    long seq = nextSequenceForAppend(listKey, now);
     for (T v : values) {
-      elements.add(
-          new Element(
-              now, serialize(Objects.requireNonNull(v, () -> descriptor + ": null element"))));
+      byte[] bytes = serialize(Objects.requireNonNull(v, () -> descriptor + ": null element"));
+      store.put(StateFormat.elementKey(listKey, seq++), elementValue(now, bytes));
     }
-    write(key, elements);
+    writeHeader(listKey, seq);
   }
 
+  /**
+   * Replaces the list: element {@code i} goes to sequence {@code i}, and an entry that already
+   * holds exactly those bytes is left alone, so rewriting a mostly unchanged short list (a merging
+   * window assigner's window set) costs changelog records only for what changed.
+   */
   @Override
   public void update(List<T> values) {
     Objects.requireNonNull(values, "values");
-    byte[] key = currentKeyPrefix();
+    byte[] listKey = currentKeyPrefix();
     long now = now();
-    List<Element> elements = new ArrayList<>(values.size());
-    for (T v : values) {
-      elements.add(
-          new Element(
-              now, serialize(Objects.requireNonNull(v, () -> descriptor + ": null element"))));
+    Map<Long, byte[]> existing = new HashMap<>();
+    header(listKey); // migrates a version-1 list, so its entries are compared below
+    try (KeyValueIterator it = store.prefixScan(listKey)) {
+      while (it.hasNext()) {
+        KeyValueEntry e = it.next();
+        if (e.key().length == listKey.length + StateFormat.SEQUENCE_BYTES) {
+          existing.put(sequence(e.key(), listKey.length), e.value());
+        }
+      }
     }
-    write(key, elements);
+    long seq = 0;
+    for (T v : values) {
+      byte[] value =
+          elementValue(
+              now, serialize(Objects.requireNonNull(v, () -> descriptor + ": null element")));
+      byte[] old = existing.remove(seq);
+      if (old == null || !Arrays.equals(old, value)) {
+        store.put(StateFormat.elementKey(listKey, seq), value);
+      }
+      seq++;
+    }
+    for (Long stale : existing.keySet()) {
+      store.delete(StateFormat.elementKey(listKey, stale));
+    }
+    if (values.isEmpty()) {
+      store.delete(listKey);
+    } else {
+      byte[] header = StateFormat.listHeader(seq, ttl ? now : Long.MIN_VALUE);
+      if (!Arrays.equals(store.get(listKey), header)) {
+        store.put(listKey, header);
+      }
+    }
   }
 
-  private void write(byte[] key, List<Element> elements) {
-    if (elements.isEmpty()) {
-      store.delete(key);
-    } else {
-      store.put(key, StateFormat.list(elements, ttl));
+  private static long sequence(byte[] elementKey, int listKeyLength) {
+    return ByteBuffer.wrap(elementKey, listKeyLength, StateFormat.SEQUENCE_BYTES).getLong();
+  }
+
+  /**
+   * Deletes the elements {@code kept} no longer holds, when {@code kept} is {@code stored}'s values
+   * with some removed (what an evictor does): one delete per removed element instead of rewriting
+   * the list. Anything else (reordered or new elements) falls back to {@link #update}.
+   */
+  void retain(List<Stored<T>> stored, List<T> kept) {
+    List<byte[]> removed = new ArrayList<>();
+    int j = 0;
+    for (Stored<T> s : stored) {
+      if (j < kept.size() && kept.get(j) == s.value()) {
+        j++;
+      } else {
+        removed.add(s.key());
+      }
     }
+    if (j != kept.size()) {
+      update(kept);
+      return;
+    }
+    if (kept.isEmpty()) {
+      clear();
+      return;
+    }
+    removed.forEach(store::delete);
   }
 
   @Override
   public void clear() {
-    store.delete(currentKeyPrefix());
+    deleteEntries(currentKeyPrefix());
+  }
+
+  /** Deletes the header and every element of the list at {@code listKey}. */
+  private void deleteEntries(byte[] listKey) {
+    List<byte[]> keys = new ArrayList<>();
+    try (KeyValueIterator it = store.prefixScan(listKey)) {
+      it.forEachRemaining(e -> keys.add(e.key()));
+    }
+    keys.forEach(store::delete);
   }
 
   @Override
-  byte[] dropExpired(byte[] value, long now) {
+  void mergeNamespaces(Collection<byte[]> sources, byte[] target) {
+    owner.setNamespace(target);
+    byte[] targetKey = currentKeyPrefix();
+    long now = now();
+    long seq = nextSequenceForAppend(targetKey, now);
+    boolean any = seq > 0;
+    for (byte[] ns : sources) {
+      if (Arrays.equals(ns, target)) {
+        continue;
+      }
+      owner.setNamespace(ns);
+      byte[] key = currentKeyPrefix();
+      ListHeader h = header(key);
+      if (h != null && !expiredList(h, now)) {
+        // Elements move with their own TTL clocks.
+        for (KeyValueEntry e : liveEntries(key, now)) {
+          store.put(StateFormat.elementKey(targetKey, seq++), e.value());
+          any = true;
+        }
+      }
+      deleteEntries(key);
+    }
+    owner.setNamespace(target);
+    if (any) {
+      writeHeader(targetKey, seq);
+    }
+  }
+
+  // ---- TTL cleanup
+
+  @Override
+  byte[] dropExpired(byte[] key, byte[] value, long now) {
+    if (!isListKey(key)) {
+      return super.dropExpired(key, value, now); // an element: a plain value
+    }
+    if (StateFormat.isListHeader(value)) {
+      ListHeader h = StateFormat.listHeader(value);
+      // An expired header means every element expired too; they follow it in key order, so the
+      // scan removes them next (and an append finding no header removes any it did not reach).
+      return h.hasTimestamp() && expired(h.timestamp(), now) ? null : value;
+    }
+    return dropExpiredLegacy(value, now);
+  }
+
+  /** Whether {@code key} is a list's own key (its header) rather than an element's. */
+  private boolean isListKey(byte[] key) {
+    ByteBuffer b = ByteBuffer.wrap(key);
+    int at = prefix.length;
+    at += 4 + b.getInt(at);
+    if (namespaced) {
+      at += 4 + b.getInt(at);
+    }
+    return at == key.length;
+  }
+
+  /** TTL cleanup of a version-1 list nobody touched since the upgrade: drops expired elements. */
+  private byte[] dropExpiredLegacy(byte[] value, long now) {
     if (!StateFormat.hasTimestamp(value)) {
       return value;
     }

@@ -16,8 +16,16 @@ import java.util.List;
  * of one key's map entries unambiguous, so a prefix scan never reaches another key's entries.
  *
  * <p><b>Values</b>: {@code [version 0x01][flags][timestamp int64 BE, if flag TTL][payload]}. The
- * timestamp is the entry's last access (TTL clock). List payloads are a sequence of elements {@code
- * [timestamp int64, if flag TTL][length int32][bytes]}, each element carrying its own timestamp.
+ * timestamp is the entry's last access (TTL clock).
+ *
+ * <p><b>Lists</b> (design record 012) keep one entry per element, so that an append writes only the
+ * new element: a header at the list's own key ({@code keyPrefix}, no suffix) {@code [version
+ * 0x02][flags][timestamp int64 BE, if flag TTL][next sequence int64 BE]}, and each element at
+ * {@code keyPrefix + [sequence int64 BE]} as an ordinary version-1 value with its own timestamp.
+ * Sequences grow with every append, so key order is insertion order. Lists written before that
+ * format (version 1) were one value at the header's key whose payload is a sequence of elements
+ * {@code [timestamp int64, if flag TTL][length int32][bytes]}; {@link #elements} still reads them
+ * so that the list state migrates them on first access.
  */
 final class StateFormat {
   /** Format version of values. */
@@ -37,6 +45,12 @@ final class StateFormat {
 
   /** Scope byte of state scoped to a key and a namespace (a window). */
   public static final byte SCOPE_NAMESPACED = 'n';
+
+  /** Format version of a list header (design record 012). */
+  public static final byte VERSION_LIST_HEADER = 0x02;
+
+  /** Length of a list element's suffix: its sequence number. */
+  public static final int SEQUENCE_BYTES = 8;
 
   static final byte FLAG_TTL = 0x01;
   private static final int HEADER = 2;
@@ -128,10 +142,60 @@ final class StateFormat {
     return Arrays.copyOfRange(value, from, value.length);
   }
 
+  /** A decoded list header: the next element's sequence and the TTL timestamp, if any. */
+  public record ListHeader(long nextSequence, long timestamp) {
+    boolean hasTimestamp() {
+      return timestamp != Long.MIN_VALUE;
+    }
+  }
+
+  /** Encodes a list header; {@code timestamp} is written unless it is {@code Long.MIN_VALUE}. */
+  public static byte[] listHeader(long nextSequence, long timestamp) {
+    boolean ttl = timestamp != Long.MIN_VALUE;
+    ByteBuffer b =
+        ByteBuffer.allocate(HEADER + (ttl ? 8 : 0) + 8)
+            .put(VERSION_LIST_HEADER)
+            .put(ttl ? FLAG_TTL : 0);
+    if (ttl) {
+      b.putLong(timestamp);
+    }
+    return b.putLong(nextSequence).array();
+  }
+
+  /** Whether a value at a list's key is a header (else it is a version-1 list written whole). */
+  public static boolean isListHeader(byte[] value) {
+    return value.length > 0 && value[0] == VERSION_LIST_HEADER;
+  }
+
+  /** Decodes a list header. */
+  public static ListHeader listHeader(byte[] value) {
+    if (value.length < HEADER + 8 || value[0] != VERSION_LIST_HEADER) {
+      throw new IllegalStateException(
+          "List header in unknown format (version byte "
+              + (value.length == 0 ? "missing" : String.valueOf(value[0]))
+              + "); it was written by a newer Weir. Roll back to that version or reset the"
+              + " application's state");
+    }
+    ByteBuffer b = ByteBuffer.wrap(value, HEADER, value.length - HEADER);
+    long ts = (value[1] & FLAG_TTL) != 0 ? b.getLong() : Long.MIN_VALUE;
+    return new ListHeader(b.getLong(), ts);
+  }
+
+  /** {@code listKey + [sequence int64 BE]}: the key of one list element. */
+  public static byte[] elementKey(byte[] listKey, long sequence) {
+    return ByteBuffer.allocate(listKey.length + SEQUENCE_BYTES)
+        .put(listKey)
+        .putLong(sequence)
+        .array();
+  }
+
   /** One list element with its TTL timestamp ({@code Long.MIN_VALUE} when TTL is off). */
   public record Element(long timestamp, byte[] bytes) {}
 
-  /** Encodes list elements; timestamps are written only when {@code ttl}. */
+  /**
+   * Encodes list elements as one version-1 value, the layout before design record 012; only tests
+   * write it now (the list state reads and migrates it).
+   */
   public static byte[] list(List<Element> elements, boolean ttl) {
     int size = HEADER;
     for (Element e : elements) {
@@ -147,7 +211,7 @@ final class StateFormat {
     return b.array();
   }
 
-  /** Decodes list elements. */
+  /** Decodes a version-1 list value (see {@link #list}). */
   public static List<Element> elements(byte[] value) {
     boolean ttl = hasTimestamp(value);
     ByteBuffer b = ByteBuffer.wrap(value, HEADER, value.length - HEADER);

@@ -150,7 +150,7 @@ abstract class StateHandle<T> implements State {
       while (it.hasNext() && visited < budget) {
         var e = it.next();
         visited++;
-        byte[] rewritten = dropExpired(e.value(), now);
+        byte[] rewritten = dropExpired(e.key(), e.value(), now);
         if (rewritten == null) {
           expiredKeys.add(e.key());
         } else if (rewritten != e.value()) {
@@ -170,9 +170,9 @@ abstract class StateHandle<T> implements State {
 
   /**
    * Returns the stored value with expired content removed: the same array when nothing expired,
-   * null when everything did. Lists override this to drop single elements.
+   * null when everything did. Lists override this to tell their headers from their elements.
    */
-  byte[] dropExpired(byte[] value, long now) {
+  byte[] dropExpired(byte[] key, byte[] value, long now) {
     if (StateFormat.hasTimestamp(value) && expired(StateFormat.timestamp(value), now)) {
       return null;
     }

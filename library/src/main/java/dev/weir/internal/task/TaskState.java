@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -28,6 +30,12 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <p>So the local store only ever holds committed state, and after a crash the task replays only
  * the changelog tail past its local offsets (usually nothing) instead of wiping its state.
+ *
+ * <p><b>Queries.</b> {@link #readCommitted} lets another thread (an interactive query) read the
+ * committed base while the task's thread processes. The base changes only in {@link #postCommit}
+ * and {@link #close}, which take the write side of {@link #commitLock}; a query holds the read
+ * side, so it sees exactly one committed transaction's state and never a closed store, and the
+ * overlay (this transaction's uncommitted writes) is never visible to it.
  */
 public final class TaskState implements AutoCloseable {
   /** A store of the task and the changelog topic that backs it. */
@@ -40,6 +48,8 @@ public final class TaskState implements AutoCloseable {
   private final Map<String, AtomicLong> lastOffsets = new HashMap<>();
   private final Map<String, OperatorStates> operators = new LinkedHashMap<>();
   private long changelogRecordsSent;
+  private final ReentrantReadWriteLock commitLock = new ReentrantReadWriteLock();
+  private boolean closed; // guarded by commitLock
 
   private TaskState(TaskStateStore base, int partition, List<StoreSpec> specs) {
     this.base = base;
@@ -160,7 +170,34 @@ public final class TaskState implements AutoCloseable {
     if (offsets.isEmpty() && overlay.pendingWriteCount() == 0) {
       return;
     }
-    overlay.commit(offsets);
+    commitLock.writeLock().lock();
+    try {
+      overlay.commit(offsets);
+    } finally {
+      commitLock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * Reads the committed state of one store from any thread: {@code read} runs under the read side
+   * of the commit lock, so no commit or close happens meanwhile (a long read delays the task's next
+   * commit). It must only read, and must close the iterators it opens.
+   *
+   * @param store one of {@link #storeNames()}
+   * @param read what to read; must not keep the store
+   * @return what {@code read} returned
+   * @throws IllegalStateException when the task state is closed (the task moved or stopped)
+   */
+  public <R> R readCommitted(String store, Function<KeyValueStore, R> read) {
+    commitLock.readLock().lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("The state of task " + base.taskId() + " is closed");
+      }
+      return read.apply(base.store(store));
+    } finally {
+      commitLock.readLock().unlock();
+    }
   }
 
   /** The transaction failed: drop uncommitted writes. */
@@ -185,7 +222,13 @@ public final class TaskState implements AutoCloseable {
 
   @Override
   public void close() {
-    overlay.abort();
-    base.close();
+    commitLock.writeLock().lock();
+    try {
+      closed = true;
+      overlay.abort();
+      base.close();
+    } finally {
+      commitLock.writeLock().unlock();
+    }
   }
 }

@@ -436,10 +436,12 @@ final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends Operato
       function.process(key, w, List.of(accContents.resultOf(acc)), functionCtx, collector);
       return;
     }
-    List<TimestampedValue<IN>> elements = new ArrayList<>(listContents.get());
-    if (elements.isEmpty()) {
+    List<ListStateImpl.Stored<TimestampedValue<IN>>> stored = listContents.stored();
+    if (stored.isEmpty()) {
       return;
     }
+    List<TimestampedValue<IN>> elements = new ArrayList<>(stored.size());
+    stored.forEach(s -> elements.add(s.value()));
     int before = elements.size();
     if (evictor != null) {
       ((Evictor<IN, W>) evictor).evictBefore(elements, elements.size(), w, evictorCtx);
@@ -454,7 +456,8 @@ final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends Operato
       ((Evictor<IN, W>) evictor).evictAfter(elements, elements.size(), w, evictorCtx);
       if (elements.size() != before) {
         setWindow(w);
-        listContents.update(elements);
+        // Evictors remove elements: delete just those (one entry each), not the whole list.
+        listContents.retain(stored, elements);
       }
     }
   }

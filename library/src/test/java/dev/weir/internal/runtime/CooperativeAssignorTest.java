@@ -22,7 +22,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.Assignment;
 import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.GroupAssignment;
 import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.GroupSubscription;
@@ -115,8 +114,8 @@ class CooperativeAssignorTest {
 
   /**
    * One rebalance. An eager member revokes everything before it joins (its subscription owns
-   * nothing, its user data still claims its tasks). Returns whether a member revoked partitions
-   * and so asks for the follow-up rebalance.
+   * nothing, its user data still claims its tasks). Returns whether a member revoked partitions and
+   * so asks for the follow-up rebalance.
    */
   private boolean rebalance() {
     generation++;
@@ -150,7 +149,9 @@ class CooperativeAssignorTest {
     }
     Set<TopicPartition> both = new HashSet<>(added);
     both.retainAll(revoked);
-    assertThat(both).as("partitions given away while still owned, generation " + generation).isEmpty();
+    assertThat(both)
+        .as("partitions given away while still owned, generation " + generation)
+        .isEmpty();
     boolean followUp = false;
     for (Member m : group.values()) {
       Assignment a = out.groupAssignment().get(m.id);
@@ -159,7 +160,7 @@ class CooperativeAssignorTest {
       followUp |= m.cooperative() && !now.containsAll(m.owned);
       m.owned = now;
       m.generation = generation;
-      m.assignor.onAssignment(a, new ConsumerGroupMetadata("app", generation, m.id, Optional.empty()));
+      m.assignor.onAssignment(a, null);
       // What the task manager claims next: every task it runs.
       m.context.ownedTasks = Set.copyOf(m.context.assignedTasks);
       for (TaskId t : m.context.assignedTasks) {
@@ -297,21 +298,25 @@ class CooperativeAssignorTest {
   }
 
   @Test
-  void eagerContextsSendVersionOneAndSupportOnlyEager() {
+  void eagerContextsSendVersionTwoAndSupportOnlyEager() {
     Member eager = new Member("e", false);
     Member coop = new Member("c", true);
     assertThat(eager.assignor.supportedProtocols()).containsExactly(RebalanceProtocol.EAGER);
     assertThat(coop.assignor.supportedProtocols())
         .containsExactly(RebalanceProtocol.COOPERATIVE, RebalanceProtocol.EAGER);
-    assertThat(eager.assignor.subscriptionUserData(Set.of()).get(0)).isEqualTo((byte) 1);
-    assertThat(coop.assignor.subscriptionUserData(Set.of()).get(0)).isEqualTo((byte) 2);
-    // Version 2 has version 1's layout: both decode to the same member.
+    // Version 2 (what a Weir before cooperative rebalancing reads), version 3 with replica fields.
+    assertThat(eager.assignor.subscriptionUserData(Set.of()).get(0)).isEqualTo((byte) 2);
+    assertThat(coop.assignor.subscriptionUserData(Set.of()).get(0)).isEqualTo((byte) 3);
+    // Both carry the same base fields and the server.
     eager.context.ownedTasks = Set.of(new TaskId(1, 4));
     coop.context.ownedTasks = Set.of(new TaskId(1, 4));
+    eager.context.applicationServer = "h:1";
+    coop.context.applicationServer = "h:1";
     var e = TaskAssignor.decodeSubscription("m", eager.assignor.subscriptionUserData(Set.of()));
     var c = TaskAssignor.decodeSubscription("m", coop.assignor.subscriptionUserData(Set.of()));
     assertThat(e.owned()).isEqualTo(c.owned()).containsExactly(new TaskId(1, 4));
     assertThat(e.fingerprint()).isEqualTo(c.fingerprint()).isEqualTo(TopologyFingerprint.of(PLAN));
+    assertThat(e.applicationServer()).isEqualTo(c.applicationServer()).isEqualTo("h:1");
   }
 
   @Test
@@ -330,8 +335,7 @@ class CooperativeAssignorTest {
     GroupAssignment out = leader.assignor.assign(cluster(), new GroupSubscription(subs));
     // The old member keeps the two tasks it claims (stickiness) and gets an assignment it reads.
     Member reader = new Member("old", false);
-    reader.assignor.onAssignment(
-        out.groupAssignment().get("old"), new ConsumerGroupMetadata("app"));
+    reader.assignor.onAssignment(out.groupAssignment().get("old"), null);
     assertThat(reader.context.assignedTasks).contains(new TaskId(0, 1), new TaskId(1, 1));
     assertThat(out.groupAssignment().get("old").userData().get(0))
         .as("assignment version an old member reads")
@@ -340,11 +344,11 @@ class CooperativeAssignorTest {
 
   @Test
   void aSubscriptionFromANewerWeirIsRefusedWithWhatToDo() {
-    ByteBuffer v3 = ByteBuffer.wrap(new byte[] {3, 0, 0, 0, 0});
-    assertThatThrownBy(() -> TaskAssignor.decodeSubscription("m-7", v3))
+    ByteBuffer v4 = ByteBuffer.wrap(new byte[] {4, 0, 0, 0, 0});
+    assertThatThrownBy(() -> TaskAssignor.decodeSubscription("m-7", v4))
         .hasMessageContaining("Member m-7")
-        .hasMessageContaining("subscription format 3")
-        .hasMessageContaining("reads 1 to 2")
+        .hasMessageContaining("subscription format 4")
+        .hasMessageContaining("reads 1 to 3")
         .hasMessageContaining("Rolling upgrades");
   }
 

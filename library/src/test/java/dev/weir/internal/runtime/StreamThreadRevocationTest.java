@@ -49,7 +49,8 @@ class StreamThreadRevocationTest {
           assertThat(h.brokerOffsets)
               .isEqualTo(
                   Map.of(in(0), new OffsetAndMetadata(1, ""), in(1), new OffsetAndMetadata(1, "")));
-          assertThat(h.output()).containsExactly("A", "B");
+          // One transaction holds both tasks' records; which task ran first is not specified.
+          assertThat(h.output()).containsExactlyInAnyOrder("A", "B");
           h.append(0, "c");
           h.append(1, "never read here");
         });
@@ -58,9 +59,11 @@ class StreamThreadRevocationTest {
     h.run();
 
     assertThat(atRevocation).containsExactly(2, 1, 1);
-    assertThat(h.output()).containsExactly("A", "B", "C");
+    assertThat(h.output()).hasSize(3).endsWith("C");
+    assertThat(h.output().subList(0, 2)).containsExactlyInAnyOrder("A", "B");
     assertThat(h.brokerOffsets)
-        .isEqualTo(Map.of(in(0), new OffsetAndMetadata(2, ""), in(1), new OffsetAndMetadata(1, "")));
+        .isEqualTo(
+            Map.of(in(0), new OffsetAndMetadata(2, ""), in(1), new OffsetAndMetadata(1, "")));
     // Task 0_0 was never rebuilt, its producer never aborted nor replaced.
     assertThat(created(h)).isEqualTo(2);
     assertThat(closed(h)).isEqualTo(2); // 0_1 revoked, 0_0 at shutdown

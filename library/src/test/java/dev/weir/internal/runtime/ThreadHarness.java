@@ -46,9 +46,10 @@ import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * One stream thread on Kafka's mock clients, run on the test's own thread: a topology "in" -> upper
- * case -> "out" with one task per partition of "in" (one by default), a scripted consumer (one step per poll; the thread is asked to shut
- * down when the script ends), producers whose commits and aborts fail on demand, one
- * committed-offset store shared by both (the broker's view), and a {@link ManualClock}.
+ * case -> "out" with one task per partition of "in" (one by default), a scripted consumer (one step
+ * per poll; the thread is asked to shut down when the script ends), producers whose commits and
+ * aborts fail on demand, one committed-offset store shared by both (the broker's view), and a
+ * {@link ManualClock}.
  */
 final class ThreadHarness implements StreamThread.Listener {
   static final TopicPartition IN = new TopicPartition("in", 0);

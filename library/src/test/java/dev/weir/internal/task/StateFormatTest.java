@@ -77,6 +77,24 @@ class StateFormatTest {
   }
 
   @Test
+  void listHeaderAndElementKeys() {
+    byte[] listKey =
+        StateFormat.keyPrefix(StateFormat.statePrefix(StateFormat.SCOPE_KEYED, "l"), utf8("a"));
+    // The list's key, then the element's sequence as int64 big-endian.
+    assertThat(HEX.formatHex(StateFormat.elementKey(listKey, 258)))
+        .isEqualTo("6b016c0000000161" + "0000000000000102");
+    byte[] plain = StateFormat.listHeader(3, Long.MIN_VALUE);
+    assertThat(HEX.formatHex(plain)).isEqualTo("0200" + "0000000000000003");
+    byte[] ttl = StateFormat.listHeader(3, 7);
+    assertThat(HEX.formatHex(ttl)).isEqualTo("0201" + "0000000000000007" + "0000000000000003");
+    assertThat(StateFormat.listHeader(ttl)).isEqualTo(new StateFormat.ListHeader(3, 7));
+    assertThat(StateFormat.isListHeader(plain)).isTrue();
+    assertThat(StateFormat.isListHeader(StateFormat.value(utf8("x")))).isFalse();
+    assertThatThrownBy(() -> StateFormat.listHeader(new byte[] {0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0}))
+        .hasMessageContaining("newer Weir");
+  }
+
+  @Test
   void unknownVersionIsAClearError() {
     assertThatThrownBy(() -> StateFormat.payload(new byte[] {0x02, 0x00, 0x01}))
         .hasMessageContaining("newer Weir");

@@ -390,10 +390,10 @@ class TwoPhaseCommitProtocolTest {
       task.open();
     }
 
-    /** The process died: nothing is closed, the open Kafka transaction is aborted by the broker. */
     /** The sink counters, kept across restarts as a stream thread keeps its own. */
     final TaskMetrics metrics = new TaskMetrics();
 
+    /** The process died: nothing is closed, the open Kafka transaction is aborted by the broker. */
     void crashAndRestart() throws Exception {
       start();
     }

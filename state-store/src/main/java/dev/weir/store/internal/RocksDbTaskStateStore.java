@@ -7,11 +7,11 @@ import dev.weir.store.TaskStateStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.RocksDB;
@@ -45,7 +45,9 @@ final class RocksDbTaskStateStore implements TaskStateStore {
   private final WriteOptions loggedWrites = new WriteOptions();
   private final WriteOptions unloggedWrites = new WriteOptions().setDisableWAL(true);
   private final FlushOptions flushOptions = new FlushOptions().setWaitForFlush(true);
-  private final Set<RocksDbIterator> openIterators = new HashSet<>();
+  // Concurrent: a reader thread (an interactive query) may open iterators while the owner thread
+  // does; TaskStateStore's threading note says what else such a reader must exclude.
+  private final Set<RocksDbIterator> openIterators = ConcurrentHashMap.newKeySet();
 
   /** The metadata column family's id, read once: {@code getID()} is a JNI call. */
   private final int metadataColumnFamilyId;

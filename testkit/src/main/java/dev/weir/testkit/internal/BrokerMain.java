@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import kafka.tools.StorageTool;
 
 /**
@@ -12,6 +14,9 @@ import kafka.tools.StorageTool;
  *
  * <p>Arguments: {@code <server.properties> <cluster id> [<directory to delete if the parent
  * dies>]}.
+ *
+ * <p>A secured cluster's node gets the system property {@code weir.testkit.addScram}, the {@code
+ * --add-scram} argument that writes the super user's credential at format time.
  *
  * <p>Formatting uses {@link StorageTool#execute(String[], java.io.PrintStream)}, which returns a
  * status instead of exiting, with {@code --ignore-formatted}, so a restart of a killed node keeps
@@ -39,10 +44,15 @@ public final class BrokerMain {
     ParentWatch.start(() -> deleteQuietly(deleteOnParentDeath));
 
     long begin = System.nanoTime();
-    int status =
-        StorageTool.execute(
-            new String[] {"format", "--cluster-id", clusterId, "--config", properties, "-g"},
-            System.out);
+    List<String> format =
+        new ArrayList<>(List.of("format", "--cluster-id", clusterId, "--config", properties, "-g"));
+    String scram = System.getProperty(BrokerSecurity.SCRAM_PROPERTY);
+    if (scram != null) {
+      // A secured cluster's super user must exist before the nodes authenticate to each other.
+      format.add("--add-scram");
+      format.add(scram);
+    }
+    int status = StorageTool.execute(format.toArray(new String[0]), System.out);
     if (status != 0) {
       System.err.println("weir: formatting storage failed with status " + status);
       System.exit(status);

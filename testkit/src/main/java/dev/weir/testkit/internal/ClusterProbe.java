@@ -6,6 +6,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
@@ -16,7 +17,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
@@ -144,7 +148,7 @@ public final class ClusterProbe {
    * @param deadline when to give up
    * @throws IllegalStateException when the call fails or times out
    */
-  static void await(KafkaFuture<?> future, Deadline deadline) {
+  public static void await(KafkaFuture<?> future, Deadline deadline) {
     try {
       future.get(deadline.remaining().toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
@@ -223,6 +227,66 @@ public final class ClusterProbe {
       return true;
     } catch (IOException e) {
       return false;
+    }
+  }
+
+  /**
+   * Creates (or replaces) a SCRAM-SHA-512 user and waits until a broker lets it log in: the
+   * controller commits the credential first, and a broker serves it only once it applied the
+   * record, so a login as the user is the proof.
+   *
+   * @param admin a super user's admin client
+   * @param user the user name
+   * @param password its password
+   * @param userConfig admin client settings that log in as the user
+   * @param deadline when to give up
+   * @param clusterName the cluster's name, for the error
+   * @throws IllegalStateException when the user cannot log in before the deadline
+   */
+  public static void createScramUser(
+      Admin admin,
+      String user,
+      String password,
+      Map<String, Object> userConfig,
+      Deadline deadline,
+      String clusterName) {
+    await(
+        admin
+            .alterUserScramCredentials(
+                List.of(
+                    new UserScramCredentialUpsertion(
+                        user,
+                        new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096),
+                        password)))
+            .all(),
+        deadline);
+    while (true) {
+      try (Admin asUser = Admin.create(userConfig)) {
+        await(asUser.describeCluster().clusterId(), deadline);
+        return;
+      } catch (IllegalStateException e) {
+        if (deadline.passed()) {
+          throw new IllegalStateException(
+              "user "
+                  + user
+                  + " of Kafka cluster "
+                  + clusterName
+                  + " cannot log in: "
+                  + e.getMessage(),
+              e);
+        }
+        pauseBeforeLogin();
+      }
+    }
+  }
+
+  /** A short pause between login attempts (a failed SCRAM login fails at once). */
+  private static void pauseBeforeLogin() {
+    try {
+      Thread.sleep(100);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for a user to be known", e);
     }
   }
 }

@@ -41,23 +41,23 @@ public final class TransactionProbe implements AutoCloseable {
   /**
    * Creates the probe's clients without connecting.
    *
-   * @param bootstrapServers the cluster
+   * @param clientProperties {@code bootstrap.servers} and, on a secured cluster, the super user's
+   *     security settings
    * @param name unique name used for the topic, the transactional id and the group
    * @param replication replication factor of the probe topic
    * @param maxBlock the longest a probe step may wait for the cluster
    */
   public TransactionProbe(
-      String bootstrapServers, String name, int replication, Duration maxBlock) {
+      Map<String, Object> clientProperties, String name, int replication, Duration maxBlock) {
     this.topic = name;
     this.replication = (short) replication;
-    Map<String, Object> config = new HashMap<>();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Map<String, Object> config = new HashMap<>(clientProperties);
     config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, name);
     config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) maxBlock.toMillis());
     config.put(ProducerConfig.CLIENT_ID_CONFIG, "weir-testkit-readiness");
     this.producer =
         new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
-    this.group = groupMetadata(bootstrapServers, name);
+    this.group = groupMetadata(clientProperties, name);
   }
 
   /**
@@ -102,9 +102,9 @@ public final class TransactionProbe implements AutoCloseable {
    * The metadata of a consumer group without members, as a consumer that never joined reports it
    * (the public constructors of {@link ConsumerGroupMetadata} are deprecated).
    */
-  private static ConsumerGroupMetadata groupMetadata(String bootstrapServers, String groupId) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+  private static ConsumerGroupMetadata groupMetadata(
+      Map<String, Object> clientProperties, String groupId) {
+    Map<String, Object> config = new HashMap<>(clientProperties);
     config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, "weir-testkit-readiness");
     try (KafkaConsumer<byte[], byte[]> consumer =

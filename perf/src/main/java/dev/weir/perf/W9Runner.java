@@ -1,0 +1,142 @@
+package dev.weir.perf;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * W9: a 1-minute tumbling event-time window with a function over all of its records, at two window
+ * sizes (2,000 and 20,000 records per key and window) over the same number of records, so that a
+ * per-record cost that grows with the window shows up as a difference between the sizes. Each size
+ * has its own keyed data set ({@link W9Data}); the runs alternate contenders and modes as the other
+ * workloads do ({@link StreamingRunner}).
+ *
+ * <p>Besides the tables it prints one ratio line per size and mode, {@code ratio W9 eos n=2000
+ * weir/kafka-streams=X}, and the CPU per record of each contender, {@code cpu W9 eos n=2000
+ * weir=Xus/record kafka-streams=Yus/record}.
+ */
+final class W9Runner {
+  static final int[] SIZES = {2_000, 20_000};
+
+  /**
+   * Records per size unless {@code --records} is smaller: enough windows, minutes of event time.
+   */
+  static final int MAX_RECORDS = 240_000;
+
+  private final Harness h;
+
+  W9Runner(Harness harness) {
+    this.h = harness;
+  }
+
+  List<String> run() throws InterruptedException {
+    List<String> lines = new ArrayList<>();
+    StreamingRunner runner = new StreamingRunner(h);
+    List<String> contenders = h.options.contendersOf(Workload.W9);
+    for (int n : SIZES) {
+      W9Data data =
+          new W9Data(
+              Math.min(h.options.records(), MAX_RECORDS),
+              n,
+              h.options.partitions(),
+              Dataset.defaultT0());
+      String topic = h.prefix() + "-w9-n" + n;
+      h.topics.create(h.options.partitions(), topic);
+      long loaded;
+      try {
+        loaded = data.load(h.bootstrap, topic);
+      } catch (IllegalStateException e) {
+        throw new RunFailure("W9 n=" + n + ": " + e.getMessage());
+      }
+      h.out.printf(
+          Locale.ROOT,
+          "W9 n=%,d: loaded %,d records (%,d windows of %,d records, and a flush record per"
+              + " partition) into %s%n",
+          n,
+          loaded,
+          data.windows(),
+          n,
+          topic);
+      List<RunResult> results = new ArrayList<>();
+      try {
+        for (int round = 1; round <= h.options.rounds(); round++) {
+          for (Mode mode : h.options.modes()) {
+            for (String c : contenders) {
+              RunResult r =
+                  runner.runOnce(
+                      Workload.W9,
+                      "n" + n,
+                      topic,
+                      data.totalRecords(),
+                      new W9Checker(data),
+                      c,
+                      mode,
+                      round);
+              results.add(r);
+              Report.progress(h.out, r);
+            }
+          }
+        }
+      } finally {
+        h.topics.deleteQuietly(null, topic);
+      }
+      Report.table(
+          h.out,
+          Workload.W9,
+          String.format(
+              Locale.ROOT, "n=%,d records per window, %,d input records", n, data.totalRecords()),
+          results,
+          contenders,
+          h.options.modes());
+      for (Mode mode : h.options.modes()) {
+        lines.addAll(lines(n, mode, results, contenders));
+      }
+    }
+    return lines;
+  }
+
+  /** The ratio line and the CPU-per-record line of one size and mode. */
+  private static List<String> lines(
+      int n, Mode mode, List<RunResult> results, List<String> contenders) {
+    StringBuilder ratio =
+        new StringBuilder(String.format(Locale.ROOT, "ratio W9 %s n=%d", mode.label(), n));
+    StringBuilder cpu =
+        new StringBuilder(String.format(Locale.ROOT, "cpu W9 %s n=%d", mode.label(), n));
+    double weir = median(results, Contenders.WEIR, mode, false);
+    for (String c : contenders) {
+      double us = median(results, c, mode, true);
+      cpu.append(' ')
+          .append(c)
+          .append('=')
+          .append(Double.isNaN(us) ? "n/a" : String.format(Locale.ROOT, "%.1fus/record", us));
+      if (!c.equals(Contenders.WEIR)) {
+        double them = median(results, c, mode, false);
+        ratio
+            .append(' ')
+            .append(Contenders.WEIR)
+            .append('/')
+            .append(c)
+            .append('=')
+            .append(
+                Double.isNaN(weir) || Double.isNaN(them)
+                    ? "n/a (no passing run)"
+                    : String.format(Locale.ROOT, "%.2f", weir / them));
+      }
+    }
+    return List.of(ratio.toString(), cpu.toString());
+  }
+
+  /** Median records/s, or CPU microseconds per record, over the passing runs; NaN when none. */
+  private static double median(
+      List<RunResult> results, String contender, Mode mode, boolean cpuPerRecord) {
+    double[] v =
+        results.stream()
+            .filter(r -> r.ok() && r.contender().equals(contender) && r.mode() == mode)
+            .filter(r -> !cpuPerRecord || r.cpuSeconds() >= 0)
+            .mapToDouble(
+                r -> cpuPerRecord ? r.cpuSeconds() * 1e6 / r.records() : r.recordsPerSecond())
+            .sorted()
+            .toArray();
+    return v.length == 0 ? Double.NaN : Report.median(v);
+  }
+}
