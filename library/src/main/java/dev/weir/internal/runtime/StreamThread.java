@@ -171,7 +171,6 @@ final class StreamThread extends Thread {
     return index;
   }
 
-  /** The tasks of this thread, running or restoring; safe to call from any thread. */
   /** Where the thread publishes its tasks for queries, and the instance's server; before start. */
   void setQueries(QueryableTasks queries, String applicationServer) {
     tasks.setQueries(queries);
@@ -179,6 +178,7 @@ final class StreamThread extends Thread {
     assignorContext.hostsListener = queries::hosts;
   }
 
+  /** The tasks of this thread, running or restoring; safe to call from any thread. */
   Set<TaskId> taskIds() {
     return tasks.ownedTasks();
   }

@@ -102,6 +102,66 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     this.context = ac;
   }
 
+  /**
+   * An assignor outside a running application, which assigns the tasks of {@code plan} as a group
+   * leader would; for benchmarks ({@code perf}'s {@code AssignorBenchmark}).
+   *
+   * @param plan the topology's plan; not null
+   * @param cooperative whether it rebalances cooperatively
+   * @return a configured assignor; confined to the calling thread
+   */
+  public static TaskAssignor standalone(dev.weir.internal.graph.Plan plan, boolean cooperative) {
+    TaskAssignor a = new TaskAssignor();
+    a.configure(
+        Map.of(
+            AssignorContext.CONFIG_KEY,
+            new AssignorContext(
+                plan,
+                "standalone",
+                0,
+                new java.util.concurrent.atomic.AtomicBoolean(),
+                cooperative)));
+    return a;
+  }
+
+  /**
+   * The subscription user data a member of {@code plan} sends; for benchmarks.
+   *
+   * @param plan the topology's plan; not null
+   * @param instanceId the member's instance id; not null
+   * @param owned the tasks it claims; not null
+   * @param cooperative whether it rebalances cooperatively
+   * @return a new buffer, ready to read
+   */
+  public static ByteBuffer subscriptionOf(
+      dev.weir.internal.graph.Plan plan,
+      String instanceId,
+      Set<TaskId> owned,
+      boolean cooperative) {
+    AssignorContext c =
+        new AssignorContext(
+            plan, instanceId, 0, new java.util.concurrent.atomic.AtomicBoolean(), cooperative);
+    c.ownedTasks = owned;
+    TaskAssignor a = new TaskAssignor();
+    a.configure(Map.of(AssignorContext.CONFIG_KEY, c));
+    return a.subscriptionUserData(Set.of());
+  }
+
+  /**
+   * The tasks an assignment's user data lists; for benchmarks.
+   *
+   * @param userData an assignment's user data; not null
+   * @return the tasks, in the order the leader wrote them
+   */
+  public static List<TaskId> tasksOf(ByteBuffer userData) {
+    AssignorContext c =
+        new AssignorContext(null, "reader", 0, new java.util.concurrent.atomic.AtomicBoolean());
+    TaskAssignor a = new TaskAssignor();
+    a.configure(Map.of(AssignorContext.CONFIG_KEY, c));
+    a.onAssignment(new Assignment(List.of(), userData), null);
+    return c.assignedTasks;
+  }
+
   @Override
   public String name() {
     return "weir";
