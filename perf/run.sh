@@ -4,6 +4,8 @@
 #   perf/run.sh W1                      W1 with defaults (2,000,000 records, 3 rounds, eos and alos)
 #   perf/run.sh all --records 500000    every workload, smaller data set
 #   perf/run.sh W5 --modes eos          recovery after kill -9, exactly-once only
+#   perf/run.sh W8                      scale 2 -> 3 instances, then kill -9 one, under a steady
+#                                       --rate (exactly-once; longest output gap and p99 per event)
 #   perf/run.sh W2K W2 --flink          also run Flink 2.2.1 (W1, W2, W2K); builds module perf-flink
 #   perf/run.sh W1 --help               all options
 #   perf/run.sh jmh [JMH options]       the JMH micro-benchmarks, e.g. perf/run.sh jmh -f 1 State
@@ -12,6 +14,7 @@
 # --flink also perf-flink, through the Maven profile -Pflink, which downloads Flink the first time),
 # then runs the harness on the JDK found on PATH. The last lines printed are the ratio lines:
 #   ratio W1 eos weir/kafka-streams=1.23 weir/raw=0.91 weir/flink=1.40
+#   ratio W8 eos gap kafka-streams/weir=2.10      (W8: >1 means Weir's longest gap is shorter)
 # Extra Maven flags (for example -o offline) can be passed in PERF_MVN_OPTS.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

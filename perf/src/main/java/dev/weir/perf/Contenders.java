@@ -55,7 +55,7 @@ final class Contenders {
       case W1 -> List.of(WEIR, KAFKA_STREAMS, RAW, FLINK);
       case W2 -> List.of(WEIR, KAFKA_STREAMS, KAFKA_STREAMS_GRACE_5S, FLINK);
       case W2K -> List.of(WEIR, KAFKA_STREAMS, FLINK);
-      case W3, W4, W5, W6, W9 -> List.of(WEIR, KAFKA_STREAMS);
+      case W3, W4, W5, W6, W8, W9 -> List.of(WEIR, KAFKA_STREAMS);
       case W7 -> List.of(WEIR, "weir-blocking-map"); // run in-process by W7Runner
     };
   }
@@ -68,7 +68,7 @@ final class Contenders {
   /** Why Weir cannot run a workload yet, or null when it can. */
   static String weirMissing(Workload w) {
     return switch (w) {
-      case W1, W2, W2K, W3, W4, W5, W6, W7, W9 -> null;
+      case W1, W2, W2K, W3, W4, W5, W6, W7, W8, W9 -> null;
     };
   }
 
@@ -87,6 +87,9 @@ final class Contenders {
           new KafkaStreamsW2(java.time.Duration.ofMillis(Dataset.MAX_DISORDER_MS));
       case "W2K/" + KAFKA_STREAMS -> new KafkaStreamsW2K();
       case "W3/" + KAFKA_STREAMS -> new KafkaStreamsW3();
+      // W8 runs W3's pipelines with standby replicas and faster failure detection.
+      case "W8/" + WEIR -> new WeirW3(W8Runner.WEIR_SETTINGS);
+      case "W8/" + KAFKA_STREAMS -> new KafkaStreamsW3(W8Runner.KAFKA_STREAMS_SETTINGS);
       case "W6/" + WEIR -> new WeirW6();
       case "W6/" + KAFKA_STREAMS -> new KafkaStreamsW6();
       case "W4/" + KAFKA_STREAMS, "W5/" + KAFKA_STREAMS -> new KafkaStreamsW4();

@@ -1,5 +1,7 @@
 package dev.weir.perf;
 
+import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -15,6 +17,30 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * within a commit interval into one.
  */
 final class KafkaStreamsW3 extends KafkaStreamsContender {
+  private final Map<String, Object> settings;
+
+  /** W3 with the settings every Kafka Streams contender uses. */
+  KafkaStreamsW3() {
+    this(Map.of());
+  }
+
+  /**
+   * W3 with extra settings.
+   *
+   * @param settings added to (and overriding) {@link KafkaStreamsContender#properties}, for W8's
+   *     standby setup
+   */
+  KafkaStreamsW3(Map<String, Object> settings) {
+    this.settings = Map.copyOf(settings);
+  }
+
+  @Override
+  Properties properties(ContenderSpec spec) {
+    Properties p = super.properties(spec);
+    p.putAll(settings);
+    return p;
+  }
+
   @Override
   void build(StreamsBuilder b, ContenderSpec spec) {
     b.stream(spec.inputs(), Consumed.with(Serdes.String(), Serdes.String()))

@@ -95,15 +95,15 @@ public final class PerfMain {
       for (Workload w : options.workloads()) {
         out.println();
         out.println("-- " + w + " " + w.description());
-        if (w == Workload.W7) {
+        if (w == Workload.W7 || w == Workload.W8) {
           try {
-            List<String> lines = new W7Runner(h).run();
+            List<String> lines = w == Workload.W7 ? new W7Runner(h).run() : new W8Runner(h).run();
             allOk &= lines.stream().noneMatch(l -> l.contains("FAILED"));
             ratioLines.addAll(lines);
           } catch (InterruptedException e) {
             throw e;
           } catch (Exception e) {
-            throw new IllegalStateException("W7 failed: " + e, e);
+            throw new IllegalStateException(w + " failed: " + e, e);
           }
           continue;
         }

@@ -28,6 +28,8 @@ import java.util.Set;
  * @param bootstrap an existing cluster to use instead of starting one (null: start one)
  * @param flinkClasspath the classpath of the Flink contender's JVM (module {@code perf-flink},
  *     which {@code perf/run.sh --flink} builds); null when it was not built, and Flink does not run
+ * @param rate W8: input records per second
+ * @param eventSeconds W8: length of each event window
  */
 record PerfOptions(
     List<Workload> workloads,
@@ -46,18 +48,21 @@ record PerfOptions(
     String profile,
     String childLogLevel,
     String bootstrap,
-    String flinkClasspath) {
+    String flinkClasspath,
+    int rate,
+    int eventSeconds) {
 
   static final String USAGE =
       String.join(
           "\n",
-          "usage: perf/run.sh WORKLOAD... [options]     WORKLOAD: W1, W2, W2K, W3..W7, W9 or all",
+          "usage: perf/run.sh WORKLOAD... [options]     WORKLOAD: W1, W2, W2K, W3..W9 or all",
           "  W1 stateless, W2 windowed count, W2K windowed count on input already keyed (no",
           "  repartition), W3 running count, W4 restore from the changelog,",
           "  W5 recover after kill -9, W6 interval join of two topics, W7 async enrichment against",
           "  a 20 ms service (W7 runs at most 50,000 records async and records/100 (50..500)",
           "  blocking; see docs/performance.md), W9 a window function over 2,000 and 20,000",
-          "  records per window (min(--records, 240000) records per size, 4 keys)",
+          "  records per window (min(--records, 240000) records per size, 4 keys), W8 scale 2 -> 3",
+          "  instances then kill -9 one, under a steady --rate over --keys keys (exactly-once only)",
           "  --records N         data set size; W4, W5: distinct keys (default 2000000)",
           "  --keys N            distinct keys (default 10000)",
           "  --partitions N      partitions of input and output topics (default 8)",
@@ -75,7 +80,9 @@ record PerfOptions(
           "  --work-dir DIR      logs, state, JFR files (default target/perf)",
           "  --profile NAME      record the named contender with JFR and print where time goes",
           "  --child-log-level L slf4j level in contender JVMs (default warn)",
-          "  --bootstrap HOST:PORT  use this cluster instead of starting one");
+          "  --bootstrap HOST:PORT  use this cluster instead of starting one",
+          "  --rate N            W8: input records per second (default 2000)",
+          "  --event-seconds N   W8: length of the steady, scale-out and kill windows (default 90)");
 
   static PerfOptions parse(String... args) {
     List<Workload> workloads = new ArrayList<>();
@@ -95,6 +102,8 @@ record PerfOptions(
     String logLevel = "warn";
     String bootstrap = null;
     String flinkClasspath = null;
+    int rate = 2000;
+    int eventSeconds = 90;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (!a.startsWith("--")) {
@@ -130,6 +139,8 @@ record PerfOptions(
         case "--child-log-level" -> logLevel = v;
         case "--bootstrap" -> bootstrap = v;
         case "--flink-classpath" -> flinkClasspath = v.isBlank() ? null : v;
+        case "--rate" -> rate = positive(a, v);
+        case "--event-seconds" -> eventSeconds = positive(a, v);
         default -> throw new IllegalArgumentException("Unknown option " + a + "\n" + USAGE);
       }
     }
@@ -161,7 +172,9 @@ record PerfOptions(
         profile,
         logLevel,
         bootstrap,
-        flinkClasspath);
+        flinkClasspath,
+        rate,
+        eventSeconds);
   }
 
   private static List<Mode> parseModes(String v) {

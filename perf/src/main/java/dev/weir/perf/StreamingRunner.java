@@ -71,7 +71,7 @@ final class StreamingRunner {
       case W2, W2K -> new W2Checker(data);
       case W3 -> new W3Checker(data);
       case W6 -> new W6Checker(data, joinPairs());
-      case W4, W5, W7, W9 -> throw new IllegalArgumentException(w + " has its own runner");
+      case W4, W5, W7, W8, W9 -> throw new IllegalArgumentException(w + " has its own runner");
     };
   }
 

@@ -12,6 +12,8 @@ import dev.weir.stream.Repartition;
 import dev.weir.stream.StreamBuilder;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
@@ -19,7 +21,22 @@ import org.apache.kafka.common.serialization.Serdes;
  * every update as key and long count.
  */
 final class WeirW3 implements Contender {
+  private final Map<String, Object> settings;
   private WeirApplication app;
+
+  /** W3 with the settings every Weir contender uses. */
+  WeirW3() {
+    this(Map.of());
+  }
+
+  /**
+   * W3 with extra settings.
+   *
+   * @param settings added to (and overriding) {@link WeirW1#properties}, for W8's standby setup
+   */
+  WeirW3(Map<String, Object> settings) {
+    this.settings = Map.copyOf(settings);
+  }
 
   /** The running count. */
   static final class Count extends KeyedProcessFunction<String, String, KeyValue<String, Long>> {
@@ -54,7 +71,9 @@ final class WeirW3 implements Contender {
         .process(new Count())
         .uid("counts")
         .sinkTo(KafkaSink.keyValues(spec.output(), Serdes.String(), Serdes.Long()));
-    app = new WeirApplication(b.build(), WeirW1.properties(spec));
+    Properties props = WeirW1.properties(spec);
+    props.putAll(settings);
+    app = new WeirApplication(b.build(), props);
     WeirW1.reportFailures(app, status);
     app.start();
   }

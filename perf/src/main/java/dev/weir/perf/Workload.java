@@ -11,6 +11,7 @@ enum Workload {
   W5("recover after kill -9: restart on the local state a crash left"),
   W6("interval join: two topics, keyBy both, pairs within +-10 s of each other"),
   W7("async enrichment: 20 ms service, capacity 100, one task, exactly-once"),
+  W8("scale and fail over: W3's count at a steady rate, 2 -> 3 instances, then kill -9 of one"),
   W9("window function: 1 min tumbling event-time windows of 2,000 and of 20,000 records");
 
   private final String description;

@@ -30,16 +30,31 @@ class PerfOptionsTest {
             Workload.W5,
             Workload.W6,
             Workload.W7,
+            Workload.W8,
             Workload.W9);
   }
 
   @Test
   void badInputIsExplained() {
-    assertThatThrownBy(() -> PerfOptions.parse("W8")).hasMessageContaining("Unknown workload 'W8'");
+    assertThatThrownBy(() -> PerfOptions.parse("W10"))
+        .hasMessageContaining("Unknown workload 'W10'");
     assertThatThrownBy(() -> PerfOptions.parse("W1", "--rounds", "0"))
         .hasMessageContaining("--rounds must be positive");
     assertThatThrownBy(() -> PerfOptions.parse()).hasMessageContaining("Name a workload");
     assertThat(PerfOptions.parse("W1", "--modes", "eos").modes()).isEqualTo(List.of(Mode.EOS));
+    assertThatThrownBy(() -> PerfOptions.parse("W8", "--rate", "0"))
+        .hasMessageContaining("--rate must be positive");
+  }
+
+  @Test
+  void w8HasItsRateAndWindowsAndComparesWeirWithKafkaStreams() {
+    PerfOptions o = PerfOptions.parse("W8");
+    assertThat(o.rate()).isEqualTo(2000);
+    assertThat(o.eventSeconds()).isEqualTo(90);
+    assertThat(o.contendersOf(Workload.W8)).containsExactly("weir", "kafka-streams");
+    PerfOptions small = PerfOptions.parse("W8", "--rate", "200", "--event-seconds", "20");
+    assertThat(small.rate()).isEqualTo(200);
+    assertThat(small.eventSeconds()).isEqualTo(20);
   }
 
   @Test

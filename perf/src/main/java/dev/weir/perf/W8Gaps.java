@@ -1,0 +1,102 @@
+package dev.weir.perf;
+
+import java.util.Arrays;
+
+/**
+ * W8's arithmetic, pure functions of recorded times (milliseconds since the epoch, all taken on the
+ * harness's clock): the longest processing gap and the p99 end-to-end latency of an event window.
+ * See {@code docs/performance.md}, W8, for the definitions these implement.
+ */
+final class W8Gaps {
+  private W8Gaps() {}
+
+  /**
+   * The longest processing gap of a window: for each output partition, the longest interval within
+   * {@code [start, end]} in which the read_committed reader received nothing from it, where the
+   * window's start and end count as arrivals (a partition that received nothing has a gap of the
+   * whole window); the longest over all partitions.
+   *
+   * @param arrivals per output partition, the reader's arrival times in ascending order (may hold
+   *     times outside the window); not null
+   * @param start the window's start
+   * @param end the window's end, not before {@code start}
+   * @return the longest gap in ms, 0 for no partitions
+   * @throws IllegalArgumentException when {@code end < start} or a partition's times descend
+   */
+  static long longestGap(long[][] arrivals, long start, long end) {
+    if (end < start) {
+      throw new IllegalArgumentException("Window ends (" + end + ") before it starts " + start);
+    }
+    long longest = 0;
+    for (int p = 0; p < arrivals.length; p++) {
+      long previous = start;
+      long last = Long.MIN_VALUE;
+      for (long t : arrivals[p]) {
+        if (t < last) {
+          throw new IllegalArgumentException(
+              "Arrival times of partition " + p + " descend: " + t + " after " + last);
+        }
+        last = t;
+        if (t < start) {
+          continue;
+        }
+        if (t > end) {
+          break;
+        }
+        longest = Math.max(longest, t - previous);
+        previous = t;
+      }
+      longest = Math.max(longest, end - previous);
+    }
+    return longest;
+  }
+
+  /**
+   * The 99th percentile (nearest rank: the smallest latency at least 99% of the samples do not
+   * exceed) of the end-to-end latencies, {@code arrival - inputTimestamp}, of the records whose
+   * input timestamp (their send time) lies in {@code [start, end]}.
+   *
+   * @param inputTimestamps each output record's input timestamp; not null
+   * @param arrivalTimes each output record's arrival at the reader, same length and order
+   * @param start the window's start
+   * @param end the window's end
+   * @return the p99 in ms, or -1 when no record was sent in the window
+   * @throws IllegalArgumentException when the arrays differ in length
+   */
+  static long p99(long[] inputTimestamps, long[] arrivalTimes, long start, long end) {
+    if (inputTimestamps.length != arrivalTimes.length) {
+      throw new IllegalArgumentException(
+          inputTimestamps.length + " timestamps but " + arrivalTimes.length + " arrival times");
+    }
+    long[] lat = new long[inputTimestamps.length];
+    int n = 0;
+    for (int i = 0; i < inputTimestamps.length; i++) {
+      if (inputTimestamps[i] >= start && inputTimestamps[i] <= end) {
+        lat[n++] = arrivalTimes[i] - inputTimestamps[i];
+      }
+    }
+    if (n == 0) {
+      return -1;
+    }
+    Arrays.sort(lat, 0, n);
+    // Nearest rank: ceil(0.99 n), 1-based.
+    int rank = (int) ((99L * n + 99) / 100);
+    return lat[rank - 1];
+  }
+
+  /**
+   * The median of a contender's per-round values (the upper one of an even count, as the other
+   * workloads' tables do), or -1 when there are none.
+   *
+   * @param values per-round values; not null
+   * @return the median
+   */
+  static long median(long[] values) {
+    if (values.length == 0) {
+      return -1;
+    }
+    long[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+}
