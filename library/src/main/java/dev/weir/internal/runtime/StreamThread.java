@@ -9,7 +9,6 @@ import dev.weir.internal.task.ThreadMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -134,7 +133,8 @@ final class StreamThread extends Thread {
     assignorContext.placement = setup.placement();
     assignorContext.probingIntervalMs = setup.probingRebalanceIntervalMs();
     assignorContext.clockMs = clock::millis;
-    assignorContext.endOffsets = this::changelogEndOffsets;
+    assignorContext.endOffsets =
+        tps -> ChangelogEndOffsets.readCommitted(clients.admin(), tps, ASSIGNOR_LOOKUP_TIMEOUT);
     assignorContext.offsetSums = this::offsetSums;
     assignorContext.standbysHeld = standbys::ids;
     if (threadMetrics != null) {
@@ -377,9 +377,7 @@ final class StreamThread extends Thread {
       return;
     }
     long now = clock.millis();
-    if (!halted
-        && now - lastCommitMs >= setup.commitIntervalMs()
-        && !deferCommit(now)) {
+    if (!halted && now - lastCommitMs >= setup.commitIntervalMs() && !deferCommit(now)) {
       try {
         // Event time brought up to date just before the commit (besides the regular ticks): the
         // windows and timers due now fire inside this transaction, so state they created since the
@@ -410,34 +408,6 @@ final class StreamThread extends Thread {
       sums.put(t.id(), TaskLags.RUNNING_ACTIVE);
     }
     return sums;
-  }
-
-  /** Read-committed end offsets of changelog partitions, for the assignor when this leads. */
-  private Map<TopicPartition, Long> changelogEndOffsets(Set<TopicPartition> partitions) {
-    Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> request = new HashMap<>();
-    partitions.forEach(tp -> request.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()));
-    try {
-      Map<TopicPartition, org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo>
-          result =
-              clients
-                  .admin()
-                  .listOffsets(
-                      request,
-                      new org.apache.kafka.clients.admin.ListOffsetsOptions(
-                          org.apache.kafka.common.IsolationLevel.READ_COMMITTED))
-                  .all()
-                  .get(
-                      ASSIGNOR_LOOKUP_TIMEOUT.toMillis(),
-                      java.util.concurrent.TimeUnit.MILLISECONDS);
-      Map<TopicPartition, Long> out = new HashMap<>();
-      result.forEach((tp, info) -> out.put(tp, info.offset()));
-      return out;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new org.apache.kafka.common.errors.InterruptException(e);
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new WeirException("Listing changelog end offsets failed: " + e, e);
-    }
   }
 
   /** Publishes the tasks for the status server; on this thread. Never throws. */

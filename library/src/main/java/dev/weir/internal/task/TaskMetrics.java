@@ -84,6 +84,7 @@ public final class TaskMetrics {
     stateCacheEvictions = cache.evictions();
     stateCacheBytes = cache.usedBytes();
   }
+
   /**
    * Task lifecycle: tasks created on the thread (assigned, or rebuilt by a rollback), closed (for
    * any reason), and closed because the group revoked them (a subset of closed).
