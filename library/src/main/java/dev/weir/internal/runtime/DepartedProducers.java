@@ -127,9 +127,9 @@ final class DepartedProducers {
     if (!setup.exactlyOnce()) {
       return 0;
     }
-    Admin admin = clients.admin();
     String app = setup.applicationId();
     try {
+      Admin admin = clients.admin();
       // The open transactions first, the members second: a thread that joined in between and
       // began a transaction is then not among the open ones, so only a thread that left after
       // opening its transaction (dead, or a zombie the group expelled) can be fenced.
