@@ -10,6 +10,9 @@ import dev.weir.stream.KafkaSource;
 import dev.weir.stream.Repartition;
 import dev.weir.stream.StreamBuilder;
 import dev.weir.stream.Topology;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -94,6 +98,25 @@ final class Pipelines {
       long n = count.value() + 1;
       count.update(n);
       out.collect(value + ":" + n);
+      holdAtGate(value);
+    }
+
+    /**
+     * With {@code weir.it.gateFrom=G} and {@code weir.it.gateFile=F}, the first record of seq G or
+     * later, once its output is collected, creates F and blocks the thread for good: the
+     * transaction holding that output stays open until the process is killed.
+     */
+    private static void holdAtGate(String value) throws InterruptedException {
+      long from = Long.getLong("weir.it.gateFrom", -1);
+      if (from < 0 || Long.parseLong(value.split(":")[1]) < from) {
+        return;
+      }
+      try {
+        Files.writeString(Path.of(System.getProperty("weir.it.gateFile")), value);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      new CountDownLatch(1).await();
     }
   }
 

@@ -151,6 +151,7 @@ class MetricValuesTest {
       e.put("thread-metrics/dead-letter-records-rate{}", 2 / 30.0);
       e.put("thread-metrics/dead-letter-records-total{}", 2.0);
       e.put("thread-metrics/deserialization-errors-total{}", 1.0);
+      e.put("thread-metrics/fenced-departed-producers-total{}", 0.0);
       e.put("thread-metrics/late-records-dropped-total{}", 1.0);
       e.put("thread-metrics/offset-resets-total{}", 0.0);
       e.put("thread-metrics/process-latency-avg{}", 0.0);

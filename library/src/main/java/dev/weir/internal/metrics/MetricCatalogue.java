@@ -394,6 +394,13 @@ public final class MetricCatalogue {
           "tasks-revoked-total",
           "tasks closed because a rebalance moved them to another thread (under cooperative"
               + " rebalancing only the tasks that move; under eager every task)");
+  public static final Def FENCED_DEPARTED_PRODUCERS_TOTAL =
+      def(
+          THREAD_GROUP,
+          THREAD,
+          "fenced-departed-producers-total",
+          "transactional ids of threads that left the group with a transaction open, fenced by"
+              + " this thread so that the transaction aborts at once instead of at its timeout");
 
   // ---- task ----
   public static final Def TASK_RECORDS_IN_TOTAL =

@@ -58,6 +58,7 @@ final class RestoreCoordinator {
   private final TaskMetrics metrics;
   private final RuntimeClock clock;
   private final ChangelogRestorer restorer;
+  private final DepartedProducers departed;
 
   /** The write-back cache budget of the thread's tasks (state.cache.max.bytes). */
   private final dev.weir.store.StateCache cache;
@@ -81,6 +82,7 @@ final class RestoreCoordinator {
     this.metrics = metrics;
     this.clock = clock;
     this.cache = dev.weir.store.StateCache.of(setup.stateCacheMaxBytes());
+    this.departed = new DepartedProducers(thread, setup, clients, metrics);
     this.restorer =
         ChangelogRestorer.create()
             .withListener(
@@ -119,6 +121,15 @@ final class RestoreCoordinator {
       org.slf4j.LoggerFactory.getLogger(RestoreCoordinator.class)
           .warn("{}: the restore listener threw; the restore goes on", thread, e);
     }
+  }
+
+  /**
+   * Fences the open transactions of threads that left the group (design record 017), so that the
+   * wait of {@link #awaitOpenTransactions} and read_committed readers of what they wrote do not
+   * last until the broker's transaction timeout.
+   */
+  void fenceDepartedOwners() {
+    departed.fence();
   }
 
   /**

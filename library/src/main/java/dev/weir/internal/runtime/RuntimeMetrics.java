@@ -61,6 +61,7 @@ public final class RuntimeMetrics {
     put(m, threads, "tasks-created", x -> x.tasksCreated.sum());
     put(m, threads, "tasks-closed", x -> x.tasksClosed.sum());
     put(m, threads, "tasks-revoked", x -> x.tasksRevoked.sum());
+    put(m, threads, "fenced-departed-producers", x -> x.fencedDepartedProducers.sum());
     m.put("state-restore-remaining-records", restoreRemaining);
     m.put("state-wiped-stale", wipedStale);
     m.put("state-dirs-cleaned", dirsCleaned);

@@ -219,6 +219,9 @@ final class TaskManager {
         changelogs.add(new TopicPartition(plan.changelogTopic(store), id.partition()));
       }
     }
+    // A departed previous owner's open transaction is aborted first: until then the committed
+    // offsets below can be pending in it, and its changelog writes hold up the wait after them.
+    restore.fenceDepartedOwners();
     // One request for all new tasks, then the wait for open transactions: the restore must see
     // the state changes of a previous owner's transaction holding these offsets.
     Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(allInputs);

@@ -40,6 +40,11 @@ final class ThreadClients {
     return consumer;
   }
 
+  /** The index of the stream thread in its instance. */
+  int index() {
+    return index;
+  }
+
   /** The consumer of changelog restores, created at the first restore. */
   Consumer<byte[], byte[]> restoreConsumer() {
     if (restoreConsumer == null) {

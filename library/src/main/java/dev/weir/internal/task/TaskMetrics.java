@@ -94,6 +94,12 @@ public final class TaskMetrics {
   public final LongAdder tasksClosed = new LongAdder();
   public final LongAdder tasksRevoked = new LongAdder();
 
+  /**
+   * Transactional producers of departed threads this thread fenced to abort their open transaction
+   * at once (design record 017).
+   */
+  public final LongAdder fencedDepartedProducers = new LongAdder();
+
   // Set by bind() before the owning thread starts (Thread.start publishes them); null when the
   // metrics are not in a registry, which makes recording a no-op.
   private Sensor processLatency;

@@ -95,6 +95,7 @@ public final class ThreadMetrics implements AutoCloseable {
     t.total(TASKS_CREATED_TOTAL, metrics.tasksCreated);
     t.total(TASKS_CLOSED_TOTAL, metrics.tasksClosed);
     t.total(TASKS_REVOKED_TOTAL, metrics.tasksRevoked);
+    t.total(FENCED_DEPARTED_PRODUCERS_TOTAL, metrics.fencedDepartedProducers);
     t.gauge(RESTORE_TIME_TOTAL, () -> metrics.restoreTimeNanos.sum() / 1_000_000);
     t.gauge(RESTORE_REMAINING, restoreRemaining);
     t.gauge(STATE_CACHE_HITS_TOTAL, () -> metrics.stateCacheHits);
