@@ -61,6 +61,13 @@ final class ThreadHarness implements StreamThread.Listener {
   final List<String> events = new ArrayList<>();
   final List<Throwable> failures = new ArrayList<>();
   final Deque<Runnable> script = new ArrayDeque<>();
+
+  /**
+   * At most this many records of a partition per poll; the rest stay behind as the partition's lag
+   * (as a broker's fetch sizes leave a backlog).
+   */
+  int maxPollRecordsPerPartition = Integer.MAX_VALUE;
+
   final List<List<String>> logs = new ArrayList<>();
   final List<String> log;
   final StreamThread thread;
@@ -116,6 +123,19 @@ final class ThreadHarness implements StreamThread.Listener {
       java.util.function.Function<
               dev.weir.stream.DataStream<String>, dev.weir.stream.DataStream<String>>
           chain) {
+    this(exactlyOnce, maxCommitFailures, partitions, watermarks, chain, Map.of());
+  }
+
+  /** The full harness: {@code settings} are added to (or replace) the harness's own. */
+  ThreadHarness(
+      boolean exactlyOnce,
+      int maxCommitFailures,
+      int partitions,
+      dev.weir.eventtime.WatermarkStrategy<String> watermarks,
+      java.util.function.Function<
+              dev.weir.stream.DataStream<String>, dev.weir.stream.DataStream<String>>
+          chain,
+      Map<String, Object> settings) {
     for (int p = 0; p < partitions; p++) {
       logs.add(new ArrayList<>());
     }
@@ -133,6 +153,7 @@ final class ThreadHarness implements StreamThread.Listener {
         exactlyOnce ? WeirConfig.EXACTLY_ONCE : WeirConfig.AT_LEAST_ONCE);
     props.put(WeirConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
     props.put(WeirConfig.MAX_COMMIT_FAILURES_CONFIG, maxCommitFailures);
+    props.putAll(settings);
     Settings config = TestSettings.of(props);
     RuntimeSetup setup =
         new RuntimeSetup(
@@ -393,7 +414,8 @@ final class ThreadHarness implements StreamThread.Listener {
         return ConsumerRecords.empty();
       }
       step.run();
-      Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> out = new HashMap<>();
+      Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> out =
+          new java.util.LinkedHashMap<>(); // partitions in order, so processing order is fixed
       for (int p = 0; p < logs.size(); p++) {
         TopicPartition tp = in(p);
         if (!assignment().contains(tp) || paused().contains(tp)) {
@@ -401,7 +423,8 @@ final class ThreadHarness implements StreamThread.Listener {
         }
         List<String> partitionLog = logs.get(p);
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        for (long o = position(tp); o < partitionLog.size(); o++) {
+        long end = Math.min(partitionLog.size(), position(tp) + maxPollRecordsPerPartition);
+        for (long o = position(tp); o < end; o++) {
           byte[] v = partitionLog.get((int) o).getBytes(StandardCharsets.UTF_8);
           records.add(
               new ConsumerRecord<>(
@@ -417,12 +440,21 @@ final class ThreadHarness implements StreamThread.Listener {
                   new RecordHeaders(),
                   Optional.empty()));
         }
-        seek(tp, partitionLog.size());
+        seek(tp, end);
         if (!records.isEmpty()) {
           out.put(tp, records);
         }
       }
       return out.isEmpty() ? ConsumerRecords.empty() : new ConsumerRecords<>(out, Map.of());
+    }
+
+    /** The log's end minus the position, as Kafka's consumer knows it after a fetch. */
+    @Override
+    public synchronized java.util.OptionalLong currentLag(TopicPartition tp) {
+      if (!"in".equals(tp.topic()) || tp.partition() >= logs.size()) {
+        return super.currentLag(tp);
+      }
+      return java.util.OptionalLong.of(logs.get(tp.partition()).size() - position(tp));
     }
 
     @Override
