@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -32,18 +33,26 @@ import org.apache.kafka.common.TopicPartition;
  * pass it or stop holding. A partition with no record yet and a backlog holds the others at the
  * start, which is the point in a replay.
  *
- * <p>Only the partitions of this thread are aligned: threads and instances do not coordinate
+ * <p>Partitions are aligned only with those whose event time meets theirs downstream, in
+ * <em>groups</em>: every source partition of a sub-topology that writes to a repartition topic
+ * (each downstream task takes the minimum over all its upstream tasks), otherwise the source
+ * partitions of one task (its watermark is the minimum over them). A task that reads one source
+ * partition and writes no repartition topic is a group of one and never paused: aligning it with
+ * other tasks would gain nothing and would cut its runs of event time into shorter pieces per
+ * commit. Only the partitions of this thread are aligned: threads and instances do not coordinate
  * (docs/event-time.md says why that is acceptable). Thread-confined to the stream thread.
  */
 final class FetchAlignment {
   private final long maxDriftMs;
   private final InputPauses pauses;
   private final Predicate<TopicPartition> caughtUp;
+  private final ToLongFunction<StreamTask> groupOf;
 
   // Reused between calls: one entry per source partition of the running tasks.
   private final List<TopicPartition> partitions = new ArrayList<>();
   private long[] eventTimes = new long[16];
   private boolean[] holds = new boolean[16];
+  private long[] groups = new long[16];
   private final Set<TopicPartition> ahead = new HashSet<>();
   private final List<TopicPartition> toPause = new ArrayList<>();
 
@@ -53,11 +62,18 @@ final class FetchAlignment {
    * @param maxDriftMs how far ahead of the slowest holder a partition may read; 0 or less: off
    * @param pauses the thread's pause state of running inputs; not null
    * @param caughtUp whether the consumer has read a partition to its end (lag known and zero)
+   * @param groupOf the alignment group of a task's source partitions; tasks passed to {@link
+   *     #align} in an order that keeps each group's tasks together
    */
-  FetchAlignment(long maxDriftMs, InputPauses pauses, Predicate<TopicPartition> caughtUp) {
+  FetchAlignment(
+      long maxDriftMs,
+      InputPauses pauses,
+      Predicate<TopicPartition> caughtUp,
+      ToLongFunction<StreamTask> groupOf) {
     this.maxDriftMs = maxDriftMs;
     this.pauses = pauses;
     this.caughtUp = caughtUp;
+    this.groupOf = groupOf;
   }
 
   /** Whether alignment is on. */
@@ -70,7 +86,8 @@ final class FetchAlignment {
    * no longer are. Cheap (one pass over the source partitions, no broker call): the thread runs it
    * after every poll that returned records and at every event-time tick.
    *
-   * @param running the thread's running tasks; not null
+   * @param running the thread's running tasks, each group's tasks together (task order does); not
+   *     null
    */
   void align(Collection<StreamTask> running) {
     if (maxDriftMs <= 0) {
@@ -79,27 +96,32 @@ final class FetchAlignment {
     partitions.clear();
     for (StreamTask t : running) {
       int partition = t.id().partition();
+      long group = groupOf.applyAsLong(t);
       TaskWatermarks w = t.context().watermarks();
-      w.sourceProgress((topic, eventTime, idle) -> add(topic, partition, eventTime, idle));
+      w.sourceProgress((topic, eventTime, idle) -> add(group, topic, partition, eventTime, idle));
     }
-    long floor = Long.MAX_VALUE;
-    boolean anyHolder = false;
-    for (int i = 0; i < partitions.size(); i++) {
-      if (holds[i]) {
-        anyHolder = true;
-        floor = Math.min(floor, eventTimes[i]);
-      }
-    }
-    long limit =
-        !anyHolder || floor > Long.MAX_VALUE - maxDriftMs ? Long.MAX_VALUE : floor + maxDriftMs;
     ahead.clear();
     toPause.clear();
-    for (int i = 0; i < partitions.size(); i++) {
-      if (eventTimes[i] > limit) {
-        TopicPartition tp = partitions.get(i);
-        ahead.add(tp);
-        if (!pauses.isPaused(tp, InputPauses.Reason.ALIGNMENT)) {
-          toPause.add(tp);
+    int n = partitions.size();
+    // Each group is one run of entries; a group split into several runs would only align less.
+    for (int start = 0, end; start < n; start = end) {
+      long floor = Long.MAX_VALUE;
+      boolean anyHolder = false;
+      for (end = start; end < n && groups[end] == groups[start]; end++) {
+        if (holds[end]) {
+          anyHolder = true;
+          floor = Math.min(floor, eventTimes[end]);
+        }
+      }
+      long limit =
+          !anyHolder || floor > Long.MAX_VALUE - maxDriftMs ? Long.MAX_VALUE : floor + maxDriftMs;
+      for (int i = start; i < end; i++) {
+        if (eventTimes[i] > limit) {
+          TopicPartition tp = partitions.get(i);
+          ahead.add(tp);
+          if (!pauses.isPaused(tp, InputPauses.Reason.ALIGNMENT)) {
+            toPause.add(tp);
+          }
         }
       }
     }
@@ -114,12 +136,14 @@ final class FetchAlignment {
     }
   }
 
-  private void add(String topic, int partition, long eventTime, boolean idle) {
+  private void add(long group, String topic, int partition, long eventTime, boolean idle) {
     int i = partitions.size();
     if (i == eventTimes.length) {
       eventTimes = java.util.Arrays.copyOf(eventTimes, 2 * i);
       holds = java.util.Arrays.copyOf(holds, 2 * i);
+      groups = java.util.Arrays.copyOf(groups, 2 * i);
     }
+    groups[i] = group;
     TopicPartition tp = new TopicPartition(topic, partition);
     partitions.add(tp);
     eventTimes[i] = eventTime;

@@ -65,6 +65,9 @@ final class TaskManager {
 
   private final FetchAlignment alignment;
 
+  /** The sub-topologies that write to a repartition topic: each is one alignment group. */
+  private final Set<Integer> exchangeWriters = new HashSet<>();
+
   /** The running tasks with an async operator, and their input partitions. */
   private final Map<TaskId, List<TopicPartition>> asyncTasks = new HashMap<>();
 
@@ -92,8 +95,13 @@ final class TaskManager {
     this.restore = restore;
     this.assignor = assignor;
     this.pauses = new InputPauses(metrics);
-    this.alignment = new FetchAlignment(setup.alignmentMaxDriftMs(), pauses, this::caughtUp);
+    this.alignment =
+        new FetchAlignment(
+            setup.alignmentMaxDriftMs(), pauses, this::caughtUp, this::alignmentGroup);
     for (SubTopology s : plan.subTopologies()) {
+      if (!s.writes().isEmpty()) {
+        exchangeWriters.add(s.id());
+      }
       plan.inputTopics(s).forEach(t -> subOfTopic.put(t, s.id()));
       for (SourceTransformation<?> src : s.sources()) {
         src.source().topics().forEach(t -> startAtLatest.put(t, src.source().startAtLatest()));
@@ -378,6 +386,16 @@ final class TaskManager {
   private boolean caughtUp(TopicPartition tp) {
     OptionalLong lag = consumer.currentLag(tp);
     return lag.isPresent() && lag.getAsLong() == 0;
+  }
+
+  /**
+   * The alignment group of a task's source partitions (see {@link FetchAlignment}): its
+   * sub-topology's when that writes to a repartition topic, else its own. Tasks in task order keep
+   * each group together.
+   */
+  private long alignmentGroup(StreamTask t) {
+    int sub = t.id().subTopology();
+    return exchangeWriters.contains(sub) ? -1L - sub : ((long) sub << 32) | t.id().partition();
   }
 
   /**

@@ -10,13 +10,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.Test;
 
 /**
  * Fetch alignment in the stream thread on Kafka's mock clients: three partitions of "in" read one
  * record per partition and poll (the rest is each partition's lag), event time taken from the value
- * ("name@millis"), a maximum drift of 10 s. Each script step notes which partitions the consumer
- * has paused after the previous poll was processed, and the thread's gauge.
+ * ("name@millis"), a maximum drift of 10 s, and a keyBy behind them (so the three source tasks are
+ * one alignment group; the harness runs only them and the test reads what they wrote). Each script
+ * step notes which partitions the consumer has paused after the previous poll was processed, and
+ * the thread's gauge.
  */
 class FetchAlignmentThreadTest {
   private static final long DRIFT_MS = 10_000;
@@ -43,7 +46,9 @@ class FetchAlignmentThreadTest {
             5,
             3,
             strategy,
-            s -> s.map(v -> v),
+            // keyBy: the source tasks write a repartition topic, so their partitions are one
+            // alignment group (the harness runs only them: sub-topology 0).
+            s -> s.keyBy(v -> v.substring(0, 1), Serdes.String()).map(v -> v),
             Map.of(WeirConfig.WATERMARK_ALIGNMENT_MAX_DRIFT_MS_CONFIG, driftMs));
     h.maxPollRecordsPerPartition = 1;
     return h;
@@ -94,7 +99,7 @@ class FetchAlignmentThreadTest {
             "[in-2] gauge 1",
             // poll 5: b@22000. Every partition is at its end: nothing holds anything back.
             "[] gauge 0");
-    assertThat(h.output())
+    assertThat(h.sent())
         .containsExactly(
             "a@1000", "b@20000", "c@5000", "a@10000", "c@6000", "a@15000", "c@40000", "b@21000",
             "b@22000");
@@ -111,7 +116,7 @@ class FetchAlignmentThreadTest {
 
     assertThat(off.failures).isEmpty();
     assertThat(seen).containsExactly("[] gauge 0", "[] gauge 0", "[] gauge 0");
-    assertThat(off.output())
+    assertThat(off.sent())
         .containsExactly(
             "a@1000", "b@20000", "c@5000", "a@10000", "b@21000", "c@6000", "a@15000", "b@22000",
             "c@40000");
@@ -121,10 +126,10 @@ class FetchAlignmentThreadTest {
     on.script.add(() -> on.rebalanceTo(0, 1, 2));
     observe(on, 5);
     on.run();
-    assertThat(on.output()).containsExactlyInAnyOrderElementsOf(off.output());
+    assertThat(on.sent()).containsExactlyInAnyOrderElementsOf(off.sent());
     for (String p : List.of("a", "b", "c")) {
-      assertThat(on.output().stream().filter(v -> v.startsWith(p)).toList())
-          .isEqualTo(off.output().stream().filter(v -> v.startsWith(p)).toList());
+      assertThat(on.sent().stream().filter(v -> v.startsWith(p)).toList())
+          .isEqualTo(off.sent().stream().filter(v -> v.startsWith(p)).toList());
     }
   }
 
@@ -141,7 +146,7 @@ class FetchAlignmentThreadTest {
 
     assertThat(h.failures).isEmpty();
     assertThat(seen).containsExactly("[] gauge 0", "[] gauge 0", "[] gauge 0");
-    assertThat(h.output()).containsExactly("b@1000", "c@50000", "c@60000", "c@70000");
+    assertThat(h.sent()).containsExactly("b@1000", "c@50000", "c@60000", "c@70000");
   }
 
   @Test
@@ -157,7 +162,31 @@ class FetchAlignmentThreadTest {
 
     assertThat(h.failures).isEmpty();
     assertThat(seen).containsExactly("[in-1] gauge 1", "[] gauge 0", "[] gauge 0");
-    assertThat(h.output()).containsExactly("a@1000", "b@30000", "a@1000", "b@31000", "b@32000");
+    assertThat(h.sent()).containsExactly("a@1000", "b@30000", "a@1000", "b@31000", "b@32000");
+  }
+
+  @Test
+  void tasksWhoseEventTimeNeverMeetsDownstreamAreNotAligned() {
+    // No keyBy: each task reads one partition and writes straight to "out", so its watermark is
+    // its partition's alone; pausing one task for another would gain nothing.
+    ThreadHarness h =
+        new ThreadHarness(
+            true,
+            5,
+            3,
+            eventTime(),
+            s -> s.map(v -> v),
+            Map.of(WeirConfig.WATERMARK_ALIGNMENT_MAX_DRIFT_MS_CONFIG, DRIFT_MS));
+    h.maxPollRecordsPerPartition = 1;
+    appendSkewed(h);
+    h.script.add(() -> h.rebalanceTo(0, 1, 2));
+    List<String> seen = observe(h, 3);
+
+    h.run();
+
+    assertThat(h.failures).isEmpty();
+    assertThat(seen).containsExactly("[] gauge 0", "[] gauge 0", "[] gauge 0");
+    assertThat(h.output()).hasSize(9);
   }
 
   @Test
@@ -170,7 +199,7 @@ class FetchAlignmentThreadTest {
     h.run();
 
     assertThat(seen).containsExactly("[] gauge 0", "[] gauge 0", "[] gauge 0");
-    assertThat(h.output()).hasSize(9);
+    assertThat(h.sent()).hasSize(9);
   }
 
   @Test

@@ -71,6 +71,10 @@ final class ThreadHarness implements StreamThread.Listener {
   final List<List<String>> logs = new ArrayList<>();
   final List<String> log;
   final StreamThread thread;
+
+  /** The repartition topics of the chain (a keyBy's), with one partition per task. */
+  final List<String> repartitionTopics;
+
   FakeConsumer consumer;
 
   ThreadHarness(boolean exactlyOnce, int maxCommitFailures) {
@@ -145,6 +149,7 @@ final class ThreadHarness implements StreamThread.Listener {
         .apply(b.fromSource(KafkaSource.topic("in", Serdes.String()), watermarks, "in"))
         .sinkTo(KafkaSink.topic("out", Serdes.String()));
     Plan plan = TopologyAccess.plan(b.build(), "app");
+    repartitionTopics = List.copyOf(plan.repartitionTopics().values());
     Map<Object, Object> props = new HashMap<>();
     props.put(WeirConfig.APPLICATION_ID_CONFIG, "app");
     props.put(WeirConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -159,7 +164,9 @@ final class ThreadHarness implements StreamThread.Listener {
         new RuntimeSetup(
             config,
             plan,
-            Map.of(0, partitions),
+            // A chain with a keyBy has a sub-topology 1 behind a repartition topic: as many
+            // tasks. The harness runs only sub-topology 0; what it writes is in sent().
+            Map.of(0, partitions, 1, partitions),
             ErrorHandling.from(config),
             new Clients(),
             "instance",
@@ -232,6 +239,22 @@ final class ThreadHarness implements StreamThread.Listener {
     return out;
   }
 
+  /**
+   * The values of data records sent to the chain's repartition topic (watermark markers, which have
+   * no key, left out), committed or not, in order: what sub-topology 0 wrote.
+   */
+  List<String> sent() {
+    List<String> out = new ArrayList<>();
+    for (FakeProducer p : producers) {
+      for (ProducerRecord<byte[], byte[]> r : p.history()) {
+        if (repartitionTopics.contains(r.topic()) && r.key() != null) {
+          out.add(new String(r.value(), StandardCharsets.UTF_8));
+        }
+      }
+    }
+    return out;
+  }
+
   @Override
   public void onStateChange(StreamThread t, StreamThread.State from, StreamThread.State to) {
     events.add(to.name());
@@ -273,12 +296,7 @@ final class ThreadHarness implements StreamThread.Listener {
 
     FakeProducer() {
       super(
-          new Cluster(
-              "c",
-              List.of(new Node(0, "h", 1)),
-              List.of(new PartitionInfo("out", 0, null, null, null)),
-              Set.of(),
-              Set.of()),
+          new Cluster("c", List.of(new Node(0, "h", 1)), partitionInfos(), Set.of(), Set.of()),
           true,
           new FirstPartition(),
           new ByteArraySerializer(),
@@ -482,6 +500,18 @@ final class ThreadHarness implements StreamThread.Listener {
     public synchronized void wakeup() {
       wakeup.set(true);
     }
+  }
+
+  /** "out" has one partition; a repartition topic one per task. */
+  private List<PartitionInfo> partitionInfos() {
+    List<PartitionInfo> infos = new ArrayList<>();
+    infos.add(new PartitionInfo("out", 0, null, null, null));
+    for (String topic : repartitionTopics) {
+      for (int p = 0; p < logs.size(); p++) {
+        infos.add(new PartitionInfo(topic, p, null, null, null));
+      }
+    }
+    return infos;
   }
 
   /** Every record of "out" goes to partition 0. */
