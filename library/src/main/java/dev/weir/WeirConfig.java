@@ -302,6 +302,21 @@ public final class WeirConfig extends AbstractConfig {
       "A task whose watermark has not advanced for this long logs a warning naming the input"
           + " partition (or upstream task) holding it back, and repeats it at this interval.";
 
+  /** {@code watermark.alignment.max.drift.ms}. */
+  public static final String WATERMARK_ALIGNMENT_MAX_DRIFT_MS_CONFIG =
+      ConfigKeys.WATERMARK_ALIGNMENT_MAX_DRIFT_MS_CONFIG;
+
+  /** Documentation of {@link #WATERMARK_ALIGNMENT_MAX_DRIFT_MS_CONFIG}. */
+  public static final String WATERMARK_ALIGNMENT_MAX_DRIFT_MS_DOC =
+      "Fetch alignment: a stream thread pauses fetching a source partition (one whose strategy"
+          + " generates watermarks) while it is more than this far ahead in event time (its largest"
+          + " timestamp read) of the slowest partition of its group that still has records to"
+          + " read, and resumes it once that one caught up. A group is every source partition of a"
+          + " sub-topology that writes a repartition topic, otherwise those of one task. Keeps"
+          + " windows and timers short-lived when a backlog is replayed; idle or caught-up"
+          + " partitions and tasks still restoring hold nothing back. Only partitions of one"
+          + " thread are aligned. 0 or less turns it off. See docs/event-time.md.";
+
   /** {@code repartition.purge.interval.ms}. */
   public static final String REPARTITION_PURGE_INTERVAL_MS_CONFIG =
       ConfigKeys.REPARTITION_PURGE_INTERVAL_MS_CONFIG;
@@ -449,6 +464,12 @@ public final class WeirConfig extends AbstractConfig {
               ConfigDef.Range.atLeast(1),
               Importance.LOW,
               WATERMARK_STALL_WARN_MS_DOC)
+          .define(
+              WATERMARK_ALIGNMENT_MAX_DRIFT_MS_CONFIG,
+              Type.LONG,
+              30_000L,
+              Importance.LOW,
+              WATERMARK_ALIGNMENT_MAX_DRIFT_MS_DOC)
           .define(
               REPARTITION_PURGE_INTERVAL_MS_CONFIG,
               Type.LONG,

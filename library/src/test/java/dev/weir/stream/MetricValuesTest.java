@@ -136,6 +136,7 @@ class MetricValuesTest {
       e.put("task-metrics/watermark-idle{task-id=1_0}", 0.0);
       e.put("task-metrics/watermark{task-id=0_0}", 11.0);
       e.put("task-metrics/watermark{task-id=1_0}", 11.0);
+      e.put("thread-metrics/alignment-paused-partitions{}", 0.0);
       e.put("thread-metrics/async-in-flight{}", 0.0);
       e.put("thread-metrics/async-requests-total{}", 0.0);
       e.put("thread-metrics/async-retries-total{}", 0.0);

@@ -85,6 +85,9 @@ public final class ConfigKeys {
 
   public static final String WATERMARK_STALL_WARN_MS_CONFIG = "watermark.stall.warn.ms";
 
+  public static final String WATERMARK_ALIGNMENT_MAX_DRIFT_MS_CONFIG =
+      "watermark.alignment.max.drift.ms";
+
   public static final String REPARTITION_PURGE_INTERVAL_MS_CONFIG = "repartition.purge.interval.ms";
 
   public static final String STATUS_HTTP_PORT_CONFIG = "status.http.port";

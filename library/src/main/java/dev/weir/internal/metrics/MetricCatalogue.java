@@ -260,6 +260,13 @@ public final class MetricCatalogue {
           THREAD,
           "warmup-tasks",
           "warm-up replicas among them: copies of tasks that move here once caught up");
+  public static final Def ALIGNMENT_PAUSED_PARTITIONS =
+      def(
+          THREAD_GROUP,
+          THREAD,
+          "alignment-paused-partitions",
+          "source partitions the thread has paused now because they are more than"
+              + " watermark.alignment.max.drift.ms ahead in event time of its slowest one");
   public static final Def STANDBY_RECORDS_TOTAL =
       def(
           THREAD_GROUP,

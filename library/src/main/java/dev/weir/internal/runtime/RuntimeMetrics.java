@@ -50,6 +50,7 @@ public final class RuntimeMetrics {
     put(m, threads, "state-changelog-records-sent", x -> x.changelogRecordsSent.sum());
     put(m, threads, "standby-tasks", x -> x.standbyTasks.get());
     put(m, threads, "warmup-tasks", x -> x.warmupTasks.get());
+    put(m, threads, "alignment-paused-partitions", x -> x.alignmentPausedPartitions.get());
     put(m, threads, "standby-records-applied", x -> x.standbyRecords.sum());
     put(m, threads, "offset-resets", x -> x.offsetResets.sum());
     put(m, threads, "production-errors-skipped", x -> x.productionErrorsSkipped.sum());

@@ -122,6 +122,11 @@ record RuntimeSetup(
     return config.getLong(ConfigKeys.WATERMARK_STALL_WARN_MS_CONFIG);
   }
 
+  /** {@code watermark.alignment.max.drift.ms}; 0 or less: fetch alignment is off. */
+  long alignmentMaxDriftMs() {
+    return config.getLong(ConfigKeys.WATERMARK_ALIGNMENT_MAX_DRIFT_MS_CONFIG);
+  }
+
   long watermarkIntervalMs() {
     return config.getLong(ConfigKeys.WATERMARK_INTERVAL_MS_CONFIG);
   }

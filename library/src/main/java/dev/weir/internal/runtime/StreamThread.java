@@ -365,13 +365,17 @@ final class StreamThread extends Thread {
       tasks.pollBroadcast();
       long now = clock.millis();
       asyncProgress = tasks.runAsync(now);
-      if (now - lastWatermarkMs >= setup.watermarkIntervalMs()) {
+      boolean tick = now - lastWatermarkMs >= setup.watermarkIntervalMs();
+      if (tick) {
         lastWatermarkMs = now;
         tasks.advanceEventTime(now);
         eventTime.publish(now, tasks.running());
         publishStatus(now);
       }
       tasks.fireProcessingTimers(now);
+      if (tick || !records.isEmpty()) {
+        tasks.align(); // event time moved on, or idleness and lags changed at the tick
+      }
     } catch (Exception e) {
       rollBack(e instanceof RuntimeException ? e : processingFailed(e));
       return;

@@ -60,6 +60,14 @@ final class TaskManager {
   /** Tasks whose inputs this class paused because an async operator was full (record 010). */
   private final Map<TaskId, List<TopicPartition>> blocked = new HashMap<>();
 
+  /** Why running inputs are paused: full async operators and fetch alignment. */
+  private final InputPauses pauses;
+
+  private final FetchAlignment alignment;
+
+  /** The sub-topologies that write to a repartition topic: each is one alignment group. */
+  private final Set<Integer> exchangeWriters = new HashSet<>();
+
   /** The running tasks with an async operator, and their input partitions. */
   private final Map<TaskId, List<TopicPartition>> asyncTasks = new HashMap<>();
 
@@ -86,7 +94,14 @@ final class TaskManager {
     this.clock = clock;
     this.restore = restore;
     this.assignor = assignor;
+    this.pauses = new InputPauses(metrics);
+    this.alignment =
+        new FetchAlignment(
+            setup.alignmentMaxDriftMs(), pauses, this::caughtUp, this::alignmentGroup);
     for (SubTopology s : plan.subTopologies()) {
+      if (!s.writes().isEmpty()) {
+        exchangeWriters.add(s.id());
+      }
       plan.inputTopics(s).forEach(t -> subOfTopic.put(t, s.id()));
       for (SourceTransformation<?> src : s.sources()) {
         src.source().topics().forEach(t -> startAtLatest.put(t, src.source().startAtLatest()));
@@ -101,6 +116,7 @@ final class TaskManager {
   void bind(Consumer<byte[], byte[]> groupConsumer, RecordCollector tasksWriteTo) {
     this.consumer = groupConsumer;
     this.collector = tasksWriteTo;
+    pauses.bind(groupConsumer);
   }
 
   /** The running task reading {@code partition}, or null (revoked during the last poll). */
@@ -366,8 +382,32 @@ final class TaskManager {
 
   /** Whether the consumer has read task {@code t}'s partition of {@code topic} to its end. */
   private boolean caughtUp(StreamTask t, String topic) {
-    OptionalLong lag = consumer.currentLag(new TopicPartition(topic, t.id().partition()));
+    return caughtUp(new TopicPartition(topic, t.id().partition()));
+  }
+
+  /** Whether the consumer has read {@code tp} to its end: its lag is known and zero. */
+  private boolean caughtUp(TopicPartition tp) {
+    OptionalLong lag = consumer.currentLag(tp);
     return lag.isPresent() && lag.getAsLong() == 0;
+  }
+
+  /**
+   * The alignment group of a task's source partitions (see {@link FetchAlignment}): its
+   * sub-topology's when that writes to a repartition topic, else its own. Tasks in task order keep
+   * each group together.
+   */
+  private long alignmentGroup(StreamTask t) {
+    int sub = t.id().subTopology();
+    return exchangeWriters.contains(sub) ? -1L - sub : ((long) sub << 32) | t.id().partition();
+  }
+
+  /**
+   * Fetch alignment: pauses the source partitions too far ahead in event time, resumes those no
+   * longer ahead ({@link FetchAlignment}); nothing when {@code watermark.alignment.max.drift.ms}
+   * turns it off.
+   */
+  void align() {
+    alignment.align(tasks.values());
   }
 
   long uncommittedStateBytes() {
@@ -426,10 +466,10 @@ final class TaskManager {
       }
       boolean full = t.isBlocked();
       if (full && !blocked.containsKey(e.getKey())) {
-        consumer.pause(e.getValue());
+        pauses.pause(e.getValue(), InputPauses.Reason.ASYNC_FULL);
         blocked.put(e.getKey(), e.getValue());
       } else if (!full && blocked.containsKey(e.getKey())) {
-        consumer.resume(blocked.remove(e.getKey()));
+        pauses.resume(blocked.remove(e.getKey()), InputPauses.Reason.ASYNC_FULL);
       }
     }
     return any;
@@ -538,7 +578,10 @@ final class TaskManager {
           r.close();
         }
         asyncTasks.remove(id);
-        unblock(id);
+        blocked.remove(id);
+        // Paused for any reason (a full async operator, alignment): whatever reads the inputs
+        // next, a restore or a new running task, starts from unpaused partitions.
+        pauses.release(inputsOf(id));
         if (t != null) {
           // How far the local copy reached, for the lags the assignor compares: the base holds
           // only committed writes, so this holds after a dirty close too.
@@ -561,22 +604,16 @@ final class TaskManager {
     }
   }
 
-  /** Resumes the partitions still assigned that a full async operator of {@code id} paused. */
-  private void unblock(TaskId id) {
-    List<TopicPartition> paused = blocked.remove(id);
-    if (paused == null) {
-      return;
-    }
-    Set<TopicPartition> assigned = consumer.assignment();
-    List<TopicPartition> still = new ArrayList<>();
-    for (TopicPartition tp : paused) {
-      if (assigned.contains(tp)) {
-        still.add(tp);
-      }
-    }
-    if (!still.isEmpty()) {
-      consumer.resume(still);
-    }
+  /** The input partitions of running task {@code id}. */
+  private List<TopicPartition> inputsOf(TaskId id) {
+    List<TopicPartition> out = new ArrayList<>();
+    byPartition.forEach(
+        (tp, t) -> {
+          if (t.id().equals(id)) {
+            out.add(tp);
+          }
+        });
+    return out;
   }
 
   private void ownedChanged() {

@@ -42,6 +42,10 @@ public final class TaskMetrics {
   public final java.util.concurrent.atomic.AtomicLong warmupTasks =
       new java.util.concurrent.atomic.AtomicLong();
 
+  /** Input partitions the thread has paused for fetch alignment now (a gauge). */
+  public final java.util.concurrent.atomic.AtomicLong alignmentPausedPartitions =
+      new java.util.concurrent.atomic.AtomicLong();
+
   public final LongAdder changelogRecordsSent = new LongAdder();
   public final LongAdder offsetResets = new LongAdder();
   public final LongAdder productionErrorsSkipped = new LongAdder();

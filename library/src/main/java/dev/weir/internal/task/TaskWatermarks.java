@@ -295,6 +295,35 @@ public final class TaskWatermarks {
     return -1;
   }
 
+  /** Receives the event-time progress of one source partition; see {@link #sourceProgress}. */
+  @FunctionalInterface
+  public interface SourceProgress {
+    /**
+     * One source partition of the task.
+     *
+     * @param topic the source topic (the partition is the task's)
+     * @param eventTime the largest event timestamp read from it since the task started, or {@link
+     *     Long#MIN_VALUE} before its first record
+     * @param idle whether its idleness timeout marked it idle
+     */
+    void accept(String topic, long eventTime, boolean idle);
+  }
+
+  /**
+   * Reports every source partition whose strategy generates watermarks, for fetch alignment: how
+   * far it has read in event time and whether it is idle. Sources without watermarks are left out:
+   * their event time holds nothing back. On the task's thread; allocates nothing per source.
+   *
+   * @param out receives each source partition; not null
+   */
+  public void sourceProgress(SourceProgress out) {
+    for (SourceInput<?> s : sourceArray) {
+      if (s.generator != null) {
+        out.accept(s.topic, s.maxTimestamp, s.idle);
+      }
+    }
+  }
+
   /** Per-input watermarks and idleness, for metrics: input name to {watermark, idle 0/1}. */
   public Map<String, long[]> inputs(int partition) {
     Map<String, long[]> out = new LinkedHashMap<>();
@@ -478,6 +507,12 @@ public final class TaskWatermarks {
     private long lastRecordMs = Long.MIN_VALUE;
     private boolean recordSinceCheck;
 
+    /**
+     * The largest event timestamp read since the task started: how far this partition has read in
+     * event time, known at once (its watermark waits for the generator's next periodic emission).
+     */
+    private long maxTimestamp = Long.MIN_VALUE;
+
     private final TaskWatermarks owner;
 
     /** True while the generator's {@code onEvent} runs: an emission then is punctuated. */
@@ -505,6 +540,9 @@ public final class TaskWatermarks {
       long ts =
           assigner == null ? kafkaTimestamp : assigner.extractTimestamp(value, kafkaTimestamp);
       recordSinceCheck = true;
+      if (ts > maxTimestamp) {
+        maxTimestamp = ts;
+      }
       idle = false;
       markedIdle = false;
       if (generator != null) {

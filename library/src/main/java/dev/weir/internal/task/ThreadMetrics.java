@@ -111,6 +111,7 @@ public final class ThreadMetrics implements AutoCloseable {
     t.total(STANDBY_RECORDS_TOTAL, metrics.standbyRecords);
     t.gauge(STANDBY_TASKS, metrics.standbyTasks::get);
     t.gauge(WARMUP_TASKS, metrics.warmupTasks::get);
+    t.gauge(ALIGNMENT_PAUSED_PARTITIONS, metrics.alignmentPausedPartitions::get);
     Sensor process = t.latency("process-latency", PROCESS_LATENCY_AVG, PROCESS_LATENCY_MAX);
     t.percentile(process, PROCESS_MAX_MS, PROCESS_LATENCY_P99);
     Sensor commit = t.latency("commit-latency", COMMIT_LATENCY_AVG, COMMIT_LATENCY_MAX);

@@ -61,9 +61,20 @@ final class ThreadHarness implements StreamThread.Listener {
   final List<String> events = new ArrayList<>();
   final List<Throwable> failures = new ArrayList<>();
   final Deque<Runnable> script = new ArrayDeque<>();
+
+  /**
+   * At most this many records of a partition per poll; the rest stay behind as the partition's lag
+   * (as a broker's fetch sizes leave a backlog).
+   */
+  int maxPollRecordsPerPartition = Integer.MAX_VALUE;
+
   final List<List<String>> logs = new ArrayList<>();
   final List<String> log;
   final StreamThread thread;
+
+  /** The repartition topics of the chain (a keyBy's), with one partition per task. */
+  final List<String> repartitionTopics;
+
   FakeConsumer consumer;
 
   ThreadHarness(boolean exactlyOnce, int maxCommitFailures) {
@@ -116,6 +127,19 @@ final class ThreadHarness implements StreamThread.Listener {
       java.util.function.Function<
               dev.weir.stream.DataStream<String>, dev.weir.stream.DataStream<String>>
           chain) {
+    this(exactlyOnce, maxCommitFailures, partitions, watermarks, chain, Map.of());
+  }
+
+  /** The full harness: {@code settings} are added to (or replace) the harness's own. */
+  ThreadHarness(
+      boolean exactlyOnce,
+      int maxCommitFailures,
+      int partitions,
+      dev.weir.eventtime.WatermarkStrategy<String> watermarks,
+      java.util.function.Function<
+              dev.weir.stream.DataStream<String>, dev.weir.stream.DataStream<String>>
+          chain,
+      Map<String, Object> settings) {
     for (int p = 0; p < partitions; p++) {
       logs.add(new ArrayList<>());
     }
@@ -125,6 +149,7 @@ final class ThreadHarness implements StreamThread.Listener {
         .apply(b.fromSource(KafkaSource.topic("in", Serdes.String()), watermarks, "in"))
         .sinkTo(KafkaSink.topic("out", Serdes.String()));
     Plan plan = TopologyAccess.plan(b.build(), "app");
+    repartitionTopics = List.copyOf(plan.repartitionTopics().values());
     Map<Object, Object> props = new HashMap<>();
     props.put(WeirConfig.APPLICATION_ID_CONFIG, "app");
     props.put(WeirConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -133,12 +158,15 @@ final class ThreadHarness implements StreamThread.Listener {
         exactlyOnce ? WeirConfig.EXACTLY_ONCE : WeirConfig.AT_LEAST_ONCE);
     props.put(WeirConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
     props.put(WeirConfig.MAX_COMMIT_FAILURES_CONFIG, maxCommitFailures);
+    props.putAll(settings);
     Settings config = TestSettings.of(props);
     RuntimeSetup setup =
         new RuntimeSetup(
             config,
             plan,
-            Map.of(0, partitions),
+            // A chain with a keyBy has a sub-topology 1 behind a repartition topic: as many
+            // tasks. The harness runs only sub-topology 0; what it writes is in sent().
+            Map.of(0, partitions, 1, partitions),
             ErrorHandling.from(config),
             new Clients(),
             "instance",
@@ -211,6 +239,22 @@ final class ThreadHarness implements StreamThread.Listener {
     return out;
   }
 
+  /**
+   * The values of data records sent to the chain's repartition topic (watermark markers, which have
+   * no key, left out), committed or not, in order: what sub-topology 0 wrote.
+   */
+  List<String> sent() {
+    List<String> out = new ArrayList<>();
+    for (FakeProducer p : producers) {
+      for (ProducerRecord<byte[], byte[]> r : p.history()) {
+        if (repartitionTopics.contains(r.topic()) && r.key() != null) {
+          out.add(new String(r.value(), StandardCharsets.UTF_8));
+        }
+      }
+    }
+    return out;
+  }
+
   @Override
   public void onStateChange(StreamThread t, StreamThread.State from, StreamThread.State to) {
     events.add(to.name());
@@ -252,12 +296,7 @@ final class ThreadHarness implements StreamThread.Listener {
 
     FakeProducer() {
       super(
-          new Cluster(
-              "c",
-              List.of(new Node(0, "h", 1)),
-              List.of(new PartitionInfo("out", 0, null, null, null)),
-              Set.of(),
-              Set.of()),
+          new Cluster("c", List.of(new Node(0, "h", 1)), partitionInfos(), Set.of(), Set.of()),
           true,
           new FirstPartition(),
           new ByteArraySerializer(),
@@ -393,7 +432,8 @@ final class ThreadHarness implements StreamThread.Listener {
         return ConsumerRecords.empty();
       }
       step.run();
-      Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> out = new HashMap<>();
+      Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> out =
+          new java.util.LinkedHashMap<>(); // partitions in order, so processing order is fixed
       for (int p = 0; p < logs.size(); p++) {
         TopicPartition tp = in(p);
         if (!assignment().contains(tp) || paused().contains(tp)) {
@@ -401,7 +441,8 @@ final class ThreadHarness implements StreamThread.Listener {
         }
         List<String> partitionLog = logs.get(p);
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        for (long o = position(tp); o < partitionLog.size(); o++) {
+        long end = Math.min(partitionLog.size(), position(tp) + maxPollRecordsPerPartition);
+        for (long o = position(tp); o < end; o++) {
           byte[] v = partitionLog.get((int) o).getBytes(StandardCharsets.UTF_8);
           records.add(
               new ConsumerRecord<>(
@@ -417,12 +458,21 @@ final class ThreadHarness implements StreamThread.Listener {
                   new RecordHeaders(),
                   Optional.empty()));
         }
-        seek(tp, partitionLog.size());
+        seek(tp, end);
         if (!records.isEmpty()) {
           out.put(tp, records);
         }
       }
       return out.isEmpty() ? ConsumerRecords.empty() : new ConsumerRecords<>(out, Map.of());
+    }
+
+    /** The log's end minus the position, as Kafka's consumer knows it after a fetch. */
+    @Override
+    public synchronized java.util.OptionalLong currentLag(TopicPartition tp) {
+      if (!"in".equals(tp.topic()) || tp.partition() >= logs.size()) {
+        return super.currentLag(tp);
+      }
+      return java.util.OptionalLong.of(logs.get(tp.partition()).size() - position(tp));
     }
 
     @Override
@@ -450,6 +500,18 @@ final class ThreadHarness implements StreamThread.Listener {
     public synchronized void wakeup() {
       wakeup.set(true);
     }
+  }
+
+  /** "out" has one partition; a repartition topic one per task. */
+  private List<PartitionInfo> partitionInfos() {
+    List<PartitionInfo> infos = new ArrayList<>();
+    infos.add(new PartitionInfo("out", 0, null, null, null));
+    for (String topic : repartitionTopics) {
+      for (int p = 0; p < logs.size(); p++) {
+        infos.add(new PartitionInfo(topic, p, null, null, null));
+      }
+    }
+    return infos;
   }
 
   /** Every record of "out" goes to partition 0. */
