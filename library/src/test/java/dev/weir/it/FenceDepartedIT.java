@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListTransactionsOptions;
 import org.apache.kafka.clients.admin.TransactionListing;
@@ -59,6 +61,11 @@ class FenceDepartedIT {
         all.add(a);
         JavaProcess b = instance(bs, "b");
         all.add(b);
+        // Input goes in only once each instance runs its half of the tasks: an instance that
+        // joined first would otherwise count everything before the other one is given any task.
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .until(() -> runsHalfWithCounts(a) && runsHalfWithCounts(b));
         Pipelines.produce(bs, "fence-in", 0, TOTAL, KEYS);
         await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(gate));
         String aInstance =
@@ -87,6 +94,31 @@ class FenceDepartedIT {
         }
       }
     }
+  }
+
+  private static final Pattern TASKS =
+      Pattern.compile(
+          ": (?:assigned tasks \\[(.*)\\]; restoring \\[(.*)\\]"
+              + "|restored tasks \\[.*\\]; running \\[(.*)\\], restoring \\[(.*)\\])$");
+
+  /**
+   * Whether the instance's last task line says it runs four tasks (half of the eight), one of them
+   * a count task (sub-topology 1), with none restoring.
+   */
+  private static boolean runsHalfWithCounts(JavaProcess p) throws Exception {
+    String running = null;
+    String restoring = null;
+    for (String line : Files.readAllLines(p.logFile(), StandardCharsets.UTF_8)) {
+      Matcher m = TASKS.matcher(line);
+      if (m.find()) {
+        running = m.group(1) != null ? m.group(1) : m.group(3);
+        restoring = m.group(1) != null ? m.group(2) : m.group(4);
+      }
+    }
+    return running != null
+        && restoring.isEmpty()
+        && running.split(", ").length == 4
+        && running.contains("1_");
   }
 
   private static List<String> ongoing(Admin admin, String prefix) throws Exception {
