@@ -58,7 +58,9 @@ final class EventTimeReporter {
                 m.put("watermark." + id + "." + input, v[0]);
                 m.put("watermark-idle." + id + "." + input, v[1]);
               });
-      warnIfStalled(t, w, wm, now);
+      if (w.expectsEventTime()) {
+        warnIfStalled(t, w, wm, now);
+      }
     }
     stalls.keySet().retainAll(seen);
     metrics = Map.copyOf(m);

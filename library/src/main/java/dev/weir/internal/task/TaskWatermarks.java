@@ -125,6 +125,26 @@ public final class TaskWatermarks {
     return false;
   }
 
+  /**
+   * Whether event time has shown itself: an input from a source whose strategy generates
+   * watermarks, or a marker from an upstream task. A task fed only by upstream tasks that never
+   * sent one (their sources generate no watermarks: a processing-time pipeline with a {@code
+   * keyBy}) has no event time that could stall.
+   */
+  public boolean expectsEventTime() {
+    for (SourceInput<?> in : sources.values()) {
+      if (in.generator != null) {
+        return true;
+      }
+    }
+    for (UpstreamInput u : upstreams.values()) {
+      if (u.heard) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public boolean hasEventTimeInputs() {
     return !sources.isEmpty() || !upstreams.isEmpty();
   }
@@ -407,6 +427,9 @@ public final class TaskWatermarks {
     UpstreamInput u = upstreams.get(topic);
     if (u != null) {
       MarkerFormat.decodeUpstreamState(state, u.watermarks, u.idle);
+      for (int i = 0; i < u.watermarks.length; i++) {
+        u.heard |= u.watermarks[i] != Long.MIN_VALUE || u.idle[i];
+      }
     }
     if (floor != null && (s != null || u != null)) {
       watermark = Math.max(watermark, floor[0]);
@@ -605,6 +628,9 @@ public final class TaskWatermarks {
     final long[] watermarks;
     final boolean[] idle;
 
+    /** Whether any upstream task sent a marker. */
+    boolean heard;
+
     UpstreamInput(int tasks) {
       watermarks = new long[tasks];
       idle = new boolean[tasks];
@@ -617,6 +643,7 @@ public final class TaskWatermarks {
       }
       watermarks[task] = Math.max(watermarks[task], wm);
       idle[task] = isIdle;
+      heard = true;
     }
   }
 }

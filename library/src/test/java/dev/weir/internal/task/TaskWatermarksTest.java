@@ -35,6 +35,33 @@ class TaskWatermarksTest {
   }
 
   @Test
+  void eventTimeIsExpectedFromAGeneratingSourceOrOnceAnUpstreamTaskSentAMarker() {
+    TaskWatermarks downstream = new TaskWatermarks();
+    downstream.addUpstream("r", 2);
+    // A keyBy behind sources without watermarks: no marker ever comes, nothing can stall.
+    assertThat(downstream.tracksEventTime()).isTrue();
+    assertThat(downstream.expectsEventTime()).isFalse();
+    downstream.onMarker("r", new MarkerFormat.Marker(1, 10, false));
+    assertThat(downstream.expectsEventTime()).isTrue();
+
+    TaskWatermarks noWatermarks = new TaskWatermarks();
+    noWatermarks.addSource("in", WatermarkStrategy.noWatermarks(), "in");
+    assertThat(noWatermarks.expectsEventTime()).isFalse();
+    TaskWatermarks generating = new TaskWatermarks();
+    generating.addSource("in", WatermarkStrategy.forBoundedOutOfOrderness(Duration.ZERO), "in");
+    assertThat(generating.expectsEventTime()).isTrue();
+
+    // A new owner restoring the committed state of an input that had heard markers expects them.
+    TaskWatermarks before = new TaskWatermarks();
+    before.addUpstream("r", 2);
+    before.onMarker("r", new MarkerFormat.Marker(0, 300, false));
+    TaskWatermarks after = new TaskWatermarks();
+    after.addUpstream("r", 2);
+    after.restore("r", before.encode("r"));
+    assertThat(after.expectsEventTime()).isTrue();
+  }
+
+  @Test
   void whenEveryInputIsIdleTheTaskMovesToTheLargestWatermarkReached() {
     TaskWatermarks w = new TaskWatermarks();
     w.addUpstream("r", 3);
