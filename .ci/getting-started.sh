@@ -113,7 +113,9 @@ while IFS= read -r line; do
   line="${line//localhost:9092/$bootstrap}"
   echo "\$ $line"
   if [[ "$line" == java\ -jar* ]]; then
-    eval "$line" >"$work/app.log" 2>&1 &
+    # exec: the background subshell becomes the JVM, so the pid that cleanup kills is the JVM's
+    # (without it, killing the subshell left the application running, orphaned).
+    eval "exec $line" >"$work/app.log" 2>&1 &
     pids+=($!)
     app=$!
   else
