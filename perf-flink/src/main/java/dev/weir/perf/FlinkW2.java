@@ -86,7 +86,8 @@ final class FlinkW2 extends FlinkContender {
     KeyedStream<?, String> byKey =
         keyed ? preKeyed(env, spec, in.get(0)) : keyBy(env, spec, in.get(0));
     count(byKey).sinkTo(FlinkKafka.sink(spec, FlinkKafka.ValueBytes.int64())).name("output");
-    FlushSignal.listen(env, spec, in.subList(1, in.size()));
+    // A copy: the source is serialised with the job graph, and a subList view is not Serializable.
+    FlushSignal.listen(env, spec, new java.util.ArrayList<>(in.subList(1, in.size())));
   }
 
   private static KeyedStream<Event, String> keyBy(
