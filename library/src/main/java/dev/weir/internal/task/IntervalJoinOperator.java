@@ -128,9 +128,11 @@ final class IntervalJoinOperator<K, L, R, O> extends TwoInputOperator<L, R> {
       return;
     }
     try {
-      for (Map.Entry<Long, List<R>> e : right.entries().entrySet()) {
+      long from = plus(ts, lower);
+      long to = plus(ts, upper);
+      for (Map.Entry<Long, List<R>> e : between(right, from, to).entrySet()) {
         long rt = e.getKey();
-        if (rt >= plus(ts, lower) && rt <= plus(ts, upper)) {
+        if (rt >= from && rt <= to) {
           for (R r : e.getValue()) {
             emit(value, r, ts, rt);
           }
@@ -154,7 +156,9 @@ final class IntervalJoinOperator<K, L, R, O> extends TwoInputOperator<L, R> {
       return;
     }
     try {
-      for (Map.Entry<Long, List<L>> e : left.entries().entrySet()) {
+      // ts - upper <= lt <= ts - lower; the bounds are only a read range, the check below decides.
+      for (Map.Entry<Long, List<L>> e :
+          between(left, minus(ts, upper), minus(ts, lower)).entrySet()) {
         long lt = e.getKey();
         if (ts >= plus(lt, lower) && ts <= plus(lt, upper)) {
           for (L l : e.getValue()) {
@@ -170,6 +174,21 @@ final class IntervalJoinOperator<K, L, R, O> extends TwoInputOperator<L, R> {
     } finally {
       task.record().setTimestamp(ts);
     }
+  }
+
+  /**
+   * The buffered timestamps of one side that may lie in {@code [from, to]}: one range read where
+   * the long serde's byte order is numeric order (both ends non-negative), else every entry. The
+   * caller still checks each timestamp.
+   */
+  private static <T> Map<Long, List<T>> between(MapState<Long, List<T>> side, long from, long to) {
+    if (from > to) {
+      return Map.of();
+    }
+    if (from >= 0 && side instanceof MapStateImpl<Long, List<T>> impl) {
+      return impl.entriesBetween(from, to);
+    }
+    return side.entries();
   }
 
   /** Keeps {@code value} until the watermark reaches {@code cleanup}, unless it already has. */
@@ -212,6 +231,14 @@ final class IntervalJoinOperator<K, L, R, O> extends TwoInputOperator<L, R> {
     // Saturating: a bound near Long.MAX_VALUE must not wrap a cleanup time around.
     left.remove(plus(time, -upper));
     right.remove(plus(time, lower));
+  }
+
+  /** {@code a - b}, saturating at the ends of the long range. */
+  static long minus(long a, long b) {
+    if (b == Long.MIN_VALUE) {
+      return a >= 0 ? Long.MAX_VALUE : a - b; // a - MIN overflows only when a >= 0
+    }
+    return plus(a, -b);
   }
 
   /** {@code a + b}, saturating at the ends of the long range. */
