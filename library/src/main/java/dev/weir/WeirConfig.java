@@ -2,7 +2,6 @@ package dev.weir;
 
 import dev.weir.internal.config.ConfigKeys;
 import dev.weir.internal.config.Settings;
-import dev.weir.internal.config.WeirConfigDef;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.config.AbstractConfig;

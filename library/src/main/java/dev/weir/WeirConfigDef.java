@@ -1,7 +1,8 @@
-package dev.weir.internal.config;
+package dev.weir;
 
 import static dev.weir.WeirConfig.*;
 
+import dev.weir.internal.config.ConfigKeys;
 import dev.weir.query.HostInfo;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -13,7 +14,7 @@ import org.apache.kafka.common.config.ConfigException;
  * The definition of every Weir setting (names, types, defaults, validators, docs), grouped as the
  * documentation lists them; {@link dev.weir.WeirConfig} holds the names and docs users see.
  */
-public final class WeirConfigDef {
+final class WeirConfigDef {
   private WeirConfigDef() {}
 
   /**
@@ -21,7 +22,7 @@ public final class WeirConfigDef {
    *
    * @return the definition
    */
-  public static ConfigDef create() {
+  static ConfigDef create() {
     return new ConfigDef()
         .define(
             APPLICATION_ID_CONFIG,
