@@ -51,8 +51,11 @@ class ListStateLayoutTest {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** The changelog partition: committed records in order, and the open transaction's. */
-  private static final class Changelog implements RecordCollector {
+  /**
+   * The changelog partition: committed records in order, and the open transaction's (also {@link
+   * MapStateRangeTest}'s).
+   */
+  static final class Changelog implements RecordCollector {
     final List<byte[][]> committed = new ArrayList<>();
     final List<byte[][]> open = new ArrayList<>();
 

@@ -12,8 +12,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.LongConsumer;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,28 +39,6 @@ class MapStateRangeTest {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** A changelog that accepts everything. */
-  private static final class Sink implements RecordCollector {
-    private int n;
-
-    @Override
-    public void send(
-        String topic, Integer partition, byte[] key, byte[] value, long ts, Headers headers) {
-      throw new AssertionError("no output expected");
-    }
-
-    @Override
-    public int partitionCount(String topic) {
-      return 1;
-    }
-
-    @Override
-    public void sendChangelog(
-        String topic, int partition, byte[] key, byte[] value, long ts, LongConsumer onOffset) {
-      onOffset.accept(n++);
-    }
-  }
-
   private void open(StateCache cache) {
     backend = StateBackends.rocksDb(RocksDbSettings.of(dir));
     state =
@@ -72,7 +48,7 @@ class MapStateRangeTest {
   }
 
   private void commit() {
-    state.prepareCommit(new Sink(), 0);
+    state.prepareCommit(new ListStateLayoutTest.Changelog(), 0);
     state.postCommit();
   }
 
