@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.kafka.common.Metric;
@@ -137,11 +138,21 @@ public final class StatusServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  /** Stops answering at once and releases the port. */
+  /**
+   * Stops answering at once, releases the port, and waits (up to 5 s) for requests already being
+   * answered, so that no handler thread outlives the instance.
+   */
   @Override
   public void close() {
     server.stop(0);
     executor.shutdownNow();
+    try {
+      if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+        LOG.warn("Status server threads still answering 5 s after close; left to finish");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void handle(

@@ -24,6 +24,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.Test;
@@ -175,6 +177,49 @@ class StatusServerTest {
                   + "\"restoreTotal\":100,\"watermark\":null,\"idle\":false,"
                   + "\"eventTimeLagMs\":null,\"inputs\":[]}]}]}");
     }
+  }
+
+  @Test
+  void closeWaitsForARequestBeingAnswered() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    AtomicBoolean release = new AtomicBoolean();
+    AtomicBoolean answered = new AtomicBoolean();
+    RuntimeStatus running = new RuntimeStatus(RuntimeState.RUNNING, "i-1", List.of(thread(true)));
+    StatusServer s =
+        StatusServer.start(
+            plan(),
+            "127.0.0.1",
+            0,
+            StatusServer.of(
+                () -> {
+                  entered.countDown();
+                  while (!release.get()) {
+                    Thread.onSpinWait(); // deaf to the interrupt of shutdownNow()
+                  }
+                  answered.set(true);
+                  return running;
+                },
+                Map::of));
+    var response =
+        http.sendAsync(
+            HttpRequest.newBuilder(URI.create("http://" + s.address() + "/ready")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    entered.await();
+    AtomicBoolean answeredWhenClosed = new AtomicBoolean();
+    Thread closer =
+        new Thread(
+            () -> {
+              s.close();
+              answeredWhenClosed.set(answered.get());
+            });
+    closer.start();
+    while (closer.isAlive() && closer.getState() != Thread.State.TIMED_WAITING) {
+      Thread.onSpinWait();
+    }
+    release.set(true);
+    closer.join();
+    assertThat(answeredWhenClosed).isTrue();
+    response.handle((r, e) -> null).join(); // answered or cut off, either is fine here
   }
 
   @Test
