@@ -201,6 +201,9 @@ final class Harness implements AutoCloseable {
     }
     jvm.add("-Xmx" + options.heap());
     jvm.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=" + options.childLogLevel());
+    // Wall-clock times in the contenders' logs, to line their steps up with the harness's events.
+    jvm.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
+    jvm.add("-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
     if (spec.contender().equals(options.profile())) {
       Path jfr = runDir.resolve("jfr").resolve(name + ".jfr");
       Files.createDirectories(jfr.getParent());

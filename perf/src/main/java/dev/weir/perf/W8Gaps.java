@@ -24,10 +24,38 @@ final class W8Gaps {
    * @throws IllegalArgumentException when {@code end < start} or a partition's times descend
    */
   static long longestGap(long[][] arrivals, long start, long end) {
+    return longest(arrivals, start, end).ms();
+  }
+
+  /**
+   * Where a window's longest gap lies: its output partition and its ends (an arrival, or the
+   * window's start or end).
+   *
+   * @param partition the output partition, -1 when there are none
+   * @param from the gap's start
+   * @param to the gap's end
+   */
+  record Gap(int partition, long from, long to) {
+    long ms() {
+      return to - from;
+    }
+  }
+
+  /**
+   * The longest gap of {@link #longestGap} with its partition and ends; the first one found when
+   * several are as long.
+   *
+   * @param arrivals as for {@link #longestGap}
+   * @param start the window's start
+   * @param end the window's end, not before {@code start}
+   * @return the gap; {@code (-1, start, start)} for no partitions
+   * @throws IllegalArgumentException as {@link #longestGap}
+   */
+  static Gap longest(long[][] arrivals, long start, long end) {
     if (end < start) {
       throw new IllegalArgumentException("Window ends (" + end + ") before it starts " + start);
     }
-    long longest = 0;
+    Gap longest = new Gap(-1, start, start);
     for (int p = 0; p < arrivals.length; p++) {
       long previous = start;
       long last = Long.MIN_VALUE;
@@ -43,10 +71,14 @@ final class W8Gaps {
         if (t > end) {
           break;
         }
-        longest = Math.max(longest, t - previous);
+        if (t - previous > longest.ms()) {
+          longest = new Gap(p, previous, t);
+        }
         previous = t;
       }
-      longest = Math.max(longest, end - previous);
+      if (end - previous > longest.ms()) {
+        longest = new Gap(p, previous, end);
+      }
     }
     return longest;
   }

@@ -146,6 +146,11 @@ final class W8Runner {
     return runs.stream().filter(r -> r.contender().equals(contender) && r.eventGap() >= 0);
   }
 
+  private static String clock(long epochMs) {
+    return java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS", Locale.ROOT)
+        .format(java.time.Instant.ofEpochMilli(epochMs).atZone(java.time.ZoneId.systemDefault()));
+  }
+
   private static String describe(Run r) {
     StringBuilder sb =
         new StringBuilder(
@@ -224,8 +229,20 @@ final class W8Runner {
       long[] gaps = new long[EVENTS.size()];
       long[] p99s = new long[EVENTS.size()];
       for (int e = 0; e < EVENTS.size(); e++) {
-        gaps[e] = W8Gaps.longestGap(byPartition, starts[e], starts[e + 1]);
+        W8Gaps.Gap gap = W8Gaps.longest(byPartition, starts[e], starts[e + 1]);
+        gaps[e] = gap.ms();
         p99s[e] = W8Gaps.p99(ts, arrivals, starts[e], starts[e + 1]);
+        // Clock times, to find the gap's steps in the contenders' logs (they print the same).
+        h.out.printf(
+            Locale.ROOT,
+            "    %s %s from %s: longest gap %d ms on output partition %d, %s to %s%n",
+            c,
+            EVENTS.get(e),
+            clock(starts[e]),
+            gap.ms(),
+            gap.partition(),
+            clock(gap.from()),
+            clock(gap.to()));
       }
       OutputChecker.Verdict v = checker.verdict(sentPerKey);
       return new Run(c, round, v.ok(), v.summary(), gaps, p99s, inputs, rate);

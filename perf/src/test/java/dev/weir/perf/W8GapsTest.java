@@ -18,6 +18,17 @@ class W8GapsTest {
   }
 
   @Test
+  void theLongestGapSaysWhereItLies() {
+    long[][] arrivals = {{1_000, 1_100, 1_200, 1_300}, {900, 1_050, 1_400}, {1_000, 1_200, 1_400}};
+    assertThat(W8Gaps.longest(arrivals, 1_000, 1_400)).isEqualTo(new W8Gaps.Gap(1, 1_050, 1_400));
+    // Silent to the window's end: the gap ends there.
+    assertThat(W8Gaps.longest(new long[][] {{1_100}}, 1_000, 2_000))
+        .isEqualTo(new W8Gaps.Gap(0, 1_100, 2_000));
+    assertThat(W8Gaps.longest(new long[0][], 1_000, 2_000))
+        .isEqualTo(new W8Gaps.Gap(-1, 1_000, 1_000));
+  }
+
+  @Test
   void arrivalsOutsideTheWindowDoNotCountButTheWindowEdgesDo() {
     // The arrival before the window does not shorten the first gap: it runs from the start, 1,000.
     long[][] arrivals = {{500, 1_600, 1_700, 2_500}};
