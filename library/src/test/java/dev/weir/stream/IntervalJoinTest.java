@@ -183,13 +183,15 @@ class IntervalJoinTest {
 
   @Test
   void theLowestLowerBoundKeepsRightRecordsForAsLongAsTheyCanJoin() {
-    // lower = Long.MIN_VALUE: a right record stays joinable forever (it used to get a cleanup time
-    // of r + MIN_VALUE, wrapped around, and went at the first watermark).
+    // lower = Long.MIN_VALUE: a right record can join any later left record. Its cleanup time used
+    // to be r + MIN_VALUE (the negated bound wrapped around), which had passed as soon as there was
+    // a watermark, so it was never buffered.
     try (Driver d =
         driver(Duration.ofMillis(Long.MIN_VALUE), Duration.ZERO, UnaryOperator.identity())) {
-      d.pipe("right", "a:r", 5);
-      d.pipe("left", "b:1", 20); // W = min(19, 4) = 4
-      d.pipe("left", "a:1", 10); // [10 + MIN, 10]: a:r
+      d.pipe("left", "b:1", 20);
+      d.pipe("right", "c:1", 3); // W = min(19, 2) = 2
+      d.pipe("right", "a:r", 5); // W = 4
+      d.pipe("left", "a:1", 10); // joins right records at [10 + MIN, 10]: a:r
       d.pipe("right", "a:s", 30); // joins left records at [30, MAX]: a:1 at 10 is below
       assertThat(d.values("out")).containsExactly("a:1|a:r");
     }
