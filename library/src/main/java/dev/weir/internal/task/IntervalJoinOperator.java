@@ -139,6 +139,15 @@ final class IntervalJoinOperator<K, L, R, O> extends TwoInputOperator<L, R> {
           name,
           moved);
     }
+    int rekeyed = left.open() + right.open();
+    if (rekeyed > 0) {
+      LOG.info(
+          "Interval join '{}': its bounds changed, so its buffers' segments are now {} ms long;"
+              + " re-keyed {} buffered entries",
+          name,
+          segmentMs,
+          rekeyed);
+    }
     function.setRuntimeContext(task.runtimeContext(name, storeName));
     function.open();
   }

@@ -21,6 +21,10 @@ import java.util.List;
  * dropped segment. What was dropped is known only in memory: after a restart the first drop starts
  * from the buffer's first entry.
  *
+ * <p>The segment length is stored with the buffer (at its bare name prefix, which sorts before
+ * every entry), and {@link #open} re-keys the entries when the owner now asks for another one (an
+ * interval join whose bounds changed), since a segment number means nothing under another length.
+ *
  * <p>Used only from the task's thread, while a record or watermark of the task is processed.
  *
  * @param <T> the record type
@@ -66,6 +70,48 @@ final class SegmentedBuffer<T> {
 
   long segmentMs() {
     return segmentMs;
+  }
+
+  /**
+   * Checks the segment length the stored entries were written with, and re-keys them when it was
+   * another; call once before any other use. The writes are ordinary pending writes: a crash before
+   * they commit leaves the old keys and length, and the next open re-keys again.
+   *
+   * @return the entries re-keyed
+   */
+  int open() {
+    byte[] stored = store.get(prefix);
+    long was = stored == null ? segmentMs : ByteBuffer.wrap(StateFormat.payload(stored)).getLong();
+    int moved = 0;
+    if (was != segmentMs) {
+      List<byte[][]> entries = new ArrayList<>();
+      try (KeyValueIterator it = store.range(firstSegment(), StateHandle.prefixEnd(prefix))) {
+        while (it.hasNext()) {
+          KeyValueEntry e = it.next();
+          entries.add(new byte[][] {e.key(), e.value()});
+        }
+      }
+      for (byte[][] e : entries) {
+        ByteBuffer k = ByteBuffer.wrap(e[0], prefix.length + 8, e[0].length - prefix.length - 8);
+        byte[] key = new byte[k.getInt()];
+        k.get(key);
+        long time = k.getLong() ^ Long.MIN_VALUE;
+        store.delete(e[0]);
+        store.put(
+            StateFormat.timedKey(StateFormat.segmentKeyPrefix(prefix, segment(time), key), time),
+            e[1]);
+        moved++;
+      }
+    }
+    if (stored == null || was != segmentMs) {
+      store.put(prefix, StateFormat.value(ByteBuffer.allocate(8).putLong(segmentMs).array()));
+    }
+    return moved;
+  }
+
+  /** The first key any entry can have (above the stored segment length). */
+  private byte[] firstSegment() {
+    return StateFormat.segmentPrefix(prefix, Long.MIN_VALUE);
   }
 
   long segment(long time) {
@@ -162,7 +208,7 @@ final class SegmentedBuffer<T> {
     if (dropped && through <= droppedThrough) {
       return 0;
     }
-    byte[] from = dropped ? StateFormat.segmentPrefix(prefix, droppedThrough + 1) : prefix;
+    byte[] from = dropped ? StateFormat.segmentPrefix(prefix, droppedThrough + 1) : firstSegment();
     byte[] to =
         through == Long.MAX_VALUE
             ? StateHandle.prefixEnd(prefix)

@@ -30,7 +30,9 @@ import java.util.List;
  * <p><b>Segmented buffers</b> (design record 018, the interval join) key their entries {@code
  * ['j'][nameLength][name][segment int64 BE][keyLength int32 BE][key][time int64 BE]}, with the sign
  * bit of segment and time flipped so that byte order is numeric order for negative times too; the
- * value is an ordinary version-1 value. {@code segment = floor(time / segmentMs)}.
+ * value is an ordinary version-1 value. {@code segment = floor(time / segmentMs)}. The buffer's
+ * bare prefix {@code ['j'][nameLength][name]} holds the segment length it was written with (a
+ * version-1 value of int64 BE), which sorts before every entry.
  */
 final class StateFormat {
   /** Format version of values. */

@@ -252,4 +252,39 @@ class SegmentedBufferTest {
     model.values().forEach(times -> times.headMap(30L).clear());
     assertReadsMatchTheModel();
   }
+
+  @ParameterizedTest(name = "cache budget {0} bytes")
+  @ValueSource(longs = {0, 32L << 20})
+  void anotherSegmentLengthReKeysTheEntriesAtOpen(long budget) throws Exception {
+    open(budget);
+    assertThat(buffer.open()).isZero();
+    for (long t = -12; t < 30; t += 3) {
+      add("a", t, "a" + t);
+      add("b", t, "b" + t);
+    }
+    commit();
+    // The stored length: the buffer's bare prefix, a version-1 value holding int64 10.
+    byte[] length =
+        state.store(STORE).get(StateFormat.statePrefix(StateFormat.SCOPE_SEGMENTED, "buf"));
+    assertThat(java.util.HexFormat.of().formatHex(length)).isEqualTo("0100" + "000000000000000a");
+    state.close();
+    backend.close();
+    // The bounds changed: segments of 4 ms now.
+    backend = StateBackends.rocksDb(RocksDbSettings.of(dir));
+    state = TaskState.open(backend, "0_0", 0, SPECS, cache);
+    buffer =
+        new OperatorStates("op", STORE, state.store(STORE), () -> currentKey, () -> 0L, true)
+            .segmentedBuffer("buf", Serdes.String(), 4);
+    assertThat(buffer.open()).isEqualTo(28);
+    assertReadsMatchTheModel();
+    commit();
+    assertThat(buffer.open()).isZero();
+    assertThat(storeEntries()).isEqualTo(1 + 28);
+    // 3 is the last ms of segment 0 [0, 3]: everything below 4 goes, under the new length.
+    assertThat(buffer.dropThrough(3)).isEqualTo(2 * 6); // -12 to 3, both keys
+    model.values().forEach(times -> times.headMap(4L).clear());
+    assertReadsMatchTheModel();
+    commit();
+    assertThat(storeEntries()).isEqualTo(1 + 16);
+  }
 }
