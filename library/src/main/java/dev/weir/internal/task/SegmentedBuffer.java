@@ -119,7 +119,12 @@ final class SegmentedBuffer<T> {
   }
 
   private byte[] currentKey() {
-    return owner.currentKey(name);
+    return owner.currentKey(this);
+  }
+
+  @Override
+  public String toString() {
+    return "buffer '" + name + "'";
   }
 
   /** Adds {@code record} at {@code time} for the current key, after the records already there. */

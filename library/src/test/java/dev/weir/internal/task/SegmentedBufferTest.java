@@ -287,4 +287,25 @@ class SegmentedBufferTest {
     commit();
     assertThat(storeEntries()).isEqualTo(1 + 16);
   }
+
+  @org.junit.jupiter.api.Test
+  void theStateLayerHandsOutOneBufferPerNameAndOnlyToKeyedOperators() {
+    open(0);
+    OperatorStates states =
+        new OperatorStates("op", STORE, state.store(STORE), () -> currentKey, () -> 0L, true);
+    SegmentedBuffer<String> b = states.segmentedBuffer("b", Serdes.String(), 5);
+    assertThat(states.segmentedBuffer("b", Serdes.String(), 5)).isSameAs(b);
+    assertThatThrownBy(() -> states.segmentedBuffer("b", Serdes.String(), 6))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("buffer 'b' with segments of 6 ms, but it has segments of 5 ms");
+    OperatorStates unkeyed =
+        new OperatorStates("op", STORE, state.store(STORE), () -> null, () -> 0L, false);
+    assertThatThrownBy(() -> unkeyed.segmentedBuffer("b", Serdes.String(), 5))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("is not keyed");
+    currentKey = null;
+    assertThatThrownBy(() -> b.add(1, "x"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("used keyed buffer 'b' with no current key");
+  }
 }
