@@ -142,25 +142,60 @@ class IntervalJoinTest {
   }
 
   @Test
-  void bufferedRecordsAndTheirTimersAreGoneOnceTheWatermarkPassesTheBounds() {
+  void bufferedRecordsAreGoneOnceTheWatermarkPassesTheirSegment() {
     try (Driver d = driver(-2, 3)) {
       d.pipe("left", "a:1", 10);
       d.pipe("left", "b:1", 11);
       d.pipe("right", "a:x", 12);
       d.pipe("right", "a:y", 12);
       assertThat(d.values("out")).containsExactly("a:1|a:x", "a:1|a:y");
-      // Buffered: left a@10, b@11, right a@12 (one entry, two records); a timer for each.
-      assertThat(d.core.storeEntries("j")).isEqualTo(6);
-      // Left records stay until W >= l + 3, right ones until W >= r + 2: W = 99 passes all.
+      // Buffered: left a@10, b@11, right a@12 (one entry, two records); no timers (record 018).
+      // Each buffer also stores its segment length: 2 entries.
+      assertThat(d.core.storeEntries("j")).isEqualTo(2 + 3);
+      // Left records stay until W >= l + 3, right ones until W >= r + 2, and their segment (5 ms,
+      // the bounds' span) goes once all of it has: W = 99 passes all.
       d.pipe("left", "y:flush", 100);
       d.pipe("right", "z:flush", 100);
-      // What is left is the two flush records and their timers.
-      assertThat(d.core.storeEntries("j")).isEqualTo(4);
+      // What is left is the two flush records.
+      assertThat(d.core.storeEntries("j")).isEqualTo(2 + 2);
       d.pipe("left", "y:flush", 200);
       d.pipe("right", "z:flush", 200);
       // The first flush records are gone too; the new ones replace them.
-      assertThat(d.core.storeEntries("j")).isEqualTo(4);
+      assertThat(d.core.storeEntries("j")).isEqualTo(2 + 2);
       assertThat(d.values("out")).isEmpty();
+    }
+  }
+
+  @Test
+  void aSegmentGoesWholeOnceEveryRecordInItHasPassedAndAPassedRecordNeverJoins() {
+    try (Driver d = driver(-2, 3)) { // segments of 5 ms: [10, 14], [15, 19], ...
+      d.pipe("left", "a:1", 10);
+      d.pipe("left", "a:2", 14);
+      d.pipe("right", "c:1", 15); // W = min(13, 14) = 13: a:1 has passed (10 + 3 <= 13), a:2 not
+      // a:1 stays with its segment (2 entries are the buffers' segment lengths).
+      assertThat(d.core.storeEntries("j")).isEqualTo(2 + 3);
+      d.pipe("right", "a:x", 14); // [11, 16]: a:2 only; a:1, still stored, is outside
+      assertThat(d.core.storeEntries("j")).isEqualTo(2 + 4);
+      d.pipe("left", "a:3", 20);
+      d.pipe("right", "c:2", 21); // W = 19: left [10, 14] (16 >= 14) and right [10, 14] go
+      assertThat(d.core.storeEntries("j")).isEqualTo(2 + 3); // c:1 at 15, a:3 at 20, c:2 at 21
+      assertThat(d.values("out")).containsExactly("a:2|a:x");
+    }
+  }
+
+  @Test
+  void theLowestLowerBoundKeepsRightRecordsForAsLongAsTheyCanJoin() {
+    // lower = Long.MIN_VALUE: a right record can join any later left record. Its cleanup time used
+    // to be r + MIN_VALUE (the negated bound wrapped around), which had passed as soon as there was
+    // a watermark, so it was never buffered.
+    try (Driver d =
+        driver(Duration.ofMillis(Long.MIN_VALUE), Duration.ZERO, UnaryOperator.identity())) {
+      d.pipe("left", "b:1", 20);
+      d.pipe("right", "c:1", 3); // W = min(19, 2) = 2
+      d.pipe("right", "a:r", 5); // W = 4
+      d.pipe("left", "a:1", 10); // joins right records at [10 + MIN, 10]: a:r
+      d.pipe("right", "a:s", 30); // joins left records at [30, MAX]: a:1 at 10 is below
+      assertThat(d.values("out")).containsExactly("a:1|a:r");
     }
   }
 

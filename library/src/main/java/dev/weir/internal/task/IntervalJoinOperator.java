@@ -1,16 +1,17 @@
 package dev.weir.internal.task;
 
-import dev.weir.eventtime.TimeDomain;
 import dev.weir.functions.OutputTag;
 import dev.weir.functions.ProcessJoinFunction;
-import dev.weir.state.MapState;
-import dev.weir.state.MapStateDescriptor;
+import dev.weir.store.KeyValueEntry;
+import dev.weir.store.KeyValueIterator;
+import dev.weir.store.KeyValueStore;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The interval join (SEMANTICS F1): joins a left record at {@code l} with every right record of the
@@ -18,20 +19,24 @@ import org.apache.kafka.common.serialization.Serdes;
  * turns an exclusive bound into the next inclusive millisecond), calling the {@link
  * ProcessJoinFunction} once per pair with the result timestamp {@code max(l, r)}.
  *
- * <p>State: per key, the buffered records of each side in a {@link MapState} from timestamp to the
- * records of that timestamp, in the operator's store (RocksDB with a changelog). Each arriving
- * record probes the other side's buffer, then is buffered for as long as a future record of the
- * other side could still match it. A future record has a timestamp above the watermark {@code W}
- * (anything at or below is late), so a left record at {@code l} is useful until {@code W >= l +
- * upper} and a right record at {@code r} until {@code W >= r - lower}; an event-time timer of the
- * key at that time removes it. A timer at {@code t} removes left records at {@code t - upper} and
- * right records at {@code t + lower}, whichever side registered it: both are exactly the records
- * whose time has come, so the timers need no namespace. A record whose cleanup time has already
- * passed when it arrives is probed and never buffered.
+ * <p>State: the buffered records of each side in a {@link SegmentedBuffer} of the operator's store
+ * (design record 018), keyed by time segment, key and timestamp. Each arriving record probes the
+ * other side's buffer (one range read per segment its range overlaps), then is buffered for as long
+ * as a future record of the other side could still match it. A future record has a timestamp above
+ * the watermark {@code W} (anything at or below is late), so a left record at {@code l} is useful
+ * while {@code W < l + upper} and a right record at {@code r} while {@code W < r - lower}. A record
+ * whose time has already passed when it arrives is probed and never buffered; the others stay until
+ * the watermark has passed their whole segment, which then goes in one range delete. No timer is
+ * kept per record. A record kept beyond its own time can never join again: its partners would be
+ * late.
  *
  * <p>A record at or below the watermark is late (SEMANTICS decision 1): it goes to its side's late
  * output when one is set, else it is dropped and counted in {@code late-records-dropped}; it never
  * joins, because its partners may already be gone.
+ *
+ * <p>State written by Weir before record 018 (map states {@link #LEFT} and {@link #RIGHT} and one
+ * cleanup timer per record) is moved into the buffers when the operator opens, in the same
+ * transaction as the task's first commit; see {@link #migrate}.
  *
  * @param <K> key type
  * @param <L> left record type
@@ -50,10 +55,15 @@ final class IntervalJoinOperator<K, L, R, O> extends TwoInputOperator<L, R> {
       OutputTag<L> leftLateTag,
       OutputTag<R> rightLateTag) {}
 
-  /** State names; prefixed so that a rich join function's own states cannot collide with them. */
+  /**
+   * Names of the two buffers, and of the map states that held them before record 018; prefixed so
+   * that a rich join function's own states cannot collide with them.
+   */
   static final String LEFT = "weir.interval-join.left";
 
   static final String RIGHT = "weir.interval-join.right";
+
+  private static final Logger LOG = LoggerFactory.getLogger(IntervalJoinOperator.class);
 
   private final ProcessJoinFunction<L, R, O> function;
   private final long lower;
@@ -62,10 +72,15 @@ final class IntervalJoinOperator<K, L, R, O> extends TwoInputOperator<L, R> {
   private final Function<OutputTag<?>, Emitter<?>> sideOutputs;
   private final FunctionOperators.EmittingCollector<O> collector;
   private final PairContext context;
-  private final KeyedContext.TimerHandler onTimer = this::onTimer;
   private KeyedContext<K> keyed;
-  private MapState<Long, List<L>> left;
-  private MapState<Long, List<R>> right;
+  private SegmentedBuffer<L> left;
+  private SegmentedBuffer<R> right;
+  // The record being probed, while its side's buffer is visited.
+  private L probingLeft;
+  private R probingRight;
+  private long probingTs;
+  private final SegmentedBuffer.Visitor<R> joinRight = this::joinRight;
+  private final SegmentedBuffer.Visitor<L> joinLeft = this::joinLeft;
 
   private IntervalJoinOperator(
       String name,
@@ -96,6 +111,15 @@ final class IntervalJoinOperator<K, L, R, O> extends TwoInputOperator<L, R> {
     return (name, out, sides) -> new IntervalJoinOperator<>(name, spec, out, sides);
   }
 
+  /**
+   * The segment length of the buffers: the bounds' span (at least 1 ms), so that a probe, whose
+   * range is that span wide, reads at most two segments, and a record outlives its usefulness by at
+   * most one span (design record 018).
+   */
+  static long segmentMs(long lower, long upper) {
+    return Math.max(1, minus(upper, lower));
+  }
+
   @Override
   protected void doOpen() throws Exception {
     keyed = KeyedContext.of(name, storeName, task, spec.keySerde().deserializer());
@@ -104,15 +128,62 @@ final class IntervalJoinOperator<K, L, R, O> extends TwoInputOperator<L, R> {
       throw new IllegalStateException(
           "Interval join '" + name + "' has no store; it must run on keyed inputs");
     }
-    left =
-        states.map(
-            new MapStateDescriptor<>(LEFT, Serdes.Long(), new RecordListSerde<>(spec.leftSerde())));
-    right =
-        states.map(
-            new MapStateDescriptor<>(
-                RIGHT, Serdes.Long(), new RecordListSerde<>(spec.rightSerde())));
+    long segmentMs = segmentMs(lower, upper);
+    left = states.segmentedBuffer(LEFT, spec.leftSerde(), segmentMs);
+    right = states.segmentedBuffer(RIGHT, spec.rightSerde(), segmentMs);
+    int moved = migrate(states.store(), segmentMs);
+    if (moved > 0) {
+      LOG.info(
+          "Interval join '{}': moved {} buffered entries of the layout before design record 018"
+              + " into its segmented buffers, and dropped their cleanup timers",
+          name,
+          moved);
+    }
+    int rekeyed = left.open() + right.open();
+    if (rekeyed > 0) {
+      LOG.info(
+          "Interval join '{}': its bounds changed, so its buffers' segments are now {} ms long;"
+              + " re-keyed {} buffered entries",
+          name,
+          segmentMs,
+          rekeyed);
+    }
     function.setRuntimeContext(task.runtimeContext(name, storeName));
     function.open();
+  }
+
+  /**
+   * Moves the buffers of the layout before design record 018 into the segmented ones: each map
+   * entry {@code ['k'][name][keyLength][key][timestamp int64 BE]} goes, value unchanged, to its
+   * place in the buffer of the same name; then the event-time timers go, which were all cleanup
+   * timers (a join function cannot register timers). The writes are ordinary pending writes, so
+   * they commit with the task's first transaction, or, after a crash, are made again.
+   *
+   * @return the entries moved
+   */
+  static int migrate(KeyValueStore store, long segmentMs) {
+    int moved = 0;
+    for (String side : List.of(LEFT, RIGHT)) {
+      byte[] old = StateFormat.statePrefix(StateFormat.SCOPE_KEYED, side);
+      byte[] buffer = StateFormat.statePrefix(StateFormat.SCOPE_SEGMENTED, side);
+      List<KeyValueEntry> entries = new ArrayList<>();
+      try (KeyValueIterator it = store.prefixScan(old)) {
+        it.forEachRemaining(entries::add);
+      }
+      for (KeyValueEntry e : entries) {
+        ByteBuffer k = ByteBuffer.wrap(e.key(), old.length, e.key().length - old.length);
+        byte[] key = new byte[k.getInt()];
+        k.get(key);
+        long time = k.getLong();
+        byte[] p = StateFormat.segmentKeyPrefix(buffer, Math.floorDiv(time, segmentMs), key);
+        store.put(StateFormat.timedKey(p, time), e.value());
+        store.delete(e.key());
+        moved++;
+      }
+    }
+    byte[] timers = TimerStore.prefix(TimerStore.EVENT);
+    store.deleteRange(timers, StateHandle.prefixEnd(timers));
+    return moved;
   }
 
   @Override
@@ -128,22 +199,18 @@ final class IntervalJoinOperator<K, L, R, O> extends TwoInputOperator<L, R> {
       return;
     }
     try {
-      long from = plus(ts, lower);
-      long to = plus(ts, upper);
-      for (Map.Entry<Long, List<R>> e : between(right, from, to).entrySet()) {
-        long rt = e.getKey();
-        if (rt >= from && rt <= to) {
-          for (R r : e.getValue()) {
-            emit(value, r, ts, rt);
-          }
-        }
-      }
-      buffer(left, value, ts, plus(ts, upper));
+      probingLeft = value;
+      probingTs = ts;
+      right.forEachBetween(plus(ts, lower), plus(ts, upper), joinRight);
+      if (!keyed.isPast(plus(ts, upper))) {
+        left.add(ts, value);
+      } // else no future right record can match it
     } catch (FunctionOperators.EmittingCollector.DownstreamFailure d) {
       throw (Exception) d.getCause();
     } catch (Exception e) {
       throw OperatorException.wrap(name, e);
     } finally {
+      probingLeft = null;
       task.record().setTimestamp(ts);
     }
   }
@@ -156,54 +223,37 @@ final class IntervalJoinOperator<K, L, R, O> extends TwoInputOperator<L, R> {
       return;
     }
     try {
-      // ts - upper <= lt <= ts - lower; the bounds are only a read range, the check below decides.
-      for (Map.Entry<Long, List<L>> e :
-          between(left, minus(ts, upper), minus(ts, lower)).entrySet()) {
-        long lt = e.getKey();
-        if (ts >= plus(lt, lower) && ts <= plus(lt, upper)) {
-          for (L l : e.getValue()) {
-            emit(l, value, lt, ts);
-          }
-        }
+      probingRight = value;
+      probingTs = ts;
+      // ts - upper <= lt <= ts - lower, saturated; joinLeft checks the exact condition.
+      left.forEachBetween(minus(ts, upper), minus(ts, lower), joinLeft);
+      if (!keyed.isPast(minus(ts, lower))) {
+        right.add(ts, value);
       }
-      buffer(right, value, ts, plus(ts, -lower));
     } catch (FunctionOperators.EmittingCollector.DownstreamFailure d) {
       throw (Exception) d.getCause();
     } catch (Exception e) {
       throw OperatorException.wrap(name, e);
     } finally {
+      probingRight = null;
       task.record().setTimestamp(ts);
     }
   }
 
-  /**
-   * The buffered timestamps of one side that may lie in {@code [from, to]}: one range read where
-   * the long serde's byte order is numeric order (both ends non-negative), else every entry. The
-   * caller still checks each timestamp.
-   */
-  private static <T> Map<Long, List<T>> between(MapState<Long, List<T>> side, long from, long to) {
-    if (from > to) {
-      return Map.of();
+  private void joinRight(long rt, List<R> records) throws Exception {
+    long lt = probingTs;
+    for (R r : records) {
+      emit(probingLeft, r, lt, rt);
     }
-    if (from >= 0 && side instanceof MapStateImpl<Long, List<T>> impl) {
-      return impl.entriesBetween(from, to);
-    }
-    return side.entries();
   }
 
-  /** Keeps {@code value} until the watermark reaches {@code cleanup}, unless it already has. */
-  private <T> void buffer(MapState<Long, List<T>> side, T value, long ts, long cleanup)
-      throws Exception {
-    if (keyed.isPast(cleanup)) {
-      return; // no future record of the other side can match it
+  private void joinLeft(long lt, List<L> records) throws Exception {
+    long rt = probingTs;
+    if (rt >= plus(lt, lower) && rt <= plus(lt, upper)) {
+      for (L l : records) {
+        emit(l, probingRight, lt, rt);
+      }
     }
-    List<T> at = side.get(ts);
-    if (at == null) {
-      at = new ArrayList<>(1);
-    }
-    at.add(value);
-    side.put(ts, at);
-    keyed.registerEventTimeTimer(cleanup, null);
   }
 
   private void emit(L l, R r, long lt, long rt) throws Exception {
@@ -222,15 +272,19 @@ final class IntervalJoinOperator<K, L, R, O> extends TwoInputOperator<L, R> {
     }
   }
 
+  /**
+   * Drops the segments whose records can no longer join: left records at or below {@code W - upper}
+   * and right records at or below {@code W + lower}, where a limit below the long range drops
+   * nothing.
+   */
   @Override
   public void onWatermark(long watermark) throws Exception {
-    keyed.fireEventTimers(watermark, onTimer);
-  }
-
-  private void onTimer(long time, byte[] namespace, TimeDomain domain) throws Exception {
-    // Saturating: a bound near Long.MAX_VALUE must not wrap a cleanup time around.
-    left.remove(plus(time, -upper));
-    right.remove(plus(time, lower));
+    if (!(upper > 0 && watermark < Long.MIN_VALUE + upper)) {
+      left.dropThrough(minus(watermark, upper));
+    }
+    if (!(lower < 0 && watermark < Long.MIN_VALUE - lower)) {
+      right.dropThrough(plus(watermark, lower));
+    }
   }
 
   /** {@code a - b}, saturating at the ends of the long range. */

@@ -79,30 +79,6 @@ final class MapStateImpl<K, V> extends StateHandle<V> implements MapState<K, V> 
     return out;
   }
 
-  /**
-   * The live entries of the current key whose serialised map keys lie between those of {@code
-   * fromInclusive} and {@code toInclusive}, bytewise, in that order: one range read of the store
-   * instead of a scan of every entry. Only meaningful where the map key serde orders like the keys
-   * (a big-endian {@code long} serde on non-negative values, say).
-   *
-   * @param fromInclusive the lowest map key; not null
-   * @param toInclusive the highest map key; not null
-   * @return a new map (in serialised-key order); empty when none lie in the range
-   */
-  Map<K, V> entriesBetween(K fromInclusive, K toInclusive) {
-    Map<K, V> out = new LinkedHashMap<>();
-    byte[] to = entryKey(toInclusive);
-    // The smallest key above `to`: `to` followed by a zero byte.
-    byte[] toExclusive = java.util.Arrays.copyOf(to, to.length + 1);
-    scan(
-        store.range(entryKey(fromInclusive), toExclusive),
-        (k, payload) -> {
-          out.put(k, deserialize(payload));
-          return true;
-        });
-    return out;
-  }
-
   @Override
   public boolean isEmpty() {
     boolean[] empty = {true};

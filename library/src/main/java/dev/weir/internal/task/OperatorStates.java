@@ -32,6 +32,7 @@ final class OperatorStates {
   private final LongSupplier clock;
   private final boolean keyed;
   private final Map<String, StateHandle<?>> handles = new LinkedHashMap<>();
+  private final Map<String, SegmentedBuffer<?>> buffers = new LinkedHashMap<>();
   private long expiredRemoved;
   private TimerStore timers;
   private byte[] namespace = new byte[0];
@@ -77,7 +78,12 @@ final class OperatorStates {
 
   /** The topic name the serdes of state {@code d} are called with. */
   String serdeTopic(StateDescriptor<?> d) {
-    return serdes.topic(d);
+    return serdes.topic(d.name());
+  }
+
+  /** The topic name the serdes of internal state {@code name} (a buffer) are called with. */
+  String serdeTopic(String name) {
+    return serdes.topic(name);
   }
 
   KeyValueStore store() {
@@ -184,14 +190,20 @@ final class OperatorStates {
     }
   }
 
-  byte[] currentKey(StateDescriptor<?> d) {
+  /**
+   * The serialised current key.
+   *
+   * @param state what asks, for the error message (a descriptor, or an internal state's name)
+   * @throws IllegalStateException when there is none
+   */
+  byte[] currentKey(Object state) {
     byte[] k = currentKey.get();
     if (k == null) {
       throw new IllegalStateException(
           "Operator '"
               + operatorName
               + "' used keyed "
-              + d
+              + state
               + " with no current key: keyed state can be read and written only while processing"
               + " a record (or timer) of a keyed stream, not in open() or close()");
     }
@@ -233,6 +245,46 @@ final class OperatorStates {
         true,
         AppendingStateImpl.Aggregating.class,
         x -> new AppendingStateImpl.Aggregating<>(this, d));
+  }
+
+  /**
+   * A keyed, time-ordered record buffer that expires by time segments (design record 018; the
+   * interval join's): one instance per name.
+   *
+   * @param name the buffer's name, part of every key; its own key space, apart from the states'
+   * @param records the records' serde
+   * @param segmentMs the length of a segment, at least 1 ms; the same at every call for a name
+   * @throws IllegalStateException when the operator is not keyed, or the name was registered with
+   *     another segment length
+   */
+  public <T> SegmentedBuffer<T> segmentedBuffer(
+      String name, org.apache.kafka.common.serialization.Serde<T> records, long segmentMs) {
+    if (!keyed) {
+      throw new IllegalStateException(
+          "Operator '" + operatorName + "' asked for keyed buffer '" + name + "' but is not keyed");
+    }
+    SegmentedBuffer<?> b = buffers.get(name);
+    if (b == null) {
+      SegmentedBuffer<T> created =
+          new SegmentedBuffer<>(this, name, new RecordListSerde<>(records), segmentMs);
+      buffers.put(name, created);
+      return created;
+    }
+    if (b.segmentMs() != segmentMs) {
+      throw new IllegalStateException(
+          "Operator '"
+              + operatorName
+              + "' registers buffer '"
+              + name
+              + "' with segments of "
+              + segmentMs
+              + " ms, but it has segments of "
+              + b.segmentMs()
+              + " ms");
+    }
+    @SuppressWarnings("unchecked")
+    SegmentedBuffer<T> typed = (SegmentedBuffer<T>) b;
+    return typed;
   }
 
   /**

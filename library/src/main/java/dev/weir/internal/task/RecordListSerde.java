@@ -63,6 +63,28 @@ final class RecordListSerde<T>
     return out;
   }
 
+  /**
+   * The list {@code list} (serialised by this serde; null for none) with one more record, {@code
+   * element} (serialised by the records' serde), appended without deserialising the others.
+   */
+  static byte[] appended(byte[] list, byte[] element) {
+    if (list == null) {
+      return ByteBuffer.allocate(8 + element.length)
+          .putInt(1)
+          .putInt(element.length)
+          .put(element)
+          .array();
+    }
+    ByteBuffer b = ByteBuffer.allocate(list.length + 4 + element.length);
+    b.putInt(ByteBuffer.wrap(list).getInt() + 1).put(list, 4, list.length - 4);
+    return b.putInt(element.length).put(element).array();
+  }
+
+  /** Serialises one record with the records' own serde. */
+  byte[] serializeRecord(String topic, T record) {
+    return inner.serialize(topic, record);
+  }
+
   @Override
   public void configure(Map<String, ?> configs, boolean isKey) {}
 

@@ -26,6 +26,13 @@ import java.util.List;
  * format (version 1) were one value at the header's key whose payload is a sequence of elements
  * {@code [timestamp int64, if flag TTL][length int32][bytes]}; {@link #elements} still reads them
  * so that the list state migrates them on first access.
+ *
+ * <p><b>Segmented buffers</b> (design record 018, the interval join) key their entries {@code
+ * ['j'][nameLength][name][segment int64 BE][keyLength int32 BE][key][time int64 BE]}, with the sign
+ * bit of segment and time flipped so that byte order is numeric order for negative times too; the
+ * value is an ordinary version-1 value. {@code segment = floor(time / segmentMs)}. The buffer's
+ * bare prefix {@code ['j'][nameLength][name]} holds the segment length it was written with (a
+ * version-1 value of int64 BE), which sorts before every entry.
  */
 final class StateFormat {
   /** Format version of values. */
@@ -45,6 +52,12 @@ final class StateFormat {
 
   /** Scope byte of state scoped to a key and a namespace (a window). */
   public static final byte SCOPE_NAMESPACED = 'n';
+
+  /**
+   * Scope byte of a time-segmented buffer (the interval join's, design record 018): entries ordered
+   * by segment, then key, then time, so that a whole segment is one key range.
+   */
+  public static final byte SCOPE_SEGMENTED = 'j';
 
   /** Format version of a list header (design record 012). */
   public static final byte VERSION_LIST_HEADER = 0x02;
@@ -77,6 +90,40 @@ final class StateFormat {
         .putInt(key.length)
         .put(key)
         .array();
+  }
+
+  /** {@code statePrefix + [segment]}: every entry of one segment of a buffer starts with this. */
+  public static byte[] segmentPrefix(byte[] statePrefix, long segment) {
+    return ByteBuffer.allocate(statePrefix.length + 8)
+        .put(statePrefix)
+        .putLong(segment ^ Long.MIN_VALUE)
+        .array();
+  }
+
+  /**
+   * {@code statePrefix + [segment][keyLength][key]}: every entry of one key in one segment starts
+   * with this; {@link #timedKey} appends the time.
+   */
+  public static byte[] segmentKeyPrefix(byte[] statePrefix, long segment, byte[] key) {
+    return ByteBuffer.allocate(statePrefix.length + 8 + 4 + key.length)
+        .put(statePrefix)
+        .putLong(segment ^ Long.MIN_VALUE)
+        .putInt(key.length)
+        .put(key)
+        .array();
+  }
+
+  /** {@code keyPrefix + [time int64 BE, sign bit flipped]}. */
+  public static byte[] timedKey(byte[] keyPrefix, long time) {
+    return ByteBuffer.allocate(keyPrefix.length + 8)
+        .put(keyPrefix)
+        .putLong(time ^ Long.MIN_VALUE)
+        .array();
+  }
+
+  /** The time of an entry key built by {@link #timedKey}. */
+  public static long timeOf(byte[] timedKey) {
+    return ByteBuffer.wrap(timedKey, timedKey.length - 8, 8).getLong() ^ Long.MIN_VALUE;
   }
 
   /** {@code keyPrefix + suffix}. */

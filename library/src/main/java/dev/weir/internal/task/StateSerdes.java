@@ -39,11 +39,11 @@ final class StateSerdes {
     this.configs = configs;
   }
 
-  String topic(StateDescriptor<?> d) {
+  String topic(String stateName) {
     if (applicationId == null) {
-      return d.name();
+      return stateName;
     }
-    return applicationId + "-" + storeName + "-" + d.name();
+    return applicationId + "-" + storeName + "-" + stateName;
   }
 
   void configure(StateDescriptor<?> d) {
@@ -51,7 +51,7 @@ final class StateSerdes {
       return;
     }
     Map<String, Object> c = new HashMap<>(configs);
-    c.put(STATE_TOPIC, topic(d));
+    c.put(STATE_TOPIC, topic(d.name()));
     String what = "state '" + d.name() + "' of operator '" + operatorName + "'";
     c.put(STATE_DESCRIPTION, what);
     try {

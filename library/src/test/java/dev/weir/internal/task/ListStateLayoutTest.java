@@ -53,7 +53,7 @@ class ListStateLayoutTest {
 
   /**
    * The changelog partition: committed records in order, and the open transaction's (also {@link
-   * MapStateRangeTest}'s).
+   * SegmentedBufferTest}'s).
    */
   static final class Changelog implements RecordCollector {
     final List<byte[][]> committed = new ArrayList<>();

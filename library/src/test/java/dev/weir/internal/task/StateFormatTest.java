@@ -95,6 +95,36 @@ class StateFormatTest {
   }
 
   @Test
+  void segmentedBufferKeysOrderBySegmentThenKeyThenTime() {
+    byte[] prefix = StateFormat.statePrefix(StateFormat.SCOPE_SEGMENTED, "b");
+    byte[] keyPrefix = StateFormat.segmentKeyPrefix(prefix, 2, utf8("a"));
+    byte[] entry = StateFormat.timedKey(keyPrefix, 258);
+    // 'j', len 1, "b", segment 2 (sign flipped), int32 1, "a", time 258 (sign flipped)
+    assertThat(HEX.formatHex(entry))
+        .isEqualTo("6a0162" + "8000000000000002" + "0000000161" + "8000000000000102");
+    assertThat(StateFormat.timeOf(entry)).isEqualTo(258);
+    assertThat(HEX.formatHex(StateFormat.segmentPrefix(prefix, -1)))
+        .isEqualTo("6a0162" + "7fffffffffffffff");
+    // Negative times sort below non-negative ones.
+    byte[] negative = StateFormat.timedKey(keyPrefix, -1);
+    assertThat(HEX.formatHex(negative)).endsWith("7fffffffffffffff");
+    assertThat(StateFormat.timeOf(negative)).isEqualTo(-1);
+    assertThat(java.util.Arrays.compareUnsigned(negative, entry)).isNegative();
+  }
+
+  @Test
+  void recordListAppendsWithoutDecoding() {
+    byte[] one = RecordListSerde.appended(null, utf8("x"));
+    assertThat(HEX.formatHex(one)).isEqualTo("00000001" + "00000001" + "78");
+    byte[] two = RecordListSerde.appended(one, utf8("yz"));
+    assertThat(HEX.formatHex(two)).isEqualTo("00000002" + "00000001" + "78" + "00000002" + "797a");
+    assertThat(
+            new RecordListSerde<>(org.apache.kafka.common.serialization.Serdes.String())
+                .deserialize("t", two))
+        .containsExactly("x", "yz");
+  }
+
+  @Test
   void unknownVersionIsAClearError() {
     assertThatThrownBy(() -> StateFormat.payload(new byte[] {0x02, 0x00, 0x01}))
         .hasMessageContaining("newer Weir");

@@ -1,0 +1,232 @@
+package dev.weir.internal.task;
+
+import dev.weir.store.KeyValueEntry;
+import dev.weir.store.KeyValueIterator;
+import dev.weir.store.KeyValueStore;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A keyed buffer of records ordered by time, in an operator's store, that expires by whole time
+ * segments: the interval join's buffers (design record 018). Each record is kept under (segment,
+ * current key, time), {@code segment = floor(time / segmentMs)}, with the records of one key and
+ * time in one entry (see {@link StateFormat} for the bytes). A read of a key's records in a time
+ * range is one range read per segment the range overlaps; {@link #dropThrough} removes every
+ * segment whose times have all passed a limit, with no per-record timer.
+ *
+ * <p>Invariant: once segments were dropped through a limit, no record at or below that limit is
+ * added again (the caller drops by the same rule by which it decides what to buffer); {@link #add}
+ * checks it, so that a dropped segment never comes back and the next drop may start after the last
+ * dropped segment. What was dropped is known only in memory: after a restart the first drop starts
+ * from the buffer's first entry.
+ *
+ * <p>The segment length is stored with the buffer (at its bare name prefix, which sorts before
+ * every entry), and {@link #open} re-keys the entries when the owner now asks for another one (an
+ * interval join whose bounds changed), since a segment number means nothing under another length.
+ *
+ * <p>Used only from the task's thread, while a record or watermark of the task is processed.
+ *
+ * @param <T> the record type
+ */
+final class SegmentedBuffer<T> {
+  /** Receives the records of the current key at one time. */
+  @FunctionalInterface
+  interface Visitor<T> {
+    void visit(long time, List<T> records) throws Exception;
+  }
+
+  /** Above this many segments a range read skips the absent ones instead of reading each. */
+  private static final long SPARSE_ABOVE = 8;
+
+  private final OperatorStates owner;
+  private final KeyValueStore store;
+  private final String name;
+  private final byte[] prefix;
+  private final long segmentMs;
+  private final RecordListSerde<T> serde;
+  private final String serdeTopic;
+  private boolean dropped;
+  private long droppedThrough;
+
+  /**
+   * @param owner the operator's states (store, current key, serde topic)
+   * @param name the buffer's name, part of every key
+   * @param serde the records' list serde
+   * @param segmentMs the length of a segment, at least 1 ms
+   */
+  SegmentedBuffer(OperatorStates owner, String name, RecordListSerde<T> serde, long segmentMs) {
+    if (segmentMs < 1) {
+      throw new IllegalArgumentException("segment length must be at least 1 ms: " + segmentMs);
+    }
+    this.owner = owner;
+    this.store = owner.store();
+    this.name = name;
+    this.prefix = StateFormat.statePrefix(StateFormat.SCOPE_SEGMENTED, name);
+    this.segmentMs = segmentMs;
+    this.serde = serde;
+    this.serdeTopic = owner.serdeTopic(name);
+  }
+
+  long segmentMs() {
+    return segmentMs;
+  }
+
+  /**
+   * Checks the segment length the stored entries were written with, and re-keys them when it was
+   * another; call once before any other use. The writes are ordinary pending writes: a crash before
+   * they commit leaves the old keys and length, and the next open re-keys again.
+   *
+   * @return the entries re-keyed
+   */
+  int open() {
+    byte[] stored = store.get(prefix);
+    long was = stored == null ? segmentMs : ByteBuffer.wrap(StateFormat.payload(stored)).getLong();
+    int moved = 0;
+    if (was != segmentMs) {
+      List<byte[][]> entries = new ArrayList<>();
+      try (KeyValueIterator it = store.range(firstSegment(), StateHandle.prefixEnd(prefix))) {
+        while (it.hasNext()) {
+          KeyValueEntry e = it.next();
+          entries.add(new byte[][] {e.key(), e.value()});
+        }
+      }
+      for (byte[][] e : entries) {
+        ByteBuffer k = ByteBuffer.wrap(e[0], prefix.length + 8, e[0].length - prefix.length - 8);
+        byte[] key = new byte[k.getInt()];
+        k.get(key);
+        long time = k.getLong() ^ Long.MIN_VALUE;
+        store.delete(e[0]);
+        store.put(
+            StateFormat.timedKey(StateFormat.segmentKeyPrefix(prefix, segment(time), key), time),
+            e[1]);
+        moved++;
+      }
+    }
+    if (stored == null || was != segmentMs) {
+      store.put(prefix, StateFormat.value(ByteBuffer.allocate(8).putLong(segmentMs).array()));
+    }
+    return moved;
+  }
+
+  /** The first key any entry can have (above the stored segment length). */
+  private byte[] firstSegment() {
+    return StateFormat.segmentPrefix(prefix, Long.MIN_VALUE);
+  }
+
+  long segment(long time) {
+    return Math.floorDiv(time, segmentMs);
+  }
+
+  private byte[] currentKey() {
+    return owner.currentKey(this);
+  }
+
+  @Override
+  public String toString() {
+    return "buffer '" + name + "'";
+  }
+
+  /** Adds {@code record} at {@code time} for the current key, after the records already there. */
+  void add(long time, T record) {
+    long segment = segment(time);
+    if (dropped && segment <= droppedThrough) {
+      throw new IllegalStateException(
+          "Buffer '"
+              + name
+              + "': a record at "
+              + time
+              + " ms belongs to segment "
+              + segment
+              + ", which was dropped");
+    }
+    byte[] key =
+        StateFormat.timedKey(StateFormat.segmentKeyPrefix(prefix, segment, currentKey()), time);
+    byte[] old = store.get(key);
+    byte[] list = old == null ? null : StateFormat.payload(old);
+    byte[] element = serde.serializeRecord(serdeTopic, record);
+    store.put(key, StateFormat.value(RecordListSerde.appended(list, element)));
+  }
+
+  /**
+   * Visits the current key's records with times in {@code [from, to]}, in time order; nothing when
+   * {@code from > to}. The visitor may write to the store: each segment is read before it is
+   * visited.
+   */
+  void forEachBetween(long from, long to, Visitor<T> visitor) throws Exception {
+    if (from > to) {
+      return;
+    }
+    byte[] key = currentKey();
+    long last = segment(to);
+    long s = segment(from);
+    // A range over many segments (far wider than the segment length) reads only the segments that
+    // exist: each found with one more seek.
+    boolean sparse = s <= Long.MAX_VALUE - SPARSE_ABOVE && last > s + SPARSE_ABOVE;
+    List<byte[][]> found = new ArrayList<>();
+    while (true) {
+      if (sparse) {
+        byte[] next = firstKeyFrom(StateFormat.segmentPrefix(prefix, s));
+        if (next == null) {
+          return;
+        }
+        s = ByteBuffer.wrap(next, prefix.length, 8).getLong() ^ Long.MIN_VALUE;
+        if (s > last) {
+          return;
+        }
+      }
+      byte[] p = StateFormat.segmentKeyPrefix(prefix, s, key);
+      byte[] toExclusive = StateHandle.successor(StateFormat.timedKey(p, to));
+      try (KeyValueIterator it = store.range(StateFormat.timedKey(p, from), toExclusive)) {
+        while (it.hasNext()) {
+          KeyValueEntry e = it.next();
+          found.add(new byte[][] {e.key(), e.value()});
+        }
+      }
+      for (byte[][] e : found) {
+        visitor.visit(
+            StateFormat.timeOf(e[0]), serde.deserialize(serdeTopic, StateFormat.payload(e[1])));
+      }
+      found.clear();
+      if (s >= last) {
+        return;
+      }
+      s++;
+    }
+  }
+
+  /** The first key of this buffer at or after {@code from}, or null. */
+  private byte[] firstKeyFrom(byte[] from) {
+    try (KeyValueIterator it = store.range(from, StateHandle.prefixEnd(prefix))) {
+      return it.hasNext() ? it.next().key() : null;
+    }
+  }
+
+  /**
+   * Removes every segment whose times all lie at or below {@code limit}, for all keys.
+   *
+   * @return the entries (key and time pairs) removed
+   */
+  int dropThrough(long limit) {
+    long segment = segment(limit);
+    long through = Math.floorMod(limit, segmentMs) == segmentMs - 1 ? segment : segment - 1;
+    if (dropped && through <= droppedThrough) {
+      return 0;
+    }
+    byte[] from = dropped ? StateFormat.segmentPrefix(prefix, droppedThrough + 1) : firstSegment();
+    byte[] to =
+        through == Long.MAX_VALUE
+            ? StateHandle.prefixEnd(prefix)
+            : StateFormat.segmentPrefix(prefix, through + 1);
+    List<byte[]> keys = new ArrayList<>();
+    try (KeyValueIterator it = store.range(from, to)) {
+      while (it.hasNext()) {
+        keys.add(it.next().key());
+      }
+    }
+    keys.forEach(store::delete);
+    dropped = true;
+    droppedThrough = through;
+    return keys.size();
+  }
+}

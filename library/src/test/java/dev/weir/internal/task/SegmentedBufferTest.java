@@ -1,0 +1,311 @@
+package dev.weir.internal.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weir.store.ChangelogFormat;
+import dev.weir.store.KeyValueIterator;
+import dev.weir.store.RocksDbSettings;
+import dev.weir.store.StateBackend;
+import dev.weir.store.StateBackends;
+import dev.weir.store.StateCache;
+import dev.weir.store.StateWriteBatch;
+import dev.weir.store.TaskStateStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.serialization.Serdes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The interval join's {@link SegmentedBuffer} (design record 018) on RocksDB, through the overlay,
+ * with and without the write-back cache, and through the commit protocol with an in-test changelog:
+ * range reads return exactly what a model holds, negative times included; a drop removes whole
+ * segments of every key and nothing else; a crash loses only the open transaction, and a restore
+ * from the compacted changelog does not revive dropped segments.
+ */
+class SegmentedBufferTest {
+  private static final String STORE = "op";
+  private static final List<TaskState.StoreSpec> SPECS =
+      List.of(new TaskState.StoreSpec(STORE, "app-op-changelog"));
+  private static final long SEGMENT = 10;
+
+  @TempDir Path dir;
+  private StateBackend backend;
+  private TaskState state;
+  private SegmentedBuffer<String> buffer;
+  private ListStateLayoutTest.Changelog changelog = new ListStateLayoutTest.Changelog();
+  private StateCache cache;
+  private byte[] currentKey;
+
+  /** What the buffer should hold: key, then time, then records. */
+  private final Map<String, TreeMap<Long, List<String>>> model = new TreeMap<>();
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private void open(long budget) {
+    cache = budget == 0 ? StateCache.disabled() : StateCache.of(budget);
+    backend = StateBackends.rocksDb(RocksDbSettings.of(dir));
+    state = TaskState.open(backend, "0_0", 0, SPECS, cache);
+    buffer = newBuffer();
+  }
+
+  private SegmentedBuffer<String> newBuffer() {
+    OperatorStates states =
+        new OperatorStates("op", STORE, state.store(STORE), () -> currentKey, () -> 0L, true);
+    return states.segmentedBuffer("buf", Serdes.String(), SEGMENT);
+  }
+
+  private void commit() {
+    state.prepareCommit(changelog, 0);
+    changelog.commitTransaction();
+    state.postCommit();
+  }
+
+  /** A kill -9 in the middle of a transaction: sent but never committed, overlay lost. */
+  private void crash() {
+    state.prepareCommit(changelog, 0);
+    changelog.open.clear(); // aborted by the successor's initTransactions()
+    state.close();
+    backend.close();
+  }
+
+  @AfterEach
+  void close() {
+    if (backend != null) {
+      state.close();
+      backend.close();
+    }
+  }
+
+  private void add(String key, long time, String record) {
+    currentKey = utf8(key);
+    buffer.add(time, record);
+    model.computeIfAbsent(key, k -> new TreeMap<>()).computeIfAbsent(time, t -> new ArrayList<>());
+    model.get(key).get(time).add(record);
+  }
+
+  private List<String> read(String key, long from, long to) throws Exception {
+    currentKey = utf8(key);
+    List<String> out = new ArrayList<>();
+    buffer.forEachBetween(from, to, (t, records) -> out.add(t + "=" + records));
+    return out;
+  }
+
+  private List<String> expected(String key, long from, long to) {
+    List<String> out = new ArrayList<>();
+    TreeMap<Long, List<String>> times = model.getOrDefault(key, new TreeMap<>());
+    if (from <= to) {
+      times.subMap(from, true, to, true).forEach((t, records) -> out.add(t + "=" + records));
+    }
+    return out;
+  }
+
+  private long storeEntries() {
+    long n = 0;
+    try (KeyValueIterator it = state.store(STORE).all()) {
+      while (it.hasNext()) {
+        it.next();
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private void assertReadsMatchTheModel() throws Exception {
+    long[][] ranges = {
+      {Long.MIN_VALUE, Long.MAX_VALUE},
+      {-25, 25},
+      {-10, -1},
+      {0, 9},
+      {5, 14},
+      {9, 10},
+      {-1, 0},
+      {33, 33},
+      {34, 33},
+      {Long.MIN_VALUE, -11},
+      {40, Long.MAX_VALUE}
+    };
+    for (String key : List.of("a", "ab", "b", "none")) {
+      for (long[] r : ranges) {
+        assertThat(read(key, r[0], r[1]))
+            .as("key %s, [%d, %d]", key, r[0], r[1])
+            .isEqualTo(expected(key, r[0], r[1]));
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "cache budget {0} bytes")
+  @ValueSource(longs = {0, 600, 32L << 20})
+  void rangeReadsReturnWhatTheModelHoldsCommittedOrPendingNegativeTimesIncluded(long budget)
+      throws Exception {
+    open(budget);
+    for (long t = -30; t < 40; t += 3) {
+      add("a", t, "a" + t);
+    }
+    for (long t = -30; t < 40; t += 7) {
+      add("ab", t, "ab" + t); // "a" is a prefix of "ab": never in a's ranges
+    }
+    add("b", Long.MIN_VALUE, "first");
+    add("b", Long.MAX_VALUE, "last");
+    commit();
+    add("a", 9, "a9-again"); // appended to a committed entry, pending only
+    add("a", 10, "a10"); // the first ms of the next segment
+    add("a", -1, "a-1");
+    assertReadsMatchTheModel();
+    commit();
+    assertReadsMatchTheModel();
+  }
+
+  @ParameterizedTest(name = "cache budget {0} bytes")
+  @ValueSource(longs = {0, 32L << 20})
+  void aDropRemovesWholeSegmentsOfEveryKeyAndNothingAfterThem(long budget) throws Exception {
+    open(budget);
+    for (String key : List.of("a", "b")) {
+      for (long t = -20; t < 30; t += 5) { // segments -2, -1, 0, 1, 2: two entries each
+        add(key, t, key + t);
+      }
+    }
+    commit();
+    assertThat(storeEntries()).isEqualTo(20);
+    // 8 is in segment 0 [0, 9], which holds 9 > 8: only -2 and -1 go.
+    assertThat(buffer.dropThrough(8)).isEqualTo(8);
+    assertThat(buffer.dropThrough(8)).isZero();
+    model.values().forEach(times -> times.headMap(0L).clear());
+    assertReadsMatchTheModel();
+    // 9 is segment 0's last ms.
+    assertThat(buffer.dropThrough(9)).isEqualTo(4);
+    model.values().forEach(times -> times.headMap(10L).clear());
+    commit();
+    assertThat(storeEntries()).isEqualTo(8);
+    assertReadsMatchTheModel();
+    // A segment once dropped stays dropped: nothing may be added to it.
+    currentKey = utf8("a");
+    assertThatThrownBy(() -> buffer.add(9, "late"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("segment 0, which was dropped");
+    buffer.add(10, "a10-again");
+    model.get("a").get(10L).add("a10-again");
+    assertThat(buffer.dropThrough(Long.MAX_VALUE)).isEqualTo(8);
+    model.clear();
+    commit();
+    assertThat(storeEntries()).isZero();
+    assertReadsMatchTheModel();
+  }
+
+  @ParameterizedTest(name = "cache budget {0} bytes")
+  @ValueSource(longs = {0, 32L << 20})
+  void aCrashLosesTheOpenTransactionOnlyAndARestoreDoesNotReviveDroppedSegments(long budget)
+      throws Exception {
+    open(budget);
+    for (long t = 0; t < 40; t += 4) {
+      add("a", t, "a" + t);
+      add("b", t + 1, "b" + (t + 1));
+    }
+    commit();
+    assertThat(buffer.dropThrough(19)).isEqualTo(10); // segments 0 and 1
+    model.values().forEach(times -> times.headMap(20L).clear());
+    add("a", 20, "a20-again");
+    commit();
+    Map<String, TreeMap<Long, List<String>>> committed = new TreeMap<>();
+    model.forEach((k, v) -> committed.put(k, new TreeMap<>(v)));
+    // The open transaction: another drop and more records, then the process dies.
+    assertThat(buffer.dropThrough(29)).isEqualTo(6);
+    add("c", 45, "c45");
+    crash();
+    model.clear();
+    model.putAll(committed);
+
+    // The same directory: the local state is the committed one, nothing to replay.
+    backend = StateBackends.rocksDb(RocksDbSettings.of(dir));
+    state = TaskState.open(backend, "0_0", 0, SPECS, cache);
+    buffer = newBuffer();
+    assertThat(storeEntries()).isEqualTo(10);
+    assertReadsMatchTheModel();
+    state.close();
+    backend.close();
+
+    // A new instance with an empty directory restores the compacted changelog: the dropped
+    // segments' tombstones keep them dropped.
+    backend = StateBackends.rocksDb(RocksDbSettings.of(dir.resolve("fresh")));
+    TaskStateStore base = backend.open("0_0", List.of(STORE));
+    try (StateWriteBatch batch = base.newWriteBatch()) {
+      changelog
+          .compacted()
+          .forEach((k, v) -> batch.put(STORE, k.array(), ChangelogFormat.decodeValue(v)));
+      base.applyBatch(batch);
+    }
+    state = TaskState.wrap(base, 0, SPECS, cache);
+    buffer = newBuffer();
+    assertThat(storeEntries()).isEqualTo(10);
+    assertReadsMatchTheModel();
+    // The restored buffer drops as the first one would have.
+    assertThat(buffer.dropThrough(29)).isEqualTo(6);
+    model.values().forEach(times -> times.headMap(30L).clear());
+    assertReadsMatchTheModel();
+  }
+
+  @ParameterizedTest(name = "cache budget {0} bytes")
+  @ValueSource(longs = {0, 32L << 20})
+  void anotherSegmentLengthReKeysTheEntriesAtOpen(long budget) throws Exception {
+    open(budget);
+    assertThat(buffer.open()).isZero();
+    for (long t = -12; t < 30; t += 3) {
+      add("a", t, "a" + t);
+      add("b", t, "b" + t);
+    }
+    commit();
+    // The stored length: the buffer's bare prefix, a version-1 value holding int64 10.
+    byte[] length =
+        state.store(STORE).get(StateFormat.statePrefix(StateFormat.SCOPE_SEGMENTED, "buf"));
+    assertThat(java.util.HexFormat.of().formatHex(length)).isEqualTo("0100" + "000000000000000a");
+    state.close();
+    backend.close();
+    // The bounds changed: segments of 4 ms now.
+    backend = StateBackends.rocksDb(RocksDbSettings.of(dir));
+    state = TaskState.open(backend, "0_0", 0, SPECS, cache);
+    buffer =
+        new OperatorStates("op", STORE, state.store(STORE), () -> currentKey, () -> 0L, true)
+            .segmentedBuffer("buf", Serdes.String(), 4);
+    assertThat(buffer.open()).isEqualTo(28);
+    assertReadsMatchTheModel();
+    commit();
+    assertThat(buffer.open()).isZero();
+    assertThat(storeEntries()).isEqualTo(1 + 28);
+    // 3 is the last ms of segment 0 [0, 3]: everything below 4 goes, under the new length.
+    assertThat(buffer.dropThrough(3)).isEqualTo(2 * 6); // -12 to 3, both keys
+    model.values().forEach(times -> times.headMap(4L).clear());
+    assertReadsMatchTheModel();
+    commit();
+    assertThat(storeEntries()).isEqualTo(1 + 16);
+  }
+
+  @org.junit.jupiter.api.Test
+  void theStateLayerHandsOutOneBufferPerNameAndOnlyToKeyedOperators() {
+    open(0);
+    OperatorStates states =
+        new OperatorStates("op", STORE, state.store(STORE), () -> currentKey, () -> 0L, true);
+    SegmentedBuffer<String> b = states.segmentedBuffer("b", Serdes.String(), 5);
+    assertThat(states.segmentedBuffer("b", Serdes.String(), 5)).isSameAs(b);
+    assertThatThrownBy(() -> states.segmentedBuffer("b", Serdes.String(), 6))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("buffer 'b' with segments of 6 ms, but it has segments of 5 ms");
+    OperatorStates unkeyed =
+        new OperatorStates("op", STORE, state.store(STORE), () -> null, () -> 0L, false);
+    assertThatThrownBy(() -> unkeyed.segmentedBuffer("b", Serdes.String(), 5))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("is not keyed");
+    currentKey = null;
+    assertThatThrownBy(() -> b.add(1, "x"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("used keyed buffer 'b' with no current key");
+  }
+}
