@@ -27,9 +27,9 @@ package dev.weir.store;
  * never behind the offsets, and replaying records a store already holds leaves every key with its
  * last value (see {@link ChangelogRestorer}).
  *
- * <p><b>Memory.</b> The bulk load keeps references to the arrays passed in, without copying them,
- * until {@code ingest} returns: the caller must not modify them before. {@link #bufferedBytes()}
- * says how much is held. Not thread-safe.
+ * <p><b>Memory.</b> An implementation may keep references to the arrays passed in until {@code
+ * ingest} returns (the RocksDB backend copies them): the caller must not modify them before. {@link
+ * #bufferedBytes()} says how much is held. Not thread-safe.
  */
 public interface BulkLoad extends AutoCloseable {
 
@@ -37,9 +37,9 @@ public interface BulkLoad extends AutoCloseable {
    * Adds a put whose value is {@code value[valueOffset, valueOffset + valueLength)}.
    *
    * @param storeName a store of the owning task
-   * @param key the key; not null; kept by reference until the next {@link #ingest()}
-   * @param value the array holding the value; not null; kept by reference until the next {@link
-   *     #ingest()}
+   * @param key the key; not null; may be kept by reference until the next {@link #ingest()}
+   * @param value the array holding the value; not null; may be kept by reference until the next
+   *     {@link #ingest()}
    * @param valueOffset where the value starts in {@code value}
    * @param valueLength the value's length in bytes; may be 0
    * @throws IndexOutOfBoundsException if the range is not within {@code value}
@@ -52,7 +52,7 @@ public interface BulkLoad extends AutoCloseable {
    * Adds a delete.
    *
    * @param storeName a store of the owning task
-   * @param key the key; not null; kept by reference until the next {@link #ingest()}
+   * @param key the key; not null; may be kept by reference until the next {@link #ingest()}
    * @throws IllegalArgumentException if the task has no such store
    * @throws IllegalStateException if the bulk load or its task state is closed
    */
@@ -66,8 +66,8 @@ public interface BulkLoad extends AutoCloseable {
   int size();
 
   /**
-   * Returns about how much heap the buffered writes hold: their keys and values plus a fixed
-   * overhead per write.
+   * Returns about how much heap the buffered writes hold: their keys and values plus a fixed amount
+   * per write.
    *
    * @return bytes; never negative
    */

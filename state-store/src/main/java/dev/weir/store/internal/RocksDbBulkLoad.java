@@ -6,9 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -20,11 +18,12 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.SstFileWriter;
 
 /**
- * A {@link BulkLoad} into one task's RocksDB instance. Each {@link #ingest()} stable-sorts every
- * store's buffered writes by key (RocksDB's bytewise order), keeps the last write per key, writes
- * them with an {@link SstFileWriter} (the store's own column family options, so the file has its
- * block size, compression and bloom filter) into the instance directory and ingests the file into
- * the store's column family, moving it rather than copying it.
+ * A {@link BulkLoad} into one task's RocksDB instance. Writes are copied into a {@link
+ * BulkLoadBuffer} per store. Each {@link #ingest()} stable-sorts every store's buffered writes by
+ * key (RocksDB's bytewise order), keeps the last write per key, writes them with an {@link
+ * SstFileWriter} (the store's own column family options, so the file has its block size,
+ * compression and bloom filter) into the instance directory and ingests the file into the store's
+ * column family, moving it rather than copying it.
  *
  * <p>Why the result equals the write path's: an ingested file gets a sequence number above every
  * key in the instance (so it wins, and a later ingest wins over an earlier one), and RocksDB first
@@ -38,23 +37,17 @@ import org.rocksdb.SstFileWriter;
 final class RocksDbBulkLoad implements BulkLoad {
   static final String FILE_PREFIX = "weir-ingest-";
 
-  /** Heap per buffered write besides its bytes: the entry object and the two array headers. */
-  static final long ENTRY_OVERHEAD_BYTES = 64;
-
-  private static final Comparator<Entry> BY_KEY = (a, b) -> Arrays.compareUnsigned(a.key, b.key);
-
-  /** One buffered write; {@code value == null} is a delete. */
-  private record Entry(byte[] key, byte[] value, int valueOffset, int valueLength) {}
-
   private final RocksDbTaskStateStore owner;
   private final Path directory;
-  private final Map<String, List<Entry>> pending = new TreeMap<>();
+  private final Map<String, BulkLoadBuffer> pending = new TreeMap<>();
   private final Map<String, Options> sstOptions = new TreeMap<>();
   private final EnvOptions envOptions = new EnvOptions();
   private final IngestExternalFileOptions ingestOptions =
       new IngestExternalFileOptions().setMoveFiles(true);
   private ByteBuffer keyBuffer = ByteBuffer.allocateDirect(256);
   private ByteBuffer valueBuffer = ByteBuffer.allocateDirect(4096);
+  private String lastStore;
+  private BulkLoadBuffer lastBuffer;
   private int size;
   private long bufferedBytes;
   private long fileNumber;
@@ -71,26 +64,34 @@ final class RocksDbBulkLoad implements BulkLoad {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(value, "value must not be null; use delete to remove a key");
     Objects.checkFromIndexSize(valueOffset, valueLength, value.length);
-    add(storeName, new Entry(key, value, valueOffset, valueLength), key.length + valueLength);
+    add(storeName, key, value, valueOffset, valueLength);
   }
 
   @Override
   public void delete(String storeName, byte[] key) {
     Objects.requireNonNull(key, "key");
-    add(storeName, new Entry(key, null, 0, 0), key.length);
+    add(storeName, key, null, 0, -1);
   }
 
-  private void add(String storeName, Entry entry, int bytes) {
+  private void add(String storeName, byte[] key, byte[] value, int valueOffset, int valueLength) {
     ensureOpen();
-    List<Entry> entries = pending.get(storeName);
-    if (entries == null) {
-      owner.storeImpl(storeName); // rejects an unknown store
-      entries = new ArrayList<>();
-      pending.put(storeName, entries);
+    BulkLoadBuffer buffer;
+    if (storeName.equals(lastStore)) {
+      buffer = lastBuffer; // a restore adds a run of records per store: skip the map lookup
+    } else {
+      buffer = pending.get(storeName);
+      if (buffer == null) {
+        owner.storeImpl(storeName); // rejects an unknown store
+        buffer = new BulkLoadBuffer();
+        pending.put(storeName, buffer);
+      }
+      lastStore = storeName;
+      lastBuffer = buffer;
     }
-    entries.add(entry);
+    long before = buffer.bytes();
+    buffer.add(key, value, valueOffset, valueLength);
     size++;
-    bufferedBytes += bytes + ENTRY_OVERHEAD_BYTES;
+    bufferedBytes += buffer.bytes() - before;
   }
 
   @Override
@@ -107,42 +108,42 @@ final class RocksDbBulkLoad implements BulkLoad {
   public void ingest() {
     ensureOpen();
     try {
-      for (Map.Entry<String, List<Entry>> e : pending.entrySet()) {
-        if (!e.getValue().isEmpty()) {
+      for (Map.Entry<String, BulkLoadBuffer> e : pending.entrySet()) {
+        if (e.getValue().count() > 0) {
           ingest(e.getKey(), e.getValue());
         }
       }
     } finally {
       // Also after a failure: the caller replays from the offsets it recorded, which do not cover
       // these writes.
-      pending.values().forEach(List::clear);
+      pending.values().forEach(BulkLoadBuffer::clear);
       size = 0;
       bufferedBytes = 0;
     }
   }
 
-  private void ingest(String storeName, List<Entry> entries) {
+  private void ingest(String storeName, BulkLoadBuffer buffer) {
     RocksDbKeyValueStore store = owner.storeImpl(storeName);
-    // Stable: among equal keys the last one added, the latest write, stays last.
-    entries.sort(BY_KEY);
+    int[] order = buffer.sortedOrder();
     Path file = directory.resolve(FILE_PREFIX + (++fileNumber) + ".sst");
     try (SstFileWriter writer = new SstFileWriter(envOptions, options(storeName))) {
       writer.open(file.toString());
-      int n = entries.size();
+      int n = order.length;
       for (int i = 0; i < n; i++) {
-        Entry entry = entries.get(i);
-        if (i + 1 < n && Arrays.equals(entry.key, entries.get(i + 1).key)) {
+        int w = order[i];
+        if (i + 1 < n && buffer.sameKey(w, order[i + 1])) {
           continue; // a later write of the key follows
         }
-        if (entry.value == null) {
-          writer.delete(entry.key);
+        byte[] slab = buffer.slab(w);
+        int at = buffer.offset(w);
+        int keyLength = buffer.keyLength(w);
+        int valueLength = buffer.valueLength(w);
+        if (valueLength < 0) {
+          writer.delete(Arrays.copyOfRange(slab, at, at + keyLength));
         } else {
           // Direct buffers: the JNI call reads them in place, with no array copy per record.
-          ByteBuffer key = keyBuffer(entry.key.length).put(entry.key).flip();
-          ByteBuffer value =
-              valueBuffer(entry.valueLength)
-                  .put(entry.value, entry.valueOffset, entry.valueLength)
-                  .flip();
+          ByteBuffer key = keyBuffer(keyLength).put(slab, at, keyLength).flip();
+          ByteBuffer value = valueBuffer(valueLength).put(slab, at + keyLength, valueLength).flip();
           writer.put(key, value);
         }
       }
@@ -185,6 +186,8 @@ final class RocksDbBulkLoad implements BulkLoad {
     }
     closed = true;
     pending.clear();
+    lastStore = null;
+    lastBuffer = null;
     sstOptions.values().forEach(Options::close);
     sstOptions.clear();
     envOptions.close();
