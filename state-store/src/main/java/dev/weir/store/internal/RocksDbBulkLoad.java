@@ -16,6 +16,8 @@ import org.rocksdb.IngestExternalFileOptions;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.SstFileWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link BulkLoad} into one task's RocksDB instance. Writes are copied into a {@link
@@ -37,6 +39,8 @@ import org.rocksdb.SstFileWriter;
 final class RocksDbBulkLoad implements BulkLoad {
   static final String FILE_PREFIX = "weir-ingest-";
 
+  private static final Logger LOG = LoggerFactory.getLogger(RocksDbBulkLoad.class);
+
   private final RocksDbTaskStateStore owner;
   private final Path directory;
   private final Map<String, BulkLoadBuffer> pending = new TreeMap<>();
@@ -51,6 +55,9 @@ final class RocksDbBulkLoad implements BulkLoad {
   private int size;
   private long bufferedBytes;
   private long fileNumber;
+  private long writes;
+  private long writeNanos;
+  private long ingestNanos;
   private boolean closed;
 
   RocksDbBulkLoad(RocksDbTaskStateStore owner, Path directory) {
@@ -124,6 +131,8 @@ final class RocksDbBulkLoad implements BulkLoad {
 
   private void ingest(String storeName, BulkLoadBuffer buffer) {
     RocksDbKeyValueStore store = owner.storeImpl(storeName);
+    long started = System.nanoTime();
+    writes += buffer.count();
     int[] order = buffer.sortedOrder();
     Path file = directory.resolve(FILE_PREFIX + (++fileNumber) + ".sst");
     try (SstFileWriter writer = new SstFileWriter(envOptions, options(storeName))) {
@@ -148,7 +157,10 @@ final class RocksDbBulkLoad implements BulkLoad {
         }
       }
       writer.finish();
+      long written = System.nanoTime();
+      writeNanos += written - started;
       owner.db().ingestExternalFile(store.handle(), List.of(file.toString()), ingestOptions);
+      ingestNanos += System.nanoTime() - written;
     } catch (RocksDBException e) {
       throw owner.failure("ingest a bulk load into store " + storeName, e);
     } finally {
@@ -185,6 +197,16 @@ final class RocksDbBulkLoad implements BulkLoad {
       return;
     }
     closed = true;
+    if (fileNumber > 0) {
+      LOG.info(
+          "{}: bulk-loaded {} writes in {} files; sorting and writing them took {} ms, ingesting"
+              + " {} ms",
+          owner,
+          writes,
+          fileNumber,
+          writeNanos / 1_000_000,
+          ingestNanos / 1_000_000);
+    }
     pending.clear();
     lastStore = null;
     lastBuffer = null;
