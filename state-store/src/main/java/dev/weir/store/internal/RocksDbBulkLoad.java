@@ -2,11 +2,9 @@ package dev.weir.store.internal;
 
 import dev.weir.store.BulkLoad;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -48,8 +46,6 @@ final class RocksDbBulkLoad implements BulkLoad {
   private final EnvOptions envOptions = new EnvOptions();
   private final IngestExternalFileOptions ingestOptions =
       new IngestExternalFileOptions().setMoveFiles(true);
-  private ByteBuffer keyBuffer = ByteBuffer.allocateDirect(256);
-  private ByteBuffer valueBuffer = ByteBuffer.allocateDirect(4096);
   private String lastStore;
   private BulkLoadBuffer lastBuffer;
   private int size;
@@ -143,17 +139,11 @@ final class RocksDbBulkLoad implements BulkLoad {
         if (i + 1 < n && buffer.sameKey(w, order[i + 1])) {
           continue; // a later write of the key follows
         }
-        byte[] slab = buffer.slab(w);
-        int at = buffer.offset(w);
-        int keyLength = buffer.keyLength(w);
-        int valueLength = buffer.valueLength(w);
-        if (valueLength < 0) {
-          writer.delete(Arrays.copyOfRange(slab, at, at + keyLength));
+        if (buffer.valueLength(w) < 0) {
+          writer.delete(buffer.keyBytes(w));
         } else {
-          // Direct buffers: the JNI call reads them in place, with no array copy per record.
-          ByteBuffer key = keyBuffer(keyLength).put(slab, at, keyLength).flip();
-          ByteBuffer value = valueBuffer(valueLength).put(slab, at + keyLength, valueLength).flip();
-          writer.put(key, value);
+          // Views of the direct slabs: the JNI call reads key and value in place, no copy.
+          writer.put(buffer.key(w), buffer.value(w));
         }
       }
       writer.finish();
@@ -175,20 +165,6 @@ final class RocksDbBulkLoad implements BulkLoad {
       sstOptions.put(storeName, o);
     }
     return o;
-  }
-
-  private ByteBuffer keyBuffer(int length) {
-    if (keyBuffer.capacity() < length) {
-      keyBuffer = ByteBuffer.allocateDirect(Math.max(length, keyBuffer.capacity() * 2));
-    }
-    return keyBuffer.clear();
-  }
-
-  private ByteBuffer valueBuffer(int length) {
-    if (valueBuffer.capacity() < length) {
-      valueBuffer = ByteBuffer.allocateDirect(Math.max(length, valueBuffer.capacity() * 2));
-    }
-    return valueBuffer.clear();
   }
 
   @Override

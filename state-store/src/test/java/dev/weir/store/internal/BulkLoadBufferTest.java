@@ -42,12 +42,10 @@ class BulkLoadBufferTest {
     int[] order = buffer.sortedOrder();
     assertThat(order).containsExactly(expected.stream().mapToInt(Integer::intValue).toArray());
     for (int w : order) {
-      byte[] slab = buffer.slab(w);
-      int at = buffer.offset(w);
-      assertThat(Arrays.copyOfRange(slab, at, at + buffer.keyLength(w))).isEqualTo(keys.get(w));
+      assertThat(buffer.keyBytes(w)).isEqualTo(keys.get(w));
+      assertThat(bytes(buffer.key(w))).isEqualTo(keys.get(w));
       assertThat(buffer.valueLength(w)).isEqualTo(3);
-      int k = buffer.keyLength(w);
-      assertThat(Arrays.copyOfRange(slab, at + k, at + k + 3))
+      assertThat(bytes(buffer.value(w)))
           .containsExactly((byte) w, (byte) (w >> 8), (byte) (w >> 16));
     }
   }
@@ -80,11 +78,34 @@ class BulkLoadBufferTest {
     assertThat(buffer.bytes()).isEqualTo(1L + big.length + 1 + 2 * BulkLoadBuffer.META_BYTES);
     assertThat(buffer.sortedOrder()).containsExactly(1, 0);
     assertThat(buffer.valueLength(1)).isEqualTo(-1);
-    assertThat(buffer.slab(0)[buffer.offset(0) + big.length]).isEqualTo((byte) 42);
-    byte[] first = buffer.slab(0);
+    assertThat(bytes(buffer.value(0))).hasSize(big.length).endsWith(42);
+    assertThat(bytes(buffer.value(1))).isEmpty();
     buffer.clear();
     assertThat(buffer.count()).isZero();
     buffer.add(new byte[] {2}, new byte[] {3}, 0, 1);
-    assertThat(buffer.slab(0)).isSameAs(first);
+    assertThat(bytes(buffer.key(0))).containsExactly(2);
+    assertThat(bytes(buffer.value(0))).containsExactly(3);
+  }
+
+  @Test
+  void keysLongerThanEightBytesCompareUnsignedAndPrefixesFirst() {
+    List<byte[]> keys = new ArrayList<>();
+    byte[] base = new byte[19];
+    java.util.Arrays.fill(base, (byte) 0x7f);
+    for (int i = 0; i < 19; i++) {
+      byte[] high = base.clone();
+      high[i] = (byte) 0x80;
+      keys.add(high);
+      keys.add(java.util.Arrays.copyOf(base, i));
+      keys.add(java.util.Arrays.copyOf(high, i + 1));
+    }
+    java.util.Collections.shuffle(keys, new Random(4));
+    assertOrder(keys);
+  }
+
+  private static byte[] bytes(java.nio.ByteBuffer view) {
+    byte[] b = new byte[view.remaining()];
+    view.duplicate().get(b);
+    return b;
   }
 }
