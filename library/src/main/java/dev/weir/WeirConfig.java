@@ -229,6 +229,19 @@ public final class WeirConfig extends AbstractConfig {
           + " parallel up to this number. The threads start with a restore and end after 10 s"
           + " without work. 0 makes each stream thread apply the records itself.";
 
+  /** {@code state.restore.bulk.load.records}. */
+  public static final String STATE_RESTORE_BULK_LOAD_RECORDS_CONFIG =
+      ConfigKeys.STATE_RESTORE_BULK_LOAD_RECORDS_CONFIG;
+
+  /** Documentation of {@link #STATE_RESTORE_BULK_LOAD_RECORDS_CONFIG}. */
+  public static final String STATE_RESTORE_BULK_LOAD_RECORDS_DOC =
+      "A task with at least this many changelog records to restore (from its local offsets to the"
+          + " end, over all its stores) is restored by writing sorted RocksDB files and ingesting"
+          + " them, instead of through batches and memtables: cheaper per record for a restore"
+          + " from scratch. Smaller restores (the tail after a restart), standby replicas and the"
+          + " in-memory backend write batches. 0 bulk-loads every restore; -1 turns bulk loading"
+          + " off. See docs/design/019-sst-ingestion-restore.md.";
+
   /** {@code state.cleanup.delay.ms}. */
   public static final String STATE_CLEANUP_DELAY_MS_CONFIG =
       ConfigKeys.STATE_CLEANUP_DELAY_MS_CONFIG;

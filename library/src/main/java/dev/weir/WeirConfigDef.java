@@ -4,6 +4,7 @@ import static dev.weir.WeirConfig.*;
 
 import dev.weir.internal.config.ConfigKeys;
 import dev.weir.query.HostInfo;
+import dev.weir.store.ChangelogRestorer;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
@@ -133,6 +134,13 @@ final class WeirConfigDef {
             ConfigDef.Range.between(0, 64),
             Importance.LOW,
             STATE_RESTORE_THREADS_DOC)
+        .define(
+            STATE_RESTORE_BULK_LOAD_RECORDS_CONFIG,
+            Type.LONG,
+            ChangelogRestorer.DEFAULT_BULK_LOAD_THRESHOLD,
+            ConfigDef.Range.atLeast(-1),
+            Importance.LOW,
+            STATE_RESTORE_BULK_LOAD_RECORDS_DOC)
         .define(
             STATE_CLEANUP_DELAY_MS_CONFIG,
             Type.LONG,

@@ -60,7 +60,7 @@ final class Report {
     boolean restore = w.restores();
     out.printf(
         Locale.ROOT,
-        "%-22s %-5s %12s %-21s %7s %6s %6s %8s %7s  %-16s %s%n",
+        "%-22s %-5s %12s %-21s %7s %6s %6s%s %8s %7s  %-16s %s%n",
         "contender",
         "mode",
         w == Workload.W5 ? "restored" : restore ? "restored/s" : "records/s",
@@ -68,6 +68,7 @@ final class Report {
         restore ? "ready-s" : "s",
         "cpu-s",
         "cores",
+        restore ? String.format(Locale.ROOT, " %8s", "cpu-s/M") : "",
         "brkcpu-s",
         "rss-MB",
         "lat p50/p99/max",
@@ -95,7 +96,7 @@ final class Report {
         long[] lat = ok.stream().flatMapToLong(r -> Arrays.stream(r.latenciesNanos())).toArray();
         out.printf(
             Locale.ROOT,
-            "%-22s %-5s %,12.0f %-21s %7.1f %6s %6s %8s %7s  %-16s %s%n",
+            "%-22s %-5s %,12.0f %-21s %7.1f %6s %6s%s %8s %7s  %-16s %s%n",
             c,
             mode.label(),
             median(rates),
@@ -103,6 +104,7 @@ final class Report {
             secs,
             cpu < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", cpu),
             cpu < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", cpu / secs),
+            restore ? String.format(Locale.ROOT, " %8s", cpuPerMillion(ok)) : "",
             brokerCpu(ok),
             mb(Math.round(median(ok, r -> r.peakRssBytes()))),
             latency(lat, true),
@@ -125,6 +127,20 @@ final class Report {
   /** What the table shows first: records/s, except W5: records restored. */
   private static ToDoubleFunction<RunResult> firstColumn(Workload w) {
     return w == Workload.W5 ? RunResult::records : RunResult::recordsPerSecond;
+  }
+
+  /**
+   * Restore workloads: the median over runs of the contender's CPU seconds from start to ready per
+   * million changelog records restored (start-up included); n/a when nothing was restored.
+   */
+  private static String cpuPerMillion(List<RunResult> ok) {
+    List<RunResult> restored =
+        ok.stream().filter(r -> r.records() > 0 && r.cpuSeconds() >= 0).toList();
+    if (restored.isEmpty()) {
+      return "n/a";
+    }
+    double perM = median(restored, r -> r.cpuSeconds() / (r.records() / 1e6));
+    return String.format(Locale.ROOT, "%.2f", perM);
   }
 
   private static String brokerCpu(List<RunResult> ok) {

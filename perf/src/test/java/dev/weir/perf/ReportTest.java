@@ -114,11 +114,18 @@ class ReportTest {
         Contenders.of(Workload.W5),
         List.of(Mode.EOS));
     List<String> lines = buffer.toString(StandardCharsets.UTF_8).lines().toList();
-    assertThat(lines.get(3)).contains("restored").contains("ready-s");
-    assertThat(lines.get(4)).startsWith("weir").contains("      0 (0..0)").contains(" 1.5 ");
+    assertThat(lines.get(3)).contains("restored").contains("ready-s").contains("cpu-s/M");
+    assertThat(lines.get(4))
+        .startsWith("weir")
+        .contains("      0 (0..0)")
+        .contains(" 1.5 ")
+        .as("CPU per million restored records, with none restored")
+        .contains(" n/a ");
     assertThat(lines.get(5))
         .startsWith("kafka-streams")
         .contains("3,000,000 (3,000,000..3,000,000)")
-        .contains(" 12.0 ");
+        .contains(" 12.0 ")
+        .as("1.0 CPU s for 3,000,000 records")
+        .contains(" 0.33 ");
   }
 }

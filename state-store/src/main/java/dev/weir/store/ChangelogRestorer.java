@@ -46,6 +46,12 @@ import org.slf4j.LoggerFactory;
  * flushes before any later logged write, so no logged commit can survive a crash that lost restore
  * data beneath it.
  *
+ * <p><b>Large restores</b> (at least {@link #withBulkLoadThreshold the bulk-load threshold} of
+ * records) ingest sorted files instead (design record 019). Each chunk's file is ingested durably
+ * before a batch records the offsets it reaches, so the stores are never behind the offsets, and a
+ * restore that resumes behind the stores re-applies records per key in changelog order, ending with
+ * each key's last value: the same result as (b).
+ *
  * <p><b>Progress</b> goes to the {@link RestoreListener} after every batch, and to the log at INFO
  * at most every {@value #LOG_INTERVAL_SECONDS} seconds.
  *
@@ -59,6 +65,13 @@ public final class ChangelogRestorer {
   /** Default timeout of each {@code poll}. */
   public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(100);
 
+  /**
+   * Default of {@link #withBulkLoadThreshold}: a task with at least this many changelog records to
+   * restore ingests sorted files instead of writing batches. About one memtable's worth of
+   * ~150-byte records (16 MiB); below it a restore is a tail, fast either way.
+   */
+  public static final long DEFAULT_BULK_LOAD_THRESHOLD = 100_000;
+
   /** Minimum seconds between two progress log lines. */
   public static final long LOG_INTERVAL_SECONDS = 5;
 
@@ -67,11 +80,14 @@ public final class ChangelogRestorer {
   private final int batchSize;
   private final Duration pollTimeout;
   private final RestoreListener listener;
+  private final long bulkLoadThreshold;
 
-  private ChangelogRestorer(int batchSize, Duration pollTimeout, RestoreListener listener) {
+  private ChangelogRestorer(
+      int batchSize, Duration pollTimeout, RestoreListener listener, long bulkLoadThreshold) {
     this.batchSize = batchSize;
     this.pollTimeout = pollTimeout;
     this.listener = listener;
+    this.bulkLoadThreshold = bulkLoadThreshold;
   }
 
   /**
@@ -80,7 +96,11 @@ public final class ChangelogRestorer {
    * @return the restorer; never null
    */
   public static ChangelogRestorer create() {
-    return new ChangelogRestorer(DEFAULT_BATCH_SIZE, DEFAULT_POLL_TIMEOUT, RestoreListener.noOp());
+    return new ChangelogRestorer(
+        DEFAULT_BATCH_SIZE,
+        DEFAULT_POLL_TIMEOUT,
+        RestoreListener.noOp(),
+        DEFAULT_BULK_LOAD_THRESHOLD);
   }
 
   /**
@@ -94,7 +114,7 @@ public final class ChangelogRestorer {
     if (records <= 0) {
       throw new IllegalArgumentException("batch size must be positive but was " + records);
     }
-    return new ChangelogRestorer(records, pollTimeout, listener);
+    return new ChangelogRestorer(records, pollTimeout, listener, bulkLoadThreshold);
   }
 
   /**
@@ -108,7 +128,7 @@ public final class ChangelogRestorer {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("poll timeout must be positive but was " + timeout);
     }
-    return new ChangelogRestorer(batchSize, timeout, listener);
+    return new ChangelogRestorer(batchSize, timeout, listener, bulkLoadThreshold);
   }
 
   /**
@@ -119,7 +139,30 @@ public final class ChangelogRestorer {
    */
   public ChangelogRestorer withListener(RestoreListener restoreListener) {
     return new ChangelogRestorer(
-        batchSize, pollTimeout, Objects.requireNonNull(restoreListener, "restoreListener"));
+        batchSize,
+        pollTimeout,
+        Objects.requireNonNull(restoreListener, "restoreListener"),
+        bulkLoadThreshold);
+  }
+
+  /**
+   * Returns a copy with another bulk-load threshold: a task whose changelogs hold at least this
+   * many records to restore (from the local offsets to the end offsets, summed over its stores) is
+   * restored through {@link TaskStateStore#newBulkLoad()} when the backend offers one: chunks of
+   * records are sorted, reduced to the last write per key and ingested as files, each followed by
+   * the offsets it reaches. Smaller restores, standbys and backends without bulk loading write
+   * batches.
+   *
+   * @param records the threshold; 0 bulk-loads every restore, -1 none
+   * @return the new restorer; never null
+   * @throws IllegalArgumentException if {@code records} is below -1
+   */
+  public ChangelogRestorer withBulkLoadThreshold(long records) {
+    if (records < -1) {
+      throw new IllegalArgumentException(
+          "bulk load threshold must be -1 (off) or at least 0 but was " + records);
+    }
+    return new ChangelogRestorer(batchSize, pollTimeout, listener, records);
   }
 
   /**
@@ -133,7 +176,7 @@ public final class ChangelogRestorer {
    * @return the session, which the caller must close; never null
    */
   public RestoreSession session(Consumer<byte[], byte[]> consumer, Executor writers) {
-    return new RestoreSession(batchSize, listener, consumer, writers);
+    return new RestoreSession(batchSize, bulkLoadThreshold, listener, consumer, writers);
   }
 
   /**

@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The consumer-independent half of {@link ChangelogRestorer}: turns changelog records into large
@@ -13,6 +15,13 @@ import org.apache.kafka.common.TopicPartition;
  * <p>Invariant: the offset written for a partition never passes a record that is not in the same or
  * an earlier batch, so whatever prefix of batches survives a crash, the offsets it holds say
  * exactly where to resume.
+ *
+ * <p><b>Bulk mode</b> (design record 019). When the task's changelogs hold at least the bulk
+ * threshold of records to restore and the backend offers a {@link BulkLoad}, records are buffered
+ * in chunks instead, and each chunk is {@link BulkLoad#ingest() ingested} before a batch holding
+ * only the offsets it reaches is applied. The stores are then never behind the offsets: after a
+ * crash they may be ahead (a chunk ingested, its offsets lost), and replaying from the offsets
+ * re-applies records whose last value per key the stores already hold, which changes nothing.
  */
 final class RestoreBatchWriter implements AutoCloseable {
   /** Restore progress of one changelog partition. */
@@ -40,17 +49,53 @@ final class RestoreBatchWriter implements AutoCloseable {
    */
   static final long MAX_BATCH_BYTES = 32L << 20;
 
+  /** Buffered bytes (see {@link BulkLoad#bufferedBytes()}) at which a bulk chunk is ingested. */
+  static final long MAX_CHUNK_BYTES = 64L << 20;
+
+  /** The smallest chunk ingested early because the session's {@link BulkLoadBudget} is used up. */
+  static final long MIN_CHUNK_BYTES = 4L << 20;
+
+  /** Bulk threshold that turns bulk mode off. */
+  static final long NEVER = -1;
+
+  private static final Logger LOG = LoggerFactory.getLogger(RestoreBatchWriter.class);
+
   private final TaskStateStore state;
   private final int batchSize;
   private long batchBytes;
   private final RestoreListener listener;
   private final StateWriteBatch batch;
   private final Map<TopicPartition, Progress> progress = new LinkedHashMap<>();
+  private final long bulkThreshold;
+  private final BulkLoadBudget budget;
 
+  /** Set at the first record: whether this restore is large enough for bulk mode. */
+  private boolean modeChosen;
+
+  /** Non-null in bulk mode. */
+  private BulkLoad bulk;
+
+  /** Batches only, as standbys and small restores use. */
   RestoreBatchWriter(TaskStateStore state, int batchSize, RestoreListener listener) {
+    this(state, batchSize, listener, NEVER, null);
+  }
+
+  /**
+   * @param bulkThreshold records to restore (over all partitions begun) from which bulk mode is
+   *     used, or {@link #NEVER}
+   * @param budget shared by the writers of one session; null for a budget of this writer alone
+   */
+  RestoreBatchWriter(
+      TaskStateStore state,
+      int batchSize,
+      RestoreListener listener,
+      long bulkThreshold,
+      BulkLoadBudget budget) {
     this.state = state;
     this.batchSize = batchSize;
     this.listener = listener;
+    this.bulkThreshold = bulkThreshold;
+    this.budget = budget != null ? budget : new BulkLoadBudget(BulkLoadBudget.DEFAULT_BYTES);
     this.batch = state.newWriteBatch();
   }
 
@@ -76,26 +121,71 @@ final class RestoreBatchWriter implements AutoCloseable {
               + " has no key, but Weir writes every changelog record with the store key; the topic"
               + " holds data not written by Weir");
     }
-    if (value == null) {
-      batch.delete(p.storeName, key);
-      batchBytes += key.length;
-    } else {
+    if (value != null) {
       try {
         ChangelogFormat.checkVersion(value);
       } catch (StateFormatException e) {
         throw new StateFormatException(
             "Changelog record at offset " + offset + " of " + partition + ": " + e.getMessage());
       }
-      int payload = ChangelogFormat.PAYLOAD_OFFSET;
-      batch.put(p.storeName, key, value, payload, value.length - payload);
-      batchBytes += key.length + value.length;
+    }
+    if (!modeChosen) {
+      chooseMode();
+    }
+    int payload = ChangelogFormat.PAYLOAD_OFFSET;
+    boolean full;
+    if (bulk != null) {
+      long before = bulk.bufferedBytes();
+      if (value == null) {
+        bulk.delete(p.storeName, key);
+      } else {
+        bulk.put(p.storeName, key, value, payload, value.length - payload);
+      }
+      long buffered = bulk.bufferedBytes();
+      budget.add(buffered - before);
+      full = buffered >= MAX_CHUNK_BYTES || (buffered >= MIN_CHUNK_BYTES && budget.exceeded());
+    } else {
+      if (value == null) {
+        batch.delete(p.storeName, key);
+        batchBytes += key.length;
+      } else {
+        batch.put(p.storeName, key, value, payload, value.length - payload);
+        batchBytes += key.length + value.length;
+      }
+      full = batch.size() >= batchSize || batchBytes >= MAX_BATCH_BYTES;
     }
     p.nextOffset = Math.max(p.nextOffset, offset + 1);
     p.restored++;
     p.unapplied = true;
-    if (batch.size() >= batchSize || batchBytes >= MAX_BATCH_BYTES) {
+    if (full) {
       applyPending();
     }
+  }
+
+  /** Bulk mode when the records to restore reach the threshold and the backend can bulk load. */
+  private void chooseMode() {
+    modeChosen = true;
+    if (bulkThreshold < 0) {
+      return;
+    }
+    long total = 0;
+    for (Progress p : progress.values()) {
+      total += Math.max(0L, p.endOffset - p.startOffset);
+    }
+    if (total >= bulkThreshold) {
+      bulk = state.newBulkLoad();
+      if (bulk != null) {
+        LOG.info(
+            "Task {}: restoring up to {} changelog records by ingesting sorted files",
+            state.taskId(),
+            total);
+      }
+    }
+  }
+
+  /** Whether records go to a {@link BulkLoad} rather than to batches. */
+  boolean isBulk() {
+    return bulk != null;
   }
 
   /**
@@ -126,7 +216,10 @@ final class RestoreBatchWriter implements AutoCloseable {
     return Math.max(0L, p.endOffset - p.startOffset);
   }
 
-  /** Applies what is pending, with the offsets reached, in one unlogged batch. */
+  /**
+   * Applies what is pending, with the offsets reached, in one unlogged batch; in bulk mode ingests
+   * the chunk first and the batch holds only the offsets.
+   */
   void applyPending() {
     boolean any = false;
     for (Progress p : progress.values()) {
@@ -137,6 +230,15 @@ final class RestoreBatchWriter implements AutoCloseable {
     }
     if (!any) {
       return;
+    }
+    if (bulk != null) {
+      // Data first, durably; only then the offsets it reaches (see the class comment).
+      long held = bulk.bufferedBytes();
+      try {
+        bulk.ingest();
+      } finally {
+        budget.release(held);
+      }
     }
     state.applyBatchWithoutWal(batch);
     batch.clear();
@@ -168,6 +270,13 @@ final class RestoreBatchWriter implements AutoCloseable {
 
   @Override
   public void close() {
-    batch.close();
+    try {
+      if (bulk != null) {
+        budget.release(bulk.bufferedBytes());
+        bulk.close();
+      }
+    } finally {
+      batch.close();
+    }
   }
 }

@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * and tasks are written in parallel. Each task's records are applied by at most one writer at a
  * time, in changelog order; at most {@link #maxInFlightRecords()} records wait for writers, above
  * which {@code poll} waits instead of fetching more. With a {@code null} executor the caller's
- * thread writes too.
+ * thread writes too. A task with many records to restore is bulk-loaded instead (see {@link
+ * ChangelogRestorer#withBulkLoadThreshold}): its writer buffers chunks of records, and the chunks
+ * of all tasks in the session hold about 128 MiB of heap at most before they are ingested early.
  *
  * <p><b>Task states</b> handed to {@link #add} belong to the session until {@code poll} returns
  * their result or {@link #remove} returns: the caller must not use them meanwhile, and they are
@@ -59,6 +61,8 @@ public final class RestoreSession implements AutoCloseable {
       Duration.ofSeconds(ChangelogRestorer.LOG_INTERVAL_SECONDS).toNanos();
 
   private final int batchSize;
+  private final long bulkLoadThreshold;
+  private final BulkLoadBudget bulkBudget = new BulkLoadBudget(BulkLoadBudget.DEFAULT_BYTES);
   private final RestoreListener listener;
   private final Consumer<byte[], byte[]> consumer;
   private final Executor writers;
@@ -84,10 +88,12 @@ public final class RestoreSession implements AutoCloseable {
 
   RestoreSession(
       int batchSize,
+      long bulkLoadThreshold,
       RestoreListener listener,
       Consumer<byte[], byte[]> consumer,
       Executor writers) {
     this.batchSize = batchSize;
+    this.bulkLoadThreshold = bulkLoadThreshold;
     this.listener = listener;
     this.consumer = Objects.requireNonNull(consumer, "consumer");
     this.writers = writers == null ? Runnable::run : writers;
@@ -526,7 +532,8 @@ public final class RestoreSession implements AutoCloseable {
     TaskRestore(TaskStateStore state, Map<TopicPartition, String> stores) {
       this.state = state;
       this.stores = stores;
-      this.writer = new RestoreBatchWriter(state, batchSize, listener);
+      this.writer =
+          new RestoreBatchWriter(state, batchSize, listener, bulkLoadThreshold, bulkBudget);
     }
 
     /** Runs on a writer: applies queued work in order until the queue is empty. */

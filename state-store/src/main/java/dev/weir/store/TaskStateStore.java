@@ -97,6 +97,21 @@ public interface TaskStateStore extends AutoCloseable {
    */
   void applyBatchWithoutWal(StateWriteBatch batch);
 
+  /**
+   * Starts a {@link BulkLoad} into this task's stores, the faster way to write a large changelog
+   * restore: sorted files handed to the backend instead of batches through its write path. The
+   * caller records the changelog offsets only after each {@link BulkLoad#ingest()}, in a batch.
+   *
+   * <p>The default implementation returns null: the backend has no faster way than {@link
+   * #applyBatchWithoutWal}, and the caller uses that instead (the in-memory backend).
+   *
+   * @return a bulk load the caller must close, or null when the backend has none
+   * @throws IllegalStateException if this task state is closed
+   */
+  default BulkLoad newBulkLoad() {
+    return null;
+  }
+
   /** Persists all applied writes (RocksDB: flushes memtables to SST files). No-op in memory. */
   void flush();
 

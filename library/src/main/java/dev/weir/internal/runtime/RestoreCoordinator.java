@@ -85,6 +85,7 @@ final class RestoreCoordinator {
     this.departed = new DepartedProducers(thread, setup, clients, metrics);
     this.restorer =
         ChangelogRestorer.create()
+            .withBulkLoadThreshold(setup.restoreBulkLoadRecords())
             .withListener(
                 new RestoreListener() {
                   @Override

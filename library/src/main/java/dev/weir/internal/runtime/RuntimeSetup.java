@@ -131,6 +131,10 @@ record RuntimeSetup(
     return config.getLong(ConfigKeys.WATERMARK_INTERVAL_MS_CONFIG);
   }
 
+  long restoreBulkLoadRecords() {
+    return config.getLong(ConfigKeys.STATE_RESTORE_BULK_LOAD_RECORDS_CONFIG);
+  }
+
   long stateCacheMaxBytes() {
     return config.getLong(ConfigKeys.STATE_CACHE_MAX_BYTES_CONFIG);
   }

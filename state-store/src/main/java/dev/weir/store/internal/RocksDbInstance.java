@@ -38,6 +38,7 @@ final class RocksDbInstance {
   private final List<ColumnFamilyOptions> columnFamilyOptions;
   private final List<ColumnFamilyHandle> allHandles;
   private final Map<String, ColumnFamilyHandle> storeHandles = new TreeMap<>();
+  private final Map<String, ColumnFamilyOptions> storeOptions = new TreeMap<>();
 
   private RocksDbInstance(
       String taskId,
@@ -55,6 +56,7 @@ final class RocksDbInstance {
     this.allHandles = List.copyOf(handles);
     for (int i = 0; i < storeNames.size(); i++) {
       storeHandles.put(storeNames.get(i), handles.get(i + 1));
+      storeOptions.put(storeNames.get(i), columnFamilyOptions.get(i + 1));
     }
   }
 
@@ -150,6 +152,15 @@ final class RocksDbInstance {
 
   List<ColumnFamilyHandle> allHandles() {
     return allHandles;
+  }
+
+  DBOptions dbOptions() {
+    return dbOptions;
+  }
+
+  /** The options a store's column family was opened with (after the user's hook). */
+  ColumnFamilyOptions storeOptions(String storeName) {
+    return storeOptions.get(storeName);
   }
 
   Map<String, ColumnFamilyHandle> storeHandles() {

@@ -1,5 +1,6 @@
 package dev.weir.store.internal;
 
+import dev.weir.store.BulkLoad;
 import dev.weir.store.KeyValueStore;
 import dev.weir.store.StateStoreException;
 import dev.weir.store.StateWriteBatch;
@@ -13,6 +14,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -117,6 +120,12 @@ final class RocksDbTaskStateStore implements TaskStateStore {
   public StateWriteBatch newWriteBatch() {
     ensureOpen();
     return new RocksDbWriteBatch(this);
+  }
+
+  @Override
+  public BulkLoad newBulkLoad() {
+    ensureOpen();
+    return new RocksDbBulkLoad(this, directory);
   }
 
   @Override
@@ -226,6 +235,14 @@ final class RocksDbTaskStateStore implements TaskStateStore {
 
   RocksDB db() {
     return instance.db();
+  }
+
+  DBOptions dbOptions() {
+    return instance.dbOptions();
+  }
+
+  ColumnFamilyOptions columnFamilyOptions(String storeName) {
+    return instance.storeOptions(storeName);
   }
 
   WriteOptions loggedWrites() {
