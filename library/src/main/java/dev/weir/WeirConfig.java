@@ -368,6 +368,32 @@ public final class WeirConfig extends AbstractConfig {
           + " answers app.query(...) for its own tasks, but no other instance can find it. Give"
           + " each instance its own value. See docs/state.md.";
 
+  /** {@code liveness.listener}. */
+  public static final String LIVENESS_LISTENER_CONFIG = ConfigKeys.LIVENESS_LISTENER_CONFIG;
+
+  /** Documentation of {@link #LIVENESS_LISTENER_CONFIG}. */
+  public static final String LIVENESS_LISTENER_DOC =
+      "host:port where this instance listens for the other instances' liveness watch (Weir"
+          + " listens on it; port 0 picks a free one). Set it on every instance, with static"
+          + " membership (consumer.group.instance.id), to have a crashed instance removed from"
+          + " the group within liveness.timeout.ms instead of the consumers' session timeout: each"
+          + " instance watches up to three others over a TCP connection, and when one's"
+          + " connection ends and its port refuses new ones for the timeout, its members are"
+          + " removed with the admin API so that its tasks move at once. An instance closed on"
+          + " purpose tells its watchers first, so a rolling restart still moves no task. The"
+          + " host must be an address the other instances reach (not 0.0.0.0). Unset (the"
+          + " default): failures are detected by the session timeout. See docs/operations.md.";
+
+  /** {@code liveness.timeout.ms}. */
+  public static final String LIVENESS_TIMEOUT_MS_CONFIG = ConfigKeys.LIVENESS_TIMEOUT_MS_CONFIG;
+
+  /** Documentation of {@link #LIVENESS_TIMEOUT_MS_CONFIG}. */
+  public static final String LIVENESS_TIMEOUT_MS_DOC =
+      "With liveness.listener: how long a watched instance's port must refuse (or not answer)"
+          + " connections before it is removed from the group. An instance that is alive but"
+          + " paused (a long garbage collection) still accepts connections and is left to the"
+          + " session timeout.";
+
   /** {@code offset.reset.policy}. */
   public static final String OFFSET_RESET_POLICY_CONFIG = ConfigKeys.OFFSET_RESET_POLICY_CONFIG;
 

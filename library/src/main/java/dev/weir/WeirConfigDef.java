@@ -230,6 +230,20 @@ final class WeirConfigDef {
             Importance.LOW,
             APPLICATION_SERVER_DOC)
         .define(
+            LIVENESS_LISTENER_CONFIG,
+            Type.STRING,
+            null,
+            new ListenerAddress(),
+            Importance.LOW,
+            LIVENESS_LISTENER_DOC)
+        .define(
+            LIVENESS_TIMEOUT_MS_CONFIG,
+            Type.LONG,
+            1000L,
+            ConfigDef.Range.atLeast(100),
+            Importance.LOW,
+            LIVENESS_TIMEOUT_MS_DOC)
+        .define(
             OFFSET_RESET_POLICY_CONFIG,
             Type.STRING,
             ConfigKeys.OFFSET_RESET_EARLIEST,
@@ -259,6 +273,43 @@ final class WeirConfigDef {
             ConfigDef.Range.atLeast(1),
             Importance.LOW,
             MAX_COMMIT_FAILURES_DOC);
+  }
+
+  /** {@code host:port} that others can reach: not a wildcard address; null allowed. */
+  static final class ListenerAddress implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      if (value == null) {
+        return;
+      }
+      String v = value.toString();
+      int colon = v.lastIndexOf(':');
+      String host = colon > 0 ? v.substring(0, colon) : "";
+      int port = -1;
+      try {
+        port = colon > 0 ? Integer.parseInt(v.substring(colon + 1)) : -1;
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      if (host.isEmpty() || port < 0 || port > 65535) {
+        throw new ConfigException(
+            name, value, "need host:port with a port 0-65535 (0 picks a free one)");
+      }
+      if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+        throw new ConfigException(
+            name,
+            value,
+            "the host is sent to the other instances, which cannot connect to a wildcard"
+                + " address: set "
+                + name
+                + " to this instance's own address and port");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "host:port (not a wildcard address; port 0 picks one), or unset";
+    }
   }
 
   /** {@code host:port}, checked with {@link HostInfo#parse}; null allowed. */

@@ -99,6 +99,10 @@ public final class ConfigKeys {
 
   public static final String STATUS_HTTP_BIND_ADDRESS_CONFIG = "status.http.bind.address";
 
+  public static final String LIVENESS_LISTENER_CONFIG = "liveness.listener";
+
+  public static final String LIVENESS_TIMEOUT_MS_CONFIG = "liveness.timeout.ms";
+
   public static final String STATE_BACKEND_ROCKSDB = "rocksdb";
 
   public static final String STATE_BACKEND_IN_MEMORY = "in_memory";

@@ -171,7 +171,7 @@ public final class DriverCore implements AutoCloseable {
    * @return a new map; not null
    */
   public Map<String, Long> counters() {
-    return RuntimeMetrics.snapshot(List.of(metrics), 0, 0, 0, tasks.size());
+    return RuntimeMetrics.snapshot(List.of(metrics), 0, 0, 0, tasks.size(), 0);
   }
 
   /** Feeds one record into a source topic and runs everything it causes, then commits. */

@@ -22,6 +22,7 @@ public final class InstanceMetrics {
    * @param tasks tasks running or restoring now
    * @param wipedStale task states wiped as too old to restore from
    * @param dirsCleaned task directories deleted by the state directory cleaner
+   * @param peersRemoved peer instances this instance removed from the group (liveness)
    */
   public static void register(
       Metrics registry,
@@ -30,12 +31,14 @@ public final class InstanceMetrics {
       LongSupplier aliveThreads,
       LongSupplier tasks,
       LongSupplier wipedStale,
-      LongSupplier dirsCleaned) {
+      LongSupplier dirsCleaned,
+      LongSupplier peersRemoved) {
     registry.addMetric(STATE.metricName(clientId), (Gauge<String>) (config, now) -> state.get());
     gauge(registry, ALIVE_THREADS, clientId, aliveThreads);
     gauge(registry, TASKS, clientId, tasks);
     gauge(registry, STATE_WIPED_STALE, clientId, wipedStale);
     gauge(registry, STATE_DIRS_CLEANED, clientId, dirsCleaned);
+    gauge(registry, PEERS_REMOVED, clientId, peersRemoved);
   }
 
   private static void gauge(Metrics registry, Def def, String clientId, LongSupplier value) {

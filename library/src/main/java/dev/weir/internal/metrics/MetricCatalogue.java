@@ -132,6 +132,13 @@ public final class MetricCatalogue {
           INSTANCE,
           "state-dirs-cleaned-total",
           "directories of tasks no longer run here, deleted after state.cleanup.delay.ms");
+  public static final Def PEERS_REMOVED =
+      def(
+          INSTANCE_GROUP,
+          INSTANCE,
+          "peers-removed-total",
+          "other instances this one removed from the group because their liveness listener"
+              + " went away (liveness.listener)");
 
   // ---- thread ----
   public static final Def RECORDS_IN_TOTAL =

@@ -53,6 +53,10 @@ public final class ApplicationRuntime implements StreamThread.Listener {
   private RuntimeSetup setup;
   private volatile StaleStateGuard staleStateGuard;
   private volatile StateDirectoryCleaner stateCleaner;
+
+  /** Peer failure detection (design record 021); null without {@code liveness.listener}. */
+  private volatile PeerLiveness liveness;
+
   private final RuntimeClock clock;
   private volatile Metrics registry;
   private volatile String clientId;
@@ -208,7 +212,8 @@ public final class ApplicationRuntime implements StreamThread.Listener {
           () -> threads.stream().filter(Thread::isAlive).count(),
           () -> threads.stream().mapToInt(t -> t.taskIds().size()).sum(),
           () -> staleStateGuard == null ? 0L : staleStateGuard.wiped(),
-          () -> stateCleaner == null ? 0L : stateCleaner.cleaned());
+          () -> stateCleaner == null ? 0L : stateCleaner.cleaned(),
+          this::removedPeers);
       stateBackend = StateBackendFactory.create(config, directory.path(), plan);
       ErrorHandling errors = ErrorHandling.from(config);
       // Topic serdes get the application's configuration (a registry URL, say) before any task.
@@ -272,6 +277,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
           config.getString(ConfigKeys.PROCESSING_GUARANTEE_CONFIG),
           taskCounts,
           plan.describe());
+      startLiveness();
       transition(RuntimeState.REBALANCING);
       for (int i = 0; i < config.getInt(ConfigKeys.NUM_STREAM_THREADS_CONFIG); i++) {
         startThread(i);
@@ -290,6 +296,60 @@ public final class ApplicationRuntime implements StreamThread.Listener {
       transition(RuntimeState.ERROR);
       throw AccessDenied.explain(e, plan, jaasConfig());
     }
+  }
+
+  /**
+   * Opens the liveness listener when {@code liveness.listener} is set (design record 021), before
+   * the threads, whose subscriptions carry its address.
+   */
+  private void startLiveness() {
+    String listener = config.getString(ConfigKeys.LIVENESS_LISTENER_CONFIG);
+    if (listener == null) {
+      return;
+    }
+    String group = plan.applicationId();
+    Map<String, Object> adminConfig = setup.adminConfig();
+    try {
+      liveness =
+          new PeerLiveness(
+              group,
+              listener,
+              config.getLong(ConfigKeys.LIVENESS_TIMEOUT_MS_CONFIG),
+              ids -> removeMembers(adminConfig, group, ids),
+              () -> threads.forEach(t -> t.requestRejoin("a peer instance was removed")),
+              clock::millis);
+    } catch (java.io.IOException e) {
+      throw new org.apache.kafka.common.config.ConfigException(
+          ConfigKeys.LIVENESS_LISTENER_CONFIG,
+          listener,
+          "cannot listen there (" + e.getMessage() + "): give a free port of this host");
+    }
+  }
+
+  /** Removes static members from the group; members already gone are not an error. */
+  private void removeMembers(Map<String, Object> adminConfig, String group, List<String> ids)
+      throws Exception {
+    List<org.apache.kafka.clients.admin.MemberToRemove> members = new ArrayList<>();
+    ids.forEach(id -> members.add(new org.apache.kafka.clients.admin.MemberToRemove(id)));
+    try (Admin admin = clients.admin(adminConfig)) {
+      admin
+          .removeMembersFromConsumerGroup(
+              group,
+              new org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions(members))
+          .all()
+          .get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownMemberIdException)) {
+        throw e;
+      }
+      LOG.info("Members {} had already left the group", ids);
+    }
+  }
+
+  /** Peers this instance removed from the group (liveness), 0 without a listener. */
+  long removedPeers() {
+    PeerLiveness l = liveness;
+    return l == null ? 0 : l.removedPeers();
   }
 
   /** Deletes unused task directories, for a backend that keeps state on disk. */
@@ -317,6 +377,9 @@ public final class ApplicationRuntime implements StreamThread.Listener {
   private void startThread(int index) {
     StreamThread t = new StreamThread(index, setup, this, shutdownApplication, registry, clientId);
     t.setQueries(queries, config.getString(ConfigKeys.APPLICATION_SERVER_CONFIG));
+    if (liveness != null) {
+      t.setLiveness(liveness);
+    }
     t.setDaemon(false);
     threads.add(t);
     t.start();
@@ -393,6 +456,11 @@ public final class ApplicationRuntime implements StreamThread.Listener {
         transition(RuntimeState.PENDING_SHUTDOWN);
       }
     }
+    PeerLiveness l = liveness;
+    if (l != null) {
+      // Before the threads stop: the watchers learn that this instance will be back.
+      l.leaving();
+    }
     boolean stopped = stopThreads(timeout);
     synchronized (this) {
       if (state == RuntimeState.PENDING_SHUTDOWN) {
@@ -427,6 +495,10 @@ public final class ApplicationRuntime implements StreamThread.Listener {
       if (state != RuntimeState.PENDING_SHUTDOWN && state != RuntimeState.PENDING_ERROR) {
         transition(RuntimeState.PENDING_SHUTDOWN);
       }
+    }
+    PeerLiveness l = liveness;
+    if (l != null) {
+      l.close(); // as a killed process's sockets close: no notice
     }
     boolean stopped = stopThreads(timeout, StreamThread::halt);
     synchronized (this) {
@@ -512,7 +584,8 @@ public final class ApplicationRuntime implements StreamThread.Listener {
             threads.stream().mapToLong(StreamThread::restoreRemaining).sum(),
             guard == null ? 0L : guard.wiped(),
             cleaner == null ? 0L : cleaner.cleaned(),
-            threads.stream().mapToInt(t -> t.taskIds().size()).sum());
+            threads.stream().mapToInt(t -> t.taskIds().size()).sum(),
+            removedPeers());
     threads.forEach(t -> m.putAll(t.eventTimeMetrics()));
     return m;
   }
@@ -546,6 +619,10 @@ public final class ApplicationRuntime implements StreamThread.Listener {
 
   /** Closes the state backend (after every thread stopped) and unlocks the state directory. */
   private void releaseResources() {
+    PeerLiveness l = liveness;
+    if (l != null) {
+      l.close();
+    }
     StateDirectoryCleaner cleaner = stateCleaner;
     if (cleaner != null) {
       cleaner.close(); // before the backend: a pass in progress still uses it

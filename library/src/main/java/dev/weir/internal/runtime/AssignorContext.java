@@ -98,6 +98,12 @@ final class AssignorContext {
     hostsListener.accept(hosts);
   }
 
+  /** This instance's {@code liveness.listener} endpoint, sent in every subscription; or null. */
+  volatile String livenessEndpoint;
+
+  /** Told the leader's list of watchable peers on every assignment that carries one. */
+  volatile java.util.function.Consumer<List<PeerLiveness.Peer>> peersListener = p -> {};
+
   /**
    * Tasks with local state (from an earlier run) that hash to thread {@code index}: the thread
    * claims them in its first subscription.

@@ -48,6 +48,17 @@ final class ClientConfigs {
     parse("producer.", c.producer(0), ProducerConfig::new, false);
     parse("admin.", c.admin(), AdminClientConfig::new, false);
     TopicSettings.of(config);
+    if (config.getString(ConfigKeys.LIVENESS_LISTENER_CONFIG) != null
+        && c.consumer(0).get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG) == null) {
+      throw new ConfigException(
+          ConfigKeys.LIVENESS_LISTENER_CONFIG,
+          config.getString(ConfigKeys.LIVENESS_LISTENER_CONFIG),
+          "a crashed instance can be removed from the group only if its members are static: set"
+              + " consumer."
+              + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG
+              + " to an id of this instance's own (kept across restarts), or unset "
+              + ConfigKeys.LIVENESS_LISTENER_CONFIG);
+    }
   }
 
   /** Keys no client of Weir may receive, whatever the prefix. */

@@ -22,6 +22,7 @@ public final class RuntimeMetrics {
    * @param wipedStale task states wiped as too old to restore from
    * @param dirsCleaned task directories deleted by the state directory cleaner
    * @param tasks tasks running or restoring now
+   * @param peersRemoved peer instances this instance removed from the group (liveness)
    * @return a new map in documentation order; not null
    */
   public static Map<String, Long> snapshot(
@@ -29,7 +30,8 @@ public final class RuntimeMetrics {
       long restoreRemaining,
       long wipedStale,
       long dirsCleaned,
-      long tasks) {
+      long tasks,
+      long peersRemoved) {
     Map<String, Long> m = new LinkedHashMap<>();
     // records-in counts every record a task reads, a repartition topic's included: a record that
     // crosses N repartition topics counts N + 1 times, and watermark markers read from a
@@ -67,6 +69,7 @@ public final class RuntimeMetrics {
     m.put("state-wiped-stale", wipedStale);
     m.put("state-dirs-cleaned", dirsCleaned);
     m.put("tasks", tasks);
+    m.put("peers-removed", peersRemoved);
     return m;
   }
 

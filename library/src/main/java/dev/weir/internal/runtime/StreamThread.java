@@ -178,6 +178,28 @@ final class StreamThread extends Thread {
     assignorContext.hostsListener = queries::hosts;
   }
 
+  /**
+   * Joins peer liveness (design record 021): the thread's subscription carries the instance's
+   * listener, and the leader's list of peers goes to {@code liveness}.
+   */
+  void setLiveness(PeerLiveness liveness) {
+    assignorContext.livenessEndpoint = liveness.endpoint();
+    assignorContext.peersListener = liveness::peers;
+  }
+
+  /** Why the thread should rejoin the group at its next step, or null; set from any thread. */
+  private volatile String rejoinReason;
+
+  /**
+   * Asks the thread to rejoin the group at its next step (a peer was removed from the group: the
+   * rebalance has begun, and the thread need not wait for its next heartbeat to learn it).
+   *
+   * @param reason for the log
+   */
+  void requestRejoin(String reason) {
+    rejoinReason = reason;
+  }
+
   /** The tasks of this thread, running or restoring; safe to call from any thread. */
   Set<TaskId> taskIds() {
     return tasks.ownedTasks();
@@ -310,6 +332,11 @@ final class StreamThread extends Thread {
     boolean standbyBusy = standbys.step();
     if (standbys.takeWarmupCaughtUp()) {
       consumer.enforceRebalance("a warm-up replica caught up");
+    }
+    String rejoin = rejoinReason;
+    if (rejoin != null) {
+      rejoinReason = null;
+      consumer.enforceRebalance(rejoin);
     }
     long probeAt = assignorContext.probingRebalanceAtMs;
     if (probeAt > 0 && clock.millis() >= probeAt) {

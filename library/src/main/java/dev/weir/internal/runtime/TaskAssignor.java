@@ -43,9 +43,11 @@ import org.apache.kafka.common.TopicPartition;
  * subscription v1: version, instance id, thread index, shutdown flag, owned tasks, fingerprint
  * subscription v2: v1 + application.server                         (eager member)
  * subscription v3: v1 + offset sums + held standbys + application.server  (cooperative member)
+ *                  + liveness.listener                   (appended within v3, record 021)
  * assignment v1:   version, error code, assigned tasks, the leader's fingerprint
  * assignment v2:   v1 + host map
  * assignment v3:   v1 + standby replicas + host map
+ *                  + watchable peers                     (appended within v3, record 021)
  * </pre>
  *
  * Offset sums are {@code int n}, then {@code n} times task and {@code long offsetSum}, where {@link
@@ -204,7 +206,8 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
                 + 4
                 + fp.length
                 + extra
-                + HostMetadata.serverSize(server));
+                + HostMetadata.serverSize(server)
+                + (context.cooperative ? HostMetadata.serverSize(context.livenessEndpoint) : 0));
     b.put(context.cooperative ? SUBSCRIPTION_V3 : SUBSCRIPTION_V2);
     b.putInt(id.length).put(id).putInt(context.threadIndex);
     b.put((byte) (context.shutdownRequested.get() ? 1 : 0));
@@ -222,6 +225,10 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
       }
     }
     HostMetadata.writeServer(b, server);
+    if (context.cooperative) {
+      // Appended within version 3: a leader that predates it ignores it.
+      HostMetadata.writeServer(b, context.livenessEndpoint);
+    }
     return b.flip();
   }
 
@@ -234,6 +241,7 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
    * @param standbys the standbys it holds (version 3)
    * @param applicationServer its {@code application.server}; null when it set none (or sent version
    *     1)
+   * @param livenessEndpoint its {@code liveness.listener} (version 3); null when it has none
    */
   record MemberInfo(
       String memberId,
@@ -245,7 +253,33 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
       int version,
       Map<TaskId, Long> offsetSums,
       Set<TaskId> standbys,
-      String applicationServer) {
+      String applicationServer,
+      String livenessEndpoint) {
+    MemberInfo(
+        String memberId,
+        String instanceId,
+        int thread,
+        boolean shutdown,
+        Set<TaskId> owned,
+        String fingerprint,
+        int version,
+        Map<TaskId, Long> offsetSums,
+        Set<TaskId> standbys,
+        String applicationServer) {
+      this(
+          memberId,
+          instanceId,
+          thread,
+          shutdown,
+          owned,
+          fingerprint,
+          version,
+          offsetSums,
+          standbys,
+          applicationServer,
+          null);
+    }
+
     MemberInfo(
         String memberId, String instanceId, int thread, boolean shutdown, Set<TaskId> owned) {
       this(memberId, instanceId, thread, shutdown, owned, null);
@@ -314,6 +348,8 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
         standbys.add(new TaskId(b.getInt(), b.getInt()));
       }
     }
+    String server = v >= SUBSCRIPTION_V2 ? HostMetadata.readServer(b) : null;
+    String liveness = v >= SUBSCRIPTION_V3 ? HostMetadata.readServer(b) : null;
     return new MemberInfo(
         memberId,
         new String(id, StandardCharsets.UTF_8),
@@ -324,7 +360,8 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
         v,
         sums,
         standbys,
-        v >= SUBSCRIPTION_V2 ? HostMetadata.readServer(b) : null);
+        server,
+        liveness);
   }
 
   /** A length-prefixed string at the end of a message, or null when the sender wrote none. */
@@ -398,6 +435,7 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
             ? HostMetadata.Hosts.NONE
             : HostMetadata.hosts(
                 servers(members), byMember, replicas == null ? Map.of() : replicas.standbys());
+    List<PeerLiveness.Peer> peers = shutdown ? List.of() : peers(members, subs);
     Map<String, Assignment> out = new HashMap<>();
     for (MemberInfo m : members) {
       List<TaskId> mine = shutdown ? List.of() : byMember.get(m.memberId());
@@ -425,7 +463,8 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
                   context.fingerprint,
                   standbys,
                   warmups,
-                  hosts)));
+                  hosts,
+                  peers)));
     }
     for (MemberInfo m : rejected) {
       out.put(
@@ -480,6 +519,29 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     return TaskPlacement.balance(tasks, members);
   }
 
+  /**
+   * The instances with a liveness listener, each with the {@code group.instance.id}s of its
+   * members: what a watcher removes when the instance dies (design record 021). Members without a
+   * static id are left out (they cannot be removed by id).
+   */
+  static List<PeerLiveness.Peer> peers(List<MemberInfo> members, Map<String, Subscription> subs) {
+    Map<String, String> instanceOf = new TreeMap<>();
+    Map<String, Set<String>> ids = new TreeMap<>();
+    for (MemberInfo m : members) {
+      String ep = m.livenessEndpoint();
+      Subscription sub = subs.get(m.memberId());
+      if (ep == null || sub == null || sub.groupInstanceId().isEmpty()) {
+        continue;
+      }
+      instanceOf.put(ep, m.instanceId());
+      ids.computeIfAbsent(ep, k -> new TreeSet<>()).add(sub.groupInstanceId().get());
+    }
+    List<PeerLiveness.Peer> out = new ArrayList<>();
+    ids.forEach(
+        (ep, set) -> out.add(new PeerLiveness.Peer(ep, instanceOf.get(ep), List.copyOf(set))));
+    return out;
+  }
+
   /** Each member's {@code application.server}, by member id (null values kept). */
   private static Map<String, String> servers(List<MemberInfo> members) {
     Map<String, String> out = new HashMap<>();
@@ -524,6 +586,24 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
       Set<TaskId> standbys,
       Set<TaskId> warmups,
       HostMetadata.Hosts hosts) {
+    return encodeAssignment(
+        version, error, tasks, leaderFingerprint, standbys, warmups, hosts, List.of());
+  }
+
+  /**
+   * Encodes an assignment, with the watchable peers appended within version 3 (an older reader
+   * ignores them): {@code int n}, then per peer its endpoint, instance id, {@code int k} and its
+   * {@code k} static member ids, all as strings.
+   */
+  static ByteBuffer encodeAssignment(
+      byte version,
+      byte error,
+      List<TaskId> tasks,
+      String leaderFingerprint,
+      Set<TaskId> standbys,
+      Set<TaskId> warmups,
+      HostMetadata.Hosts hosts,
+      List<PeerLiveness.Peer> peers) {
     byte[] fp = leaderFingerprint.getBytes(StandardCharsets.UTF_8);
     int size = 1 + 1 + 4 + tasks.size() * 8 + 4 + fp.length;
     if (version >= VERSION) {
@@ -531,6 +611,15 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     }
     if (version >= ASSIGNMENT_V2) {
       size += HostMetadata.hostsSize(hosts);
+    }
+    if (version >= VERSION) {
+      size += 4;
+      for (PeerLiveness.Peer p : peers) {
+        size += HostMetadata.serverSize(p.endpoint()) + HostMetadata.serverSize(p.instanceId()) + 4;
+        for (String id : p.groupInstanceIds()) {
+          size += HostMetadata.serverSize(id);
+        }
+      }
     }
     ByteBuffer b = ByteBuffer.allocate(size);
     b.put(version).put(error).putInt(tasks.size());
@@ -547,7 +636,33 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     if (version >= ASSIGNMENT_V2) {
       HostMetadata.writeHosts(b, hosts);
     }
+    if (version >= VERSION) {
+      b.putInt(peers.size());
+      for (PeerLiveness.Peer p : peers) {
+        HostMetadata.writeServer(b, p.endpoint());
+        HostMetadata.writeServer(b, p.instanceId());
+        b.putInt(p.groupInstanceIds().size());
+        p.groupInstanceIds().forEach(id -> HostMetadata.writeServer(b, id));
+      }
+    }
     return b.flip();
+  }
+
+  /** The peers {@link #encodeAssignment} appended. */
+  static List<PeerLiveness.Peer> readPeers(ByteBuffer b) {
+    int n = b.getInt();
+    List<PeerLiveness.Peer> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      String endpoint = HostMetadata.readServer(b);
+      String instance = HostMetadata.readServer(b);
+      int k = b.getInt();
+      List<String> ids = new ArrayList<>(k);
+      for (int j = 0; j < k; j++) {
+        ids.add(HostMetadata.readServer(b));
+      }
+      out.add(new PeerLiveness.Peer(endpoint, instance, ids));
+    }
+    return out;
   }
 
   @Override
@@ -594,6 +709,9 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     context.assignedStandbys = List.copyOf(standbys);
     context.assignedWarmups = Set.copyOf(warmups);
     context.hosts(v >= ASSIGNMENT_V2 ? HostMetadata.readHosts(b) : HostMetadata.Hosts.NONE);
+    if (v >= VERSION && b.remaining() >= 4) {
+      context.peersListener.accept(readPeers(b));
+    }
     context.assignedTasks = List.copyOf(tasks);
   }
 }

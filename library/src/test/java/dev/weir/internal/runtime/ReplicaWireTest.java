@@ -109,7 +109,8 @@ class ReplicaWireTest {
                 + "00000001"
                 + "00000003" // standby held: 1_3
                 + "00000003"
-                + "683a31"); // application.server "h:1"
+                + "683a31" // application.server "h:1"
+                + "ffffffff"); // no liveness.listener (appended within version 3, record 021)
     TaskAssignor.MemberInfo m = TaskAssignor.decodeSubscription("m", b);
     assertThat(m.applicationServer()).isEqualTo("h:1");
     assertThat(m.offsetSums()).isEqualTo(Map.of(B, 7L));
@@ -164,7 +165,8 @@ class ReplicaWireTest {
                 + "00000001" // runs 0_1
                 + "00000001"
                 + "00000001"
-                + "00000003"); // standby of 1_3
+                + "00000003" // standby of 1_3
+                + "00000000"); // no watchable peers (appended within version 3, record 021)
     AtomicReference<HostMetadata.Hosts> seen = new AtomicReference<>();
     AssignorContext ctx = new AssignorContext(null, "i", 0, new AtomicBoolean(), "fp");
     ctx.hostsListener = seen::set;
