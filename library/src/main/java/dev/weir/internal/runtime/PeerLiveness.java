@@ -79,7 +79,7 @@ final class PeerLiveness implements AutoCloseable {
     private boolean seenAlive;
     private boolean removed;
     private boolean leftOnPurpose;
-    private long failingSince = -1;
+    private volatile long failingSince = -1;
 
     /**
      * @param timeoutMs how long connections must fail before the peer counts as dead
@@ -241,6 +241,12 @@ final class PeerLiveness implements AutoCloseable {
    */
   long checks() {
     return checks.get();
+  }
+
+  /** Whether the watcher of {@code endpoint} sees its connections fail now; for tests. */
+  synchronized boolean failing(String endpoint) {
+    Watch w = watches.get(endpoint);
+    return w != null && w.tracker.failingSince() >= 0;
   }
 
   /** Peers removed from the group by this instance so far. */

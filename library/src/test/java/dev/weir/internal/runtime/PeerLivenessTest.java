@@ -212,6 +212,10 @@ class PeerLivenessTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> l.checks() >= seen + 2);
   }
 
+  private static void awaitFailing(PeerLiveness watcher, PeerLiveness watched) {
+    await().atMost(Duration.ofSeconds(20)).until(() -> watcher.failing(watched.endpoint()));
+  }
+
   @Test
   void aKilledPeerIsRemovedOnceItsPortRefusedForTheTimeout() throws Exception {
     PeerLiveness a = start("a");
@@ -222,7 +226,8 @@ class PeerLivenessTest {
     awaitDecisions(a); // connected and read b's first byte
 
     b.close(); // as kill -9 closes its sockets: no notice
-    awaitDecisions(a); // the connection ended and reconnecting was refused
+    awaitFailing(a, b); // the connection ended and reconnecting was refused
+    awaitDecisions(a);
     assertThat(removals).as("not before the timeout").isEmpty();
     clock.addAndGet(TIMEOUT);
     await().atMost(Duration.ofSeconds(20)).until(() -> !removals.isEmpty());
@@ -246,7 +251,7 @@ class PeerLivenessTest {
 
     b.leaving();
     b.close();
-    awaitDecisions(a);
+    awaitFailing(a, b);
     clock.addAndGet(100 * TIMEOUT);
     awaitDecisions(a);
     assertThat(removals).isEmpty();
