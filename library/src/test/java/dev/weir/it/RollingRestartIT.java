@@ -24,7 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * steady input; each is closed and started again in turn, well within the session timeout. The
  * coordinator's assignment is the same after every restart, the instance that stays up creates,
  * closes and revokes no task meanwhile, and the restarted one creates exactly the tasks it had; the
- * whole output is every input once, with its count.
+ * whole output is every input once, with its count. Both instances run a liveness listener (design
+ * record 021): a closing instance tells its watcher that it is leaving on purpose, so the watcher
+ * does not remove it from the group while it restarts.
  */
 class RollingRestartIT {
   private static final String APP = "rolling";
@@ -39,6 +41,7 @@ class RollingRestartIT {
     p.put("consumer." + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "rolling-" + name);
     // Long enough for a restart: the coordinator keeps a static member's tasks this long.
     p.put("consumer." + ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "60000");
+    p.put(dev.weir.WeirConfig.LIVENESS_LISTENER_CONFIG, "127.0.0.1:0");
     WeirApplication app = new WeirApplication(Pipelines.runningCount("rr-in", "rr-out"), p);
     app.start();
     return app;
@@ -100,6 +103,7 @@ class RollingRestartIT {
                 .isEqualTo(settled.counter(other, counter));
           }
           assertThat(after.counter(other, "rollbacks")).isZero();
+          assertThat(after.counter(other, "peers-removed")).isZero();
           assertThat(after.counter(restarted, "tasks-created"))
               .isEqualTo(assignment.get(restarted).size());
           assertThat(after.counter(restarted, "tasks-closed")).isZero();

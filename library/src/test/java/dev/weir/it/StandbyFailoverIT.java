@@ -29,12 +29,16 @@ class StandbyFailoverIT {
   private static final int TAIL = 2_000;
   private static final Pattern METRICS =
       Pattern.compile(
-          "METRICS tasks=(-?\\d+) standby=(-?\\d+) restored=(-?\\d+) applied=(-?\\d+) state=(\\w+)");
+          "METRICS tasks=(-?\\d+) standby=(-?\\d+) restored=(-?\\d+) applied=(-?\\d+) state=(\\w+)"
+              + " removed=(-?\\d+)");
 
   @TempDir Path tmp;
 
-  /** The last metrics line a child printed: tasks, standbys, restored, standby-applied. */
-  private static long[] metrics(JavaProcess p) throws Exception {
+  /**
+   * The last metrics line a child printed: tasks, standbys, restored, standby-applied, running (1
+   * or 0), peers removed.
+   */
+  static long[] metrics(JavaProcess p) throws Exception {
     long[] last = null;
     for (String line : Files.readAllLines(p.logFile())) {
       Matcher m = METRICS.matcher(line);
@@ -45,11 +49,12 @@ class StandbyFailoverIT {
               Long.parseLong(m.group(2)),
               Long.parseLong(m.group(3)),
               Long.parseLong(m.group(4)),
-              m.group(5).equals("RUNNING") ? 1 : 0
+              m.group(5).equals("RUNNING") ? 1 : 0,
+              Long.parseLong(m.group(6))
             };
       }
     }
-    return last == null ? new long[] {-1, -1, -1, -1, 0} : last;
+    return last == null ? new long[] {-1, -1, -1, -1, 0, -1} : last;
   }
 
   private JavaProcess instance(String bootstrap, String dir) throws Exception {
