@@ -11,6 +11,12 @@ final class Contenders {
   static final String KAFKA_STREAMS_GRACE_5S = "kafka-streams-grace5s";
 
   /**
+   * W8's Weir without peer liveness (design record 021): failures detected by the session timeout
+   * only, as Kafka Streams does; run only when named in {@code --contenders}, for comparison.
+   */
+  static final String WEIR_SESSION_ONLY = "weir-session-only";
+
+  /**
    * Flink 2.2.1, local environment (module {@code perf-flink}, built only with {@code -Pflink}; its
    * JVM runs on that module's classpath, see {@link #FLINK_FACTORY}).
    */
@@ -55,14 +61,15 @@ final class Contenders {
       case W1 -> List.of(WEIR, KAFKA_STREAMS, RAW, FLINK);
       case W2 -> List.of(WEIR, KAFKA_STREAMS, KAFKA_STREAMS_GRACE_5S, FLINK);
       case W2K -> List.of(WEIR, KAFKA_STREAMS, FLINK);
-      case W3, W4, W5, W6, W8, W9 -> List.of(WEIR, KAFKA_STREAMS);
+      case W3, W4, W5, W6, W9 -> List.of(WEIR, KAFKA_STREAMS);
+      case W8 -> List.of(WEIR, KAFKA_STREAMS, WEIR_SESSION_ONLY);
       case W7 -> List.of(WEIR, "weir-blocking-map"); // run in-process by W7Runner
     };
   }
 
   /** Whether a contender is compared in the ratio lines (the others are shown for information). */
   static boolean compared(String contender) {
-    return !contender.equals(KAFKA_STREAMS_GRACE_5S);
+    return !contender.equals(KAFKA_STREAMS_GRACE_5S) && !contender.equals(WEIR_SESSION_ONLY);
   }
 
   /** Why Weir cannot run a workload yet, or null when it can. */
@@ -87,9 +94,10 @@ final class Contenders {
           new KafkaStreamsW2(java.time.Duration.ofMillis(Dataset.MAX_DISORDER_MS));
       case "W2K/" + KAFKA_STREAMS -> new KafkaStreamsW2K();
       case "W3/" + KAFKA_STREAMS -> new KafkaStreamsW3();
-      // W8 runs W3's pipelines with standby replicas and faster failure detection.
-      case "W8/" + WEIR -> new WeirW3(W8Runner.WEIR_SETTINGS);
-      case "W8/" + KAFKA_STREAMS -> new KafkaStreamsW3(W8Runner.KAFKA_STREAMS_SETTINGS);
+      // W8 runs W3's pipelines with standby replicas and static members (W8Runner).
+      case "W8/" + WEIR -> new WeirW3(spec -> W8Runner.weirSettings(spec, true));
+      case "W8/" + WEIR_SESSION_ONLY -> new WeirW3(spec -> W8Runner.weirSettings(spec, false));
+      case "W8/" + KAFKA_STREAMS -> new KafkaStreamsW3(W8Runner::kafkaStreamsSettings);
       case "W6/" + WEIR -> new WeirW6();
       case "W6/" + KAFKA_STREAMS -> new KafkaStreamsW6();
       case "W4/" + KAFKA_STREAMS, "W5/" + KAFKA_STREAMS -> new KafkaStreamsW4();

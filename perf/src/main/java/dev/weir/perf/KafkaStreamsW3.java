@@ -17,27 +17,27 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * within a commit interval into one.
  */
 final class KafkaStreamsW3 extends KafkaStreamsContender {
-  private final Map<String, Object> settings;
+  private final java.util.function.Function<ContenderSpec, Map<String, Object>> settings;
 
   /** W3 with the settings every Kafka Streams contender uses. */
   KafkaStreamsW3() {
-    this(Map.of());
+    this(spec -> Map.of());
   }
 
   /**
    * W3 with extra settings.
    *
-   * @param settings added to (and overriding) {@link KafkaStreamsContender#properties}, for W8's
-   *     standby setup
+   * @param settings per instance, added to (and overriding) {@link
+   *     KafkaStreamsContender#properties}, for W8's standby and static-membership setup
    */
-  KafkaStreamsW3(Map<String, Object> settings) {
-    this.settings = Map.copyOf(settings);
+  KafkaStreamsW3(java.util.function.Function<ContenderSpec, Map<String, Object>> settings) {
+    this.settings = settings;
   }
 
   @Override
   Properties properties(ContenderSpec spec) {
     Properties p = super.properties(spec);
-    p.putAll(settings);
+    p.putAll(settings.apply(spec));
     return p;
   }
 

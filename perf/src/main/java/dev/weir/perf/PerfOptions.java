@@ -211,6 +211,12 @@ record PerfOptions(
 
   /** Contenders of a workload selected by {@code --contenders}, in alternation order. */
   List<String> contendersOf(Workload w) {
-    return lineup(w).stream().filter(c -> contenders.isEmpty() || contenders.contains(c)).toList();
+    return lineup(w).stream()
+        .filter(
+            c ->
+                contenders.isEmpty()
+                    ? !c.equals(Contenders.WEIR_SESSION_ONLY)
+                    : contenders.contains(c))
+        .toList();
   }
 }

@@ -22,7 +22,11 @@ import org.apache.kafka.streams.StreamsConfig;
  * {@code acceptable.recovery.lag=10000}, two warm-up replicas, probing rebalances every 60 s (Kafka
  * Streams' minimum), 100 ms commits, exactly-once (v2 in Kafka Streams), and a 6 s consumer session
  * timeout (the broker's minimum; the consumer default, 45 s, would dominate the kill window). The
- * transaction timeout is both sides' default, 10 s.
+ * transaction timeout is both sides' default, 10 s. Both run their instances as static members
+ * ({@code group.instance.id} per instance, as for rolling restarts), and Weir's instances watch
+ * each other with peer liveness (design record 021: {@code liveness.listener}, default {@code
+ * liveness.timeout.ms} of 1 s); the contender {@code weir-session-only}, run only when named in
+ * {@code --contenders}, is Weir without it.
  */
 final class W8Runner {
   /** The events, in order; each is a window of {@code --event-seconds}. */
@@ -30,6 +34,34 @@ final class W8Runner {
 
   private static final int SESSION_TIMEOUT_MS = 6_000;
   private static final int HEARTBEAT_MS = 1_500;
+
+  /**
+   * Weir's settings for one instance.
+   *
+   * @param spec the instance's spec: its state directory's name ({@code i1}, ...) names its static
+   *     member
+   * @param liveness whether the instances watch each other (design record 021)
+   */
+  static Map<String, Object> weirSettings(ContenderSpec spec, boolean liveness) {
+    Map<String, Object> m = new java.util.HashMap<>(WEIR_SETTINGS);
+    m.put("consumer.group.instance.id", staticId(spec));
+    if (liveness) {
+      m.put("liveness.listener", "127.0.0.1:0");
+    }
+    return m;
+  }
+
+  /** Kafka Streams' settings for one instance: {@link #KAFKA_STREAMS_SETTINGS}, static member. */
+  static Map<String, Object> kafkaStreamsSettings(ContenderSpec spec) {
+    Map<String, Object> m = new java.util.HashMap<>(KAFKA_STREAMS_SETTINGS);
+    // Kafka Streams appends each thread's index to it, as Weir does.
+    m.put(StreamsConfig.consumerPrefix("group.instance.id"), staticId(spec));
+    return m;
+  }
+
+  private static String staticId(ContenderSpec spec) {
+    return spec.appId() + "-" + spec.stateDir().getFileName();
+  }
 
   static final Map<String, Object> WEIR_SETTINGS =
       Map.of(

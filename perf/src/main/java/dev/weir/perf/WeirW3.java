@@ -21,21 +21,22 @@ import org.apache.kafka.common.serialization.Serdes;
  * every update as key and long count.
  */
 final class WeirW3 implements Contender {
-  private final Map<String, Object> settings;
+  private final java.util.function.Function<ContenderSpec, Map<String, Object>> settings;
   private WeirApplication app;
 
   /** W3 with the settings every Weir contender uses. */
   WeirW3() {
-    this(Map.of());
+    this(spec -> Map.of());
   }
 
   /**
    * W3 with extra settings.
    *
-   * @param settings added to (and overriding) {@link WeirW1#properties}, for W8's standby setup
+   * @param settings per instance, added to (and overriding) {@link WeirW1#properties}, for W8's
+   *     standby and static-membership setup
    */
-  WeirW3(Map<String, Object> settings) {
-    this.settings = Map.copyOf(settings);
+  WeirW3(java.util.function.Function<ContenderSpec, Map<String, Object>> settings) {
+    this.settings = settings;
   }
 
   /** The running count. */
@@ -72,7 +73,7 @@ final class WeirW3 implements Contender {
         .uid("counts")
         .sinkTo(KafkaSink.keyValues(spec.output(), Serdes.String(), Serdes.Long()));
     Properties props = WeirW1.properties(spec);
-    props.putAll(settings);
+    props.putAll(settings.apply(spec));
     app = new WeirApplication(b.build(), props);
     WeirW1.reportFailures(app, status);
     app.start();
