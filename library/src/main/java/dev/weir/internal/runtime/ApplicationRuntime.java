@@ -317,6 +317,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
               config.getLong(ConfigKeys.LIVENESS_TIMEOUT_MS_CONFIG),
               ids -> removeMembers(adminConfig, group, ids),
               () -> threads.forEach(t -> t.requestRejoin("a peer instance was removed")),
+              (generation, peer) -> threads.forEach(t -> t.peerJoining(generation, peer)),
               clock::millis);
     } catch (java.io.IOException e) {
       throw new org.apache.kafka.common.config.ConfigException(

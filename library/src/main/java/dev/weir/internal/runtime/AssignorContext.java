@@ -101,6 +101,15 @@ final class AssignorContext {
   /** This instance's {@code liveness.listener} endpoint, sent in every subscription; or null. */
   volatile String livenessEndpoint;
 
+  /**
+   * The generation of the last assignment this member received, -1 before the first; the generation
+   * a join announced to peers leaves (design record 021).
+   */
+  volatile int generation = -1;
+
+  /** Told the generation the member leaves each time it sends a subscription (it joins). */
+  volatile java.util.function.IntConsumer joinListener = g -> {};
+
   /** Told the leader's list of watchable peers on every assignment that carries one. */
   volatile java.util.function.Consumer<List<PeerLiveness.Peer>> peersListener = p -> {};
 

@@ -49,6 +49,13 @@ final class PeerLiveness implements AutoCloseable {
   /** The byte an instance closing on purpose sends: it will be back within the session timeout. */
   static final int LEAVING = 'R';
 
+  /**
+   * The byte, followed by a big-endian int generation, that an instance sends both ways on every
+   * liveness connection when one of its members joins the group: the receivers rejoin at once
+   * instead of at their next heartbeat.
+   */
+  static final int JOINING = 'J';
+
   /** How many successors on the ring each instance watches. */
   static final int WATCHED = 3;
 
@@ -60,6 +67,15 @@ final class PeerLiveness implements AutoCloseable {
   }
 
   /** Removes static members from the application's consumer group (the admin API). */
+  /** Told that a peer is joining the group. */
+  interface JoinListener {
+    /**
+     * @param generation the generation the peer leaves
+     * @param peer the peer's listener address, or the remote address of a watcher
+     */
+    void peerJoining(int generation, String peer);
+  }
+
   interface Remover {
     /**
      * Removes the members; members that are already gone are not an error.
@@ -169,6 +185,8 @@ final class PeerLiveness implements AutoCloseable {
   private final long tickMs;
   private final Remover remover;
   private final Runnable afterRemoval;
+  private final JoinListener joins;
+  private int lastJoinAnnounced = Integer.MIN_VALUE;
   private final LongSupplier clock;
   private final ServerSocket server;
   private final String endpoint;
@@ -189,6 +207,7 @@ final class PeerLiveness implements AutoCloseable {
    * @param timeoutMs {@code liveness.timeout.ms}
    * @param remover removes a dead peer's members
    * @param afterRemoval run after a removal (the stream threads rejoin at once)
+   * @param joins told when a peer joins the group
    * @param clock milliseconds
    * @throws IOException when the listener cannot be opened
    */
@@ -198,6 +217,7 @@ final class PeerLiveness implements AutoCloseable {
       long timeoutMs,
       Remover remover,
       Runnable afterRemoval,
+      JoinListener joins,
       LongSupplier clock)
       throws IOException {
     this.applicationId = applicationId;
@@ -205,6 +225,7 @@ final class PeerLiveness implements AutoCloseable {
     this.tickMs = Math.max(10, timeoutMs / 4);
     this.remover = remover;
     this.afterRemoval = afterRemoval;
+    this.joins = joins;
     this.clock = clock;
     int colon = listener.lastIndexOf(':');
     String host = listener.substring(0, colon);
@@ -294,8 +315,60 @@ final class PeerLiveness implements AutoCloseable {
   void leaving() {
     say = LEAVING;
     for (Socket s : watchers) {
-      send(s, LEAVING);
+      send(s, new byte[] {(byte) LEAVING});
     }
+  }
+
+  /**
+   * One of this instance's members is joining the group, leaving {@code generation}: tells every
+   * connected peer (watchers and watched), once per generation.
+   */
+  void joining(int generation) {
+    synchronized (this) {
+      if (!running || generation == lastJoinAnnounced) {
+        return;
+      }
+      lastJoinAnnounced = generation;
+    }
+    byte[] msg = joinMessage(generation);
+    for (Socket s : watchers) {
+      send(s, msg);
+    }
+    List<Watch> ws;
+    synchronized (this) {
+      ws = new ArrayList<>(watches.values());
+    }
+    for (Watch w : ws) {
+      Socket s = w.socket;
+      if (s != null) {
+        try {
+          OutputStream out = s.getOutputStream();
+          synchronized (s) {
+            out.write(msg);
+            out.flush();
+          }
+        } catch (IOException e) {
+          // the watch reconnects by itself
+        }
+      }
+    }
+  }
+
+  private static byte[] joinMessage(int generation) {
+    return java.nio.ByteBuffer.allocate(5).put((byte) JOINING).putInt(generation).array();
+  }
+
+  /** Reads {@link #JOINING}'s generation; -1 if the connection ended. */
+  private static int readGeneration(InputStream in) throws IOException {
+    int g = 0;
+    for (int i = 0; i < 4; i++) {
+      int b = in.read();
+      if (b < 0) {
+        return -1;
+      }
+      g = (g << 8) | b;
+    }
+    return g;
   }
 
   /** Stops watching and closes the listener and every connection, as a killed process would. */
@@ -325,7 +398,12 @@ final class PeerLiveness implements AutoCloseable {
         Socket s = server.accept();
         s.setTcpNoDelay(true);
         watchers.add(s);
-        send(s, say);
+        send(s, new byte[] {(byte) say});
+        Thread reader =
+            daemon(
+                applicationId + "-liveness-watcher-" + s.getRemoteSocketAddress(),
+                () -> readWatcher(s));
+        reader.start();
       } catch (IOException e) {
         if (running) {
           LOG.warn("Liveness listener {}: accept failed", endpoint, e);
@@ -334,9 +412,33 @@ final class PeerLiveness implements AutoCloseable {
     }
   }
 
+  /** Reads what a watcher sends: join notices. */
+  private void readWatcher(Socket s) {
+    try {
+      InputStream in = s.getInputStream();
+      while (running) {
+        int b = in.read();
+        if (b < 0) {
+          break;
+        }
+        if (b == JOINING) {
+          int g = readGeneration(in);
+          if (g < 0) {
+            break;
+          }
+          joins.peerJoining(g, String.valueOf(s.getRemoteSocketAddress()));
+        }
+      }
+    } catch (IOException e) {
+      // the watcher went away
+    }
+    watchers.remove(s);
+    closeQuietly(s);
+  }
+
   private void tick() {
     while (running) {
-      int b = say;
+      byte[] b = {(byte) say};
       for (Socket s : watchers) {
         send(s, b);
       }
@@ -348,7 +450,7 @@ final class PeerLiveness implements AutoCloseable {
     }
   }
 
-  private void send(Socket s, int b) {
+  private void send(Socket s, byte[] b) {
     try {
       OutputStream out = s.getOutputStream();
       synchronized (s) {
@@ -452,7 +554,13 @@ final class PeerLiveness implements AutoCloseable {
             return read;
           }
           read = true;
-          if (b == LEAVING) {
+          if (b == JOINING) {
+            int g = readGeneration(in);
+            if (g < 0) {
+              return read;
+            }
+            joins.peerJoining(g, peer.endpoint());
+          } else if (b == LEAVING) {
             tracker.leaving();
           } else {
             tracker.alive();

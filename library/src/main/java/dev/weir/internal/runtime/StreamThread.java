@@ -185,6 +185,24 @@ final class StreamThread extends Thread {
   void setLiveness(PeerLiveness liveness) {
     assignorContext.livenessEndpoint = liveness.endpoint();
     assignorContext.peersListener = liveness::peers;
+    assignorContext.joinListener = liveness::joining;
+  }
+
+  /**
+   * A peer instance is joining the group, leaving {@code generation}: a rebalance has begun. This
+   * thread rejoins at its next step instead of at its next heartbeat, unless it is joining already
+   * or has moved past that generation (the notice came late).
+   *
+   * @param generation the generation the peer leaves
+   * @param peer the peer's listener, for the log
+   */
+  void peerJoining(int generation, String peer) {
+    if (generation >= 0
+        && !assignorContext.rebalancing
+        && assignorContext.generation >= 0
+        && assignorContext.generation <= generation) {
+      requestRejoin("peer " + peer + " is rejoining the group, leaving generation " + generation);
+    }
   }
 
   /** Why the thread should rejoin the group at its next step, or null; set from any thread. */

@@ -188,6 +188,7 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     // Called as the member (re)joins: from here until the assignment arrives a commit may carry a
     // generation the coordinator has already left behind.
     context.rebalancing = true;
+    context.joinListener.accept(context.generation);
     // Version 2 (eager, readable by leaders that predate cooperative rebalancing) carries no
     // replica fields.
     Map<TaskId, Long> sums = context.cooperative ? context.offsetSums.get() : Map.of();
@@ -667,6 +668,9 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
 
   @Override
   public void onAssignment(Assignment assignment, ConsumerGroupMetadata metadata) {
+    if (metadata != null) {
+      context.generation = metadata.generationId();
+    }
     ByteBuffer b = assignment.userData();
     if (b == null || !b.hasRemaining()) {
       context.assignedTasks = List.of();

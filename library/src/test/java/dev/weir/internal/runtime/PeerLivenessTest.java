@@ -34,6 +34,7 @@ class PeerLivenessTest {
   private final List<PeerLiveness> started = new ArrayList<>();
   private final List<List<String>> removals = new CopyOnWriteArrayList<>();
   private final AtomicInteger rejoins = new AtomicInteger();
+  private final List<String> joinsHeard = new CopyOnWriteArrayList<>();
 
   @AfterEach
   void closeAll() {
@@ -197,6 +198,7 @@ class PeerLivenessTest {
             TIMEOUT,
             ids -> removals.add(ids),
             rejoins::incrementAndGet,
+            (generation, peer) -> joinsHeard.add(name + " heard " + generation),
             clock::get);
     started.add(l);
     return l;
@@ -238,6 +240,32 @@ class PeerLivenessTest {
     clock.addAndGet(10 * TIMEOUT);
     awaitDecisions(a);
     assertThat(removals).as("removed once").hasSize(1);
+  }
+
+  @Test
+  void aJoinIsAnnouncedBothWaysOncePerGeneration() throws Exception {
+    PeerLiveness a = start("a");
+    PeerLiveness b = start("b");
+    PeerLiveness c = start("c");
+    // Three instances: each watches the other two, so each is connected to both, both ways.
+    List<PeerLiveness.Peer> all = List.of(peer(a, "a"), peer(b, "b"), peer(c, "c"));
+    a.peers(all);
+    b.peers(all);
+    c.peers(all);
+    awaitDecisions(a);
+    awaitDecisions(b);
+    awaitDecisions(c);
+
+    a.joining(7);
+    a.joining(7); // a second thread of the same instance: said once
+    // b and c each hear it on two connections (as a watcher of a, and as watched by a).
+    await().atMost(Duration.ofSeconds(20)).until(() -> joinsHeard.size() == 4);
+    assertThat(joinsHeard)
+        .containsExactlyInAnyOrder("b heard 7", "b heard 7", "c heard 7", "c heard 7");
+    a.joining(8);
+    await().atMost(Duration.ofSeconds(20)).until(() -> joinsHeard.size() == 8);
+    assertThat(joinsHeard).filteredOn(h -> h.endsWith(" 8")).hasSize(4);
+    assertThat(joinsHeard).noneMatch(h -> h.startsWith("a "));
   }
 
   @Test
