@@ -197,12 +197,21 @@ final class StreamThread extends Thread {
    * @param peer the peer's listener, for the log
    */
   void peerJoining(int generation, String peer) {
-    if (generation >= 0
-        && !assignorContext.rebalancing
-        && assignorContext.generation >= 0
-        && assignorContext.generation <= generation) {
+    if (rejoinsFor(generation, assignorContext.rebalancing, assignorContext.generation)) {
       requestRejoin("peer " + peer + " is rejoining the group, leaving generation " + generation);
     }
+  }
+
+  /**
+   * Whether a member rejoins when a peer announces a join leaving {@code peerGeneration}: only if
+   * it is not joining already and has not moved past that generation (a late notice), and both
+   * generations are real (a member that has never been assigned has nothing to hasten).
+   */
+  static boolean rejoinsFor(int peerGeneration, boolean rebalancing, int ownGeneration) {
+    return peerGeneration >= 0
+        && !rebalancing
+        && ownGeneration >= 0
+        && ownGeneration <= peerGeneration;
   }
 
   /** Why the thread should rejoin the group at its next step, or null; set from any thread. */

@@ -86,6 +86,16 @@ class PeerLivenessTest {
   }
 
   @Test
+  void aMemberRejoinsForAJoinNoticeOnlyIfItIsNeitherJoiningNorPastItsGeneration() {
+    assertThat(StreamThread.rejoinsFor(5, false, 5)).as("same generation").isTrue();
+    assertThat(StreamThread.rejoinsFor(5, false, 4)).as("behind").isTrue();
+    assertThat(StreamThread.rejoinsFor(5, false, 6)).as("a late notice").isFalse();
+    assertThat(StreamThread.rejoinsFor(5, true, 5)).as("joining already").isFalse();
+    assertThat(StreamThread.rejoinsFor(-1, false, 5)).as("a new member").isFalse();
+    assertThat(StreamThread.rejoinsFor(5, false, -1)).as("never assigned").isFalse();
+  }
+
+  @Test
   void eachInstanceWatchesItsSuccessorsOnTheRing() {
     List<PeerLiveness.Peer> five = new ArrayList<>();
     for (String ep : List.of("h:5", "h:1", "h:4", "h:2", "h:3")) {
