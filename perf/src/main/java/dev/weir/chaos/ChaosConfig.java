@@ -72,7 +72,8 @@ public record ChaosConfig(
     int window,
     Duration stallTimeout,
     Path workDir,
-    String sink) {
+    String sink,
+    boolean liveness) {
 
   /** Settings every profile starts from. */
   private static final Map<String, String> BASE =
@@ -92,7 +93,8 @@ public record ChaosConfig(
           Map.entry("slow-ms", "2"),
           Map.entry("stall-timeout-s", "180"),
           Map.entry("watermark-interval-ms", "0"),
-          Map.entry("sink", "kafka"));
+          Map.entry("sink", "kafka"),
+          Map.entry("liveness", "false"));
 
   /** What each profile changes. */
   private static final Map<String, Map<String, String>> PROFILES =
@@ -157,6 +159,7 @@ public record ChaosConfig(
           "stall-timeout-s",
           "pipeline",
           "sink",
+          "liveness",
           "work-dir");
 
   /** The workload this run writes. */
@@ -224,7 +227,8 @@ public record ChaosConfig(
               Integer.parseInt(v.get("window")),
               Duration.ofSeconds(Long.parseLong(v.get("stall-timeout-s"))),
               Path.of(v.get("work-dir")),
-              v.get("sink"));
+              v.get("sink"),
+              Boolean.parseBoolean(v.get("liveness")));
       c.validate();
       return c;
     } catch (NumberFormatException e) {

@@ -20,7 +20,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
  *
  * <p>Options: {@code --bootstrap --app-id --state-dir --in --out --control-file} (required), {@code
  * --windows-out --joins-out --guarantee --threads --commit-interval-ms --replication-factor
- * --watermark-interval-ms --commit-fault-rate --seed --slow-every --slow-ms --files-dir --pg-url}.
+ * --watermark-interval-ms --commit-fault-rate --seed --slow-every --slow-ms --files-dir --pg-url
+ * --static-id} (the last: a static member with a liveness listener, design record 021).
  */
 public final class ChaosInstance {
   private ChaosInstance() {}
@@ -45,6 +46,11 @@ public final class ChaosInstance {
     // Fail over quickly when a member is killed: the group notices in 6 s, not 45 s.
     props.put("consumer." + ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
     props.put("consumer." + ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
+    String staticId = args.get("static-id", "");
+    if (!staticId.isEmpty()) {
+      props.put("consumer." + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, staticId);
+      props.put(WeirConfig.LIVENESS_LISTENER_CONFIG, "127.0.0.1:0");
+    }
     FaultInjector faults =
         ChaosFaults.injector(
             new CrashSwitch(Path.of(args.get("control-file"))),

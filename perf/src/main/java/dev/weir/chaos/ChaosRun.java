@@ -420,6 +420,10 @@ public final class ChaosRun {
     if (postgres != null) {
       extra.addAll(List.of("--pg-url", postgres.url()));
     }
+    if (config.liveness()) {
+      // A static member per slot (its restarts keep the id) with a liveness listener (record 021).
+      extra.addAll(List.of("--static-id", "chaos-" + name));
+    }
     if (config.watermarkIntervalMs() > 0) {
       extra.add("--watermark-interval-ms");
       extra.add(Integer.toString(config.watermarkIntervalMs()));
