@@ -27,18 +27,14 @@ class LivenessFailoverIT {
   @TempDir Path tmp;
 
   private JavaProcess instance(String bootstrap, String dir) throws Exception {
-    return JavaProcess.builder(StandbyCountMain.class)
-        .name("liveness-" + dir)
-        .args(
-            bootstrap,
-            "liveness-count",
-            tmp.resolve(dir).toString(),
-            "lv-in",
-            "lv-out",
-            "liveness-" + dir)
-        .jvmOptions("-Xmx512m", "-XX:+UseSerialGC")
-        .logFile(Path.of("target", "it-logs", "liveness-" + dir + "-" + System.nanoTime() + ".log"))
-        .start();
+    return StandbyFailoverIT.start(
+        "liveness-" + dir,
+        bootstrap,
+        "liveness-count",
+        tmp.resolve(dir),
+        "lv-in",
+        "lv-out",
+        "liveness-" + dir);
   }
 
   @Test
@@ -53,16 +49,7 @@ class LivenessFailoverIT {
         JavaProcess b = instance(bs, "b");
         all.add(a);
         all.add(b);
-        // The stateless source task on one instance, the count on the other.
-        await()
-            .atMost(Duration.ofSeconds(90))
-            .until(
-                () -> {
-                  long[] ma = StandbyFailoverIT.metrics(a);
-                  long[] mb = StandbyFailoverIT.metrics(b);
-                  return ma[4] == 1 && mb[4] == 1 && ma[0] == 1 && mb[0] == 1 && ma[1] + mb[1] == 1;
-                });
-        JavaProcess active = StandbyFailoverIT.metrics(a)[1] == 0 ? a : b;
+        JavaProcess active = StandbyFailoverIT.awaitOneTaskEach(a, b);
         JavaProcess survivor = active == a ? b : a;
 
         Pipelines.produce(bs, "lv-in", 0, KEYS, KEYS);

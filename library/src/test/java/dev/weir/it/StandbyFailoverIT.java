@@ -58,12 +58,48 @@ class StandbyFailoverIT {
   }
 
   private JavaProcess instance(String bootstrap, String dir) throws Exception {
+    return start("standby-" + dir, bootstrap, "standby-count", tmp.resolve(dir), "sb-in", "sb-out");
+  }
+
+  /**
+   * Starts a {@link StandbyCountMain} child.
+   *
+   * @param name the child's name, also its log's
+   * @param extra arguments after the topics (a static member id: the liveness test)
+   */
+  static JavaProcess start(
+      String name,
+      String bootstrap,
+      String appId,
+      Path stateDir,
+      String in,
+      String out,
+      String... extra)
+      throws Exception {
+    List<String> args = new ArrayList<>(List.of(bootstrap, appId, stateDir.toString(), in, out));
+    args.addAll(List.of(extra));
     return JavaProcess.builder(StandbyCountMain.class)
-        .name("standby-" + dir)
-        .args(bootstrap, "standby-count", tmp.resolve(dir).toString(), "sb-in", "sb-out")
+        .name(name)
+        .args(args.toArray(String[]::new))
         .jvmOptions("-Xmx512m", "-XX:+UseSerialGC")
-        .logFile(Path.of("target", "it-logs", "standby-" + dir + "-" + System.nanoTime() + ".log"))
+        .logFile(Path.of("target", "it-logs", name + "-" + System.nanoTime() + ".log"))
         .start();
+  }
+
+  /**
+   * Waits until both children run one task each (the stateless source, the stateful count) and one
+   * holds the count's standby; returns the one running the count.
+   */
+  static JavaProcess awaitOneTaskEach(JavaProcess a, JavaProcess b) throws Exception {
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(
+            () -> {
+              long[] ma = metrics(a);
+              long[] mb = metrics(b);
+              return ma[4] == 1 && mb[4] == 1 && ma[0] == 1 && mb[0] == 1 && ma[1] + mb[1] == 1;
+            });
+    return metrics(a)[1] == 0 ? a : b;
   }
 
   @Test
@@ -78,17 +114,7 @@ class StandbyFailoverIT {
         JavaProcess b = instance(bs, "b");
         all.add(a);
         all.add(b);
-        // Two tasks (the stateless source, the stateful count) on two instances: one each, and
-        // the count's standby on the instance running the source.
-        await()
-            .atMost(Duration.ofSeconds(90))
-            .until(
-                () -> {
-                  long[] ma = metrics(a);
-                  long[] mb = metrics(b);
-                  return ma[4] == 1 && mb[4] == 1 && ma[0] == 1 && mb[0] == 1 && ma[1] + mb[1] == 1;
-                });
-        JavaProcess active = metrics(a)[1] == 0 ? a : b;
+        JavaProcess active = awaitOneTaskEach(a, b);
         JavaProcess standby = active == a ? b : a;
 
         long start = System.nanoTime();

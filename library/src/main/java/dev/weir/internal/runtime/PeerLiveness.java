@@ -340,16 +340,8 @@ final class PeerLiveness implements AutoCloseable {
     }
     for (Watch w : ws) {
       Socket s = w.socket;
-      if (s != null) {
-        try {
-          OutputStream out = s.getOutputStream();
-          synchronized (s) {
-            out.write(msg);
-            out.flush();
-          }
-        } catch (IOException e) {
-          // the watch reconnects by itself
-        }
+      if (s != null && !write(s, msg)) {
+        closeQuietly(s); // the watch reconnects by itself
       }
     }
   }
@@ -450,17 +442,25 @@ final class PeerLiveness implements AutoCloseable {
     }
   }
 
+  /** Writes to a watcher; one that went away is dropped. */
   private void send(Socket s, byte[] b) {
+    if (!write(s, b)) {
+      watchers.remove(s);
+      closeQuietly(s);
+    }
+  }
+
+  /** Writes the bytes whole (writers of one socket take turns); false when the socket failed. */
+  private static boolean write(Socket s, byte[] b) {
     try {
       OutputStream out = s.getOutputStream();
       synchronized (s) {
         out.write(b);
         out.flush();
       }
+      return true;
     } catch (IOException e) {
-      // The watcher went away.
-      watchers.remove(s);
-      closeQuietly(s);
+      return false;
     }
   }
 

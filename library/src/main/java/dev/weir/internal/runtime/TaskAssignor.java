@@ -257,31 +257,6 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
       String applicationServer,
       String livenessEndpoint) {
     MemberInfo(
-        String memberId,
-        String instanceId,
-        int thread,
-        boolean shutdown,
-        Set<TaskId> owned,
-        String fingerprint,
-        int version,
-        Map<TaskId, Long> offsetSums,
-        Set<TaskId> standbys,
-        String applicationServer) {
-      this(
-          memberId,
-          instanceId,
-          thread,
-          shutdown,
-          owned,
-          fingerprint,
-          version,
-          offsetSums,
-          standbys,
-          applicationServer,
-          null);
-    }
-
-    MemberInfo(
         String memberId, String instanceId, int thread, boolean shutdown, Set<TaskId> owned) {
       this(memberId, instanceId, thread, shutdown, owned, null);
     }
@@ -304,6 +279,7 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
           SUBSCRIPTION_V3,
           Map.of(),
           Set.of(),
+          null,
           null);
     }
   }
