@@ -73,7 +73,10 @@ final class StandbyTasks {
 
   /**
    * Takes the standbys of a new assignment: closes (flushed) those no longer assigned, so that a
-   * task promoted to active on this instance finds its state free, and opens the new ones.
+   * task promoted to active on this instance finds its state free. The new ones wait for {@link
+   * #openNew}: the thread creates its new active tasks first, since opening a standby looks up
+   * changelog positions, which after a failover wait for the dead instance's open transaction until
+   * the active tasks' creation has fenced it.
    *
    * @param standbys every standby of this thread, warm-ups included
    * @param warmupIds the warm-ups among them (counted apart, for the metrics)
@@ -94,7 +97,6 @@ final class StandbyTasks {
     metrics.warmupTasks.set(warmupIds.size());
     warmupSet = Set.copyOf(warmupIds);
     signaled.retainAll(warmupSet);
-    openWaiting();
     if (!wanted.isEmpty() || !running.isEmpty()) {
       LOG.info(
           "{}: standby tasks {} (warm-ups {}); waiting to open {}",
@@ -102,6 +104,13 @@ final class StandbyTasks {
           running,
           warmupIds,
           waiting);
+    }
+  }
+
+  /** Opens the standbys the last {@link #update} added (those another thread holds: later). */
+  void openNew() {
+    if (!waiting.isEmpty()) {
+      openWaiting();
     }
   }
 

@@ -686,9 +686,11 @@ final class StreamThread extends Thread {
       // every task of this member, those it keeps included.
       assignorContext.rebalancing = false;
       setState(State.PARTITIONS_ASSIGNED);
-      // Standbys first: one that became active here closes before the active opens its state.
+      // Standbys first: one that became active here closes before the active opens its state;
+      // new standbys open after the active tasks are created (see StandbyTasks.update).
       standbys.update(assignorContext.assignedStandbys, assignorContext.assignedWarmups);
       tasks.onAssigned(assignorContext.assignedTasks);
+      standbys.openNew();
       publishStatus(clock.millis()); // the new tasks show, restoring ones too, before any restore
     }
   }
