@@ -76,6 +76,25 @@ public interface KeyValueStore {
   void deleteRange(byte[] fromInclusive, byte[] toExclusive);
 
   /**
+   * Does what {@link #deleteRange} does and returns how many keys the range held before. The
+   * default reads the range and deletes key by key; the transactional layer removes the range's
+   * pending writes and records the committed keys' tombstones in one pass, without a pending write
+   * per key.
+   *
+   * @param fromInclusive the lowest key removed, or null for no lower bound
+   * @param toExclusive the first key above the range, or null for no upper bound
+   * @return the keys present in the range before
+   */
+  default long deleteRangeCounted(byte[] fromInclusive, byte[] toExclusive) {
+    java.util.List<byte[]> live = new java.util.ArrayList<>();
+    try (KeyValueIterator it = range(fromInclusive, toExclusive)) {
+      it.forEachRemaining(e -> live.add(e.key()));
+    }
+    live.forEach(this::delete);
+    return live.size();
+  }
+
+  /**
    * Iterates over the keys {@code k} with {@code fromInclusive <= k < toExclusive}, ascending. An
    * empty range (for example {@code from >= to}) yields no entries.
    *
