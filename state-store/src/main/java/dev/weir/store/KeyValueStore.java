@@ -57,6 +57,23 @@ public interface KeyValueStore {
   void put(byte[] key, byte[] value);
 
   /**
+   * Replaces a key's value with what {@code update} makes of the current one: one lookup where
+   * {@link #get} then {@link #put} would make two. {@code update} receives the current value (null
+   * when absent), which it must neither modify nor keep, and returns a new array that the store
+   * then owns: the caller must not keep or modify it.
+   *
+   * @param key the key
+   * @param update from the current value or null to the new value; must not return null
+   */
+  default void update(byte[] key, java.util.function.UnaryOperator<byte[]> update) {
+    byte[] value = update.apply(get(key));
+    if (value == null) {
+      throw new NullPointerException("update must return a value; use delete to remove a key");
+    }
+    put(key, value);
+  }
+
+  /**
    * Removes a key. Removing an absent key is not an error.
    *
    * @param key the key

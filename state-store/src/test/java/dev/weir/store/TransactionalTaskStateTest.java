@@ -279,6 +279,32 @@ class TransactionalTaskStateTest {
     }
 
     @Test
+    void updateSeesTheLatestValueAndLogsOnlyTheResult() {
+      base.store("a").put(bytes(1), bytes(1));
+      base.store("a").put(bytes(2), bytes(2));
+      rewrap();
+      KeyValueStore a = tx.store("a");
+      java.util.function.UnaryOperator<byte[]> plusOne =
+          v -> v == null ? bytes(0x10) : bytes((v[0] & 0xff) + 1);
+      a.update(bytes(1), plusOne); // committed 01 -> 02
+      a.update(bytes(1), plusOne); // pending 02 -> 03
+      a.update(bytes(3), plusOne); // absent -> 10
+      a.deleteRange(bytes(2), bytes(3));
+      a.update(bytes(2), plusOne); // deleted in this transaction: absent -> 10
+      assertThat(entries(a.all())).isEqualTo(Map.of("01", "03", "02", "10", "03", "10"));
+      List<String> visited = new ArrayList<>();
+      tx.forEachPendingWrite((store, key, value) -> visited.add(hex(key) + "=" + hex(value)));
+      assertThat(visited).containsExactly("02=null", "01=03", "02=10", "03=10");
+      assertThatThrownBy(() -> a.update(bytes(4), v -> null))
+          .isInstanceOf(NullPointerException.class);
+      tx.commit(Map.of());
+      assertThat(entries(base.store("a").all()))
+          .isEqualTo(Map.of("01", "03", "02", "10", "03", "10"));
+      a.update(bytes(3), plusOne);
+      assertThat(hex(a.get(bytes(3)))).isEqualTo("11");
+    }
+
+    @Test
     void anAbortedRangeDeleteLeavesTheCommittedState() {
       base.store("a").put(bytes(1), bytes(1));
       base.store("a").put(bytes(3), bytes(3));

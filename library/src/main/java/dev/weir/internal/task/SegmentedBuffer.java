@@ -142,10 +142,12 @@ final class SegmentedBuffer<T> {
     }
     byte[] key =
         StateFormat.timedKey(StateFormat.segmentKeyPrefix(prefix, segment, currentKey()), time);
-    byte[] old = store.get(key);
-    byte[] list = old == null ? null : StateFormat.payload(old);
     byte[] element = serde.serializeRecord(serdeTopic, record);
-    store.put(key, StateFormat.value(RecordListSerde.appended(list, element)));
+    store.update(
+        key,
+        old ->
+            StateFormat.value(
+                RecordListSerde.appended(old == null ? null : StateFormat.payload(old), element)));
   }
 
   /**

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.UnaryOperator;
 
 /**
  * The transactional view of one store, and its write-back cache: pending writes, committed entries
@@ -163,6 +164,40 @@ final class OverlayKeyValueStore implements KeyValueStore {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(value, "value must not be null; use delete to remove a key");
     write(entryFor(key), ByteKeys.copy(value));
+  }
+
+  /** One hash lookup; the new value is taken without a copy, as the contract allows. */
+  @Override
+  public void update(byte[] key, UnaryOperator<byte[]> update) {
+    Objects.requireNonNull(key, "key");
+    CacheEntry e = entries.get(new Key(key));
+    byte[] current;
+    byte inBase = UNKNOWN;
+    if (e != null) {
+      cache.countHit();
+      current = e.value;
+    } else if (complete) {
+      cache.countHit();
+      current = null;
+      inBase = ABSENT;
+    } else if (!drops.isEmpty() && dropped(key)) {
+      cache.countHit(); // deleted in this transaction; the base still has it until commit
+      current = null;
+    } else {
+      cache.countMiss();
+      current = base.get(key);
+      inBase = current == null ? ABSENT : PRESENT;
+    }
+    byte[] value = update.apply(current);
+    if (value == null) {
+      throw new NullPointerException("update must return a value; use delete to remove a key");
+    }
+    if (e == null) {
+      e = new CacheEntry(new Key(ByteKeys.copy(key)));
+      e.inBase = inBase;
+      entries.put(e.key, e);
+    }
+    write(e, value);
   }
 
   @Override
