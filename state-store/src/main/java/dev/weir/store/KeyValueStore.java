@@ -57,6 +57,23 @@ public interface KeyValueStore {
   void put(byte[] key, byte[] value);
 
   /**
+   * Replaces a key's value with what {@code update} makes of the current one: one lookup where
+   * {@link #get} then {@link #put} would make two. {@code update} receives the current value (null
+   * when absent), which it must neither modify nor keep, and returns a new array that the store
+   * then owns: the caller must not keep or modify it.
+   *
+   * @param key the key
+   * @param update from the current value or null to the new value; must not return null
+   */
+  default void update(byte[] key, java.util.function.UnaryOperator<byte[]> update) {
+    byte[] value = update.apply(get(key));
+    if (value == null) {
+      throw new NullPointerException("update must return a value; use delete to remove a key");
+    }
+    put(key, value);
+  }
+
+  /**
    * Removes a key. Removing an absent key is not an error.
    *
    * @param key the key
@@ -74,6 +91,25 @@ public interface KeyValueStore {
    * @param toExclusive the first key above the range, or null for no upper bound
    */
   void deleteRange(byte[] fromInclusive, byte[] toExclusive);
+
+  /**
+   * Does what {@link #deleteRange} does and returns how many keys the range held before. The
+   * default reads the range and deletes key by key; the transactional layer removes the range's
+   * pending writes and records the committed keys' tombstones in one pass, without a pending write
+   * per key.
+   *
+   * @param fromInclusive the lowest key removed, or null for no lower bound
+   * @param toExclusive the first key above the range, or null for no upper bound
+   * @return the keys present in the range before
+   */
+  default long deleteRangeCounted(byte[] fromInclusive, byte[] toExclusive) {
+    java.util.List<byte[]> live = new java.util.ArrayList<>();
+    try (KeyValueIterator it = range(fromInclusive, toExclusive)) {
+      it.forEachRemaining(e -> live.add(e.key()));
+    }
+    live.forEach(this::delete);
+    return live.size();
+  }
 
   /**
    * Iterates over the keys {@code k} with {@code fromInclusive <= k < toExclusive}, ascending. An

@@ -244,6 +244,84 @@ class TransactionalTaskStateTest {
     }
 
     @Test
+    void aDeletedRangeHidesTheBaseUntilCommitAndARewriteAfterItWins() {
+      base.store("a").put(bytes(1), bytes(1));
+      base.store("a").put(bytes(3), bytes(3));
+      base.store("a").put(bytes(4), bytes(4));
+      base.store("a").put(bytes(9), bytes(9));
+      rewrap();
+      KeyValueStore a = tx.store("a");
+      assertThat(hex(a.get(bytes(3)))).isEqualTo("03"); // a clean entry, where caching
+      a.put(bytes(2), bytes(2));
+      a.put(bytes(4), bytes(0x44));
+      // Live before: 01, 02, 03, 04 (rewritten); 09 is outside.
+      assertThat(a.deleteRangeCounted(bytes(1), bytes(5))).isEqualTo(4);
+      assertThat(a.get(bytes(1))).isNull();
+      assertThat(a.get(bytes(3))).isNull();
+      assertThat(a.get(bytes(4))).isNull();
+      assertThat(keys(a.range(bytes(0), bytes(9)))).isEmpty();
+      a.delete(bytes(1)); // already gone: no second tombstone needed
+      a.put(bytes(3), bytes(0x33));
+      assertThat(hex(a.get(bytes(3)))).isEqualTo("33");
+      assertThat(entries(a.all())).isEqualTo(Map.of("03", "33", "09", "09"));
+      List<String> visited = new ArrayList<>();
+      tx.forEachPendingWrite((store, key, value) -> visited.add(hex(key) + "=" + hex(value)));
+      // The range's tombstones (the committed keys it held) first, then the rewrite.
+      assertThat(visited).containsExactly("01=null", "03=null", "04=null", "03=33");
+      assertThat(tx.pendingWriteCount()).isEqualTo(visited.size());
+      assertThat(a.deleteRangeCounted(bytes(1), bytes(5))).isEqualTo(1);
+      assertThat(a.deleteRangeCounted(bytes(1), bytes(5))).isZero();
+      a.put(bytes(3), bytes(0x34));
+      tx.commit(Map.of());
+      assertThat(entries(base.store("a").all())).isEqualTo(Map.of("03", "34", "09", "09"));
+      assertThat(entries(a.all())).isEqualTo(Map.of("03", "34", "09", "09"));
+      assertThat(tx.pendingWriteCount()).isZero();
+    }
+
+    @Test
+    void updateSeesTheLatestValueAndLogsOnlyTheResult() {
+      base.store("a").put(bytes(1), bytes(1));
+      base.store("a").put(bytes(2), bytes(2));
+      rewrap();
+      KeyValueStore a = tx.store("a");
+      java.util.function.UnaryOperator<byte[]> plusOne =
+          v -> v == null ? bytes(0x10) : bytes((v[0] & 0xff) + 1);
+      a.update(bytes(1), plusOne); // committed 01 -> 02
+      a.update(bytes(1), plusOne); // pending 02 -> 03
+      a.update(bytes(3), plusOne); // absent -> 10
+      a.deleteRange(bytes(2), bytes(3));
+      a.update(bytes(2), plusOne); // deleted in this transaction: absent -> 10
+      assertThat(entries(a.all())).isEqualTo(Map.of("01", "03", "02", "10", "03", "10"));
+      List<String> visited = new ArrayList<>();
+      tx.forEachPendingWrite((store, key, value) -> visited.add(hex(key) + "=" + hex(value)));
+      assertThat(visited).containsExactly("02=null", "01=03", "02=10", "03=10");
+      assertThatThrownBy(() -> a.update(bytes(4), v -> null))
+          .isInstanceOf(NullPointerException.class);
+      tx.commit(Map.of());
+      assertThat(entries(base.store("a").all()))
+          .isEqualTo(Map.of("01", "03", "02", "10", "03", "10"));
+      a.update(bytes(3), plusOne);
+      assertThat(hex(a.get(bytes(3)))).isEqualTo("11");
+    }
+
+    @Test
+    void anAbortedRangeDeleteLeavesTheCommittedState() {
+      base.store("a").put(bytes(1), bytes(1));
+      base.store("a").put(bytes(3), bytes(3));
+      rewrap();
+      KeyValueStore a = tx.store("a");
+      assertThat(hex(a.get(bytes(1)))).isEqualTo("01");
+      assertThat(a.deleteRangeCounted(null, null)).isEqualTo(2);
+      assertThat(keys(a.all())).isEmpty();
+      tx.abort();
+      assertThat(tx.pendingWriteCount()).isZero();
+      assertThat(hex(a.get(bytes(1)))).isEqualTo("01");
+      assertThat(entries(a.all())).isEqualTo(Map.of("01", "01", "03", "03"));
+      tx.commit(Map.of());
+      assertThat(entries(base.store("a").all())).isEqualTo(Map.of("01", "01", "03", "03"));
+    }
+
+    @Test
     void uncommittedBytesAndCountTrackTheOverlay() {
       tx.store("b").put(new byte[10], new byte[1]);
       tx.commit(Map.of());

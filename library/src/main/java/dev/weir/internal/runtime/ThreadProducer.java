@@ -54,6 +54,7 @@ final class ThreadProducer implements RecordCollector {
     }
     inTransaction = false;
     written = false;
+    changelogCallbacks.clear();
     sendError = null;
     rejected.clear();
   }
@@ -125,16 +126,25 @@ final class ThreadProducer implements RecordCollector {
       long timestamp,
       LongConsumer onOffset) {
     beginIfNeeded();
-    producer.send(
-        new ProducerRecord<>(topic, partition, timestamp, key, value),
-        (md, e) -> {
-          if (e != null) {
-            keepFirst(topic, e);
-          } else {
-            onOffset.accept(md.offset());
-          }
-        });
+    org.apache.kafka.clients.producer.Callback callback = changelogCallbacks.get(onOffset);
+    if (callback == null) {
+      callback =
+          (md, e) -> {
+            if (e != null) {
+              keepFirst(topic, e);
+            } else {
+              onOffset.accept(md.offset());
+            }
+          };
+      changelogCallbacks.put(onOffset, callback);
+    }
+    producer.send(new ProducerRecord<>(topic, partition, timestamp, key, value), callback);
   }
+
+  // One callback per offset receiver (a store's changelog) instead of one per record; emptied at
+  // every commit, flush and abort, so that it never outlives the tasks that sent through it.
+  private final Map<LongConsumer, org.apache.kafka.clients.producer.Callback> changelogCallbacks =
+      new java.util.IdentityHashMap<>();
 
   @Override
   public int partitionCount(String topic) {
@@ -177,6 +187,7 @@ final class ThreadProducer implements RecordCollector {
     }
     inTransaction = false;
     written = false;
+    changelogCallbacks.clear();
     throwIfSendFailed();
   }
 
@@ -191,6 +202,7 @@ final class ThreadProducer implements RecordCollector {
       }
     }
     written = false;
+    changelogCallbacks.clear();
     throwIfSendFailed();
   }
 
@@ -215,6 +227,7 @@ final class ThreadProducer implements RecordCollector {
   boolean abort() {
     sendError = null;
     written = false;
+    changelogCallbacks.clear();
     rejected.clear();
     if (!exactlyOnce || !inTransaction) {
       return true;

@@ -142,10 +142,12 @@ final class SegmentedBuffer<T> {
     }
     byte[] key =
         StateFormat.timedKey(StateFormat.segmentKeyPrefix(prefix, segment, currentKey()), time);
-    byte[] old = store.get(key);
-    byte[] list = old == null ? null : StateFormat.payload(old);
     byte[] element = serde.serializeRecord(serdeTopic, record);
-    store.put(key, StateFormat.value(RecordListSerde.appended(list, element)));
+    store.update(
+        key,
+        old ->
+            StateFormat.value(
+                RecordListSerde.appended(old == null ? null : StateFormat.payload(old), element)));
   }
 
   /**
@@ -218,15 +220,11 @@ final class SegmentedBuffer<T> {
         through == Long.MAX_VALUE
             ? StateHandle.prefixEnd(prefix)
             : StateFormat.segmentPrefix(prefix, through + 1);
-    List<byte[]> keys = new ArrayList<>();
-    try (KeyValueIterator it = store.range(from, to)) {
-      while (it.hasNext()) {
-        keys.add(it.next().key());
-      }
-    }
-    keys.forEach(store::delete);
+    // One range delete: the transactional layer sends a tombstone per key the committed state
+    // holds, but makes no pending write per key.
+    int removed = (int) store.deleteRangeCounted(from, to);
     dropped = true;
     droppedThrough = through;
-    return keys.size();
+    return removed;
   }
 }

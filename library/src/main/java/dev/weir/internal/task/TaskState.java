@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -47,6 +48,8 @@ public final class TaskState implements AutoCloseable {
   private final int partition;
   private final Map<String, TopicPartition> changelogs = new LinkedHashMap<>();
   private final Map<String, AtomicLong> lastOffsets = new HashMap<>();
+  // Per store, the one offset receiver of its changelog sends (no object per record).
+  private final Map<String, LongConsumer> offsetReceivers = new HashMap<>();
   private final Map<String, OperatorStates> operators = new LinkedHashMap<>();
   private long changelogRecordsSent;
   private final ReentrantReadWriteLock commitLock = new ReentrantReadWriteLock();
@@ -57,7 +60,9 @@ public final class TaskState implements AutoCloseable {
     this.partition = partition;
     for (StoreSpec s : specs) {
       changelogs.put(s.store(), new TopicPartition(s.changelogTopic(), partition));
-      lastOffsets.put(s.store(), new AtomicLong(-1));
+      AtomicLong last = new AtomicLong(-1);
+      lastOffsets.put(s.store(), last);
+      offsetReceivers.put(s.store(), offset -> last.accumulateAndGet(offset, Math::max));
     }
     this.overlay = TransactionalTaskState.wrap(base, cache);
   }
@@ -166,17 +171,24 @@ public final class TaskState implements AutoCloseable {
    */
   public int prepareCommit(RecordCollector out, long timestamp) {
     int[] sent = {0};
+    // The pending writes come grouped by store: look the store up once per group.
+    String[] store = {null};
+    String[] topic = {null};
+    LongConsumer[] onOffset = {null};
     overlay.forEachPendingWrite(
-        (store, key, value) -> {
-          TopicPartition tp = changelogs.get(store);
-          AtomicLong last = lastOffsets.get(store);
+        (name, key, value) -> {
+          if (!name.equals(store[0])) {
+            store[0] = name;
+            topic[0] = changelogs.get(name).topic();
+            onOffset[0] = offsetReceivers.get(name);
+          }
           out.sendChangelog(
-              tp.topic(),
+              topic[0],
               partition,
               key,
               value == null ? null : ChangelogFormat.encodeValue(value),
               timestamp,
-              offset -> last.accumulateAndGet(offset, Math::max));
+              onOffset[0]);
           sent[0]++;
         });
     changelogRecordsSent += sent[0];

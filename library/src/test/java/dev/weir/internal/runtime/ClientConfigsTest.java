@@ -190,6 +190,19 @@ class ClientConfigsTest {
   }
 
   @Test
+  void theProducerLingersUpToACommitIntervalUnderExactlyOnceOnly() {
+    assertThat(configs(with()).producer(0)).containsEntry("linger.ms", 100);
+    assertThat(configs(with(WeirConfig.COMMIT_INTERVAL_MS_CONFIG, "30")).producer(0))
+        .containsEntry("linger.ms", 30);
+    assertThat(configs(with(WeirConfig.COMMIT_INTERVAL_MS_CONFIG, "5000")).producer(0))
+        .containsEntry("linger.ms", 100);
+    assertThat(
+            configs(with(WeirConfig.PROCESSING_GUARANTEE_CONFIG, WeirConfig.AT_LEAST_ONCE))
+                .producer(0))
+        .containsEntry("linger.ms", 10);
+  }
+
+  @Test
   void prefixesRouteSettingsToOneClient() {
     ClientConfigs c =
         configs(

@@ -1,7 +1,9 @@
 package dev.weir.store.internal;
 
+import dev.weir.store.KeyValueEntry;
 import dev.weir.store.KeyValueIterator;
 import dev.weir.store.KeyValueStore;
+import dev.weir.store.PendingWriteVisitor;
 import dev.weir.store.StateCache;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -12,6 +14,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.UnaryOperator;
 
 /**
  * The transactional view of one store, and its write-back cache: pending writes, committed entries
@@ -28,6 +31,11 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * base that was empty when wrapped, as long as no clean entry with a value was evicted (all writes
  * to the base go through this overlay). A complete overlay answers every point read from memory.
  *
+ * <p>A range delete ({@link #deleteRangeCounted}) is not a pending write per key: it removes the
+ * range's pending writes and clean entries and keeps the keys the base holds there as one {@link
+ * Drop}, whose tombstones the commit writes before the pending writes; until then base reads in the
+ * range are hidden.
+ *
  * <p>Invariants: per key at most one entry, the latest write; the base is written only by {@link
  * OverlayTaskState#commit}; an entry's {@code inBase} is what the base holds for the key as far as
  * known. {@code pending} is a {@link ConcurrentSkipListMap} for its weakly consistent iterators, so
@@ -39,6 +47,9 @@ final class OverlayKeyValueStore implements KeyValueStore {
    * skip-list node and index share while dirty, two array headers.
    */
   static final long ENTRY_OVERHEAD_BYTES = 128;
+
+  /** Estimated heap per key of a deleted range beyond its bytes: array header and list slot. */
+  static final long DROPPED_KEY_OVERHEAD_BYTES = 24;
 
   private static final byte UNKNOWN = 0;
   private static final byte ABSENT = 1;
@@ -54,6 +65,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
   private long pendingBytes;
   private int pendingCount; // ConcurrentSkipListMap.size() walks the whole map
   private int tombstones;
+  private final List<Drop> drops = new ArrayList<>();
 
   // The clean entries, least recently used first: a doubly linked list through the entries.
   private CacheEntry lruHead;
@@ -130,6 +142,10 @@ final class OverlayKeyValueStore implements KeyValueStore {
       cache.countHit(); // not in a complete overlay: the base does not have it either
       return null;
     }
+    if (!drops.isEmpty() && dropped(key)) {
+      cache.countHit(); // deleted in this transaction; the base still has it until commit
+      return null;
+    }
     cache.countMiss();
     byte[] value = base.get(key);
     if (cache.enabled()) {
@@ -150,13 +166,47 @@ final class OverlayKeyValueStore implements KeyValueStore {
     write(entryFor(key), ByteKeys.copy(value));
   }
 
+  /** One hash lookup; the new value is taken without a copy, as the contract allows. */
+  @Override
+  public void update(byte[] key, UnaryOperator<byte[]> update) {
+    Objects.requireNonNull(key, "key");
+    CacheEntry e = entries.get(new Key(key));
+    byte[] current;
+    byte inBase = UNKNOWN;
+    if (e != null) {
+      cache.countHit();
+      current = e.value;
+    } else if (complete) {
+      cache.countHit();
+      current = null;
+      inBase = ABSENT;
+    } else if (!drops.isEmpty() && dropped(key)) {
+      cache.countHit(); // deleted in this transaction; the base still has it until commit
+      current = null;
+    } else {
+      cache.countMiss();
+      current = base.get(key);
+      inBase = current == null ? ABSENT : PRESENT;
+    }
+    byte[] value = update.apply(current);
+    if (value == null) {
+      throw new NullPointerException("update must return a value; use delete to remove a key");
+    }
+    if (e == null) {
+      e = new CacheEntry(new Key(ByteKeys.copy(key)));
+      e.inBase = inBase;
+      entries.put(e.key, e);
+    }
+    write(e, value);
+  }
+
   @Override
   public void delete(byte[] key) {
     Objects.requireNonNull(key, "key");
     CacheEntry e = entries.get(new Key(key));
     if (e == null) {
-      if (complete) {
-        return; // absent from the base and from pending writes: nothing to delete
+      if (complete || (!drops.isEmpty() && dropped(key))) {
+        return; // absent from the base and from pending writes, or deleted already
       }
       e = entryFor(key);
     } else if (e.value == null) {
@@ -177,19 +227,115 @@ final class OverlayKeyValueStore implements KeyValueStore {
     write(e, null);
   }
 
-  /** One tombstone per live key: a compacted changelog has no range deletes. */
+  /** One tombstone per key the range held: a compacted changelog has no range deletes. */
   @Override
   public void deleteRange(byte[] fromInclusive, byte[] toExclusive) {
-    List<byte[]> live = new ArrayList<>();
-    try (KeyValueIterator it = range(fromInclusive, toExclusive)) {
-      it.forEachRemaining(e -> live.add(e.key()));
+    deleteRangeCounted(fromInclusive, toExclusive);
+  }
+
+  /**
+   * Removes the range in one pass: its pending writes go, its clean entries go, and the keys the
+   * base holds in it become one {@link Drop}, whose tombstones the commit sends and applies before
+   * the pending writes (so that a key written again after the drop keeps its new value). No pending
+   * write or hash-map entry is made per dropped key.
+   */
+  @Override
+  public long deleteRangeCounted(byte[] fromInclusive, byte[] toExclusive) {
+    if (ByteKeys.isEmptyRange(fromInclusive, toExclusive)) {
+      return 0;
     }
-    live.forEach(this::delete);
+    long live = 0;
+    List<byte[]> inBase = new ArrayList<>();
+    try (KeyValueIterator it = committedRange(fromInclusive, toExclusive)) {
+      while (it.hasNext()) {
+        byte[] key = it.next().key();
+        inBase.add(key);
+        CacheEntry e = entries.get(new Key(key));
+        if (e == null) {
+          live++;
+        } else if (!e.dirty) {
+          forget(e);
+          if (e.value != null) {
+            live++;
+          }
+        } // a dirty entry is counted and removed with the pending writes below
+      }
+    }
+    for (Iterator<CacheEntry> it = view(fromInclusive, toExclusive).values().iterator();
+        it.hasNext(); ) {
+      CacheEntry e = it.next();
+      if (e.value != null) {
+        live++;
+      }
+      it.remove();
+      pendingCount--;
+      pendingBytes -= e.bytes();
+      if (e.value == null) {
+        tombstones--;
+      }
+      e.dirty = false;
+      entries.remove(e.key);
+    }
+    if (!inBase.isEmpty()) {
+      drops.add(new Drop(fromInclusive, toExclusive, inBase));
+      pendingCount += inBase.size();
+      tombstones += inBase.size();
+      for (byte[] key : inBase) {
+        pendingBytes += DROPPED_KEY_OVERHEAD_BYTES + key.length;
+      }
+    }
+    return live;
+  }
+
+  /**
+   * A range deleted in this transaction: the keys the base held in it, each a tombstone at commit.
+   * Until then the base still holds them, so base reads in the range are hidden.
+   */
+  private record Drop(byte[] from, byte[] to, List<byte[]> keys) {
+    boolean contains(byte[] key) {
+      return (from == null || ByteKeys.compare(key, from) >= 0)
+          && (to == null || ByteKeys.compare(key, to) < 0);
+    }
+  }
+
+  /** True when {@code key} lies in a range deleted in this transaction. */
+  private boolean dropped(byte[] key) {
+    for (int i = 0; i < drops.size(); i++) {
+      if (drops.get(i).contains(key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The base's entries in a range, without those of ranges deleted in this transaction. */
+  private KeyValueIterator committedRange(byte[] fromInclusive, byte[] toExclusive) {
+    KeyValueIterator committed = base.range(fromInclusive, toExclusive);
+    if (drops.isEmpty()) {
+      return committed;
+    }
+    return new LookaheadIterator() {
+      @Override
+      KeyValueEntry fetch() {
+        while (committed.hasNext()) {
+          KeyValueEntry e = committed.next();
+          if (!dropped(e.key())) {
+            return e;
+          }
+        }
+        return null;
+      }
+
+      @Override
+      void release() {
+        committed.close();
+      }
+    };
   }
 
   @Override
   public KeyValueIterator range(byte[] fromInclusive, byte[] toExclusive) {
-    KeyValueIterator committed = base.range(fromInclusive, toExclusive);
+    KeyValueIterator committed = committedRange(fromInclusive, toExclusive);
     if (ByteKeys.isEmptyRange(fromInclusive, toExclusive)) {
       return new MergingIterator(committed, List.<Map.Entry<byte[], byte[]>>of().iterator());
     }
@@ -245,9 +391,20 @@ final class OverlayKeyValueStore implements KeyValueStore {
     return pendingCount;
   }
 
-  /** The pending writes, ascending by key; a null value is a delete. */
-  NavigableMap<byte[], CacheEntry> pendingEntries() {
-    return pending;
+  /**
+   * Visits what the commit writes: first the tombstones of the ranges deleted in this transaction,
+   * then the pending writes ascending by key (a key written again after its range was deleted comes
+   * twice, its new value last).
+   */
+  void forEachPendingWrite(PendingWriteVisitor visitor) {
+    for (Drop d : drops) {
+      for (byte[] key : d.keys()) {
+        visitor.visit(name, key, null);
+      }
+    }
+    for (CacheEntry entry : pending.values()) {
+      visitor.visit(name, entry.key.bytes, entry.value);
+    }
   }
 
   /**
@@ -265,6 +422,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
     }
     // A new map instead of clear(): clearing a skip list unlinks every node one by one.
     pending = new ConcurrentSkipListMap<>(ByteKeys.ORDER);
+    drops.clear();
     pendingBytes = 0;
     pendingCount = 0;
     tombstones = 0;
@@ -284,6 +442,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
     cachedBytes = 0;
     entries.clear();
     pending = new ConcurrentSkipListMap<>(ByteKeys.ORDER);
+    drops.clear();
     complete = false;
     pendingBytes = 0;
     pendingCount = 0;
@@ -375,6 +534,17 @@ final class OverlayKeyValueStore implements KeyValueStore {
     long b = e.bytes();
     cachedBytes += b;
     cache.reserve(b);
+  }
+
+  /** Removes a clean entry from the hash map and the recency list. */
+  private void forget(CacheEntry e) {
+    entries.remove(e.key);
+    if (e.prev != null || lruHead == e) {
+      unlink(e);
+      long b = e.bytes();
+      cachedBytes -= b;
+      cache.release(b);
+    }
   }
 
   private void touch(CacheEntry e) {

@@ -76,9 +76,7 @@ final class OverlayTaskState implements TransactionalTaskState {
   public void forEachPendingWrite(PendingWriteVisitor visitor) {
     Objects.requireNonNull(visitor, "visitor");
     for (OverlayKeyValueStore store : stores.values()) {
-      for (OverlayKeyValueStore.CacheEntry entry : store.pendingEntries().values()) {
-        visitor.visit(store.name(), entry.key.bytes, entry.value);
-      }
+      store.forEachPendingWrite(visitor);
     }
   }
 
