@@ -10,8 +10,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.TreeMap;
 
 /**
  * The transactional view of one store, and its write-back cache: pending writes, committed entries
@@ -30,8 +31,10 @@ import java.util.concurrent.ConcurrentSkipListMap;
  *
  * <p>Invariants: per key at most one entry, the latest write; the base is written only by {@link
  * OverlayTaskState#commit}; an entry's {@code inBase} is what the base holds for the key as far as
- * known. {@code pending} is a {@link ConcurrentSkipListMap} for its weakly consistent iterators, so
- * a caller may write while iterating a range (single-threaded use).
+ * known. {@code pending} is a {@link TreeMap}; a range scan walks it with its own iterator while
+ * nothing changes the map's keys, and after such a change (a caller writing while it iterates a
+ * range, single-threaded) goes on from the last key it returned, so scans stay weakly consistent as
+ * a concurrent skip list's would be, without paying a skip list's cost on every write.
  */
 final class OverlayKeyValueStore implements KeyValueStore {
   /**
@@ -48,8 +51,9 @@ final class OverlayKeyValueStore implements KeyValueStore {
   private final KeyValueStore base;
   private final StateCache cache;
   private final Map<Key, CacheEntry> entries = new HashMap<>();
-  private ConcurrentSkipListMap<byte[], CacheEntry> pending =
-      new ConcurrentSkipListMap<>(ByteKeys.ORDER);
+  private TreeMap<byte[], CacheEntry> pending = new TreeMap<>(ByteKeys.ORDER);
+  /** Counts changes to the keys of {@code pending}, so that a range scan knows when to re-seek. */
+  private long pendingChanges;
   private boolean complete;
   private long pendingBytes;
   private int pendingCount; // ConcurrentSkipListMap.size() walks the whole map
@@ -193,7 +197,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
     if (ByteKeys.isEmptyRange(fromInclusive, toExclusive)) {
       return new MergingIterator(committed, List.<Map.Entry<byte[], byte[]>>of().iterator());
     }
-    Iterator<CacheEntry> it = view(fromInclusive, toExclusive).values().iterator();
+    Iterator<CacheEntry> it = new PendingIterator(pending, fromInclusive, toExclusive);
     return new MergingIterator(
         committed,
         new Iterator<>() {
@@ -263,8 +267,9 @@ final class OverlayKeyValueStore implements KeyValueStore {
       e.inBase = e.value == null ? ABSENT : PRESENT;
       keepClean(e);
     }
-    // A new map instead of clear(): clearing a skip list unlinks every node one by one.
-    pending = new ConcurrentSkipListMap<>(ByteKeys.ORDER);
+    // A new map instead of clear(), so that a scan still open goes on over the old one.
+    pending = new TreeMap<>(ByteKeys.ORDER);
+    pendingChanges++;
     pendingBytes = 0;
     pendingCount = 0;
     tombstones = 0;
@@ -283,7 +288,8 @@ final class OverlayKeyValueStore implements KeyValueStore {
     lruTail = null;
     cachedBytes = 0;
     entries.clear();
-    pending = new ConcurrentSkipListMap<>(ByteKeys.ORDER);
+    pending = new TreeMap<>(ByteKeys.ORDER);
+    pendingChanges++;
     complete = false;
     pendingBytes = 0;
     pendingCount = 0;
@@ -323,6 +329,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
       e.dirty = true;
       e.value = value;
       pending.put(e.key.bytes, e);
+      pendingChanges++;
       pendingCount++;
       pendingBytes += e.bytes();
       if (value == null) {
@@ -343,6 +350,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
   /** Removes a dirty entry from the pending writes. */
   private void unpend(CacheEntry e) {
     pending.remove(e.key.bytes);
+    pendingChanges++;
     pendingCount--;
     pendingBytes -= e.bytes();
     if (e.value == null) {
@@ -424,10 +432,64 @@ final class OverlayKeyValueStore implements KeyValueStore {
     }
   }
 
-  private NavigableMap<byte[], CacheEntry> view(byte[] from, byte[] to) {
-    if (from == null) {
-      return to == null ? pending : pending.headMap(to, false);
+  /**
+   * The pending entries of {@code [from, to)} in key order (null bounds: open), weakly consistent:
+   * an entry added or removed during the scan ahead of its position is seen or not as it stands
+   * when the scan gets there. Walks the map's own iterator while the map's keys do not change, and
+   * re-seeks after the last returned key when they did (a TreeMap iterator would fail then).
+   */
+  private final class PendingIterator implements Iterator<CacheEntry> {
+    private final TreeMap<byte[], CacheEntry> map;
+    private final byte[] to;
+    private Iterator<Map.Entry<byte[], CacheEntry>> it;
+    private long seen;
+    private byte[] last;
+    private CacheEntry next;
+    private boolean done;
+
+    PendingIterator(TreeMap<byte[], CacheEntry> map, byte[] from, byte[] to) {
+      this.map = map;
+      this.to = to;
+      this.it = (from == null ? map : map.tailMap(from, true)).entrySet().iterator();
+      this.seen = pendingChanges;
     }
-    return to == null ? pending.tailMap(from, true) : pending.subMap(from, true, to, false);
+
+    @Override
+    public boolean hasNext() {
+      if (next != null) {
+        return true;
+      }
+      if (done) {
+        return false;
+      }
+      if (seen != pendingChanges) {
+        // The keys changed since the last step (or the map was replaced: then nothing changes in
+        // this one any more, and re-seeking in it is merely harmless).
+        it = (last == null ? map : map.tailMap(last, false)).entrySet().iterator();
+        seen = pendingChanges;
+      }
+      if (!it.hasNext()) {
+        done = true;
+        return false;
+      }
+      Map.Entry<byte[], CacheEntry> e = it.next();
+      if (to != null && ByteKeys.ORDER.compare(e.getKey(), to) >= 0) {
+        done = true;
+        return false;
+      }
+      last = e.getKey();
+      next = e.getValue();
+      return true;
+    }
+
+    @Override
+    public CacheEntry next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      CacheEntry e = next;
+      next = null;
+      return e;
+    }
   }
 }
