@@ -52,8 +52,10 @@ final class OverlayKeyValueStore implements KeyValueStore {
   private final StateCache cache;
   private final Map<Key, CacheEntry> entries = new HashMap<>();
   private TreeMap<byte[], CacheEntry> pending = new TreeMap<>(ByteKeys.ORDER);
+
   /** Counts changes to the keys of {@code pending}, so that a range scan knows when to re-seek. */
   private long pendingChanges;
+
   private boolean complete;
   private long pendingBytes;
   private int pendingCount; // ConcurrentSkipListMap.size() walks the whole map
