@@ -21,9 +21,12 @@ import java.util.TreeMap;
  * <p>Every key the overlay knows has one {@link CacheEntry} in a hash map, which answers point
  * reads and writes. A <em>dirty</em> entry is a pending write (its value, or null for a delete); it
  * is also in the sorted map {@code pending}, which range scans merge over the base and commit walks
- * in key order. A <em>clean</em> entry holds what the base holds (a value, or null: absent), so a
- * read of it does not reach the base; clean entries stay across commits within the thread's {@link
- * StateCache} budget, least recently used first out.
+ * (sorted lazily: a new dirty entry waits in a bucket by its key's first byte until a scan of a
+ * range that may hold it or the commit needs it sorted, so a write dropped within the interval, a
+ * window opened and fired between two commits, is never sorted at all) in key order. A
+ * <em>clean</em> entry holds what the base holds (a value, or null: absent), so a read of it does
+ * not reach the base; clean entries stay across commits within the thread's {@link StateCache}
+ * budget, least recently used first out.
  *
  * <p>The overlay is <em>complete</em> while every key the base holds is in the hash map: from a
  * base that was empty when wrapped, as long as no clean entry with a value was evicted (all writes
@@ -56,9 +59,26 @@ final class OverlayKeyValueStore implements KeyValueStore {
   /** Counts changes to the keys of {@code pending}, so that a range scan knows when to re-seek. */
   private long pendingChanges;
 
+  /**
+   * Dirty entries not yet in {@code pending}: bucket 0 for the empty key, 1 + b for keys starting
+   * with byte b (unsigned). May also hold entries no longer dirty or already sorted, skipped when
+   * the bucket is moved into {@code pending}.
+   */
+  private final Bucket[] unsorted = new Bucket[257];
+
+  /** Dirty entries waiting to be sorted. */
+  private static final class Bucket {
+    final ArrayList<CacheEntry> entries = new ArrayList<>();
+  }
+
+  /** Counts entries put into buckets, so that an open scan knows when to look at them. */
+  private long unsortedAdds;
+
+  private boolean anyUnsorted;
+
   private boolean complete;
   private long pendingBytes;
-  private int pendingCount; // ConcurrentSkipListMap.size() walks the whole map
+  private int pendingCount; // dirty entries, sorted or not
   private int tombstones;
 
   // The clean entries, least recently used first: a doubly linked list through the entries.
@@ -103,6 +123,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
     final Key key;
     byte[] value; // null: deleted (dirty) or absent (clean)
     boolean dirty;
+    boolean sorted; // in pending (a dirty entry not sorted yet waits in a bucket)
     byte inBase = UNKNOWN;
     CacheEntry prev;
     CacheEntry next;
@@ -199,6 +220,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
     if (ByteKeys.isEmptyRange(fromInclusive, toExclusive)) {
       return new MergingIterator(committed, List.<Map.Entry<byte[], byte[]>>of().iterator());
     }
+    sortRange(fromInclusive, toExclusive);
     Iterator<CacheEntry> it = new PendingIterator(pending, fromInclusive, toExclusive);
     return new MergingIterator(
         committed,
@@ -253,6 +275,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
 
   /** The pending writes, ascending by key; a null value is a delete. */
   NavigableMap<byte[], CacheEntry> pendingEntries() {
+    sortRange(null, null);
     return pending;
   }
 
@@ -264,7 +287,9 @@ final class OverlayKeyValueStore implements KeyValueStore {
     if (pendingCount > 0) {
       cache.countFlush();
     }
+    sortRange(null, null);
     for (CacheEntry e : pending.values()) {
+      e.sorted = false;
       e.dirty = false;
       e.inBase = e.value == null ? ABSENT : PRESENT;
       keepClean(e);
@@ -289,9 +314,13 @@ final class OverlayKeyValueStore implements KeyValueStore {
     lruHead = null;
     lruTail = null;
     cachedBytes = 0;
+    for (CacheEntry e : pending.values()) {
+      e.sorted = false;
+    }
     entries.clear();
     pending = new TreeMap<>(ByteKeys.ORDER);
     pendingChanges++;
+    dropUnsorted();
     complete = false;
     pendingBytes = 0;
     pendingCount = 0;
@@ -330,8 +359,13 @@ final class OverlayKeyValueStore implements KeyValueStore {
       }
       e.dirty = true;
       e.value = value;
-      pending.put(e.key.bytes, e);
-      pendingChanges++;
+      int b = bucket(e.key.bytes);
+      if (unsorted[b] == null) {
+        unsorted[b] = new Bucket();
+      }
+      unsorted[b].entries.add(e);
+      unsortedAdds++;
+      anyUnsorted = true;
       pendingCount++;
       pendingBytes += e.bytes();
       if (value == null) {
@@ -351,8 +385,11 @@ final class OverlayKeyValueStore implements KeyValueStore {
 
   /** Removes a dirty entry from the pending writes. */
   private void unpend(CacheEntry e) {
-    pending.remove(e.key.bytes);
-    pendingChanges++;
+    if (e.sorted) {
+      pending.remove(e.key.bytes);
+      pendingChanges++;
+      e.sorted = false;
+    } // else it waits in its bucket, where sorting skips it as no longer dirty
     pendingCount--;
     pendingBytes -= e.bytes();
     if (e.value == null) {
@@ -434,6 +471,49 @@ final class OverlayKeyValueStore implements KeyValueStore {
     }
   }
 
+  private static int bucket(byte[] key) {
+    return key.length == 0 ? 0 : 1 + (key[0] & 0xff);
+  }
+
+  /** Sorts the dirty entries waiting in buckets that may hold keys of {@code [from, to)}. */
+  private void sortRange(byte[] from, byte[] to) {
+    if (!anyUnsorted) {
+      return;
+    }
+    int lo = from == null ? 0 : bucket(from);
+    int hi = to == null ? 256 : (to.length == 0 ? -1 : 1 + (to[0] & 0xff));
+    boolean moved = false;
+    for (int b = lo; b <= hi; b++) {
+      if (unsorted[b] == null || unsorted[b].entries.isEmpty()) {
+        continue;
+      }
+      ArrayList<CacheEntry> list = unsorted[b].entries;
+      for (CacheEntry e : list) {
+        if (e.dirty && !e.sorted) {
+          pending.put(e.key.bytes, e);
+          e.sorted = true;
+          moved = true;
+        }
+      }
+      list.clear();
+    }
+    if (moved) {
+      pendingChanges++;
+    }
+    if (lo == 0 && hi == 256) {
+      anyUnsorted = false;
+    }
+  }
+
+  private void dropUnsorted() {
+    for (Bucket bucket : unsorted) {
+      if (bucket != null) {
+        bucket.entries.clear();
+      }
+    }
+    anyUnsorted = false;
+  }
+
   /**
    * The pending entries of {@code [from, to)} in key order (null bounds: open), weakly consistent:
    * an entry added or removed during the scan ahead of its position is seen or not as it stands
@@ -442,7 +522,9 @@ final class OverlayKeyValueStore implements KeyValueStore {
    */
   private final class PendingIterator implements Iterator<CacheEntry> {
     private final TreeMap<byte[], CacheEntry> map;
+    private final byte[] from;
     private final byte[] to;
+    private long seenAdds;
     private Iterator<Map.Entry<byte[], CacheEntry>> it;
     private long seen;
     private byte[] last;
@@ -451,7 +533,9 @@ final class OverlayKeyValueStore implements KeyValueStore {
 
     PendingIterator(TreeMap<byte[], CacheEntry> map, byte[] from, byte[] to) {
       this.map = map;
+      this.from = from;
       this.to = to;
+      this.seenAdds = unsortedAdds;
       this.it = (from == null ? map : map.tailMap(from, true)).entrySet().iterator();
       this.seen = pendingChanges;
     }
@@ -464,10 +548,17 @@ final class OverlayKeyValueStore implements KeyValueStore {
       if (done) {
         return false;
       }
+      if (seenAdds != unsortedAdds && map == pending) {
+        sortRange(from, to); // written while scanning: what lies ahead must be seen
+        seenAdds = unsortedAdds;
+      }
       if (seen != pendingChanges) {
         // The keys changed since the last step (or the map was replaced: then nothing changes in
         // this one any more, and re-seeking in it is merely harmless).
-        it = (last == null ? map : map.tailMap(last, false)).entrySet().iterator();
+        it =
+            (last != null ? map.tailMap(last, false) : from != null ? map.tailMap(from, true) : map)
+                .entrySet()
+                .iterator();
         seen = pendingChanges;
       }
       if (!it.hasNext()) {
