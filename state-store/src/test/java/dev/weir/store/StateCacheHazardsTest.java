@@ -147,6 +147,62 @@ class StateCacheHazardsTest {
     assertThat(entries(base.store("a").prefixScan(bytes('p')))).isEqualTo(model);
   }
 
+  /**
+   * A caller may write while it iterates a range (map state, TTL cleanup): the scan goes on from
+   * where it was and shows what stands ahead of it when it gets there, whatever the writes did to
+   * the pending entries behind or ahead of it, across a commit too.
+   */
+  @Test
+  void aScanGoesOnAcrossWritesMadeWhileItIterates() {
+    TransactionalTaskState tx = TransactionalTaskState.wrap(base, StateCache.of(1 << 20));
+    KeyValueStore a = tx.store("a");
+    for (int i : new int[] {1, 3, 5}) {
+      a.put(bytes('k', i), bytes(i));
+    }
+    tx.commit(Map.of("a-0", 3L));
+    for (int i : new int[] {2, 4, 6, 8, 10}) {
+      a.put(bytes('k', i), bytes(i));
+    }
+
+    List<String> seen = new java.util.ArrayList<>();
+    try (KeyValueIterator it = a.prefixScan(bytes('k'))) {
+      for (int n = 0; n < 2; n++) {
+        seen.add(hex(it.next().key()));
+      }
+      // Behind the scan, ahead of it, a pending key dropped, a committed key deleted.
+      a.put(bytes('k', 0), bytes(0));
+      a.put(bytes('k', 7), bytes(7));
+      a.delete(bytes('k', 6)); // written in this interval only: no longer pending
+      a.delete(bytes('k', 5)); // committed: a pending tombstone hides it
+      for (int n = 0; n < 2; n++) {
+        seen.add(hex(it.next().key()));
+      }
+      tx.commit(Map.of("a-0", 4L)); // a scan still open goes on over what it started on
+      a.put(bytes('k', 9), bytes(9));
+      it.forEachRemaining(e -> seen.add(hex(e.key())));
+    }
+    assertThat(seen)
+        .containsExactly(
+            hex(bytes('k', 1)),
+            hex(bytes('k', 2)),
+            hex(bytes('k', 3)),
+            hex(bytes('k', 4)),
+            hex(bytes('k', 7)),
+            hex(bytes('k', 8)),
+            hex(bytes('k', 10)));
+    assertThat(TestBytes.keys(a.prefixScan(bytes('k'))))
+        .containsExactly(
+            hex(bytes('k', 0)),
+            hex(bytes('k', 1)),
+            hex(bytes('k', 2)),
+            hex(bytes('k', 3)),
+            hex(bytes('k', 4)),
+            hex(bytes('k', 7)),
+            hex(bytes('k', 8)),
+            hex(bytes('k', 9)),
+            hex(bytes('k', 10)));
+  }
+
   @Test
   void aDeleteOfAFlushedKeyReadsAsAbsentBeforeAndAfterItsCommitAndAfterARestart() {
     StateCache cache = StateCache.of(1 << 20);

@@ -53,6 +53,18 @@ final class TimerStore {
    */
   private java.util.Set<java.nio.ByteBuffer> deletedInBatch;
 
+  /**
+   * Per domain, a time below which this store holds no timer: scans start there instead of at the
+   * domain's prefix. Fired timers are deleted in time order, so the committed store keeps a growing
+   * run of tombstones at the start of the domain until compaction, and a seek from the prefix would
+   * step over all of them on every scan (in W2 that seek was a third of the stream thread's time).
+   * Raised past {@code upTo} when {@link #fireUpTo} has fired everything up to it, lowered by a
+   * timer registered below it; {@code Long.MIN_VALUE} (from the prefix) for a new store.
+   */
+  private long eventFloor = Long.MIN_VALUE;
+
+  private long processingFloor = Long.MIN_VALUE;
+
   TimerStore(KeyValueStore store) {
     this.store = store;
   }
@@ -90,6 +102,9 @@ final class TimerStore {
     }
     store.put(k, EMPTY_VALUE);
     lastRegistered = k;
+    if (time < floor(domain)) {
+      setFloor(domain, time);
+    }
     if (firingKey != null && java.util.Arrays.equals(k, firingKey)) {
       firingKey = null; // registered again while firing: a delete must remove it again
     }
@@ -129,12 +144,13 @@ final class TimerStore {
     }
     int fired = 0;
     lastRegistered = null;
-    byte[] from = prefix(domain);
     byte[] to = timerKey(domain, upTo == Long.MAX_VALUE ? upTo : upTo + 1, new byte[0]);
     if (upTo == Long.MAX_VALUE) {
-      to = StateHandle.prefixEnd(from);
+      to = StateHandle.prefixEnd(prefix(domain));
     }
     while (true) {
+      // From the floor as it is now: firing may have registered a timer below it.
+      byte[] from = scanStart(domain);
       List<byte[]> due = new ArrayList<>();
       try (KeyValueIterator it = store.range(from, to)) {
         while (it.hasNext() && due.size() < 1000) {
@@ -152,6 +168,9 @@ final class TimerStore {
             continue; // deleted by an earlier timer of this batch
           }
           store.delete(k);
+          if (java.util.Arrays.equals(k, lastRegistered)) {
+            lastRegistered = null; // registering it again must store it again
+          }
           firingKey = k;
           try {
             firing.fire(timeOf(k), keyOf(k));
@@ -164,8 +183,32 @@ final class TimerStore {
         deletedInBatch = null;
       }
     }
+    // Nothing at or below upTo is left (the last scan from the floor found nothing due).
+    if (upTo == Long.MAX_VALUE) {
+      setFloor(domain, Long.MAX_VALUE);
+    } else if (upTo + 1 > floor(domain)) {
+      setFloor(domain, upTo + 1);
+    }
     setEarliest(domain, firstTime(domain));
     return fired;
+  }
+
+  private long floor(byte domain) {
+    return domain == EVENT ? eventFloor : processingFloor;
+  }
+
+  private void setFloor(byte domain, long time) {
+    if (domain == EVENT) {
+      eventFloor = time;
+    } else {
+      processingFloor = time;
+    }
+  }
+
+  /** Where a scan of the domain starts: its prefix, or the first key at the floor's time. */
+  private byte[] scanStart(byte domain) {
+    long f = floor(domain);
+    return f == Long.MIN_VALUE ? prefix(domain) : timerKey(domain, f, new byte[0]);
   }
 
   private long earliest(byte domain) {
@@ -187,7 +230,7 @@ final class TimerStore {
 
   private long firstTime(byte domain) {
     byte[] p = prefix(domain);
-    try (KeyValueIterator it = store.prefixScan(p)) {
+    try (KeyValueIterator it = store.range(scanStart(domain), StateHandle.prefixEnd(p))) {
       return it.hasNext() ? timeOf(it.next().key()) : UNKNOWN;
     }
   }

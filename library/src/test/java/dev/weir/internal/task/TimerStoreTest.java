@@ -56,4 +56,83 @@ class TimerStoreTest {
       assertThat(fired).containsExactly(1_000L);
     }
   }
+
+  @Test
+  void pastTimersFireWhenRegisteredBeforeDuringAndAfterFiringAndAgainAfterTheyFired()
+      throws Exception {
+    try (StateBackend backend = StateBackends.inMemory();
+        TaskStateStore state = backend.open("0_0", Set.of("op"))) {
+      TimerStore timers = new TimerStore(state.store("op"));
+      timers.register(TimerStore.EVENT, 100, k("a"));
+      List<String> fired = new ArrayList<>();
+      TimerStore.Firing record = (t, key) -> fired.add(new String(key, StandardCharsets.UTF_8) + t);
+      timers.fireUpTo(TimerStore.EVENT, 150, record);
+      // Below what has been fired already: due at the next check.
+      timers.register(TimerStore.EVENT, 50, k("b"));
+      timers.register(TimerStore.EVENT, 160, k("c"));
+      timers.fireUpTo(
+          TimerStore.EVENT,
+          170,
+          (t, key) -> {
+            record.fire(t, key);
+            if (t == 50) {
+              timers.register(TimerStore.EVENT, 40, k("d")); // below the scan's start: same call
+            }
+          });
+      // The timer that just fired, registered again: stored again, fires again.
+      timers.register(TimerStore.EVENT, 40, k("d"));
+      timers.fireUpTo(TimerStore.EVENT, 170, record);
+      timers.register(TimerStore.EVENT, 500, k("e"));
+      timers.fireUpTo(TimerStore.EVENT, 499, record);
+      timers.fireUpTo(TimerStore.EVENT, Long.MAX_VALUE, record);
+      timers.register(TimerStore.EVENT, 1, k("f"));
+      timers.fireUpTo(TimerStore.EVENT, Long.MAX_VALUE, record);
+      // d40, registered while b50 fired, comes after the batch b50 was read with (c160).
+      assertThat(fired).containsExactly("a100", "b50", "c160", "d40", "d40", "e500", "f1");
+      assertThat(timers.count(TimerStore.EVENT)).isZero();
+    }
+  }
+
+  /**
+   * Fired timers leave tombstones at the start of the domain in the committed store; scans after a
+   * firing start at the first time that may still hold a timer, not at the domain's prefix.
+   */
+  @Test
+  void scansAfterFiringStartPastTheTimersAlreadyFired() throws Exception {
+    try (StateBackend backend = StateBackends.inMemory();
+        TaskStateStore state = backend.open("0_0", Set.of("op"))) {
+      List<Long> starts = new ArrayList<>();
+      KeyValueStore store = state.store("op");
+      KeyValueStore recording =
+          (KeyValueStore)
+              java.lang.reflect.Proxy.newProxyInstance(
+                  KeyValueStore.class.getClassLoader(),
+                  new Class<?>[] {KeyValueStore.class},
+                  (proxy, method, args) -> {
+                    if (method.getName().equals("range")) {
+                      byte[] from = (byte[]) args[0];
+                      starts.add(
+                          from.length < 10
+                              ? Long.MIN_VALUE
+                              : java.nio.ByteBuffer.wrap(from, 2, 8).getLong() ^ Long.MIN_VALUE);
+                    }
+                    try {
+                      return method.invoke(store, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                      throw e.getCause();
+                    }
+                  });
+      TimerStore timers = new TimerStore(recording);
+      for (long t = 10; t <= 30; t += 10) {
+        timers.register(TimerStore.EVENT, t, k("x"));
+      }
+      timers.fireUpTo(TimerStore.EVENT, 15, (t, key) -> {});
+      starts.clear();
+      List<Long> fired = new ArrayList<>();
+      timers.fireUpTo(TimerStore.EVENT, 25, (t, key) -> fired.add(t));
+      assertThat(fired).containsExactly(20L);
+      // The scans for due timers start past 15, the one for the next earliest time past 25.
+      assertThat(starts).containsExactly(16L, 16L, 26L);
+    }
+  }
 }

@@ -12,8 +12,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 /**
@@ -23,9 +24,12 @@ import java.util.function.UnaryOperator;
  * <p>Every key the overlay knows has one {@link CacheEntry} in a hash map, which answers point
  * reads and writes. A <em>dirty</em> entry is a pending write (its value, or null for a delete); it
  * is also in the sorted map {@code pending}, which range scans merge over the base and commit walks
- * in key order. A <em>clean</em> entry holds what the base holds (a value, or null: absent), so a
- * read of it does not reach the base; clean entries stay across commits within the thread's {@link
- * StateCache} budget, least recently used first out.
+ * (sorted lazily: a new dirty entry waits in a bucket by its key's first byte until a scan of a
+ * range that may hold it or the commit needs it sorted, so a write dropped within the interval, a
+ * window opened and fired between two commits, is never sorted at all) in key order. A
+ * <em>clean</em> entry holds what the base holds (a value, or null: absent), so a read of it does
+ * not reach the base; clean entries stay across commits within the thread's {@link StateCache}
+ * budget, least recently used first out.
  *
  * <p>The overlay is <em>complete</em> while every key the base holds is in the hash map: from a
  * base that was empty when wrapped, as long as no clean entry with a value was evicted (all writes
@@ -38,8 +42,10 @@ import java.util.function.UnaryOperator;
  *
  * <p>Invariants: per key at most one entry, the latest write; the base is written only by {@link
  * OverlayTaskState#commit}; an entry's {@code inBase} is what the base holds for the key as far as
- * known. {@code pending} is a {@link ConcurrentSkipListMap} for its weakly consistent iterators, so
- * a caller may write while iterating a range (single-threaded use).
+ * known. {@code pending} is a {@link TreeMap}; a range scan walks it with its own iterator while
+ * nothing changes the map's keys, and after such a change (a caller writing while it iterates a
+ * range, single-threaded) goes on from the last key it returned, so scans stay weakly consistent as
+ * a concurrent skip list's would be, without paying a skip list's cost on every write.
  */
 final class OverlayKeyValueStore implements KeyValueStore {
   /**
@@ -59,11 +65,31 @@ final class OverlayKeyValueStore implements KeyValueStore {
   private final KeyValueStore base;
   private final StateCache cache;
   private final Map<Key, CacheEntry> entries = new HashMap<>();
-  private ConcurrentSkipListMap<byte[], CacheEntry> pending =
-      new ConcurrentSkipListMap<>(ByteKeys.ORDER);
+  private TreeMap<byte[], CacheEntry> pending = new TreeMap<>(ByteKeys.ORDER);
+
+  /** Counts changes to the keys of {@code pending}, so that a range scan knows when to re-seek. */
+  private long pendingChanges;
+
+  /**
+   * Dirty entries not yet in {@code pending}: bucket 0 for the empty key, 1 + b for keys starting
+   * with byte b (unsigned). May also hold entries no longer dirty or already sorted, skipped when
+   * the bucket is moved into {@code pending}.
+   */
+  private final Bucket[] unsorted = new Bucket[257];
+
+  /** Dirty entries waiting to be sorted. */
+  private static final class Bucket {
+    final ArrayList<CacheEntry> entries = new ArrayList<>();
+  }
+
+  /** Counts entries put into buckets, so that an open scan knows when to look at them. */
+  private long unsortedAdds;
+
+  private boolean anyUnsorted;
+
   private boolean complete;
   private long pendingBytes;
-  private int pendingCount; // ConcurrentSkipListMap.size() walks the whole map
+  private int pendingCount; // dirty entries, sorted or not
   private int tombstones;
   private final List<Drop> drops = new ArrayList<>();
 
@@ -109,6 +135,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
     final Key key;
     byte[] value; // null: deleted (dirty) or absent (clean)
     boolean dirty;
+    boolean sorted; // in pending (a dirty entry not sorted yet waits in a bucket)
     byte inBase = UNKNOWN;
     CacheEntry prev;
     CacheEntry next;
@@ -261,6 +288,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
         } // a dirty entry is counted and removed with the pending writes below
       }
     }
+    sortRange(fromInclusive, toExclusive); // the range's dirty entries waiting in buckets too
     for (Iterator<CacheEntry> it = view(fromInclusive, toExclusive).values().iterator();
         it.hasNext(); ) {
       CacheEntry e = it.next();
@@ -268,6 +296,8 @@ final class OverlayKeyValueStore implements KeyValueStore {
         live++;
       }
       it.remove();
+      pendingChanges++; // an open scan re-seeks
+      e.sorted = false;
       pendingCount--;
       pendingBytes -= e.bytes();
       if (e.value == null) {
@@ -339,7 +369,8 @@ final class OverlayKeyValueStore implements KeyValueStore {
     if (ByteKeys.isEmptyRange(fromInclusive, toExclusive)) {
       return new MergingIterator(committed, List.<Map.Entry<byte[], byte[]>>of().iterator());
     }
-    Iterator<CacheEntry> it = view(fromInclusive, toExclusive).values().iterator();
+    sortRange(fromInclusive, toExclusive);
+    Iterator<CacheEntry> it = new PendingIterator(pending, fromInclusive, toExclusive);
     return new MergingIterator(
         committed,
         new Iterator<>() {
@@ -402,6 +433,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
         visitor.visit(name, key, null);
       }
     }
+    sortRange(null, null);
     for (CacheEntry entry : pending.values()) {
       visitor.visit(name, entry.key.bytes, entry.value);
     }
@@ -415,13 +447,16 @@ final class OverlayKeyValueStore implements KeyValueStore {
     if (pendingCount > 0) {
       cache.countFlush();
     }
+    sortRange(null, null);
     for (CacheEntry e : pending.values()) {
+      e.sorted = false;
       e.dirty = false;
       e.inBase = e.value == null ? ABSENT : PRESENT;
       keepClean(e);
     }
-    // A new map instead of clear(): clearing a skip list unlinks every node one by one.
-    pending = new ConcurrentSkipListMap<>(ByteKeys.ORDER);
+    // A new map instead of clear(), so that a scan still open goes on over the old one.
+    pending = new TreeMap<>(ByteKeys.ORDER);
+    pendingChanges++;
     drops.clear();
     pendingBytes = 0;
     pendingCount = 0;
@@ -440,8 +475,13 @@ final class OverlayKeyValueStore implements KeyValueStore {
     lruHead = null;
     lruTail = null;
     cachedBytes = 0;
+    for (CacheEntry e : pending.values()) {
+      e.sorted = false;
+    }
     entries.clear();
-    pending = new ConcurrentSkipListMap<>(ByteKeys.ORDER);
+    pending = new TreeMap<>(ByteKeys.ORDER);
+    pendingChanges++;
+    dropUnsorted();
     drops.clear();
     complete = false;
     pendingBytes = 0;
@@ -481,7 +521,13 @@ final class OverlayKeyValueStore implements KeyValueStore {
       }
       e.dirty = true;
       e.value = value;
-      pending.put(e.key.bytes, e);
+      int b = bucket(e.key.bytes);
+      if (unsorted[b] == null) {
+        unsorted[b] = new Bucket();
+      }
+      unsorted[b].entries.add(e);
+      unsortedAdds++;
+      anyUnsorted = true;
       pendingCount++;
       pendingBytes += e.bytes();
       if (value == null) {
@@ -501,7 +547,11 @@ final class OverlayKeyValueStore implements KeyValueStore {
 
   /** Removes a dirty entry from the pending writes. */
   private void unpend(CacheEntry e) {
-    pending.remove(e.key.bytes);
+    if (e.sorted) {
+      pending.remove(e.key.bytes);
+      pendingChanges++;
+      e.sorted = false;
+    } // else it waits in its bucket, where sorting skips it as no longer dirty
     pendingCount--;
     pendingBytes -= e.bytes();
     if (e.value == null) {
@@ -594,10 +644,126 @@ final class OverlayKeyValueStore implements KeyValueStore {
     }
   }
 
+  /** The sorted pending entries of {@code [from, to)} (null bounds: open). */
   private NavigableMap<byte[], CacheEntry> view(byte[] from, byte[] to) {
     if (from == null) {
       return to == null ? pending : pending.headMap(to, false);
     }
     return to == null ? pending.tailMap(from, true) : pending.subMap(from, true, to, false);
+  }
+
+  private static int bucket(byte[] key) {
+    return key.length == 0 ? 0 : 1 + (key[0] & 0xff);
+  }
+
+  /** Sorts the dirty entries waiting in buckets that may hold keys of {@code [from, to)}. */
+  private void sortRange(byte[] from, byte[] to) {
+    if (!anyUnsorted) {
+      return;
+    }
+    int lo = from == null ? 0 : bucket(from);
+    int hi = to == null ? 256 : (to.length == 0 ? -1 : 1 + (to[0] & 0xff));
+    boolean moved = false;
+    for (int b = lo; b <= hi; b++) {
+      if (unsorted[b] == null || unsorted[b].entries.isEmpty()) {
+        continue;
+      }
+      ArrayList<CacheEntry> list = unsorted[b].entries;
+      for (CacheEntry e : list) {
+        if (e.dirty && !e.sorted) {
+          pending.put(e.key.bytes, e);
+          e.sorted = true;
+          moved = true;
+        }
+      }
+      list.clear();
+    }
+    if (moved) {
+      pendingChanges++;
+    }
+    if (lo == 0 && hi == 256) {
+      anyUnsorted = false;
+    }
+  }
+
+  private void dropUnsorted() {
+    for (Bucket bucket : unsorted) {
+      if (bucket != null) {
+        bucket.entries.clear();
+      }
+    }
+    anyUnsorted = false;
+  }
+
+  /**
+   * The pending entries of {@code [from, to)} in key order (null bounds: open), weakly consistent:
+   * an entry added or removed during the scan ahead of its position is seen or not as it stands
+   * when the scan gets there. Walks the map's own iterator while the map's keys do not change, and
+   * re-seeks after the last returned key when they did (a TreeMap iterator would fail then).
+   */
+  private final class PendingIterator implements Iterator<CacheEntry> {
+    private final TreeMap<byte[], CacheEntry> map;
+    private final byte[] from;
+    private final byte[] to;
+    private long seenAdds;
+    private Iterator<Map.Entry<byte[], CacheEntry>> it;
+    private long seen;
+    private byte[] last;
+    private CacheEntry next;
+    private boolean done;
+
+    PendingIterator(TreeMap<byte[], CacheEntry> map, byte[] from, byte[] to) {
+      this.map = map;
+      this.from = from;
+      this.to = to;
+      this.seenAdds = unsortedAdds;
+      this.it = (from == null ? map : map.tailMap(from, true)).entrySet().iterator();
+      this.seen = pendingChanges;
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (next != null) {
+        return true;
+      }
+      if (done) {
+        return false;
+      }
+      if (seenAdds != unsortedAdds && map == pending) {
+        sortRange(from, to); // written while scanning: what lies ahead must be seen
+        seenAdds = unsortedAdds;
+      }
+      if (seen != pendingChanges) {
+        // The keys changed since the last step (or the map was replaced: then nothing changes in
+        // this one any more, and re-seeking in it is merely harmless).
+        it =
+            (last != null ? map.tailMap(last, false) : from != null ? map.tailMap(from, true) : map)
+                .entrySet()
+                .iterator();
+        seen = pendingChanges;
+      }
+      if (!it.hasNext()) {
+        done = true;
+        return false;
+      }
+      Map.Entry<byte[], CacheEntry> e = it.next();
+      if (to != null && ByteKeys.ORDER.compare(e.getKey(), to) >= 0) {
+        done = true;
+        return false;
+      }
+      last = e.getKey();
+      next = e.getValue();
+      return true;
+    }
+
+    @Override
+    public CacheEntry next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      CacheEntry e = next;
+      next = null;
+      return e;
+    }
   }
 }
