@@ -66,7 +66,6 @@ final class PeerLiveness implements AutoCloseable {
     }
   }
 
-  /** Removes static members from the application's consumer group (the admin API). */
   /** Told that a peer is joining the group. */
   interface JoinListener {
     /**
@@ -76,6 +75,7 @@ final class PeerLiveness implements AutoCloseable {
     void peerJoining(int generation, String peer);
   }
 
+  /** Removes static members from the application's consumer group (the admin API). */
   interface Remover {
     /**
      * Removes the members; members that are already gone are not an error.
