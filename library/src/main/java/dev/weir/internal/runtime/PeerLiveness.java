@@ -511,8 +511,9 @@ final class PeerLiveness implements AutoCloseable {
             && !unreachableLogged) {
           unreachableLogged = true;
           LOG.warn(
-              "Peer liveness: instance {} at {} has not been reachable; it is left to the"
-                  + " session timeout (is liveness.listener an address the other instances can"
+              "Peer liveness: instance {} at {} has not been seen running since this instance"
+                  + " began to watch it, and its port now fails; it is left to the session timeout"
+                  + " (if this repeats, is liveness.listener an address the other instances can"
                   + " reach?)",
               peer.instanceId(),
               peer.endpoint());

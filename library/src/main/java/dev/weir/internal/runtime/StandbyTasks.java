@@ -97,20 +97,20 @@ final class StandbyTasks {
     metrics.warmupTasks.set(warmupIds.size());
     warmupSet = Set.copyOf(warmupIds);
     signaled.retainAll(warmupSet);
-    if (!wanted.isEmpty() || !running.isEmpty()) {
-      LOG.info(
-          "{}: standby tasks {} (warm-ups {}); waiting to open {}",
-          thread,
-          running,
-          warmupIds,
-          waiting);
-    }
   }
 
   /** Opens the standbys the last {@link #update} added (those another thread holds: later). */
   void openNew() {
     if (!waiting.isEmpty()) {
       openWaiting();
+    }
+    if (!waiting.isEmpty() || !running.isEmpty()) {
+      LOG.info(
+          "{}: standby tasks {} (warm-ups {}); waiting to open {}",
+          thread,
+          running,
+          warmupSet,
+          waiting);
     }
   }
 
