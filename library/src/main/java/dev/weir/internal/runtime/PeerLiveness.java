@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -158,6 +159,18 @@ final class PeerLiveness implements AutoCloseable {
   }
 
   /**
+   * Whether a member rejoins when a peer announces a join leaving {@code peerGeneration}: only if
+   * it is not joining already and has not moved past that generation (a late notice), and both
+   * generations are real (a member that has never been assigned has nothing to hasten).
+   */
+  static boolean rejoinsFor(int peerGeneration, boolean rebalancing, int ownGeneration) {
+    return peerGeneration >= 0
+        && !rebalancing
+        && ownGeneration >= 0
+        && ownGeneration <= peerGeneration;
+  }
+
+  /**
    * The peers an instance watches: its {@code count} successors on the ring of endpoints in their
    * natural order, never itself. An instance missing from the ring watches nobody.
    */
@@ -262,6 +275,11 @@ final class PeerLiveness implements AutoCloseable {
    */
   long checks() {
     return checks.get();
+  }
+
+  /** The endpoints this instance watches now; for tests. */
+  synchronized Set<String> watched() {
+    return Set.copyOf(watches.keySet());
   }
 
   /** Whether the watcher of {@code endpoint} sees its connections fail now; for tests. */

@@ -197,21 +197,10 @@ final class StreamThread extends Thread {
    * @param peer the peer's listener, for the log
    */
   void peerJoining(int generation, String peer) {
-    if (rejoinsFor(generation, assignorContext.rebalancing, assignorContext.generation)) {
+    if (PeerLiveness.rejoinsFor(
+        generation, assignorContext.rebalancing, assignorContext.generation)) {
       requestRejoin("peer " + peer + " is rejoining the group, leaving generation " + generation);
     }
-  }
-
-  /**
-   * Whether a member rejoins when a peer announces a join leaving {@code peerGeneration}: only if
-   * it is not joining already and has not moved past that generation (a late notice), and both
-   * generations are real (a member that has never been assigned has nothing to hasten).
-   */
-  static boolean rejoinsFor(int peerGeneration, boolean rebalancing, int ownGeneration) {
-    return peerGeneration >= 0
-        && !rebalancing
-        && ownGeneration >= 0
-        && ownGeneration <= peerGeneration;
   }
 
   /** Why the thread should rejoin the group at its next step, or null; set from any thread. */

@@ -87,12 +87,12 @@ class PeerLivenessTest {
 
   @Test
   void aMemberRejoinsForAJoinNoticeOnlyIfItIsNeitherJoiningNorPastItsGeneration() {
-    assertThat(StreamThread.rejoinsFor(5, false, 5)).as("same generation").isTrue();
-    assertThat(StreamThread.rejoinsFor(5, false, 4)).as("behind").isTrue();
-    assertThat(StreamThread.rejoinsFor(5, false, 6)).as("a late notice").isFalse();
-    assertThat(StreamThread.rejoinsFor(5, true, 5)).as("joining already").isFalse();
-    assertThat(StreamThread.rejoinsFor(-1, false, 5)).as("a new member").isFalse();
-    assertThat(StreamThread.rejoinsFor(5, false, -1)).as("never assigned").isFalse();
+    assertThat(PeerLiveness.rejoinsFor(5, false, 5)).as("same generation").isTrue();
+    assertThat(PeerLiveness.rejoinsFor(5, false, 4)).as("behind").isTrue();
+    assertThat(PeerLiveness.rejoinsFor(5, false, 6)).as("a late notice").isFalse();
+    assertThat(PeerLiveness.rejoinsFor(5, true, 5)).as("joining already").isFalse();
+    assertThat(PeerLiveness.rejoinsFor(-1, false, 5)).as("a new member").isFalse();
+    assertThat(PeerLiveness.rejoinsFor(5, false, -1)).as("never assigned").isFalse();
   }
 
   @Test
@@ -328,16 +328,22 @@ class PeerLivenessTest {
   void aPeerNoLongerInTheAssignmentIsNoLongerWatched() throws Exception {
     PeerLiveness a = start("a");
     PeerLiveness b = start("b");
+    PeerLiveness c = start("c");
     a.peers(List.of(peer(a, "a"), peer(b, "b")));
     awaitDecisions(a);
-    a.peers(List.of(peer(a, "a"))); // b left the group
-    b.close();
-    clock.addAndGet(100 * TIMEOUT);
-    // Nothing watches b any more, so no decision will come; a new peer's watcher shows that the
-    // instance still decides, and about c only.
-    PeerLiveness c = start("c");
+    assertThat(a.watched()).containsExactly(b.endpoint());
+
+    // b left the group and c joined; then b dies without a notice, which would get it removed if
+    // anything still watched it.
     a.peers(List.of(peer(a, "a"), peer(c, "c")));
+    assertThat(a.watched()).containsExactly(c.endpoint());
+    b.close();
+    awaitDecisions(a);
+    awaitDecisions(a);
+    clock.addAndGet(100 * TIMEOUT);
+    awaitDecisions(a);
     awaitDecisions(a);
     assertThat(removals).isEmpty();
+    assertThat(a.failing(b.endpoint())).isFalse();
   }
 }
