@@ -87,6 +87,14 @@ public final class PerfMain {
         options.threads(),
         Runtime.getRuntime().availableProcessors());
     out.println("load average at the start: " + loadAverage());
+    String extra = System.getenv(WeirW1.EXTRA_CONFIG_ENV);
+    if (extra != null && !extra.isBlank()) {
+      out.println("Weir contenders' extra settings (" + WeirW1.EXTRA_CONFIG_ENV + "): " + extra);
+    }
+    String rawLinger = System.getenv(RawW1.LINGER_ENV);
+    if (rawLinger != null && !rawLinger.isBlank()) {
+      out.println("raw loop's linger.ms (" + RawW1.LINGER_ENV + "): " + rawLinger);
+    }
     out.println(
         options.flinkClasspath() == null
             ? "flink: not built, left out (perf/run.sh --flink adds it to W1, W2 and W2K)"

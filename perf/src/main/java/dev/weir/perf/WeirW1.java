@@ -8,7 +8,9 @@ import dev.weir.stream.KafkaSource;
 import dev.weir.stream.KeyValue;
 import dev.weir.stream.StreamBuilder;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -46,7 +48,17 @@ final class WeirW1 implements Contender {
         });
   }
 
-  /** The settings every Weir contender uses: defaults except ids, guarantee and threads. */
+  /**
+   * The environment variable that adds settings to every Weir contender, for experiments: {@code
+   * key=value} pairs separated by {@code ;}. The harness prints it in the run's header; unset in
+   * every published run unless the run says otherwise.
+   */
+  static final String EXTRA_CONFIG_ENV = "PERF_WEIR_CONFIG";
+
+  /**
+   * The settings every Weir contender uses: defaults except ids, guarantee and threads, plus those
+   * of {@link #EXTRA_CONFIG_ENV} if set.
+   */
   static Properties properties(ContenderSpec spec) {
     Properties p = new Properties();
     p.put(WeirConfig.APPLICATION_ID_CONFIG, spec.appId());
@@ -56,7 +68,28 @@ final class WeirW1 implements Contender {
     p.put(
         WeirConfig.PROCESSING_GUARANTEE_CONFIG,
         spec.exactlyOnce() ? WeirConfig.EXACTLY_ONCE : WeirConfig.AT_LEAST_ONCE);
+    p.putAll(extraConfig(System.getenv(EXTRA_CONFIG_ENV)));
     return p;
+  }
+
+  /** Parses {@code k=v;k=v}; null or blank gives nothing. */
+  static Map<String, String> extraConfig(String spec) {
+    Map<String, String> m = new LinkedHashMap<>();
+    if (spec == null || spec.isBlank()) {
+      return m;
+    }
+    for (String pair : spec.split(";")) {
+      if (pair.isBlank()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException(
+            EXTRA_CONFIG_ENV + " needs key=value pairs separated by ';', got '" + pair + "'");
+      }
+      m.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+    }
+    return m;
   }
 
   @Override
