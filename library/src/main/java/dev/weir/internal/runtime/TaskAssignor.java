@@ -433,29 +433,22 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
           m.memberId(),
           new Assignment(
               partitions,
-              encodeAssignment(
-                  assignmentVersion(m),
-                  shutdown ? ERROR_SHUTDOWN_APPLICATION : ERROR_NONE,
-                  mine,
-                  context.fingerprint,
-                  standbys,
-                  warmups,
-                  hosts,
-                  peers)));
+              AssignmentMessage.of(
+                      shutdown ? ERROR_SHUTDOWN_APPLICATION : ERROR_NONE, mine, context.fingerprint)
+                  .inVersion(assignmentVersion(m))
+                  .withReplicas(standbys, warmups)
+                  .withHosts(hosts)
+                  .withPeers(peers)
+                  .encode()));
     }
     for (MemberInfo m : rejected) {
       out.put(
           m.memberId(),
           new Assignment(
               List.of(),
-              encodeAssignment(
-                  assignmentVersion(m),
-                  ERROR_TOPOLOGY_MISMATCH,
-                  List.of(),
-                  context.fingerprint,
-                  Set.of(),
-                  Set.of(),
-                  HostMetadata.Hosts.NONE)));
+              AssignmentMessage.of(ERROR_TOPOLOGY_MISMATCH, List.of(), context.fingerprint)
+                  .inVersion(assignmentVersion(m))
+                  .encode()));
     }
     return new GroupAssignment(out);
   }
@@ -526,53 +519,19 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     return out;
   }
 
-  static ByteBuffer encodeAssignment(byte error, List<TaskId> tasks, String leaderFingerprint) {
-    return encodeAssignment(error, tasks, leaderFingerprint, HostMetadata.Hosts.NONE);
-  }
-
-  static ByteBuffer encodeAssignment(
-      byte error, List<TaskId> tasks, String leaderFingerprint, HostMetadata.Hosts hosts) {
-    return encodeAssignment(VERSION, error, tasks, leaderFingerprint, Set.of(), Set.of(), hosts);
-  }
-
-  static ByteBuffer encodeAssignment(
-      byte version,
-      byte error,
-      List<TaskId> tasks,
-      String leaderFingerprint,
-      Set<TaskId> standbys,
-      Set<TaskId> warmups) {
-    return encodeAssignment(
-        version, error, tasks, leaderFingerprint, standbys, warmups, HostMetadata.Hosts.NONE);
-  }
-
   /**
-   * Encodes an assignment.
+   * An assignment message as the leader sends it to one member.
    *
-   * @param version the format: 1 is the tasks alone, 2 adds the host map, 3 the standbys and then
-   *     the host map
+   * @param version the format: 1 is the tasks alone, 2 adds the host map, 3 the standbys, then the
+   *     host map, then the watchable peers
    * @param standbys the member's standby replicas, warm-ups included (version 3)
    * @param warmups the warm-ups among them
    * @param hosts the tasks per {@code application.server} (versions 2 and 3)
+   * @param peers the instances with a liveness listener (version 3, appended: an older reader
+   *     ignores them): {@code int n}, then per peer its endpoint, instance id, {@code int k} and
+   *     its {@code k} static member ids, all as strings
    */
-  static ByteBuffer encodeAssignment(
-      byte version,
-      byte error,
-      List<TaskId> tasks,
-      String leaderFingerprint,
-      Set<TaskId> standbys,
-      Set<TaskId> warmups,
-      HostMetadata.Hosts hosts) {
-    return encodeAssignment(
-        version, error, tasks, leaderFingerprint, standbys, warmups, hosts, List.of());
-  }
-
-  /**
-   * Encodes an assignment, with the watchable peers appended within version 3 (an older reader
-   * ignores them): {@code int n}, then per peer its endpoint, instance id, {@code int k} and its
-   * {@code k} static member ids, all as strings.
-   */
-  static ByteBuffer encodeAssignment(
+  record AssignmentMessage(
       byte version,
       byte error,
       List<TaskId> tasks,
@@ -581,51 +540,89 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
       Set<TaskId> warmups,
       HostMetadata.Hosts hosts,
       List<PeerLiveness.Peer> peers) {
-    byte[] fp = leaderFingerprint.getBytes(StandardCharsets.UTF_8);
-    int size = 1 + 1 + 4 + tasks.size() * 8 + 4 + fp.length;
-    if (version >= VERSION) {
-      size += 4 + standbys.size() * 9;
+
+    /** The current version with {@code tasks} alone: no replicas, hosts or peers. */
+    static AssignmentMessage of(byte error, List<TaskId> tasks, String leaderFingerprint) {
+      return new AssignmentMessage(
+          VERSION,
+          error,
+          tasks,
+          leaderFingerprint,
+          Set.of(),
+          Set.of(),
+          HostMetadata.Hosts.NONE,
+          List.of());
     }
-    if (version >= ASSIGNMENT_V2) {
-      size += HostMetadata.hostsSize(hosts);
+
+    AssignmentMessage inVersion(byte v) {
+      return new AssignmentMessage(
+          v, error, tasks, leaderFingerprint, standbys, warmups, hosts, peers);
     }
-    if (version >= VERSION) {
-      size += 4;
-      for (PeerLiveness.Peer p : peers) {
-        size += HostMetadata.serverSize(p.endpoint()) + HostMetadata.serverSize(p.instanceId()) + 4;
-        for (String id : p.groupInstanceIds()) {
-          size += HostMetadata.serverSize(id);
+
+    AssignmentMessage withReplicas(Set<TaskId> standbys, Set<TaskId> warmups) {
+      return new AssignmentMessage(
+          version, error, tasks, leaderFingerprint, standbys, warmups, hosts, peers);
+    }
+
+    AssignmentMessage withHosts(HostMetadata.Hosts hosts) {
+      return new AssignmentMessage(
+          version, error, tasks, leaderFingerprint, standbys, warmups, hosts, peers);
+    }
+
+    AssignmentMessage withPeers(List<PeerLiveness.Peer> peers) {
+      return new AssignmentMessage(
+          version, error, tasks, leaderFingerprint, standbys, warmups, hosts, peers);
+    }
+
+    /** The bytes of this message in its {@link #version}. */
+    ByteBuffer encode() {
+      byte[] fp = leaderFingerprint.getBytes(StandardCharsets.UTF_8);
+      int size = 1 + 1 + 4 + tasks.size() * 8 + 4 + fp.length;
+      if (version >= VERSION) {
+        size += 4 + standbys.size() * 9;
+      }
+      if (version >= ASSIGNMENT_V2) {
+        size += HostMetadata.hostsSize(hosts);
+      }
+      if (version >= VERSION) {
+        size += 4;
+        for (PeerLiveness.Peer p : peers) {
+          size +=
+              HostMetadata.serverSize(p.endpoint()) + HostMetadata.serverSize(p.instanceId()) + 4;
+          for (String id : p.groupInstanceIds()) {
+            size += HostMetadata.serverSize(id);
+          }
         }
       }
-    }
-    ByteBuffer b = ByteBuffer.allocate(size);
-    b.put(version).put(error).putInt(tasks.size());
-    for (TaskId t : tasks) {
-      b.putInt(t.subTopology()).putInt(t.partition());
-    }
-    b.putInt(fp.length).put(fp);
-    if (version >= VERSION) {
-      b.putInt(standbys.size());
-      for (TaskId t : new TreeSet<>(standbys)) {
-        b.putInt(t.subTopology()).putInt(t.partition()).put((byte) (warmups.contains(t) ? 1 : 0));
+      ByteBuffer b = ByteBuffer.allocate(size);
+      b.put(version).put(error).putInt(tasks.size());
+      for (TaskId t : tasks) {
+        b.putInt(t.subTopology()).putInt(t.partition());
       }
-    }
-    if (version >= ASSIGNMENT_V2) {
-      HostMetadata.writeHosts(b, hosts);
-    }
-    if (version >= VERSION) {
-      b.putInt(peers.size());
-      for (PeerLiveness.Peer p : peers) {
-        HostMetadata.writeServer(b, p.endpoint());
-        HostMetadata.writeServer(b, p.instanceId());
-        b.putInt(p.groupInstanceIds().size());
-        p.groupInstanceIds().forEach(id -> HostMetadata.writeServer(b, id));
+      b.putInt(fp.length).put(fp);
+      if (version >= VERSION) {
+        b.putInt(standbys.size());
+        for (TaskId t : new TreeSet<>(standbys)) {
+          b.putInt(t.subTopology()).putInt(t.partition()).put((byte) (warmups.contains(t) ? 1 : 0));
+        }
       }
+      if (version >= ASSIGNMENT_V2) {
+        HostMetadata.writeHosts(b, hosts);
+      }
+      if (version >= VERSION) {
+        b.putInt(peers.size());
+        for (PeerLiveness.Peer p : peers) {
+          HostMetadata.writeServer(b, p.endpoint());
+          HostMetadata.writeServer(b, p.instanceId());
+          b.putInt(p.groupInstanceIds().size());
+          p.groupInstanceIds().forEach(id -> HostMetadata.writeServer(b, id));
+        }
+      }
+      return b.flip();
     }
-    return b.flip();
   }
 
-  /** The peers {@link #encodeAssignment} appended. */
+  /** The peers {@link AssignmentMessage#encode} appended. */
   static List<PeerLiveness.Peer> readPeers(ByteBuffer b) {
     int n = b.getInt();
     List<PeerLiveness.Peer> out = new ArrayList<>(n);

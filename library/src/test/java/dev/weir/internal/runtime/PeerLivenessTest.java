@@ -166,15 +166,9 @@ class PeerLivenessTest {
 
   /** A version-3 assignment with no tasks and these peers. */
   private static ByteBuffer assignment(List<PeerLiveness.Peer> peers) {
-    return TaskAssignor.encodeAssignment(
-        TaskAssignor.VERSION,
-        TaskAssignor.ERROR_NONE,
-        List.of(),
-        "fp",
-        Set.of(),
-        Set.of(),
-        HostMetadata.Hosts.NONE,
-        peers);
+    return TaskAssignor.AssignmentMessage.of(TaskAssignor.ERROR_NONE, List.of(), "fp")
+        .withPeers(peers)
+        .encode();
   }
 
   private static AssignorContext context(String instance, String endpoint) {

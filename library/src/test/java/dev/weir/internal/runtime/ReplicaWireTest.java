@@ -59,8 +59,10 @@ class ReplicaWireTest {
     TaskAssignor assignor = new TaskAssignor();
     assignor.configure(Map.of(AssignorContext.CONFIG_KEY, ctx));
     ByteBuffer v3 =
-        TaskAssignor.encodeAssignment(
-            (byte) 3, TaskAssignor.ERROR_NONE, List.of(A), "fp", Set.of(A, B), Set.of(B));
+        TaskAssignor.AssignmentMessage.of(TaskAssignor.ERROR_NONE, List.of(A), "fp")
+            .inVersion((byte) 3)
+            .withReplicas(Set.of(A, B), Set.of(B))
+            .encode();
     assignor.onAssignment(new Assignment(List.of(), v3), null);
     assertThat(ctx.assignedTasks).containsExactly(A);
     assertThat(ctx.assignedStandbys).containsExactly(A, B);
@@ -68,8 +70,10 @@ class ReplicaWireTest {
     assertThat(ctx.leaderFingerprint).isEqualTo("fp");
 
     ByteBuffer v1 =
-        TaskAssignor.encodeAssignment(
-            (byte) 1, TaskAssignor.ERROR_NONE, List.of(B), "fp", Set.of(A), Set.of());
+        TaskAssignor.AssignmentMessage.of(TaskAssignor.ERROR_NONE, List.of(B), "fp")
+            .inVersion((byte) 1)
+            .withReplicas(Set.of(A), Set.of())
+            .encode();
     assertThat(v1.get(0)).isEqualTo((byte) 1);
     assignor.onAssignment(new Assignment(List.of(), v1), null);
     assertThat(ctx.assignedTasks).containsExactly(B);
@@ -140,8 +144,11 @@ class ReplicaWireTest {
     HostMetadata.Hosts hosts =
         new HostMetadata.Hosts(Map.of("h:1", Set.of(A)), Map.of("h:1", Set.of(B)));
     ByteBuffer b =
-        TaskAssignor.encodeAssignment(
-            (byte) 3, TaskAssignor.ERROR_NONE, List.of(A), "fp", Set.of(B), Set.of(B), hosts);
+        TaskAssignor.AssignmentMessage.of(TaskAssignor.ERROR_NONE, List.of(A), "fp")
+            .inVersion((byte) 3)
+            .withReplicas(Set.of(B), Set.of(B))
+            .withHosts(hosts)
+            .encode();
     byte[] bytes = new byte[b.remaining()];
     b.duplicate().get(bytes);
     assertThat(HexFormat.of().formatHex(bytes))
@@ -178,8 +185,11 @@ class ReplicaWireTest {
 
     // Version 2 (a member that subscribed with 2): the host map follows the fingerprint.
     ByteBuffer v2 =
-        TaskAssignor.encodeAssignment(
-            (byte) 2, TaskAssignor.ERROR_NONE, List.of(A), "fp", Set.of(B), Set.of(), hosts);
+        TaskAssignor.AssignmentMessage.of(TaskAssignor.ERROR_NONE, List.of(A), "fp")
+            .inVersion((byte) 2)
+            .withReplicas(Set.of(B), Set.of())
+            .withHosts(hosts)
+            .encode();
     assignor.onAssignment(new Assignment(List.of(), v2), null);
     assertThat(seen.get()).isEqualTo(hosts);
     assertThat(ctx.assignedStandbys).isEmpty();
