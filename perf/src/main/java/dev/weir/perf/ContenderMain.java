@@ -56,6 +56,7 @@ public final class ContenderMain {
             new Thread(
                 () -> {
                   try {
+                    System.err.print(ClientRequestCounts.describe());
                     contender.stop();
                     status.put("closed", System.currentTimeMillis());
                   } catch (Exception e) {
