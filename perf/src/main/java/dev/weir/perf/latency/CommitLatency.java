@@ -51,8 +51,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * producer's retried records (the CONCURRENT_TRANSACTIONS stalls of docs/performance.md).
  *
  * <p>Run: {@code java -cp <perf classpath> dev.weir.perf.latency.CommitLatency [records/s]
- * [seconds]} (defaults 100,000 and 30). The goal (issue #21): at half of W1's maximum throughput,
- * p99 at most {@code commit.interval.ms} + 50 ms.
+ * [seconds]} (defaults 100,000 and 30); {@code -Dweir.<setting>=<value>} adds an application
+ * setting. The line also gives the CPU this JVM (load, application and reader; the broker runs in a
+ * JVM of its own) used per second of the measurement. The goal (issue #21): at half of W1's maximum
+ * throughput, p99 at most {@code commit.interval.ms} + 50 ms.
  */
 public final class CommitLatency {
   private static final int PARTITIONS = 4;
@@ -80,12 +82,24 @@ public final class CommitLatency {
       p.put(WeirConfig.APPLICATION_ID_CONFIG, "commit-latency");
       p.put(WeirConfig.BOOTSTRAP_SERVERS_CONFIG, bs);
       p.put(WeirConfig.STATE_DIR_CONFIG, state.toString());
+      // Settings for experiments: -Dweir.<setting>=<value> (e.g. -Dweir.producer.linger.ms=10).
+      System.getProperties()
+          .stringPropertyNames()
+          .forEach(
+              k -> {
+                if (k.startsWith("weir.")) {
+                  p.put(k.substring("weir.".length()), System.getProperty(k));
+                  System.out.println("commit-latency setting " + k + "=" + System.getProperty(k));
+                }
+              });
       List<Producer<byte[], byte[]>> producers = new CopyOnWriteArrayList<>();
       List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
       AtomicBoolean running = new AtomicBoolean(true);
       AtomicLong measureFrom = new AtomicLong(Long.MAX_VALUE);
       long sent;
       long measuredMs;
+      long cpuBefore;
+      long cpuNanos;
       Map<String, Long> before;
       Map<String, Long> after;
       try (WeirApplication app = new WeirApplication(b.build(), p, clients(producers))) {
@@ -98,9 +112,11 @@ public final class CommitLatency {
           warmUp(load, rate, seq);
           before = snapshot(app, producers);
           long start = System.currentTimeMillis();
+          cpuBefore = processCpuNanos();
           measureFrom.set(start);
           sent = paced(load, rate, seconds * 1000L, seq);
           measuredMs = System.currentTimeMillis() - start;
+          cpuNanos = processCpuNanos() - cpuBefore;
           load.flush();
         }
         // Let the last results become visible, then stop measuring.
@@ -130,7 +146,7 @@ public final class CommitLatency {
       System.out.printf(
           Locale.ROOT,
           "commit-latency rate=%d/s (achieved %.0f/s) n=%d p50=%dms p90=%dms p99=%dms max=%dms"
-              + " commits=%d mean-commit=%.1fms producer-retried-records=%d load=%s"
+              + " commits=%d mean-commit=%.1fms producer-retried-records=%d cpu=%.2f cores load=%s"
               + " (commit.interval.ms=100, exactly_once)%n",
           rate,
           sent * 1000.0 / measuredMs,
@@ -142,11 +158,17 @@ public final class CommitLatency {
           commits,
           commitMs,
           after.get("retries") - before.get("retries"),
+          cpuNanos / 1e6 / measuredMs,
           String.format(
               Locale.ROOT,
               "%.1f",
               ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
     }
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static KafkaProducer<String, String> loadProducer(String bs) {
