@@ -214,7 +214,6 @@ public final class ApplicationRuntime implements StreamThread.Listener {
           () -> staleStateGuard == null ? 0L : staleStateGuard.wiped(),
           () -> stateCleaner == null ? 0L : stateCleaner.cleaned(),
           this::removedPeers);
-      stateBackend = StateBackendFactory.create(config, directory.path(), plan);
       ErrorHandling errors = ErrorHandling.from(config);
       // Topic serdes get the application's configuration (a registry URL, say) before any task.
       PlanSerdes.configure(plan, config.originals());
@@ -226,34 +225,39 @@ public final class ApplicationRuntime implements StreamThread.Listener {
               errors,
               clients,
               directory.instanceId(),
-              stateBackend,
+              null,
               Set.of(),
               null,
               null,
               clock,
               restoreListener,
               new InstanceReplicas());
-      Map<Integer, Integer> taskCounts;
-      try (Admin admin = clients.admin(probe.adminConfig())) {
-        InternalTopics topics =
-            new InternalTopics(
-                admin,
-                plan,
-                config.getInt(ConfigKeys.REPLICATION_FACTOR_CONFIG),
-                TopicSettings.of(config));
-        taskCounts =
-            topics.setUp(
-                errors.usesDeadLetterTopic() || ProductionErrors.mayDeadLetter(config)
-                    ? List.of(errors.deadLetterTopic())
-                    : List.of());
-        // Stale-state guard hook: built from the changelogs' delete.retention.ms read at set-up.
-        staleStateGuard =
-            StaleStateGuard.create(
-                topics.changelogDeleteRetentionMs(),
-                config.exactlyOnce(),
-                probe.transactionTimeoutMs());
+      // The topic set-up waits for the cluster, opening the local state (the RocksDB library, the
+      // stores an earlier run left) for the disk and the native code; neither needs the other, so
+      // the set-up runs on a thread of its own meanwhile. Threads start only after both.
+      java.util.concurrent.FutureTask<TopicSetUp> topicSetUp =
+          new java.util.concurrent.FutureTask<>(() -> setUpTopics(probe, errors));
+      Thread setUpThread = new Thread(topicSetUp, plan.applicationId() + "-topic-setup");
+      setUpThread.setDaemon(true);
+      setUpThread.start();
+      Set<TaskId> local;
+      InstanceReplicas replicas;
+      try {
+        stateBackend = StateBackendFactory.create(config, directory.path(), plan);
+        local = localStateTasks();
+        replicas = InstanceReplicas.scan(stateBackend, local);
+      } catch (RuntimeException | Error e) {
+        // The set-up's admin client closes when it ends; its failure, if any, is secondary.
+        try {
+          awaitTopicSetUp(topicSetUp);
+        } catch (RuntimeException | Error again) {
+          e.addSuppressed(again);
+        }
+        throw e;
       }
-      Set<TaskId> local = localStateTasks();
+      TopicSetUp topics = awaitTopicSetUp(topicSetUp);
+      Map<Integer, Integer> taskCounts = topics.taskCounts();
+      staleStateGuard = topics.staleStateGuard();
       setup =
           new RuntimeSetup(
               config,
@@ -268,7 +272,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
               staleStateGuard,
               clock,
               restoreListener,
-              InstanceReplicas.scan(stateBackend, local));
+              replicas);
       LOG.info(
           "Starting application {} instance {} ({} threads, {}), tasks per sub-topology {}\n{}",
           plan.applicationId(),
@@ -295,6 +299,66 @@ public final class ApplicationRuntime implements StreamThread.Listener {
       }
       transition(RuntimeState.ERROR);
       throw AccessDenied.explain(e, plan, jaasConfig());
+    }
+  }
+
+  /** What the topic set-up found: the task count of each sub-topology, the stale-state guard. */
+  private record TopicSetUp(Map<Integer, Integer> taskCounts, StaleStateGuard staleStateGuard) {}
+
+  /**
+   * Checks the user topics and creates or checks the internal ones (see {@link InternalTopics});
+   * builds the stale-state guard from the changelogs' {@code delete.retention.ms}.
+   */
+  private TopicSetUp setUpTopics(RuntimeSetup probe, ErrorHandling errors) {
+    try (Admin admin = clients.admin(probe.adminConfig())) {
+      InternalTopics topics =
+          new InternalTopics(
+              admin,
+              plan,
+              config.getInt(ConfigKeys.REPLICATION_FACTOR_CONFIG),
+              TopicSettings.of(config));
+      Map<Integer, Integer> taskCounts =
+          topics.setUp(
+              errors.usesDeadLetterTopic() || ProductionErrors.mayDeadLetter(config)
+                  ? List.of(errors.deadLetterTopic())
+                  : List.of());
+      return new TopicSetUp(
+          taskCounts,
+          StaleStateGuard.create(
+              topics.changelogDeleteRetentionMs(),
+              config.exactlyOnce(),
+              probe.transactionTimeoutMs()));
+    }
+  }
+
+  /**
+   * Waits for the topic set-up and returns its result; its failure is rethrown as it was thrown (an
+   * unchecked exception or error), so that callers see the same exception as if the set-up had run
+   * on their thread.
+   */
+  private static TopicSetUp awaitTopicSetUp(java.util.concurrent.FutureTask<TopicSetUp> task) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return task.get();
+        } catch (InterruptedException e) {
+          interrupted = true; // the set-up ends on its own: its admin calls have timeouts
+        } catch (java.util.concurrent.ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof RuntimeException r) {
+            throw r;
+          }
+          if (cause instanceof Error err) {
+            throw err;
+          }
+          throw new WeirException("Setting up the topics failed", cause);
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
