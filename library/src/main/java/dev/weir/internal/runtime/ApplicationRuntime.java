@@ -204,19 +204,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
             Path.of(config.getString(ConfigKeys.STATE_DIR_CONFIG)), plan.applicationId());
     try {
       clientId = plan.applicationId() + "-" + directory.instanceId();
-      registry = MetricRegistries.forApplication(config.originals(), clientId, kafkaTime(clock));
-      InstanceMetrics.register(
-          registry,
-          clientId,
-          () -> state.name(),
-          () -> threads.stream().filter(Thread::isAlive).count(),
-          () -> threads.stream().mapToInt(t -> t.taskIds().size()).sum(),
-          () -> staleStateGuard == null ? 0L : staleStateGuard.wiped(),
-          () -> stateCleaner == null ? 0L : stateCleaner.cleaned(),
-          this::removedPeers);
       ErrorHandling errors = ErrorHandling.from(config);
-      // Topic serdes get the application's configuration (a registry URL, say) before any task.
-      PlanSerdes.configure(plan, config.originals());
       RuntimeSetup probe =
           new RuntimeSetup(
               config,
@@ -232,9 +220,11 @@ public final class ApplicationRuntime implements StreamThread.Listener {
               clock,
               restoreListener,
               new InstanceReplicas());
-      // The topic set-up waits for the cluster, opening the local state (the RocksDB library, the
-      // stores an earlier run left) for the disk and the native code; neither needs the other, so
-      // the set-up runs on a thread of its own meanwhile. Threads start only after both.
+      // The topic set-up waits for the cluster; the metric registry (JMX), the serdes'
+      // configuration
+      // and opening the local state (the RocksDB library, the stores an earlier run left) need no
+      // topic, and the set-up needs none of them, so it runs on a thread of its own meanwhile.
+      // Threads start only after both.
       java.util.concurrent.FutureTask<TopicSetUp> topicSetUp =
           new java.util.concurrent.FutureTask<>(() -> setUpTopics(probe, errors));
       Thread setUpThread = new Thread(topicSetUp, plan.applicationId() + "-topic-setup");
@@ -243,6 +233,18 @@ public final class ApplicationRuntime implements StreamThread.Listener {
       Set<TaskId> local;
       InstanceReplicas replicas;
       try {
+        registry = MetricRegistries.forApplication(config.originals(), clientId, kafkaTime(clock));
+        InstanceMetrics.register(
+            registry,
+            clientId,
+            () -> state.name(),
+            () -> threads.stream().filter(Thread::isAlive).count(),
+            () -> threads.stream().mapToInt(t -> t.taskIds().size()).sum(),
+            () -> staleStateGuard == null ? 0L : staleStateGuard.wiped(),
+            () -> stateCleaner == null ? 0L : stateCleaner.cleaned(),
+            this::removedPeers);
+        // Topic serdes get the application's configuration (a registry URL, say) before any task.
+        PlanSerdes.configure(plan, config.originals());
         stateBackend = StateBackendFactory.create(config, directory.path(), plan);
         local = localStateTasks();
         replicas = InstanceReplicas.scan(stateBackend, local);
