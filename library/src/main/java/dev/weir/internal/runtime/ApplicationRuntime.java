@@ -57,6 +57,9 @@ public final class ApplicationRuntime implements StreamThread.Listener {
   /** Peer failure detection (design record 021); null without {@code liveness.listener}. */
   private volatile PeerLiveness liveness;
 
+  /** The threads' first producers, started with the topic set-up; null before start. */
+  private volatile PreparedProducers preparedProducers;
+
   private final RuntimeClock clock;
   private volatile Metrics registry;
   private volatile String clientId;
@@ -230,6 +233,18 @@ public final class ApplicationRuntime implements StreamThread.Listener {
       Thread setUpThread = new Thread(topicSetUp, plan.applicationId() + "-topic-setup");
       setUpThread.setDaemon(true);
       setUpThread.start();
+      // The threads' producers start meanwhile too (under exactly-once their initialization is a
+      // round of requests to the transaction coordinator).
+      List<Map<String, Object>> producerConfigs = new ArrayList<>();
+      for (int i = 0; i < config.getInt(ConfigKeys.NUM_STREAM_THREADS_CONFIG); i++) {
+        producerConfigs.add(probe.producerConfig(i));
+      }
+      preparedProducers =
+          PreparedProducers.start(
+              clients,
+              producerConfigs,
+              config.exactlyOnce(),
+              plan.applicationId() + "-producer-setup");
       Set<TaskId> local;
       InstanceReplicas replicas;
       try {
@@ -446,6 +461,10 @@ public final class ApplicationRuntime implements StreamThread.Listener {
     t.setQueries(queries, config.getString(ConfigKeys.APPLICATION_SERVER_CONFIG));
     if (liveness != null) {
       t.setLiveness(liveness);
+    }
+    PreparedProducers prepared = preparedProducers;
+    if (prepared != null) {
+      t.setPreparedProducers(prepared); // a replacement finds its index taken and creates its own
     }
     t.setDaemon(false);
     threads.add(t);
@@ -689,6 +708,10 @@ public final class ApplicationRuntime implements StreamThread.Listener {
     PeerLiveness l = liveness;
     if (l != null) {
       l.close();
+    }
+    PreparedProducers prepared = preparedProducers;
+    if (prepared != null) {
+      prepared.closeUnused(); // the threads have stopped: what is left, nobody will take
     }
     StateDirectoryCleaner cleaner = stateCleaner;
     if (cleaner != null) {

@@ -178,6 +178,11 @@ final class StreamThread extends Thread {
     assignorContext.hostsListener = queries::hosts;
   }
 
+  /** The thread's first producer is prepared by the instance; before start. */
+  void setPreparedProducers(PreparedProducers prepared) {
+    transactions.usePrepared(prepared, index);
+  }
+
   /**
    * Joins peer liveness (design record 021): the thread's subscription carries the instance's
    * listener, and the leader's list of peers goes to {@code liveness}.
