@@ -382,6 +382,11 @@ final class StreamThread extends Thread {
       if (restore.ids().size() != restoring) {
         publishStatus(clock.millis()); // restored tasks show as running at once
       }
+      if (state == State.PARTITIONS_ASSIGNED && !tasks.isRestoring()) {
+        // The last restore ended and its task runs: so does the thread, now rather than after
+        // the poll below, which waits up to poll.ms for input.
+        setState(State.RUNNING);
+      }
     }
     // With async requests in flight the thread waits on their results instead (below): a poll
     // does not wake when a result arrives (design record 010).
