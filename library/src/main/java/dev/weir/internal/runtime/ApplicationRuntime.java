@@ -57,6 +57,9 @@ public final class ApplicationRuntime implements StreamThread.Listener {
   /** Peer failure detection (design record 021); null without {@code liveness.listener}. */
   private volatile PeerLiveness liveness;
 
+  /** The threads' first producers, started with the topic set-up; null before start. */
+  private volatile PreparedProducers preparedProducers;
+
   private final RuntimeClock clock;
   private volatile Metrics registry;
   private volatile String clientId;
@@ -204,20 +207,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
             Path.of(config.getString(ConfigKeys.STATE_DIR_CONFIG)), plan.applicationId());
     try {
       clientId = plan.applicationId() + "-" + directory.instanceId();
-      registry = MetricRegistries.forApplication(config.originals(), clientId, kafkaTime(clock));
-      InstanceMetrics.register(
-          registry,
-          clientId,
-          () -> state.name(),
-          () -> threads.stream().filter(Thread::isAlive).count(),
-          () -> threads.stream().mapToInt(t -> t.taskIds().size()).sum(),
-          () -> staleStateGuard == null ? 0L : staleStateGuard.wiped(),
-          () -> stateCleaner == null ? 0L : stateCleaner.cleaned(),
-          this::removedPeers);
-      stateBackend = StateBackendFactory.create(config, directory.path(), plan);
       ErrorHandling errors = ErrorHandling.from(config);
-      // Topic serdes get the application's configuration (a registry URL, say) before any task.
-      PlanSerdes.configure(plan, config.originals());
       RuntimeSetup probe =
           new RuntimeSetup(
               config,
@@ -226,34 +216,65 @@ public final class ApplicationRuntime implements StreamThread.Listener {
               errors,
               clients,
               directory.instanceId(),
-              stateBackend,
+              null,
               Set.of(),
               null,
               null,
               clock,
               restoreListener,
               new InstanceReplicas());
-      Map<Integer, Integer> taskCounts;
-      try (Admin admin = clients.admin(probe.adminConfig())) {
-        InternalTopics topics =
-            new InternalTopics(
-                admin,
-                plan,
-                config.getInt(ConfigKeys.REPLICATION_FACTOR_CONFIG),
-                TopicSettings.of(config));
-        taskCounts =
-            topics.setUp(
-                errors.usesDeadLetterTopic() || ProductionErrors.mayDeadLetter(config)
-                    ? List.of(errors.deadLetterTopic())
-                    : List.of());
-        // Stale-state guard hook: built from the changelogs' delete.retention.ms read at set-up.
-        staleStateGuard =
-            StaleStateGuard.create(
-                topics.changelogDeleteRetentionMs(),
-                config.exactlyOnce(),
-                probe.transactionTimeoutMs());
+      // The topic set-up waits for the cluster; the metric registry (JMX), the serdes'
+      // configuration
+      // and opening the local state (the RocksDB library, the stores an earlier run left) need no
+      // topic, and the set-up needs none of them, so it runs on a thread of its own meanwhile.
+      // Threads start only after both.
+      java.util.concurrent.FutureTask<TopicSetUp> topicSetUp =
+          new java.util.concurrent.FutureTask<>(() -> setUpTopics(probe, errors));
+      Thread setUpThread = new Thread(topicSetUp, plan.applicationId() + "-topic-setup");
+      setUpThread.setDaemon(true);
+      setUpThread.start();
+      // The threads' producers start meanwhile too (under exactly-once their initialization is a
+      // round of requests to the transaction coordinator).
+      List<Map<String, Object>> producerConfigs = new ArrayList<>();
+      for (int i = 0; i < config.getInt(ConfigKeys.NUM_STREAM_THREADS_CONFIG); i++) {
+        producerConfigs.add(probe.producerConfig(i));
       }
-      Set<TaskId> local = localStateTasks();
+      preparedProducers =
+          PreparedProducers.start(
+              clients,
+              producerConfigs,
+              config.exactlyOnce(),
+              plan.applicationId() + "-producer-setup");
+      Set<TaskId> local;
+      InstanceReplicas replicas;
+      try {
+        registry = MetricRegistries.forApplication(config.originals(), clientId, kafkaTime(clock));
+        InstanceMetrics.register(
+            registry,
+            clientId,
+            () -> state.name(),
+            () -> threads.stream().filter(Thread::isAlive).count(),
+            () -> threads.stream().mapToInt(t -> t.taskIds().size()).sum(),
+            () -> staleStateGuard == null ? 0L : staleStateGuard.wiped(),
+            () -> stateCleaner == null ? 0L : stateCleaner.cleaned(),
+            this::removedPeers);
+        // Topic serdes get the application's configuration (a registry URL, say) before any task.
+        PlanSerdes.configure(plan, config.originals());
+        stateBackend = StateBackendFactory.create(config, directory.path(), plan);
+        local = localStateTasks();
+        replicas = InstanceReplicas.scan(stateBackend, local);
+      } catch (RuntimeException | Error e) {
+        // The set-up's admin client closes when it ends; its failure, if any, is secondary.
+        try {
+          awaitTopicSetUp(topicSetUp);
+        } catch (RuntimeException | Error again) {
+          e.addSuppressed(again);
+        }
+        throw e;
+      }
+      TopicSetUp topics = awaitTopicSetUp(topicSetUp);
+      Map<Integer, Integer> taskCounts = topics.taskCounts();
+      staleStateGuard = topics.staleStateGuard();
       setup =
           new RuntimeSetup(
               config,
@@ -268,7 +289,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
               staleStateGuard,
               clock,
               restoreListener,
-              InstanceReplicas.scan(stateBackend, local));
+              replicas);
       LOG.info(
           "Starting application {} instance {} ({} threads, {}), tasks per sub-topology {}\n{}",
           plan.applicationId(),
@@ -295,6 +316,66 @@ public final class ApplicationRuntime implements StreamThread.Listener {
       }
       transition(RuntimeState.ERROR);
       throw AccessDenied.explain(e, plan, jaasConfig());
+    }
+  }
+
+  /** What the topic set-up found: the task count of each sub-topology, the stale-state guard. */
+  private record TopicSetUp(Map<Integer, Integer> taskCounts, StaleStateGuard staleStateGuard) {}
+
+  /**
+   * Checks the user topics and creates or checks the internal ones (see {@link InternalTopics});
+   * builds the stale-state guard from the changelogs' {@code delete.retention.ms}.
+   */
+  private TopicSetUp setUpTopics(RuntimeSetup probe, ErrorHandling errors) {
+    try (Admin admin = clients.admin(probe.adminConfig())) {
+      InternalTopics topics =
+          new InternalTopics(
+              admin,
+              plan,
+              config.getInt(ConfigKeys.REPLICATION_FACTOR_CONFIG),
+              TopicSettings.of(config));
+      Map<Integer, Integer> taskCounts =
+          topics.setUp(
+              errors.usesDeadLetterTopic() || ProductionErrors.mayDeadLetter(config)
+                  ? List.of(errors.deadLetterTopic())
+                  : List.of());
+      return new TopicSetUp(
+          taskCounts,
+          StaleStateGuard.create(
+              topics.changelogDeleteRetentionMs(),
+              config.exactlyOnce(),
+              probe.transactionTimeoutMs()));
+    }
+  }
+
+  /**
+   * Waits for the topic set-up and returns its result; its failure is rethrown as it was thrown (an
+   * unchecked exception or error), so that callers see the same exception as if the set-up had run
+   * on their thread.
+   */
+  private static TopicSetUp awaitTopicSetUp(java.util.concurrent.FutureTask<TopicSetUp> task) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return task.get();
+        } catch (InterruptedException e) {
+          interrupted = true; // the set-up ends on its own: its admin calls have timeouts
+        } catch (java.util.concurrent.ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof RuntimeException r) {
+            throw r;
+          }
+          if (cause instanceof Error err) {
+            throw err;
+          }
+          throw new WeirException("Setting up the topics failed", cause);
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -380,6 +461,10 @@ public final class ApplicationRuntime implements StreamThread.Listener {
     t.setQueries(queries, config.getString(ConfigKeys.APPLICATION_SERVER_CONFIG));
     if (liveness != null) {
       t.setLiveness(liveness);
+    }
+    PreparedProducers prepared = preparedProducers;
+    if (prepared != null) {
+      t.setPreparedProducers(prepared); // a replacement finds its index taken and creates its own
     }
     t.setDaemon(false);
     threads.add(t);
@@ -623,6 +708,10 @@ public final class ApplicationRuntime implements StreamThread.Listener {
     PeerLiveness l = liveness;
     if (l != null) {
       l.close();
+    }
+    PreparedProducers prepared = preparedProducers;
+    if (prepared != null) {
+      prepared.closeUnused(); // the threads have stopped: what is left, nobody will take
     }
     StateDirectoryCleaner cleaner = stateCleaner;
     if (cleaner != null) {

@@ -1,5 +1,6 @@
 package dev.weir.internal.runtime;
 
+import dev.weir.internal.task.StaleStateGuard;
 import dev.weir.internal.task.TaskId;
 import dev.weir.internal.task.TaskMetrics;
 import dev.weir.internal.task.TaskState;
@@ -144,40 +145,73 @@ final class RestoreCoordinator {
     }
   }
 
-  /**
-   * Opens a stateful task's stores, wipes them if too old to restore from, adds them to the restore
-   * session and pauses the task's inputs until {@link #poll} reports it ready.
-   */
-  void add(
+  /** A new stateful task to restore: its stores, its inputs and their committed offsets. */
+  record NewTask(
       TaskId id,
       List<TaskState.StoreSpec> specs,
       List<TopicPartition> inputs,
-      Map<TopicPartition, OffsetAndMetadata> committed) {
-    List<String> names = TaskState.storeNames(specs);
-    Map<String, TopicPartition> changelogs = TaskState.changelogs(specs, id.partition());
-    RestoreSession s = session();
-    // A standby of this task on another thread of this instance closes in that thread's handling
-    // of the same rebalance; its state directory is this task's.
-    setup.replicas().awaitStandbyReleased(id, thread, STANDBY_HANDOFF);
-    TaskStateStore base = setup.stateBackend().open(id.toString(), names);
-    try {
-      // Local state too old to restore from (tombstones may be gone) is wiped first.
-      base =
-          setup
-              .staleStateGuard()
-              .wipeIfStale(
-                  setup.stateBackend(),
-                  base,
-                  names,
-                  changelogs.values(),
-                  clients.restoreConsumer());
-      s.add(base, changelogs);
-    } catch (RuntimeException ex) {
-      base.close();
-      throw ex;
+      Map<TopicPartition, OffsetAndMetadata> committed) {}
+
+  /**
+   * Opens new stateful tasks' stores, wipes those too old to restore from, adds them to the restore
+   * session and pauses the tasks' inputs until {@link #poll} reports them ready. The stores are
+   * opened in parallel ({@link ParallelOpen}) and checked for staleness with one round of offset
+   * requests for all tasks (design record 025).
+   *
+   * @param tasks the tasks, none of them restoring already
+   */
+  void add(List<NewTask> tasks) {
+    if (tasks.isEmpty()) {
+      return;
     }
-    restoring.put(id, new Restoring(base, specs, inputs, committed, clock.nanos()));
-    clients.consumer().pause(inputs);
+    RestoreSession s = session();
+    // A standby of a task on another thread of this instance closes in that thread's handling of
+    // the same rebalance; its state directory is the task's.
+    for (NewTask t : tasks) {
+      setup.replicas().awaitStandbyReleased(t.id(), thread, STANDBY_HANDOFF);
+    }
+    List<TaskStateStore> opened =
+        ParallelOpen.openAll(
+            tasks.size(),
+            i ->
+                setup
+                    .stateBackend()
+                    .open(tasks.get(i).id().toString(), TaskState.storeNames(tasks.get(i).specs())),
+            thread);
+    List<StaleStateGuard.Candidate> candidates = new ArrayList<>();
+    for (int i = 0; i < tasks.size(); i++) {
+      NewTask t = tasks.get(i);
+      candidates.add(
+          new StaleStateGuard.Candidate(
+              opened.get(i),
+              TaskState.storeNames(t.specs()),
+              TaskState.changelogs(t.specs(), t.id().partition()).values()));
+    }
+    // Local state too old to restore from (tombstones may be gone) is wiped first. On failure the
+    // guard has closed every state.
+    List<TaskStateStore> bases =
+        setup
+            .staleStateGuard()
+            .wipeIfStale(setup.stateBackend(), candidates, clients.restoreConsumer());
+    int added = 0;
+    try {
+      for (; added < tasks.size(); added++) {
+        NewTask t = tasks.get(added);
+        TaskStateStore base = bases.get(added);
+        s.add(base, TaskState.changelogs(t.specs(), t.id().partition()));
+        restoring.put(
+            t.id(), new Restoring(base, t.specs(), t.inputs(), t.committed(), clock.nanos()));
+        clients.consumer().pause(t.inputs());
+      }
+    } catch (RuntimeException e) {
+      // The session owns what it was given; the rest is closed here.
+      for (int i = added; i < bases.size(); i++) {
+        if (!restoring.containsKey(tasks.get(i).id())) {
+          bases.get(i).close();
+        }
+      }
+      throw e;
+    }
   }
 
   boolean isEmpty() {

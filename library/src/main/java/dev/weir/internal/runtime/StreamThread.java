@@ -178,6 +178,11 @@ final class StreamThread extends Thread {
     assignorContext.hostsListener = queries::hosts;
   }
 
+  /** The thread's first producer is prepared by the instance; before start. */
+  void setPreparedProducers(PreparedProducers prepared) {
+    transactions.usePrepared(prepared, index);
+  }
+
   /**
    * Joins peer liveness (design record 021): the thread's subscription carries the instance's
    * listener, and the leader's list of peers goes to {@code liveness}.
@@ -365,6 +370,11 @@ final class StreamThread extends Thread {
       tasks.restoreStep();
       if (restore.ids().size() != restoring) {
         publishStatus(clock.millis()); // restored tasks show as running at once
+      }
+      if (state == State.PARTITIONS_ASSIGNED && !tasks.isRestoring()) {
+        // The last restore ended and its task runs: so does the thread, now rather than after
+        // the poll below, which waits up to poll.ms for input.
+        setState(State.RUNNING);
       }
     }
     // With async requests in flight the thread waits on their results instead (below): a poll

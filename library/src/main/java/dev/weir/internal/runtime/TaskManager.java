@@ -242,6 +242,7 @@ final class TaskManager {
     // the state changes of a previous owner's transaction holding these offsets.
     Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(allInputs);
     restore.awaitOpenTransactions(changelogs);
+    List<RestoreCoordinator.NewTask> stateful = new ArrayList<>();
     for (Map.Entry<TaskId, List<TopicPartition>> e : inputsOf.entrySet()) {
       TaskId id = e.getKey();
       List<TopicPartition> inputs = e.getValue();
@@ -261,9 +262,11 @@ final class TaskManager {
       for (String store : stores) {
         specs.add(new TaskState.StoreSpec(store, plan.changelogTopic(store)));
       }
-      restore.add(id, specs, inputs, own);
-      LOG.info("{}: task {} created, restoring its state", thread, id);
+      stateful.add(new RestoreCoordinator.NewTask(id, specs, inputs, own));
     }
+    // All at once: their stores open in parallel, one round of offset requests checks them.
+    restore.add(stateful);
+    stateful.forEach(t -> LOG.info("{}: task {} created, restoring its state", thread, t.id()));
     ownedChanged();
     // Claimed in the next subscription, also after an eager revocation closed them all.
     assignor.ownedTasks = ownedTasks;

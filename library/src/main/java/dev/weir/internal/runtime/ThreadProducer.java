@@ -27,6 +27,8 @@ final class ThreadProducer implements RecordCollector {
   private final boolean exactlyOnce;
   private final Map<String, Integer> partitionCounts = new HashMap<>();
   private Producer<byte[], byte[]> producer;
+  private PreparedProducers prepared;
+  private int preparedIndex;
   private boolean inTransaction;
   private boolean written;
   private volatile Exception sendError;
@@ -47,10 +49,25 @@ final class ThreadProducer implements RecordCollector {
     this.productionErrors = productionErrors;
   }
 
+  /**
+   * Makes {@link #init()} take its first producer from {@code prepared} (stream thread {@code
+   * index}'s), started before the thread; later producers are created here. Before {@code init}.
+   */
+  void usePrepared(PreparedProducers prepared, int index) {
+    this.prepared = prepared;
+    this.preparedIndex = index;
+  }
+
   void init() {
-    producer = clients.producer(config);
-    if (exactlyOnce) {
-      producer.initTransactions();
+    Producer<byte[], byte[]> ready = prepared == null ? null : prepared.take(preparedIndex);
+    prepared = null; // only the first producer
+    if (ready != null) {
+      producer = ready; // transactions initialized already under exactly-once
+    } else {
+      producer = clients.producer(config);
+      if (exactlyOnce) {
+        producer.initTransactions();
+      }
     }
     inTransaction = false;
     written = false;

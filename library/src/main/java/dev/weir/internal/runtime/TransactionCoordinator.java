@@ -95,6 +95,11 @@ final class TransactionCoordinator implements CommitOrder.Transaction {
         metrics);
   }
 
+  /** The first producer comes from {@code prepared} (see {@link PreparedProducers}). */
+  void usePrepared(PreparedProducers prepared, int index) {
+    producer.usePrepared(prepared, index);
+  }
+
   /** Creates the producer (and under exactly-once initializes its transactions). */
   void start(Consumer<byte[], byte[]> groupConsumer) {
     this.consumer = groupConsumer;

@@ -132,28 +132,90 @@ public final class StaleStateGuard {
       Collection<String> storeNames,
       Collection<TopicPartition> changelogs,
       Consumer<byte[], byte[]> consumer) {
-    Map<String, Long> committed = state.committedOffsets();
-    Map<TopicPartition, Long> local = new LinkedHashMap<>();
-    for (TopicPartition tp : changelogs) {
-      Long offset = committed.get(tp.toString());
-      if (offset != null) {
-        local.put(tp, offset);
+    return wipeIfStale(backend, List.of(new Candidate(state, storeNames, changelogs)), consumer)
+        .get(0);
+  }
+
+  /**
+   * A task's open state to check before its restore.
+   *
+   * @param state the task's open state
+   * @param storeNames the stores to reopen with
+   * @param changelogs the task's changelog partitions
+   */
+  public record Candidate(
+      TaskStateStore state, Collection<String> storeNames, Collection<TopicPartition> changelogs) {}
+
+  /**
+   * {@link #wipeIfStale(StateBackend, TaskStateStore, Collection, Collection, Consumer)} for
+   * several tasks at once, with the same decision per task, but one end-offsets request (and at
+   * most one beginning-offsets and one offsets-for-times request) for all their changelogs instead
+   * of one round of requests per task.
+   *
+   * @param backend the backend the states were opened from
+   * @param tasks the tasks, whose changelog partitions are distinct
+   * @param consumer the restore consumer (read_committed, so end offsets are stable offsets)
+   * @return each task's state to restore, in the order of {@code tasks}: the one handed in, or the
+   *     task's state reopened empty. If this throws, every state handed in (and any reopened) is
+   *     closed.
+   */
+  public List<TaskStateStore> wipeIfStale(
+      StateBackend backend, List<Candidate> tasks, Consumer<byte[], byte[]> consumer) {
+    List<TaskStateStore> out = new ArrayList<>(tasks.size());
+    int next = 0;
+    try {
+      Map<TopicPartition, Long> local = new LinkedHashMap<>();
+      for (Candidate c : tasks) {
+        Map<String, Long> committed = c.state().committedOffsets();
+        for (TopicPartition tp : c.changelogs()) {
+          Long offset = committed.get(tp.toString());
+          if (offset != null) {
+            local.put(tp, offset); // fresh state restores from the beginning anyway
+          }
+        }
       }
+      long now = clock.getAsLong();
+      Map<TopicPartition, Stale> stale =
+          local.isEmpty() ? Map.of() : staleChangelogs(consumer, local, now);
+      for (; next < tasks.size(); next++) {
+        Candidate c = tasks.get(next);
+        Map<TopicPartition, Stale> own = new LinkedHashMap<>();
+        for (TopicPartition tp : c.changelogs()) {
+          Stale s = stale.get(tp);
+          if (s != null) {
+            own.put(tp, s);
+          }
+        }
+        if (own.isEmpty()) {
+          out.add(c.state());
+          continue;
+        }
+        String taskId = c.state().taskId();
+        log(taskId, own, now);
+        c.state().close();
+        backend.deleteState(taskId);
+        wiped.increment();
+        out.add(backend.open(taskId, c.storeNames()));
+      }
+      return out;
+    } catch (RuntimeException | Error e) {
+      // The caller gets no state back, so none may stay open (closing twice does nothing).
+      for (TaskStateStore s : out) {
+        closeQuietly(s, e);
+      }
+      for (int i = next; i < tasks.size(); i++) {
+        closeQuietly(tasks.get(i).state(), e);
+      }
+      throw e;
     }
-    if (local.isEmpty()) {
-      return state; // fresh state restores from the beginning anyway
+  }
+
+  private static void closeQuietly(TaskStateStore state, Throwable failure) {
+    try {
+      state.close();
+    } catch (RuntimeException | Error again) {
+      failure.addSuppressed(again);
     }
-    long now = clock.getAsLong();
-    Map<TopicPartition, Stale> stale = staleChangelogs(consumer, local, now);
-    if (stale.isEmpty()) {
-      return state;
-    }
-    String taskId = state.taskId();
-    log(taskId, stale, now);
-    state.close();
-    backend.deleteState(taskId);
-    wiped.increment();
-    return backend.open(taskId, storeNames);
   }
 
   /**

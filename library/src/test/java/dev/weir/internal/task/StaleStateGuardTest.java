@@ -152,10 +152,74 @@ class StaleStateGuardTest {
     wiped.close();
   }
 
+  @Test
+  void severalTasksAreJudgedAsOneByOneButWithOneRoundOfRequests() {
+    TopicPartition p1 = new TopicPartition(CHANGELOG.topic(), 1);
+    TopicPartition p2 = new TopicPartition(CHANGELOG.topic(), 2);
+    TaskStateStore current = backend.open("0_0", List.of("s"));
+    TaskStateStore fresh = backend.open("0_1", List.of("s"));
+    TaskStateStore stale = backend.open("0_2", List.of("s"));
+    commit(current, CHANGELOG, 2);
+    commit(stale, p2, 2);
+    consumer.log(CHANGELOG, 0, NOW - 2 * DAY, NOW - 2 * DAY, NOW - HOUR, NOW - HOUR);
+    consumer.log(p1, 0, NOW - 3 * DAY, NOW - 3 * DAY);
+    consumer.log(p2, 0, NOW - 3 * DAY, NOW - 3 * DAY, NOW - 2 * DAY, NOW - 2 * DAY);
+
+    List<TaskStateStore> out =
+        guard.wipeIfStale(
+            backend,
+            List.of(
+                new StaleStateGuard.Candidate(current, List.of("s"), List.of(CHANGELOG)),
+                new StaleStateGuard.Candidate(fresh, List.of("s"), List.of(p1)),
+                new StaleStateGuard.Candidate(stale, List.of("s"), List.of(p2))),
+            consumer);
+
+    assertThat(out.get(0)).isSameAs(current);
+    assertThat(out.get(1)).as("no local offset").isSameAs(fresh);
+    assertThat(out.get(2)).isNotSameAs(stale);
+    assertThat(out.get(2).taskId()).isEqualTo("0_2");
+    assertThat(out.get(2).committedOffsets()).isEmpty();
+    assertThatThrownBy(stale::committedOffsets).isInstanceOf(IllegalStateException.class);
+    assertThat(guard.wiped()).isEqualTo(1);
+    assertThat(consumer.endOffsetsCalls).as("one request for both local offsets").isEqualTo(1);
+    assertThat(consumer.offsetsForTimesCalls).isEqualTo(1);
+    out.forEach(TaskStateStore::close);
+  }
+
+  @Test
+  void aFailedLookupClosesEveryStateHandedIn() {
+    TaskStateStore a = backend.open("0_0", List.of("s"));
+    TaskStateStore b = backend.open("0_1", List.of("s"));
+    commit(a, CHANGELOG, 2);
+    RuntimeException down = new org.apache.kafka.common.errors.TimeoutException("no broker");
+    consumer.setOffsetsException(down);
+
+    assertThatThrownBy(
+            () ->
+                guard.wipeIfStale(
+                    backend,
+                    List.of(
+                        new StaleStateGuard.Candidate(a, List.of("s"), List.of(CHANGELOG)),
+                        new StaleStateGuard.Candidate(
+                            b, List.of("s"), List.of(new TopicPartition(CHANGELOG.topic(), 1)))),
+                    consumer))
+        .isSameAs(down);
+
+    assertThatThrownBy(a::committedOffsets).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(b::committedOffsets).isInstanceOf(IllegalStateException.class);
+    // Closed, so the tasks can be opened again.
+    backend.open("0_0", List.of("s")).close();
+    backend.open("0_1", List.of("s")).close();
+  }
+
   private static void commit(TaskStateStore state, long nextOffset) {
+    commit(state, CHANGELOG, nextOffset);
+  }
+
+  private static void commit(TaskStateStore state, TopicPartition changelog, long nextOffset) {
     try (StateWriteBatch batch = state.newWriteBatch()) {
       batch.put("s", new byte[] {1}, new byte[] {1});
-      batch.putOffset(CHANGELOG.toString(), nextOffset);
+      batch.putOffset(changelog.toString(), nextOffset);
       state.applyBatch(batch);
     }
   }
@@ -168,6 +232,8 @@ class StaleStateGuardTest {
     private final Map<TopicPartition, Long> logStarts = new HashMap<>();
     private final Map<TopicPartition, long[]> timestamps = new HashMap<>();
     int offsetsForTimesCalls;
+    int endOffsetsCalls;
+    private RuntimeException offsetsException;
 
     FakeChangelog() {
       super("earliest");
@@ -179,6 +245,20 @@ class StaleStateGuardTest {
       timestamps.put(tp, recordTimestamps);
       updateBeginningOffsets(Map.of(tp, logStart));
       updateEndOffsets(Map.of(tp, logStart + recordTimestamps.length));
+    }
+
+    void setOffsetsException(RuntimeException e) {
+      offsetsException = e;
+    }
+
+    @Override
+    public synchronized Map<TopicPartition, Long> endOffsets(
+        java.util.Collection<TopicPartition> partitions) {
+      endOffsetsCalls++;
+      if (offsetsException != null) {
+        throw offsetsException;
+      }
+      return super.endOffsets(partitions);
     }
 
     @Override
