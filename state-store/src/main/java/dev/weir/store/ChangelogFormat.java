@@ -137,8 +137,8 @@ public final class ChangelogFormat {
   }
 
   /**
-   * Every batch key whose scope starts with {@code scopePrefix} starts with the result: {@code 00 42
-   * scopePrefix}. An empty prefix gives the start of all batch keys.
+   * Every batch key whose scope starts with {@code scopePrefix} starts with the result: {@code 00
+   * 42 scopePrefix}. An empty prefix gives the start of all batch keys.
    *
    * @param scopePrefix a prefix of scopes; may be empty
    * @return a new array
@@ -272,8 +272,8 @@ public final class ChangelogFormat {
   }
 
   /**
-   * Builds the value of one batch record: entries appended in any order (a restore applies them
-   * in this order, so a key should come once). Not thread-safe.
+   * Builds the value of one batch record: entries appended in any order (a restore applies them in
+   * this order, so a key should come once). Not thread-safe.
    */
   public static final class BatchBuilder {
     private final int scopeLength;

@@ -169,8 +169,8 @@ final class RestoreBatchWriter implements AutoCloseable {
    * A batch record (design record 024): a put restores its marker and every entry it holds; a
    * tombstone deletes the marker and every key of its scope. The range delete is written straight
    * to the store after what is pending was applied with the offsets it reaches, so it follows
-   * exactly the records before it and precedes those after it, in batches and in bulk mode alike;
-   * a replay from those offsets applies it again, which changes nothing.
+   * exactly the records before it and precedes those after it, in batches and in bulk mode alike; a
+   * replay from those offsets applies it again, which changes nothing.
    *
    * @return whether the batch (or chunk) is full
    */

@@ -91,7 +91,8 @@ class ChangelogFormatTest {
     assertThatThrownBy(() -> ChangelogFormat.forEachBatchEntry(key, unhex("016162"), null))
         .isInstanceOf(StateFormatException.class)
         .hasMessageContaining("version 0x01");
-    assertThatThrownBy(() -> ChangelogFormat.forEachBatchEntry(key, unhex("0205aa"), (k, v, o, l) -> {}))
+    assertThatThrownBy(
+            () -> ChangelogFormat.forEachBatchEntry(key, unhex("0205aa"), (k, v, o, l) -> {}))
         .isInstanceOf(StateFormatException.class)
         .hasMessageContaining("truncated");
   }

@@ -120,9 +120,9 @@ final class SegmentedBuffer<T> {
   /**
    * Moves the entries of the layout before design record 024 ({@link StateFormat#SCOPE_SEGMENTED},
    * logged one changelog record per entry) to this buffer's keys, same segment and suffix, and
-   * their stored segment length with them. The old keys are deleted one by one, so their
-   * tombstones reach the changelog as before; the moved entries go out in batch records. Pending
-   * writes of the first transaction, as every move at open.
+   * their stored segment length with them. The old keys are deleted one by one, so their tombstones
+   * reach the changelog as before; the moved entries go out in batch records. Pending writes of the
+   * first transaction, as every move at open.
    *
    * @return the entries moved
    */

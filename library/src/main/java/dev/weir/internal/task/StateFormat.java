@@ -62,8 +62,8 @@ final class StateFormat {
   /**
    * Scope byte of a time-segmented buffer whose entries reach the changelog in batch records, one
    * per segment and commit (design record 024): the same layout as {@link #SCOPE_SEGMENTED} under
-   * another first byte, so that the commit tells these entries from ones logged one by one (which
-   * a buffer moves here at open), plus one marker per batch at {@link #batchMarker}.
+   * another first byte, so that the commit tells these entries from ones logged one by one (which a
+   * buffer moves here at open), plus one marker per batch at {@link #batchMarker}.
    */
   public static final byte SCOPE_SEGMENTED_BATCHED = 'J';
 
@@ -122,9 +122,9 @@ final class StateFormat {
   }
 
   /**
-   * The marker of one batch record of a segment (design record 024): {@code 00 42 + segmentPrefix
-   * + [sequence int64 BE]}, the batch record's key in the changelog (see {@code
-   * ChangelogFormat}), held in the store with an empty value.
+   * The marker of one batch record of a segment (design record 024): {@code 00 42 + segmentPrefix +
+   * [sequence int64 BE]}, the batch record's key in the changelog (see {@code ChangelogFormat}),
+   * held in the store with an empty value.
    */
   public static byte[] batchMarker(byte[] segmentPrefix, long sequence) {
     return dev.weir.store.ChangelogFormat.batchKey(segmentPrefix, sequence);

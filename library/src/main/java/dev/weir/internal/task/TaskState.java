@@ -1,12 +1,12 @@
 package dev.weir.internal.task;
 
 import dev.weir.store.ChangelogFormat;
+import dev.weir.store.KeyValueIterator;
 import dev.weir.store.KeyValueStore;
 import dev.weir.store.StateBackend;
 import dev.weir.store.StateCache;
 import dev.weir.store.TaskStateStore;
 import dev.weir.store.TransactionalTaskState;
-import dev.weir.store.KeyValueIterator;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -172,9 +172,9 @@ public final class TaskState implements AutoCloseable {
   /**
    * Sends the latest uncommitted value of each written key to the store's changelog, except the
    * entries of segmented buffers: those go out as batch records (design record 024), one per
-   * segment and commit (more when one would pass {@link #MAX_BATCH_BYTES}), each under a new
-   * marker key that this commit also writes to the store; and their deletes, which only a segment
-   * drop or a re-key makes, go out as the tombstones of the markers they delete with them.
+   * segment and commit (more when one would pass {@link #MAX_BATCH_BYTES}), each under a new marker
+   * key that this commit also writes to the store; and their deletes, which only a segment drop or
+   * a re-key makes, go out as the tombstones of the markers they delete with them.
    *
    * @return the number of changelog records sent
    */

@@ -18,8 +18,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Replays an in-test changelog through the runtime's real restore ({@link ChangelogRestorer}, in
- * batches or by bulk load) with Kafka's {@code MockConsumer}, and models what log compaction
- * leaves of it.
+ * batches or by bulk load) with Kafka's {@code MockConsumer}, and models what log compaction leaves
+ * of it.
  */
 final class ChangelogReplay {
   private ChangelogReplay() {}
@@ -40,8 +40,7 @@ final class ChangelogReplay {
         () -> {
           for (int i = 0; i < log.size(); i++) {
             if (log.get(i) != null) {
-              consumer.addRecord(
-                  new ConsumerRecord<>(topic, 0, i, log.get(i)[0], log.get(i)[1]));
+              consumer.addRecord(new ConsumerRecord<>(topic, 0, i, log.get(i)[0], log.get(i)[1]));
             }
           }
         });

@@ -339,7 +339,8 @@ class SegmentedBufferTest {
             r[1],
             (k, v, off, len) -> {
               entries.add(
-                  new String(k, 2 + 3 + 8 + 4, k.length - (2 + 3 + 8 + 4 + 8), StandardCharsets.UTF_8)
+                  new String(
+                          k, 2 + 3 + 8 + 4, k.length - (2 + 3 + 8 + 4 + 8), StandardCharsets.UTF_8)
                       + "@"
                       + StateFormat.timeOf(k));
             });
@@ -380,7 +381,8 @@ class SegmentedBufferTest {
     add("b", 5, "b5");
     add("b", 2, "b2-again"); // appended to a committed entry: the batch holds its whole value
     commit();
-    assertThat(committedRecords(before)).containsExactly("batch " + segmentScope(0) + " [b@2, b@5]");
+    assertThat(committedRecords(before))
+        .containsExactly("batch " + segmentScope(0) + " [b@2, b@5]");
     assertThat(markers()).isEqualTo(3);
     assertReadsMatchTheModel();
     before = changelog.committed.size();
@@ -398,9 +400,9 @@ class SegmentedBufferTest {
 
   /**
    * Runs a fixed pseudo-random history of adds, drops, commits and crashes in the middle of a
-   * transaction, and checks that every restore of the changelog, from the beginning, as a tail on
-   * a copy restored earlier, and from what compaction leaves (with and without tombstones), ends
-   * with exactly the bytes of the local store, in batches and by bulk load.
+   * transaction, and checks that every restore of the changelog, from the beginning, as a tail on a
+   * copy restored earlier, and from what compaction leaves (with and without tombstones), ends with
+   * exactly the bytes of the local store, in batches and by bulk load.
    */
   @ParameterizedTest(name = "bulk-load threshold {0}")
   @ValueSource(longs = {-1, 0})
@@ -444,8 +446,7 @@ class SegmentedBufferTest {
     assertThat(tailFrom).isPositive();
 
     List<List<byte[][]>> logs =
-        List.of(
-            log, ChangelogReplay.compacted(log, false), ChangelogReplay.compacted(log, true));
+        List.of(log, ChangelogReplay.compacted(log, false), ChangelogReplay.compacted(log, true));
     int n = 0;
     for (List<byte[][]> l : logs) {
       StateBackend other = StateBackends.rocksDb(RocksDbSettings.of(dir.resolve("r" + n++)));
@@ -487,11 +488,10 @@ class SegmentedBufferTest {
     RecordListSerde<String> serde = new RecordListSerde<>(Serdes.String());
     for (String key : List.of("a", "b")) {
       for (long t = 0; t < 30; t += 7) {
-        byte[] k = StateFormat.timedKey(StateFormat.segmentKeyPrefix(old, t / SEGMENT, utf8(key)), t);
+        byte[] k =
+            StateFormat.timedKey(StateFormat.segmentKeyPrefix(old, t / SEGMENT, utf8(key)), t);
         byte[] element = serde.serializeRecord("t", key + t);
-        state
-            .store(STORE)
-            .put(k, StateFormat.value(RecordListSerde.appended(null, element)));
+        state.store(STORE).put(k, StateFormat.value(RecordListSerde.appended(null, element)));
         model.computeIfAbsent(key, x -> new TreeMap<>()).put(t, new ArrayList<>(List.of(key + t)));
       }
     }
@@ -521,8 +521,7 @@ class SegmentedBufferTest {
     List<byte[][]> log = changelog.committed;
     int n = 0;
     for (List<byte[][]> l :
-        List.of(
-            log, ChangelogReplay.compacted(log, false), ChangelogReplay.compacted(log, true))) {
+        List.of(log, ChangelogReplay.compacted(log, false), ChangelogReplay.compacted(log, true))) {
       StateBackend other = StateBackends.rocksDb(RocksDbSettings.of(dir.resolve("r" + n++)));
       try (TaskStateStore base = other.open("0_0", List.of(STORE))) {
         ChangelogReplay.restore(base, STORE, TOPIC, l, bulkThreshold);
