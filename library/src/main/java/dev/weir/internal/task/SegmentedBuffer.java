@@ -26,6 +26,11 @@ import java.util.List;
  * every entry), and {@link #open} re-keys the entries when the owner now asks for another one (an
  * interval join whose bounds changed), since a segment number means nothing under another length.
  *
+ * <p>The entries reach the changelog in batch records, one per segment and commit, whose keys the
+ * commit also writes to the store as markers ({@link TaskState#prepareCommit}, design record 024);
+ * a drop deletes the dropped segments' markers with them, and their tombstones are the only
+ * changelog records a drop sends.
+ *
  * <p>Used only from the task's thread, while a record or watermark of the task is processed.
  *
  * @param <T> the record type
