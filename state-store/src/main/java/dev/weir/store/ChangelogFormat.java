@@ -1,6 +1,5 @@
 package dev.weir.store;
 
-import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 
 /**
@@ -277,7 +276,10 @@ public final class ChangelogFormat {
    */
   public static final class BatchBuilder {
     private final int scopeLength;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    // A plain growing array: ByteArrayOutputStream locks on every write, and a batch takes four
+    // writes per entry on the commit's hot path.
+    private byte[] buf = new byte[1024];
+    private int size;
     private int entries;
 
     /**
@@ -285,7 +287,7 @@ public final class ChangelogFormat {
      */
     public BatchBuilder(int scopeLength) {
       this.scopeLength = scopeLength;
-      out.write(VERSION_2_BATCH);
+      buf[size++] = VERSION_2_BATCH;
     }
 
     /**
@@ -295,10 +297,14 @@ public final class ChangelogFormat {
      * @param value the store value
      */
     public void add(byte[] key, byte[] value) {
-      writeVarint(key.length - scopeLength);
-      out.write(key, scopeLength, key.length - scopeLength);
+      int suffix = key.length - scopeLength;
+      ensure(10 + suffix + value.length);
+      writeVarint(suffix);
+      System.arraycopy(key, scopeLength, buf, size, suffix);
+      size += suffix;
       writeVarint(value.length);
-      out.write(value, 0, value.length);
+      System.arraycopy(value, 0, buf, size, value.length);
+      size += value.length;
       entries++;
     }
 
@@ -317,7 +323,7 @@ public final class ChangelogFormat {
      * @return bytes
      */
     public int bytes() {
-      return out.size();
+      return size;
     }
 
     /**
@@ -326,15 +332,21 @@ public final class ChangelogFormat {
      * @return a new array
      */
     public byte[] toValue() {
-      return out.toByteArray();
+      return Arrays.copyOf(buf, size);
+    }
+
+    private void ensure(int more) {
+      if (size + more > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+      }
     }
 
     private void writeVarint(int v) {
       while ((v & ~0x7f) != 0) {
-        out.write((v & 0x7f) | 0x80);
+        buf[size++] = (byte) ((v & 0x7f) | 0x80);
         v >>>= 7;
       }
-      out.write(v);
+      buf[size++] = (byte) v;
     }
   }
 }
