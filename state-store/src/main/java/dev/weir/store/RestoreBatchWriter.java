@@ -1,6 +1,8 @@
 package dev.weir.store;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.common.TopicPartition;
@@ -167,26 +169,40 @@ final class RestoreBatchWriter implements AutoCloseable {
 
   /**
    * A batch record (design record 024): a put restores its marker and every entry it holds; a
-   * tombstone deletes the marker and every key of its scope. The range delete is written straight
-   * to the store after what is pending was applied with the offsets it reaches, so it follows
-   * exactly the records before it and precedes those after it, in batches and in bulk mode alike; a
-   * replay from those offsets applies it again, which changes nothing.
+   * tombstone deletes the marker and every key of its scope. For the range, what is pending is
+   * applied with the offsets it reaches (no logged write, which would make the store flush first),
+   * the scope's keys are read from the store and deleted in the batch or chunk, after the records
+   * before the tombstone and before those after it; a replay deletes them again, which changes
+   * nothing.
    *
    * @return whether the batch (or chunk) is full
    */
   private boolean addBatch(
       Progress p, TopicPartition partition, long offset, byte[] key, byte[] value) {
     if (value == null) {
+      // What is pending goes to the store first (unlogged, or ingested), so that the store holds
+      // every key of the scope written before this record; each becomes a delete of the batch,
+      // after those writes and before the writes that follow.
       applyPending();
       byte[] scope = ChangelogFormat.batchScope(key);
-      state.store(p.storeName).deleteRange(scope, prefixEnd(scope));
+      List<byte[]> keys = new ArrayList<>();
+      try (KeyValueIterator it = state.store(p.storeName).range(scope, prefixEnd(scope))) {
+        while (it.hasNext()) {
+          keys.add(it.next().key());
+        }
+      }
+      keys.add(key);
+      long before = bulk != null ? bulk.bufferedBytes() : 0;
+      for (byte[] k : keys) {
+        if (bulk != null) {
+          bulk.delete(p.storeName, k);
+        } else {
+          batch.delete(p.storeName, k);
+          batchBytes += k.length;
+        }
+      }
       if (bulk != null) {
-        long before = bulk.bufferedBytes();
-        bulk.delete(p.storeName, key);
         budget.add(bulk.bufferedBytes() - before);
-      } else {
-        batch.delete(p.storeName, key);
-        batchBytes += key.length;
       }
     } else {
       long before = bulk != null ? bulk.bufferedBytes() : 0;
