@@ -150,18 +150,20 @@ class IntervalJoinTest {
       d.pipe("right", "a:y", 12);
       assertThat(d.values("out")).containsExactly("a:1|a:x", "a:1|a:y");
       // Buffered: left a@10, b@11, right a@12 (one entry, two records); no timers (record 018).
-      // Each buffer also stores its segment length: 2 entries.
-      assertThat(d.core.storeEntries("j")).isEqualTo(2 + 3);
+      // Each buffer also stores its segment length: 2 entries. And each batch of the changelog
+      // (one per segment and commit, record 024; the driver commits after every input) has its
+      // marker: 4.
+      assertThat(d.core.storeEntries("j")).isEqualTo(2 + 3 + 4);
       // Left records stay until W >= l + 3, right ones until W >= r + 2, and their segment (5 ms,
       // the bounds' span) goes once all of it has: W = 99 passes all.
       d.pipe("left", "y:flush", 100);
       d.pipe("right", "z:flush", 100);
-      // What is left is the two flush records.
-      assertThat(d.core.storeEntries("j")).isEqualTo(2 + 2);
+      // What is left is the two flush records, and their batches' markers.
+      assertThat(d.core.storeEntries("j")).isEqualTo(2 + 2 + 2);
       d.pipe("left", "y:flush", 200);
       d.pipe("right", "z:flush", 200);
       // The first flush records are gone too; the new ones replace them.
-      assertThat(d.core.storeEntries("j")).isEqualTo(2 + 2);
+      assertThat(d.core.storeEntries("j")).isEqualTo(2 + 2 + 2);
       assertThat(d.values("out")).isEmpty();
     }
   }
@@ -172,13 +174,15 @@ class IntervalJoinTest {
       d.pipe("left", "a:1", 10);
       d.pipe("left", "a:2", 14);
       d.pipe("right", "c:1", 15); // W = min(13, 14) = 13: a:1 has passed (10 + 3 <= 13), a:2 not
-      // a:1 stays with its segment (2 entries are the buffers' segment lengths).
-      assertThat(d.core.storeEntries("j")).isEqualTo(2 + 3);
+      // a:1 stays with its segment (2 entries are the buffers' segment lengths; and one batch
+      // marker per segment and commit, record 024).
+      assertThat(d.core.storeEntries("j")).isEqualTo(2 + 3 + 3);
       d.pipe("right", "a:x", 14); // [11, 16]: a:2 only; a:1, still stored, is outside
-      assertThat(d.core.storeEntries("j")).isEqualTo(2 + 4);
+      assertThat(d.core.storeEntries("j")).isEqualTo(2 + 4 + 4);
       d.pipe("left", "a:3", 20);
       d.pipe("right", "c:2", 21); // W = 19: left [10, 14] (16 >= 14) and right [10, 14] go
-      assertThat(d.core.storeEntries("j")).isEqualTo(2 + 3); // c:1 at 15, a:3 at 20, c:2 at 21
+      // c:1 at 15, a:3 at 20, c:2 at 21, and their markers
+      assertThat(d.core.storeEntries("j")).isEqualTo(2 + 3 + 3);
       assertThat(d.values("out")).containsExactly("a:2|a:x");
     }
   }

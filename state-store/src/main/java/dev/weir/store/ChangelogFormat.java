@@ -17,6 +17,24 @@ import java.util.Arrays;
  *   delete       null record value (a tombstone, so compaction can drop the key)
  * </pre>
  *
+ * <p><b>Batch records</b> (version 2, design record 024) carry many store entries in one changelog
+ * record: every entry one commit wrote under one <em>scope</em> (a key prefix, for the interval
+ * join's buffer one time segment). The record's key is a <em>batch key</em>, which is also kept in
+ * the store, with an empty value, as the batch's marker:
+ *
+ * <pre>
+ *   batch key    00 42 [scope] [sequence int64 BE]     (0x00 'B'; no other Weir key starts so)
+ *   batch value  02 ( varint(n) [key suffix, n bytes] varint(m) [store value, m bytes] )*
+ *                each entry's store key is scope + suffix
+ *   put          restores the marker (batch key, empty value) and puts every entry
+ *   tombstone    deletes the marker and every key that starts with the scope (a range delete)
+ * </pre>
+ *
+ * <p>A batch key is written once (a new sequence per commit) and deleted once, so compaction keeps
+ * every live batch and, after a tombstone, drops the batch and then the tombstone: a restore from
+ * any compacted form of the log ends with the same store. Keys beginning with {@code 00 42} are
+ * reserved for batches in every store that is restored through {@link ChangelogRestorer}.
+ *
  * <p>A reader that finds a version it does not know throws {@link StateFormatException}; a newer
  * Weir wrote the record, and the fix is to upgrade. Stateless and thread-safe.
  */
@@ -26,6 +44,17 @@ public final class ChangelogFormat {
 
   /** Where the store value starts in a changelog record value of {@link #VERSION_1}. */
   public static final int PAYLOAD_OFFSET = 1;
+
+  /** The version byte of a batch record's value (only under a batch key). */
+  public static final byte VERSION_2_BATCH = 0x02;
+
+  /** Length of a batch key's sequence suffix. */
+  public static final int BATCH_SEQUENCE_BYTES = 8;
+
+  private static final byte BATCH_KEY_0 = 0x00;
+  private static final byte BATCH_KEY_1 = 0x42;
+  private static final int BATCH_KEY_TAG = 2;
+  private static final byte[] EMPTY = new byte[0];
 
   private ChangelogFormat() {}
 
@@ -80,6 +109,244 @@ public final class ChangelogFormat {
                   + " 0x%02x; the changelog was written by a newer Weir release: upgrade Weir to"
                   + " that release or later",
               encoded[0] & 0xff, VERSION_1));
+    }
+  }
+
+  /**
+   * The batch key of {@code scope} with a sequence: {@code 00 42 scope sequence}.
+   *
+   * @param scope the key prefix every entry of the batch starts with; not empty
+   * @param sequence distinguishes batches of one scope; unique among its live batches
+   * @return a new array
+   */
+  public static byte[] batchKey(byte[] scope, long sequence) {
+    if (scope.length == 0) {
+      throw new IllegalArgumentException("a batch scope must not be empty");
+    }
+    byte[] k = new byte[BATCH_KEY_TAG + scope.length + BATCH_SEQUENCE_BYTES];
+    k[0] = BATCH_KEY_0;
+    k[1] = BATCH_KEY_1;
+    System.arraycopy(scope, 0, k, BATCH_KEY_TAG, scope.length);
+    long s = sequence;
+    for (int i = k.length - 1; i >= k.length - BATCH_SEQUENCE_BYTES; i--) {
+      k[i] = (byte) s;
+      s >>>= 8;
+    }
+    return k;
+  }
+
+  /**
+   * Every batch key whose scope starts with {@code scopePrefix} starts with the result: {@code 00
+   * 42 scopePrefix}. An empty prefix gives the start of all batch keys.
+   *
+   * @param scopePrefix a prefix of scopes; may be empty
+   * @return a new array
+   */
+  public static byte[] batchKeyPrefix(byte[] scopePrefix) {
+    byte[] k = new byte[BATCH_KEY_TAG + scopePrefix.length];
+    k[0] = BATCH_KEY_0;
+    k[1] = BATCH_KEY_1;
+    System.arraycopy(scopePrefix, 0, k, BATCH_KEY_TAG, scopePrefix.length);
+    return k;
+  }
+
+  /**
+   * Whether {@code key} is a batch key (starts with {@code 00 42}, with a scope and a sequence).
+   *
+   * @param key a store or changelog key; not null
+   * @return true for a batch key
+   */
+  public static boolean isBatchKey(byte[] key) {
+    return key.length > BATCH_KEY_TAG + BATCH_SEQUENCE_BYTES
+        && key[0] == BATCH_KEY_0
+        && key[1] == BATCH_KEY_1;
+  }
+
+  /**
+   * The scope of a batch key.
+   *
+   * @param batchKey a batch key
+   * @return a new array
+   */
+  public static byte[] batchScope(byte[] batchKey) {
+    return Arrays.copyOfRange(batchKey, BATCH_KEY_TAG, batchKey.length - BATCH_SEQUENCE_BYTES);
+  }
+
+  /**
+   * The sequence of a batch key.
+   *
+   * @param batchKey a batch key
+   * @return the sequence
+   */
+  public static long batchSequence(byte[] batchKey) {
+    long s = 0;
+    for (int i = batchKey.length - BATCH_SEQUENCE_BYTES; i < batchKey.length; i++) {
+      s = (s << 8) | (batchKey[i] & 0xff);
+    }
+    return s;
+  }
+
+  /**
+   * The store value of a batch's marker.
+   *
+   * @return an empty array
+   */
+  public static byte[] batchMarkerValue() {
+    return EMPTY;
+  }
+
+  /** Receives one entry of a batch record; the value is {@code value[offset, offset + length)}. */
+  @FunctionalInterface
+  public interface BatchEntryVisitor {
+    /**
+     * Receives one entry.
+     *
+     * @param key the entry's store key, a new array
+     * @param value the array holding the value
+     * @param offset where the value starts
+     * @param length the value's length
+     */
+    void visit(byte[] key, byte[] value, int offset, int length);
+  }
+
+  /**
+   * Visits the entries of a batch record's value in the order they were written.
+   *
+   * @param batchKey the record's key (a batch key)
+   * @param encoded the record's value; not null
+   * @param visitor receives each entry
+   * @return the number of entries
+   * @throws StateFormatException if the value is not a version-2 batch or is truncated
+   */
+  public static int forEachBatchEntry(byte[] batchKey, byte[] encoded, BatchEntryVisitor visitor) {
+    if (encoded.length == 0 || encoded[0] != VERSION_2_BATCH) {
+      throw new StateFormatException(
+          encoded.length == 0
+              ? "Batch record value is empty; the changelog topic is corrupt"
+              : String.format(
+                  "Batch record value has format version 0x%02x, but this Weir release reads"
+                      + " only version 0x%02x under a batch key; the changelog was written by a"
+                      + " newer Weir release: upgrade Weir to that release or later",
+                  encoded[0] & 0xff, VERSION_2_BATCH));
+    }
+    int scopeLength = batchKey.length - BATCH_KEY_TAG - BATCH_SEQUENCE_BYTES;
+    int[] at = {1};
+    int n = 0;
+    while (at[0] < encoded.length) {
+      int suffix = readVarint(encoded, at);
+      checkRemaining(encoded, at[0], suffix);
+      byte[] key = new byte[scopeLength + suffix];
+      System.arraycopy(batchKey, BATCH_KEY_TAG, key, 0, scopeLength);
+      System.arraycopy(encoded, at[0], key, scopeLength, suffix);
+      at[0] += suffix;
+      int length = readVarint(encoded, at);
+      checkRemaining(encoded, at[0], length);
+      visitor.visit(key, encoded, at[0], length);
+      at[0] += length;
+      n++;
+    }
+    return n;
+  }
+
+  private static int readVarint(byte[] b, int[] at) {
+    int value = 0;
+    for (int shift = 0; shift < 35; shift += 7) {
+      checkRemaining(b, at[0], 1);
+      byte x = b[at[0]++];
+      value |= (x & 0x7f) << shift;
+      if (x >= 0) {
+        if (value < 0) {
+          break;
+        }
+        return value;
+      }
+    }
+    throw new StateFormatException("Batch record value has a malformed length");
+  }
+
+  private static void checkRemaining(byte[] b, int at, int n) {
+    if (n < 0 || at + n > b.length) {
+      throw new StateFormatException("Batch record value is truncated; the changelog is corrupt");
+    }
+  }
+
+  /**
+   * Builds the value of one batch record: entries appended in any order (a restore applies them in
+   * this order, so a key should come once). Not thread-safe.
+   */
+  public static final class BatchBuilder {
+    private final int scopeLength;
+    // A plain growing array: ByteArrayOutputStream locks on every write, and a batch takes four
+    // writes per entry on the commit's hot path.
+    private byte[] buf = new byte[1024];
+    private int size;
+    private int entries;
+
+    /**
+     * @param scopeLength the length of the scope that every added key starts with
+     */
+    public BatchBuilder(int scopeLength) {
+      this.scopeLength = scopeLength;
+      buf[size++] = VERSION_2_BATCH;
+    }
+
+    /**
+     * Appends an entry.
+     *
+     * @param key the store key, which must start with the scope (not checked)
+     * @param value the store value
+     */
+    public void add(byte[] key, byte[] value) {
+      int suffix = key.length - scopeLength;
+      ensure(10 + suffix + value.length);
+      writeVarint(suffix);
+      System.arraycopy(key, scopeLength, buf, size, suffix);
+      size += suffix;
+      writeVarint(value.length);
+      System.arraycopy(value, 0, buf, size, value.length);
+      size += value.length;
+      entries++;
+    }
+
+    /**
+     * The entries added.
+     *
+     * @return the count
+     */
+    public int entries() {
+      return entries;
+    }
+
+    /**
+     * The value's size so far.
+     *
+     * @return bytes
+     */
+    public int bytes() {
+      return size;
+    }
+
+    /**
+     * The record value.
+     *
+     * @return a new array
+     */
+    public byte[] toValue() {
+      return Arrays.copyOf(buf, size);
+    }
+
+    private void ensure(int more) {
+      if (size + more > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+      }
+    }
+
+    private void writeVarint(int v) {
+      while ((v & ~0x7f) != 0) {
+        buf[size++] = (byte) ((v & 0x7f) | 0x80);
+        v >>>= 7;
+      }
+      buf[size++] = (byte) v;
     }
   }
 }

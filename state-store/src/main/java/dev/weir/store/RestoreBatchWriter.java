@@ -1,6 +1,8 @@
 package dev.weir.store;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.common.TopicPartition;
@@ -121,7 +123,8 @@ final class RestoreBatchWriter implements AutoCloseable {
               + " has no key, but Weir writes every changelog record with the store key; the topic"
               + " holds data not written by Weir");
     }
-    if (value != null) {
+    boolean batchKey = ChangelogFormat.isBatchKey(key);
+    if (value != null && !batchKey) {
       try {
         ChangelogFormat.checkVersion(value);
       } catch (StateFormatException e) {
@@ -134,7 +137,9 @@ final class RestoreBatchWriter implements AutoCloseable {
     }
     int payload = ChangelogFormat.PAYLOAD_OFFSET;
     boolean full;
-    if (bulk != null) {
+    if (batchKey) {
+      full = addBatch(p, partition, offset, key, value);
+    } else if (bulk != null) {
       long before = bulk.bufferedBytes();
       if (value == null) {
         bulk.delete(p.storeName, key);
@@ -160,6 +165,89 @@ final class RestoreBatchWriter implements AutoCloseable {
     if (full) {
       applyPending();
     }
+  }
+
+  /**
+   * A batch record (design record 024): a put restores its marker and every entry it holds; a
+   * tombstone deletes the marker and every key of its scope. For the range, what is pending is
+   * applied with the offsets it reaches (no logged write, which would make the store flush first),
+   * the scope's keys are read from the store and deleted in the batch or chunk, after the records
+   * before the tombstone and before those after it; a replay deletes them again, which changes
+   * nothing.
+   *
+   * @return whether the batch (or chunk) is full
+   */
+  private boolean addBatch(
+      Progress p, TopicPartition partition, long offset, byte[] key, byte[] value) {
+    if (value == null) {
+      // What is pending goes to the store first (unlogged, or ingested), so that the store holds
+      // every key of the scope written before this record; each becomes a delete of the batch,
+      // after those writes and before the writes that follow.
+      applyPending();
+      byte[] scope = ChangelogFormat.batchScope(key);
+      List<byte[]> keys = new ArrayList<>();
+      try (KeyValueIterator it = state.store(p.storeName).range(scope, prefixEnd(scope))) {
+        while (it.hasNext()) {
+          keys.add(it.next().key());
+        }
+      }
+      keys.add(key);
+      long before = bulk != null ? bulk.bufferedBytes() : 0;
+      for (byte[] k : keys) {
+        if (bulk != null) {
+          bulk.delete(p.storeName, k);
+        } else {
+          batch.delete(p.storeName, k);
+          batchBytes += k.length;
+        }
+      }
+      if (bulk != null) {
+        budget.add(bulk.bufferedBytes() - before);
+      }
+    } else {
+      long before = bulk != null ? bulk.bufferedBytes() : 0;
+      try {
+        ChangelogFormat.forEachBatchEntry(
+            key,
+            value,
+            (k, v, from, length) -> {
+              if (bulk != null) {
+                bulk.put(p.storeName, k, v, from, length);
+              } else {
+                batch.put(p.storeName, k, v, from, length);
+                batchBytes += k.length + length;
+              }
+            });
+      } catch (StateFormatException e) {
+        throw new StateFormatException(
+            "Changelog record at offset " + offset + " of " + partition + ": " + e.getMessage());
+      }
+      byte[] marker = ChangelogFormat.batchMarkerValue();
+      if (bulk != null) {
+        bulk.put(p.storeName, key, marker, 0, marker.length);
+        budget.add(bulk.bufferedBytes() - before);
+      } else {
+        batch.put(p.storeName, key, marker);
+        batchBytes += key.length;
+      }
+    }
+    if (bulk != null) {
+      long buffered = bulk.bufferedBytes();
+      return buffered >= MAX_CHUNK_BYTES || (buffered >= MIN_CHUNK_BYTES && budget.exceeded());
+    }
+    return batch.size() >= batchSize || batchBytes >= MAX_BATCH_BYTES;
+  }
+
+  /** The first key after every key that starts with {@code prefix}; null when there is none. */
+  private static byte[] prefixEnd(byte[] prefix) {
+    byte[] end = java.util.Arrays.copyOf(prefix, prefix.length);
+    for (int i = end.length - 1; i >= 0; i--) {
+      if (end[i] != (byte) 0xff) {
+        end[i]++;
+        return java.util.Arrays.copyOf(end, i + 1);
+      }
+    }
+    return null;
   }
 
   /** Bulk mode when the records to restore reach the threshold and the backend can bulk load. */

@@ -58,4 +58,42 @@ class ChangelogFormatTest {
         .isInstanceOf(StateFormatException.class)
         .hasMessageContaining("not written by Weir");
   }
+
+  @Test
+  void batchRecordKeyAndValue() {
+    // Record 024: key 00 42 + scope + sequence; value 02 then per entry the key's suffix after the
+    // scope and the store value, each with a varint length.
+    byte[] scope = unhex("4a01628000000000000002");
+    byte[] key = ChangelogFormat.batchKey(scope, 7);
+    assertThat(hex(key)).isEqualTo("0042" + "4a01628000000000000002" + "0000000000000007");
+    assertThat(ChangelogFormat.isBatchKey(key)).isTrue();
+    assertThat(hex(ChangelogFormat.batchScope(key))).isEqualTo("4a01628000000000000002");
+    assertThat(ChangelogFormat.batchSequence(key)).isEqualTo(7);
+    assertThat(ChangelogFormat.isBatchKey(unhex("0042" + "0000000000000007"))).isFalse();
+    assertThat(ChangelogFormat.isBatchKey(unhex("016162"))).isFalse();
+    ChangelogFormat.BatchBuilder b = new ChangelogFormat.BatchBuilder(scope.length);
+    b.add(unhex("4a01628000000000000002" + "aa"), unhex("0100" + "61"));
+    b.add(unhex("4a01628000000000000002" + "bbcc"), new byte[200]);
+    byte[] value = b.toValue();
+    assertThat(hex(value).substring(0, 2 + 2 + 2 + 2 + 6 + 2 + 4 + 4))
+        .isEqualTo("02" + "01" + "aa" + "03" + "010061" + "02" + "bbcc" + "c801");
+    java.util.List<String> entries = new java.util.ArrayList<>();
+    int n =
+        ChangelogFormat.forEachBatchEntry(
+            key,
+            value,
+            (k, v, off, len) ->
+                entries.add(
+                    hex(k) + "=" + hex(java.util.Arrays.copyOfRange(v, off, off + len)).length()));
+    assertThat(n).isEqualTo(2);
+    assertThat(entries)
+        .containsExactly("4a01628000000000000002aa=6", "4a01628000000000000002bbcc=400");
+    assertThatThrownBy(() -> ChangelogFormat.forEachBatchEntry(key, unhex("016162"), null))
+        .isInstanceOf(StateFormatException.class)
+        .hasMessageContaining("version 0x01");
+    assertThatThrownBy(
+            () -> ChangelogFormat.forEachBatchEntry(key, unhex("0205aa"), (k, v, o, l) -> {}))
+        .isInstanceOf(StateFormatException.class)
+        .hasMessageContaining("truncated");
+  }
 }

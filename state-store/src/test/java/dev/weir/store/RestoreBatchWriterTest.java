@@ -117,6 +117,55 @@ class RestoreBatchWriterTest {
         .containsExactly(Map.entry("02", "15"), Map.entry("03", "1e"));
   }
 
+  private static byte[] batch(byte[] scope, byte[]... keysAndValues) {
+    ChangelogFormat.BatchBuilder b = new ChangelogFormat.BatchBuilder(scope.length);
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      byte[] k = java.util.Arrays.copyOf(scope, scope.length + keysAndValues[i].length);
+      System.arraycopy(keysAndValues[i], 0, k, scope.length, keysAndValues[i].length);
+      b.add(k, keysAndValues[i + 1]);
+    }
+    return b.toValue();
+  }
+
+  /**
+   * Record 024: a batch record restores its marker and its entries; its tombstone deletes the
+   * marker and every key of its scope, written before it (in the store or still pending) and not
+   * after it, and nothing outside the scope; in batches and by bulk load alike.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "bulk-load threshold {0}")
+  @org.junit.jupiter.params.provider.ValueSource(longs = {-1, 0})
+  void batchRecordsExpandAndTheirTombstonesDeleteTheirScope(long bulkThreshold) {
+    byte[] s1 = bytes(0x4a, 1);
+    byte[] s2 = bytes(0x4a, 2);
+    state.store("a").put(bytes(0x4a, 1, 9), bytes(9)); // in scope 1, from before the restore
+    state.store("a").put(bytes(0x4a, 3), bytes(3)); // outside both scopes
+    byte[] k1 = ChangelogFormat.batchKey(s1, 0);
+    byte[] k1b = ChangelogFormat.batchKey(s1, 1);
+    byte[] k2 = ChangelogFormat.batchKey(s2, 2);
+    try (RestoreBatchWriter writer =
+        new RestoreBatchWriter(state, 100, recorder, bulkThreshold, null)) {
+      writer.begin("a", A, 0, 8);
+      writer.add(A, 0, k1, batch(s1, bytes(1), bytes(11), bytes(2), bytes(12)));
+      writer.add(A, 1, k2, batch(s2, bytes(1), bytes(21)));
+      writer.add(A, 2, k1b, batch(s1, bytes(2), bytes(13)));
+      writer.add(A, 3, bytes(0x4a, 0, 0xff), record(5)); // just below scope 1: stays
+      writer.add(A, 4, k1, null);
+      writer.add(A, 5, k1b, null);
+      writer.add(A, 6, k2, batch(s2, bytes(1), bytes(22))); // a later batch key of scope 2
+      writer.add(A, 7, ChangelogFormat.batchKey(s1, 3), batch(s1, bytes(4), bytes(14)));
+      assertThat(writer.finish()).isEqualTo(Map.of("a", 8L));
+    }
+    assertThat(entries(state.store("a").all()))
+        .containsExactly(
+            Map.entry(hex(ChangelogFormat.batchKey(s1, 3)), ""),
+            Map.entry(hex(k2), ""),
+            Map.entry("4a00ff", "05"),
+            Map.entry("4a0104", "0e"),
+            Map.entry("4a0201", "16"),
+            Map.entry("4a03", "03"));
+    assertThat(state.committedOffsets()).isEqualTo(Map.of(A.toString(), 8L));
+  }
+
   @Test
   void advancingPastMarkersMovesTheOffsetButNeverBackNorBeyondTheEnd() {
     try (RestoreBatchWriter writer = new RestoreBatchWriter(state, 100, recorder)) {

@@ -140,6 +140,14 @@ final class IntervalJoinOperator<K, L, R, O> extends TwoInputOperator<L, R> {
           moved);
     }
     int rekeyed = left.open() + right.open();
+    int batched = left.movedToBatches() + right.movedToBatches();
+    if (batched > 0) {
+      LOG.info(
+          "Interval join '{}': moved {} buffered entries of the layout before design record 024"
+              + " to keys whose changelog records are batches per segment and commit",
+          name,
+          batched);
+    }
     if (rekeyed > 0) {
       LOG.info(
           "Interval join '{}': its bounds changed, so its buffers' segments are now {} ms long;"
@@ -165,7 +173,7 @@ final class IntervalJoinOperator<K, L, R, O> extends TwoInputOperator<L, R> {
     int moved = 0;
     for (String side : List.of(LEFT, RIGHT)) {
       byte[] old = StateFormat.statePrefix(StateFormat.SCOPE_KEYED, side);
-      byte[] buffer = StateFormat.statePrefix(StateFormat.SCOPE_SEGMENTED, side);
+      byte[] buffer = StateFormat.statePrefix(StateFormat.SCOPE_SEGMENTED_BATCHED, side);
       List<KeyValueEntry> entries = new ArrayList<>();
       try (KeyValueIterator it = store.prefixScan(old)) {
         it.forEachRemaining(entries::add);

@@ -1,5 +1,6 @@
 package dev.weir.internal.task;
 
+import dev.weir.store.ChangelogFormat;
 import dev.weir.store.KeyValueEntry;
 import dev.weir.store.KeyValueIterator;
 import dev.weir.store.KeyValueStore;
@@ -25,6 +26,11 @@ import java.util.List;
  * every entry), and {@link #open} re-keys the entries when the owner now asks for another one (an
  * interval join whose bounds changed), since a segment number means nothing under another length.
  *
+ * <p>The entries reach the changelog in batch records, one per segment and commit, whose keys the
+ * commit also writes to the store as markers ({@link TaskState#prepareCommit}, design record 024);
+ * a drop deletes the dropped segments' markers with them, and their tombstones are the only
+ * changelog records a drop sends.
+ *
  * <p>Used only from the task's thread, while a record or watermark of the task is processed.
  *
  * @param <T> the record type
@@ -43,10 +49,12 @@ final class SegmentedBuffer<T> {
   private final KeyValueStore store;
   private final String name;
   private final byte[] prefix;
+  private final byte[] markers; // every batch marker of this buffer starts with this
   private final long segmentMs;
   private final RecordListSerde<T> serde;
   private final String serdeTopic;
   private boolean dropped;
+  private int movedToBatches;
   private long droppedThrough;
 
   /**
@@ -62,7 +70,8 @@ final class SegmentedBuffer<T> {
     this.owner = owner;
     this.store = owner.store();
     this.name = name;
-    this.prefix = StateFormat.statePrefix(StateFormat.SCOPE_SEGMENTED, name);
+    this.prefix = StateFormat.statePrefix(StateFormat.SCOPE_SEGMENTED_BATCHED, name);
+    this.markers = ChangelogFormat.batchKeyPrefix(prefix);
     this.segmentMs = segmentMs;
     this.serde = serde;
     this.serdeTopic = owner.serdeTopic(name);
@@ -80,10 +89,14 @@ final class SegmentedBuffer<T> {
    * @return the entries re-keyed
    */
   int open() {
+    movedToBatches = moveUnbatched();
     byte[] stored = store.get(prefix);
     long was = stored == null ? segmentMs : ByteBuffer.wrap(StateFormat.payload(stored)).getLong();
     int moved = 0;
     if (was != segmentMs) {
+      // Every batch of the old segments goes (its tombstone deletes its segment in a restore);
+      // the re-keyed entries go out in new batches, after these tombstones.
+      store.deleteRange(markers, StateHandle.prefixEnd(markers));
       List<byte[][]> entries = new ArrayList<>();
       try (KeyValueIterator it = store.range(firstSegment(), StateHandle.prefixEnd(prefix))) {
         while (it.hasNext()) {
@@ -107,6 +120,45 @@ final class SegmentedBuffer<T> {
       store.put(prefix, StateFormat.value(ByteBuffer.allocate(8).putLong(segmentMs).array()));
     }
     return moved;
+  }
+
+  /**
+   * Moves the entries of the layout before design record 024 ({@link StateFormat#SCOPE_SEGMENTED},
+   * logged one changelog record per entry) to this buffer's keys, same segment and suffix, and
+   * their stored segment length with them. The old keys are deleted one by one, so their tombstones
+   * reach the changelog as before; the moved entries go out in batch records. Pending writes of the
+   * first transaction, as every move at open.
+   *
+   * @return the entries moved
+   */
+  private int moveUnbatched() {
+    byte[] old = StateFormat.statePrefix(StateFormat.SCOPE_SEGMENTED, name);
+    List<KeyValueEntry> entries = new ArrayList<>();
+    try (KeyValueIterator it = store.range(old, StateHandle.prefixEnd(old))) {
+      it.forEachRemaining(entries::add);
+    }
+    int moved = 0;
+    for (KeyValueEntry e : entries) {
+      byte[] key = e.key();
+      byte[] moveTo = new byte[key.length];
+      System.arraycopy(prefix, 0, moveTo, 0, prefix.length);
+      System.arraycopy(key, old.length, moveTo, prefix.length, key.length - old.length);
+      if (key.length == old.length) {
+        if (store.get(prefix) == null) {
+          store.put(prefix, e.value()); // the segment length the entries were written with
+        }
+      } else {
+        store.put(moveTo, e.value());
+        moved++;
+      }
+      store.delete(key);
+    }
+    return moved;
+  }
+
+  /** The entries the last {@link #open} moved from the layout before design record 024. */
+  int movedToBatches() {
+    return movedToBatches;
   }
 
   /** The first key any entry can have (above the stored segment length). */
@@ -223,6 +275,13 @@ final class SegmentedBuffer<T> {
     // One range delete: the transactional layer sends a tombstone per key the committed state
     // holds, but makes no pending write per key.
     int removed = (int) store.deleteRangeCounted(from, to);
+    // The changelog holds the segments' entries in batch records: one tombstone per batch (each
+    // a range delete of its segment in a restore), none per entry (design record 024).
+    store.deleteRange(
+        ChangelogFormat.batchKeyPrefix(from),
+        through == Long.MAX_VALUE
+            ? StateHandle.prefixEnd(markers)
+            : ChangelogFormat.batchKeyPrefix(to));
     dropped = true;
     droppedThrough = through;
     return removed;

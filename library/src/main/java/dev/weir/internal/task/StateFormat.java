@@ -59,6 +59,14 @@ final class StateFormat {
    */
   public static final byte SCOPE_SEGMENTED = 'j';
 
+  /**
+   * Scope byte of a time-segmented buffer whose entries reach the changelog in batch records, one
+   * per segment and commit (design record 024): the same layout as {@link #SCOPE_SEGMENTED} under
+   * another first byte, so that the commit tells these entries from ones logged one by one (which a
+   * buffer moves here at open), plus one marker per batch at {@link #batchMarker}.
+   */
+  public static final byte SCOPE_SEGMENTED_BATCHED = 'J';
+
   /** Format version of a list header (design record 012). */
   public static final byte VERSION_LIST_HEADER = 0x02;
 
@@ -111,6 +119,27 @@ final class StateFormat {
         .putInt(key.length)
         .put(key)
         .array();
+  }
+
+  /**
+   * The marker of one batch record of a segment (design record 024): {@code 00 42 + segmentPrefix +
+   * [sequence int64 BE]}, the batch record's key in the changelog (see {@code ChangelogFormat}),
+   * held in the store with an empty value.
+   */
+  public static byte[] batchMarker(byte[] segmentPrefix, long sequence) {
+    return dev.weir.store.ChangelogFormat.batchKey(segmentPrefix, sequence);
+  }
+
+  /**
+   * The length of the scope of a batched buffer entry key ({@code statePrefix + [segment]}), or -1
+   * when {@code key} is not such an entry (another scope, or a buffer's bare prefix).
+   */
+  public static int batchedEntryScopeLength(byte[] key) {
+    if (key.length < 2 || key[0] != SCOPE_SEGMENTED_BATCHED) {
+      return -1;
+    }
+    int scope = 2 + (key[1] & 0xff) + 8;
+    return key.length > scope ? scope : -1;
   }
 
   /** {@code keyPrefix + [time int64 BE, sign bit flipped]}. */

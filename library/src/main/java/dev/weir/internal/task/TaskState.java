@@ -1,12 +1,15 @@
 package dev.weir.internal.task;
 
 import dev.weir.store.ChangelogFormat;
+import dev.weir.store.KeyValueIterator;
 import dev.weir.store.KeyValueStore;
 import dev.weir.store.StateBackend;
 import dev.weir.store.StateCache;
 import dev.weir.store.TaskStateStore;
 import dev.weir.store.TransactionalTaskState;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,6 +55,8 @@ public final class TaskState implements AutoCloseable {
   private final Map<String, LongConsumer> offsetReceivers = new HashMap<>();
   private final Map<String, OperatorStates> operators = new LinkedHashMap<>();
   private long changelogRecordsSent;
+  private long batchedEntries;
+  private final Map<String, long[]> batchSequences = new HashMap<>();
   private final ReentrantReadWriteLock commitLock = new ReentrantReadWriteLock();
   private boolean closed; // guarded by commitLock
 
@@ -165,7 +170,11 @@ public final class TaskState implements AutoCloseable {
   }
 
   /**
-   * Sends the latest uncommitted value of each written key to the store's changelog.
+   * Sends the latest uncommitted value of each written key to the store's changelog, except the
+   * entries of segmented buffers: those go out as batch records (design record 024), one per
+   * segment and commit (more when one would pass {@link #MAX_BATCH_BYTES}), each under a new marker
+   * key that this commit also writes to the store; and their deletes, which only a segment drop or
+   * a re-key makes, go out as the tombstones of the markers they delete with them.
    *
    * @return the number of changelog records sent
    */
@@ -175,12 +184,40 @@ public final class TaskState implements AutoCloseable {
     String[] store = {null};
     String[] topic = {null};
     LongConsumer[] onOffset = {null};
+    List<Batch> batches = new ArrayList<>();
+    Map<ByteBuffer, byte[]> pendingMarkers = new HashMap<>(); // store's, scope -> marker key
+    Batch[] open = {null};
     overlay.forEachPendingWrite(
         (name, key, value) -> {
           if (!name.equals(store[0])) {
             store[0] = name;
             topic[0] = changelogs.get(name).topic();
             onOffset[0] = offsetReceivers.get(name);
+            open[0] = null;
+            pendingMarkers.clear();
+          }
+          int scope = StateFormat.batchedEntryScopeLength(key);
+          if (scope > 0) {
+            if (value == null) {
+              return; // its segment's batches are deleted with it: their tombstones say it
+            }
+            Batch b = open[0];
+            if (b == null
+                || b.builder.bytes() >= MAX_BATCH_BYTES
+                || b.scope.length != scope
+                || !Arrays.equals(b.scope, 0, scope, key, 0, scope)) {
+              byte[] s = Arrays.copyOf(key, scope);
+              b = new Batch(name, s, pendingMarkers.remove(ByteBuffer.wrap(s)));
+              batches.add(b);
+              open[0] = b;
+            }
+            b.builder.add(key, value);
+            return;
+          }
+          if (value != null && ChangelogFormat.isBatchKey(key)) {
+            // A marker written before the commit (none is today): its batch goes out below.
+            pendingMarkers.put(ByteBuffer.wrap(ChangelogFormat.batchScope(key)), key);
+            return;
           }
           out.sendChangelog(
               topic[0],
@@ -191,8 +228,75 @@ public final class TaskState implements AutoCloseable {
               onOffset[0]);
           sent[0]++;
         });
+    for (Batch b : batches) {
+      byte[] marker = b.marker;
+      if (marker == null) {
+        marker = StateFormat.batchMarker(b.scope, nextBatchSequence(b.store));
+        overlay.store(b.store).put(marker, ChangelogFormat.batchMarkerValue());
+      }
+      out.sendChangelog(
+          changelogs.get(b.store).topic(),
+          partition,
+          marker,
+          b.builder.toValue(),
+          timestamp,
+          offsetReceivers.get(b.store));
+      sent[0]++;
+      batchedEntries += b.builder.entries();
+    }
     changelogRecordsSent += sent[0];
     return sent[0];
+  }
+
+  /**
+   * Above this many bytes a batch record is closed and the next one of its segment begun: well
+   * below the producer's and the broker's default limit of 1 MiB per record.
+   */
+  static final int MAX_BATCH_BYTES = 256 << 10;
+
+  /** The entries of one segment in one commit, on their way to one batch record. */
+  private static final class Batch {
+    final String store;
+    final byte[] scope;
+    final byte[] marker; // null: a new one
+    final ChangelogFormat.BatchBuilder builder;
+
+    Batch(String store, byte[] scope, byte[] marker) {
+      this.store = store;
+      this.scope = scope;
+      this.marker = marker;
+      this.builder = new ChangelogFormat.BatchBuilder(scope.length);
+    }
+  }
+
+  /**
+   * The sequence of a store's next batch: above every marker the store holds, so that a new marker
+   * never names a live batch of the same segment. Found with one scan of the markers at the first
+   * batch after the task state was opened, counted up from there.
+   */
+  private long nextBatchSequence(String storeName) {
+    long[] next = batchSequences.get(storeName);
+    if (next == null) {
+      long max = -1;
+      byte[] from = ChangelogFormat.batchKeyPrefix(new byte[0]);
+      byte[] to = StateHandle.prefixEnd(from);
+      try (KeyValueIterator it = overlay.store(storeName).range(from, to)) {
+        while (it.hasNext()) {
+          byte[] k = it.next().key();
+          if (ChangelogFormat.isBatchKey(k)) {
+            max = Math.max(max, ChangelogFormat.batchSequence(k));
+          }
+        }
+      }
+      next = new long[] {max + 1};
+      batchSequences.put(storeName, next);
+    }
+    return next[0]++;
+  }
+
+  /** Buffer entries sent inside batch records since the task was opened. */
+  public long batchedEntriesSent() {
+    return batchedEntries;
   }
 
   /** The transaction committed: apply the overlay and the new changelog offsets locally. */

@@ -143,13 +143,13 @@ class IntervalJoinOperatorTest {
     assertThat(seen).containsExactly("L10[a:1, a:2]", "L25[a:3]", "R12[a:x]", "L11[b:1]");
     // 3 left and 1 right buffer entries, the function's state, the processing-time timer.
     assertThat(keysOf(store))
-        .containsExactly("j\u0017", "j\u0017", "j\u0017", "j\u0018", "k\u0003", "tp");
+        .containsExactly("J\u0017", "J\u0017", "J\u0017", "J\u0018", "k\u0003", "tp");
     currentKey = utf8("a");
     assertThat(own.value()).isEqualTo("kept");
     // A second open finds nothing more to move.
     assertThat(IntervalJoinOperator.migrate(store, 5)).isZero();
     // The moved entries expire by segment as new ones do: through 14 drops the segment [10, 14].
     assertThat(l.dropThrough(14)).isEqualTo(2);
-    assertThat(keysOf(store)).containsExactly("j\u0017", "j\u0018", "k\u0003", "tp");
+    assertThat(keysOf(store)).containsExactly("J\u0017", "J\u0018", "k\u0003", "tp");
   }
 }

@@ -113,6 +113,29 @@ class StateFormatTest {
   }
 
   @Test
+  void batchedBufferKeysAndTheirBatchMarkers() {
+    // Record 024: the layout of 'j' under 'J', and per segment and commit one marker.
+    byte[] prefix = StateFormat.statePrefix(StateFormat.SCOPE_SEGMENTED_BATCHED, "b");
+    byte[] entry = StateFormat.timedKey(StateFormat.segmentKeyPrefix(prefix, 2, utf8("a")), 258);
+    assertThat(HEX.formatHex(entry))
+        .isEqualTo("4a0162" + "8000000000000002" + "0000000161" + "8000000000000102");
+    assertThat(StateFormat.batchedEntryScopeLength(entry)).isEqualTo(3 + 8);
+    assertThat(StateFormat.batchedEntryScopeLength(prefix)).isEqualTo(-1); // the segment length
+    byte[] old = StateFormat.statePrefix(StateFormat.SCOPE_SEGMENTED, "b");
+    assertThat(
+            StateFormat.batchedEntryScopeLength(
+                StateFormat.timedKey(StateFormat.segmentKeyPrefix(old, 2, utf8("a")), 258)))
+        .isEqualTo(-1);
+    // 00 42, the scope (prefix and segment 2), sequence 5
+    byte[] marker = StateFormat.batchMarker(StateFormat.segmentPrefix(prefix, 2), 5);
+    assertThat(HEX.formatHex(marker))
+        .isEqualTo("0042" + "4a0162" + "8000000000000002" + "0000000000000005");
+    // Markers sort before every other key of Weir's stores.
+    assertThat(java.util.Arrays.compareUnsigned(marker, StateFormat.statePrefix((byte) 'b', "")))
+        .isNegative();
+  }
+
+  @Test
   void recordListAppendsWithoutDecoding() {
     byte[] one = RecordListSerde.appended(null, utf8("x"));
     assertThat(HEX.formatHex(one)).isEqualTo("00000001" + "00000001" + "78");
