@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.errors.InterruptException;
@@ -18,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** The stream threads' first producers, prepared while the instance sets up. */
 class PreparedProducersTest {
   /** Producers for configurations {"id": n}; initTransactions as each one's script says. */
-  private static final class Clients implements KafkaClients {
+  private static final class Clients implements ProducerOnlyClients {
     final java.util.Map<Integer, MockProducer<byte[], byte[]>> made =
         new java.util.concurrent.ConcurrentHashMap<>();
     volatile RuntimeException initFailure;
@@ -47,16 +45,6 @@ class PreparedProducersTest {
           };
       made.put((Integer) config.get("id"), p);
       return p;
-    }
-
-    @Override
-    public Consumer<byte[], byte[]> consumer(Map<String, Object> config) {
-      throw new AssertionError();
-    }
-
-    @Override
-    public Admin admin(Map<String, Object> config) {
-      throw new AssertionError();
     }
   }
 

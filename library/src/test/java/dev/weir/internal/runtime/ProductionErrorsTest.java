@@ -14,10 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.MockProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -45,23 +42,7 @@ class ProductionErrorsTest {
     Settings s = TestSettings.of(p);
     ApplicationRuntime.validate(s);
     Map<String, Object> producerConfig = new ClientConfigs(s, "i").producer(0);
-    KafkaClients clients =
-        new KafkaClients() {
-          @Override
-          public Producer<byte[], byte[]> producer(Map<String, Object> config) {
-            return mock;
-          }
-
-          @Override
-          public Consumer<byte[], byte[]> consumer(Map<String, Object> config) {
-            throw new AssertionError();
-          }
-
-          @Override
-          public Admin admin(Map<String, Object> config) {
-            throw new AssertionError();
-          }
-        };
+    KafkaClients clients = (ProducerOnlyClients) config -> mock;
     ThreadProducer tp =
         new ThreadProducer(
             clients,

@@ -445,18 +445,7 @@ class SegmentedBufferTest {
     List<byte[][]> log = changelog.committed;
     assertThat(tailFrom).isPositive();
 
-    List<List<byte[][]>> logs =
-        List.of(log, ChangelogReplay.compacted(log, false), ChangelogReplay.compacted(log, true));
-    int n = 0;
-    for (List<byte[][]> l : logs) {
-      StateBackend other = StateBackends.rocksDb(RocksDbSettings.of(dir.resolve("r" + n++)));
-      try (TaskStateStore base = other.open("0_0", List.of(STORE))) {
-        ChangelogReplay.restore(base, STORE, TOPIC, l, bulkThreshold);
-        assertThat(ChangelogReplay.contents(base.store(STORE))).isEqualTo(local);
-      } finally {
-        other.close();
-      }
-    }
+    assertFullRestoresEqual(log, local, bulkThreshold);
     // A copy restored up to a commit in the middle, then the tail.
     StateBackend other = StateBackends.rocksDb(RocksDbSettings.of(dir.resolve("tail")));
     try {
@@ -519,6 +508,15 @@ class SegmentedBufferTest {
 
     Map<String, String> local = ChangelogReplay.contents(state.store(STORE));
     List<byte[][]> log = changelog.committed;
+    assertFullRestoresEqual(log, local, bulkThreshold);
+  }
+
+  /**
+   * Restores {@code log} as it is and in both compacted forms (with and without the tombstones)
+   * into fresh stores, each of which must then hold exactly {@code local}.
+   */
+  private void assertFullRestoresEqual(
+      List<byte[][]> log, Map<String, String> local, long bulkThreshold) throws Exception {
     int n = 0;
     for (List<byte[][]> l :
         List.of(log, ChangelogReplay.compacted(log, false), ChangelogReplay.compacted(log, true))) {
