@@ -1,6 +1,8 @@
 package dev.weir.store;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +78,16 @@ final class RestoreBatchWriter implements AutoCloseable {
 
   /** Non-null in bulk mode. */
   private BulkLoad bulk;
+
+  /**
+   * The entry keys that batch records put into the pending batch (or chunk), by store and scope: a
+   * batch's tombstone deletes them besides those of its scope already in the store, so it needs no
+   * early apply (in bulk mode an ingestion per tombstone, which made a restore of a join with many
+   * small segments write one file per tombstone). Emptied when what is pending is applied.
+   */
+  private final Map<PendingScope, List<byte[]>> pendingScopeKeys = new HashMap<>();
+
+  private record PendingScope(String storeName, ByteBuffer scope) {}
 
   /** Batches only, as standbys and small restores use. */
   RestoreBatchWriter(TaskStateStore state, int batchSize, RestoreListener listener) {
@@ -169,9 +181,9 @@ final class RestoreBatchWriter implements AutoCloseable {
 
   /**
    * A batch record (design record 024): a put restores its marker and every entry it holds; a
-   * tombstone deletes the marker and every key of its scope. For the range, what is pending is
-   * applied with the offsets it reaches (no logged write, which would make the store flush first),
-   * the scope's keys are read from the store and deleted in the batch or chunk, after the records
+   * tombstone deletes the marker and every key of its scope: those already in the store (read with
+   * a range, no logged write, which would make the store flush first) and those still pending in
+   * this batch or chunk (remembered per scope), as deletes of the batch or chunk, after the records
    * before the tombstone and before those after it; a replay deletes them again, which changes
    * nothing.
    *
@@ -179,17 +191,21 @@ final class RestoreBatchWriter implements AutoCloseable {
    */
   private boolean addBatch(
       Progress p, TopicPartition partition, long offset, byte[] key, byte[] value) {
+    byte[] scope = ChangelogFormat.batchScope(key);
     if (value == null) {
-      // What is pending goes to the store first (unlogged, or ingested), so that the store holds
-      // every key of the scope written before this record; each becomes a delete of the batch,
-      // after those writes and before the writes that follow.
-      applyPending();
-      byte[] scope = ChangelogFormat.batchScope(key);
+      // Every key of the scope written before this record is either in the store (applied
+      // earlier) or pending in this batch or chunk (remembered when its batch record was added);
+      // each becomes a delete of the batch, after those writes and before the writes that follow.
       List<byte[]> keys = new ArrayList<>();
       try (KeyValueIterator it = state.store(p.storeName).range(scope, prefixEnd(scope))) {
         while (it.hasNext()) {
           keys.add(it.next().key());
         }
+      }
+      List<byte[]> pending =
+          pendingScopeKeys.remove(new PendingScope(p.storeName, ByteBuffer.wrap(scope)));
+      if (pending != null) {
+        keys.addAll(pending);
       }
       keys.add(key);
       long before = bulk != null ? bulk.bufferedBytes() : 0;
@@ -206,11 +222,15 @@ final class RestoreBatchWriter implements AutoCloseable {
       }
     } else {
       long before = bulk != null ? bulk.bufferedBytes() : 0;
+      List<byte[]> pending =
+          pendingScopeKeys.computeIfAbsent(
+              new PendingScope(p.storeName, ByteBuffer.wrap(scope)), s -> new ArrayList<>());
       try {
         ChangelogFormat.forEachBatchEntry(
             key,
             value,
             (k, v, from, length) -> {
+              pending.add(k);
               if (bulk != null) {
                 bulk.put(p.storeName, k, v, from, length);
               } else {
@@ -331,6 +351,7 @@ final class RestoreBatchWriter implements AutoCloseable {
     state.applyBatchWithoutWal(batch);
     batch.clear();
     batchBytes = 0;
+    pendingScopeKeys.clear();
     for (Progress p : progress.values()) {
       if (p.unapplied) {
         p.unapplied = false;
