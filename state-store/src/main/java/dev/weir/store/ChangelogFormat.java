@@ -283,6 +283,8 @@ public final class ChangelogFormat {
     private int entries;
 
     /**
+     * Starts an empty batch value.
+     *
      * @param scopeLength the length of the scope that every added key starts with
      */
     public BatchBuilder(int scopeLength) {
