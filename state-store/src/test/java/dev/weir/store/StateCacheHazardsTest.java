@@ -181,26 +181,18 @@ class StateCacheHazardsTest {
       a.put(bytes('k', 9), bytes(9));
       it.forEachRemaining(e -> seen.add(hex(e.key())));
     }
-    assertThat(seen)
-        .containsExactly(
-            hex(bytes('k', 1)),
-            hex(bytes('k', 2)),
-            hex(bytes('k', 3)),
-            hex(bytes('k', 4)),
-            hex(bytes('k', 7)),
-            hex(bytes('k', 8)),
-            hex(bytes('k', 10)));
+    assertThat(seen).containsExactly(kHex(1, 2, 3, 4, 7, 8, 10));
     assertThat(TestBytes.keys(a.prefixScan(bytes('k'))))
-        .containsExactly(
-            hex(bytes('k', 0)),
-            hex(bytes('k', 1)),
-            hex(bytes('k', 2)),
-            hex(bytes('k', 3)),
-            hex(bytes('k', 4)),
-            hex(bytes('k', 7)),
-            hex(bytes('k', 8)),
-            hex(bytes('k', 9)),
-            hex(bytes('k', 10)));
+        .containsExactly(kHex(0, 1, 2, 3, 4, 7, 8, 9, 10));
+  }
+
+  /** The hex of the keys {@code 'k', n} for each {@code n}, in order. */
+  private static String[] kHex(int... ns) {
+    String[] out = new String[ns.length];
+    for (int i = 0; i < ns.length; i++) {
+      out[i] = hex(bytes('k', ns[i]));
+    }
+    return out;
   }
 
   @Test

@@ -84,7 +84,11 @@ final class PreparedProducers {
     }
   }
 
-  private static Producer<byte[], byte[]> create(
+  /**
+   * A new producer for {@code config}, its transactions initialized under exactly-once (which
+   * fences an earlier incarnation of its transactional id); closed again if that fails.
+   */
+  static Producer<byte[], byte[]> create(
       KafkaClients clients, Map<String, Object> config, boolean exactlyOnce) {
     Producer<byte[], byte[]> producer = clients.producer(config);
     if (exactlyOnce) {

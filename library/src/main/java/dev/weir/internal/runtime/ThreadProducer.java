@@ -61,14 +61,8 @@ final class ThreadProducer implements RecordCollector {
   void init() {
     Producer<byte[], byte[]> ready = prepared == null ? null : prepared.take(preparedIndex);
     prepared = null; // only the first producer
-    if (ready != null) {
-      producer = ready; // transactions initialized already under exactly-once
-    } else {
-      producer = clients.producer(config);
-      if (exactlyOnce) {
-        producer.initTransactions();
-      }
-    }
+    // A prepared producer's transactions are initialized already under exactly-once.
+    producer = ready != null ? ready : PreparedProducers.create(clients, config, exactlyOnce);
     inTransaction = false;
     written = false;
     changelogCallbacks.clear();
