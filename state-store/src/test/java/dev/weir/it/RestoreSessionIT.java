@@ -42,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@link RestoreSession} against a real broker: several tasks restored at once by a writer pool,
  * with committed and aborted transactions and tombstones in their changelogs; a task removed midway
- * resumes from what was applied; a record Weir did not write fails its task with its position.
+ * (while its batches are applied, or while a bulk load's chunk is read) resumes from what was
+ * applied; a record Weir did not write fails its task with its position.
  */
 class RestoreSessionIT {
   private static final String STORE = "op.s";
@@ -234,6 +235,55 @@ class RestoreSessionIT {
       reopened.close();
     } finally {
       writers.shutdownNow();
+    }
+  }
+
+  @Test
+  void aTaskRemovedDuringABulkLoadIngestsWhatWasReadAndABatchRestoreResumesIt() {
+    String topic = "restore-bulk-resume";
+    Map<Integer, Map<String, String>> expected = fill(topic);
+    TopicPartition tp = new TopicPartition(topic, 2);
+    try (StateBackend backend = StateBackends.rocksDb(RocksDbSettings.of(dir));
+        KafkaConsumer<byte[], byte[]> consumer = restoreConsumer()) {
+      TaskStateStore state = backend.open("0_2", List.of(STORE));
+      long firstPart;
+      // Every restore is a bulk load; without writer threads the records one poll returns (at
+      // most 500 here) are added to the chunk on this thread, so the first poll that moves the
+      // consumer's position leaves the chunk partly read, far from the 64 MiB at which it would
+      // be ingested.
+      try (RestoreSession session =
+          ChangelogRestorer.create().withBulkLoadThreshold(0).session(consumer, null)) {
+        session.add(state, changelog(topic, 2));
+        do {
+          assertThat(session.poll(Duration.ofMillis(100))).isEmpty();
+        } while (!consumer.assignment().contains(tp) || consumer.position(tp) == 0);
+        session.remove("0_2");
+        assertThat(session.isEmpty()).isTrue();
+        firstPart = state.committedOffsets().get(topic + "-2");
+      }
+      assertThat(firstPart)
+          .as("the removal ingests the partial chunk with the offset it reaches")
+          .isGreaterThan(0)
+          .isLessThanOrEqualTo(500);
+      Map<String, String> prefix = new TreeMap<>();
+      for (int k = 0; k < firstPart; k++) {
+        prefix.put("k" + k, "v1-" + k);
+      }
+      assertThat(contents(state)).isEqualTo(prefix);
+      state.close();
+
+      TaskStateStore reopened = backend.open("0_2", List.of(STORE));
+      long end = consumer.endOffsets(List.of(tp)).get(tp);
+      RestoreResult rest =
+          ChangelogRestorer.create()
+              .withBulkLoadThreshold(-1)
+              .restore(consumer, reopened, changelog(topic, 2));
+      assertThat(contents(reopened)).isEqualTo(expected.get(2));
+      assertThat(rest.restoredRecords().get(STORE))
+          .as("only what the bulk load did not ingest")
+          .isLessThan(end - firstPart + 1);
+      assertThat(reopened.committedOffsets()).containsEntry(topic + "-2", end);
+      reopened.close();
     }
   }
 
