@@ -19,11 +19,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.MemberToRemove;
+import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.apache.kafka.common.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +53,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
   private volatile RuntimeState state = RuntimeState.CREATED;
   private InstanceDirectory directory;
   private StateBackend stateBackend;
-  private java.util.concurrent.ExecutorService restoreWriters;
+  private ExecutorService restoreWriters;
   private RuntimeSetup setup;
   private volatile StaleStateGuard staleStateGuard;
   private volatile StateDirectoryCleaner stateCleaner;
@@ -224,15 +228,10 @@ public final class ApplicationRuntime implements StreamThread.Listener {
               restoreListener,
               new InstanceReplicas());
       // The topic set-up waits for the cluster; the metric registry (JMX), the serdes'
-      // configuration
-      // and opening the local state (the RocksDB library, the stores an earlier run left) need no
-      // topic, and the set-up needs none of them, so it runs on a thread of its own meanwhile.
-      // Threads start only after both.
-      java.util.concurrent.FutureTask<TopicSetUp> topicSetUp =
-          new java.util.concurrent.FutureTask<>(() -> setUpTopics(probe, errors));
-      Thread setUpThread = new Thread(topicSetUp, plan.applicationId() + "-topic-setup");
-      setUpThread.setDaemon(true);
-      setUpThread.start();
+      // configuration and opening the local state (the RocksDB library, the stores an earlier run
+      // left) need no topic, and the set-up needs none of them, so it runs on a thread of its own
+      // meanwhile. Threads start only after both.
+      TopicSetUp topicSetUp = TopicSetUp.start(config, plan, clients, probe, errors);
       // The threads' producers start meanwhile too (under exactly-once their initialization is a
       // round of requests to the transaction coordinator).
       List<Map<String, Object>> producerConfigs = new ArrayList<>();
@@ -266,13 +265,13 @@ public final class ApplicationRuntime implements StreamThread.Listener {
       } catch (RuntimeException | Error e) {
         // The set-up's admin client closes when it ends; its failure, if any, is secondary.
         try {
-          awaitTopicSetUp(topicSetUp);
+          topicSetUp.await();
         } catch (RuntimeException | Error again) {
           e.addSuppressed(again);
         }
         throw e;
       }
-      TopicSetUp topics = awaitTopicSetUp(topicSetUp);
+      TopicSetUp.Result topics = topicSetUp.await();
       Map<Integer, Integer> taskCounts = topics.taskCounts();
       staleStateGuard = topics.staleStateGuard();
       setup =
@@ -319,66 +318,6 @@ public final class ApplicationRuntime implements StreamThread.Listener {
     }
   }
 
-  /** What the topic set-up found: the task count of each sub-topology, the stale-state guard. */
-  private record TopicSetUp(Map<Integer, Integer> taskCounts, StaleStateGuard staleStateGuard) {}
-
-  /**
-   * Checks the user topics and creates or checks the internal ones (see {@link InternalTopics});
-   * builds the stale-state guard from the changelogs' {@code delete.retention.ms}.
-   */
-  private TopicSetUp setUpTopics(RuntimeSetup probe, ErrorHandling errors) {
-    try (Admin admin = clients.admin(probe.adminConfig())) {
-      InternalTopics topics =
-          new InternalTopics(
-              admin,
-              plan,
-              config.getInt(ConfigKeys.REPLICATION_FACTOR_CONFIG),
-              TopicSettings.of(config));
-      Map<Integer, Integer> taskCounts =
-          topics.setUp(
-              errors.usesDeadLetterTopic() || ProductionErrors.mayDeadLetter(config)
-                  ? List.of(errors.deadLetterTopic())
-                  : List.of());
-      return new TopicSetUp(
-          taskCounts,
-          StaleStateGuard.create(
-              topics.changelogDeleteRetentionMs(),
-              config.exactlyOnce(),
-              probe.transactionTimeoutMs()));
-    }
-  }
-
-  /**
-   * Waits for the topic set-up and returns its result; its failure is rethrown as it was thrown (an
-   * unchecked exception or error), so that callers see the same exception as if the set-up had run
-   * on their thread.
-   */
-  private static TopicSetUp awaitTopicSetUp(java.util.concurrent.FutureTask<TopicSetUp> task) {
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          return task.get();
-        } catch (InterruptedException e) {
-          interrupted = true; // the set-up ends on its own: its admin calls have timeouts
-        } catch (java.util.concurrent.ExecutionException e) {
-          Throwable cause = e.getCause();
-          if (cause instanceof RuntimeException r) {
-            throw r;
-          }
-          if (cause instanceof Error err) {
-            throw err;
-          }
-          throw new WeirException("Setting up the topics failed", cause);
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
   /**
    * Opens the liveness listener when {@code liveness.listener} is set (design record 021), before
    * the threads, whose subscriptions carry its address.
@@ -411,16 +350,14 @@ public final class ApplicationRuntime implements StreamThread.Listener {
   /** Removes static members from the group; members already gone are not an error. */
   private void removeMembers(Map<String, Object> adminConfig, String group, List<String> ids)
       throws Exception {
-    List<org.apache.kafka.clients.admin.MemberToRemove> members = new ArrayList<>();
-    ids.forEach(id -> members.add(new org.apache.kafka.clients.admin.MemberToRemove(id)));
+    List<MemberToRemove> members = new ArrayList<>();
+    ids.forEach(id -> members.add(new MemberToRemove(id)));
     try (Admin admin = clients.admin(adminConfig)) {
       admin
-          .removeMembersFromConsumerGroup(
-              group,
-              new org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions(members))
+          .removeMembersFromConsumerGroup(group, new RemoveMembersFromConsumerGroupOptions(members))
           .all()
-          .get(30, java.util.concurrent.TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
+          .get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
       if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownMemberIdException)) {
         throw e;
       }
