@@ -1,6 +1,7 @@
 package dev.weir.store;
 
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Puts that an owner keeps in a structure of its own instead of a transactional store's overlay,
@@ -14,9 +15,12 @@ import java.util.function.BiConsumer;
  * them to the base in the same atomic batch, after the pending writes (so a put here wins over a
  * pending write of the same key), and {@link TransactionalTaskState#abort} drops them. The overlay
  * never learns their values: the owner answers reads of its keys itself (merging its puts over the
- * store's reads), and must not read them with the store's point reads ({@link KeyValueStore#get},
- * {@link KeyValueStore#update}); range reads see the committed state. After a commit the overlay
- * forgets any entry it held of these keys and no longer counts itself complete.
+ * store's reads), and reads them from the store only with range reads, never with point reads or
+ * point deletes ({@link KeyValueStore#get}, {@link KeyValueStore#update}, {@link
+ * KeyValueStore#delete}), which the overlay may answer from an entry the puts made stale. It may
+ * hold an entry of a key only if the key had a value in the store (a range read shows it), so after
+ * a commit it forgets the entries of the keys {@link #forEachReplacedKey} names, and no longer
+ * counts itself complete.
  *
  * <p>Used only from the task's thread.
  */
@@ -28,6 +32,14 @@ public interface OutsideWrites {
    * @param visitor receives each put
    */
   void forEach(BiConsumer<byte[], byte[]> visitor);
+
+  /**
+   * Visits the keys of the puts that replace a value the store held when the owner made them (seen
+   * with a range read): the only keys of which the overlay may hold an entry.
+   *
+   * @param visitor receives each such key; the array is the owner's, not modified, not kept
+   */
+  void forEachReplacedKey(Consumer<byte[]> visitor);
 
   /**
    * The number of puts held.

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * The uncommitted entries of one {@link SegmentedBuffer}, kept outside the transactional overlay
@@ -33,12 +34,18 @@ final class BufferWrites implements OutsideWrites {
     final long time;
     byte[] value;
     final boolean inStore; // the store held the key when the entry was made
+    final long fingerprint;
 
     Entry(byte[] storeKey, long time, byte[] value, boolean inStore) {
+      this(storeKey, time, value, inStore, fingerprint(storeKey));
+    }
+
+    Entry(byte[] storeKey, long time, byte[] value, boolean inStore, long fingerprint) {
       this.storeKey = storeKey;
       this.time = time;
       this.value = value;
       this.inStore = inStore;
+      this.fingerprint = fingerprint;
     }
   }
 
@@ -119,10 +126,13 @@ final class BufferWrites implements OutsideWrites {
     e.value = value;
   }
 
-  /** True when this buffer committed {@code storeKey} in {@code segment}, or may have. */
-  boolean mayHaveCommitted(long segment, byte[] storeKey) {
+  /**
+   * True when this buffer committed a key of {@code fingerprint} (see {@link #fingerprint}) in
+   * {@code segment}: that key, or one whose fingerprint collides.
+   */
+  boolean mayHaveCommitted(long segment, long fingerprint) {
     LongSet s = committed.get(segment);
-    return s != null && s.contains(fingerprint(storeKey));
+    return s != null && s.contains(fingerprint);
   }
 
   /**
@@ -158,6 +168,17 @@ final class BufferWrites implements OutsideWrites {
   }
 
   @Override
+  public void forEachReplacedKey(Consumer<byte[]> visitor) {
+    for (Segment s : segments.values()) {
+      for (Entry e : s.entries) {
+        if (e.inStore) {
+          visitor.accept(e.storeKey);
+        }
+      }
+    }
+  }
+
+  @Override
   public int count() {
     return count;
   }
@@ -172,7 +193,7 @@ final class BufferWrites implements OutsideWrites {
     for (Map.Entry<Long, Segment> s : segments.entrySet()) {
       LongSet fingerprints = committed.computeIfAbsent(s.getKey(), x -> new LongSet());
       for (Entry e : s.getValue().entries) {
-        fingerprints.add(fingerprint(e.storeKey));
+        fingerprints.add(e.fingerprint);
       }
     }
     forget();

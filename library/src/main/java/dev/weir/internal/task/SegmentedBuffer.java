@@ -233,19 +233,24 @@ final class SegmentedBuffer<T> {
       }
     }
     byte[] storeKey = StateFormat.timedKey(StateFormat.segmentKeyPrefix(prefix, segment, key), time);
-    byte[] old = mayBeStored(segment, storeKey) ? storedValue(storeKey) : null;
+    long fingerprint = BufferWrites.fingerprint(storeKey);
+    byte[] old = mayBeStored(segment, fingerprint) ? storedValue(storeKey) : null;
     byte[] value =
         StateFormat.value(
             RecordListSerde.appended(old == null ? null : StateFormat.payload(old), element));
-    writes.insert(segment, entries, new BufferWrites.Entry(storeKey, time, value, old != null));
+    writes.insert(
+        segment, entries, new BufferWrites.Entry(storeKey, time, value, old != null, fingerprint));
   }
 
   /**
-   * False only when the store certainly does not hold {@code storeKey}: the buffer was opened, the
-   * segment was not in the store then, and this buffer never committed the key since.
+   * False only when the store certainly does not hold the key of {@code fingerprint}: the buffer
+   * was opened, the segment was not in the store then, and this buffer never committed the key
+   * since.
    */
-  private boolean mayBeStored(long segment, byte[] storeKey) {
-    return !opened || presentAtOpen.contains(segment) || writes.mayHaveCommitted(segment, storeKey);
+  private boolean mayBeStored(long segment, long fingerprint) {
+    return !opened
+        || presentAtOpen.contains(segment)
+        || writes.mayHaveCommitted(segment, fingerprint);
   }
 
   /** The store's value of one entry key, read with a range (the overlay caches no point read). */

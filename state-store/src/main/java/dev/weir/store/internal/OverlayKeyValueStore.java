@@ -491,11 +491,11 @@ final class OverlayKeyValueStore implements KeyValueStore {
       OutsideWrites o = outside.get(i);
       if (o.count() > 0) {
         // The base holds these keys now, with values this overlay never saw: forget what it knew
-        // of them (their owner does not point-read them, but a stale entry must not survive).
+        // of them, which can only be keys that had a value before.
         complete = false;
         if (!entries.isEmpty()) {
-          o.forEach(
-              (key, value) -> {
+          o.forEachReplacedKey(
+              key -> {
                 CacheEntry e = entries.get(new Key(key));
                 if (e != null) {
                   forget(e);
