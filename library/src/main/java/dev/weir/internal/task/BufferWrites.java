@@ -107,7 +107,8 @@ final class BufferWrites implements OutsideWrites {
   }
 
   /**
-   * Adds a new entry to {@code list} (from {@link #entriesFor} for the same segment), in time order.
+   * Adds a new entry to {@code list} (from {@link #entriesFor} for the same segment), in time
+   * order.
    */
   void insert(long segment, List<Entry> list, Entry e) {
     int i = list.size();

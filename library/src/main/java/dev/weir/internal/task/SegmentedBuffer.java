@@ -38,9 +38,9 @@ import java.util.TreeSet;
  * probe merges over the store's range read and which the commit sends and applies with the
  * overlay's pending writes (design record 026). An entry holds its whole value, so an add of a key
  * and time that the store may already hold reads the committed value first: in a segment present
- * when the buffer opened, or where this buffer committed that key before (a fingerprint says so;
- * a fingerprint that only collides costs a read, never a wrong answer). Only one buffer of a name
- * may be used per task state.
+ * when the buffer opened, or where this buffer committed that key before (a fingerprint says so; a
+ * fingerprint that only collides costs a read, never a wrong answer). Only one buffer of a name may
+ * be used per task state.
  *
  * <p>Used only from the task's thread, while a record or watermark of the task is processed.
  *
@@ -232,7 +232,8 @@ final class SegmentedBuffer<T> {
         return;
       }
     }
-    byte[] storeKey = StateFormat.timedKey(StateFormat.segmentKeyPrefix(prefix, segment, key), time);
+    byte[] storeKey =
+        StateFormat.timedKey(StateFormat.segmentKeyPrefix(prefix, segment, key), time);
     long fingerprint = BufferWrites.fingerprint(storeKey);
     byte[] old = mayBeStored(segment, fingerprint) ? storedValue(storeKey) : null;
     byte[] value =

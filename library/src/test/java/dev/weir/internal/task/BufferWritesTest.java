@@ -37,7 +37,8 @@ class BufferWritesTest {
     assertThat(w.segmentFrom(3)).isNull();
     assertThat(w.count()).isEqualTo(4);
     List<String> replaced = new ArrayList<>();
-    w.forEachReplacedKey(k -> replaced.add(new String(k, java.nio.charset.StandardCharsets.US_ASCII)));
+    w.forEachReplacedKey(
+        k -> replaced.add(new String(k, java.nio.charset.StandardCharsets.US_ASCII)));
     assertThat(replaced).containsExactly("s2-a-21"); // the only one the store held
     long before = w.bytes();
     w.replace(w.entries(1, key("a")).get(0), key("longer value"));

@@ -505,13 +505,13 @@ class SegmentedBufferTest {
         model.values().forEach(times -> times.headMap(keepFrom).clear());
       }
       for (String key : List.of("k0", "k1", "k2")) {
-        assertThat(read(key, floor, floor + 40)).as("step %d, %s", step, key)
+        assertThat(read(key, floor, floor + 40))
+            .as("step %d, %s", step, key)
             .isEqualTo(expected(key, floor, floor + 40));
       }
     }
     commit();
-    assertFullRestoresEqual(
-        changelog.committed, ChangelogReplay.contents(state.store(STORE)), -1);
+    assertFullRestoresEqual(changelog.committed, ChangelogReplay.contents(state.store(STORE)), -1);
   }
 
   private static TreeMap<Long, List<String>> copy(TreeMap<Long, List<String>> times) {
