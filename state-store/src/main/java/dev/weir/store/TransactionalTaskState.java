@@ -75,6 +75,18 @@ public interface TransactionalTaskState {
   }
 
   /**
+   * Attaches puts kept outside the overlay to one of its stores: from now on they are part of its
+   * pending writes (see {@link OutsideWrites} for the rules).
+   *
+   * @param store a store returned by {@link #store(String)}; not null
+   * @param writes the owner's puts; not null
+   * @throws IllegalArgumentException if {@code store} is not a transactional store
+   */
+  static void attach(KeyValueStore store, OutsideWrites writes) {
+    StoreInternals.attach(store, writes);
+  }
+
+  /**
    * Returns the task id of the base.
    *
    * @return the task id; never null

@@ -126,6 +126,82 @@ class TransactionalTaskStateTest {
       backend.close();
     }
 
+    /** Puts in a list, as an owner of outside writes (design record 026) keeps them. */
+    static final class ListedWrites implements OutsideWrites {
+      final List<byte[][]> puts = new ArrayList<>();
+      int committed;
+      int aborted;
+
+      @Override
+      public void forEach(java.util.function.BiConsumer<byte[], byte[]> visitor) {
+        puts.forEach(p -> visitor.accept(p[0], p[1]));
+      }
+
+      @Override
+      public void forEachReplacedKey(java.util.function.Consumer<byte[]> visitor) {
+        puts.forEach(p -> visitor.accept(p[0]));
+      }
+
+      @Override
+      public int count() {
+        return puts.size();
+      }
+
+      @Override
+      public long bytes() {
+        return 100L * puts.size();
+      }
+
+      @Override
+      public void committed() {
+        committed++;
+        puts.clear();
+      }
+
+      @Override
+      public void aborted() {
+        aborted++;
+        puts.clear();
+      }
+    }
+
+    @Test
+    void outsideWritesArePendingWritesVisitedLastAndCommittedInTheSameBatch() {
+      base.store("a").put(bytes(5), bytes(50));
+      rewrap();
+      KeyValueStore a = tx.store("a");
+      assertThat(a.get(bytes(5))).isEqualTo(bytes(50)); // cached when the cache is on
+      ListedWrites outside = new ListedWrites();
+      TransactionalTaskState.attach(a, outside);
+      a.put(bytes(3), bytes(30));
+      a.put(bytes(5), bytes(51));
+      outside.puts.add(new byte[][] {bytes(5), bytes(52)}); // wins over the pending 51
+      outside.puts.add(new byte[][] {bytes(1), bytes(10)});
+      assertThat(tx.pendingWriteCount()).isEqualTo(4);
+      assertThat(tx.uncommittedBytes()).isGreaterThanOrEqualTo(200);
+      List<String> visited = new ArrayList<>();
+      tx.forEachPendingWrite((store, k, v) -> visited.add(store + ":" + hex(k) + "=" + hex(v)));
+      assertThat(visited).containsExactly("a:03=1e", "a:05=33", "a:05=34", "a:01=0a");
+
+      tx.commit(Map.of("a-0", 7L));
+      assertThat(outside.committed).isEqualTo(1);
+      assertThat(tx.pendingWriteCount()).isZero();
+      assertThat(entries(base.store("a").all()))
+          .containsExactly(Map.entry("01", "0a"), Map.entry("03", "1e"), Map.entry("05", "34"));
+      assertThat(base.committedOffsets()).isEqualTo(Map.of("a-0", 7L));
+      // What the overlay knew of key 5 (51, or 50 cached) is gone: reads see the base.
+      assertThat(a.get(bytes(5))).isEqualTo(bytes(52));
+      assertThat(a.get(bytes(1))).isEqualTo(bytes(10));
+
+      outside.puts.add(new byte[][] {bytes(2), bytes(20)});
+      tx.abort();
+      assertThat(outside.aborted).isEqualTo(1);
+      assertThat(outside.puts).isEmpty();
+      assertThat(keys(base.store("a").all())).containsExactly("01", "03", "05");
+      assertThatThrownBy(() -> TransactionalTaskState.attach(base.store("a"), outside))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void exposesTheBaseTaskAndStores() {
       assertThat(tx.taskId()).isEqualTo("0_1");

@@ -4,9 +4,11 @@ import dev.weir.store.ChangelogFormat;
 import dev.weir.store.KeyValueEntry;
 import dev.weir.store.KeyValueIterator;
 import dev.weir.store.KeyValueStore;
+import dev.weir.store.TransactionalTaskState;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 
 /**
  * A keyed buffer of records ordered by time, in an operator's store, that expires by whole time
@@ -31,6 +33,15 @@ import java.util.List;
  * a drop deletes the dropped segments' markers with them, and their tombstones are the only
  * changelog records a drop sends.
  *
+ * <p>New entries do not go through the store's overlay: they wait in a {@link BufferWrites}, one
+ * write set per segment attached to the store ({@link TransactionalTaskState#attach}), which a
+ * probe merges over the store's range read and which the commit sends and applies with the
+ * overlay's pending writes (design record 026). An entry holds its whole value, so an add of a key
+ * and time that the store may already hold reads the committed value first: in a segment present
+ * when the buffer opened, or where this buffer committed that key before (a fingerprint says so; a
+ * fingerprint that only collides costs a read, never a wrong answer). Only one buffer of a name may
+ * be used per task state.
+ *
  * <p>Used only from the task's thread, while a record or watermark of the task is processed.
  *
  * @param <T> the record type
@@ -53,6 +64,9 @@ final class SegmentedBuffer<T> {
   private final long segmentMs;
   private final RecordListSerde<T> serde;
   private final String serdeTopic;
+  private final BufferWrites writes = new BufferWrites();
+  private final TreeSet<Long> presentAtOpen = new TreeSet<>(); // segments the store had at open
+  private boolean opened;
   private boolean dropped;
   private int movedToBatches;
   private long droppedThrough;
@@ -75,6 +89,7 @@ final class SegmentedBuffer<T> {
     this.segmentMs = segmentMs;
     this.serde = serde;
     this.serdeTopic = owner.serdeTopic(name);
+    TransactionalTaskState.attach(store, writes);
   }
 
   long segmentMs() {
@@ -119,7 +134,21 @@ final class SegmentedBuffer<T> {
     if (stored == null || was != segmentMs) {
       store.put(prefix, StateFormat.value(ByteBuffer.allocate(8).putLong(segmentMs).array()));
     }
+    // The segments the store holds now (moves included), whose keys this buffer does not know:
+    // one seek per segment.
+    presentAtOpen.clear();
+    byte[] next = firstKeyFrom(firstSegment());
+    while (next != null) {
+      long s = segmentOf(next);
+      presentAtOpen.add(s);
+      next = s == Long.MAX_VALUE ? null : firstKeyFrom(StateFormat.segmentPrefix(prefix, s + 1));
+    }
+    opened = true;
     return moved;
+  }
+
+  private long segmentOf(byte[] entryKey) {
+    return ByteBuffer.wrap(entryKey, prefix.length, 8).getLong() ^ Long.MIN_VALUE;
   }
 
   /**
@@ -192,14 +221,44 @@ final class SegmentedBuffer<T> {
               + segment
               + ", which was dropped");
     }
-    byte[] key =
-        StateFormat.timedKey(StateFormat.segmentKeyPrefix(prefix, segment, currentKey()), time);
+    byte[] key = currentKey();
     byte[] element = serde.serializeRecord(serdeTopic, record);
-    store.update(
-        key,
-        old ->
-            StateFormat.value(
-                RecordListSerde.appended(old == null ? null : StateFormat.payload(old), element)));
+    List<BufferWrites.Entry> entries = writes.entriesFor(segment, key);
+    for (int i = entries.size() - 1; i >= 0; i--) {
+      BufferWrites.Entry e = entries.get(i);
+      if (e.time == time) {
+        writes.replace(
+            e, StateFormat.value(RecordListSerde.appended(StateFormat.payload(e.value), element)));
+        return;
+      }
+    }
+    byte[] storeKey =
+        StateFormat.timedKey(StateFormat.segmentKeyPrefix(prefix, segment, key), time);
+    long fingerprint = BufferWrites.fingerprint(storeKey);
+    byte[] old = mayBeStored(segment, fingerprint) ? storedValue(storeKey) : null;
+    byte[] value =
+        StateFormat.value(
+            RecordListSerde.appended(old == null ? null : StateFormat.payload(old), element));
+    writes.insert(
+        segment, entries, new BufferWrites.Entry(storeKey, time, value, old != null, fingerprint));
+  }
+
+  /**
+   * False only when the store certainly does not hold the key of {@code fingerprint}: the buffer
+   * was opened, the segment was not in the store then, and this buffer never committed the key
+   * since.
+   */
+  private boolean mayBeStored(long segment, long fingerprint) {
+    return !opened
+        || presentAtOpen.contains(segment)
+        || writes.mayHaveCommitted(segment, fingerprint);
+  }
+
+  /** The store's value of one entry key, read with a range (the overlay caches no point read). */
+  private byte[] storedValue(byte[] storeKey) {
+    try (KeyValueIterator it = store.range(storeKey, StateHandle.successor(storeKey))) {
+      return it.hasNext() ? it.next().value() : null;
+    }
   }
 
   /**
@@ -221,20 +280,47 @@ final class SegmentedBuffer<T> {
     while (true) {
       if (sparse) {
         byte[] next = firstKeyFrom(StateFormat.segmentPrefix(prefix, s));
-        if (next == null) {
+        Long written = writes.segmentFrom(s);
+        if (next == null && written == null) {
           return;
         }
-        s = ByteBuffer.wrap(next, prefix.length, 8).getLong() ^ Long.MIN_VALUE;
+        s =
+            next == null
+                ? written
+                : written == null ? segmentOf(next) : Math.min(written, segmentOf(next));
         if (s > last) {
           return;
         }
       }
       byte[] p = StateFormat.segmentKeyPrefix(prefix, s, key);
       byte[] toExclusive = StateHandle.successor(StateFormat.timedKey(p, to));
+      List<BufferWrites.Entry> written = writes.entries(s, key);
+      int w = 0; // the next entry of `written` to merge, by time; on a tie it replaces the store's
       try (KeyValueIterator it = store.range(StateFormat.timedKey(p, from), toExclusive)) {
         while (it.hasNext()) {
           KeyValueEntry e = it.next();
-          found.add(new byte[][] {e.key(), e.value()});
+          boolean replaced = false;
+          if (written != null) {
+            long t = StateFormat.timeOf(e.key());
+            for (; w < written.size() && written.get(w).time <= t; w++) {
+              BufferWrites.Entry x = written.get(w);
+              if (x.time >= from) {
+                found.add(new byte[][] {x.storeKey, x.value});
+                replaced |= x.time == t; // its whole value holds the store's records too
+              }
+            }
+          }
+          if (!replaced) {
+            found.add(new byte[][] {e.key(), e.value()});
+          }
+        }
+      }
+      if (written != null) {
+        for (; w < written.size() && written.get(w).time <= to; w++) {
+          BufferWrites.Entry x = written.get(w);
+          if (x.time >= from) {
+            found.add(new byte[][] {x.storeKey, x.value});
+          }
         }
       }
       for (byte[][] e : found) {
@@ -274,7 +360,7 @@ final class SegmentedBuffer<T> {
             : StateFormat.segmentPrefix(prefix, through + 1);
     // One range delete: the transactional layer sends a tombstone per key the committed state
     // holds, but makes no pending write per key.
-    int removed = (int) store.deleteRangeCounted(from, to);
+    int removed = (int) store.deleteRangeCounted(from, to) + writes.dropThrough(through);
     // The changelog holds the segments' entries in batch records: one tombstone per batch (each
     // a range delete of its segment in a restore), none per entry (design record 024).
     store.deleteRange(

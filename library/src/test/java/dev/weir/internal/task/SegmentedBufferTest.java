@@ -381,8 +381,9 @@ class SegmentedBufferTest {
     add("b", 5, "b5");
     add("b", 2, "b2-again"); // appended to a committed entry: the batch holds its whole value
     commit();
+    // A batch holds its segment's entries in the order they were first written in the interval.
     assertThat(committedRecords(before))
-        .containsExactly("batch " + segmentScope(0) + " [b@2, b@5]");
+        .containsExactly("batch " + segmentScope(0) + " [b@5, b@2]");
     assertThat(markers()).isEqualTo(3);
     assertReadsMatchTheModel();
     before = changelog.committed.size();
@@ -460,6 +461,63 @@ class SegmentedBufferTest {
     } finally {
       other.close();
     }
+  }
+
+  /**
+   * The uncommitted entries live in the buffer's write set (design record 026): a fixed
+   * pseudo-random history of adds (often to a key and time committed before, in this buffer's life
+   * or before a crash), reads, drops, commits and crashes, after each step of which every key's
+   * records read exactly what a model of the committed and the open transaction's adds holds, and
+   * at the end the changelog restores to exactly the local store.
+   */
+  @ParameterizedTest(name = "cache budget {0} bytes")
+  @ValueSource(longs = {0, 32L << 20})
+  void readsMergeTheWriteSetAndAddsKeepTheCommittedRecords(long budget) throws Exception {
+    open(budget);
+    buffer.open();
+    java.util.Random random = new java.util.Random(26);
+    Map<String, TreeMap<Long, List<String>>> committed = new TreeMap<>();
+    long floor = -30;
+    for (int step = 0; step < 600; step++) {
+      int op = random.nextInt(20);
+      if (op < 12) {
+        add("k" + random.nextInt(3), floor + random.nextInt(35), "r" + step);
+      } else if (op < 13) {
+        long limit = floor + random.nextInt(12);
+        buffer.dropThrough(limit);
+        floor = Math.max(floor, Math.floorDiv(limit, SEGMENT) * SEGMENT + SEGMENT);
+        long keepFrom = floor;
+        model.values().forEach(times -> times.headMap(keepFrom).clear());
+      } else if (op < 18) {
+        commit();
+        committed.clear();
+        model.forEach((k, times) -> committed.put(k, copy(times)));
+      } else {
+        crash();
+        backend = StateBackends.rocksDb(RocksDbSettings.of(dir));
+        state = TaskState.open(backend, "0_0", 0, SPECS, cache);
+        buffer = newBuffer();
+        buffer.open();
+        model.clear();
+        committed.forEach((k, times) -> model.put(k, copy(times)));
+        // A drop of the lost transaction is lost too; its segments are never added to again.
+        long keepFrom = floor;
+        model.values().forEach(times -> times.headMap(keepFrom).clear());
+      }
+      for (String key : List.of("k0", "k1", "k2")) {
+        assertThat(read(key, floor, floor + 40))
+            .as("step %d, %s", step, key)
+            .isEqualTo(expected(key, floor, floor + 40));
+      }
+    }
+    commit();
+    assertFullRestoresEqual(changelog.committed, ChangelogReplay.contents(state.store(STORE)), -1);
+  }
+
+  private static TreeMap<Long, List<String>> copy(TreeMap<Long, List<String>> times) {
+    TreeMap<Long, List<String>> c = new TreeMap<>();
+    times.forEach((t, records) -> c.put(t, new ArrayList<>(records)));
+    return c;
   }
 
   /**
@@ -548,10 +606,10 @@ class SegmentedBufferTest {
                 .filter(r -> ChangelogFormat.isBatchKey(r[0]))
                 .map(r -> hex(ChangelogFormat.batchScope(r[0])))
                 .toList())
-        .containsExactly(
+        .containsExactly( // the buffers in the order they were created, segments ascending
+            hex(StateFormat.segmentPrefix(StateFormat.statePrefix((byte) 'J', "longer"), 0)),
             hex(StateFormat.segmentPrefix(StateFormat.statePrefix((byte) 'J', "b"), 0)),
-            hex(StateFormat.segmentPrefix(StateFormat.statePrefix((byte) 'J', "b"), 1)),
-            hex(StateFormat.segmentPrefix(StateFormat.statePrefix((byte) 'J', "longer"), 0)));
+            hex(StateFormat.segmentPrefix(StateFormat.statePrefix((byte) 'J', "b"), 1)));
     List<String> seen = new ArrayList<>();
     longer.forEachBetween(0, 20, (t, records) -> seen.add(t + "=" + records));
     shorter.forEachBetween(0, 20, (t, records) -> seen.add(t + "=" + records));

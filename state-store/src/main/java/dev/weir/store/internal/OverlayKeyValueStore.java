@@ -3,6 +3,7 @@ package dev.weir.store.internal;
 import dev.weir.store.KeyValueEntry;
 import dev.weir.store.KeyValueIterator;
 import dev.weir.store.KeyValueStore;
+import dev.weir.store.OutsideWrites;
 import dev.weir.store.PendingWriteVisitor;
 import dev.weir.store.StateCache;
 import java.util.AbstractMap;
@@ -39,6 +40,10 @@ import java.util.function.UnaryOperator;
  * range's pending writes and clean entries and keeps the keys the base holds there as one {@link
  * Drop}, whose tombstones the commit writes before the pending writes; until then base reads in the
  * range are hidden.
+ *
+ * <p>Puts kept outside the overlay ({@link OutsideWrites}, attached by their owner) are pending
+ * writes the overlay does not index: the commit visits and applies them after its own, and then
+ * forgets whatever it held of their keys (design record 026).
  *
  * <p>Invariants: per key at most one entry, the latest write; the base is written only by {@link
  * OverlayTaskState#commit}; an entry's {@code inBase} is what the base holds for the key as far as
@@ -92,6 +97,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
   private int pendingCount; // dirty entries, sorted or not
   private int tombstones;
   private final List<Drop> drops = new ArrayList<>();
+  private final List<OutsideWrites> outside = new ArrayList<>();
 
   // The clean entries, least recently used first: a doubly linked list through the entries.
   private CacheEntry lruHead;
@@ -404,7 +410,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
    */
   @Override
   public long approximateNumEntries() {
-    long puts = pendingCount - tombstones;
+    long puts = pendingCount + outsideCount() - tombstones;
     return Math.max(0L, base.approximateNumEntries() + puts - tombstones);
   }
 
@@ -415,17 +421,34 @@ final class OverlayKeyValueStore implements KeyValueStore {
   }
 
   long pendingBytes() {
-    return pendingBytes;
+    long bytes = pendingBytes;
+    for (int i = 0; i < outside.size(); i++) {
+      bytes += outside.get(i).bytes();
+    }
+    return bytes;
   }
 
   int pendingCount() {
-    return pendingCount;
+    return pendingCount + outsideCount();
+  }
+
+  private int outsideCount() {
+    int count = 0;
+    for (int i = 0; i < outside.size(); i++) {
+      count += outside.get(i).count();
+    }
+    return count;
+  }
+
+  /** Makes {@code writes} part of this store's pending writes, until the task state is gone. */
+  void attach(OutsideWrites writes) {
+    outside.add(writes);
   }
 
   /**
    * Visits what the commit writes: first the tombstones of the ranges deleted in this transaction,
    * then the pending writes ascending by key (a key written again after its range was deleted comes
-   * twice, its new value last).
+   * twice, its new value last), then the puts kept outside the overlay, in their owners' order.
    */
   void forEachPendingWrite(PendingWriteVisitor visitor) {
     for (Drop d : drops) {
@@ -436,6 +459,9 @@ final class OverlayKeyValueStore implements KeyValueStore {
     sortRange(null, null);
     for (CacheEntry entry : pending.values()) {
       visitor.visit(name, entry.key.bytes, entry.value);
+    }
+    for (int i = 0; i < outside.size(); i++) {
+      outside.get(i).forEach((key, value) -> visitor.visit(name, key, value));
     }
   }
 
@@ -461,6 +487,24 @@ final class OverlayKeyValueStore implements KeyValueStore {
     pendingBytes = 0;
     pendingCount = 0;
     tombstones = 0;
+    for (int i = 0; i < outside.size(); i++) {
+      OutsideWrites o = outside.get(i);
+      if (o.count() > 0) {
+        // The base holds these keys now, with values this overlay never saw: forget what it knew
+        // of them, which can only be keys that had a value before.
+        complete = false;
+        if (!entries.isEmpty()) {
+          o.forEachReplacedKey(
+              key -> {
+                CacheEntry e = entries.get(new Key(key));
+                if (e != null) {
+                  forget(e);
+                }
+              });
+        }
+      }
+      o.committed();
+    }
     evictOverBudget();
   }
 
@@ -483,6 +527,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
     pendingChanges++;
     dropUnsorted();
     drops.clear();
+    outside.forEach(OutsideWrites::aborted);
     complete = false;
     pendingBytes = 0;
     pendingCount = 0;

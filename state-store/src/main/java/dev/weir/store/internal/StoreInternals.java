@@ -1,5 +1,7 @@
 package dev.weir.store.internal;
 
+import dev.weir.store.KeyValueStore;
+import dev.weir.store.OutsideWrites;
 import dev.weir.store.RocksDbSettings;
 import dev.weir.store.StateBackend;
 import dev.weir.store.StateCache;
@@ -43,5 +45,20 @@ public final class StoreInternals {
    */
   public static TransactionalTaskState transactional(TaskStateStore base, StateCache cache) {
     return new OverlayTaskState(base, cache);
+  }
+
+  /**
+   * Attaches puts kept outside the overlay to a store of a transactional task state.
+   *
+   * @param store a store of {@link #transactional}'s result
+   * @param writes the owner's puts
+   * @throws IllegalArgumentException if {@code store} is not such a store
+   */
+  public static void attach(KeyValueStore store, OutsideWrites writes) {
+    if (!(store instanceof OverlayKeyValueStore overlay)) {
+      throw new IllegalArgumentException(
+          "Store '" + store.name() + "' is not a transactional store: " + store.getClass());
+    }
+    overlay.attach(Objects.requireNonNull(writes, "writes"));
   }
 }
