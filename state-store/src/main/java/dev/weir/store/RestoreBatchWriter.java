@@ -62,13 +62,6 @@ final class RestoreBatchWriter implements AutoCloseable {
   /** Bulk threshold that turns bulk mode off. */
   static final long NEVER = -1;
 
-  /**
-   * Buffered bytes a bulk-mode writer adds to the session's {@link BulkLoadBudget} at once: the
-   * writers of a session share the budget's counter, and updating it per record made the writers
-   * contend for it (design record 027). The budget is thus short by less than this per writer.
-   */
-  static final long BUDGET_STEP_BYTES = 1L << 20;
-
   private static final Logger LOG = LoggerFactory.getLogger(RestoreBatchWriter.class);
 
   private final TaskStateStore state;
@@ -85,9 +78,6 @@ final class RestoreBatchWriter implements AutoCloseable {
 
   /** Non-null in bulk mode. */
   private BulkLoad bulk;
-
-  /** Of the bulk load's buffered bytes, those added to the budget so far. */
-  private long counted;
 
   /**
    * The entry keys that batch records put into the pending batch (or chunk), by store and scope: a
@@ -162,12 +152,15 @@ final class RestoreBatchWriter implements AutoCloseable {
     if (batchKey) {
       full = addBatch(p, partition, offset, key, value);
     } else if (bulk != null) {
+      long before = bulk.bufferedBytes();
       if (value == null) {
         bulk.delete(p.storeName, key);
       } else {
         bulk.put(p.storeName, key, value, payload, value.length - payload);
       }
-      full = chunkFull();
+      long buffered = bulk.bufferedBytes();
+      budget.add(buffered - before);
+      full = buffered >= MAX_CHUNK_BYTES || (buffered >= MIN_CHUNK_BYTES && budget.exceeded());
     } else {
       if (value == null) {
         batch.delete(p.storeName, key);
@@ -215,6 +208,7 @@ final class RestoreBatchWriter implements AutoCloseable {
         keys.addAll(pending);
       }
       keys.add(key);
+      long before = bulk != null ? bulk.bufferedBytes() : 0;
       for (byte[] k : keys) {
         if (bulk != null) {
           bulk.delete(p.storeName, k);
@@ -223,7 +217,11 @@ final class RestoreBatchWriter implements AutoCloseable {
           batchBytes += k.length;
         }
       }
+      if (bulk != null) {
+        budget.add(bulk.bufferedBytes() - before);
+      }
     } else {
+      long before = bulk != null ? bulk.bufferedBytes() : 0;
       List<byte[]> pending =
           pendingScopeKeys.computeIfAbsent(
               new PendingScope(p.storeName, ByteBuffer.wrap(scope)), s -> new ArrayList<>());
@@ -247,29 +245,17 @@ final class RestoreBatchWriter implements AutoCloseable {
       byte[] marker = ChangelogFormat.batchMarkerValue();
       if (bulk != null) {
         bulk.put(p.storeName, key, marker, 0, marker.length);
+        budget.add(bulk.bufferedBytes() - before);
       } else {
         batch.put(p.storeName, key, marker);
         batchBytes += key.length;
       }
     }
     if (bulk != null) {
-      return chunkFull();
+      long buffered = bulk.bufferedBytes();
+      return buffered >= MAX_CHUNK_BYTES || (buffered >= MIN_CHUNK_BYTES && budget.exceeded());
     }
     return batch.size() >= batchSize || batchBytes >= MAX_BATCH_BYTES;
-  }
-
-  /**
-   * Counts the chunk's growth in the budget, in steps of {@link #BUDGET_STEP_BYTES}, and returns
-   * whether the chunk is to be ingested: at {@link #MAX_CHUNK_BYTES}, or from {@link
-   * #MIN_CHUNK_BYTES} when the session's budget is used up.
-   */
-  private boolean chunkFull() {
-    long buffered = bulk.bufferedBytes();
-    if (buffered - counted >= BUDGET_STEP_BYTES) {
-      budget.add(buffered - counted);
-      counted = buffered;
-    }
-    return buffered >= MAX_CHUNK_BYTES || (buffered >= MIN_CHUNK_BYTES && budget.exceeded());
   }
 
   /** The first key after every key that starts with {@code prefix}; null when there is none. */
@@ -355,11 +341,11 @@ final class RestoreBatchWriter implements AutoCloseable {
     }
     if (bulk != null) {
       // Data first, durably; only then the offsets it reaches (see the class comment).
+      long held = bulk.bufferedBytes();
       try {
         bulk.ingest();
       } finally {
-        budget.release(counted);
-        counted = 0;
+        budget.release(held);
       }
     }
     state.applyBatchWithoutWal(batch);
@@ -395,8 +381,7 @@ final class RestoreBatchWriter implements AutoCloseable {
   public void close() {
     try {
       if (bulk != null) {
-        budget.release(counted);
-        counted = 0;
+        budget.release(bulk.bufferedBytes());
         bulk.close();
       }
     } finally {

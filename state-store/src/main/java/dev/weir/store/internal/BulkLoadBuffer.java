@@ -45,23 +45,6 @@ final class BulkLoadBuffer {
   private int count;
   private long bytes;
 
-  /**
-   * A copy of the last key added ({@link #lastKeyLength} bytes), compared with the next one as it
-   * arrives: a changelog read from the start is often already in key order with distinct keys
-   * (one record per key after compaction), and knowing that at {@link #sortedOrder} time saves
-   * both the sort's check pass and the writer's duplicate check, one slab comparison per write
-   * each (design record 027).
-   */
-  private byte[] lastKey = new byte[64];
-
-  private int lastKeyLength;
-
-  /** Whether every key added so far is at or above the one before it (RocksDB's bytewise order). */
-  private boolean inOrder = true;
-
-  /** Whether some key added so far equals the one right before it. */
-  private boolean adjacentDuplicates;
-
   void add(byte[] key, byte[] value, int valueOffset, int valueLength) {
     int need = key.length + Math.max(0, valueLength);
     ByteBuffer slab = slabFor(need);
@@ -79,18 +62,6 @@ final class BulkLoadBuffer {
     meta[m + 1] = at;
     meta[m + 2] = key.length;
     meta[m + 3] = valueLength;
-    if (inOrder && count > 0) {
-      int c = Arrays.compareUnsigned(lastKey, 0, lastKeyLength, key, 0, key.length);
-      inOrder = c <= 0;
-      adjacentDuplicates |= c == 0;
-    }
-    if (inOrder) {
-      if (key.length > lastKey.length) {
-        lastKey = new byte[Math.max(key.length, 2 * lastKey.length)];
-      }
-      System.arraycopy(key, 0, lastKey, 0, key.length);
-      lastKeyLength = key.length;
-    }
     count++;
     bytes += need + META_BYTES;
   }
@@ -130,9 +101,6 @@ final class BulkLoadBuffer {
   void clear() {
     count = 0;
     bytes = 0;
-    lastKeyLength = 0;
-    inOrder = true;
-    adjacentDuplicates = false;
     slabIndex = -1;
     slabUsed = 0;
   }
@@ -205,26 +173,20 @@ final class BulkLoadBuffer {
   }
 
   /**
-   * Returns whether the writes were added in strictly ascending key order: {@link #sortedOrder} is
-   * then the order they were added in, and no two writes share a key.
-   *
-   * @return true when every key is above the one added before it (also with no writes)
-   */
-  boolean distinctAscending() {
-    return inOrder && !adjacentDuplicates;
-  }
-
-  /**
    * Returns the writes in key order, writes of the same key in the order they were added (so the
-   * last of them is the latest). Writes added in key order (checked as they were added) are not
-   * compared again.
+   * last of them is the latest). A changelog read from the start is often already in key order;
+   * that case costs one pass.
    */
   int[] sortedOrder() {
     int[] order = new int[count];
     for (int i = 0; i < count; i++) {
       order[i] = i;
     }
-    if (!inOrder) {
+    boolean sorted = true;
+    for (int i = 1; i < count && sorted; i++) {
+      sorted = compareKeys(i - 1, i) <= 0;
+    }
+    if (!sorted) {
       mergeSort(order, new int[count], 0, count);
     }
     return order;

@@ -130,15 +130,13 @@ final class RocksDbBulkLoad implements BulkLoad {
     long started = System.nanoTime();
     writes += buffer.count();
     int[] order = buffer.sortedOrder();
-    // Keys added in strictly ascending order (the common restore) have no later write to skip.
-    boolean distinct = buffer.distinctAscending();
     Path file = directory.resolve(FILE_PREFIX + (++fileNumber) + ".sst");
     try (SstFileWriter writer = new SstFileWriter(envOptions, options(storeName))) {
       writer.open(file.toString());
       int n = order.length;
       for (int i = 0; i < n; i++) {
         int w = order[i];
-        if (!distinct && i + 1 < n && buffer.sameKey(w, order[i + 1])) {
+        if (i + 1 < n && buffer.sameKey(w, order[i + 1])) {
           continue; // a later write of the key follows
         }
         if (buffer.valueLength(w) < 0) {

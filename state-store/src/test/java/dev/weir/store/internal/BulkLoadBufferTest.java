@@ -103,62 +103,6 @@ class BulkLoadBufferTest {
     assertOrder(keys);
   }
 
-  @Test
-  void knowsWhenKeysArrivedStrictlyAscending() {
-    List<byte[]> ascending = new ArrayList<>();
-    for (int i = 0; i < 3_000; i++) {
-      // Lengths 1..3 with high bytes: longer keys after their prefixes, 0x80.. after 0x7f..
-      ascending.add(java.util.Arrays.copyOf(new byte[] {(byte) (i >> 8), (byte) i}, 1 + i % 2));
-    }
-    ascending.sort(Arrays::compareUnsigned);
-    List<byte[]> distinct = new ArrayList<>();
-    for (byte[] k : ascending) {
-      if (distinct.isEmpty() || !Arrays.equals(distinct.get(distinct.size() - 1), k)) {
-        distinct.add(k);
-      }
-    }
-    assertThat(distinctAscending(distinct)).isTrue();
-    assertOrder(distinct);
-    assertThat(distinctAscending(ascending)).isFalse(); // in order, but with duplicates
-    assertOrder(ascending);
-    List<byte[]> swapped = new ArrayList<>(distinct);
-    java.util.Collections.swap(swapped, 1_000, 1_001);
-    assertThat(distinctAscending(swapped)).isFalse();
-    assertOrder(swapped);
-    assertThat(distinctAscending(List.of())).isTrue();
-    // A key longer than the copy of the last key kept so far.
-    byte[] longKey = new byte[200];
-    longKey[0] = (byte) 0xff;
-    assertThat(distinctAscending(List.of(new byte[] {1}, longKey))).isTrue();
-    assertThat(distinctAscending(List.of(longKey, Arrays.copyOf(longKey, 199)))).isFalse();
-  }
-
-  @Test
-  void clearForgetsTheOrderOfTheLastChunk() {
-    BulkLoadBuffer buffer = new BulkLoadBuffer();
-    buffer.add(new byte[] {5}, new byte[0], 0, 0);
-    buffer.add(new byte[] {4}, new byte[0], 0, 0);
-    assertThat(buffer.distinctAscending()).isFalse();
-    assertThat(buffer.sortedOrder()).containsExactly(1, 0);
-    buffer.clear();
-    buffer.add(new byte[] {1}, new byte[0], 0, 0);
-    buffer.add(new byte[] {2}, new byte[0], 0, 0);
-    assertThat(buffer.distinctAscending()).isTrue();
-    assertThat(buffer.sortedOrder()).containsExactly(0, 1);
-    buffer.clear();
-    // The first key of a chunk is not compared with the last key of the one before.
-    buffer.add(new byte[] {0}, new byte[0], 0, 0);
-    assertThat(buffer.distinctAscending()).isTrue();
-  }
-
-  private static boolean distinctAscending(List<byte[]> keys) {
-    BulkLoadBuffer buffer = new BulkLoadBuffer();
-    for (byte[] k : keys) {
-      buffer.add(k, new byte[] {1}, 0, 1);
-    }
-    return buffer.distinctAscending();
-  }
-
   private static byte[] bytes(java.nio.ByteBuffer view) {
     byte[] b = new byte[view.remaining()];
     view.duplicate().get(b);
