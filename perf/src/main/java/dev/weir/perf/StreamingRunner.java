@@ -54,6 +54,14 @@ final class StreamingRunner {
     if (Contenders.weirMissing(w) != null) {
       contenders.remove(Contenders.WEIR);
     }
+    String warmUp = h.options.warmUp();
+    if (warmUp != null && Contenders.of(w).contains(warmUp)) {
+      for (Mode mode : h.options.modes()) {
+        RunResult r = runOnce(w, data, warmUp, mode, 0);
+        h.out.printf(Locale.ROOT, "  [%s %s] warm-up run, not counted:%n", w, mode.label());
+        Report.progress(h.out, r);
+      }
+    }
     for (int round = 1; round <= h.options.rounds(); round++) {
       List<String> order = orderOfRound(contenders, round);
       printOrder(h, w, round, order);
