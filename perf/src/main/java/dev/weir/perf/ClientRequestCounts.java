@@ -28,20 +28,39 @@ final class ClientRequestCounts {
         String[] attributes =
             switch (type) {
               case "producer-metrics" ->
-                  new String[] {"request-total", "record-send-total", "batch-size-avg"};
-              case "consumer-metrics", "admin-client-metrics" -> new String[] {"request-total"};
+                  new String[] {
+                    "request-total",
+                    "record-send-total",
+                    "batch-size-avg",
+                    "record-retry-total",
+                    // Where a transactional producer's caller waited (KIP-620), in ns.
+                    "txn-begin-time-ns-total",
+                    "txn-send-offsets-time-ns-total",
+                    "txn-commit-time-ns-total"
+                  };
+              case "consumer-metrics" ->
+                  new String[] {"request-total", "poll-idle-ratio-avg", "time-between-poll-avg"};
+              case "admin-client-metrics" -> new String[] {"request-total"};
               case "consumer-fetch-manager-metrics" ->
                   new String[] {"fetch-total", "records-consumed-total", "fetch-size-avg"};
               default -> new String[0];
             };
         for (String a : attributes) {
-          Object v = server.getAttribute(n, a);
+          Object v;
+          try {
+            v = server.getAttribute(n, a);
+          } catch (javax.management.AttributeNotFoundException e) {
+            continue; // a client version without this metric
+          }
           lines
               .computeIfAbsent(client, c -> new StringBuilder(c))
               .append(' ')
               .append(a)
               .append('=')
-              .append(v instanceof Double d ? String.format("%.0f", d) : v);
+              .append(
+                  v instanceof Double d
+                      ? String.format(java.util.Locale.ROOT, d < 10 ? "%.3f" : "%.0f", d)
+                      : v);
         }
       }
     } catch (Exception e) {

@@ -193,6 +193,40 @@ final class Harness implements AutoCloseable {
    * on its own module's classpath ({@link PerfOptions#flinkClasspath}), with the JDK access Flink
    * needs ({@link Contenders#FLINK_JVM}).
    */
+  /**
+   * The environment variable that sets JFR's execution sampling period in milliseconds for {@code
+   * --profile} (JFR's {@code profile} settings sample every 10 ms, a few hundred samples per W1 run
+   * on a loaded machine); unset: the {@code profile} settings alone.
+   */
+  static final String JFR_SAMPLE_MS_ENV = "PERF_JFR_SAMPLE_MS";
+
+  /**
+   * {@code ,settings=FILE} for a settings file, written into {@code dir}, that overrides only the
+   * execution sampling period, when {@link #JFR_SAMPLE_MS_ENV} is set; otherwise empty.
+   */
+  private static String samplingSettings(Path dir) throws IOException {
+    String ms = System.getenv(JFR_SAMPLE_MS_ENV);
+    if (ms == null || ms.isBlank()) {
+      return "";
+    }
+    int period = Integer.parseInt(ms.trim());
+    Path file = dir.resolve("sampling-" + period + "ms.jfc");
+    Files.writeString(
+        file,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            + "<configuration version=\"2.0\" label=\"execution samples every "
+            + period
+            + " ms\">\n"
+            + "  <event name=\"jdk.ExecutionSample\">\n"
+            + "    <setting name=\"enabled\">true</setting>\n"
+            + "    <setting name=\"period\">"
+            + period
+            + " ms</setting>\n"
+            + "  </event>\n"
+            + "</configuration>\n");
+    return ",settings=" + file;
+  }
+
   JavaProcess launch(ContenderSpec spec, String name) throws IOException {
     List<String> jvm = new ArrayList<>();
     boolean flink = spec.contender().equals(Contenders.FLINK);
@@ -207,7 +241,12 @@ final class Harness implements AutoCloseable {
     if (spec.contender().equals(options.profile())) {
       Path jfr = runDir.resolve("jfr").resolve(name + ".jfr");
       Files.createDirectories(jfr.getParent());
-      jvm.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true");
+      jvm.add(
+          "-XX:StartFlightRecording=filename="
+              + jfr
+              + ",settings=profile"
+              + samplingSettings(jfr.getParent())
+              + ",dumponexit=true");
     }
     Files.createDirectories(spec.statusFile().getParent());
     Files.createDirectories(spec.stateDir());

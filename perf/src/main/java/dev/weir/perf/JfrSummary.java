@@ -76,13 +76,26 @@ public final class JfrSummary {
     Map<String, Integer> self = new HashMap<>();
     Map<String, Integer> weirInclusive = new HashMap<>();
     Map<String, Integer> layers = new HashMap<>();
+    Map<String, Long> allocatedTypes = new HashMap<>();
+    Map<String, Long> allocationSites = new HashMap<>();
+    long allocated = 0;
     int total = 0;
     for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
-      if (!e.getEventType().getName().equals("jdk.ExecutionSample")) {
-        continue;
-      }
       long at = e.getStartTime().toEpochMilli();
       if (at < from || at > to) {
+        continue;
+      }
+      if (e.getEventType().getName().equals("jdk.ObjectAllocationSample")) {
+        RecordedStackTrace st = e.getStackTrace();
+        long weight = e.getLong("weight");
+        allocated += weight;
+        allocatedTypes.merge(e.getClass("objectClass").getName(), weight, Long::sum);
+        if (st != null && !st.getFrames().isEmpty()) {
+          allocationSites.merge(site(st.getFrames()), weight, Long::sum);
+        }
+        continue;
+      }
+      if (!e.getEventType().getName().equals("jdk.ExecutionSample")) {
         continue;
       }
       RecordedStackTrace st = e.getStackTrace();
@@ -116,6 +129,42 @@ public final class JfrSummary {
         out, "by layer (innermost frame that is Weir, user code or a Kafka client)", layers, total);
     section(out, "hottest methods, self", self, total);
     section(out, "hottest Weir methods, inclusive", weirInclusive, total);
+    out.printf(
+        Locale.ROOT,
+        "  allocation (sampled, %,.0f MB estimated in the interval), by type:%n",
+        allocated / 1e6);
+    bytes(out, allocatedTypes, allocated);
+    out.println("  allocation by site (innermost frame outside java.*, jdk.*, sun.*):");
+    bytes(out, allocationSites, allocated);
+  }
+
+  private static void bytes(PrintStream out, Map<String, Long> m, long total) {
+    m.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(TOP)
+        .forEach(
+            e ->
+                out.printf(
+                    Locale.ROOT,
+                    "    %5.1f%%  %,8.1f MB  %s%n",
+                    100.0 * e.getValue() / Math.max(1, total),
+                    e.getValue() / 1e6,
+                    e.getKey()));
+  }
+
+  /**
+   * Where an allocation happened: the innermost frame outside the JDK, with its caller, so that
+   * {@code new String} in a deserializer and in a parser count apart.
+   */
+  private static String site(List<RecordedFrame> frames) {
+    for (int i = 0; i < frames.size(); i++) {
+      String type = frames.get(i).getMethod().getType().getName();
+      if (!(type.startsWith("java.") || type.startsWith("jdk.") || type.startsWith("sun."))) {
+        String caller = i + 1 < frames.size() ? " <- " + name(frames.get(i + 1)) : "";
+        return name(frames.get(i)) + ":" + frames.get(i).getLineNumber() + caller;
+      }
+    }
+    return name(frames.get(0));
   }
 
   private static void section(PrintStream out, String title, Map<String, Integer> m, int total) {

@@ -30,6 +30,8 @@ import java.util.Set;
  *     which {@code perf/run.sh --flink} builds); null when it was not built, and Flink does not run
  * @param rate W8: input records per second
  * @param eventSeconds W8: length of each event window
+ * @param warmUp W1-W3, W6: a contender to run once per mode before round 1, not counted, so that
+ *     round 1's first run does not meet a broker that has only loaded the data set (null: none)
  */
 record PerfOptions(
     List<Workload> workloads,
@@ -50,7 +52,8 @@ record PerfOptions(
     String bootstrap,
     String flinkClasspath,
     int rate,
-    int eventSeconds) {
+    int eventSeconds,
+    String warmUp) {
 
   static final String USAGE =
       String.join(
@@ -79,6 +82,8 @@ record PerfOptions(
           "  --stall-seconds N   fail a run after N s without new output (default 120)",
           "  --work-dir DIR      logs, state, JFR files (default target/perf)",
           "  --profile NAME      record the named contender with JFR and print where time goes",
+          "  --warm-up NAME      W1-W3, W6: run contender NAME once per mode before round 1, not",
+          "                      counted (round 1's first run otherwise meets a cold broker)",
           "  --child-log-level L slf4j level in contender JVMs (default warn)",
           "  --bootstrap HOST:PORT  use this cluster instead of starting one",
           "  --rate N            W8: input records per second (default 2000)",
@@ -104,6 +109,7 @@ record PerfOptions(
     String flinkClasspath = null;
     int rate = 2000;
     int eventSeconds = 90;
+    String warmUp = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (!a.startsWith("--")) {
@@ -141,6 +147,7 @@ record PerfOptions(
         case "--flink-classpath" -> flinkClasspath = v.isBlank() ? null : v;
         case "--rate" -> rate = positive(a, v);
         case "--event-seconds" -> eventSeconds = positive(a, v);
+        case "--warm-up" -> warmUp = v.isBlank() ? null : v;
         default -> throw new IllegalArgumentException("Unknown option " + a + "\n" + USAGE);
       }
     }
@@ -174,7 +181,8 @@ record PerfOptions(
         bootstrap,
         flinkClasspath,
         rate,
-        eventSeconds);
+        eventSeconds,
+        warmUp);
   }
 
   private static List<Mode> parseModes(String v) {

@@ -31,7 +31,7 @@ final class Report {
     }
     out.printf(
         Locale.ROOT,
-        "  [%s %s r%d] %-13s %s  %6.1f s  cpu %s  rss %s  lat p50/p99 %s  %s%n",
+        "  [%s %s r%d] %-13s %s  %6.1f s  cpu %s  broker cpu %s  rss %s  lat p50/p99 %s  %s%n",
         r.workload(),
         r.mode().label(),
         r.round(),
@@ -41,6 +41,9 @@ final class Report {
             : String.format(Locale.ROOT, "%,10.0f rec/s", r.recordsPerSecond()),
         r.seconds(),
         r.cpuSeconds() < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f s", r.cpuSeconds()),
+        r.brokerCpuSeconds() < 0
+            ? "n/a"
+            : String.format(Locale.ROOT, "%.1f s", r.brokerCpuSeconds()),
         mb(r.peakRssBytes()),
         latency(r.latenciesNanos(), false),
         r.check());

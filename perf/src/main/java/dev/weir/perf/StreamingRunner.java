@@ -16,10 +16,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Runs W1-W3 and W6: every contender processes the whole data set from the beginning under a fresh
- * application id into its own output topic, alternating contenders (A B C A B C...) and modes
- * within each round. Per run: launch the JVM, tail and check the output until every expected record
- * is visible to read_committed, send latency probes, stop the JVM gracefully, read the output to
- * its end (late duplicates), judge it, delete the run's topics and state.
+ * application id into its own output topic, alternating contenders and modes within each round, the
+ * contenders' order rotated from round to round ({@link #orderOfRound}: A B C, B C A, C A B). Per
+ * run: launch the JVM, tail and check the output until every expected record is visible to
+ * read_committed, send latency probes, stop the JVM gracefully, read the output to its end (late
+ * duplicates), judge it, delete the run's topics and state.
  *
  * <p>The measured interval runs from the contender's first parsed record (it reports the time and
  * its CPU time) to the moment the last expected output became visible to the harness: records/s is
@@ -53,9 +54,19 @@ final class StreamingRunner {
     if (Contenders.weirMissing(w) != null) {
       contenders.remove(Contenders.WEIR);
     }
-    for (int round = 1; round <= h.options.rounds(); round++) {
+    String warmUp = h.options.warmUp();
+    if (warmUp != null && Contenders.of(w).contains(warmUp)) {
       for (Mode mode : h.options.modes()) {
-        for (String c : contenders) {
+        RunResult r = runOnce(w, data, warmUp, mode, 0);
+        h.out.printf(Locale.ROOT, "  [%s %s] warm-up run, not counted:%n", w, mode.label());
+        Report.progress(h.out, r);
+      }
+    }
+    for (int round = 1; round <= h.options.rounds(); round++) {
+      List<String> order = orderOfRound(contenders, round);
+      printOrder(h, w, round, order);
+      for (Mode mode : h.options.modes()) {
+        for (String c : order) {
           RunResult r = runOnce(w, data, c, mode, round);
           results.add(r);
           Report.progress(h.out, r);
@@ -63,6 +74,34 @@ final class StreamingRunner {
       }
     }
     return results;
+  }
+
+  /**
+   * The order the contenders run in within round {@code round} (1-based): the list rotated by
+   * {@code round - 1}, so that round 1 keeps the given order and, over as many rounds as there are
+   * contenders, each runs first once. Running first means running right after the data set was
+   * loaded (round 1) or right after the previous round's last contender; a fixed order would give
+   * one contender that position in every round.
+   *
+   * @param contenders the contenders in their configured order
+   * @param round the round, from 1
+   * @return a new list, the same contenders in this round's order
+   */
+  static List<String> orderOfRound(List<String> contenders, int round) {
+    if (round < 1) {
+      throw new IllegalArgumentException("rounds count from 1, got " + round);
+    }
+    int n = contenders.size();
+    List<String> order = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      order.add(contenders.get((round - 1 + i) % n));
+    }
+    return order;
+  }
+
+  /** Prints a round's order, so that a run's log says which contender ran in which position. */
+  static void printOrder(Harness h, Workload w, int round, List<String> order) {
+    h.out.printf(Locale.ROOT, "  [%s r%d] order: %s%n", w, round, String.join(", ", order));
   }
 
   private OutputChecker checker(Workload w, Dataset data) {

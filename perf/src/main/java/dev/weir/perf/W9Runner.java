@@ -60,8 +60,10 @@ final class W9Runner {
       List<RunResult> results = new ArrayList<>();
       try {
         for (int round = 1; round <= h.options.rounds(); round++) {
+          List<String> order = StreamingRunner.orderOfRound(contenders, round);
+          StreamingRunner.printOrder(h, Workload.W9, round, order);
           for (Mode mode : h.options.modes()) {
-            for (String c : contenders) {
+            for (String c : order) {
               RunResult r =
                   runner.runOnce(
                       Workload.W9,

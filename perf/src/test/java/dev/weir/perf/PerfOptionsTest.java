@@ -19,6 +19,12 @@ class PerfOptionsTest {
   }
 
   @Test
+  void warmUpIsOptIn() {
+    assertThat(PerfOptions.parse("W1").warmUp()).isNull();
+    assertThat(PerfOptions.parse("W1", "--warm-up", "raw").warmUp()).isEqualTo("raw");
+  }
+
+  @Test
   void allMeansEveryWorkloadOnce() {
     assertThat(PerfOptions.parse("all", "W1", "--rounds", "1").workloads())
         .containsExactly(

@@ -87,7 +87,7 @@ public final class TaskBuilder {
       Operator<Object> writer = repartitionWriter(p);
       operators.add(writer);
       context.markerOutputs().add(plan.repartitionTopic(p));
-      main.computeIfAbsent(p.input(), k -> new ArrayList<>()).add(writer::process);
+      main.computeIfAbsent(p.input(), k -> new ArrayList<>()).add(writer);
     }
     List<Transformation<?>> nodes = new ArrayList<>(sub.nodes());
     for (int i = nodes.size() - 1; i >= 0; i--) {
@@ -97,7 +97,7 @@ public final class TaskBuilder {
         Operator<Object> op = createOperator(o, out, sideOutputs(side, n));
         op.bindStore(plan.storeName(o));
         operators.add(op);
-        attach(main, o.input(), op::process);
+        attach(main, o.input(), op);
       } else if (n instanceof TwoInputTransformation<?, ?, ?> t) {
         TwoInputOperator<Object, Object> op = createOperator(t, out, sideOutputs(side, n));
         op.bindStore(plan.storeName(t));
@@ -111,7 +111,7 @@ public final class TaskBuilder {
         @SuppressWarnings("unchecked")
         Operator<Object> op = SinkOperators.kafka(s.name(), (SinkSpec<Object>) s.sink());
         operators.add(op);
-        attach(main, s.input(), op::process);
+        attach(main, s.input(), op);
       } else if (n instanceof SideOutputTransformation<?> so) {
         side.computeIfAbsent(so.parent(), k -> new HashMap<>())
             .computeIfAbsent(so.tag(), k -> new ArrayList<>())

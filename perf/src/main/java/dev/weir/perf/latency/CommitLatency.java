@@ -10,11 +10,11 @@ import dev.weir.stream.KeyValue;
 import dev.weir.stream.StreamBuilder;
 import dev.weir.testkit.EmbeddedKafkaCluster;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,9 +37,8 @@ import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Record-to-output latency under exactly-once at a fixed input rate: W1's pipeline (parse, filter,
@@ -55,9 +54,17 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * setting. The line also gives the CPU this JVM (load, application and reader; the broker runs in a
  * JVM of its own) used per second of the measurement. The goal (issue #21): at half of W1's maximum
  * throughput, p99 at most {@code commit.interval.ms} + 50 ms.
+ *
+ * <p>The load and the reader share the machine with the application and the broker, so they are
+ * kept cheap: the load cycles through {@link #RING} input lines encoded once ({@link #inputLines};
+ * only the record timestamp, which the latency is taken from, is the send time), and the reader
+ * decodes nothing and keeps latencies in a primitive array ({@link LatencyLog}).
  */
 public final class CommitLatency {
   private static final int PARTITIONS = 4;
+
+  /** Distinct input lines the load cycles through: one per key of W1's 10,000. */
+  static final int RING = 10_000;
 
   private CommitLatency() {}
 
@@ -93,7 +100,7 @@ public final class CommitLatency {
                 }
               });
       List<Producer<byte[], byte[]>> producers = new CopyOnWriteArrayList<>();
-      List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+      LatencyLog latencies = new LatencyLog((long) rate * seconds * 11 / 10 + 1024);
       AtomicBoolean running = new AtomicBoolean(true);
       AtomicLong measureFrom = new AtomicLong(Long.MAX_VALUE);
       long sent;
@@ -108,13 +115,14 @@ public final class CommitLatency {
             new Thread(() -> read(bs, running, measureFrom, latencies), "latency-reader");
         reader.start();
         AtomicLong seq = new AtomicLong();
-        try (KafkaProducer<String, String> load = loadProducer(bs)) {
-          warmUp(load, rate, seq);
+        byte[][][] lines = inputLines(System.currentTimeMillis());
+        try (KafkaProducer<byte[], byte[]> load = loadProducer(bs)) {
+          warmUp(load, lines, rate, seq);
           before = snapshot(app, producers);
           long start = System.currentTimeMillis();
           cpuBefore = processCpuNanos();
           measureFrom.set(start);
-          sent = paced(load, rate, seconds * 1000L, seq);
+          sent = paced(load, lines, rate, seconds * 1000L, seq);
           measuredMs = System.currentTimeMillis() - start;
           cpuNanos = processCpuNanos() - cpuBefore;
           load.flush();
@@ -130,9 +138,8 @@ public final class CommitLatency {
         running.set(false);
         reader.join();
       }
-      List<Long> sorted = new ArrayList<>(latencies);
-      Collections.sort(sorted);
-      if (sorted.isEmpty()) {
+      long[] sorted = latencies.sorted();
+      if (sorted.length == 0) {
         System.out.println("commit-latency: no output");
         System.exit(1);
       }
@@ -150,11 +157,11 @@ public final class CommitLatency {
               + " (commit.interval.ms=100, exactly_once)%n",
           rate,
           sent * 1000.0 / measuredMs,
-          sorted.size(),
+          sorted.length,
           pct(sorted, 50),
           pct(sorted, 90),
           pct(sorted, 99),
-          sorted.get(sorted.size() - 1),
+          sorted[sorted.length - 1],
           commits,
           commitMs,
           after.get("retries") - before.get("retries"),
@@ -171,21 +178,52 @@ public final class CommitLatency {
         .getProcessCpuTime();
   }
 
-  private static KafkaProducer<String, String> loadProducer(String bs) {
+  private static KafkaProducer<byte[], byte[]> loadProducer(String bs) {
     Map<String, Object> pc = new HashMap<>();
     pc.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bs);
     pc.put(ProducerConfig.LINGER_MS_CONFIG, 1);
     pc.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
-    return new KafkaProducer<>(pc, new StringSerializer(), new StringSerializer());
+    return new KafkaProducer<>(pc, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
-  private static void warmUp(KafkaProducer<String, String> load, int rate, AtomicLong seq)
+  private static void warmUp(
+      KafkaProducer<byte[], byte[]> load, byte[][][] lines, int rate, AtomicLong seq)
       throws InterruptedException {
-    paced(load, rate, 5_000, seq);
+    paced(load, lines, rate, 5_000, seq);
+  }
+
+  /**
+   * The input lines the load cycles through, encoded once: for {@code s} in {@code [0, RING)}, the
+   * key {@code k<s>} and W1's line for sequence number {@code s} (10% in category {@code c0}, which
+   * the filter drops), event time {@code eventTime}. Element {@code [s]} is {@code {key, value}}.
+   *
+   * @param eventTime the event time written into every line (W1 does not read it)
+   * @return {@link #RING} key and value pairs, UTF-8
+   */
+  static byte[][][] inputLines(long eventTime) {
+    byte[][][] lines = new byte[RING][][];
+    for (int s = 0; s < RING; s++) {
+      String key = "k" + s;
+      String line =
+          new Event(
+                  s,
+                  key,
+                  eventTime,
+                  100 + s % 9_900,
+                  "c" + (s % 10),
+                  "payload-of-about-forty-bytes")
+              .toLine();
+      lines[s] =
+          new byte[][] {
+            key.getBytes(StandardCharsets.UTF_8), line.getBytes(StandardCharsets.UTF_8)
+          };
+    }
+    return lines;
   }
 
   /** Sends {@code rate} records/s for {@code ms}, in steps of 1 ms; returns how many it sent. */
-  private static long paced(KafkaProducer<String, String> load, int rate, long ms, AtomicLong seq)
+  private static long paced(
+      KafkaProducer<byte[], byte[]> load, byte[][][] lines, int rate, long ms, AtomicLong seq)
       throws InterruptedException {
     long start = System.nanoTime();
     long sent = 0;
@@ -198,11 +236,8 @@ public final class CommitLatency {
       long now = System.currentTimeMillis();
       for (; sent < due; sent++) {
         long s = seq.getAndIncrement();
-        String key = "k" + (s % 10_000);
-        String line =
-            new Event(s, key, now, 100 + s % 9_900, "c" + (s % 10), "payload-of-about-forty-bytes")
-                .toLine();
-        load.send(new ProducerRecord<>("cl-in", (int) (s % PARTITIONS), now, key, line));
+        byte[][] kv = lines[(int) (s % RING)];
+        load.send(new ProducerRecord<>("cl-in", (int) (s % PARTITIONS), now, kv[0], kv[1]));
       }
       Thread.sleep(1); // the load's pace, not a wait for a condition
     }
@@ -251,18 +286,21 @@ public final class CommitLatency {
     };
   }
 
-  private static long pct(List<Long> sorted, int p) {
-    return sorted.get(Math.min(sorted.size() - 1, sorted.size() * p / 100));
+  /** The nearest-rank-style percentile {@code p} of {@code sorted} (not empty). */
+  static long pct(long[] sorted, int p) {
+    return sorted[Math.min(sorted.length - 1, (int) ((long) sorted.length * p / 100))];
   }
 
+  /** A deserializer that reads nothing: the reader needs only each record's timestamp. */
+  private static final Deserializer<Object> IGNORED = (topic, data) -> null;
+
   private static void read(
-      String bs, AtomicBoolean running, AtomicLong measureFrom, List<Long> latencies) {
+      String bs, AtomicBoolean running, AtomicLong measureFrom, LatencyLog latencies) {
     Map<String, Object> c = new HashMap<>();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bs);
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
-    try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
+    try (KafkaConsumer<Object, Object> consumer = new KafkaConsumer<>(c, IGNORED, IGNORED)) {
       List<TopicPartition> parts = new ArrayList<>();
       for (int i = 0; i < PARTITIONS; i++) {
         parts.add(new TopicPartition("cl-out", i));
@@ -270,7 +308,7 @@ public final class CommitLatency {
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
       while (running.get()) {
-        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(10))) {
+        for (ConsumerRecord<Object, Object> r : consumer.poll(Duration.ofMillis(10))) {
           if (r.timestamp() >= measureFrom.get()) { // written after the warm-up
             latencies.add(System.currentTimeMillis() - r.timestamp());
           }
