@@ -7,7 +7,6 @@ import dev.weir.store.StateBackend;
 import dev.weir.store.StateCache;
 import dev.weir.store.TaskStateStore;
 import dev.weir.store.TransactionalTaskState;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -185,7 +184,6 @@ public final class TaskState implements AutoCloseable {
     String[] topic = {null};
     LongConsumer[] onOffset = {null};
     List<Batch> batches = new ArrayList<>();
-    Map<ByteBuffer, byte[]> pendingMarkers = new HashMap<>(); // store's, scope -> marker key
     Batch[] open = {null};
     overlay.forEachPendingWrite(
         (name, key, value) -> {
@@ -194,7 +192,6 @@ public final class TaskState implements AutoCloseable {
             topic[0] = changelogs.get(name).topic();
             onOffset[0] = offsetReceivers.get(name);
             open[0] = null;
-            pendingMarkers.clear();
           }
           int scope = StateFormat.batchedEntryScopeLength(key);
           if (scope > 0) {
@@ -207,7 +204,7 @@ public final class TaskState implements AutoCloseable {
                 || b.scope.length != scope
                 || !Arrays.equals(b.scope, 0, scope, key, 0, scope)) {
               byte[] s = Arrays.copyOf(key, scope);
-              b = new Batch(name, s, pendingMarkers.remove(ByteBuffer.wrap(s)));
+              b = new Batch(name, s);
               batches.add(b);
               open[0] = b;
             }
@@ -215,9 +212,16 @@ public final class TaskState implements AutoCloseable {
             return;
           }
           if (value != null && ChangelogFormat.isBatchKey(key)) {
-            // A marker written before the commit (none is today): its batch goes out below.
-            pendingMarkers.put(ByteBuffer.wrap(ChangelogFormat.batchScope(key)), key);
-            return;
+            // Markers are written below, after the walk, with their batch as the changelog
+            // value; one written before would go out as a plain record that a restore reads as a
+            // batch of nothing. Only a bug makes one: fail the commit, which aborts the
+            // transaction.
+            throw new IllegalStateException(
+                "Store '"
+                    + name
+                    + "' of task "
+                    + overlay.taskId()
+                    + " holds an uncommitted batch marker written outside the commit");
           }
           out.sendChangelog(
               topic[0],
@@ -229,11 +233,8 @@ public final class TaskState implements AutoCloseable {
           sent[0]++;
         });
     for (Batch b : batches) {
-      byte[] marker = b.marker;
-      if (marker == null) {
-        marker = StateFormat.batchMarker(b.scope, nextBatchSequence(b.store));
-        overlay.store(b.store).put(marker, ChangelogFormat.batchMarkerValue());
-      }
+      byte[] marker = StateFormat.batchMarker(b.scope, nextBatchSequence(b.store));
+      overlay.store(b.store).put(marker, ChangelogFormat.batchMarkerValue());
       out.sendChangelog(
           changelogs.get(b.store).topic(),
           partition,
@@ -258,13 +259,11 @@ public final class TaskState implements AutoCloseable {
   private static final class Batch {
     final String store;
     final byte[] scope;
-    final byte[] marker; // null: a new one
     final ChangelogFormat.BatchBuilder builder;
 
-    Batch(String store, byte[] scope, byte[] marker) {
+    Batch(String store, byte[] scope) {
       this.store = store;
       this.scope = scope;
-      this.marker = marker;
       this.builder = new ChangelogFormat.BatchBuilder(scope.length);
     }
   }

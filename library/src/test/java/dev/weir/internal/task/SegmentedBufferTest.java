@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -156,6 +157,21 @@ class SegmentedBufferTest {
             .isEqualTo(expected(key, r[0], r[1]));
       }
     }
+  }
+
+  @Test
+  void aBatchMarkerWrittenOutsideTheCommitFailsTheCommit() {
+    open(0);
+    add("a", 5, "r1");
+    byte[] marker = ChangelogFormat.batchKey(utf8("J-scope"), 7);
+    state.store(STORE).put(marker, ChangelogFormat.batchMarkerValue());
+    assertThatThrownBy(() -> state.prepareCommit(changelog, 0))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "Store '"
+                + STORE
+                + "' of task 0_0 holds an uncommitted batch marker written outside the commit");
+    assertThat(changelog.open).as("the marker sorts first: nothing was sent").isEmpty();
   }
 
   @ParameterizedTest(name = "cache budget {0} bytes")
