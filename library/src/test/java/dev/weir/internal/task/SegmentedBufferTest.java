@@ -79,6 +79,15 @@ class SegmentedBufferTest {
     backend.close();
   }
 
+  /** {@link #crash}, then the task state and the buffer opened again on what the crash left. */
+  private void crashAndReopen() {
+    crash();
+    backend = StateBackends.rocksDb(RocksDbSettings.of(dir));
+    state = TaskState.open(backend, "0_0", 0, SPECS, cache);
+    buffer = newBuffer();
+    buffer.open();
+  }
+
   @AfterEach
   void close() {
     if (backend != null) {
@@ -446,11 +455,7 @@ class SegmentedBufferTest {
           tailFrom = changelog.committed.size();
         }
       } else {
-        crash();
-        backend = StateBackends.rocksDb(RocksDbSettings.of(dir));
-        state = TaskState.open(backend, "0_0", 0, SPECS, cache);
-        buffer = newBuffer();
-        buffer.open();
+        crashAndReopen();
         // The open transaction's drops are lost with it, but none of its segments is reused.
       }
     }
@@ -509,11 +514,7 @@ class SegmentedBufferTest {
         committed.clear();
         model.forEach((k, times) -> committed.put(k, copy(times)));
       } else {
-        crash();
-        backend = StateBackends.rocksDb(RocksDbSettings.of(dir));
-        state = TaskState.open(backend, "0_0", 0, SPECS, cache);
-        buffer = newBuffer();
-        buffer.open();
+        crashAndReopen();
         model.clear();
         committed.forEach((k, times) -> model.put(k, copy(times)));
         // A drop of the lost transaction is lost too; its segments are never added to again.
