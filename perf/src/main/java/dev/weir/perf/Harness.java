@@ -189,11 +189,6 @@ final class Harness implements AutoCloseable {
   }
 
   /**
-   * Launches a contender JVM with the settings every contender gets. The Flink contender's JVM runs
-   * on its own module's classpath ({@link PerfOptions#flinkClasspath}), with the JDK access Flink
-   * needs ({@link Contenders#FLINK_JVM}).
-   */
-  /**
    * The environment variable that sets JFR's execution sampling period in milliseconds for {@code
    * --profile} (JFR's {@code profile} settings sample every 10 ms, a few hundred samples per W1 run
    * on a loaded machine); unset: the {@code profile} settings alone.
@@ -227,6 +222,11 @@ final class Harness implements AutoCloseable {
     return ",settings=" + file;
   }
 
+  /**
+   * Launches a contender JVM with the settings every contender gets. The Flink contender's JVM runs
+   * on its own module's classpath ({@link PerfOptions#flinkClasspath}), with the JDK access Flink
+   * needs ({@link Contenders#FLINK_JVM}).
+   */
   JavaProcess launch(ContenderSpec spec, String name) throws IOException {
     List<String> jvm = new ArrayList<>();
     boolean flink = spec.contender().equals(Contenders.FLINK);
