@@ -150,6 +150,31 @@ class RestoreSessionIT {
     return results;
   }
 
+  /**
+   * Reopens task {@code 0_<partition>}, whose state an earlier restore left at offset {@code
+   * firstPart}, restores it with {@code restorer} and asserts that only the rest was read, the
+   * content is {@code expected} and the offset is the changelog's end.
+   */
+  private static void resumesToTheEnd(
+      StateBackend backend,
+      KafkaConsumer<byte[], byte[]> consumer,
+      ChangelogRestorer restorer,
+      String topic,
+      int partition,
+      long firstPart,
+      Map<String, String> expected) {
+    TopicPartition tp = new TopicPartition(topic, partition);
+    long end = consumer.endOffsets(List.of(tp)).get(tp);
+    TaskStateStore reopened = backend.open("0_" + partition, List.of(STORE));
+    RestoreResult rest = restorer.restore(consumer, reopened, changelog(topic, partition));
+    assertThat(contents(reopened)).isEqualTo(expected);
+    assertThat(rest.restoredRecords().get(STORE))
+        .as("only what the first restore did not apply")
+        .isLessThan(end - firstPart + 1);
+    assertThat(reopened.committedOffsets()).containsEntry(tp.toString(), end);
+    reopened.close();
+  }
+
   @Test
   void restoresSeveralTasksAtOnceWithWriterThreads() {
     String topic = "restore-parallel";
@@ -225,14 +250,7 @@ class RestoreSessionIT {
       assertThat(firstPart).isGreaterThan(0).isLessThan(end);
       state.close();
 
-      TaskStateStore reopened = backend.open("0_1", List.of(STORE));
-      RestoreResult rest = restorer.restore(consumer, reopened, changelog(topic, 1));
-      assertThat(contents(reopened)).isEqualTo(expected.get(1));
-      assertThat(rest.restoredRecords().get(STORE))
-          .as("only what the first session did not apply")
-          .isLessThan(end - firstPart + 1);
-      assertThat(reopened.committedOffsets()).containsEntry(topic + "-1", end);
-      reopened.close();
+      resumesToTheEnd(backend, consumer, restorer, topic, 1, firstPart, expected.get(1));
     } finally {
       writers.shutdownNow();
     }
@@ -272,18 +290,14 @@ class RestoreSessionIT {
       assertThat(contents(state)).isEqualTo(prefix);
       state.close();
 
-      TaskStateStore reopened = backend.open("0_2", List.of(STORE));
-      long end = consumer.endOffsets(List.of(tp)).get(tp);
-      RestoreResult rest =
-          ChangelogRestorer.create()
-              .withBulkLoadThreshold(-1)
-              .restore(consumer, reopened, changelog(topic, 2));
-      assertThat(contents(reopened)).isEqualTo(expected.get(2));
-      assertThat(rest.restoredRecords().get(STORE))
-          .as("only what the bulk load did not ingest")
-          .isLessThan(end - firstPart + 1);
-      assertThat(reopened.committedOffsets()).containsEntry(topic + "-2", end);
-      reopened.close();
+      resumesToTheEnd(
+          backend,
+          consumer,
+          ChangelogRestorer.create().withBulkLoadThreshold(-1),
+          topic,
+          2,
+          firstPart,
+          expected.get(2));
     }
   }
 

@@ -36,7 +36,7 @@ class OperatorTest {
   }
 
   @Test
-  void aChainWiredByTheTaskBuilderCallsEachOperatorInOrder() throws Exception {
+  void aChainOfOperatorsWiredAsEmittersCallsEachInOrder() throws Exception {
     List<String> trace = new ArrayList<>();
     Operator<String> sink =
         new Operator<>("sink") {
