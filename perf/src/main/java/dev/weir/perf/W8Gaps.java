@@ -111,9 +111,7 @@ final class W8Gaps {
       return -1;
     }
     Arrays.sort(lat, 0, n);
-    // Nearest rank: ceil(0.99 n), 1-based.
-    int rank = (int) ((99L * n + 99) / 100);
-    return lat[rank - 1];
+    return Percentiles.nearestRank(lat, n, 99);
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.weir.KafkaClientSupplier;
 import dev.weir.WeirApplication;
 import dev.weir.WeirConfig;
 import dev.weir.perf.Event;
+import dev.weir.perf.Percentiles;
 import dev.weir.stream.KafkaSink;
 import dev.weir.stream.KafkaSource;
 import dev.weir.stream.KeyValue;
@@ -158,9 +159,9 @@ public final class CommitLatency {
           rate,
           sent * 1000.0 / measuredMs,
           sorted.length,
-          pct(sorted, 50),
-          pct(sorted, 90),
-          pct(sorted, 99),
+          Percentiles.nearestRank(sorted, 50),
+          Percentiles.nearestRank(sorted, 90),
+          Percentiles.nearestRank(sorted, 99),
           sorted[sorted.length - 1],
           commits,
           commitMs,
@@ -284,11 +285,6 @@ public final class CommitLatency {
         return Admin.create(config);
       }
     };
-  }
-
-  /** The nearest-rank-style percentile {@code p} of {@code sorted} (not empty). */
-  static long pct(long[] sorted, int p) {
-    return sorted[Math.min(sorted.length - 1, (int) ((long) sorted.length * p / 100))];
   }
 
   /** A deserializer that reads nothing: the reader needs only each record's timestamp. */

@@ -8,6 +8,7 @@ import dev.weir.eventtime.WatermarkOutput;
 import dev.weir.eventtime.WatermarkStrategy;
 import dev.weir.functions.Collector;
 import dev.weir.functions.KeyedProcessFunction;
+import dev.weir.perf.Percentiles;
 import dev.weir.stream.KafkaSink;
 import dev.weir.stream.KafkaSource;
 import dev.weir.stream.Repartition;
@@ -152,9 +153,8 @@ public final class TimerLatency {
         running.set(false);
         reader.join();
       }
-      List<Long> sorted = new ArrayList<>(latencies);
-      Collections.sort(sorted);
-      if (sorted.isEmpty()) {
+      long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+      if (sorted.length == 0) {
         System.out.println("timer-latency: no timers fired");
         System.exit(1);
       }
@@ -162,17 +162,13 @@ public final class TimerLatency {
           "timer-latency %s n=%d p50=%dms p90=%dms p99=%dms max=%dms (watermark.interval.ms=200,"
               + " commit.interval.ms=100, exactly_once, load %.1f)%n",
           punctuated ? "punctuated" : "periodic",
-          sorted.size(),
-          pct(sorted, 50),
-          pct(sorted, 90),
-          pct(sorted, 99),
-          sorted.get(sorted.size() - 1),
+          sorted.length,
+          Percentiles.nearestRank(sorted, 50),
+          Percentiles.nearestRank(sorted, 90),
+          Percentiles.nearestRank(sorted, 99),
+          sorted[sorted.length - 1],
           java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
-  }
-
-  private static long pct(List<Long> sorted, int p) {
-    return sorted.get(Math.min(sorted.size() - 1, sorted.size() * p / 100));
   }
 
   private static void read(String bs, AtomicBoolean running, List<Long> latencies) {

@@ -3,6 +3,7 @@ package dev.weir.perf.latency;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.perf.Event;
+import dev.weir.perf.Percentiles;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -35,8 +36,8 @@ class CommitLatencyTest {
     long[] sorted = log.sorted();
     assertThat(sorted)
         .containsExactly(5, 10, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 70, 80, 90, 100);
-    assertThat(CommitLatency.pct(sorted, 50)).isEqualTo(40);
-    assertThat(CommitLatency.pct(sorted, 99)).isEqualTo(100);
-    assertThat(CommitLatency.pct(new long[] {7}, 99)).isEqualTo(7);
+    assertThat(Percentiles.nearestRank(sorted, 50)).isEqualTo(40);
+    assertThat(Percentiles.nearestRank(sorted, 99)).isEqualTo(100);
+    assertThat(Percentiles.nearestRank(new long[] {7}, 99)).isEqualTo(7);
   }
 }
