@@ -11,7 +11,7 @@ final class FlinkContenders {
   /**
    * The Flink contender of a workload.
    *
-   * @param workload W1, W2 or W2K
+   * @param workload W1, W2, W2K or W6
    * @return a new, unstarted contender
    * @throws IllegalArgumentException for another workload
    */
@@ -20,9 +20,10 @@ final class FlinkContenders {
       case "W1" -> new FlinkW1();
       case "W2" -> new FlinkW2(false);
       case "W2K" -> new FlinkW2(true);
+      case "W6" -> new FlinkW6();
       default ->
           throw new IllegalArgumentException(
-              "No Flink contender for workload " + workload + " (only W1, W2 and W2K)");
+              "No Flink contender for workload " + workload + " (only W1, W2, W2K and W6)");
     };
   }
 }

@@ -6,8 +6,8 @@ import java.util.Arrays;
  * W6's expectation, computed from the data set alone: every pair of a left record (even sequence
  * number) and a right record (odd) of the same key, both on time, whose event times are at most
  * {@link #BOUND_MS} apart, as the sorted ids {@code leftSeq * records + rightSeq}. The
- * two-hour-late records join nothing: both contenders see them far behind event time (Weir's
- * watermark, Kafka Streams' stream time minus its grace) and drop them.
+ * two-hour-late records join nothing: every contender sees them far behind event time (Weir's and
+ * Flink's watermarks, Kafka Streams' stream time minus its grace) and drops them.
  */
 final class W6Pairs {
   /** The join's bounds: {@code -BOUND_MS <= right.time - left.time <= BOUND_MS}. */

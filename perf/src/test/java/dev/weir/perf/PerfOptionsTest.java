@@ -64,12 +64,13 @@ class PerfOptionsTest {
   }
 
   @Test
-  void flinkRunsInW1W2AndW2KOnlyWhenBuilt() {
-    PerfOptions without = PerfOptions.parse("W1", "W2", "W2K");
+  void flinkRunsInW1W2W2KAndW6OnlyWhenBuilt() {
+    PerfOptions without = PerfOptions.parse("W1", "W2", "W2K", "W6");
     assertThat(without.flinkClasspath()).isNull();
     assertThat(without.lineup(Workload.W2))
         .containsExactly("weir", "kafka-streams", "kafka-streams-grace5s");
     assertThat(without.lineup(Workload.W2K)).containsExactly("weir", "kafka-streams");
+    assertThat(without.lineup(Workload.W6)).containsExactly("weir", "kafka-streams");
 
     PerfOptions with = PerfOptions.parse("W2K", "--flink-classpath", "/a.jar:/b");
     assertThat(with.flinkClasspath()).isEqualTo("/a.jar:/b");
@@ -77,6 +78,7 @@ class PerfOptionsTest {
     assertThat(with.lineup(Workload.W2))
         .containsExactly("weir", "kafka-streams", "kafka-streams-grace5s", "flink");
     assertThat(with.lineup(Workload.W2K)).containsExactly("weir", "kafka-streams", "flink");
+    assertThat(with.lineup(Workload.W6)).containsExactly("weir", "kafka-streams", "flink");
     assertThat(with.lineup(Workload.W3)).containsExactly("weir", "kafka-streams");
 
     PerfOptions onlyFlink =
