@@ -56,6 +56,16 @@ final class BroadcastProcessOperator<I1, I2, O>
     call(() -> function.processBroadcastElement(value, broadcastContext, collector));
   }
 
+  @Override
+  Emitter<I1> firstInput() {
+    return this::process1;
+  }
+
+  @Override
+  Emitter<I2> secondInput() {
+    return this::process2;
+  }
+
   private final class ElementContext extends BroadcastProcessFunction<I1, I2, O>.ReadOnlyContext {
     ElementContext(BroadcastProcessFunction<I1, I2, O> f) {
       f.super();

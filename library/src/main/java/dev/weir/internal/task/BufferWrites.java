@@ -20,7 +20,9 @@ import java.util.function.Consumer;
  *
  * <p>It also remembers, per segment, a fingerprint of every entry key it committed, so that an add
  * of a new key and time can tell without a read that the store does not hold it (see {@link
- * SegmentedBuffer#add}); segments go with their drop.
+ * SegmentedBuffer#add}), and a fingerprint of every key (without the time) it committed an entry
+ * of, so that a probe can tell without a read that the store holds no entry of its key there (see
+ * {@link SegmentedBuffer#forEachBetween}, design record 028); segments go with their drop.
  *
  * <p>Used only from the task's thread.
  */
@@ -49,14 +51,20 @@ final class BufferWrites implements OutsideWrites {
     }
   }
 
-  /** A key's bytes as a hash-map key. */
+  /** A key's bytes as a hash-map key, hashed by its {@link #fingerprint}. */
   static final class KeyRef {
     final byte[] bytes;
+    final long fingerprint;
     private final int hash;
 
     KeyRef(byte[] bytes) {
+      this(bytes, fingerprint(bytes));
+    }
+
+    KeyRef(byte[] bytes, long fingerprint) {
       this.bytes = bytes;
-      this.hash = Arrays.hashCode(bytes);
+      this.fingerprint = fingerprint;
+      this.hash = (int) (fingerprint ^ (fingerprint >>> 32));
     }
 
     @Override
@@ -76,7 +84,7 @@ final class BufferWrites implements OutsideWrites {
   }
 
   private final TreeMap<Long, Segment> segments = new TreeMap<>();
-  private final TreeMap<Long, LongSet> committed = new TreeMap<>();
+  private final TreeMap<Long, Committed> committed = new TreeMap<>();
   private int count;
   private long bytes;
 
@@ -90,15 +98,19 @@ final class BufferWrites implements OutsideWrites {
     List<Entry> list = s.byKey.get(ref);
     if (list == null) {
       list = new ArrayList<>(2);
-      s.byKey.put(new KeyRef(key.clone()), list);
+      s.byKey.put(new KeyRef(key.clone(), ref.fingerprint), list);
     }
     return list;
   }
 
-  /** The entries of {@code key} in {@code segment}, ascending by time, or null. */
-  List<Entry> entries(long segment, byte[] key) {
+  /**
+   * The entries of {@code key} in {@code segment}, ascending by time, or null.
+   *
+   * @param keyFingerprint {@code fingerprint(key)}
+   */
+  List<Entry> entries(long segment, byte[] key, long keyFingerprint) {
     Segment s = segments.get(segment);
-    return s == null ? null : s.byKey.get(new KeyRef(key));
+    return s == null ? null : s.byKey.get(new KeyRef(key, keyFingerprint));
   }
 
   /** The first segment at or above {@code segment} that has entries, or null. */
@@ -132,8 +144,18 @@ final class BufferWrites implements OutsideWrites {
    * {@code segment}: that key, or one whose fingerprint collides.
    */
   boolean mayHaveCommitted(long segment, long fingerprint) {
-    LongSet s = committed.get(segment);
-    return s != null && s.contains(fingerprint);
+    Committed c = committed.get(segment);
+    return c != null && c.entries.contains(fingerprint);
+  }
+
+  /**
+   * True when this buffer committed an entry of a key of {@code keyFingerprint} (the fingerprint of
+   * the key without segment and time) in {@code segment}: of that key, or of one whose fingerprint
+   * collides.
+   */
+  boolean mayHaveCommittedKey(long segment, long keyFingerprint) {
+    Committed c = committed.get(segment);
+    return c != null && c.keys.contains(keyFingerprint);
   }
 
   /**
@@ -192,9 +214,12 @@ final class BufferWrites implements OutsideWrites {
   @Override
   public void committed() {
     for (Map.Entry<Long, Segment> s : segments.entrySet()) {
-      LongSet fingerprints = committed.computeIfAbsent(s.getKey(), x -> new LongSet());
+      Committed c = committed.computeIfAbsent(s.getKey(), x -> new Committed());
       for (Entry e : s.getValue().entries) {
-        fingerprints.add(e.fingerprint);
+        c.entries.add(e.fingerprint);
+      }
+      for (KeyRef k : s.getValue().byKey.keySet()) {
+        c.keys.add(k.fingerprint);
       }
     }
     forget();
@@ -221,6 +246,12 @@ final class BufferWrites implements OutsideWrites {
     h *= 0xff51afd7ed558ccdL;
     h ^= h >>> 33;
     return h == 0 ? 1 : h;
+  }
+
+  /** The fingerprints of what this buffer committed in one segment. */
+  private static final class Committed {
+    final LongSet entries = new LongSet(); // of entry keys: segment, key and time
+    final LongSet keys = new LongSet(); // of keys alone
   }
 
   /** An open-addressing set of non-zero longs. */

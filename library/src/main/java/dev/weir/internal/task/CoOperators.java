@@ -36,6 +36,16 @@ final class CoOperators {
             emit(result);
           }
 
+          @Override
+          Emitter<I1> firstInput() {
+            return this::process1;
+          }
+
+          @Override
+          Emitter<I2> secondInput() {
+            return this::process2;
+          }
+
           private void emit(O result) throws Exception {
             if (result == null) {
               throw OperatorException.wrap(
@@ -61,6 +71,16 @@ final class CoOperators {
           @Override
           public void process2(I2 value) throws Exception {
             call(() -> function.flatMap2(value, collector));
+          }
+
+          @Override
+          Emitter<I1> firstInput() {
+            return this::process1;
+          }
+
+          @Override
+          Emitter<I2> secondInput() {
+            return this::process2;
           }
         };
   }
@@ -94,6 +114,16 @@ final class CoOperators {
     @Override
     public void process2(I2 value) throws Exception {
       call(() -> function.processElement2(value, this, collector));
+    }
+
+    @Override
+    Emitter<I1> firstInput() {
+      return this::process1;
+    }
+
+    @Override
+    Emitter<I2> secondInput() {
+      return this::process2;
     }
 
     @Override

@@ -248,6 +248,16 @@ final class IntervalJoinOperator<K, L, R, O> extends TwoInputOperator<L, R> {
     }
   }
 
+  @Override
+  Emitter<L> firstInput() {
+    return this::process1;
+  }
+
+  @Override
+  Emitter<R> secondInput() {
+    return this::process2;
+  }
+
   private void joinRight(long rt, List<R> records) throws Exception {
     long lt = probingTs;
     for (R r : records) {

@@ -78,6 +78,16 @@ final class KeyedBroadcastProcessOperator<K, I1, I2, O>
   }
 
   @Override
+  Emitter<I1> firstInput() {
+    return this::process1;
+  }
+
+  @Override
+  Emitter<I2> secondInput() {
+    return this::process2;
+  }
+
+  @Override
   public void onWatermark(long watermark) throws Exception {
     keyed.fireEventTimers(watermark, onTimer);
   }

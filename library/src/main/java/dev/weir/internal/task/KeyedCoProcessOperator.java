@@ -57,6 +57,16 @@ final class KeyedCoProcessOperator<K, I1, I2, O>
   }
 
   @Override
+  Emitter<I1> firstInput() {
+    return this::process1;
+  }
+
+  @Override
+  Emitter<I2> secondInput() {
+    return this::process2;
+  }
+
+  @Override
   public void onWatermark(long watermark) throws Exception {
     keyed.fireEventTimers(watermark, onTimer);
   }

@@ -70,6 +70,7 @@ final class SegmentedBuffer<T> {
   private boolean dropped;
   private int movedToBatches;
   private long droppedThrough;
+  private long skippedReads;
 
   /**
    * @param owner the operator's states (store, current key, serde topic)
@@ -185,6 +186,11 @@ final class SegmentedBuffer<T> {
     return moved;
   }
 
+  /** The range reads {@link #forEachBetween} left out since this buffer was made (record 028). */
+  long skippedReads() {
+    return skippedReads;
+  }
+
   /** The entries the last {@link #open} moved from the layout before design record 024. */
   int movedToBatches() {
     return movedToBatches;
@@ -254,6 +260,24 @@ final class SegmentedBuffer<T> {
         || writes.mayHaveCommitted(segment, fingerprint);
   }
 
+  /**
+   * False only when the store certainly holds no entry of the key of {@code keyFingerprint} in
+   * {@code segment}: the buffer was opened, the segment was not in the store then, and this buffer
+   * committed no entry of the key there since (design record 028).
+   */
+  private boolean mayHoldKey(long segment, long keyFingerprint) {
+    return !opened
+        || presentAtOpen.contains(segment)
+        || writes.mayHaveCommittedKey(segment, keyFingerprint);
+  }
+
+  /** The store's entries of {@code key} in {@code segment} with times in {@code [from, to]}. */
+  private KeyValueIterator storeRange(long segment, byte[] key, long from, long to) {
+    byte[] p = StateFormat.segmentKeyPrefix(prefix, segment, key);
+    return store.range(
+        StateFormat.timedKey(p, from), StateHandle.successor(StateFormat.timedKey(p, to)));
+  }
+
   /** The store's value of one entry key, read with a range (the overlay caches no point read). */
   private byte[] storedValue(byte[] storeKey) {
     try (KeyValueIterator it = store.range(storeKey, StateHandle.successor(storeKey))) {
@@ -271,6 +295,7 @@ final class SegmentedBuffer<T> {
       return;
     }
     byte[] key = currentKey();
+    long keyFingerprint = BufferWrites.fingerprint(key);
     long last = segment(to);
     long s = segment(from);
     // A range over many segments (far wider than the segment length) reads only the segments that
@@ -292,26 +317,29 @@ final class SegmentedBuffer<T> {
           return;
         }
       }
-      byte[] p = StateFormat.segmentKeyPrefix(prefix, s, key);
-      byte[] toExclusive = StateHandle.successor(StateFormat.timedKey(p, to));
-      List<BufferWrites.Entry> written = writes.entries(s, key);
+      List<BufferWrites.Entry> written = writes.entries(s, key, keyFingerprint);
       int w = 0; // the next entry of `written` to merge, by time; on a tie it replaces the store's
-      try (KeyValueIterator it = store.range(StateFormat.timedKey(p, from), toExclusive)) {
-        while (it.hasNext()) {
-          KeyValueEntry e = it.next();
-          boolean replaced = false;
-          if (written != null) {
-            long t = StateFormat.timeOf(e.key());
-            for (; w < written.size() && written.get(w).time <= t; w++) {
-              BufferWrites.Entry x = written.get(w);
-              if (x.time >= from) {
-                found.add(new byte[][] {x.storeKey, x.value});
-                replaced |= x.time == t; // its whole value holds the store's records too
+      // No range read where the store certainly holds no entry of the key (design record 028).
+      if (!mayHoldKey(s, keyFingerprint)) {
+        skippedReads++;
+      } else {
+        try (KeyValueIterator it = storeRange(s, key, from, to)) {
+          while (it.hasNext()) {
+            KeyValueEntry e = it.next();
+            boolean replaced = false;
+            if (written != null) {
+              long t = StateFormat.timeOf(e.key());
+              for (; w < written.size() && written.get(w).time <= t; w++) {
+                BufferWrites.Entry x = written.get(w);
+                if (x.time >= from) {
+                  found.add(new byte[][] {x.storeKey, x.value});
+                  replaced |= x.time == t; // its whole value holds the store's records too
+                }
               }
             }
-          }
-          if (!replaced) {
-            found.add(new byte[][] {e.key(), e.value()});
+            if (!replaced) {
+              found.add(new byte[][] {e.key(), e.value()});
+            }
           }
         }
       }

@@ -102,8 +102,8 @@ public final class TaskBuilder {
         TwoInputOperator<Object, Object> op = createOperator(t, out, sideOutputs(side, n));
         op.bindStore(plan.storeName(t));
         operators.add(op);
-        attach(main, t.input1(), op::process1);
-        attach(main, t.input2(), op::process2);
+        attach(main, t.input1(), op.firstInput());
+        attach(main, t.input2(), op.secondInput());
       } else if (n instanceof SinkTransformation<?> s) {
         if (s.sink().writesWatermarkMarkers()) {
           context.markerOutputs().add(s.sink().topicName());

@@ -21,6 +21,19 @@ abstract class TwoInputOperator<I1, I2> extends StreamOperator {
   /** Processes one record of the second input (input 1). */
   public abstract void process2(I2 value) throws Exception;
 
+  /**
+   * {@code this::process1}, written in the concrete operator class, not here. A method reference is
+   * one class per place in the source: written once here (or as {@code op::process1} in the {@link
+   * TaskBuilder}), its one call of {@code process1} would see every two-input operator class of the
+   * JVM and stay a virtual call the JIT does not inline. Written in each concrete class, each call
+   * site sees that class only. Every concrete two-input operator is final (or anonymous), so no
+   * subclass inherits another's emitter. Called once per input when a task is built.
+   */
+  abstract Emitter<I1> firstInput();
+
+  /** {@code this::process2}, written in the concrete operator class: see {@link #firstInput}. */
+  abstract Emitter<I2> secondInput();
+
   @Override
   public final int inputCount() {
     return 2;
@@ -30,9 +43,9 @@ abstract class TwoInputOperator<I1, I2> extends StreamOperator {
   public final Emitter<?> input(int index) {
     switch (index) {
       case 0:
-        return (Emitter<I1>) this::process1;
+        return firstInput();
       case 1:
-        return (Emitter<I2>) this::process2;
+        return secondInput();
       default:
         throw noSuchInput(index);
     }

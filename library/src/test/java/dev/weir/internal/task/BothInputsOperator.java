@@ -41,6 +41,16 @@ final class BothInputsOperator extends TwoInputOperator<String, String> {
     onRecord("input2", value);
   }
 
+  @Override
+  Emitter<String> firstInput() {
+    return this::process1;
+  }
+
+  @Override
+  Emitter<String> secondInput() {
+    return this::process2;
+  }
+
   private void onRecord(String input, String value) throws Exception {
     seen.add(input + "=" + value);
     keyed.timerService().registerEventTimeTimer(task.record().timestamp() + 10);

@@ -30,9 +30,11 @@ class BufferWritesTest {
     w.insert(2, w.entriesFor(2, key("a")), entry("s2-a-21", 21, true));
     w.insert(1, w.entriesFor(1, key("a")), entry("s1-a-12", 12, false));
     assertThat(visited(w)).containsExactly("s1-b-17", "s1-a-12", "s2-a-25", "s2-a-21");
-    assertThat(w.entries(2, key("a"))).extracting(e -> e.time).containsExactly(21L, 25L);
-    assertThat(w.entries(2, key("b"))).isNull();
-    assertThat(w.entries(3, key("a"))).isNull();
+    assertThat(w.entries(2, key("a"), BufferWrites.fingerprint(key("a"))))
+        .extracting(e -> e.time)
+        .containsExactly(21L, 25L);
+    assertThat(w.entries(2, key("b"), BufferWrites.fingerprint(key("b")))).isNull();
+    assertThat(w.entries(3, key("a"), BufferWrites.fingerprint(key("a")))).isNull();
     assertThat(w.segmentFrom(2)).isEqualTo(2L);
     assertThat(w.segmentFrom(3)).isNull();
     assertThat(w.count()).isEqualTo(4);
@@ -41,7 +43,8 @@ class BufferWritesTest {
         k -> replaced.add(new String(k, java.nio.charset.StandardCharsets.US_ASCII)));
     assertThat(replaced).containsExactly("s2-a-21"); // the only one the store held
     long before = w.bytes();
-    w.replace(w.entries(1, key("a")).get(0), key("longer value"));
+    w.replace(
+        w.entries(1, key("a"), BufferWrites.fingerprint(key("a"))).get(0), key("longer value"));
     assertThat(w.bytes()).isEqualTo(before + "longer value".length() - "v12".length());
 
     // Only entries the store did not hold count: the store's range delete counts the others.
@@ -62,12 +65,20 @@ class BufferWritesTest {
     assertThat(w.mayHaveCommitted(1, BufferWrites.fingerprint(key("s1-a-12")))).isTrue();
     assertThat(w.mayHaveCommitted(2, BufferWrites.fingerprint(key("s2-a-21")))).isTrue();
     assertThat(w.mayHaveCommitted(2, BufferWrites.fingerprint(key("s1-a-12")))).isFalse();
+    // The keys alone too, per segment (design record 028).
+    assertThat(w.mayHaveCommittedKey(1, BufferWrites.fingerprint(key("a")))).isTrue();
+    assertThat(w.mayHaveCommittedKey(2, BufferWrites.fingerprint(key("a")))).isTrue();
+    assertThat(w.mayHaveCommittedKey(3, BufferWrites.fingerprint(key("a")))).isFalse();
+    assertThat(w.mayHaveCommittedKey(1, BufferWrites.fingerprint(key("b")))).isFalse();
     w.insert(3, w.entriesFor(3, key("a")), entry("s3-a-30", 30, false));
     w.aborted();
     assertThat(w.mayHaveCommitted(3, BufferWrites.fingerprint(key("s3-a-30")))).isFalse();
+    assertThat(w.mayHaveCommittedKey(3, BufferWrites.fingerprint(key("a")))).isFalse();
     assertThat(w.mayHaveCommitted(1, BufferWrites.fingerprint(key("s1-a-12")))).isTrue();
     w.dropThrough(1);
     assertThat(w.mayHaveCommitted(1, BufferWrites.fingerprint(key("s1-a-12")))).isFalse();
+    assertThat(w.mayHaveCommittedKey(1, BufferWrites.fingerprint(key("a")))).isFalse();
+    assertThat(w.mayHaveCommittedKey(2, BufferWrites.fingerprint(key("a")))).isTrue();
     assertThat(w.mayHaveCommitted(2, BufferWrites.fingerprint(key("s2-a-21")))).isTrue();
   }
 

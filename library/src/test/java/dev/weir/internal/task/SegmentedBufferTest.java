@@ -531,6 +531,60 @@ class SegmentedBufferTest {
     assertFullRestoresEqual(changelog.committed, ChangelogReplay.contents(state.store(STORE)), -1);
   }
 
+  /**
+   * A probe reads the store only where it may hold the probed key (design record 028): a fixed
+   * pseudo-random history over more keys than a segment usually holds, so that many probes find a
+   * segment without the key, with adds, drops, commits and crashes (after which the segments
+   * present at open must be read again), after each step of which every key's records, and those of
+   * a key never added, read exactly what the model holds; some reads were left out, and the
+   * changelog restores to exactly the local store.
+   */
+  @ParameterizedTest(name = "cache budget {0} bytes")
+  @ValueSource(longs = {0, 32L << 20})
+  void probesReadTheStoreWhereverItMayHoldTheKey(long budget) throws Exception {
+    open(budget);
+    buffer.open();
+    java.util.Random random = new java.util.Random(28);
+    Map<String, TreeMap<Long, List<String>>> committed = new TreeMap<>();
+    List<String> keys = List.of("k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "never");
+    long skipped = 0;
+    long floor = -30;
+    for (int step = 0; step < 800; step++) {
+      int op = random.nextInt(24);
+      if (op < 14) {
+        add("k" + random.nextInt(8), floor + random.nextInt(45), "r" + step);
+      } else if (op < 15) {
+        long limit = floor + random.nextInt(12);
+        buffer.dropThrough(limit);
+        floor = Math.max(floor, Math.floorDiv(limit, SEGMENT) * SEGMENT + SEGMENT);
+        long keepFrom = floor;
+        model.values().forEach(times -> times.headMap(keepFrom).clear());
+      } else if (op < 22) {
+        commit();
+        committed.clear();
+        model.forEach((k, times) -> committed.put(k, copy(times)));
+      } else {
+        skipped += buffer.skippedReads();
+        crashAndReopen();
+        model.clear();
+        committed.forEach((k, times) -> model.put(k, copy(times)));
+        long keepFrom = floor;
+        model.values().forEach(times -> times.headMap(keepFrom).clear());
+      }
+      for (String key : keys) {
+        long from = floor + random.nextInt(20);
+        long to = from + random.nextInt(30);
+        assertThat(read(key, from, to))
+            .as("step %d, %s, [%d, %d]", step, key, from, to)
+            .isEqualTo(expected(key, from, to));
+      }
+    }
+    skipped += buffer.skippedReads();
+    assertThat(skipped).as("range reads left out").isPositive();
+    commit();
+    assertFullRestoresEqual(changelog.committed, ChangelogReplay.contents(state.store(STORE)), -1);
+  }
+
   private static TreeMap<Long, List<String>> copy(TreeMap<Long, List<String>> times) {
     TreeMap<Long, List<String>> c = new TreeMap<>();
     times.forEach((t, records) -> c.put(t, new ArrayList<>(records)));
