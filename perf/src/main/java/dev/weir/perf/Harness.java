@@ -196,6 +196,21 @@ final class Harness implements AutoCloseable {
   static final String JFR_SAMPLE_MS_ENV = "PERF_JFR_SAMPLE_MS";
 
   /**
+   * The environment variable whose whitespace-separated words are added to every contender JVM's
+   * options, after the harness's own (for example {@code -XX:NativeMemoryTracking=summary
+   * -Xlog:gc:file=/tmp/gc-%p.log}); unset or blank: none.
+   */
+  static final String JVM_OPTS_ENV = "PERF_JVM_OPTS";
+
+  /** The words of {@link #JVM_OPTS_ENV}'s value, or none when it is null or blank. */
+  static List<String> extraJvmOptions(String value) {
+    if (value == null || value.isBlank()) {
+      return List.of();
+    }
+    return List.of(value.trim().split("\\s+"));
+  }
+
+  /**
    * {@code ,settings=FILE} for a settings file, written into {@code dir}, that overrides only the
    * execution sampling period, when {@link #JFR_SAMPLE_MS_ENV} is set; otherwise empty.
    */
@@ -248,6 +263,7 @@ final class Harness implements AutoCloseable {
               + samplingSettings(jfr.getParent())
               + ",dumponexit=true");
     }
+    jvm.addAll(extraJvmOptions(System.getenv(JVM_OPTS_ENV)));
     Files.createDirectories(spec.statusFile().getParent());
     Files.createDirectories(spec.stateDir());
     JavaProcess.Builder b = JavaProcess.builder(ContenderMain.class);

@@ -181,6 +181,20 @@ final class BufferWrites implements OutsideWrites {
     return removed;
   }
 
+  /** The segments whose committed fingerprints this buffer holds (for tests). */
+  int committedSegments() {
+    return committed.size();
+  }
+
+  /** The fingerprints, of entry keys and of keys, this buffer holds for committed segments. */
+  long committedFingerprints() {
+    long n = 0;
+    for (Committed c : committed.values()) {
+      n += c.entries.size + c.keys.size;
+    }
+    return n;
+  }
+
   @Override
   public void forEach(BiConsumer<byte[], byte[]> visitor) {
     for (Segment s : segments.values()) {

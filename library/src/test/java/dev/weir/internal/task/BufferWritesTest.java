@@ -83,6 +83,38 @@ class BufferWritesTest {
   }
 
   @Test
+  void theCommittedFingerprintsAreBoundedByTheLiveSegmentsHoweverLongTheRun() {
+    // A join buffer's pattern: each commit adds entries of new keys to the newest segments, and
+    // event time drops the oldest; what the buffer remembers of its commits must stay that of the
+    // live segments, not grow with the run (issue #15's RSS question).
+    BufferWrites w = new BufferWrites();
+    int live = 4;
+    int perSegmentAndCommit = 50;
+    long most = 0;
+    for (long segment = 0; segment < 2_000; segment++) {
+      for (int commit = 0; commit < 3; commit++) {
+        for (int i = 0; i < perSegmentAndCommit; i++) {
+          String k = "k" + (segment * 1_000 + commit * 100 + i);
+          long time = segment * 10 + commit;
+          w.insert(segment, w.entriesFor(segment, key(k)), entry(k + "-" + time, time, false));
+        }
+        w.committed();
+      }
+      if (segment >= live) {
+        w.dropThrough(segment - live);
+      }
+      assertThat(w.committedSegments()).isLessThanOrEqualTo(live);
+      most = Math.max(most, w.committedFingerprints());
+    }
+    // Per live segment 150 entry keys and 150 keys, nothing more.
+    assertThat(most).isEqualTo(live * 3L * perSegmentAndCommit * 2);
+    assertThat(w.committedFingerprints()).isEqualTo(most);
+    w.dropThrough(1_999);
+    assertThat(w.committedSegments()).isZero();
+    assertThat(w.committedFingerprints()).isZero();
+  }
+
+  @Test
   void theFingerprintSetKeepsEveryValueThroughItsGrowth() {
     BufferWrites.LongSet set = new BufferWrites.LongSet();
     for (long v = 1; v <= 10_000; v++) {

@@ -1,0 +1,15 @@
+package dev.weir.perf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class HarnessTest {
+  @Test
+  void extraJvmOptionsAreTheWordsOfTheVariable() {
+    assertThat(Harness.extraJvmOptions(null)).isEmpty();
+    assertThat(Harness.extraJvmOptions("  ")).isEmpty();
+    assertThat(Harness.extraJvmOptions(" -XX:NativeMemoryTracking=summary \t -Xlog:gc:file=g%p\n"))
+        .containsExactly("-XX:NativeMemoryTracking=summary", "-Xlog:gc:file=g%p");
+  }
+}
