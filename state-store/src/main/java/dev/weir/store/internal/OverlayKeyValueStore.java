@@ -1,11 +1,16 @@
 package dev.weir.store.internal;
 
+import static dev.weir.store.internal.CacheEntry.ABSENT;
+import static dev.weir.store.internal.CacheEntry.PRESENT;
+import static dev.weir.store.internal.CacheEntry.UNKNOWN;
+
 import dev.weir.store.KeyValueEntry;
 import dev.weir.store.KeyValueIterator;
 import dev.weir.store.KeyValueStore;
 import dev.weir.store.OutsideWrites;
 import dev.weir.store.PendingWriteVisitor;
 import dev.weir.store.StateCache;
+import dev.weir.store.internal.CacheEntry.Key;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,18 +58,8 @@ import java.util.function.UnaryOperator;
  * a concurrent skip list's would be, without paying a skip list's cost on every write.
  */
 final class OverlayKeyValueStore implements KeyValueStore {
-  /**
-   * Estimated heap per entry beyond key and value bytes: entry object, hash map node and wrapper,
-   * skip-list node and index share while dirty, two array headers.
-   */
-  static final long ENTRY_OVERHEAD_BYTES = 128;
-
   /** Estimated heap per key of a deleted range beyond its bytes: array header and list slot. */
   static final long DROPPED_KEY_OVERHEAD_BYTES = 24;
-
-  private static final byte UNKNOWN = 0;
-  private static final byte ABSENT = 1;
-  private static final byte PRESENT = 2;
 
   private final String name;
   private final KeyValueStore base;
@@ -99,59 +94,17 @@ final class OverlayKeyValueStore implements KeyValueStore {
   private final List<Drop> drops = new ArrayList<>();
   private final List<OutsideWrites> outside = new ArrayList<>();
 
-  // The clean entries, least recently used first: a doubly linked list through the entries.
-  private CacheEntry lruHead;
-  private CacheEntry lruTail;
-  private long cachedBytes;
+  private final CleanEntries clean;
 
   OverlayKeyValueStore(KeyValueStore base, StateCache cache) {
     this.name = base.name();
     this.base = base;
     this.cache = cache;
+    this.clean = new CleanEntries(cache);
     if (cache.enabled()) {
       try (KeyValueIterator all = base.all()) {
         complete = !all.hasNext();
       }
-    }
-  }
-
-  /** A key of the hash map: the bytes with their hash. */
-  static final class Key {
-    final byte[] bytes;
-    private final int hash;
-
-    Key(byte[] bytes) {
-      this.bytes = bytes;
-      this.hash = java.util.Arrays.hashCode(bytes);
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Key k && hash == k.hash && java.util.Arrays.equals(bytes, k.bytes);
-    }
-  }
-
-  /** What the overlay knows of one key. */
-  static final class CacheEntry {
-    final Key key;
-    byte[] value; // null: deleted (dirty) or absent (clean)
-    boolean dirty;
-    boolean sorted; // in pending (a dirty entry not sorted yet waits in a bucket)
-    byte inBase = UNKNOWN;
-    CacheEntry prev;
-    CacheEntry next;
-
-    CacheEntry(Key key) {
-      this.key = key;
-    }
-
-    long bytes() {
-      return ENTRY_OVERHEAD_BYTES + key.bytes.length + (value == null ? 0 : value.length);
     }
   }
 
@@ -167,7 +120,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
     if (e != null) {
       cache.countHit();
       if (!e.dirty) {
-        touch(e);
+        clean.touch(e);
       }
       return e.value == null ? null : ByteKeys.copy(e.value);
     }
@@ -186,7 +139,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
       e.value = value == null ? null : ByteKeys.copy(value);
       e.inBase = value == null ? ABSENT : PRESENT;
       entries.put(e.key, e);
-      addClean(e);
+      clean.add(e);
       evictOverBudget();
     }
     return value;
@@ -513,12 +466,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
    * dirty entry's committed value was overwritten, so what remains is not known to match the base.
    */
   void clear() {
-    for (CacheEntry e = lruHead; e != null; e = e.next) {
-      cache.release(e.bytes());
-    }
-    lruHead = null;
-    lruTail = null;
-    cachedBytes = 0;
+    clean.clear();
     for (CacheEntry e : pending.values()) {
       e.sorted = false;
     }
@@ -536,7 +484,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
 
   /** Bytes of clean entries this store holds (for tests). */
   long cachedBytes() {
-    return cachedBytes;
+    return clean.bytes();
   }
 
   boolean complete() {
@@ -559,11 +507,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
   /** Makes {@code e} a pending write of {@code value} (null: delete). */
   private void write(CacheEntry e, byte[] value) {
     if (!e.dirty) {
-      if (e.prev != null || lruHead == e) {
-        unlink(e);
-        cachedBytes -= e.bytes();
-        cache.release(e.bytes());
-      }
+      clean.remove(e);
       e.dirty = true;
       e.value = value;
       int b = bucket(e.key.bytes);
@@ -614,61 +558,13 @@ final class OverlayKeyValueStore implements KeyValueStore {
       }
       return;
     }
-    addClean(e);
-  }
-
-  private void addClean(CacheEntry e) {
-    e.prev = lruTail;
-    e.next = null;
-    if (lruTail == null) {
-      lruHead = e;
-    } else {
-      lruTail.next = e;
-    }
-    lruTail = e;
-    long b = e.bytes();
-    cachedBytes += b;
-    cache.reserve(b);
+    clean.add(e);
   }
 
   /** Removes a clean entry from the hash map and the recency list. */
   private void forget(CacheEntry e) {
     entries.remove(e.key);
-    if (e.prev != null || lruHead == e) {
-      unlink(e);
-      long b = e.bytes();
-      cachedBytes -= b;
-      cache.release(b);
-    }
-  }
-
-  private void touch(CacheEntry e) {
-    if (e != lruTail) {
-      unlink(e);
-      e.prev = lruTail;
-      e.next = null;
-      if (lruTail == null) {
-        lruHead = e;
-      } else {
-        lruTail.next = e;
-      }
-      lruTail = e;
-    }
-  }
-
-  private void unlink(CacheEntry e) {
-    if (e.prev == null) {
-      lruHead = e.next;
-    } else {
-      e.prev.next = e.next;
-    }
-    if (e.next == null) {
-      lruTail = e.prev;
-    } else {
-      e.next.prev = e.prev;
-    }
-    e.prev = null;
-    e.next = null;
+    clean.remove(e);
   }
 
   /**
@@ -676,13 +572,12 @@ final class OverlayKeyValueStore implements KeyValueStore {
    * budget. Other stores evict their own when they next cache something.
    */
   private void evictOverBudget() {
-    while (cache.overBudget() && lruHead != null) {
-      CacheEntry e = lruHead;
-      unlink(e);
+    while (cache.overBudget()) {
+      CacheEntry e = clean.evictEldest();
+      if (e == null) {
+        return;
+      }
       entries.remove(e.key);
-      long b = e.bytes();
-      cachedBytes -= b;
-      cache.evict(b);
       if (e.value != null) {
         complete = false;
       }

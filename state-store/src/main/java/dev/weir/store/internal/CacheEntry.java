@@ -1,0 +1,62 @@
+package dev.weir.store.internal;
+
+import java.util.Arrays;
+
+/**
+ * What an {@link OverlayKeyValueStore} knows of one key: a pending write (dirty) or what the base
+ * holds (clean), whether it is sorted into the pending map yet, what the base is known to hold, and
+ * its links in the overlay's {@link CleanEntries}.
+ */
+final class CacheEntry {
+  /**
+   * Estimated heap per entry beyond key and value bytes: entry object, hash map node and wrapper,
+   * sorted-map node while dirty, two array headers.
+   */
+  static final long ENTRY_OVERHEAD_BYTES = 128;
+
+  /** {@link #inBase}: not known whether the base holds the key. */
+  static final byte UNKNOWN = 0;
+
+  /** {@link #inBase}: the base does not hold the key. */
+  static final byte ABSENT = 1;
+
+  /** {@link #inBase}: the base holds a value of the key. */
+  static final byte PRESENT = 2;
+
+  /** A key of the overlay's hash map: the bytes with their hash. */
+  static final class Key {
+    final byte[] bytes;
+    private final int hash;
+
+    Key(byte[] bytes) {
+      this.bytes = bytes;
+      this.hash = Arrays.hashCode(bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && hash == k.hash && Arrays.equals(bytes, k.bytes);
+    }
+  }
+
+  final Key key;
+  byte[] value; // null: deleted (dirty) or absent (clean)
+  boolean dirty;
+  boolean sorted; // in pending (a dirty entry not sorted yet waits in a bucket)
+  byte inBase = UNKNOWN;
+  CacheEntry prev; // in CleanEntries' list
+  CacheEntry next;
+
+  CacheEntry(Key key) {
+    this.key = key;
+  }
+
+  long bytes() {
+    return ENTRY_OVERHEAD_BYTES + key.bytes.length + (value == null ? 0 : value.length);
+  }
+}
