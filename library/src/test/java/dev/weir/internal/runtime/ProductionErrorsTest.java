@@ -82,6 +82,23 @@ class ProductionErrorsTest {
   }
 
   @Test
+  void sizeBoundWithoutHeadersIsTheProducersOwn() {
+    // A sink without a header writer passes null: the bound is that of a record without headers.
+    for (byte[] key : new byte[][] {null, bytes(0), bytes(200)}) {
+      for (int v : new int[] {0, 63, 64, 8191, 8192, 100_000}) {
+        assertThat(ProductionErrors.sizeUpperBound(key, bytes(v), null))
+            .isEqualTo(
+                AbstractRecords.estimateSizeInBytesUpperBound(
+                    RecordBatch.CURRENT_MAGIC_VALUE,
+                    CompressionType.NONE,
+                    key,
+                    bytes(v),
+                    new org.apache.kafka.common.header.Header[0]));
+      }
+    }
+  }
+
+  @Test
   void skipUnderExactlyOnceDropsOnlyTheLargeRecordAndTheTransactionCommits() {
     ThreadProducer tp = producer(WeirConfig.HANDLER_LOG_AND_SKIP, true);
     tp.send("out", null, null, bytes(10), 1L, new RecordHeaders());
