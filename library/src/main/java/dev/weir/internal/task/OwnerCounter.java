@@ -10,8 +10,8 @@ import java.lang.invoke.VarHandle;
  * paid for a contention that cannot happen.
  *
  * <p>Invariant: one writer. The opaque accesses keep each read and write of the 64-bit value whole
- * and make a reader see the counter only move forward; a reader on another thread may see a value
- * a few increments old, as it may with a {@code LongAdder}'s {@code sum()} during updates.
+ * and make a reader see the counter only move forward; a reader on another thread may see a value a
+ * few increments old, as it may with a {@code LongAdder}'s {@code sum()} during updates.
  */
 public final class OwnerCounter {
   private static final VarHandle VALUE;
