@@ -104,6 +104,7 @@ class PackageCycleTest {
           Map.entry("internal.task.TaskId", "names tasks in assignment and state"),
           Map.entry("internal.task.TaskState", "opened and restored by the runtime"),
           Map.entry("internal.task.TaskMetrics", "counters summed by the runtime"),
+          Map.entry("internal.task.OwnerCounter", "two of those counters, read by the runtime"),
           Map.entry("internal.task.ThreadMetrics", "the runtime and the driver register them"),
           // Metrics: one catalogue and registry, read by the facade, the runtime and the tasks.
           Map.entry("internal.metrics.MetricCatalogue", "names for the runtime, tasks, docs"),

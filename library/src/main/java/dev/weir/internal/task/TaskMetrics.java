@@ -5,7 +5,8 @@ import org.apache.kafka.common.metrics.Sensor;
 
 /**
  * Counters and sensors of one stream thread's tasks. The counters are written by the owning thread
- * only; {@link LongAdder} makes them safe to read from a metrics reporter on another thread. The
+ * only; {@link LongAdder} makes them safe to read from a metrics reporter on another thread, and so
+ * does {@link OwnerCounter} for the two counted once per record, without a locked instruction. The
  * registry reads the counters at report time ({@code dev.weir.internal.metrics.ThreadMetrics}), so
  * counting a record costs one increment; rates and latencies go through Kafka {@link Sensor}s,
  * recorded once per poll (rates), per commit, or per sampled record (process latency).
@@ -17,8 +18,12 @@ public final class TaskMetrics {
   /** One record in this many has its process latency measured (a power of two). */
   public static final int PROCESS_LATENCY_SAMPLE = 16;
 
-  public final LongAdder recordsIn = new LongAdder();
-  public final LongAdder recordsOut = new LongAdder();
+  /** Records read by the thread's tasks; one increment per record, so no compare-and-swap. */
+  public final OwnerCounter recordsIn = new OwnerCounter();
+
+  /** Records written to Kafka sinks; one increment per record, so no compare-and-swap. */
+  public final OwnerCounter recordsOut = new OwnerCounter();
+
   public final LongAdder deserializationErrors = new LongAdder();
   public final LongAdder processingErrors = new LongAdder();
   public final LongAdder skippedRecords = new LongAdder();

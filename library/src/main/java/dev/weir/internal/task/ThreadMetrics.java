@@ -130,6 +130,10 @@ public final class ThreadMetrics implements AutoCloseable {
     gauge(def, counter::sum);
   }
 
+  private void total(Def def, OwnerCounter counter) {
+    gauge(def, counter::sum);
+  }
+
   private void gauge(Def def, LongSupplier value) {
     MetricName n = def.metricName(tags);
     registry.addMetric(n, (Measurable) (config, now) -> value.getAsLong());
