@@ -67,33 +67,24 @@ class ProductionErrorsTest {
     RecordHeaders h = new RecordHeaders();
     h.add("a", bytes(3));
     h.add("bb", null);
-    for (byte[] key : new byte[][] {null, bytes(0), bytes(200)}) {
-      for (int v : new int[] {0, 63, 64, 8191, 8192, 100_000, 1_048_575, 1_048_576}) {
-        assertThat(ProductionErrors.sizeUpperBound(key, bytes(v), h))
-            .isEqualTo(
-                AbstractRecords.estimateSizeInBytesUpperBound(
-                    RecordBatch.CURRENT_MAGIC_VALUE,
-                    CompressionType.NONE,
-                    key,
-                    bytes(v),
-                    h.toArray()));
-      }
-    }
-  }
-
-  @Test
-  void sizeBoundWithoutHeadersIsTheProducersOwn() {
     // A sink without a header writer passes null: the bound is that of a record without headers.
-    for (byte[] key : new byte[][] {null, bytes(0), bytes(200)}) {
-      for (int v : new int[] {0, 63, 64, 8191, 8192, 100_000, 1_048_575, 1_048_576}) {
-        assertThat(ProductionErrors.sizeUpperBound(key, bytes(v), null))
-            .isEqualTo(
-                AbstractRecords.estimateSizeInBytesUpperBound(
-                    RecordBatch.CURRENT_MAGIC_VALUE,
-                    CompressionType.NONE,
-                    key,
-                    bytes(v),
-                    new org.apache.kafka.common.header.Header[0]));
+    for (RecordHeaders headers : java.util.Arrays.asList(h, null)) {
+      org.apache.kafka.common.header.Header[] asArray =
+          headers == null ? new org.apache.kafka.common.header.Header[0] : headers.toArray();
+      for (byte[] key : new byte[][] {null, bytes(0), bytes(200)}) {
+        for (int v : new int[] {0, 63, 64, 8191, 8192, 100_000, 1_048_575, 1_048_576}) {
+          assertThat(ProductionErrors.sizeUpperBound(key, bytes(v), headers))
+              .as(
+                  "headers %s, key %s, value of %d bytes",
+                  headers, key == null ? null : key.length, v)
+              .isEqualTo(
+                  AbstractRecords.estimateSizeInBytesUpperBound(
+                      RecordBatch.CURRENT_MAGIC_VALUE,
+                      CompressionType.NONE,
+                      key,
+                      bytes(v),
+                      asArray));
+        }
       }
     }
   }

@@ -504,22 +504,11 @@ class SegmentedBufferTest {
       if (op < 12) {
         add("k" + random.nextInt(3), floor + random.nextInt(35), "r" + step);
       } else if (op < 13) {
-        long limit = floor + random.nextInt(12);
-        buffer.dropThrough(limit);
-        floor = Math.max(floor, Math.floorDiv(limit, SEGMENT) * SEGMENT + SEGMENT);
-        long keepFrom = floor;
-        model.values().forEach(times -> times.headMap(keepFrom).clear());
+        floor = dropStep(floor, floor + random.nextInt(12));
       } else if (op < 18) {
-        commit();
-        committed.clear();
-        model.forEach((k, times) -> committed.put(k, copy(times)));
+        commitStep(committed);
       } else {
-        crashAndReopen();
-        model.clear();
-        committed.forEach((k, times) -> model.put(k, copy(times)));
-        // A drop of the lost transaction is lost too; its segments are never added to again.
-        long keepFrom = floor;
-        model.values().forEach(times -> times.headMap(keepFrom).clear());
+        crashStep(committed, floor);
       }
       for (String key : List.of("k0", "k1", "k2")) {
         assertThat(read(key, floor, floor + 40))
@@ -554,22 +543,12 @@ class SegmentedBufferTest {
       if (op < 14) {
         add("k" + random.nextInt(8), floor + random.nextInt(45), "r" + step);
       } else if (op < 15) {
-        long limit = floor + random.nextInt(12);
-        buffer.dropThrough(limit);
-        floor = Math.max(floor, Math.floorDiv(limit, SEGMENT) * SEGMENT + SEGMENT);
-        long keepFrom = floor;
-        model.values().forEach(times -> times.headMap(keepFrom).clear());
+        floor = dropStep(floor, floor + random.nextInt(12));
       } else if (op < 22) {
-        commit();
-        committed.clear();
-        model.forEach((k, times) -> committed.put(k, copy(times)));
+        commitStep(committed);
       } else {
         skipped += buffer.skippedReads();
-        crashAndReopen();
-        model.clear();
-        committed.forEach((k, times) -> model.put(k, copy(times)));
-        long keepFrom = floor;
-        model.values().forEach(times -> times.headMap(keepFrom).clear());
+        crashStep(committed, floor);
       }
       for (String key : keys) {
         long from = floor + random.nextInt(20);
@@ -583,6 +562,39 @@ class SegmentedBufferTest {
     assertThat(skipped).as("range reads left out").isPositive();
     commit();
     assertFullRestoresEqual(changelog.committed, ChangelogReplay.contents(state.store(STORE)), -1);
+  }
+
+  /**
+   * A step of the model-checked histories: drops the segments through {@code limit} from the buffer
+   * and the model.
+   *
+   * @return the new floor: the start of the first segment still kept
+   */
+  private long dropStep(long floor, long limit) {
+    buffer.dropThrough(limit);
+    long keepFrom = Math.max(floor, Math.floorDiv(limit, SEGMENT) * SEGMENT + SEGMENT);
+    model.values().forEach(times -> times.headMap(keepFrom).clear());
+    return keepFrom;
+  }
+
+  /** A step of the model-checked histories: commits, and the model becomes the committed state. */
+  private void commitStep(Map<String, TreeMap<Long, List<String>>> committed) throws Exception {
+    commit();
+    committed.clear();
+    model.forEach((k, times) -> committed.put(k, copy(times)));
+  }
+
+  /**
+   * A step of the model-checked histories: a crash loses the open transaction, so the model goes
+   * back to the committed state; a drop of the lost transaction is lost too, but its segments are
+   * never added to again, so the model keeps only what lies at or above {@code floor}.
+   */
+  private void crashStep(Map<String, TreeMap<Long, List<String>>> committed, long floor)
+      throws Exception {
+    crashAndReopen();
+    model.clear();
+    committed.forEach((k, times) -> model.put(k, copy(times)));
+    model.values().forEach(times -> times.headMap(floor).clear());
   }
 
   private static TreeMap<Long, List<String>> copy(TreeMap<Long, List<String>> times) {
