@@ -30,8 +30,10 @@ import java.util.Set;
  *     which {@code perf/run.sh --flink} builds); null when it was not built, and Flink does not run
  * @param rate W8: input records per second
  * @param eventSeconds W8: length of each event window
- * @param warmUp W1-W3, W6: a contender to run once per mode before round 1, not counted, so that
- *     round 1's first run does not meet a broker that has only loaded the data set (null: none)
+ * @param warmUp W1-W3, W6: the contenders to run once per mode before round 1, not counted, so
+ *     that round 1's runs do not meet a broker (and a page cache) that has only loaded the data set:
+ *     a name, names separated by commas, or {@code all} for every contender of the run (null:
+ *     none); see {@link #warmUpsOf}
  */
 record PerfOptions(
     List<Workload> workloads,
@@ -82,8 +84,9 @@ record PerfOptions(
           "  --stall-seconds N   fail a run after N s without new output (default 120)",
           "  --work-dir DIR      logs, state, JFR files (default target/perf)",
           "  --profile NAME      record the named contender with JFR and print where time goes",
-          "  --warm-up NAME      W1-W3, W6: run contender NAME once per mode before round 1, not",
-          "                      counted (round 1's first run otherwise meets a cold broker)",
+          "  --warm-up NAMES     W1-W3, W6: run these contenders (comma-separated, or all) once per",
+          "                      mode before round 1, not counted (round 1 otherwise meets a cold",
+          "                      broker)",
           "  --child-log-level L slf4j level in contender JVMs (default warn)",
           "  --bootstrap HOST:PORT  use this cluster instead of starting one",
           "  --rate N            W8: input records per second (default 2000)",
@@ -215,6 +218,31 @@ record PerfOptions(
     return Contenders.of(w).stream()
         .filter(c -> flinkClasspath != null || !c.equals(Contenders.FLINK))
         .toList();
+  }
+
+  /**
+   * The contenders to run once, uncounted, before round 1 of workload {@code w}: those named by
+   * {@code --warm-up} that the workload has (in the given order), or with {@code all} every contender
+   * of the run ({@link #contendersOf}) in its configured order.
+   *
+   * @param w the workload
+   * @return the warm-up contenders, empty without {@code --warm-up}
+   */
+  List<String> warmUpsOf(Workload w) {
+    if (warmUp == null) {
+      return List.of();
+    }
+    if (warmUp.equalsIgnoreCase("all")) {
+      return contendersOf(w);
+    }
+    List<String> named = new ArrayList<>();
+    for (String c : warmUp.split(",")) {
+      String name = c.strip();
+      if (!name.isEmpty() && lineup(w).contains(name) && !named.contains(name)) {
+        named.add(name);
+      }
+    }
+    return List.copyOf(named);
   }
 
   /** Contenders of a workload selected by {@code --contenders}, in alternation order. */

@@ -54,8 +54,10 @@ final class StreamingRunner {
     if (Contenders.weirMissing(w) != null) {
       contenders.remove(Contenders.WEIR);
     }
-    String warmUp = h.options.warmUp();
-    if (warmUp != null && Contenders.of(w).contains(warmUp)) {
+    for (String warmUp : h.options.warmUpsOf(w)) {
+      if (warmUp.equals(Contenders.WEIR) && Contenders.weirMissing(w) != null) {
+        continue;
+      }
       for (Mode mode : h.options.modes()) {
         RunResult r = runOnce(w, data, warmUp, mode, 0);
         h.out.printf(Locale.ROOT, "  [%s %s] warm-up run, not counted:%n", w, mode.label());

@@ -22,6 +22,22 @@ class PerfOptionsTest {
   void warmUpIsOptIn() {
     assertThat(PerfOptions.parse("W1").warmUp()).isNull();
     assertThat(PerfOptions.parse("W1", "--warm-up", "raw").warmUp()).isEqualTo("raw");
+    assertThat(PerfOptions.parse("W1").warmUpsOf(Workload.W1)).isEmpty();
+  }
+
+  @Test
+  void warmUpNamesTheContendersOfEachWorkload() {
+    PerfOptions o = PerfOptions.parse("W1", "W3", "--warm-up", "raw, weir,raw,flink");
+    assertThat(o.warmUpsOf(Workload.W1)).containsExactly("raw", "weir"); // no Flink classpath
+    assertThat(o.warmUpsOf(Workload.W3)).containsExactly("weir");
+  }
+
+  @Test
+  void warmUpAllIsEveryContenderOfTheRun() {
+    PerfOptions o = PerfOptions.parse("W1", "--warm-up", "all", "--contenders", "weir,raw");
+    assertThat(o.warmUpsOf(Workload.W1)).containsExactly("weir", "raw");
+    assertThat(PerfOptions.parse("W1", "--warm-up", "ALL").warmUpsOf(Workload.W1))
+        .containsExactly("weir", "kafka-streams", "raw");
   }
 
   @Test
