@@ -79,7 +79,9 @@ public final class WeirConfig extends AbstractConfig {
   /** Documentation of {@link #COMMIT_INTERVAL_MS_CONFIG}. */
   public static final String COMMIT_INTERVAL_MS_DOC =
       "How often a stream thread commits. Under exactly_once this is how long outputs stay"
-          + " invisible to read_committed consumers at most (plus processing time).";
+          + " invisible to read_committed consumers at most (plus processing time), and it must"
+          + " be below the producer's transaction.timeout.ms (10000 by default), which the"
+          + " configuration check enforces.";
 
   /** {@code state.dir}. */
   public static final String STATE_DIR_CONFIG = ConfigKeys.STATE_DIR_CONFIG;

@@ -468,6 +468,7 @@ class OperationsIT {
     props.put(WeirConfig.PRODUCTION_HANDLER_CONFIG, WeirConfig.HANDLER_LOG_AND_SKIP);
     // One commit interval for all ten records, so the skipped one shares their transaction.
     props.put(WeirConfig.COMMIT_INTERVAL_MS_CONFIG, 60_000);
+    props.put("producer.transaction.timeout.ms", 120_000); // must outlast the commit interval
     Pipelines.produce(kafka.bootstrapServers(), "big-in", 0, 10, 1);
     List<String> expected = seqs(0, 10);
     expected.remove("k0:5");

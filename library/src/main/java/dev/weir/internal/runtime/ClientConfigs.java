@@ -7,6 +7,7 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -48,6 +49,9 @@ final class ClientConfigs {
     parse("producer.", c.producer(0), ProducerConfig::new, false);
     parse("admin.", c.admin(), AdminClientConfig::new, false);
     TopicSettings.of(config);
+    if (config.exactlyOnce()) {
+      rejectCommitIntervalBeyondTransactionTimeout(config, c.producer(0));
+    }
     if (config.getString(ConfigKeys.LIVENESS_LISTENER_CONFIG) != null
         && c.consumer(0).get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG) == null) {
       throw new ConfigException(
@@ -58,6 +62,37 @@ final class ClientConfigs {
               + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG
               + " to an id of this instance's own (kept across restarts), or unset "
               + ConfigKeys.LIVENESS_LISTENER_CONFIG);
+    }
+  }
+
+  /**
+   * Under exactly-once a transaction stays open for a whole commit interval; the broker aborts one
+   * that stays open longer than the producer's {@code transaction.timeout.ms}, and every commit
+   * would then fail as fenced and roll back, forever and without output.
+   */
+  private static void rejectCommitIntervalBeyondTransactionTimeout(
+      Settings config, Map<String, Object> producer) {
+    long interval = config.getLong(ConfigKeys.COMMIT_INTERVAL_MS_CONFIG);
+    int timeout =
+        (Integer)
+            ConfigDef.parseType(
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                producer.get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+                ConfigDef.Type.INT);
+    if (interval >= timeout) {
+      throw new ConfigException(
+          ConfigKeys.COMMIT_INTERVAL_MS_CONFIG,
+          interval,
+          "under processing.guarantee=exactly_once each transaction stays open for a commit"
+              + " interval, and the broker aborts one open longer than the producer's "
+              + ProducerConfig.TRANSACTION_TIMEOUT_CONFIG
+              + " ("
+              + timeout
+              + " ms), so every commit would fail. Lower "
+              + ConfigKeys.COMMIT_INTERVAL_MS_CONFIG
+              + " below it, or raise producer."
+              + ProducerConfig.TRANSACTION_TIMEOUT_CONFIG
+              + " above it (at most the brokers' transaction.max.timeout.ms)");
     }
   }
 

@@ -43,6 +43,37 @@ class ClientConfigsTest {
   }
 
   @Test
+  void exactlyOnceRejectsACommitIntervalTheTransactionTimeoutWouldAbort() {
+    assertRejected(
+        with(WeirConfig.COMMIT_INTERVAL_MS_CONFIG, "20000"),
+        "commit.interval.ms",
+        "20000",
+        "producer's transaction.timeout.ms (10000 ms)",
+        "Lower commit.interval.ms below it, or raise producer.transaction.timeout.ms above it");
+    assertRejected(
+        with(
+            WeirConfig.COMMIT_INTERVAL_MS_CONFIG,
+            "30000",
+            "producer.transaction.timeout.ms",
+            "30000"),
+        "transaction.timeout.ms (30000 ms)");
+    // Accepted: below the timeout, a raised timeout, or no transactions at all.
+    configs(with(WeirConfig.COMMIT_INTERVAL_MS_CONFIG, "9999"));
+    configs(
+        with(
+            WeirConfig.COMMIT_INTERVAL_MS_CONFIG,
+            "20000",
+            "producer.transaction.timeout.ms",
+            "60000"));
+    configs(
+        with(
+            WeirConfig.COMMIT_INTERVAL_MS_CONFIG,
+            "20000",
+            WeirConfig.PROCESSING_GUARANTEE_CONFIG,
+            WeirConfig.AT_LEAST_ONCE));
+  }
+
+  @Test
   void groupIdIsRejectedUnderEveryPrefix() {
     for (String key : new String[] {"group.id", "consumer.group.id", "restore.consumer.group.id"}) {
       assertRejected(
