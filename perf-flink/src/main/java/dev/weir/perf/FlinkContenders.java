@@ -11,7 +11,7 @@ final class FlinkContenders {
   /**
    * The Flink contender of a workload.
    *
-   * @param workload W1, W2, W2K or W6
+   * @param workload W1, W2, W2K, W6 or W9
    * @return a new, unstarted contender
    * @throws IllegalArgumentException for another workload
    */
@@ -21,9 +21,10 @@ final class FlinkContenders {
       case "W2" -> new FlinkW2(false);
       case "W2K" -> new FlinkW2(true);
       case "W6" -> new FlinkW6();
+      case "W9" -> new FlinkW9();
       default ->
           throw new IllegalArgumentException(
-              "No Flink contender for workload " + workload + " (only W1, W2, W2K and W6)");
+              "No Flink contender for workload " + workload + " (only W1, W2, W2K, W6 and W9)");
     };
   }
 }

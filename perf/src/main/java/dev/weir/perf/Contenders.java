@@ -62,7 +62,8 @@ final class Contenders {
       case W2 -> List.of(WEIR, KAFKA_STREAMS, KAFKA_STREAMS_GRACE_5S, FLINK);
       case W2K -> List.of(WEIR, KAFKA_STREAMS, FLINK);
       case W6 -> List.of(WEIR, KAFKA_STREAMS, FLINK);
-      case W3, W4, W5, W9 -> List.of(WEIR, KAFKA_STREAMS);
+      case W9 -> List.of(WEIR, KAFKA_STREAMS, FLINK);
+      case W3, W4, W5 -> List.of(WEIR, KAFKA_STREAMS);
       case W8 -> List.of(WEIR, KAFKA_STREAMS, WEIR_SESSION_ONLY);
       case W7 -> List.of(WEIR, "weir-blocking-map"); // run in-process by W7Runner
     };
@@ -102,7 +103,8 @@ final class Contenders {
       case "W6/" + WEIR -> new WeirW6();
       case "W6/" + KAFKA_STREAMS -> new KafkaStreamsW6();
       case "W4/" + KAFKA_STREAMS, "W5/" + KAFKA_STREAMS -> new KafkaStreamsW4();
-      case "W1/" + FLINK, "W2/" + FLINK, "W2K/" + FLINK, "W6/" + FLINK -> flink(workload);
+      case "W1/" + FLINK, "W2/" + FLINK, "W2K/" + FLINK, "W6/" + FLINK, "W9/" + FLINK ->
+          flink(workload);
       case "W9/" + WEIR -> new WeirW9();
       case "W9/" + KAFKA_STREAMS -> new KafkaStreamsW9();
       default ->

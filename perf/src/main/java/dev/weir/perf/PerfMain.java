@@ -97,7 +97,7 @@ public final class PerfMain {
     }
     out.println(
         options.flinkClasspath() == null
-            ? "flink: not built, left out (perf/run.sh --flink adds it to W1, W2, W2K and W6)"
+            ? "flink: not built, left out (perf/run.sh --flink adds it to W1, W2, W2K, W6 and W9)"
             : "flink: Flink 2.2.1 local, parallelism 1, RocksDB, checkpoints every 1 s");
     try (Harness h = Harness.start(options, out)) {
       for (Workload w : options.workloads()) {

@@ -75,7 +75,7 @@ record PerfOptions(
           "  --modes LIST        eos,alos (default both)",
           "  --contenders LIST   weir,kafka-streams,raw,kafka-streams-grace5s,flink (default all)",
           "  --flink             (perf/run.sh) build module perf-flink (-Pflink) and run Flink 2.2.1",
-          "                      in W1, W2, W2K and W6; without it Flink is left out",
+          "                      in W1, W2, W2K, W6 and W9; without it Flink is left out",
           "  --flink-classpath CP  the Flink contender JVM's classpath (perf/run.sh --flink sets it)",
           "  --heap SIZE         -Xmx of every contender JVM (default 1g)",
           "  --threads N         processing threads per contender (default 1)",

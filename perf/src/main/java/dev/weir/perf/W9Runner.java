@@ -13,7 +13,8 @@ import java.util.Locale;
  *
  * <p>Besides the tables it prints one ratio line per size and mode, {@code ratio W9 eos n=2000
  * weir/kafka-streams=X}, and the CPU per record of each contender, {@code cpu W9 eos n=2000
- * weir=Xus/record kafka-streams=Yus/record}.
+ * weir=Xus/record kafka-streams=Yus/record}. With Flink built ({@code perf/run.sh --flink}) both
+ * lines gain Flink last: {@code weir/flink=Z} and {@code flink=Zus/record}.
  */
 final class W9Runner {
   static final int[] SIZES = {2_000, 20_000};
@@ -97,9 +98,12 @@ final class W9Runner {
     return lines;
   }
 
-  /** The ratio line and the CPU-per-record line of one size and mode. */
-  private static List<String> lines(
-      int n, Mode mode, List<RunResult> results, List<String> contenders) {
+  /**
+   * The ratio line and the CPU-per-record line of one size and mode: Weir over each other contender
+   * that ran ({@code weir/kafka-streams}, then {@code weir/flink} when Flink was built), and every
+   * contender's CPU microseconds per record.
+   */
+  static List<String> lines(int n, Mode mode, List<RunResult> results, List<String> contenders) {
     StringBuilder ratio =
         new StringBuilder(String.format(Locale.ROOT, "ratio W9 %s n=%d", mode.label(), n));
     StringBuilder cpu =

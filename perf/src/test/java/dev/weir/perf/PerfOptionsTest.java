@@ -80,13 +80,15 @@ class PerfOptionsTest {
   }
 
   @Test
-  void flinkRunsInW1W2W2KAndW6OnlyWhenBuilt() {
+  void flinkRunsInW1W2W2KW6AndW9OnlyWhenBuilt() {
     PerfOptions without = PerfOptions.parse("W1", "W2", "W2K", "W6");
     assertThat(without.flinkClasspath()).isNull();
     assertThat(without.lineup(Workload.W2))
         .containsExactly("weir", "kafka-streams", "kafka-streams-grace5s");
     assertThat(without.lineup(Workload.W2K)).containsExactly("weir", "kafka-streams");
     assertThat(without.lineup(Workload.W6)).containsExactly("weir", "kafka-streams");
+    assertThat(without.lineup(Workload.W9)).containsExactly("weir", "kafka-streams");
+    assertThat(without.contendersOf(Workload.W9)).containsExactly("weir", "kafka-streams");
 
     PerfOptions with = PerfOptions.parse("W2K", "--flink-classpath", "/a.jar:/b");
     assertThat(with.flinkClasspath()).isEqualTo("/a.jar:/b");
@@ -95,6 +97,8 @@ class PerfOptionsTest {
         .containsExactly("weir", "kafka-streams", "kafka-streams-grace5s", "flink");
     assertThat(with.lineup(Workload.W2K)).containsExactly("weir", "kafka-streams", "flink");
     assertThat(with.lineup(Workload.W6)).containsExactly("weir", "kafka-streams", "flink");
+    assertThat(with.lineup(Workload.W9)).containsExactly("weir", "kafka-streams", "flink");
+    assertThat(with.contendersOf(Workload.W9)).containsExactly("weir", "kafka-streams", "flink");
     assertThat(with.lineup(Workload.W3)).containsExactly("weir", "kafka-streams");
 
     PerfOptions onlyFlink =
