@@ -23,14 +23,14 @@ final class CacheEntry {
   /** {@link #inBase}: the base holds a value of the key. */
   static final byte PRESENT = 2;
 
-  /** A key of the overlay's hash map: the bytes with their hash. */
+  /** A key of the overlay's hash map: the bytes with their hash ({@link #hash(byte[])}). */
   static final class Key {
     final byte[] bytes;
     private final int hash;
 
     Key(byte[] bytes) {
       this.bytes = bytes;
-      this.hash = Arrays.hashCode(bytes);
+      this.hash = hash(bytes);
     }
 
     @Override
@@ -41,6 +41,23 @@ final class CacheEntry {
     @Override
     public boolean equals(Object o) {
       return o instanceof Key k && hash == k.hash && Arrays.equals(bytes, k.bytes);
+    }
+
+    /**
+     * A 64-bit multiplicative hash of the bytes, folded to 32 bits. Not {@link Arrays#hashCode}:
+     * its multiplier 31 makes keys that differ only in a big-endian counter collide in whole groups
+     * (a list's element keys, {@code prefix + sequence}, take only {@code 31 * (s >>> 8) + (s &
+     * 0xff)} distinct values for sequences {@code s} below 65,536: about 2,700 hash codes for a
+     * window of 20,000 elements), and equal hash codes cannot be told apart by the hash map, so
+     * each lookup compared several keys byte by byte, more the longer the list. An odd 64-bit
+     * multiplier keeps every such pair apart.
+     */
+    static int hash(byte[] bytes) {
+      long h = bytes.length;
+      for (byte b : bytes) {
+        h = (h + (b & 0xff)) * 0x9E3779B97F4A7C15L;
+      }
+      return (int) (h ^ (h >>> 32));
     }
   }
 
