@@ -258,7 +258,7 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
    * Deletes the header and every element of the list at {@code listKey}: one range delete (they are
    * the keys starting with {@code listKey}), which the transactional store turns into a tombstone
    * per key the committed state holds, without a pending write or cache entry per key, and without
-   * any for elements written and dropped within the commit interval.
+   * any for elements written and dropped within the commit interval (design record 029).
    */
   private void deleteEntries(byte[] listKey) {
     store.deleteRange(listKey, prefixEnd(listKey));

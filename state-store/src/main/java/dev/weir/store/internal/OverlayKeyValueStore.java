@@ -96,7 +96,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
   /**
    * The ranges of {@code drops} merged into disjoint ranges, start to end (exclusive; null: no
    * end), so that telling whether a key was dropped costs a lookup however many ranges were deleted
-   * (a window operator deletes a range per fired window).
+   * (a window operator deletes a range per fired window; design record 029).
    */
   private final TreeMap<byte[], byte[]> droppedRanges = new TreeMap<>(ByteKeys.ORDER);
 
