@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -352,6 +353,45 @@ class TransactionalTaskStateTest {
       assertThat(entries(base.store("a").all())).isEqualTo(Map.of("03", "34", "09", "09"));
       assertThat(entries(a.all())).isEqualTo(Map.of("03", "34", "09", "09"));
       assertThat(tx.pendingWriteCount()).isZero();
+    }
+
+    @Test
+    void disjointNestedAdjacentAndOpenDeletedRangesHideExactlyTheirKeys() {
+      for (int k = 0; k < 0x20; k++) {
+        base.store("a").put(bytes(k), bytes(k));
+      }
+      rewrap(); // the base is not empty: reads of keys the overlay does not know reach it
+      KeyValueStore a = tx.store("a");
+      a.deleteRange(bytes(0x04), bytes(0x06)); // 04 05
+      a.deleteRange(bytes(0x10), bytes(0x14)); // 10..13
+      a.deleteRange(bytes(0x11), bytes(0x12)); // nested: nothing new
+      a.deleteRange(bytes(0x14), bytes(0x16)); // adjacent: 14 15
+      a.deleteRange(bytes(0x08), bytes(0x0a)); // between two others: 08 09
+      a.deleteRange(bytes(0x03), bytes(0x05)); // overlaps the first: 03
+      a.deleteRange(bytes(0x1e), null); // open end: 1e 1f
+      a.deleteRange(null, bytes(0x01)); // open start: 00
+      Set<Integer> gone = Set.of(0, 3, 4, 5, 8, 9, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x1e, 0x1f);
+      Map<String, String> live = new TreeMap<>();
+      for (int k = 0; k < 0x20; k++) {
+        if (gone.contains(k)) {
+          assertThat(a.get(bytes(k))).as("get %02x", k).isNull();
+        } else {
+          assertThat(hex(a.get(bytes(k)))).as("get %02x", k).isEqualTo(hex(bytes(k)));
+          live.put(hex(bytes(k)), hex(bytes(k)));
+        }
+      }
+      assertThat(entries(a.all())).isEqualTo(live);
+      List<String> tombstones = new ArrayList<>();
+      tx.forEachPendingWrite((store, key, value) -> tombstones.add(hex(key) + "=" + hex(value)));
+      assertThat(tombstones)
+          .containsExactlyInAnyOrder(
+              gone.stream().map(k -> hex(bytes(k)) + "=null").toArray(String[]::new));
+      a.put(bytes(0x12), bytes(0x42)); // written again after its range's drop
+      live.put("12", "42");
+      tx.commit(Map.of());
+      assertThat(entries(base.store("a").all())).isEqualTo(live);
+      assertThat(entries(a.all())).isEqualTo(live);
+      assertThat(a.get(bytes(0x04))).isNull();
     }
 
     @Test

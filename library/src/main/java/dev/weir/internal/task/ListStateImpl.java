@@ -254,13 +254,14 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
     deleteEntries(currentKeyPrefix());
   }
 
-  /** Deletes the header and every element of the list at {@code listKey}. */
+  /**
+   * Deletes the header and every element of the list at {@code listKey}: one range delete (they are
+   * the keys starting with {@code listKey}), which the transactional store turns into a tombstone
+   * per key the committed state holds, without a pending write or cache entry per key, and without
+   * any for elements written and dropped within the commit interval (design record 029).
+   */
   private void deleteEntries(byte[] listKey) {
-    List<byte[]> keys = new ArrayList<>();
-    try (KeyValueIterator it = store.prefixScan(listKey)) {
-      it.forEachRemaining(e -> keys.add(e.key()));
-    }
-    keys.forEach(store::delete);
+    store.deleteRange(listKey, prefixEnd(listKey));
   }
 
   @Override

@@ -233,6 +233,36 @@ class ListStateLayoutTest {
   }
 
   @Test
+  void clearingALongListLogsATombstonePerCommittedEntryOnlyAndRestoresEmpty() {
+    open();
+    ListStateImpl<String> l = list();
+    l.addAll(numbered(0, 1000));
+    currentKey = utf8("ab"); // "a" is a prefix of "ab": its list must survive a's clear
+    l.add("other");
+    currentKey = utf8("a");
+    commit();
+    l.addAll(numbered(1000, 1010)); // written and cleared within the interval: nothing to log
+    int before = changelog.committed.size();
+    l.clear();
+    assertThat(l.get()).isEmpty();
+    // 1,000 committed elements and the header: a tombstone each, nothing else.
+    assertThat(commit()).isEqualTo(1001);
+    List<byte[][]> logged = changelog.committed.subList(before, changelog.committed.size());
+    assertThat(logged).allMatch(r -> r[1] == null);
+    assertThat(logged.stream().map(r -> ByteBuffer.wrap(r[0])).distinct().count()).isEqualTo(1001);
+    assertThat(changelog.compacted()).hasSize(2); // ab's header and element
+    l.add("again");
+    commit();
+    state.close();
+    backend.close();
+    open();
+    assertThat(list().get()).containsExactly("again");
+    currentKey = utf8("ab");
+    assertThat(list().get()).containsExactly("other");
+    assertThat(storeEntries()).isEqualTo(4);
+  }
+
+  @Test
   void aCrashMidTransactionLosesOnlyTheUncommittedAppendsLocallyAndFromTheChangelog() {
     open();
     list().addAll(numbered(0, 500));

@@ -92,6 +92,14 @@ final class OverlayKeyValueStore implements KeyValueStore {
   private int pendingCount; // dirty entries, sorted or not
   private int tombstones;
   private final List<Drop> drops = new ArrayList<>();
+
+  /**
+   * The ranges of {@code drops} merged into disjoint ranges, start to end (exclusive; null: no
+   * end), so that telling whether a key was dropped costs a lookup however many ranges were deleted
+   * (a window operator deletes a range per fired window; design record 029).
+   */
+  private final TreeMap<byte[], byte[]> droppedRanges = new TreeMap<>(ByteKeys.ORDER);
+
   private final List<OutsideWrites> outside = new ArrayList<>();
 
   private final CleanEntries clean;
@@ -267,6 +275,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
     }
     if (!inBase.isEmpty()) {
       drops.add(new Drop(fromInclusive, toExclusive, inBase));
+      addDroppedRange(fromInclusive, toExclusive);
       pendingCount += inBase.size();
       tombstones += inBase.size();
       for (byte[] key : inBase) {
@@ -278,23 +287,39 @@ final class OverlayKeyValueStore implements KeyValueStore {
 
   /**
    * A range deleted in this transaction: the keys the base held in it, each a tombstone at commit.
-   * Until then the base still holds them, so base reads in the range are hidden.
+   * Until then the base still holds them, so base reads in the range are hidden ({@code
+   * droppedRanges}).
    */
-  private record Drop(byte[] from, byte[] to, List<byte[]> keys) {
-    boolean contains(byte[] key) {
-      return (from == null || ByteKeys.compare(key, from) >= 0)
-          && (to == null || ByteKeys.compare(key, to) < 0);
-    }
-  }
+  private record Drop(byte[] from, byte[] to, List<byte[]> keys) {}
 
   /** True when {@code key} lies in a range deleted in this transaction. */
   private boolean dropped(byte[] key) {
-    for (int i = 0; i < drops.size(); i++) {
-      if (drops.get(i).contains(key)) {
-        return true;
-      }
+    Map.Entry<byte[], byte[]> r = droppedRanges.floorEntry(key);
+    return r != null && (r.getValue() == null || ByteKeys.compare(key, r.getValue()) < 0);
+  }
+
+  /**
+   * Adds {@code [from, to)} (null bounds: open) to {@code droppedRanges}, merging what it meets.
+   */
+  private void addDroppedRange(byte[] fromInclusive, byte[] toExclusive) {
+    byte[] from = fromInclusive == null ? ByteKeys.EMPTY : fromInclusive;
+    byte[] to = toExclusive;
+    Map.Entry<byte[], byte[]> before = droppedRanges.floorEntry(from);
+    if (before != null
+        && (before.getValue() == null || ByteKeys.compare(before.getValue(), from) >= 0)) {
+      from = before.getKey(); // reaches the new range: they merge
     }
-    return false;
+    for (Map.Entry<byte[], byte[]> next = droppedRanges.ceilingEntry(from);
+        next != null && (to == null || ByteKeys.compare(next.getKey(), to) <= 0);
+        next = droppedRanges.ceilingEntry(from)) {
+      to = to == null || next.getValue() == null ? null : later(to, next.getValue());
+      droppedRanges.remove(next.getKey());
+    }
+    droppedRanges.put(from, to);
+  }
+
+  private static byte[] later(byte[] a, byte[] b) {
+    return ByteKeys.compare(a, b) >= 0 ? a : b;
   }
 
   /** The base's entries in a range, without those of ranges deleted in this transaction. */
@@ -437,6 +462,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
     pending = new TreeMap<>(ByteKeys.ORDER);
     pendingChanges++;
     drops.clear();
+    droppedRanges.clear();
     pendingBytes = 0;
     pendingCount = 0;
     tombstones = 0;
@@ -475,6 +501,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
     pendingChanges++;
     dropUnsorted();
     drops.clear();
+    droppedRanges.clear();
     outside.forEach(OutsideWrites::aborted);
     complete = false;
     pendingBytes = 0;
