@@ -216,13 +216,12 @@ public final class ApplicationRuntime implements StreamThread.Listener {
           new RuntimeSetup(
               config,
               plan,
-              Map.of(),
+              () -> new TopicSetUp.Result(Map.of(), null),
               errors,
               clients,
               directory.instanceId(),
               null,
               Set.of(),
-              null,
               null,
               clock,
               restoreListener,
@@ -271,37 +270,42 @@ public final class ApplicationRuntime implements StreamThread.Listener {
         }
         throw e;
       }
-      TopicSetUp.Result topics = topicSetUp.await();
-      Map<Integer, Integer> taskCounts = topics.taskCounts();
-      staleStateGuard = topics.staleStateGuard();
+      // The stream threads start before the set-up ends (design record 031): each creates its
+      // group consumer and takes its producer meanwhile, and waits for the set-up before it joins
+      // the group, so no task exists, no record is read and nothing is written until the topics
+      // are checked. The instance stays CREATED until then (the threads' state changes are not
+      // reported), and a failed set-up stops them below as any failed start.
       setup =
           new RuntimeSetup(
               config,
               plan,
-              taskCounts,
+              topicSetUp::await,
               errors,
               clients,
               directory.instanceId(),
               stateBackend,
               local,
               restoreWriters = RestoreWriters.create(config, plan.applicationId()),
-              staleStateGuard,
               clock,
               restoreListener,
               replicas);
+      startLiveness();
+      for (int i = 0; i < config.getInt(ConfigKeys.NUM_STREAM_THREADS_CONFIG); i++) {
+        startThread(i);
+      }
+      TopicSetUp.Result topics = topicSetUp.await();
+      staleStateGuard = topics.staleStateGuard();
       LOG.info(
           "Starting application {} instance {} ({} threads, {}), tasks per sub-topology {}\n{}",
           plan.applicationId(),
           directory.instanceId(),
           config.getInt(ConfigKeys.NUM_STREAM_THREADS_CONFIG),
           config.getString(ConfigKeys.PROCESSING_GUARANTEE_CONFIG),
-          taskCounts,
+          topics.taskCounts(),
           plan.describe());
-      startLiveness();
       transition(RuntimeState.REBALANCING);
-      for (int i = 0; i < config.getInt(ConfigKeys.NUM_STREAM_THREADS_CONFIG); i++) {
-        startThread(i);
-      }
+      // A thread's state change while the instance was CREATED was not followed.
+      followThreads(null, null);
       startStateCleaner(); // state directory cleaner hook
     } catch (RuntimeException e) {
       // Through the checked transitions, so that the state listener sees the failure; threads
@@ -410,6 +414,17 @@ public final class ApplicationRuntime implements StreamThread.Listener {
 
   @Override
   public void onStateChange(StreamThread thread, StreamThread.State from, StreamThread.State to) {
+    followThreads(thread, to);
+  }
+
+  /**
+   * RUNNING when every live thread runs, else REBALANCING; nothing before the start ends or once
+   * stopping.
+   *
+   * @param thread the thread whose state changes, or null
+   * @param to its new state, which its {@code threadState()} may not show yet
+   */
+  private void followThreads(StreamThread thread, StreamThread.State to) {
     RuntimeState s = state;
     if (s != RuntimeState.REBALANCING && s != RuntimeState.RUNNING) {
       return;
@@ -426,6 +441,10 @@ public final class ApplicationRuntime implements StreamThread.Listener {
 
   @Override
   public void onFailure(StreamThread thread, Throwable error) {
+    synchronized (this) {
+      // A thread may fail while start() still runs (design record 031): its failure policy
+      // applies to the instance start() leaves.
+    }
     threads.remove(thread);
     retiredMetrics.add(thread.metrics());
     FailureResponse response;

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,7 +52,16 @@ final class InternalTopics {
     this.topicSettings = topicSettings;
   }
 
-  /** Returns the task count of each sub-topology, after creating what is missing. */
+  /**
+   * Returns the task count of each sub-topology, after creating what is missing.
+   *
+   * <p>One describe request covers every topic (user, repartition, changelog and the extra ones),
+   * and the changelogs' configurations are asked for at the same time: on a restart, when every
+   * internal topic exists, that is the whole set-up (design record 031). Topics are created only
+   * when missing. The checks and their errors come in the same order as when each group of topics
+   * was described on its own: the user topics first, then the repartition topics, the changelogs
+   * and the extra topics.
+   */
   Map<Integer, Integer> setUp(Collection<String> extraTopicsToCreate) {
     Set<String> userTopics = new TreeSet<>();
     for (SubTopology s : plan.subTopologies()) {
@@ -63,7 +73,14 @@ final class InternalTopics {
       }
     }
     userTopics.addAll(plan.sinkTopics());
-    Map<String, Integer> counts = describe(userTopics);
+    Set<String> all = new LinkedHashSet<>(userTopics);
+    all.addAll(plan.repartitionTopics().values());
+    all.addAll(plan.changelogTopics().keySet());
+    all.addAll(extraTopicsToCreate);
+    Map<String, KafkaFuture<Config>> changelogConfigs =
+        describeConfigs(plan.changelogTopics().keySet());
+    Described described = describeAll(all);
+    Map<String, Integer> counts = described.counts(userTopics);
     List<String> missing = userTopics.stream().filter(t -> !counts.containsKey(t)).toList();
     if (!missing.isEmpty()) {
       throw new WeirException(
@@ -72,7 +89,8 @@ final class InternalTopics {
               + " do not exist. Weir creates only its internal topics; create sources and sinks"
               + " first (kafka-topics.sh --create ...).");
     }
-    Map<String, Integer> internal = new HashMap<>(describe(plan.repartitionTopics().values()));
+    Map<String, Integer> internal =
+        new HashMap<>(described.counts(plan.repartitionTopics().values()));
     Map<Integer, Integer> tasks = new LinkedHashMap<>();
     // Sub-topologies are numbered so that every upstream comes before its downstream.
     for (SubTopology s : plan.subTopologies()) {
@@ -138,8 +156,8 @@ final class InternalTopics {
       }
       tasks.put(s.id(), inputs.values().iterator().next());
     }
-    setUpChangelogs(tasks);
-    Map<String, Integer> extra = describe(extraTopicsToCreate);
+    setUpChangelogs(tasks, described.counts(plan.changelogTopics().keySet()), changelogConfigs);
+    Map<String, Integer> extra = described.counts(extraTopicsToCreate);
     for (String t : extraTopicsToCreate) {
       if (!extra.containsKey(t)) {
         create(t, 1, Map.of());
@@ -163,9 +181,11 @@ final class InternalTopics {
    * {@code delete.retention.ms}: from the create response for topics created here, else in one
    * describe-configs request.
    */
-  private void setUpChangelogs(Map<Integer, Integer> tasks) {
+  private void setUpChangelogs(
+      Map<Integer, Integer> tasks,
+      Map<String, Integer> existing,
+      Map<String, KafkaFuture<Config>> configs) {
     Map<String, Integer> changelogs = plan.changelogTopics();
-    Map<String, Integer> existing = describe(changelogs.keySet());
     List<String> unread = new ArrayList<>();
     changelogs.forEach(
         (topic, sub) -> {
@@ -202,7 +222,47 @@ final class InternalTopics {
             unread.add(topic);
           }
         });
-    readDeleteRetention(unread);
+    // The configurations asked for with the describe: a topic that was unknown then (created
+    // since, here or by another instance) is read again.
+    List<String> again = new ArrayList<>();
+    for (String topic : unread) {
+      KafkaFuture<Config> config = configs.get(topic);
+      try {
+        changelogDeleteRetentionMs.put(topic, deleteRetentionMs(topic, config.get()));
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw configFailed(topic, e);
+        }
+        again.add(topic);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new WeirException("Interrupted while reading changelog topic configurations", e);
+      }
+    }
+    readDeleteRetention(again);
+  }
+
+  /** Asks for the configurations of the given topics; the answers are read later. */
+  private Map<String, KafkaFuture<Config>> describeConfigs(Collection<String> topics) {
+    Map<String, KafkaFuture<Config>> out = new HashMap<>();
+    if (topics.isEmpty()) {
+      return out;
+    }
+    List<ConfigResource> resources =
+        topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+    admin.describeConfigs(resources).values().forEach((r, f) -> out.put(r.name(), f));
+    return out;
+  }
+
+  private static WeirException configFailed(String topic, ExecutionException failed) {
+    return new WeirException(
+        "Reading the configuration of changelog topic "
+            + topic
+            + " failed: "
+            + failed.getCause()
+            + ". Weir reads its delete.retention.ms to tell when local state is too old"
+            + " to restore from; it needs DescribeConfigs on its internal topics.",
+        failed);
   }
 
   /**
@@ -225,14 +285,7 @@ final class InternalTopics {
           } catch (ExecutionException failed) {
             if (!(failed.getCause() instanceof UnknownTopicOrPartitionException)
                 || System.currentTimeMillis() >= deadline) {
-              throw new WeirException(
-                  "Reading the configuration of changelog topic "
-                      + topic
-                      + " failed: "
-                      + failed.getCause()
-                      + ". Weir reads its delete.retention.ms to tell when local state is too old"
-                      + " to restore from; it needs DescribeConfigs on its internal topics.",
-                  failed);
+              throw configFailed(topic, failed);
             }
             unknown.add(topic);
           }
@@ -290,30 +343,52 @@ final class InternalTopics {
     }
   }
 
-  private Map<String, Integer> describe(Collection<String> topics) {
-    Map<String, Integer> out = new HashMap<>();
-    List<String> list = new ArrayList<>(topics);
-    if (list.isEmpty()) {
+  /**
+   * The answer of one describe request: per topic its partition count, or why it could not be
+   * described. An unknown topic is neither: it is missing.
+   */
+  private record Described(Map<String, Integer> partitions, Map<String, Throwable> failures) {
+    /**
+     * The partition counts of the given topics that exist.
+     *
+     * @throws WeirException when one of them could not be described
+     */
+    Map<String, Integer> counts(Collection<String> topics) {
+      Map<String, Integer> out = new HashMap<>();
+      for (String name : topics) {
+        Throwable failed = failures.get(name);
+        if (failed != null) {
+          throw new WeirException("Describing topic " + name + " failed: " + failed, failed);
+        }
+        Integer n = partitions.get(name);
+        if (n != null) {
+          out.put(name, n);
+        }
+      }
       return out;
     }
-    admin
-        .describeTopics(list)
-        .topicNameValues()
-        .forEach(
-            (name, future) -> {
-              try {
-                TopicDescription d = future.get();
-                out.put(name, d.partitions().size());
-              } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                  throw new WeirException(
-                      "Describing topic " + name + " failed: " + e.getCause(), e);
-                }
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new WeirException("Interrupted while describing topic " + name, e);
-              }
-            });
-    return out;
+  }
+
+  private Described describeAll(Collection<String> topics) {
+    Map<String, Integer> partitions = new HashMap<>();
+    Map<String, Throwable> failures = new HashMap<>();
+    List<String> list = new ArrayList<>(topics);
+    if (list.isEmpty()) {
+      return new Described(partitions, failures);
+    }
+    for (Map.Entry<String, KafkaFuture<TopicDescription>> e :
+        admin.describeTopics(list).topicNameValues().entrySet()) {
+      try {
+        partitions.put(e.getKey(), e.getValue().get().partitions().size());
+      } catch (ExecutionException failed) {
+        if (!(failed.getCause() instanceof UnknownTopicOrPartitionException)) {
+          failures.put(e.getKey(), failed.getCause());
+        }
+      } catch (InterruptedException failed) {
+        Thread.currentThread().interrupt();
+        throw new WeirException("Interrupted while describing topic " + e.getKey(), failed);
+      }
+    }
+    return new Described(partitions, failures);
   }
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
@@ -19,18 +20,21 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * Everything a stream thread needs that is fixed for the life of an application instance: the plan,
  * task counts, error handling, the client configurations Weir's guarantees depend on, and the clock
  * every part of the runtime reads.
+ *
+ * <p>The task counts and the stale-state guard come from the topic set-up, which may still run when
+ * a stream thread starts (design record 031): {@code topics} waits for it. A thread calls {@link
+ * #awaitTopics()} before it joins the group, so everything after the join finds them ready.
  */
 record RuntimeSetup(
     Settings config,
     Plan plan,
-    Map<Integer, Integer> taskCounts,
+    Supplier<TopicSetUp.Result> topics,
     ErrorHandling errors,
     KafkaClients clients,
     String instanceId,
     StateBackend stateBackend,
     Set<TaskId> localStateTasks,
     Executor restoreWriters,
-    StaleStateGuard staleStateGuard,
     RuntimeClock clock,
     RestoreListener userRestoreListener,
     InstanceReplicas replicas) {
@@ -56,7 +60,27 @@ record RuntimeSetup(
   }
 
   int taskCount(int subTopology) {
-    return taskCounts.get(subTopology);
+    return topics.get().taskCounts().get(subTopology);
+  }
+
+  /** The stale-state guard the topic set-up built from the changelogs' configuration. */
+  StaleStateGuard staleStateGuard() {
+    return topics.get().staleStateGuard();
+  }
+
+  /**
+   * Waits for the topic set-up.
+   *
+   * @return true when it succeeded; false when it failed, which {@code ApplicationRuntime.start()}
+   *     reports (a thread then stops without joining the group)
+   */
+  boolean awaitTopics() {
+    try {
+      topics.get();
+      return true;
+    } catch (RuntimeException | Error e) {
+      return false;
+    }
   }
 
   Map<String, Object> consumerConfig(int thread) {

@@ -294,10 +294,16 @@ final class StreamThread extends Thread {
       tasks.bind(consumer, transactions.collector());
       List<String> topics = new ArrayList<>();
       setup.plan().subTopologies().forEach(s -> topics.addAll(setup.plan().inputTopics(s)));
-      consumer.subscribe(topics, new Rebalance());
-      lastCommitMs = clock.millis();
-      while (!shutdownRequested) {
-        runOnce();
+      // The topic set-up may still run (design record 031): the group assignment reads the input
+      // and repartition topics' partition counts and the tasks need their changelogs, so the
+      // thread joins only once they are checked. If the set-up failed, start() reports it and
+      // stops this thread, which has read and written nothing.
+      if (setup.awaitTopics()) {
+        consumer.subscribe(topics, new Rebalance());
+        lastCommitMs = clock.millis();
+        while (!shutdownRequested) {
+          runOnce();
+        }
       }
     } catch (WakeupException | InterruptException e) {
       if (!shutdownRequested) {
@@ -621,7 +627,14 @@ final class StreamThread extends Thread {
       threadMetrics.close(); // a replacement thread registers the same names again
     }
     if (failure != null) {
-      listener.onFailure(this, failure);
+      if (setup.awaitTopics()) {
+        listener.onFailure(this, failure);
+      } else {
+        // Failed before the topic set-up, which failed too: start() reports the set-up's
+        // failure, the first cause, and no policy applies to a thread of an instance that never
+        // started.
+        LOG.warn("{} failed while the topic set-up failed too", getName());
+      }
     }
   }
 

@@ -166,13 +166,12 @@ final class ThreadHarness implements StreamThread.Listener {
             plan,
             // A chain with a keyBy has a sub-topology 1 behind a repartition topic: as many
             // tasks. The harness runs only sub-topology 0; what it writes is in sent().
-            Map.of(0, partitions, 1, partitions),
+            () -> new TopicSetUp.Result(Map.of(0, partitions, 1, partitions), null),
             ErrorHandling.from(config),
             new Clients(),
             "instance",
             null,
             Set.of(),
-            null,
             null,
             clock,
             dev.weir.store.RestoreListener.noOp(),
