@@ -91,6 +91,11 @@ public final class PerfMain {
     if (extra != null && !extra.isBlank()) {
       out.println("Weir contenders' extra settings (" + WeirW1.EXTRA_CONFIG_ENV + "): " + extra);
     }
+    // FlinkContender.EXTRA_CONFIG_ENV, in module perf-flink, which this module cannot see.
+    String flinkExtra = System.getenv("PERF_FLINK_CONFIG");
+    if (flinkExtra != null && !flinkExtra.isBlank()) {
+      out.println("Flink contenders' extra settings (PERF_FLINK_CONFIG): " + flinkExtra);
+    }
     String rawLinger = System.getenv(RawW1.LINGER_ENV);
     if (rawLinger != null && !rawLinger.isBlank()) {
       out.println("raw loop's linger.ms (" + RawW1.LINGER_ENV + "): " + rawLinger);
