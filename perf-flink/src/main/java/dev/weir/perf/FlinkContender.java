@@ -2,7 +2,6 @@ package dev.weir.perf;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -90,24 +89,9 @@ abstract class FlinkContender implements Contender {
    */
   static final String EXTRA_CONFIG_ENV = "PERF_FLINK_CONFIG";
 
-  /** Parses {@code k=v;k=v}; null or blank gives nothing. */
+  /** Parses {@code k=v;k=v} ({@link ExtraSettings#parse}); null or blank gives nothing. */
   static Map<String, String> extraConfig(String spec) {
-    Map<String, String> m = new LinkedHashMap<>();
-    if (spec == null || spec.isBlank()) {
-      return m;
-    }
-    for (String pair : spec.split(";")) {
-      if (pair.isBlank()) {
-        continue;
-      }
-      int eq = pair.indexOf('=');
-      if (eq <= 0) {
-        throw new IllegalArgumentException(
-            EXTRA_CONFIG_ENV + " needs key=value pairs separated by ';', got '" + pair + "'");
-      }
-      m.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
-    }
-    return m;
+    return ExtraSettings.parse(EXTRA_CONFIG_ENV, spec);
   }
 
   // ---- End of tuning.
