@@ -30,10 +30,10 @@ import java.util.Set;
  *     which {@code perf/run.sh --flink} builds); null when it was not built, and Flink does not run
  * @param rate W8: input records per second
  * @param eventSeconds W8: length of each event window
- * @param warmUp W1-W3, W6: the contenders to run once per mode before round 1, not counted, so
- *     that round 1's runs do not meet a broker (and a page cache) that has only loaded the data set:
- *     a name, names separated by commas, or {@code all} for every contender of the run (null:
- *     none); see {@link #warmUpsOf}
+ * @param warmUp W1-W3, W6: the contenders to run once per mode before round 1, not counted, so that
+ *     round 1's runs do not meet a broker (and a page cache) that has only loaded the data set: a
+ *     name, names separated by commas, or {@code all} for every contender of the run (null: none);
+ *     see {@link #warmUpsOf}
  */
 record PerfOptions(
     List<Workload> workloads,
@@ -222,8 +222,8 @@ record PerfOptions(
 
   /**
    * The contenders to run once, uncounted, before round 1 of workload {@code w}: those named by
-   * {@code --warm-up} that the workload has (in the given order), or with {@code all} every contender
-   * of the run ({@link #contendersOf}) in its configured order.
+   * {@code --warm-up} that the workload has (in the given order), or with {@code all} every
+   * contender of the run ({@link #contendersOf}) in its configured order.
    *
    * @param w the workload
    * @return the warm-up contenders, empty without {@code --warm-up}
