@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -136,6 +137,7 @@ public final class CommitLatency {
           Thread.sleep(500); // sampling the reader's count between checks
         }
         after = snapshot(app, producers);
+        printThreadTails(app);
         running.set(false);
         reader.join();
       }
@@ -172,6 +174,27 @@ public final class CommitLatency {
               "%.1f",
               ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
     }
+  }
+
+  /**
+   * Prints the stream thread's windowed tail metrics (every {@code thread-metrics} gauge named
+   * {@code *-max} or {@code *-p99}, such as {@code commit-latency-max} and {@code
+   * process-latency-p99}), so that a run whose record-to-output p99 is high says whether the
+   * commits or the processing had the long pauses.
+   */
+  private static void printThreadTails(WeirApplication app) {
+    StringBuilder line = new StringBuilder("commit-latency thread tails:");
+    app.metrics().entrySet().stream()
+        .filter(e -> e.getKey().group().equals("thread-metrics"))
+        .filter(e -> e.getKey().name().endsWith("-max") || e.getKey().name().endsWith("-p99"))
+        .sorted(Map.Entry.comparingByKey(Comparator.comparing(MetricName::name)))
+        .forEach(
+            e ->
+                line.append(' ')
+                    .append(e.getKey().name())
+                    .append('=')
+                    .append(e.getValue().metricValue()));
+    System.out.println(line);
   }
 
   private static long processCpuNanos() {
