@@ -53,7 +53,8 @@ import org.apache.kafka.common.serialization.Serdes;
  *
  * <p>Run: {@code java -cp <perf classpath> dev.weir.perf.latency.CommitLatency [records/s]
  * [seconds]} (defaults 100,000 and 30); {@code -Dweir.<setting>=<value>} adds an application
- * setting. The line also gives the CPU this JVM (load, application and reader; the broker runs in a
+ * setting; {@code -Dinput.timestamps=broker} takes the input's time from the broker's append, which
+ * leaves the load generator's producer out of the figure. The line also gives the CPU this JVM (load, application and reader; the broker runs in a
  * JVM of its own) used per second of the measurement. The goal (issue #21): at half of W1's maximum
  * throughput, p99 at most {@code commit.interval.ms} + 50 ms.
  *
@@ -76,7 +77,16 @@ public final class CommitLatency {
     Path state = Files.createTempDirectory("weir-commit-latency");
     try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start(1)) {
       String bs = kafka.bootstrapServers();
-      kafka.createTopic("cl-in", PARTITIONS);
+      // -Dinput.timestamps=broker: the input's timestamps (and so the outputs', which carry them)
+      // are the broker's append times, so the latency leaves out the load generator's producer.
+      boolean brokerTime = "broker".equals(System.getProperty("input.timestamps"));
+      kafka.createTopic(
+          "cl-in",
+          PARTITIONS,
+          brokerTime ? Map.of("message.timestamp.type", "LogAppendTime") : Map.of());
+      if (brokerTime) {
+        System.out.println("commit-latency input timestamps: the broker's append times");
+      }
       kafka.createTopic("cl-out", PARTITIONS);
       StreamBuilder b = new StreamBuilder();
       b.fromSource(KafkaSource.topic("cl-in", Serdes.String()), "input")
