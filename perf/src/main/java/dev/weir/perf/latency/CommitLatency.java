@@ -54,9 +54,10 @@ import org.apache.kafka.common.serialization.Serdes;
  * <p>Run: {@code java -cp <perf classpath> dev.weir.perf.latency.CommitLatency [records/s]
  * [seconds]} (defaults 100,000 and 30); {@code -Dweir.<setting>=<value>} adds an application
  * setting; {@code -Dinput.timestamps=broker} takes the input's time from the broker's append, which
- * leaves the load generator's producer out of the figure. The line also gives the CPU this JVM (load, application and reader; the broker runs in a
- * JVM of its own) used per second of the measurement. The goal (issue #21): at half of W1's maximum
- * throughput, p99 at most {@code commit.interval.ms} + 50 ms.
+ * leaves the load generator's producer out of the figure. The line also gives the CPU this JVM
+ * (load, application and reader; the broker runs in a JVM of its own) used per second of the
+ * measurement. The goal (issue #21): at half of W1's maximum throughput, p99 at most {@code
+ * commit.interval.ms} + 50 ms.
  *
  * <p>The load and the reader share the machine with the application and the broker, so they are
  * kept cheap: the load cycles through {@link #RING} input lines encoded once ({@link #inputLines};
