@@ -202,6 +202,21 @@ public final class ApplicationRuntime implements StreamThread.Listener {
     return true;
   }
 
+  /**
+   * Moves to PENDING_ERROR and returns true only for the call that made the move: when several
+   * threads fail together, one of them stops the instance and releases its resources, once.
+   */
+  synchronized boolean enterPendingError() {
+    return state != RuntimeState.PENDING_ERROR && transition(RuntimeState.PENDING_ERROR);
+  }
+
+  /**
+   * Returns once start() has returned (it holds this monitor throughout). A thread may fail while
+   * start() still runs (design record 031): its failure policy applies to the instance start()
+   * leaves.
+   */
+  private synchronized void awaitStartReturned() {}
+
   public synchronized void start() {
     if (state != RuntimeState.CREATED) {
       throw new IllegalStateException("start() can be called once; the application is " + state);
@@ -441,10 +456,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
 
   @Override
   public void onFailure(StreamThread thread, Throwable error) {
-    synchronized (this) {
-      // A thread may fail while start() still runs (design record 031): its failure policy
-      // applies to the instance start() leaves.
-    }
+    awaitStartReturned();
     threads.remove(thread);
     retiredMetrics.add(thread.metrics());
     FailureResponse response;
@@ -469,7 +481,7 @@ public final class ApplicationRuntime implements StreamThread.Listener {
         }
       }
       default -> {
-        if (transition(RuntimeState.PENDING_ERROR)) {
+        if (enterPendingError()) {
           Thread stopper =
               new Thread(
                   () -> {

@@ -172,6 +172,11 @@ final class ClientConfigs {
         ConsumerConfig.GROUP_PROTOCOL_CONFIG,
         "classic",
         "Weir's assignor runs on the classic group protocol");
+    rejectUnlessEqual(
+        c,
+        ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
+        "false",
+        "Weir creates its internal topics itself and requires the sources to exist");
     if (config.exactlyOnce()) {
       rejectUnlessEqual(
           c,
@@ -193,6 +198,9 @@ final class ClientConfigs {
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
     c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, TaskAssignor.class.getName());
     c.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
+    // A source deleted while the application runs must fail it, not come back from a metadata
+    // request with the broker's default partition count (which would break co-partitioning).
+    c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId(c, thread, "consumer"));
     return c;
   }
@@ -219,12 +227,17 @@ final class ClientConfigs {
         ConsumerConfig.ISOLATION_LEVEL_CONFIG,
         "read_committed",
         "a changelog may hold aborted writes that must not be restored");
+    rejectRestoreOverride(
+        ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
+        "false",
+        "Weir creates and checks the changelogs itself");
     c.remove(ConsumerConfig.GROUP_ID_CONFIG);
     c.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
     c.remove(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+    c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     c.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
     // A restore reads all changelog partitions of a thread's new tasks at once; moderate chunks
     // per partition keep a fetch in flight while the records of the last one are applied.

@@ -114,6 +114,26 @@ class ClientConfigsTest {
   }
 
   @Test
+  void consumersNeverAskTheBrokerToCreateATopic() {
+    ClientConfigs defaults = configs(base());
+    assertThat(defaults.consumer(0)).containsEntry("allow.auto.create.topics", false);
+    assertThat(defaults.restoreConsumer(0)).containsEntry("allow.auto.create.topics", false);
+    assertThat(configs(with("consumer.allow.auto.create.topics", "false")).consumer(1))
+        .containsEntry("allow.auto.create.topics", false);
+    assertRejected(
+        with("allow.auto.create.topics", "true"),
+        "'allow.auto.create.topics=true' conflicts with Weir",
+        "requires the sources to exist");
+    assertRejected(
+        with("consumer.allow.auto.create.topics", "true"),
+        "'allow.auto.create.topics=true' conflicts with Weir");
+    assertRejected(
+        with("restore.consumer.allow.auto.create.topics", "true"),
+        "'restore.consumer.allow.auto.create.topics=true' cannot be used",
+        "creates and checks the changelogs itself");
+  }
+
+  @Test
   void isolationLevelReadUncommittedIsRejectedUnderExactlyOnceOnly() {
     assertRejected(
         with("isolation.level", "read_uncommitted"),
