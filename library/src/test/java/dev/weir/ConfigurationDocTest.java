@@ -107,6 +107,10 @@ class ConfigurationDocTest {
       partitions, are assigned |
       | `group.protocol` | `classic` accepted, others rejected | | the assignor needs the \
       classic protocol |
+      | `allow.auto.create.topics` | `false` accepted, `true` rejected (also `restore.consumer.`) \
+      | Weir creates its internal topics and checks that sources exist before any thread starts \
+      | a source deleted while running must fail the application, not come back with the \
+      broker's default partition count |
       | `isolation.level` | exactly_once: `read_committed` accepted, `read_uncommitted` \
       rejected; at_least_once: honoured (default `read_uncommitted`); \
       `restore.consumer.isolation.level`: only `read_committed` | | aborted outputs must not \
