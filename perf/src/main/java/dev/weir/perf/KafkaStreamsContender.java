@@ -18,6 +18,15 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 abstract class KafkaStreamsContender implements Contender {
   KafkaStreams streams;
 
+  /**
+   * {@link System#nanoTime()} and the process's CPU time on entering {@link #start}, before the
+   * topology is built and {@code new KafkaStreams} creates the clients: W4 and W5 measure from
+   * here, as they do for Weir from before {@code new WeirApplication} (see {@link WeirW4}).
+   */
+  long enteredNanos;
+
+  long enteredCpuNanos;
+
   abstract void build(StreamsBuilder builder, ContenderSpec spec);
 
   Properties properties(ContenderSpec spec) {
@@ -35,6 +44,8 @@ abstract class KafkaStreamsContender implements Contender {
 
   @Override
   public void start(ContenderSpec spec, StatusFile status) throws Exception {
+    enteredCpuNanos = ProcStats.ownCpuNanos();
+    enteredNanos = System.nanoTime();
     StreamsBuilder b = new StreamsBuilder();
     build(b, spec);
     streams = new KafkaStreams(b.build(), properties(spec));

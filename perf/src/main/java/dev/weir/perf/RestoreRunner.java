@@ -191,6 +191,18 @@ final class RestoreRunner {
       long rss = ProcStats.peakRssBytes(child.pid());
       Map<String, String> s = StatusFile.read(spec.statusFile());
       double seconds = Math.max(1e-3, Long.parseLong(s.get("restoreMs")) / 1000.0);
+      if (s.containsKey("beforeStartMs")) {
+        // The ready time counts from the contender's start(), before the application is
+        // constructed; this part is the construction (Kafka Streams creates its clients there).
+        h.out.printf(
+            Locale.ROOT,
+            "  [%s %s r%d] %s: %.2f s of the ready time before the library's start()%n",
+            w,
+            mode.label(),
+            round,
+            c,
+            Long.parseLong(s.get("beforeStartMs")) / 1000.0);
+      }
       long restored = Long.parseLong(s.get("restoredRecords"));
       OptionalLong entries = OptionalLong.empty();
       if (countEntries) {

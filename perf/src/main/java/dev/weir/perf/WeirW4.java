@@ -29,9 +29,11 @@ import org.apache.kafka.common.serialization.Serdes;
  * load} fills the changelog. Phases {@code restore} (W4, on an empty state directory) and {@code
  * recover} (W5, on the state directory a {@code kill -9} left) report the time until RUNNING (Weir
  * restores a task's state while creating the task, before the thread runs), the records restored
- * and the CPU used. Then {@code restore} closes the application and reports the entries in its
- * RocksDB stores; {@code recover} keeps running (the harness kills it again) and reports the
- * entries only when it is stopped gracefully.
+ * and the CPU used, both from the entry into {@link #start}, before the application is constructed
+ * (as for Kafka Streams, which creates its clients in its constructor), and the part of that time
+ * spent before {@code WeirApplication.start()} ({@code beforeStartMs}). Then {@code restore} closes
+ * the application and reports the entries in its RocksDB stores; {@code recover} keeps running (the
+ * harness kills it again) and reports the entries only when it is stopped gracefully.
  */
 final class WeirW4 implements Contender {
   static final String STORE = "latest";
@@ -58,6 +60,11 @@ final class WeirW4 implements Contender {
 
   @Override
   public void start(ContenderSpec spec, StatusFile status) {
+    // Measured from here, before the topology is built and the application constructed, as for
+    // Kafka Streams (KafkaStreamsContender.enteredNanos): the two split their set-up differently
+    // between the constructor and start().
+    long startCpu = KafkaStreamsW4.cpuNanos();
+    long start = System.nanoTime();
     StreamBuilder b = new StreamBuilder();
     b.fromSource(
             KafkaSource.keyValues(spec.inputs().get(0), Serdes.String(), Serdes.String()), "input")
@@ -68,8 +75,7 @@ final class WeirW4 implements Contender {
     this.spec = spec;
     this.status = status;
     boolean load = spec.phase().equals("load");
-    long startCpu = KafkaStreamsW4.cpuNanos();
-    long start = System.nanoTime();
+    long constructed = System.nanoTime();
     app.setStateListener(
         (now, before) -> {
           if (now == ApplicationState.ERROR || now == ApplicationState.PENDING_ERROR) {
@@ -83,7 +89,10 @@ final class WeirW4 implements Contender {
                       if (load) {
                         GroupProgress.reportLoaded(spec, status);
                       } else {
-                        report((ready - start) / 1_000_000, cpu / 1_000_000);
+                        report(
+                            (ready - start) / 1_000_000,
+                            cpu / 1_000_000,
+                            (constructed - start) / 1_000_000);
                       }
                     },
                     "w4-report");
@@ -94,10 +103,11 @@ final class WeirW4 implements Contender {
     app.start();
   }
 
-  private void report(long restoreMs, long cpuMs) {
+  private void report(long restoreMs, long cpuMs, long beforeStartMs) {
     try {
       Map<String, Long> m = app.metricsSnapshot();
       status.put("restoreMs", restoreMs);
+      status.put("beforeStartMs", beforeStartMs);
       status.put("cpuMs", cpuMs);
       status.put("restoredRecords", m.getOrDefault("state-restored-records", -1L));
       if (spec.phase().equals("restore")) {

@@ -76,5 +76,14 @@ class PerfSmokeIT {
     // Round 1 was killed idle with everything committed: Weir has nothing to replay.
     assertThat(text).containsPattern("\\[W5 eos r2\\] weir +0 restored");
     assertThat(text).contains("20000 entries after closing");
+    // Both clocks start before the application is constructed; the constructor's share is printed
+    // per round (Kafka Streams creates its clients there, Weir in start()).
+    for (String c : List.of("weir", "kafka-streams")) {
+      assertThat(text)
+          .containsPattern(
+              "\\[W5 eos r1\\] "
+                  + c
+                  + ": \\d+\\.\\d\\d s of the ready time before the library's start\\(\\)");
+    }
   }
 }
