@@ -64,7 +64,7 @@ final class Breakdown {
   }
 
   /** Prints the summary and the slowest records' parts; after the reader has stopped. */
-  void print(Stamps stamps, List<long[]> brokerPauses, Sampler sampler) {
+  void print(Stamps stamps, List<long[]> brokerPauses, Sampler sampler, long measureFrom) {
     if (stamped == 0) {
       System.out.println(
           "commit-latency breakdown: no stamped output (" + unstamped + " unstamped)");
@@ -144,11 +144,11 @@ final class Breakdown {
       shown++;
       System.out.printf(
           Locale.ROOT,
-          "commit-latency slow record: latency %d ms at +%d ms = input→poll %d + poll→send %d +"
+          "commit-latency slow record: latency %d ms, input at %.1f s = input→poll %d + poll→send %d +"
               + " send→commit-start %d + commit %d + commit-end→seen %d (producer %d commit %d)%s;"
               + " meanwhile %s%n",
           p[1] - p[0],
-          p[0] % 100_000,
+          (p[0] - measureFrom) / 1000.0,
           p[2],
           p[3],
           p[4],

@@ -69,6 +69,12 @@ import org.apache.kafka.common.serialization.Serdes;
 public final class CommitLatency {
   private static final int PARTITIONS = 4;
 
+  /** The default warm-up before the measurement. */
+  static final long WARM_UP_SECONDS = 5;
+
+  /** The load generator's default {@code linger.ms}. */
+  static final long LOAD_LINGER_MS = 1;
+
   /** Distinct input lines the load cycles through: one per key of W1's 10,000. */
   static final int RING = 10_000;
 
@@ -136,6 +142,8 @@ public final class CommitLatency {
       Map<String, Long> before;
       Map<String, Long> after;
       Sampler samplerRef;
+      Map<Long, Object[]> threadsBefore;
+      Map<String, Long> brokerThreadsBefore;
       try (WeirApplication app =
           new WeirApplication(b.build(), p, clients(producers, consumers, stamps))) {
         app.start();
@@ -150,16 +158,32 @@ public final class CommitLatency {
         AtomicLong seq = new AtomicLong();
         byte[][][] lines = inputLines(System.currentTimeMillis());
         try (KafkaProducer<byte[], byte[]> load = loadProducer(bs)) {
-          paced(load, lines, rate, 5_000, seq, new AtomicLong()); // the warm-up
+          // The warm-up: -Dwarmup.seconds (default WARM_UP_SECONDS).
+          long warmUpSeconds = Long.getLong("warmup.seconds", WARM_UP_SECONDS);
+          System.out.println("commit-latency warm-up " + warmUpSeconds + " s");
+          paced(load, lines, rate, warmUpSeconds * 1000, seq, new AtomicLong());
           before = snapshot(app, producers);
           long start = System.currentTimeMillis();
           cpuBefore = processCpuNanos();
+          threadsBefore = sampler.threadCpu();
+          brokerThreadsBefore = Sampler.processThreads(kafka.brokerPid(0));
           measureFrom.set(start);
           stamps.measureFrom(start);
           sent = paced(load, lines, rate, seconds * 1000L, seq, loadGap);
           measuredMs = System.currentTimeMillis() - start;
           cpuNanos = processCpuNanos() - cpuBefore;
+          System.out.println(
+              "commit-latency this JVM's busiest threads (percent of a core): "
+                  + Sampler.topThreads(threadsBefore, sampler.threadCpu(), measuredMs, 8));
+          System.out.println(
+              "commit-latency the broker's busiest threads (percent of a core): "
+                  + Sampler.topProcessThreads(
+                      brokerThreadsBefore,
+                      Sampler.processThreads(kafka.brokerPid(0)),
+                      measuredMs,
+                      8));
           load.flush();
+          printLoadRequests(load);
         }
         // Let the last results become visible, then stop measuring.
         long deadline = System.currentTimeMillis() + 5_000;
@@ -178,7 +202,7 @@ public final class CommitLatency {
       }
       long end = measureFrom.get() + measuredMs;
       List<long[]> pauses = Breakdown.gcPauses(brokerGc);
-      breakdown.print(stamps, pauses, samplerRef);
+      breakdown.print(stamps, pauses, samplerRef, measureFrom.get());
       System.out.printf(
           Locale.ROOT,
           "commit-latency gaps: the load's longest step %d ms, the stream thread's longest time"
@@ -291,16 +315,37 @@ public final class CommitLatency {
     System.out.println(line);
   }
 
+  /** How many records the load generator's produce requests carried: its cost to the broker. */
+  private static void printLoadRequests(KafkaProducer<byte[], byte[]> load) {
+    StringBuilder line = new StringBuilder("commit-latency load producer:");
+    for (Map.Entry<MetricName, ? extends Metric> e : load.metrics().entrySet()) {
+      MetricName n = e.getKey();
+      if (n.group().equals("producer-metrics")
+          && List.of("request-total", "records-per-request-avg", "record-queue-time-max")
+              .contains(n.name())) {
+        line.append(' ').append(n.name()).append('=').append(e.getValue().metricValue());
+      }
+    }
+    System.out.println(line);
+  }
+
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
   }
 
+  /**
+   * The load generator's producer: {@code linger.ms} from {@code -Dload.linger.ms} (default {@value
+   * #LOAD_LINGER_MS}), so that it sends few, full requests: each produce request costs the shared
+   * broker CPU the application then lacks.
+   */
   private static KafkaProducer<byte[], byte[]> loadProducer(String bs) {
     Map<String, Object> pc = new HashMap<>();
     pc.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bs);
-    pc.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-    pc.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
+    long linger = Long.getLong("load.linger.ms", LOAD_LINGER_MS);
+    System.out.println("commit-latency load linger.ms=" + linger);
+    pc.put(ProducerConfig.LINGER_MS_CONFIG, (int) linger);
+    pc.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     return new KafkaProducer<>(pc, new ByteArraySerializer(), new ByteArraySerializer());
   }
 

@@ -70,6 +70,70 @@ final class Sampler extends Thread {
     }
   }
 
+  /** Every live thread's CPU time so far, by id: {@code {name, nanos}}. */
+  Map<Long, Object[]> threadCpu() {
+    Map<Long, Object[]> m = new java.util.HashMap<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      long ns = threads.getThreadCpuTime(t.getId());
+      if (ns >= 0) {
+        m.put(t.getId(), new Object[] {t.getName(), ns});
+      }
+    }
+    return m;
+  }
+
+  /** The {@code n} threads of this JVM that used the most CPU between two {@link #threadCpu}s. */
+  static String topThreads(Map<Long, Object[]> before, Map<Long, Object[]> after, long ms, int n) {
+    return after.entrySet().stream()
+        .map(
+            e -> {
+              Object[] b = before.get(e.getKey());
+              long used = (long) e.getValue()[1] - (b == null ? 0 : (long) b[1]);
+              return new Object[] {e.getValue()[0], used};
+            })
+        .sorted((x, y) -> Long.compare((long) y[1], (long) x[1]))
+        .limit(n)
+        .map(x -> String.format(Locale.ROOT, "%s %.0f%%", x[0], (long) x[1] / 1e4 / ms))
+        .collect(java.util.stream.Collectors.joining(", "));
+  }
+
+  /**
+   * A process's CPU time so far per thread name (Linux: {@code /proc/<pid>/task/<tid>/stat}, the
+   * kernel's 15-character thread name with trailing digits dropped, so that e.g. all of Kafka's
+   * request handlers add up), in jiffies.
+   */
+  static Map<String, Long> processThreads(long pid) {
+    Map<String, Long> m = new java.util.HashMap<>();
+    try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path t : (Iterable<Path>) tasks::iterator) {
+        try {
+          String stat = Files.readString(t.resolve("stat"));
+          String name =
+              stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+                  .replaceAll("[-_ ]?[0-9]+$", "");
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          m.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+        } catch (java.io.IOException | RuntimeException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (java.io.IOException e) {
+      return m;
+    }
+    return m;
+  }
+
+  /** The {@code n} thread names that used the most CPU between two {@link #processThreads}s. */
+  static String topProcessThreads(
+      Map<String, Long> before, Map<String, Long> after, long ms, int n) {
+    return after.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+        .sorted((x, y) -> Long.compare(y.getValue(), x.getValue()))
+        .limit(n)
+        .map(e -> String.format(Locale.ROOT, "%s %.0f%%", e.getKey(), e.getValue() * 1000.0 / ms))
+        .collect(java.util.stream.Collectors.joining(", "));
+  }
+
   void finish() throws InterruptedException {
     running = false;
     join();
