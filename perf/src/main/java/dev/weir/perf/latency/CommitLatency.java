@@ -49,9 +49,10 @@ import org.apache.kafka.common.serialization.Serdes;
  * enrich) on one broker, 4 input partitions, one stream thread, default settings ({@code
  * commit.interval.ms=100}). A load thread writes {@code rate} records/s stamped with the wall clock
  * (1 ms pacing); a read_committed consumer of the output measures {@code now - timestamp} as each
- * result becomes visible, so the figure includes the wait for the commit. After a 5 s warm-up it
- * prints p50/p90/p99/max, the achieved input rate, the commits and their mean duration, and the
- * producer's retried records (the CONCURRENT_TRANSACTIONS stalls of docs/performance.md).
+ * result becomes visible, so the figure includes the wait for the commit. After a warm-up ({@link
+ * #WARM_UP_SECONDS}) it prints p50/p90/p99/max, the achieved input rate, the commits and their mean
+ * duration, and the producer's retried records (the CONCURRENT_TRANSACTIONS stalls of
+ * docs/performance.md).
  *
  * <p>Run: {@code java -cp <perf classpath> dev.weir.perf.latency.CommitLatency [records/s]
  * [seconds]} (defaults 100,000 and 30); {@code -Dweir.<setting>=<value>} adds an application
@@ -65,12 +66,24 @@ import org.apache.kafka.common.serialization.Serdes;
  * kept cheap: the load cycles through {@link #RING} input lines encoded once ({@link #inputLines};
  * only the record timestamp, which the latency is taken from, is the send time), and the reader
  * decodes nothing and keeps latencies in a primitive array ({@link LatencyLog}).
+ *
+ * <p>Where a slow record's time went: {@link Stamps} splits each output record's latency at the
+ * stream thread's poll, its send and its transaction's commit; {@link Breakdown} prints the parts
+ * for the slowest records, {@link Sampler} what the machine, the stream thread, the broker and the
+ * consumer's lag did meanwhile, and the broker's collector pauses come from its GC log. The broker
+ * is the perf harness's ({@link BrokerJvm}), the one W1's maximum is measured on.
  */
 public final class CommitLatency {
   private static final int PARTITIONS = 4;
 
-  /** The default warm-up before the measurement. */
-  static final long WARM_UP_SECONDS = 5;
+  /**
+   * The default warm-up before the measurement ({@code -Dwarmup.seconds} replaces it): 30 s, not
+   * the 5 s before 2026-12-07, because in the first half minute both JVMs (the application's and
+   * the broker's) still spend about a third of a core compiling, which on two shared cores starves
+   * the stream thread; a run measured from 5 s on mostly measured that (docs/performance.md,
+   * "Commit latency: the p99 tail is the stream thread starved of CPU").
+   */
+  static final long WARM_UP_SECONDS = 30;
 
   /** The load generator's default {@code linger.ms}. */
   static final long LOAD_LINGER_MS = 1;
