@@ -20,11 +20,8 @@ import java.util.stream.Stream;
  * the topics admin, the loaded data set, the run directory, and launching contender JVMs.
  */
 final class Harness implements AutoCloseable {
-  /**
-   * Broker JVM settings: a fixed heap and the full JIT, unlike the testkit's fast-start default.
-   */
-  static final List<String> BROKER_JVM =
-      List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-Djava.awt.headless=true");
+  /** Broker JVM settings: {@link BrokerJvm#OPTIONS}. */
+  static final List<String> BROKER_JVM = BrokerJvm.OPTIONS;
 
   final PerfOptions options;
   final PrintStream out;

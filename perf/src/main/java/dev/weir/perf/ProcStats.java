@@ -8,14 +8,14 @@ import java.nio.file.Path;
  * CPU time and peak resident memory of another process, from Linux's {@code /proc}. Elsewhere the
  * values are unknown (-1) and the report says n/a.
  */
-final class ProcStats {
+public final class ProcStats {
   /** USER_HZ, the unit of {@code /proc/<pid>/stat} times; 100 on every mainstream Linux build. */
   private static final long TICKS_PER_SECOND = 100;
 
   private ProcStats() {}
 
   /** User plus system CPU time of a process in nanoseconds, or -1 when unknown. */
-  static long cpuNanos(long pid) {
+  public static long cpuNanos(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
       // Fields after the command name, which is in parentheses and may contain spaces.

@@ -3,6 +3,7 @@ package dev.weir.perf.latency;
 import dev.weir.KafkaClientSupplier;
 import dev.weir.WeirApplication;
 import dev.weir.WeirConfig;
+import dev.weir.perf.BrokerJvm;
 import dev.weir.perf.Event;
 import dev.weir.perf.Percentiles;
 import dev.weir.stream.KafkaSink;
@@ -29,6 +30,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -47,9 +49,10 @@ import org.apache.kafka.common.serialization.Serdes;
  * enrich) on one broker, 4 input partitions, one stream thread, default settings ({@code
  * commit.interval.ms=100}). A load thread writes {@code rate} records/s stamped with the wall clock
  * (1 ms pacing); a read_committed consumer of the output measures {@code now - timestamp} as each
- * result becomes visible, so the figure includes the wait for the commit. After a 5 s warm-up it
- * prints p50/p90/p99/max, the achieved input rate, the commits and their mean duration, and the
- * producer's retried records (the CONCURRENT_TRANSACTIONS stalls of docs/performance.md).
+ * result becomes visible, so the figure includes the wait for the commit. After a warm-up ({@link
+ * #WARM_UP_SECONDS}) it prints p50/p90/p99/max, the achieved input rate, the commits and their mean
+ * duration, and the producer's retried records (the CONCURRENT_TRANSACTIONS stalls of
+ * docs/performance.md).
  *
  * <p>Run: {@code java -cp <perf classpath> dev.weir.perf.latency.CommitLatency [records/s]
  * [seconds]} (defaults 100,000 and 30); {@code -Dweir.<setting>=<value>} adds an application
@@ -63,9 +66,27 @@ import org.apache.kafka.common.serialization.Serdes;
  * kept cheap: the load cycles through {@link #RING} input lines encoded once ({@link #inputLines};
  * only the record timestamp, which the latency is taken from, is the send time), and the reader
  * decodes nothing and keeps latencies in a primitive array ({@link LatencyLog}).
+ *
+ * <p>Where a slow record's time went: {@link Stamps} splits each output record's latency at the
+ * stream thread's poll, its send and its transaction's commit; {@link Breakdown} prints the parts
+ * for the slowest records, {@link Sampler} what the machine, the stream thread, the broker and the
+ * consumer's lag did meanwhile, and the broker's collector pauses come from its GC log. The broker
+ * is the perf harness's ({@link BrokerJvm}), the one W1's maximum is measured on.
  */
 public final class CommitLatency {
   private static final int PARTITIONS = 4;
+
+  /**
+   * The default warm-up before the measurement ({@code -Dwarmup.seconds} replaces it): 30 s, not
+   * the 5 s before 2026-12-07, because in the first half minute both JVMs (the application's and
+   * the broker's) still spend about a third of a core compiling, which on two shared cores starves
+   * the stream thread; a run measured from 5 s on mostly measured that (docs/performance.md,
+   * "Commit latency: the p99 tail is the stream thread starved of CPU").
+   */
+  static final long WARM_UP_SECONDS = 30;
+
+  /** The load generator's default {@code linger.ms}. */
+  static final long LOAD_LINGER_MS = 1;
 
   /** Distinct input lines the load cycles through: one per key of W1's 10,000. */
   static final int RING = 10_000;
@@ -76,7 +97,13 @@ public final class CommitLatency {
     int rate = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
     Path state = Files.createTempDirectory("weir-commit-latency");
-    try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start(1)) {
+    Path brokerGc = state.resolve("broker-gc.log");
+    try (EmbeddedKafkaCluster kafka =
+        EmbeddedKafkaCluster.builder()
+            .brokers(1)
+            .jvmOptions(brokerJvm(brokerGc))
+            .startTimeout(Duration.ofMinutes(5))
+            .start()) {
       String bs = kafka.bootstrapServers();
       // -Dinput.timestamps=broker: the input's timestamps (and so the outputs', which carry them)
       // are the broker's append times, so the latency leaves out the load generator's producer.
@@ -113,6 +140,11 @@ public final class CommitLatency {
                 }
               });
       List<Producer<byte[], byte[]>> producers = new CopyOnWriteArrayList<>();
+      List<Consumer<byte[], byte[]>> consumers = new CopyOnWriteArrayList<>();
+      Stamps stamps = new Stamps("cl-out");
+      Breakdown breakdown = new Breakdown(Long.getLong("slow.ms", 150));
+      AtomicLong readerGap = new AtomicLong();
+      AtomicLong loadGap = new AtomicLong();
       LatencyLog latencies = new LatencyLog((long) rate * seconds * 11 / 10 + 1024);
       AtomicBoolean running = new AtomicBoolean(true);
       AtomicLong measureFrom = new AtomicLong(Long.MAX_VALUE);
@@ -122,23 +154,49 @@ public final class CommitLatency {
       long cpuNanos;
       Map<String, Long> before;
       Map<String, Long> after;
-      try (WeirApplication app = new WeirApplication(b.build(), p, clients(producers))) {
+      Sampler samplerRef;
+      Map<Long, Object[]> threadsBefore;
+      Map<String, Long> brokerThreadsBefore;
+      try (WeirApplication app =
+          new WeirApplication(b.build(), p, clients(producers, consumers, stamps))) {
         app.start();
+        Sampler sampler =
+            new Sampler(kafka.brokerPid(0), "commit-latency-StreamThread-", consumers);
+        sampler.start();
         Thread reader =
-            new Thread(() -> read(bs, running, measureFrom, latencies), "latency-reader");
+            new Thread(
+                () -> read(bs, running, measureFrom, latencies, breakdown, readerGap),
+                "latency-reader");
         reader.start();
         AtomicLong seq = new AtomicLong();
         byte[][][] lines = inputLines(System.currentTimeMillis());
         try (KafkaProducer<byte[], byte[]> load = loadProducer(bs)) {
-          warmUp(load, lines, rate, seq);
+          // The warm-up: -Dwarmup.seconds (default WARM_UP_SECONDS).
+          long warmUpSeconds = Long.getLong("warmup.seconds", WARM_UP_SECONDS);
+          System.out.println("commit-latency warm-up " + warmUpSeconds + " s");
+          paced(load, lines, rate, warmUpSeconds * 1000, seq, new AtomicLong());
           before = snapshot(app, producers);
           long start = System.currentTimeMillis();
           cpuBefore = processCpuNanos();
+          threadsBefore = sampler.threadCpu();
+          brokerThreadsBefore = Sampler.processThreads(kafka.brokerPid(0));
           measureFrom.set(start);
-          sent = paced(load, lines, rate, seconds * 1000L, seq);
+          stamps.measureFrom(start);
+          sent = paced(load, lines, rate, seconds * 1000L, seq, loadGap);
           measuredMs = System.currentTimeMillis() - start;
           cpuNanos = processCpuNanos() - cpuBefore;
+          System.out.println(
+              "commit-latency this JVM's busiest threads (percent of a core): "
+                  + Sampler.topThreads(threadsBefore, sampler.threadCpu(), measuredMs, 8));
+          System.out.println(
+              "commit-latency the broker's busiest threads (percent of a core): "
+                  + Sampler.topProcessThreads(
+                      brokerThreadsBefore,
+                      Sampler.processThreads(kafka.brokerPid(0)),
+                      measuredMs,
+                      8));
           load.flush();
+          printLoadRequests(load);
         }
         // Let the last results become visible, then stop measuring.
         long deadline = System.currentTimeMillis() + 5_000;
@@ -149,9 +207,26 @@ public final class CommitLatency {
         }
         after = snapshot(app, producers);
         printThreadTails(app);
+        printConsumerTails(consumers);
+        sampler.finish();
+        samplerRef = sampler;
         running.set(false);
         reader.join();
       }
+      long end = measureFrom.get() + measuredMs;
+      List<long[]> pauses = Breakdown.gcPauses(brokerGc);
+      breakdown.print(stamps, pauses, samplerRef, measureFrom.get());
+      System.out.printf(
+          Locale.ROOT,
+          "commit-latency gaps: the load's longest step %d ms, the stream thread's longest time"
+              + " between polls returning records %d ms, the reader's longest poll %d ms;"
+              + " broker GC during the measurement: %s%n",
+          loadGap.get(),
+          stamps.maxPollGapMs.get(),
+          readerGap.get(),
+          Breakdown.summary(pauses, measureFrom.get(), end + 5_000));
+      System.out.println(
+          "commit-latency the whole measurement: " + samplerRef.over(measureFrom.get(), end));
       long[] sorted = latencies.sorted();
       if (sorted.length == 0) {
         System.out.println("commit-latency: no output");
@@ -208,23 +283,83 @@ public final class CommitLatency {
     System.out.println(line);
   }
 
+  /**
+   * The broker's JVM: by default the perf harness's ({@link BrokerJvm#OPTIONS}: G1, a fixed 1 GiB
+   * heap, the full JIT), on which W1's maximum throughput is measured; with {@code
+   * -Dbroker.jvm=testkit} the testkit's fast-start default (the serial collector, C1 only), which
+   * this tool used before 2026-12-07. Either way with the collector's pauses logged to {@code
+   * gcLog}.
+   */
+  static List<String> brokerJvm(Path gcLog) {
+    List<String> options =
+        new ArrayList<>(
+            "testkit".equals(System.getProperty("broker.jvm"))
+                ? EmbeddedKafkaCluster.DEFAULT_JVM_OPTIONS
+                : BrokerJvm.OPTIONS);
+    options.add("-Xlog:gc:file=" + gcLog + ":timemillis");
+    System.out.println("commit-latency broker JVM: " + String.join(" ", options));
+    return options;
+  }
+
+  /**
+   * Prints the application consumers' fetch tails ({@code records-lag-max}, {@code
+   * fetch-latency-max}, {@code fetch-throttle-time-max}; Kafka keeps them over its last two 30 s
+   * sample windows): a record waiting long before the thread's poll returns it is either a backlog
+   * (a high lag: the thread falls behind) or a slow fetch.
+   */
+  private static void printConsumerTails(List<Consumer<byte[], byte[]>> consumers) {
+    StringBuilder line = new StringBuilder("commit-latency consumer tails:");
+    for (Consumer<byte[], byte[]> c : consumers) {
+      for (Map.Entry<MetricName, ? extends Metric> e : c.metrics().entrySet()) {
+        MetricName n = e.getKey();
+        if (n.group().equals("consumer-fetch-manager-metrics")
+            && n.tags().get("topic") == null
+            && List.of("records-lag-max", "fetch-latency-max", "fetch-throttle-time-max")
+                .contains(n.name())) {
+          line.append(' ')
+              .append(n.tags().getOrDefault("client-id", "?"))
+              .append(' ')
+              .append(n.name())
+              .append('=')
+              .append(e.getValue().metricValue());
+        }
+      }
+    }
+    System.out.println(line);
+  }
+
+  /** How many records the load generator's produce requests carried: its cost to the broker. */
+  private static void printLoadRequests(KafkaProducer<byte[], byte[]> load) {
+    StringBuilder line = new StringBuilder("commit-latency load producer:");
+    for (Map.Entry<MetricName, ? extends Metric> e : load.metrics().entrySet()) {
+      MetricName n = e.getKey();
+      if (n.group().equals("producer-metrics")
+          && List.of("request-total", "records-per-request-avg", "record-queue-time-max")
+              .contains(n.name())) {
+        line.append(' ').append(n.name()).append('=').append(e.getValue().metricValue());
+      }
+    }
+    System.out.println(line);
+  }
+
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
   }
 
+  /**
+   * The load generator's producer: {@code linger.ms} from {@code -Dload.linger.ms} (default {@value
+   * #LOAD_LINGER_MS}), so that it sends few, full requests: each produce request costs the shared
+   * broker CPU the application then lacks.
+   */
   private static KafkaProducer<byte[], byte[]> loadProducer(String bs) {
     Map<String, Object> pc = new HashMap<>();
     pc.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bs);
-    pc.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-    pc.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
+    long linger = Long.getLong("load.linger.ms", LOAD_LINGER_MS);
+    System.out.println("commit-latency load linger.ms=" + linger);
+    pc.put(ProducerConfig.LINGER_MS_CONFIG, (int) linger);
+    pc.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     return new KafkaProducer<>(pc, new ByteArraySerializer(), new ByteArraySerializer());
-  }
-
-  private static void warmUp(
-      KafkaProducer<byte[], byte[]> load, byte[][][] lines, int rate, AtomicLong seq)
-      throws InterruptedException {
-    paced(load, lines, rate, 5_000, seq);
   }
 
   /**
@@ -256,14 +391,26 @@ public final class CommitLatency {
     return lines;
   }
 
-  /** Sends {@code rate} records/s for {@code ms}, in steps of 1 ms; returns how many it sent. */
+  /**
+   * Sends {@code rate} records/s for {@code ms}, in steps of 1 ms; returns how many it sent. {@code
+   * longestStep} gets the longest time between two steps (a stalled generator sends late).
+   */
   private static long paced(
-      KafkaProducer<byte[], byte[]> load, byte[][][] lines, int rate, long ms, AtomicLong seq)
+      KafkaProducer<byte[], byte[]> load,
+      byte[][][] lines,
+      int rate,
+      long ms,
+      AtomicLong seq,
+      AtomicLong longestStep)
       throws InterruptedException {
     long start = System.nanoTime();
     long sent = 0;
+    long previous = start;
     while (true) {
-      long elapsedNs = System.nanoTime() - start;
+      long nowNs = System.nanoTime();
+      longestStep.accumulateAndGet((nowNs - previous) / 1_000_000, Math::max);
+      previous = nowNs;
+      long elapsedNs = nowNs - start;
       if (elapsedNs >= ms * 1_000_000L) {
         return sent;
       }
@@ -298,20 +445,25 @@ public final class CommitLatency {
   }
 
   /** Kafka's clients, keeping the application's producers to read their retry counts. */
-  private static KafkaClientSupplier clients(List<Producer<byte[], byte[]>> producers) {
+  private static KafkaClientSupplier clients(
+      List<Producer<byte[], byte[]>> producers,
+      List<Consumer<byte[], byte[]>> consumers,
+      Stamps stamps) {
     return new KafkaClientSupplier() {
       @Override
       public Producer<byte[], byte[]> producer(Map<String, Object> config) {
         Producer<byte[], byte[]> pr =
             new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
         producers.add(pr);
-        return pr;
+        return stamps.producer(pr);
       }
 
       @Override
       public Consumer<byte[], byte[]> consumer(Map<String, Object> config) {
-        return new KafkaConsumer<>(
-            config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        KafkaConsumer<byte[], byte[]> c =
+            new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumers.add(c);
+        return stamps.consumer(c);
       }
 
       @Override
@@ -325,7 +477,12 @@ public final class CommitLatency {
   private static final Deserializer<Object> IGNORED = (topic, data) -> null;
 
   private static void read(
-      String bs, AtomicBoolean running, AtomicLong measureFrom, LatencyLog latencies) {
+      String bs,
+      AtomicBoolean running,
+      AtomicLong measureFrom,
+      LatencyLog latencies,
+      Breakdown breakdown,
+      AtomicLong longestPoll) {
     Map<String, Object> c = new HashMap<>();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bs);
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -338,9 +495,16 @@ public final class CommitLatency {
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
       while (running.get()) {
-        for (ConsumerRecord<Object, Object> r : consumer.poll(Duration.ofMillis(10))) {
+        long before = System.currentTimeMillis();
+        ConsumerRecords<Object, Object> records = consumer.poll(Duration.ofMillis(10));
+        long now = System.currentTimeMillis();
+        if (before >= measureFrom.get()) {
+          longestPoll.accumulateAndGet(now - before, Math::max);
+        }
+        for (ConsumerRecord<Object, Object> r : records) {
           if (r.timestamp() >= measureFrom.get()) { // written after the warm-up
-            latencies.add(System.currentTimeMillis() - r.timestamp());
+            latencies.add(now - r.timestamp());
+            breakdown.add(r.timestamp(), now, Stamps.decode(r.headers().lastHeader(Stamps.HEADER)));
           }
         }
       }
