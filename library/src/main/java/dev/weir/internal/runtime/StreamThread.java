@@ -7,18 +7,12 @@ import dev.weir.internal.task.TaskId;
 import dev.weir.internal.task.TaskMetrics;
 import dev.weir.internal.task.ThreadMetrics;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -106,27 +100,6 @@ final class StreamThread extends Thread {
 
   private long lastWatermarkMs;
 
-  /**
-   * Input polled while a commit was in flight (design record 035), in poll order, not processed
-   * yet; the loop takes it before it polls again.
-   */
-  private final ArrayDeque<ConsumerRecords<byte[], byte[]>> prefetched = new ArrayDeque<>();
-
-  private int prefetchedRecords;
-
-  /** A poll's failure during a commit, thrown where the loop polls next. */
-  private RuntimeException prefetchFailure;
-
-  /** At most this many input records are polled ahead while a commit is in flight. */
-  static final int PREFETCH_LIMIT = 20_000;
-
-  /**
-   * Whether exactly-once commits overlap with polling by default (design record 035); the system
-   * property {@code weir.commit.prefetch=false} turns it off, for comparisons.
-   */
-  static final boolean PREFETCH_DURING_COMMIT =
-      !"false".equals(System.getProperty("weir.commit.prefetch"));
-
   StreamThread(
       int index,
       RuntimeSetup setup,
@@ -168,7 +141,6 @@ final class StreamThread extends Thread {
       tasks.setMetricScopes(id -> threadMetrics.taskScope(id.toString()));
     }
     this.transactions = TransactionCoordinator.create(getName(), setup, index, metrics);
-    pollDuringCommits(PREFETCH_DURING_COMMIT);
     this.purger =
         new RepartitionPurger(
             getName(),
@@ -189,15 +161,6 @@ final class StreamThread extends Thread {
 
   TaskMetrics metrics() {
     return metrics;
-  }
-
-  /**
-   * Whether exactly-once commits overlap with polling (design record 035); on unless the system
-   * property {@code weir.commit.prefetch} is {@code false}. Before start; tests that script every
-   * poll turn it off.
-   */
-  void pollDuringCommits(boolean on) {
-    transactions.overlapCommits(on ? this::prefetchWhile : null);
   }
 
   State threadState() {
@@ -425,22 +388,12 @@ final class StreamThread extends Thread {
     boolean asyncBusy = tasks.asyncBusy();
     ConsumerRecords<byte[], byte[]> records;
     try {
-      RuntimeException failed = prefetchFailure;
-      if (failed != null) {
-        prefetchFailure = null;
-        throw failed; // as if this poll had thrown it
-      }
-      if (!prefetched.isEmpty()) {
-        records = prefetched.poll();
-        prefetchedRecords -= records.count();
-      } else {
-        // While tasks restore, the restore step above does the waiting.
-        records =
-            consumer.poll(
-                tasks.isRestoring() || asyncBusy || standbyBusy
-                    ? Duration.ZERO
-                    : Duration.ofMillis(setup.pollMs()));
-      }
+      // While tasks restore, the restore step above does the waiting.
+      records =
+          consumer.poll(
+              tasks.isRestoring() || asyncBusy || standbyBusy
+                  ? Duration.ZERO
+                  : Duration.ofMillis(setup.pollMs()));
     } catch (NoOffsetForPartitionException e) {
       tasks.resetWithoutCommittedOffset(e.partitions());
       return;
@@ -505,88 +458,6 @@ final class StreamThread extends Thread {
       long untilCommit = Math.max(1, setup.commitIntervalMs() - (clock.millis() - lastCommitMs));
       tasks.awaitAsync(Math.min(setup.pollMs(), untilCommit));
     }
-  }
-
-  /**
-   * While a commit is in flight on the committer (design record 035): polls the input the tasks
-   * will process after it, up to {@link #PREFETCH_LIMIT} records, instead of waiting idle. Nothing
-   * is processed and nothing is sent, so the commit covers exactly what was processed before it. A
-   * poll's failure is kept for the loop's next poll; a wakeup (shutdown) is passed on to it.
-   */
-  private void prefetchWhile(Future<?> commit) {
-    while (!commit.isDone()) {
-      if (halted
-          || shutdownRequested
-          || prefetchFailure != null
-          || prefetchedRecords >= PREFETCH_LIMIT
-          || state != State.RUNNING
-          || assignorContext.rebalancing) {
-        return; // the coordinator waits for the commit
-      }
-      ConsumerRecords<byte[], byte[]> polled;
-      try {
-        polled = consumer.poll(Duration.ZERO);
-      } catch (WakeupException e) {
-        consumer.wakeup(); // the loop's next poll sees it
-        return;
-      } catch (RuntimeException e) {
-        prefetchFailure = e;
-        return;
-      }
-      if (!polled.isEmpty()) {
-        prefetched.add(polled);
-        prefetchedRecords += polled.count();
-        continue;
-      }
-      try {
-        commit.get(1, TimeUnit.MILLISECONDS); // no input yet: wait briefly, then poll again
-      } catch (TimeoutException e) {
-        // poll again
-      } catch (ExecutionException e) {
-        return; // the coordinator throws it
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-  }
-
-  /**
-   * Drops input polled ahead for {@code partitions} (all when null): their tasks are rolled back,
-   * revoked or lost and read again from the committed offsets, by this member or the next owner. A
-   * dropped partition that stays assigned is sought back to its first dropped record.
-   */
-  private void dropPrefetched(Collection<TopicPartition> partitions) {
-    if (prefetched.isEmpty()) {
-      return;
-    }
-    Map<TopicPartition, Long> first = new HashMap<>();
-    ArrayDeque<ConsumerRecords<byte[], byte[]>> kept = new ArrayDeque<>();
-    for (ConsumerRecords<byte[], byte[]> batch : prefetched) {
-      Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> rest = new HashMap<>();
-      for (TopicPartition tp : batch.partitions()) {
-        List<ConsumerRecord<byte[], byte[]>> rs = batch.records(tp);
-        if (partitions == null || partitions.contains(tp)) {
-          first.putIfAbsent(tp, rs.get(0).offset());
-        } else {
-          rest.put(tp, rs);
-        }
-      }
-      if (!rest.isEmpty()) {
-        kept.add(new ConsumerRecords<>(rest, Map.of()));
-      }
-    }
-    prefetched.clear();
-    prefetched.addAll(kept);
-    prefetchedRecords = 0;
-    kept.forEach(b -> prefetchedRecords += b.count());
-    Set<TopicPartition> assigned = consumer.assignment();
-    first.forEach(
-        (tp, offset) -> {
-          if (assigned.contains(tp)) {
-            consumer.seek(tp, offset);
-          }
-        });
   }
 
   /**
@@ -702,7 +573,6 @@ final class StreamThread extends Thread {
       throw wakeup; // not a failure: the shutdown's final commit follows
     }
     transactions.recover(cause);
-    dropPrefetched(null);
     tasks.rollBack();
     lastCommitMs = clock.millis();
   }
@@ -789,8 +659,6 @@ final class StreamThread extends Thread {
         tasks.closeAll(false, "halted"); // no commit on revocation: uncommitted state is dropped
         return;
       }
-      // Polled ahead during a commit (design record 035): read again from the committed offsets.
-      dropPrefetched(partitions);
       Set<TaskId> revoked = tasks.tasksOf(partitions);
       if (revoked.isEmpty()) {
         return;
@@ -802,9 +670,6 @@ final class StreamThread extends Thread {
         return;
       }
       try {
-        // A commit in flight (this revocation runs in a poll during it, design record 035) ends
-        // first; its failure is this one's.
-        transactions.awaitInFlight();
         // Under cooperative rebalancing the consumer already carries the new generation here, so
         // this commit is not deferred like the periodic one.
         commit();
@@ -823,7 +688,6 @@ final class StreamThread extends Thread {
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       LOG.warn("{}: partitions lost (membership expired); closing tasks dirty", getName());
       setState(State.PARTITIONS_REVOKED);
-      dropPrefetched(null);
       transactions.discardLost();
       tasks.closeAll(false, "partitions lost");
     }

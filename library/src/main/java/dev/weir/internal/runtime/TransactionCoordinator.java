@@ -5,13 +5,7 @@ import dev.weir.internal.task.RecordCollector;
 import dev.weir.internal.task.TaskMetrics;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -67,29 +61,6 @@ final class TransactionCoordinator implements CommitOrder.Transaction {
 
   /** The last transaction has an unknown outcome and the producer was not replaced yet. */
   private boolean outcomeUnknown;
-
-  /**
-   * What the stream thread does while an exactly-once commit waits for the broker (design record
-   * 035), or null: the commit then blocks the thread as before.
-   */
-  private WhileCommitting whileCommitting;
-
-  /** Runs exactly-once commits when {@link #whileCommitting} is set; created on first use. */
-  private ExecutorService committer;
-
-  /** The commit in flight on {@link #committer}, or null; awaited before anything else. */
-  private CompletableFuture<Void> inFlight;
-
-  /** Work for the stream thread while its commit is in flight (design record 035). */
-  interface WhileCommitting {
-    /**
-     * Called on the stream thread once the commit is handed to the committer; returns when {@code
-     * commit} is done, or earlier, and must touch neither the producer nor the tasks' state.
-     *
-     * @param commit completes when the commit is done, successfully or not
-     */
-    void whileCommitting(Future<?> commit);
-  }
 
   TransactionCoordinator(
       String name,
@@ -150,90 +121,9 @@ final class TransactionCoordinator implements CommitOrder.Transaction {
     return guarantee == Guarantee.EXACTLY_ONCE;
   }
 
-  /**
-   * Lets the stream thread work while an exactly-once commit waits for the broker (design record
-   * 035): the commit's calls to the producer run on a committer thread of this coordinator, and
-   * {@code work} runs on the stream thread meanwhile. Under at-least-once commits stay on the
-   * stream thread, since they commit through its consumer.
-   *
-   * @param work what the stream thread does meanwhile; null: commits block the thread
-   */
-  void overlapCommits(WhileCommitting work) {
-    this.whileCommitting = guarantee == Guarantee.EXACTLY_ONCE ? work : null;
-  }
-
   @Override
   public void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
-    awaitInFlight();
-    if (whileCommitting == null) {
-      guarantee.commit(producer, consumer, offsets);
-      return;
-    }
-    // The group's metadata is read here, on the consumer's thread; the producer is left to the
-    // committer until the commit is done, and the stream thread neither sends nor changes state.
-    ConsumerGroupMetadata group = consumer.groupMetadata();
-    if (committer == null) {
-      committer =
-          Executors.newSingleThreadExecutor(
-              r -> {
-                Thread t = new Thread(r, name + "-committer");
-                t.setDaemon(true);
-                return t;
-              });
-    }
-    CompletableFuture<Void> commit =
-        CompletableFuture.runAsync(() -> producer.commitTransaction(offsets, group), committer);
-    inFlight = commit;
-    boolean awaitedElsewhere;
-    try {
-      whileCommitting.whileCommitting(commit);
-    } finally {
-      awaitedElsewhere = inFlight != commit;
-      awaitInFlight();
-    }
-    if (awaitedElsewhere) {
-      // A rebalance listener ran in a poll meanwhile, awaited this commit and committed or rolled
-      // back the tasks itself; they are not those this commit was prepared for. Rolling back to
-      // the last commit is always safe: it re-reads only what no commit covers.
-      join(commit);
-      throw new RebalancedDuringCommit(name);
-    }
-  }
-
-  /** A rebalance ran while a commit was in flight; the caller rolls back to the last commit. */
-  static final class RebalancedDuringCommit extends org.apache.kafka.common.KafkaException {
-    private static final long serialVersionUID = 1L;
-
-    RebalancedDuringCommit(String thread) {
-      super(thread + ": the group rebalanced while a commit was in flight");
-    }
-  }
-
-  private static void join(CompletableFuture<Void> commit) {
-    try {
-      commit.join();
-    } catch (CompletionException e) {
-      throw rethrow(e.getCause() == null ? e : e.getCause());
-    }
-  }
-
-  /**
-   * Waits for the commit in flight, if any, and throws what it threw; the next caller finds none in
-   * flight. A rebalance listener that runs while the stream thread works during a commit calls this
-   * before it commits or rolls back itself.
-   */
-  void awaitInFlight() {
-    CompletableFuture<Void> commit = inFlight;
-    if (commit == null) {
-      return;
-    }
-    inFlight = null;
-    join(commit);
-  }
-
-  /** Whether a commit is in flight on the committer (the stream thread works meanwhile). */
-  boolean commitInFlight() {
-    return inFlight != null;
+    guarantee.commit(producer, consumer, offsets);
   }
 
   /** A commit succeeded: the count of consecutive failures starts again. */
@@ -277,7 +167,6 @@ final class TransactionCoordinator implements CommitOrder.Transaction {
               + " to tolerate longer outages.",
           failure);
     }
-    settleInFlight();
     switch (action) {
       case RECREATE_FENCED, RECREATE_UNKNOWN_OUTCOME -> {
         producer.recreate();
@@ -293,7 +182,6 @@ final class TransactionCoordinator implements CommitOrder.Transaction {
 
   /** The consumer lost its partitions without a revocation: the open transaction is dropped. */
   void discardLost() {
-    settleInFlight();
     if (!producer.abort()) {
       producer.recreate();
     }
@@ -306,7 +194,6 @@ final class TransactionCoordinator implements CommitOrder.Transaction {
    * or to the transaction timeout.
    */
   void abandon() {
-    settleInFlight();
     if (outcomeUnknown) {
       return;
     }
@@ -319,31 +206,10 @@ final class TransactionCoordinator implements CommitOrder.Transaction {
 
   /** Closes the producer; never throws. */
   void close(Duration timeout) {
-    if (timeout.isZero()) {
-      inFlight = null; // a halted thread: the commit in flight may end either way, as in a kill
-    } else {
-      settleInFlight();
-    }
     try {
       producer.close(timeout);
     } catch (Throwable t) { // closing must reach the other clients
       LOG.warn("{}: closing the producer failed", name, t);
-    }
-    if (committer != null) {
-      committer.shutdownNow();
-    }
-  }
-
-  /**
-   * Waits for the commit in flight before the producer is aborted, replaced or closed after a
-   * failure; its own failure is the one being handled, or is superseded by it, so it is only
-   * logged.
-   */
-  private void settleInFlight() {
-    try {
-      awaitInFlight();
-    } catch (RuntimeException | Error e) {
-      LOG.debug("{}: the commit in flight failed too", name, e);
     }
   }
 

@@ -63,15 +63,6 @@ final class ThreadHarness implements StreamThread.Listener {
   final Deque<Runnable> script = new ArrayDeque<>();
 
   /**
-   * With {@link #sidePolls}: the steps of zero-timeout polls, which the thread makes while a commit
-   * is in flight (design record 035); such a poll with no step left returns nothing.
-   */
-  final Deque<Runnable> sideScript = new ArrayDeque<>();
-
-  /** Whether zero-timeout polls take their steps from {@link #sideScript}. */
-  boolean sidePolls;
-
-  /**
    * At most this many records of a partition per poll; the rest stay behind as the partition's lag
    * (as a broker's fetch sizes leave a backlog).
    */
@@ -186,9 +177,6 @@ final class ThreadHarness implements StreamThread.Listener {
             dev.weir.store.RestoreListener.noOp(),
             new InstanceReplicas());
     thread = new StreamThread(0, setup, this, new AtomicBoolean(), null, null);
-    // Every poll is a script step, so none may run on the side while a commit is in flight; the
-    // overlap has its own tests (StreamThreadPollDuringCommitTest).
-    thread.pollDuringCommits(false);
   }
 
   /** A script step: the group assigns task 0_0 and the consumer resumes at the committed offset. */
@@ -323,19 +311,8 @@ final class ThreadHarness implements StreamThread.Listener {
       return super.send(record, callback);
     }
 
-    /** When set, a commit waits for it first (it is then in flight on the committer). */
-    java.util.concurrent.CountDownLatch commitGate;
-
     @Override
     public void commitTransaction() {
-      if (commitGate != null) {
-        try {
-          commitGate.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new org.apache.kafka.common.errors.InterruptException(e);
-        }
-      }
       Throwable f = commitFailures.poll();
       if (f != null && !commitThenTimeOut) {
         commitTimedOut = f instanceof TimeoutException;
@@ -448,27 +425,12 @@ final class ThreadHarness implements StreamThread.Listener {
       if (wakeup.getAndSet(false)) {
         throw new WakeupException();
       }
-      if (sidePolls && timeout.isZero()) {
-        // A poll while a commit is in flight (design record 035): the side script's next step,
-        // or nothing at all, so that the main script's steps stay where the test put them.
-        Runnable side = sideScript.poll();
-        if (side == null) {
-          return ConsumerRecords.empty();
-        }
-        side.run();
-        return fetch();
-      }
       Runnable step = script.poll();
       if (step == null) {
         thread.shutdown();
         return ConsumerRecords.empty();
       }
       step.run();
-      return fetch();
-    }
-
-    /** The records from each assigned, unpaused partition's position on; moves the positions. */
-    private ConsumerRecords<byte[], byte[]> fetch() {
       Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> out =
           new java.util.LinkedHashMap<>(); // partitions in order, so processing order is fixed
       for (int p = 0; p < logs.size(); p++) {
