@@ -188,7 +188,9 @@ final class Harness implements AutoCloseable {
   /**
    * The environment variable that sets JFR's execution sampling period in milliseconds for {@code
    * --profile} (JFR's {@code profile} settings sample every 10 ms, a few hundred samples per W1 run
-   * on a loaded machine); unset: the {@code profile} settings alone.
+   * on a loaded machine), and of its native-method sampling, with every park recorded (for the
+   * processing thread's wall clock in {@link JfrSummary}); unset: the {@code profile} settings
+   * alone.
    */
   static final String JFR_SAMPLE_MS_ENV = "PERF_JFR_SAMPLE_MS";
 
@@ -230,6 +232,19 @@ final class Harness implements AutoCloseable {
             + period
             + " ms</setting>\n"
             + "  </event>\n"
+            // Wall clock of the processing thread: where it waits in native code (a poll's
+            // select) and how long it parks (a commit's wait for the producer's I/O thread).
+            + "  <event name=\"jdk.NativeMethodSample\">\n"
+            + "    <setting name=\"enabled\">true</setting>\n"
+            + "    <setting name=\"period\">"
+            + period
+            + " ms</setting>\n"
+            + "  </event>\n"
+            + "  <event name=\"jdk.ThreadPark\">\n"
+            + "    <setting name=\"enabled\">true</setting>\n"
+            + "    <setting name=\"stackTrace\">true</setting>\n"
+            + "    <setting name=\"threshold\">0 ms</setting>\n"
+            + "  </event>\n"
             + "</configuration>\n");
     return ",settings=" + file;
   }
@@ -250,7 +265,7 @@ final class Harness implements AutoCloseable {
     // Wall-clock times in the contenders' logs, to line their steps up with the harness's events.
     jvm.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
     jvm.add("-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
-    if (spec.contender().equals(options.profile())) {
+    if (options.profiles(spec.contender())) {
       Path jfr = runDir.resolve("jfr").resolve(name + ".jfr");
       Files.createDirectories(jfr.getParent());
       jvm.add(

@@ -80,9 +80,32 @@ public final class JfrSummary {
     Map<String, Long> allocationSites = new HashMap<>();
     long allocated = 0;
     int total = 0;
+    // The processing thread's wall clock: execution and native samples and park time, by the
+    // client call (or Weir method) they are in.
+    Map<String, Integer> running = new HashMap<>();
+    Map<String, Integer> nativeSamples = new HashMap<>();
+    Map<String, Long> parkedNs = new HashMap<>();
     for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
       long at = e.getStartTime().toEpochMilli();
       if (at < from || at > to) {
+        continue;
+      }
+      String type = e.getEventType().getName();
+      if (type.equals("jdk.NativeMethodSample") || type.equals("jdk.ThreadPark")) {
+        String t =
+            type.equals("jdk.ThreadPark")
+                ? (e.getThread() == null ? "?" : e.getThread().getJavaName())
+                : (e.getThread("sampledThread") == null
+                    ? "?"
+                    : e.getThread("sampledThread").getJavaName());
+        if (processing(t) && e.getStackTrace() != null) {
+          String where = entry(e.getStackTrace().getFrames());
+          if (type.equals("jdk.ThreadPark")) {
+            parkedNs.merge(where, e.getDuration().toNanos(), Long::sum);
+          } else {
+            nativeSamples.merge(where, 1, Integer::sum);
+          }
+        }
         continue;
       }
       if (e.getEventType().getName().equals("jdk.ObjectAllocationSample")) {
@@ -107,6 +130,9 @@ public final class JfrSummary {
           e.getThread("sampledThread") == null ? "?" : e.getThread("sampledThread").getJavaName();
       threads.merge(threadGroup(thread), 1, Integer::sum);
       List<RecordedFrame> frames = st.getFrames();
+      if (processing(thread)) {
+        running.merge(entry(frames), 1, Integer::sum);
+      }
       self.merge(name(frames.get(0)), 1, Integer::sum);
       layers.merge(layer(frames), 1, Integer::sum);
       Set<String> seen = new HashSet<>();
@@ -128,6 +154,7 @@ public final class JfrSummary {
     section(
         out, "by layer (innermost frame that is Weir, user code or a Kafka client)", layers, total);
     section(out, "hottest methods, self", self, total);
+    wallClock(out, from, to, running, nativeSamples, parkedNs);
     section(out, "hottest Weir methods, inclusive", weirInclusive, total);
     out.printf(
         Locale.ROOT,
@@ -136,6 +163,64 @@ public final class JfrSummary {
     bytes(out, allocatedTypes, allocated);
     out.println("  allocation by site (innermost frame outside java.*, jdk.*, sun.*):");
     bytes(out, allocationSites, allocated);
+  }
+
+  /**
+   * The processing thread (a stream thread, or the raw loop's) in the measured interval: its
+   * execution samples (running Java code), native samples (waiting in a system call: a poll's
+   * select) and time parked (waiting for another thread: a commit for the producer's I/O thread),
+   * each by the client call or Weir method it is in ({@link #entry}).
+   */
+  private static void wallClock(
+      PrintStream out,
+      long from,
+      long to,
+      Map<String, Integer> running,
+      Map<String, Integer> nativeSamples,
+      Map<String, Long> parkedNs) {
+    int r = running.values().stream().mapToInt(Integer::intValue).sum();
+    int n = nativeSamples.values().stream().mapToInt(Integer::intValue).sum();
+    long p = parkedNs.values().stream().mapToLong(Long::longValue).sum();
+    out.printf(
+        Locale.ROOT,
+        "  processing thread, wall clock%s: %,d execution samples, %,d native samples, parked %,.0f"
+            + " ms%n",
+        from == Long.MIN_VALUE ? "" : String.format(Locale.ROOT, " (interval %,d ms)", to - from),
+        r,
+        n,
+        p / 1e6);
+    section(out, "  running, by call", running, r);
+    section(out, "  in native code, by call", nativeSamples, n);
+    out.println("    parked, by call:");
+    parkedNs.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(TOP)
+        .forEach(
+            e -> out.printf(Locale.ROOT, "      %,8.1f ms  %s%n", e.getValue() / 1e6, e.getKey()));
+  }
+
+  /** Whether a thread is a contender's processing thread: a stream thread or the raw loop. */
+  private static boolean processing(String thread) {
+    return thread.contains("StreamThread") || thread.equals("raw-loop");
+  }
+
+  /**
+   * The call a processing thread's stack is in: the outermost Kafka client frame (the client call
+   * the application made: {@code KafkaProducer.commitTransaction}, {@code KafkaConsumer.poll}), or
+   * else the innermost Weir or harness frame.
+   */
+  private static String entry(List<RecordedFrame> frames) {
+    for (int i = frames.size() - 1; i >= 0; i--) {
+      if (frames.get(i).getMethod().getType().getName().startsWith("org.apache.kafka.clients.")) {
+        return name(frames.get(i));
+      }
+    }
+    for (RecordedFrame f : frames) {
+      if (f.getMethod().getType().getName().startsWith("dev.weir.")) {
+        return name(f);
+      }
+    }
+    return name(frames.get(0));
   }
 
   private static void bytes(PrintStream out, Map<String, Long> m, long total) {

@@ -23,7 +23,7 @@ import java.util.Set;
  * @param probeRate probes per second
  * @param stallSeconds a run fails when no output arrives for this long
  * @param workDir logs, state and profiles
- * @param profile a contender to record with JFR (null: none)
+ * @param profile the contenders to record with JFR, separated by commas (null: none)
  * @param childLogLevel slf4j-simple level in contender JVMs
  * @param bootstrap an existing cluster to use instead of starting one (null: start one)
  * @param flinkClasspath the classpath of the Flink contender's JVM (module {@code perf-flink},
@@ -83,7 +83,7 @@ record PerfOptions(
           "  --probe-rate N      probes per second (default 1000)",
           "  --stall-seconds N   fail a run after N s without new output (default 120)",
           "  --work-dir DIR      logs, state, JFR files (default target/perf)",
-          "  --profile NAME      record the named contender with JFR and print where time goes",
+          "  --profile NAME[,NAME...]  record the named contenders with JFR and print where time goes",
           "  --warm-up NAMES     W1-W3, W6: run these contenders (comma-separated, or all) once per",
           "                      mode before round 1, not counted (round 1 otherwise meets a cold",
           "                      broker)",
@@ -91,6 +91,11 @@ record PerfOptions(
           "  --bootstrap HOST:PORT  use this cluster instead of starting one",
           "  --rate N            W8: input records per second (default 2000)",
           "  --event-seconds N   W8: length of the steady, scale-out and kill windows (default 90)");
+
+  /** Whether {@code contender} is one of {@link #profile}'s. */
+  boolean profiles(String contender) {
+    return profile != null && List.of(profile.split(",")).contains(contender);
+  }
 
   static PerfOptions parse(String... args) {
     List<Workload> workloads = new ArrayList<>();

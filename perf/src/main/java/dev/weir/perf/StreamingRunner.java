@@ -297,7 +297,7 @@ final class StreamingRunner {
       long firstCpu = Long.parseLong(status.get("firstRecordCpuNs"));
       long doneMs = complete ? tail.doneEpochMs : tail.lastOutputEpochMs;
       double seconds = Math.max(1e-3, (doneMs - firstMs) / 1000.0);
-      if (spec.contender().equals(h.options.profile())) {
+      if (h.options.profiles(spec.contender())) {
         JfrSummary.writeWindow(h.runDir.resolve("jfr"), spec.appId(), firstMs, doneMs);
       }
       return new RunResult(

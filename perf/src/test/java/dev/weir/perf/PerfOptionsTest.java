@@ -19,6 +19,17 @@ class PerfOptionsTest {
   }
 
   @Test
+  void profileNamesOneOrSeveralContenders() {
+    assertThat(PerfOptions.parse("W1").profiles("weir")).isFalse();
+    assertThat(PerfOptions.parse("W1", "--profile", "weir").profiles("weir")).isTrue();
+    assertThat(PerfOptions.parse("W1", "--profile", "weir").profiles("raw")).isFalse();
+    PerfOptions both = PerfOptions.parse("W1", "--profile", "weir,raw");
+    assertThat(both.profiles("weir")).isTrue();
+    assertThat(both.profiles("raw")).isTrue();
+    assertThat(both.profiles("kafka-streams")).isFalse();
+  }
+
+  @Test
   void warmUpIsOptIn() {
     assertThat(PerfOptions.parse("W1").warmUp()).isNull();
     assertThat(PerfOptions.parse("W1", "--warm-up", "raw").warmUp()).isEqualTo("raw");
