@@ -121,6 +121,7 @@ public final class WindowCountMain {
     p.put(WeirConfig.NUM_STREAM_THREADS_CONFIG, 2);
     p.put(WeirConfig.WATERMARK_STALL_WARN_MS_CONFIG, 10_000);
     boolean contents = args.length > 4 && args[4].equals("contents");
+    System.out.println("WINDOW STATE " + (contents ? "contents" : "aggregate"));
     WeirApplication app = new WeirApplication(topology(args[2], args[3], contents), p);
     CountDownLatch stopped = new CountDownLatch(1);
     app.setStateListener(
