@@ -191,7 +191,7 @@ public final class TaskState implements AutoCloseable {
     LongConsumer[] onOffset = {null};
     List<Batch> batches = new ArrayList<>();
     Batch[] open = {null};
-    List<ListDelete> listDeletes = new ArrayList<>();
+    List<ListDeletes> listDeletes = new ArrayList<>();
     Set<Scope> clearedScopes = new HashSet<>();
     overlay.forEachPendingWrite(
         (name, key, value) -> {
@@ -207,8 +207,19 @@ public final class TaskState implements AutoCloseable {
               if (StateFormat.isListScope(key)) {
                 // A list element removed: by a clear (then the list's markers are deleted in this
                 // commit too, and their tombstones say it) or alone (an evictor, TTL), which a
-                // batch of the list must say. Which one is known after the walk.
-                listDeletes.add(new ListDelete(name, key, scope));
+                // batch of the list must say. Which one is known after the walk. A list's deletes
+                // come one after another (a range's tombstones together, the rest in key order):
+                // one group per list, and no keys kept for a list whose markers went before.
+                ListDeletes g =
+                    listDeletes.isEmpty() ? null : listDeletes.get(listDeletes.size() - 1);
+                if (g == null || !g.sameScope(name, key, scope)) {
+                  g = new ListDeletes(name, Arrays.copyOf(key, scope));
+                  g.cleared = clearedScopes.contains(g.scope());
+                  listDeletes.add(g);
+                }
+                if (!g.cleared) {
+                  g.keys.add(key);
+                }
               }
               return; // a segment's batches are deleted with it: their tombstones say it
             }
@@ -273,8 +284,28 @@ public final class TaskState implements AutoCloseable {
   /** A store and a batch scope. */
   private record Scope(String store, ByteBuffer scope) {}
 
-  /** A list element deleted in this commit (design record 032). */
-  private record ListDelete(String store, byte[] key, int scopeLength) {}
+  /** The elements of one list deleted in this commit (design record 032). */
+  private static final class ListDeletes {
+    final String store;
+    final byte[] scope;
+    final List<byte[]> keys = new ArrayList<>();
+    boolean cleared;
+
+    ListDeletes(String store, byte[] scope) {
+      this.store = store;
+      this.scope = scope;
+    }
+
+    boolean sameScope(String storeName, byte[] key, int scopeLength) {
+      return scope.length == scopeLength
+          && store.equals(storeName)
+          && Arrays.equals(scope, 0, scopeLength, key, 0, scopeLength);
+    }
+
+    Scope scope() {
+      return new Scope(store, ByteBuffer.wrap(scope));
+    }
+  }
 
   /**
    * Adds the deletes of list elements whose list was not cleared in this commit (no tombstone of a
@@ -285,23 +316,28 @@ public final class TaskState implements AutoCloseable {
    * key in one batch.
    */
   private static void addListDeletes(
-      List<Batch> batches, List<ListDelete> deletes, Set<Scope> clearedScopes) {
+      List<Batch> batches, List<ListDeletes> deletes, Set<Scope> clearedScopes) {
     Map<Scope, Batch> last = new HashMap<>();
     for (Batch b : batches) {
       last.put(new Scope(b.store, ByteBuffer.wrap(b.scope)), b);
     }
-    for (ListDelete d : deletes) {
-      Scope s = new Scope(d.store(), ByteBuffer.wrap(d.key(), 0, d.scopeLength()).slice());
+    for (ListDeletes g : deletes) {
+      if (g.cleared || g.keys.isEmpty()) {
+        continue;
+      }
+      Scope s = g.scope();
       if (clearedScopes.contains(s)) {
         continue;
       }
       Batch b = last.get(s);
-      if (b == null || b.builder.bytes() >= MAX_BATCH_BYTES) {
-        b = new Batch(d.store(), Arrays.copyOf(d.key(), d.scopeLength()));
-        batches.add(b);
-        last.put(new Scope(b.store, ByteBuffer.wrap(b.scope)), b);
+      for (byte[] key : g.keys) {
+        if (b == null || b.builder.bytes() >= MAX_BATCH_BYTES) {
+          b = new Batch(g.store, g.scope);
+          batches.add(b);
+          last.put(s, b);
+        }
+        b.builder.addDelete(key);
       }
-      b.builder.addDelete(d.key());
     }
   }
 
