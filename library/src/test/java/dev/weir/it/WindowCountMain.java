@@ -9,8 +9,10 @@ import dev.weir.functions.Collector;
 import dev.weir.stream.KafkaSink;
 import dev.weir.stream.KafkaSource;
 import dev.weir.stream.Repartition;
+import dev.weir.stream.SingleOutputStreamOperator;
 import dev.weir.stream.StreamBuilder;
 import dev.weir.stream.Topology;
+import dev.weir.stream.WindowedStream;
 import dev.weir.testkit.JavaProcess;
 import dev.weir.windowing.ProcessWindowFunction;
 import dev.weir.windowing.TimeWindow;
@@ -65,19 +67,47 @@ public final class WindowCountMain {
     }
   }
 
+  /**
+   * Counts a window's records from its contents (a list kept in state, one element per record,
+   * logged in batches: design record 032) instead of an aggregate.
+   */
+  static final class CountContents
+      extends ProcessWindowFunction<String, String, String, TimeWindow> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void process(String key, Context ctx, Iterable<String> records, Collector<String> out) {
+      long n = 0;
+      for (String ignored : records) {
+        n++;
+      }
+      out.collect(key + "@" + ctx.window().getStart() + "=" + n);
+    }
+  }
+
   static Topology topology(String in, String out) {
+    return topology(in, out, false);
+  }
+
+  /** With {@code contents}, the window keeps its records and counts them when it fires. */
+  static Topology topology(String in, String out, boolean contents) {
     StreamBuilder b = new StreamBuilder();
-    b.fromSource(
-            KafkaSource.topic(in, Serdes.String()),
-            WatermarkStrategy.<String>forBoundedOutOfOrderness(Duration.ofMillis(500))
-                .withIdleness(Duration.ofSeconds(2)),
-            "in")
-        .keyBy(
-            v -> v.substring(0, v.indexOf(':')),
-            Serdes.String(),
-            Repartition.<String>named("by-key").withValueSerde(Serdes.String()))
-        .window(TumblingEventTimeWindows.of(Duration.ofSeconds(1)))
-        .aggregate(new Count(), Serdes.Long(), new Format())
+    WindowedStream<String, String, TimeWindow> windows =
+        b.fromSource(
+                KafkaSource.topic(in, Serdes.String()),
+                WatermarkStrategy.<String>forBoundedOutOfOrderness(Duration.ofMillis(500))
+                    .withIdleness(Duration.ofSeconds(2)),
+                "in")
+            .keyBy(
+                v -> v.substring(0, v.indexOf(':')),
+                Serdes.String(),
+                Repartition.<String>named("by-key").withValueSerde(Serdes.String()))
+            .window(TumblingEventTimeWindows.of(Duration.ofSeconds(1)));
+    SingleOutputStreamOperator<String> counts =
+        contents
+            ? windows.process(new CountContents())
+            : windows.aggregate(new Count(), Serdes.Long(), new Format());
+    counts
         .uid("count-per-second")
         .sinkTo(
             KafkaSink.topic(out, Serdes.String())
@@ -90,7 +120,9 @@ public final class WindowCountMain {
     Properties p = Pipelines.appProps(args[0], "window-count", Path.of(args[1]));
     p.put(WeirConfig.NUM_STREAM_THREADS_CONFIG, 2);
     p.put(WeirConfig.WATERMARK_STALL_WARN_MS_CONFIG, 10_000);
-    WeirApplication app = new WeirApplication(topology(args[2], args[3]), p);
+    boolean contents = args.length > 4 && args[4].equals("contents");
+    System.out.println("WINDOW STATE " + (contents ? "contents" : "aggregate"));
+    WeirApplication app = new WeirApplication(topology(args[2], args[3], contents), p);
     CountDownLatch stopped = new CountDownLatch(1);
     app.setStateListener(
         (now, before) -> {

@@ -16,8 +16,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Event-time windows under a crash, on a real broker: 4 source partitions (one silent, so only
@@ -33,10 +34,10 @@ class WindowCrashIT {
 
   @TempDir Path tmp;
 
-  private JavaProcess instance(String bootstrap) throws Exception {
+  private JavaProcess instance(String bootstrap, String mode) throws Exception {
     return JavaProcess.builder(WindowCountMain.class)
         .name("windows")
-        .args(bootstrap, tmp.resolve("state").toString(), "win-in", "win-out")
+        .args(bootstrap, tmp.resolve("state").toString(), "win-in", "win-out", mode)
         .jvmOptions("-Xmx256m", "-XX:+UseSerialGC")
         .logFile(Path.of("target", "it-logs", "windows-" + System.nanoTime() + ".log"))
         .start();
@@ -60,8 +61,13 @@ class WindowCrashIT {
     }
   }
 
-  @Test
-  void windowCountsAfterAKillEqualTheFailureFreeResult() throws Exception {
+  /**
+   * {@code aggregate}: the window keeps a count; {@code contents}: it keeps its records in a list,
+   * logged in batches (design record 032), and counts them when it fires.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"aggregate", "contents"})
+  void windowCountsAfterAKillEqualTheFailureFreeResult(String mode) throws Exception {
     try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start(1)) {
       String bs = kafka.bootstrapServers();
       kafka.createTopic("win-in", 4);
@@ -69,7 +75,7 @@ class WindowCrashIT {
       Map<String, Long> expected = new TreeMap<>();
       List<JavaProcess> all = new ArrayList<>();
       try {
-        JavaProcess a = instance(bs);
+        JavaProcess a = instance(bs, mode);
         all.add(a);
         produce(bs, 0, 3_000, expected); // 30 s of event time
         // Some windows came out: the watermark crossed the repartition topic, with partition 3
@@ -81,7 +87,7 @@ class WindowCrashIT {
         a.kill();
         assertThat(a.waitFor(Duration.ofSeconds(10))).isTrue();
         produce(bs, 3_000, 6_000, expected);
-        JavaProcess a2 = instance(bs);
+        JavaProcess a2 = instance(bs, mode);
         all.add(a2);
         // The last second of event time never closes; expect every other window.
         long lastWindow = T0 + 5_999 * 10L - Math.floorMod(T0 + 5_999 * 10L, 1000L);

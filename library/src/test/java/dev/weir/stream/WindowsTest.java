@@ -175,9 +175,9 @@ class WindowsTest {
       d.pipe("in", "a:4", 18); // [18,28) bridges [0,20) and [25,35): [0,35)
       d.pipe("in", "z:flush", 1000);
       assertThat(d.values("out")).containsExactly("a[0,35)=4", "b[50,60)=1");
-      // z's open session: contents, window list (header and element) and cleanup timer. Nothing
-      // of a's or b's.
-      assertThat(d.core.storeEntries("w")).isEqualTo(4);
+      // z's open session: contents, window list (header, element and its batch's marker) and
+      // cleanup timer. Nothing of a's or b's.
+      assertThat(d.core.storeEntries("w")).isEqualTo(5);
     }
   }
 
@@ -441,14 +441,15 @@ class WindowsTest {
         (i % 3 == 0 ? b : a).add(v);
         d.pipe("in", v, i);
       }
-      // One entry per element, a header per list, a cleanup timer per window.
-      assertThat(d.core.storeEntries("w")).isEqualTo(5_000 + 2 + 2);
+      // One entry per element, a header per list, a cleanup timer per window, and a batch marker
+      // per list and commit (the driver commits after each record; design record 032).
+      assertThat(d.core.storeEntries("w")).isEqualTo(5_000 + 2 + 2 + 5_000);
       d.pipe("in", "z:end", 70_000); // fires [0,60000) for a and b and purges them
       assertThat(d.values("out"))
           .containsExactly(
               "a[0,60000)=" + String.join(",", a), "b[0,60000)=" + String.join(",", b));
-      // Only z's window is left: its header, its element and its cleanup timer.
-      assertThat(d.core.storeEntries("w")).isEqualTo(3);
+      // Only z's window is left: its header, its element, its batch's marker and its cleanup timer.
+      assertThat(d.core.storeEntries("w")).isEqualTo(4);
     }
   }
 
@@ -475,9 +476,10 @@ class WindowsTest {
       long before = d.core.changelogRecords();
       d.pipe("in", "a:6", 6);
       assertThat(d.values("out")).containsExactly("a=a:4,a:5,a:6");
-      // The new element, the header, and one tombstone for the evicted a:3.
-      assertThat(d.core.changelogRecords() - before).isEqualTo(3);
-      assertThat(d.core.storeEntries("w")).isEqualTo(4); // header and three elements
+      // The list logged again (design record 032): the tombstone of its one batch, its header's
+      // tombstone and new value, and one batch of a:4, a:5 and a:6.
+      assertThat(d.core.changelogRecords() - before).isEqualTo(4);
+      assertThat(d.core.storeEntries("w")).isEqualTo(5); // header, three elements, one marker
     }
   }
 

@@ -30,6 +30,19 @@ import java.util.Arrays;
  *   tombstone    deletes the marker and every key that starts with the scope (a range delete)
  * </pre>
  *
+ * <p>A batch that also deletes keys (design record 032: a list state's elements removed one by one,
+ * by an evictor or TTL, while the list lives on) has version 3, whose entries encode the value's
+ * length plus one, and 0 for a delete:
+ *
+ * <pre>
+ *   batch value  03 ( varint(n) [key suffix, n bytes] varint(m + 1) [store value, m bytes] )*
+ *                and varint(n) [key suffix] 00 for a delete of scope + suffix
+ * </pre>
+ *
+ * <p>Such a batch stays live until its scope's tombstone, like any batch, so the deletes it holds
+ * are replayed after the puts of the earlier batches they undo in every compacted form of the log.
+ * A release that reads only version 2 fails on it with the "newer Weir" error.
+ *
  * <p>A batch key is written once (a new sequence per commit) and deleted once, so compaction keeps
  * every live batch and, after a tombstone, drops the batch and then the tombstone: a restore from
  * any compacted form of the log ends with the same store. Keys beginning with {@code 00 42} are
@@ -47,6 +60,9 @@ public final class ChangelogFormat {
 
   /** The version byte of a batch record's value (only under a batch key). */
   public static final byte VERSION_2_BATCH = 0x02;
+
+  /** The version byte of a batch record's value that holds deletes (design record 032). */
+  public static final byte VERSION_3_BATCH_WITH_DELETES = 0x03;
 
   /** Length of a batch key's sequence suffix. */
   public static final int BATCH_SEQUENCE_BYTES = 8;
@@ -195,14 +211,17 @@ public final class ChangelogFormat {
     return EMPTY;
   }
 
-  /** Receives one entry of a batch record; the value is {@code value[offset, offset + length)}. */
+  /**
+   * Receives one entry of a batch record; the value is {@code value[offset, offset + length)}, or
+   * {@code value} is null for a delete.
+   */
   @FunctionalInterface
   public interface BatchEntryVisitor {
     /**
      * Receives one entry.
      *
      * @param key the entry's store key, a new array
-     * @param value the array holding the value
+     * @param value the array holding the value; null when the entry deletes the key
      * @param offset where the value starts
      * @param length the value's length
      */
@@ -216,19 +235,21 @@ public final class ChangelogFormat {
    * @param encoded the record's value; not null
    * @param visitor receives each entry
    * @return the number of entries
-   * @throws StateFormatException if the value is not a version-2 batch or is truncated
+   * @throws StateFormatException if the value is not a version-2 or version-3 batch or is truncated
    */
   public static int forEachBatchEntry(byte[] batchKey, byte[] encoded, BatchEntryVisitor visitor) {
-    if (encoded.length == 0 || encoded[0] != VERSION_2_BATCH) {
+    if (encoded.length == 0
+        || (encoded[0] != VERSION_2_BATCH && encoded[0] != VERSION_3_BATCH_WITH_DELETES)) {
       throw new StateFormatException(
           encoded.length == 0
               ? "Batch record value is empty; the changelog topic is corrupt"
               : String.format(
                   "Batch record value has format version 0x%02x, but this Weir release reads"
-                      + " only version 0x%02x under a batch key; the changelog was written by a"
-                      + " newer Weir release: upgrade Weir to that release or later",
-                  encoded[0] & 0xff, VERSION_2_BATCH));
+                      + " only versions 0x%02x and 0x%02x under a batch key; the changelog was"
+                      + " written by a newer Weir release: upgrade Weir to that release or later",
+                  encoded[0] & 0xff, VERSION_2_BATCH, VERSION_3_BATCH_WITH_DELETES));
     }
+    boolean withDeletes = encoded[0] == VERSION_3_BATCH_WITH_DELETES;
     int scopeLength = batchKey.length - BATCH_KEY_TAG - BATCH_SEQUENCE_BYTES;
     int[] at = {1};
     int n = 0;
@@ -240,6 +261,14 @@ public final class ChangelogFormat {
       System.arraycopy(encoded, at[0], key, scopeLength, suffix);
       at[0] += suffix;
       int length = readVarint(encoded, at);
+      if (withDeletes) {
+        if (length == 0) {
+          visitor.visit(key, null, 0, 0);
+          n++;
+          continue;
+        }
+        length--;
+      }
       checkRemaining(encoded, at[0], length);
       visitor.visit(key, encoded, at[0], length);
       at[0] += length;
@@ -281,6 +310,9 @@ public final class ChangelogFormat {
     private byte[] buf = new byte[1024];
     private int size;
     private int entries;
+    // Where each put's value length varint starts and how long the value is, kept only until the
+    // first delete turns the batch into version 3 (every put's length is then rewritten as m + 1).
+    private boolean withDeletes;
 
     /**
      * Starts an empty batch value.
@@ -304,10 +336,52 @@ public final class ChangelogFormat {
       writeVarint(suffix);
       System.arraycopy(key, scopeLength, buf, size, suffix);
       size += suffix;
-      writeVarint(value.length);
+      writeVarint(withDeletes ? value.length + 1 : value.length);
       System.arraycopy(value, 0, buf, size, value.length);
       size += value.length;
       entries++;
+    }
+
+    /**
+     * Appends a delete of {@code key}: from now on the value is version 3 (the puts already added
+     * are re-encoded once).
+     *
+     * @param key the store key, which must start with the scope (not checked)
+     */
+    public void addDelete(byte[] key) {
+      if (!withDeletes) {
+        reencodeWithDeletes();
+      }
+      int suffix = key.length - scopeLength;
+      ensure(10 + suffix);
+      writeVarint(suffix);
+      System.arraycopy(key, scopeLength, buf, size, suffix);
+      size += suffix;
+      writeVarint(0);
+      entries++;
+    }
+
+    /** Rewrites the version-2 entries so far as version 3 (each value length plus one). */
+    private void reencodeWithDeletes() {
+      byte[] old = Arrays.copyOf(buf, size);
+      size = 0;
+      buf[size++] = VERSION_3_BATCH_WITH_DELETES;
+      withDeletes = true;
+      int[] at = {1};
+      while (at[0] < old.length) {
+        int suffix = readVarint(old, at);
+        int keyAt = at[0];
+        at[0] += suffix;
+        int length = readVarint(old, at);
+        ensure(10 + suffix + length);
+        writeVarint(suffix);
+        System.arraycopy(old, keyAt, buf, size, suffix);
+        size += suffix;
+        writeVarint(length + 1);
+        System.arraycopy(old, at[0], buf, size, length);
+        size += length;
+        at[0] += length;
+      }
     }
 
     /**

@@ -180,12 +180,12 @@ final class RestoreBatchWriter implements AutoCloseable {
   }
 
   /**
-   * A batch record (design record 024): a put restores its marker and every entry it holds; a
-   * tombstone deletes the marker and every key of its scope: those already in the store (read with
-   * a range, no logged write, which would make the store flush first) and those still pending in
-   * this batch or chunk (remembered per scope), as deletes of the batch or chunk, after the records
-   * before the tombstone and before those after it; a replay deletes them again, which changes
-   * nothing.
+   * A batch record (design record 024): a put restores its marker and every entry it holds (and
+   * deletes the keys a version-3 batch deletes, design record 032); a tombstone deletes the marker
+   * and every key of its scope: those already in the store (read with a range, no logged write,
+   * which would make the store flush first) and those still pending in this batch or chunk
+   * (remembered per scope), as deletes of the batch or chunk, after the records before the
+   * tombstone and before those after it; a replay deletes them again, which changes nothing.
    *
    * @return whether the batch (or chunk) is full
    */
@@ -230,6 +230,17 @@ final class RestoreBatchWriter implements AutoCloseable {
             key,
             value,
             (k, v, from, length) -> {
+              if (v == null) {
+                // A delete of one entry (a version-3 batch, design record 032), after the puts
+                // of the earlier batches it undoes.
+                if (bulk != null) {
+                  bulk.delete(p.storeName, k);
+                } else {
+                  batch.delete(p.storeName, k);
+                  batchBytes += k.length;
+                }
+                return;
+              }
               pending.add(k);
               if (bulk != null) {
                 bulk.put(p.storeName, k, v, from, length);

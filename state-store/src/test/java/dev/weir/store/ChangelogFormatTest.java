@@ -96,4 +96,46 @@ class ChangelogFormatTest {
         .isInstanceOf(StateFormatException.class)
         .hasMessageContaining("truncated");
   }
+
+  @Test
+  void batchRecordWithDeletes() {
+    // Record 032: the first delete turns the batch into version 3, whose puts carry their value's
+    // length plus one and whose deletes a 0; the puts added before are re-encoded.
+    byte[] scope = unhex("4e01610000000161");
+    byte[] key = ChangelogFormat.batchKey(scope, 1);
+    ChangelogFormat.BatchBuilder b = new ChangelogFormat.BatchBuilder(scope.length);
+    b.add(unhex("4e01610000000161" + "0000000000000005"), unhex("0100" + "61"));
+    assertThat(hex(b.toValue())).isEqualTo("02" + "08" + "0000000000000005" + "03" + "010061");
+    b.addDelete(unhex("4e01610000000161" + "0000000000000002"));
+    b.add(unhex("4e01610000000161" + "0000000000000006"), unhex("0100"));
+    byte[] value = b.toValue();
+    assertThat(hex(value))
+        .isEqualTo(
+            "03"
+                + ("08" + "0000000000000005" + "04" + "010061")
+                + ("08" + "0000000000000002" + "00")
+                + ("08" + "0000000000000006" + "03" + "0100"));
+    assertThat(b.entries()).isEqualTo(3);
+    java.util.List<String> entries = new java.util.ArrayList<>();
+    int n =
+        ChangelogFormat.forEachBatchEntry(
+            key,
+            value,
+            (k, v, off, len) ->
+                entries.add(
+                    hex(k)
+                        + "="
+                        + (v == null
+                            ? "delete"
+                            : hex(java.util.Arrays.copyOfRange(v, off, off + len)))));
+    assertThat(n).isEqualTo(3);
+    assertThat(entries)
+        .containsExactly(
+            "4e016100000001610000000000000005=010061",
+            "4e016100000001610000000000000002=delete",
+            "4e016100000001610000000000000006=0100");
+    assertThatThrownBy(() -> ChangelogFormat.forEachBatchEntry(key, unhex("0408aa"), null))
+        .isInstanceOf(StateFormatException.class)
+        .hasMessageContaining("version 0x04");
+  }
 }

@@ -4,6 +4,7 @@ import dev.weir.internal.task.StateFormat.Element;
 import dev.weir.internal.task.StateFormat.ListHeader;
 import dev.weir.state.ListState;
 import dev.weir.state.ListStateDescriptor;
+import dev.weir.store.ChangelogFormat;
 import dev.weir.store.KeyValueEntry;
 import dev.weir.store.KeyValueIterator;
 import java.nio.ByteBuffer;
@@ -30,12 +31,52 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
   /** One live element as stored: its key (for targeted deletes) and its value. */
   record Stored<T>(byte[] key, T value) {}
 
+  /**
+   * Whether the elements reach the changelog in batch records, one per list and commit (design
+   * record 032): namespaced lists (a window's contents), under {@link
+   * StateFormat#SCOPE_NAMESPACED_LIST}.
+   */
+  private final boolean batched;
+
   ListStateImpl(OperatorStates owner, ListStateDescriptor<T> d, boolean keyed) {
     super(owner, d, keyed);
+    this.batched = false;
   }
 
+  /**
+   * A namespaced list; with a prefix of scope {@link StateFormat#SCOPE_NAMESPACED_LIST} its
+   * elements are logged in batches, and entries of the per-element layout (scope {@code 'n'}, same
+   * name) are moved there first.
+   */
   ListStateImpl(OperatorStates owner, ListStateDescriptor<T> d, byte[] namespacedPrefix) {
     super(owner, d, true, namespacedPrefix, true);
+    this.batched = namespacedPrefix[0] == StateFormat.SCOPE_NAMESPACED_LIST;
+    if (batched) {
+      moveFromPerElementLayout();
+    }
+  }
+
+  /**
+   * Moves the entries this state wrote under {@link StateFormat#SCOPE_NAMESPACED} (logged one
+   * record per element, before design record 032) to its batched scope, byte for byte but the
+   * first: the old keys are deleted one by one, so their tombstones reach the changelog, and the
+   * moved elements go out in batches at the next commit. Without the move, an old per-element
+   * record would stay in the compacted changelog after the batch tombstones that replaced it
+   * expired, and a restore would revive it.
+   */
+  private void moveFromPerElementLayout() {
+    byte[] old = prefix.clone();
+    old[0] = StateFormat.SCOPE_NAMESPACED;
+    List<KeyValueEntry> entries = new ArrayList<>();
+    try (KeyValueIterator it = store.range(old, prefixEnd(old))) {
+      it.forEachRemaining(entries::add);
+    }
+    for (KeyValueEntry e : entries) {
+      byte[] moved = e.key().clone();
+      moved[0] = StateFormat.SCOPE_NAMESPACED_LIST;
+      store.put(moved, e.value());
+      store.delete(e.key());
+    }
   }
 
   // ---- reading
@@ -185,6 +226,23 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
     Objects.requireNonNull(values, "values");
     byte[] listKey = currentKeyPrefix();
     long now = now();
+    if (values.isEmpty()) {
+      clear();
+      return;
+    }
+    if (batched) {
+      // Rewritten whole: the tombstones of the list's batches and one batch of the new elements,
+      // so a list that is never cleared (a key's session windows) keeps one batch, not one per
+      // update (design record 032).
+      deleteEntries(listKey);
+      long seq = 0;
+      for (T v : values) {
+        byte[] bytes = serialize(Objects.requireNonNull(v, () -> descriptor + ": null element"));
+        store.put(StateFormat.elementKey(listKey, seq++), elementValue(now, bytes));
+      }
+      writeHeader(listKey, seq);
+      return;
+    }
     Map<Long, byte[]> existing = new HashMap<>();
     header(listKey); // migrates a version-1 list, so its entries are compared below
     try (KeyValueIterator it = store.prefixScan(listKey)) {
@@ -209,13 +267,9 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
     for (Long stale : existing.keySet()) {
       store.delete(StateFormat.elementKey(listKey, stale));
     }
-    if (values.isEmpty()) {
-      store.delete(listKey);
-    } else {
-      byte[] header = StateFormat.listHeader(seq, ttl ? now : Long.MIN_VALUE);
-      if (!Arrays.equals(store.get(listKey), header)) {
-        store.put(listKey, header);
-      }
+    byte[] header = StateFormat.listHeader(seq, ttl ? now : Long.MIN_VALUE);
+    if (!Arrays.equals(store.get(listKey), header)) {
+      store.put(listKey, header);
     }
   }
 
@@ -246,7 +300,43 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
       clear();
       return;
     }
+    if (removed.isEmpty()) {
+      return;
+    }
+    if (batched) {
+      relog(stored, removed);
+      return;
+    }
     removed.forEach(store::delete);
+  }
+
+  /**
+   * An evictor's removals from a batched list: the list is cleared and its header and kept elements
+   * written again, byte for byte, so the commit sends the tombstones of the list's batches and one
+   * batch of what is left (design record 032). Deletes inside a batch would keep every batch of a
+   * list that is never cleared (a global window's) in the compacted changelog; this keeps one per
+   * eviction, at the cost of the elements the firing read anyway.
+   */
+  private void relog(List<Stored<T>> stored, List<byte[]> removed) {
+    byte[] listKey = currentKeyPrefix();
+    byte[] header = store.get(listKey);
+    java.util.Set<ByteBuffer> gone = new java.util.HashSet<>();
+    removed.forEach(k -> gone.add(ByteBuffer.wrap(k)));
+    List<byte[][]> keep = new ArrayList<>(stored.size() - removed.size());
+    for (Stored<T> s : stored) {
+      if (!gone.contains(ByteBuffer.wrap(s.key()))) {
+        keep.add(new byte[][] {s.key(), store.get(s.key())});
+      }
+    }
+    deleteEntries(listKey);
+    for (byte[][] kv : keep) {
+      if (kv[1] != null) {
+        store.put(kv[0], kv[1]);
+      }
+    }
+    if (header != null) {
+      store.put(listKey, header);
+    }
   }
 
   @Override
@@ -261,6 +351,12 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
    * any for elements written and dropped within the commit interval (design record 029).
    */
   private void deleteEntries(byte[] listKey) {
+    if (batched) {
+      // The markers of the list's batches: their tombstones delete the whole list on restore, so
+      // the commit sends no tombstone per element (design record 032).
+      byte[] markers = ChangelogFormat.batchKeyPrefix(listKey);
+      store.deleteRange(markers, prefixEnd(markers));
+    }
     store.deleteRange(listKey, prefixEnd(listKey));
   }
 
@@ -307,6 +403,20 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
       return h.hasTimestamp() && expired(h.timestamp(), now) ? null : value;
     }
     return dropExpiredLegacy(value, now);
+  }
+
+  /**
+   * An expired list header goes with its whole list (every element expired with it, the header
+   * being the newest): for a batched list one clear, markers included, instead of a delete per
+   * element and markers left behind.
+   */
+  @Override
+  void deleteExpired(byte[] key) {
+    if (batched && isListKey(key)) {
+      deleteEntries(key);
+    } else {
+      store.delete(key);
+    }
   }
 
   /** Whether {@code key} is a list's own key (its header) rather than an element's. */

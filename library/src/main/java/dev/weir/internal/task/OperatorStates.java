@@ -140,7 +140,12 @@ final class OperatorStates {
         d,
         true,
         ListStateImpl.class,
-        x -> new ListStateImpl<>(this, d, namespacedPrefix(group, d)));
+        x ->
+            new ListStateImpl<>(
+                this,
+                d,
+                StateFormat.statePrefix(
+                    StateFormat.SCOPE_NAMESPACED_LIST, group + ":" + d.name())));
   }
 
   public <T> AppendingStateImpl.Reducing<T> namespacedReducing(

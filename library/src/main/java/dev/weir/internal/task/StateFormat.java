@@ -25,7 +25,9 @@ import java.util.List;
  * Sequences grow with every append, so key order is insertion order. Lists written before that
  * format (version 1) were one value at the header's key whose payload is a sequence of elements
  * {@code [timestamp int64, if flag TTL][length int32][bytes]}; {@link #elements} still reads them
- * so that the list state migrates them on first access.
+ * so that the list state migrates them on first access. Namespaced lists (a window's contents) keep
+ * the same layout under scope {@code 'N'}, and their elements reach the changelog in batch records,
+ * one per list and commit, whose scope is the list's key (design record 032).
  *
  * <p><b>Segmented buffers</b> (design record 018, the interval join) key their entries {@code
  * ['j'][nameLength][name][segment int64 BE][keyLength int32 BE][key][time int64 BE]}, with the sign
@@ -66,6 +68,16 @@ final class StateFormat {
    * buffer moves here at open), plus one marker per batch at {@link #batchMarker}.
    */
   public static final byte SCOPE_SEGMENTED_BATCHED = 'J';
+
+  /**
+   * Scope byte of a namespaced list state (a window's contents) whose elements reach the changelog
+   * in batch records, one per list and commit (design record 032): the layout of {@link
+   * #SCOPE_NAMESPACED} lists under another first byte, so that the commit tells these elements from
+   * ones logged one by one (which a list state moves here at open); each list's scope is its own
+   * key ({@code statePrefix + [keyLength][key][namespaceLength][namespace]}), and its batches'
+   * markers are {@link #batchMarker}s of that scope.
+   */
+  public static final byte SCOPE_NAMESPACED_LIST = 'N';
 
   /** Format version of a list header (design record 012). */
   public static final byte VERSION_LIST_HEADER = 0x02;
@@ -131,15 +143,58 @@ final class StateFormat {
   }
 
   /**
-   * The length of the scope of a batched buffer entry key ({@code statePrefix + [segment]}), or -1
-   * when {@code key} is not such an entry (another scope, or a buffer's bare prefix).
+   * The length of the scope of a batched entry key: a buffer entry's {@code statePrefix +
+   * [segment]} (design record 024) or a batched list element's list key (design record 032); -1
+   * when {@code key} is not such an entry (another scope, a buffer's bare prefix, a list header).
    */
   public static int batchedEntryScopeLength(byte[] key) {
-    if (key.length < 2 || key[0] != SCOPE_SEGMENTED_BATCHED) {
+    if (key.length < 2) {
       return -1;
     }
-    int scope = 2 + (key[1] & 0xff) + 8;
-    return key.length > scope ? scope : -1;
+    if (key[0] == SCOPE_SEGMENTED_BATCHED) {
+      int scope = 2 + (key[1] & 0xff) + 8;
+      return key.length > scope ? scope : -1;
+    }
+    if (key[0] == SCOPE_NAMESPACED_LIST) {
+      return listElementScopeLength(key);
+    }
+    return -1;
+  }
+
+  /**
+   * For a key of a batched namespaced list ({@link #SCOPE_NAMESPACED_LIST}): the length of its list
+   * key (the batch scope) when {@code key} is an element ({@code listKey + [sequence]}), -1 for the
+   * header (the list key itself).
+   */
+  private static int listElementScopeLength(byte[] key) {
+    int at = 2 + (key[1] & 0xff);
+    for (int field = 0; field < 2; field++) { // the key, then the namespace
+      if (key.length < at + 4) {
+        return -1;
+      }
+      int length = readInt(key, at);
+      if (length < 0 || key.length - at - 4 < length) {
+        return -1;
+      }
+      at += 4 + length;
+    }
+    return key.length == at + SEQUENCE_BYTES ? at : -1;
+  }
+
+  /**
+   * Whether a batched entry's scope is a list's (design record 032), whose single elements may be
+   * deleted while the list lives on, rather than a buffer segment's (design record 024), which goes
+   * only whole.
+   */
+  public static boolean isListScope(byte[] key) {
+    return key.length > 0 && key[0] == SCOPE_NAMESPACED_LIST;
+  }
+
+  private static int readInt(byte[] b, int at) {
+    return ((b[at] & 0xff) << 24)
+        | ((b[at + 1] & 0xff) << 16)
+        | ((b[at + 2] & 0xff) << 8)
+        | (b[at + 3] & 0xff);
   }
 
   /** {@code keyPrefix + [time int64 BE, sign bit flipped]}. */

@@ -179,10 +179,15 @@ abstract class StateHandle<T> implements State {
         cleanupCursor = null;
       }
     }
-    expiredKeys.forEach(store::delete);
+    expiredKeys.forEach(this::deleteExpired);
     rewrites.forEach(kv -> store.put(kv[0], kv[1]));
     owner.countExpired(expiredKeys.size());
     return visited;
+  }
+
+  /** Deletes an entry the TTL cleanup found expired; lists delete a whole expired list at once. */
+  void deleteExpired(byte[] key) {
+    store.delete(key);
   }
 
   /**

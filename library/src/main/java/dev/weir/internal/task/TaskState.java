@@ -7,12 +7,15 @@ import dev.weir.store.StateBackend;
 import dev.weir.store.StateCache;
 import dev.weir.store.TaskStateStore;
 import dev.weir.store.TransactionalTaskState;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -173,7 +176,10 @@ public final class TaskState implements AutoCloseable {
    * entries of segmented buffers: those go out as batch records (design record 024), one per
    * segment and commit (more when one would pass {@link #MAX_BATCH_BYTES}), each under a new marker
    * key that this commit also writes to the store; and their deletes, which only a segment drop or
-   * a re-key makes, go out as the tombstones of the markers they delete with them.
+   * a re-key makes, go out as the tombstones of the markers they delete with them. The elements of
+   * batched window lists (design record 032) go out the same way, one batch per list and commit; a
+   * cleared list's element deletes are said by its markers' tombstones, and an element deleted
+   * alone (TTL) goes into a batch of its list as a delete.
    *
    * @return the number of changelog records sent
    */
@@ -185,6 +191,8 @@ public final class TaskState implements AutoCloseable {
     LongConsumer[] onOffset = {null};
     List<Batch> batches = new ArrayList<>();
     Batch[] open = {null};
+    List<ListDeletes> listDeletes = new ArrayList<>();
+    Set<Scope> clearedScopes = new HashSet<>();
     overlay.forEachPendingWrite(
         (name, key, value) -> {
           if (!name.equals(store[0])) {
@@ -196,7 +204,24 @@ public final class TaskState implements AutoCloseable {
           int scope = StateFormat.batchedEntryScopeLength(key);
           if (scope > 0) {
             if (value == null) {
-              return; // its segment's batches are deleted with it: their tombstones say it
+              if (StateFormat.isListScope(key)) {
+                // A list element removed: by a clear (then the list's markers are deleted in this
+                // commit too, and their tombstones say it) or alone (an evictor, TTL), which a
+                // batch of the list must say. Which one is known after the walk. A list's deletes
+                // come one after another (a range's tombstones together, the rest in key order):
+                // one group per list, and no keys kept for a list whose markers went before.
+                ListDeletes g =
+                    listDeletes.isEmpty() ? null : listDeletes.get(listDeletes.size() - 1);
+                if (g == null || !g.sameScope(name, key, scope)) {
+                  g = new ListDeletes(name, Arrays.copyOf(key, scope));
+                  g.cleared = clearedScopes.contains(g.scope());
+                  listDeletes.add(g);
+                }
+                if (!g.cleared) {
+                  g.keys.add(key);
+                }
+              }
+              return; // a segment's batches are deleted with it: their tombstones say it
             }
             Batch b = open[0];
             if (b == null
@@ -210,6 +235,10 @@ public final class TaskState implements AutoCloseable {
             }
             b.builder.add(key, value);
             return;
+          }
+          if (value == null && ChangelogFormat.isBatchKey(key)) {
+            // A batch's tombstone: its scope (a segment, or a list being cleared) goes whole.
+            clearedScopes.add(new Scope(name, ByteBuffer.wrap(ChangelogFormat.batchScope(key))));
           }
           if (value != null && ChangelogFormat.isBatchKey(key)) {
             // Markers are written below, after the walk, with their batch as the changelog
@@ -232,6 +261,9 @@ public final class TaskState implements AutoCloseable {
               onOffset[0]);
           sent[0]++;
         });
+    if (!listDeletes.isEmpty()) {
+      addListDeletes(batches, listDeletes, clearedScopes);
+    }
     for (Batch b : batches) {
       byte[] marker = StateFormat.batchMarker(b.scope, nextBatchSequence(b.store));
       overlay.store(b.store).put(marker, ChangelogFormat.batchMarkerValue());
@@ -247,6 +279,66 @@ public final class TaskState implements AutoCloseable {
     }
     changelogRecordsSent += sent[0];
     return sent[0];
+  }
+
+  /** A store and a batch scope. */
+  private record Scope(String store, ByteBuffer scope) {}
+
+  /** The elements of one list deleted in this commit (design record 032). */
+  private static final class ListDeletes {
+    final String store;
+    final byte[] scope;
+    final List<byte[]> keys = new ArrayList<>();
+    boolean cleared;
+
+    ListDeletes(String store, byte[] scope) {
+      this.store = store;
+      this.scope = scope;
+    }
+
+    boolean sameScope(String storeName, byte[] key, int scopeLength) {
+      return scope.length == scopeLength
+          && store.equals(storeName)
+          && Arrays.equals(scope, 0, scopeLength, key, 0, scopeLength);
+    }
+
+    Scope scope() {
+      return new Scope(store, ByteBuffer.wrap(scope));
+    }
+  }
+
+  /**
+   * Adds the deletes of list elements whose list was not cleared in this commit (no tombstone of a
+   * marker of its scope) to a batch of their list: the last one this commit built for it, or a new
+   * one. A cleared list's element deletes are not sent: the tombstones of its markers delete its
+   * whole scope on restore. Each key comes once in a commit's pending writes unless a range delete
+   * covered it, which for a list is a clear; so a delete added here never follows a put of the same
+   * key in one batch.
+   */
+  private static void addListDeletes(
+      List<Batch> batches, List<ListDeletes> deletes, Set<Scope> clearedScopes) {
+    Map<Scope, Batch> last = new HashMap<>();
+    for (Batch b : batches) {
+      last.put(new Scope(b.store, ByteBuffer.wrap(b.scope)), b);
+    }
+    for (ListDeletes g : deletes) {
+      if (g.cleared || g.keys.isEmpty()) {
+        continue;
+      }
+      Scope s = g.scope();
+      if (clearedScopes.contains(s)) {
+        continue;
+      }
+      Batch b = last.get(s);
+      for (byte[] key : g.keys) {
+        if (b == null || b.builder.bytes() >= MAX_BATCH_BYTES) {
+          b = new Batch(g.store, g.scope);
+          batches.add(b);
+          last.put(s, b);
+        }
+        b.builder.addDelete(key);
+      }
+    }
   }
 
   /**

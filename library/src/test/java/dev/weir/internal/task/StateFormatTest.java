@@ -136,6 +136,29 @@ class StateFormatTest {
   }
 
   @Test
+  void batchedNamespacedListKeys() {
+    // Record 032: a window's list under 'N', scoped by its own key; the header is a plain entry.
+    byte[] prefix = StateFormat.statePrefix(StateFormat.SCOPE_NAMESPACED_LIST, "c:e");
+    byte[] listKey = StateFormat.keyPrefix(StateFormat.keyPrefix(prefix, utf8("a")), utf8("w"));
+    assertThat(HEX.formatHex(listKey)).isEqualTo("4e03633a65" + "0000000161" + "0000000177");
+    byte[] element = StateFormat.elementKey(listKey, 3);
+    assertThat(StateFormat.batchedEntryScopeLength(element)).isEqualTo(listKey.length);
+    assertThat(StateFormat.isListScope(element)).isTrue();
+    assertThat(StateFormat.batchedEntryScopeLength(listKey)).isEqualTo(-1);
+    assertThat(StateFormat.batchedEntryScopeLength(prefix)).isEqualTo(-1);
+    // Truncated or malformed lengths are not elements.
+    assertThat(StateFormat.batchedEntryScopeLength(HEX.parseHex("4e03633a65" + "7fffffff61")))
+        .isEqualTo(-1);
+    assertThat(StateFormat.batchedEntryScopeLength(HEX.parseHex("4e03633a65" + "ffffffff61")))
+        .isEqualTo(-1);
+    // The per-element layout under 'n' is not batched.
+    byte[] old = StateFormat.statePrefix(StateFormat.SCOPE_NAMESPACED, "c:e");
+    byte[] oldKey = StateFormat.keyPrefix(StateFormat.keyPrefix(old, utf8("a")), utf8("w"));
+    assertThat(StateFormat.batchedEntryScopeLength(StateFormat.elementKey(oldKey, 3)))
+        .isEqualTo(-1);
+  }
+
+  @Test
   void recordListAppendsWithoutDecoding() {
     byte[] one = RecordListSerde.appended(null, utf8("x"));
     assertThat(HEX.formatHex(one)).isEqualTo("00000001" + "00000001" + "78");

@@ -1,0 +1,434 @@
+package dev.weir.internal.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weir.state.ListStateDescriptor;
+import dev.weir.state.StateTtlConfig;
+import dev.weir.store.ChangelogFormat;
+import dev.weir.store.RocksDbSettings;
+import dev.weir.store.StateBackend;
+import dev.weir.store.StateBackends;
+import dev.weir.store.StateCache;
+import dev.weir.store.TaskStateStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.apache.kafka.common.serialization.Serdes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Namespaced lists (a window's contents) log their elements in batch records, one per list and
+ * commit, and a clear as one tombstone per batch (design record 032), on RocksDB through the
+ * overlay and the commit protocol with an in-test changelog: what each commit sends, and that every
+ * restore (from the beginning, as a tail on a copy restored earlier, from the log compacted to the
+ * latest record per key with and without its tombstones, in batches and by bulk load) ends with
+ * exactly the local store's bytes after appends across commits, clears, evictions, partial and
+ * whole TTL expiry, merges and crashes in the middle of a transaction.
+ */
+class BatchedListChangelogTest {
+  private static final String STORE = "op";
+  private static final String TOPIC = "app-op-changelog";
+  private static final List<TaskState.StoreSpec> SPECS =
+      List.of(new TaskState.StoreSpec(STORE, TOPIC));
+
+  @TempDir Path dir;
+  private StateBackend backend;
+  private TaskState state;
+  private OperatorStates states;
+  private ListStateImpl<String> list;
+  private final ListStateLayoutTest.Changelog changelog = new ListStateLayoutTest.Changelog();
+  private StateCache cache = StateCache.disabled();
+  private StateTtlConfig ttl;
+  private byte[] currentKey = utf8("a");
+  private long now = 1_000;
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private void open(long cacheBudget) {
+    cache = cacheBudget == 0 ? StateCache.disabled() : StateCache.of(cacheBudget);
+    reopen();
+  }
+
+  private void reopen() {
+    backend = StateBackends.rocksDb(RocksDbSettings.of(dir));
+    state = TaskState.open(backend, "0_0", 0, SPECS, cache);
+    states = new OperatorStates("op", STORE, state.store(STORE), () -> currentKey, () -> now, true);
+    ListStateDescriptor<String> d = new ListStateDescriptor<>("elements", Serdes.String());
+    if (ttl != null) {
+      d.enableTimeToLive(ttl);
+    }
+    list = states.namespacedList("contents", d);
+  }
+
+  private int commit() {
+    int sent = state.prepareCommit(changelog, now);
+    changelog.commitTransaction();
+    state.postCommit();
+    return sent;
+  }
+
+  /** A kill -9 in the middle of a transaction: sent but never committed, overlay lost. */
+  private void crashAndReopen() {
+    state.prepareCommit(changelog, now);
+    changelog.open.clear(); // aborted by the successor's initTransactions()
+    state.close();
+    backend.close();
+    reopen();
+  }
+
+  @AfterEach
+  void close() {
+    if (backend != null) {
+      state.close();
+      backend.close();
+    }
+  }
+
+  private void window(String key, String window) {
+    currentKey = utf8(key);
+    states.setNamespace(utf8(window));
+  }
+
+  private static List<String> numbered(String p, int from, int to) {
+    List<String> out = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      out.add(p + i);
+    }
+    return out;
+  }
+
+  private static String hex(byte[] b) {
+    return b == null ? null : HexFormat.of().formatHex(b);
+  }
+
+  /** The records of committed transactions from {@code from} on, described. */
+  private List<String> committed(int from) {
+    List<String> out = new ArrayList<>();
+    for (byte[][] r : changelog.committed.subList(from, changelog.committed.size())) {
+      if (!ChangelogFormat.isBatchKey(r[0])) {
+        boolean header = StateFormat.batchedEntryScopeLength(r[0]) < 0;
+        out.add((header ? "plain " : "element ") + (r[1] == null ? "tombstone" : "put"));
+      } else if (r[1] == null) {
+        out.add("batch tombstone");
+      } else {
+        int[] puts = {0};
+        int[] deletes = {0};
+        ChangelogFormat.forEachBatchEntry(
+            r[0], r[1], (k, v, o, l) -> (v == null ? deletes : puts)[0]++);
+        out.add("batch " + puts[0] + (deletes[0] > 0 ? " -" + deletes[0] : ""));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void appendsAcrossCommitsGoOutAsOneBatchPerListAndCommitAndAClearAsOneTombstonePerBatch() {
+    open(0);
+    window("a", "w1");
+    list.addAll(numbered("x", 0, 1000));
+    window("a", "w2");
+    list.add("y");
+    int before = changelog.committed.size();
+    assertThat(commit()).isEqualTo(4);
+    // Plain records in key order (w1's header, w2's header), then a batch per list.
+    assertThat(committed(before))
+        .containsExactly("plain put", "plain put", "batch 1000", "batch 1");
+    window("a", "w1");
+    list.add("x1000");
+    before = changelog.committed.size();
+    assertThat(commit()).isEqualTo(2);
+    assertThat(committed(before)).containsExactly("plain put", "batch 1");
+    assertThat(list.get()).isEqualTo(numbered("x", 0, 1001));
+
+    list.clear();
+    list.add("again"); // a fresh list in the same commit: its batch follows the tombstones
+    before = changelog.committed.size();
+    assertThat(commit()).isEqualTo(5);
+    // The clear's tombstones (the header's too, which the commit sends before its new value),
+    // none per element.
+    assertThat(committed(before))
+        .containsExactly(
+            "batch tombstone", "batch tombstone", "plain tombstone", "plain put", "batch 1");
+    assertThat(list.get()).containsExactly("again");
+    window("a", "w2");
+    assertThat(list.get()).containsExactly("y");
+    assertEveryRestoreEqualsTheLocalStore(-1, -1);
+  }
+
+  @Test
+  void anEvictorsRemovalsLogTheListAgainInOneBatch() {
+    open(0);
+    window("a", "w");
+    list.addAll(numbered("e", 0, 10));
+    commit();
+    list.add("e10");
+    commit();
+    List<ListStateImpl.Stored<String>> stored = list.stored();
+    List<String> kept = new ArrayList<>();
+    stored.forEach(s -> kept.add(s.value()));
+    kept.remove(10);
+    kept.remove(1);
+    kept.remove(0);
+    list.retain(stored, kept);
+    int before = changelog.committed.size();
+    assertThat(commit()).isEqualTo(5);
+    // The list logged again: its two batches' tombstones, its header's (sent before its value
+    // again), and one batch of the eight kept elements.
+    assertThat(committed(before))
+        .containsExactly(
+            "batch tombstone", "batch tombstone", "plain tombstone", "plain put", "batch 8");
+    assertThat(list.get()).isEqualTo(numbered("e", 2, 10));
+    list.add("e11");
+    list.retain(list.stored(), List.of()); // everything: a clear
+    before = changelog.committed.size();
+    commit();
+    assertThat(committed(before)).containsExactly("batch tombstone", "plain tombstone");
+    assertThat(ChangelogReplay.contents(state.store(STORE))).isEmpty();
+    assertEveryRestoreEqualsTheLocalStore(-1, -1);
+  }
+
+  @Test
+  void ttlExpiresSomeElementsAsDeletesInABatchAndAnExpiredListWithOneTombstonePerBatch() {
+    ttl = StateTtlConfig.newBuilder(Duration.ofSeconds(1)).build();
+    open(0);
+    window("a", "w");
+    list.add("old");
+    commit();
+    now += 600;
+    list.add("new");
+    commit();
+    now += 600; // "old" expired, the list (its header) not
+    assertThat(list.get()).containsExactly("new");
+    int before = changelog.committed.size();
+    states.cleanupExpired(100);
+    commit();
+    assertThat(committed(before)).containsExactly("batch 0 -1");
+    assertThat(list.get()).containsExactly("new");
+    Map<String, String> partly = ChangelogReplay.contents(state.store(STORE));
+    assertEveryRestoreEqualsTheLocalStore(-1, -1);
+
+    now += 1000; // everything expired
+    before = changelog.committed.size();
+    states.cleanupExpired(100);
+    commit();
+    assertThat(committed(before))
+        .containsExactly(
+            "batch tombstone", "batch tombstone", "batch tombstone", "plain tombstone");
+    assertThat(ChangelogReplay.contents(state.store(STORE))).isEmpty();
+    assertThat(partly).isNotEmpty();
+    assertEveryRestoreEqualsTheLocalStore(-1, -1);
+  }
+
+  /**
+   * A fixed pseudo-random history of appends to several windows of several keys, purges, evictions,
+   * merges, commits, crashes in the middle of a transaction and (with TTL) time passing and
+   * background cleanup: after each step the lists read what a model of the committed state and the
+   * open transaction holds (without TTL), and at the end every restore equals the local store.
+   */
+  @ParameterizedTest(name = "ttl {0}")
+  @ValueSource(booleans = {false, true})
+  void everyRestoreAfterARandomHistoryEndsWithExactlyTheLocalStore(boolean withTtl)
+      throws Exception {
+    ttl = withTtl ? StateTtlConfig.newBuilder(Duration.ofMillis(500)).build() : null;
+    open(withTtl ? 0 : 32L << 20);
+    Random random = new Random(32);
+    Map<String, List<String>> model = new TreeMap<>();
+    Map<String, List<String>> committedModel = new TreeMap<>();
+    int tailFrom = -1;
+    for (int step = 0; step < 600; step++) {
+      String key = "k" + random.nextInt(3);
+      String w = "w" + random.nextInt(4);
+      window(key, w);
+      String id = key + "/" + w;
+      int op = random.nextInt(40);
+      if (op < 24) {
+        int n = 1 + random.nextInt(random.nextInt(8) == 0 ? 40 : 3);
+        List<String> values = numbered("s" + step + "-", 0, n);
+        if (n == 1) {
+          list.add(values.get(0));
+        } else {
+          list.addAll(values);
+        }
+        model.computeIfAbsent(id, x -> new ArrayList<>()).addAll(values);
+      } else if (op < 27) {
+        list.clear();
+        model.remove(id);
+      } else if (op < 29) {
+        List<ListStateImpl.Stored<String>> stored = list.stored();
+        List<String> kept = new ArrayList<>();
+        for (ListStateImpl.Stored<String> s : stored) {
+          if (random.nextInt(3) != 0) {
+            kept.add(s.value());
+          }
+        }
+        list.retain(stored, kept);
+        if (kept.isEmpty()) {
+          model.remove(id);
+        } else {
+          model.put(id, new ArrayList<>(kept));
+        }
+      } else if (op < 30) {
+        String other = "w" + random.nextInt(4);
+        states.mergeNamespaces("contents", "elements", List.of(utf8(other), utf8(w)), utf8(w));
+        List<String> merged = new ArrayList<>(model.getOrDefault(id, List.of()));
+        if (!other.equals(w)) {
+          merged.addAll(model.getOrDefault(key + "/" + other, List.of()));
+          model.remove(key + "/" + other);
+        }
+        if (merged.isEmpty()) {
+          model.remove(id);
+        } else {
+          model.put(id, merged);
+        }
+      } else if (op < 37) {
+        commit();
+        committedModel = copy(model);
+        if (tailFrom < 0 && step > 250) {
+          tailFrom = changelog.committed.size();
+        }
+        if (withTtl) {
+          now += random.nextInt(200);
+          if (random.nextBoolean()) {
+            states.cleanupExpired(1 + random.nextInt(30));
+          }
+        }
+      } else if (op < 38) {
+        crashAndReopen();
+        model = copy(committedModel);
+      } else {
+        window(key, w);
+        if (!withTtl) {
+          assertThat(list.get())
+              .as("step %d, %s", step, id)
+              .isEqualTo(model.getOrDefault(id, List.of()));
+        }
+      }
+      if (!withTtl && step % 25 == 0) {
+        for (String k : List.of("k0", "k1", "k2")) {
+          for (String ww : List.of("w0", "w1", "w2", "w3")) {
+            window(k, ww);
+            assertThat(list.get())
+                .as("step %d, %s/%s", step, k, ww)
+                .isEqualTo(model.getOrDefault(k + "/" + ww, List.of()));
+          }
+        }
+      }
+    }
+    commit();
+    assertThat(tailFrom).isPositive();
+    long deletes =
+        changelog.committed.stream()
+            .filter(r -> ChangelogFormat.isBatchKey(r[0]) && r[1] != null && r[1][0] == 3)
+            .count();
+    if (withTtl) {
+      assertThat(deletes).as("batches with deletes (partial TTL expiry)").isPositive();
+    }
+    for (long bulk : new long[] {-1, 0}) {
+      assertEveryRestoreEqualsTheLocalStore(bulk, tailFrom);
+    }
+  }
+
+  /**
+   * A window's contents written by the per-element layout (scope {@code 'n'}, one changelog record
+   * per element): opening the state moves them to the batched scope; the old keys' tombstones and
+   * the new batches reach the changelog, and every restore stays exact, also after compaction.
+   */
+  @Test
+  void thePerElementLayoutMovesToBatchesAndRestoresStayExact() {
+    open(0);
+    byte[] old =
+        StateFormat.keyPrefix(
+            StateFormat.keyPrefix(
+                StateFormat.statePrefix(StateFormat.SCOPE_NAMESPACED, "contents:elements"),
+                utf8("a")),
+            utf8("w"));
+    for (int i = 0; i < 5; i++) {
+      state.store(STORE).put(StateFormat.elementKey(old, i), StateFormat.value(utf8("old" + i)));
+    }
+    state.store(STORE).put(old, StateFormat.listHeader(5, Long.MIN_VALUE));
+    commit();
+    int before = changelog.committed.size();
+    assertThat(before).isEqualTo(6);
+
+    state.close();
+    backend.close();
+    reopen();
+    window("a", "w");
+    assertThat(list.get()).isEqualTo(numbered("old", 0, 5));
+    list.add("new");
+    commit();
+    assertThat(committed(before))
+        .containsExactly( // 'N' sorts before 'n'
+            "plain put",
+            "plain tombstone",
+            "plain tombstone",
+            "plain tombstone",
+            "plain tombstone",
+            "plain tombstone",
+            "plain tombstone",
+            "batch 6");
+    List<String> expected = new ArrayList<>(numbered("old", 0, 5));
+    expected.add("new");
+    assertThat(list.get()).isEqualTo(expected);
+    assertEveryRestoreEqualsTheLocalStore(-1, -1);
+    assertEveryRestoreEqualsTheLocalStore(0, -1);
+  }
+
+  private static Map<String, List<String>> copy(Map<String, List<String>> m) {
+    Map<String, List<String>> c = new TreeMap<>();
+    m.forEach((k, v) -> c.put(k, new ArrayList<>(v)));
+    return c;
+  }
+
+  /**
+   * Restores the committed log as it is and in both compacted forms into fresh stores, and (given a
+   * {@code tailFrom}) the tail onto a copy restored up to that offset: each must hold exactly the
+   * local store's bytes.
+   */
+  private void assertEveryRestoreEqualsTheLocalStore(long bulkThreshold, int tailFrom) {
+    Map<String, String> local = ChangelogReplay.contents(state.store(STORE));
+    List<byte[][]> log = changelog.committed;
+    String run = "r" + System.nanoTime();
+    int n = 0;
+    for (List<byte[][]> l :
+        List.of(log, ChangelogReplay.compacted(log, false), ChangelogReplay.compacted(log, true))) {
+      StateBackend other = StateBackends.rocksDb(RocksDbSettings.of(dir.resolve(run + n++)));
+      try (TaskStateStore base = other.open("0_0", List.of(STORE))) {
+        ChangelogReplay.restore(base, STORE, TOPIC, l, bulkThreshold);
+        assertThat(ChangelogReplay.contents(base.store(STORE)))
+            .as("restore %d, bulk threshold %d", n - 1, bulkThreshold)
+            .isEqualTo(local);
+      } finally {
+        other.close();
+      }
+    }
+    if (tailFrom < 0) {
+      return;
+    }
+    StateBackend other = StateBackends.rocksDb(RocksDbSettings.of(dir.resolve(run + "tail")));
+    try {
+      try (TaskStateStore base = other.open("0_0", List.of(STORE))) {
+        ChangelogReplay.restore(base, STORE, TOPIC, log.subList(0, tailFrom), bulkThreshold);
+      }
+      try (TaskStateStore base = other.open("0_0", List.of(STORE))) {
+        assertThat(base.committedOffsets()).containsEntry(TOPIC + "-0", (long) tailFrom);
+        ChangelogReplay.restore(base, STORE, TOPIC, log, bulkThreshold);
+        assertThat(ChangelogReplay.contents(base.store(STORE))).as("tail").isEqualTo(local);
+      }
+    } finally {
+      other.close();
+    }
+  }
+}
