@@ -5,6 +5,9 @@ import static dev.weir.store.TestBytes.unhex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Golden bytes of the changelog value format: changing them breaks existing changelogs. */
@@ -59,6 +62,25 @@ class ChangelogFormatTest {
         .hasMessageContaining("not written by Weir");
   }
 
+  /**
+   * A batch record's entries as {@code key=value} in hex ({@code key=delete} for a delete), read
+   * with {@link ChangelogFormat#forEachBatchEntry}, whose count must match.
+   */
+  private static List<String> batchEntries(byte[] key, byte[] value) {
+    List<String> entries = new ArrayList<>();
+    int n =
+        ChangelogFormat.forEachBatchEntry(
+            key,
+            value,
+            (k, v, off, len) ->
+                entries.add(
+                    hex(k)
+                        + "="
+                        + (v == null ? "delete" : hex(Arrays.copyOfRange(v, off, off + len)))));
+    assertThat(n).isEqualTo(entries.size());
+    return entries;
+  }
+
   @Test
   void batchRecordKeyAndValue() {
     // Record 024: key 00 42 + scope + sequence; value 02 then per entry the key's suffix after the
@@ -77,17 +99,9 @@ class ChangelogFormatTest {
     byte[] value = b.toValue();
     assertThat(hex(value).substring(0, 2 + 2 + 2 + 2 + 6 + 2 + 4 + 4))
         .isEqualTo("02" + "01" + "aa" + "03" + "010061" + "02" + "bbcc" + "c801");
-    java.util.List<String> entries = new java.util.ArrayList<>();
-    int n =
-        ChangelogFormat.forEachBatchEntry(
-            key,
-            value,
-            (k, v, off, len) ->
-                entries.add(
-                    hex(k) + "=" + hex(java.util.Arrays.copyOfRange(v, off, off + len)).length()));
-    assertThat(n).isEqualTo(2);
-    assertThat(entries)
-        .containsExactly("4a01628000000000000002aa=6", "4a01628000000000000002bbcc=400");
+    assertThat(batchEntries(key, value))
+        .containsExactly(
+            "4a01628000000000000002aa=010061", "4a01628000000000000002bbcc=" + "00".repeat(200));
     assertThatThrownBy(() -> ChangelogFormat.forEachBatchEntry(key, unhex("016162"), null))
         .isInstanceOf(StateFormatException.class)
         .hasMessageContaining("version 0x01");
@@ -116,20 +130,7 @@ class ChangelogFormatTest {
                 + ("08" + "0000000000000002" + "00")
                 + ("08" + "0000000000000006" + "03" + "0100"));
     assertThat(b.entries()).isEqualTo(3);
-    java.util.List<String> entries = new java.util.ArrayList<>();
-    int n =
-        ChangelogFormat.forEachBatchEntry(
-            key,
-            value,
-            (k, v, off, len) ->
-                entries.add(
-                    hex(k)
-                        + "="
-                        + (v == null
-                            ? "delete"
-                            : hex(java.util.Arrays.copyOfRange(v, off, off + len)))));
-    assertThat(n).isEqualTo(3);
-    assertThat(entries)
+    assertThat(batchEntries(key, value))
         .containsExactly(
             "4e016100000001610000000000000005=010061",
             "4e016100000001610000000000000002=delete",

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A start() that fails reaches ERROR through the checked transitions the state listener sees; the
  * stream threads start while the topic set-up runs and join the group only after it (design record
- * 031).
+ * 031); failures stop the instance once.
  */
 class ApplicationRuntimeStartTest {
   @TempDir Path dir;
@@ -153,5 +153,31 @@ class ApplicationRuntimeStartTest {
 
     assertThat(runtime.state()).isEqualTo(RuntimeState.ERROR);
     assertThat(seen).containsExactly("CREATED -> PENDING_ERROR", "PENDING_ERROR -> ERROR");
+  }
+
+  /**
+   * Several threads failing at once stop the instance once: only the first enters PENDING_ERROR.
+   */
+  @Test
+  void onlyTheFirstFailureStartsTheErrorShutdown() {
+    ProducerOnlyClients clients =
+        config -> {
+          throw new AssertionError("not started");
+        };
+    List<String> seen = new CopyOnWriteArrayList<>();
+    ApplicationRuntime runtime =
+        new ApplicationRuntime(
+            TestSettings.of(props()),
+            TopologyAccess.plan(pipeline().build(), "app"),
+            clients,
+            (next, prev) -> seen.add(prev + " -> " + next),
+            e -> FailureResponse.SHUTDOWN_INSTANCE,
+            new ManualClock(0));
+
+    assertThat(runtime.enterPendingError()).isTrue();
+    assertThat(runtime.enterPendingError()).isFalse();
+
+    assertThat(runtime.state()).isEqualTo(RuntimeState.PENDING_ERROR);
+    assertThat(seen).containsExactly("CREATED -> PENDING_ERROR");
   }
 }

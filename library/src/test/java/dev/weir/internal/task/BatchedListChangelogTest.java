@@ -417,18 +417,10 @@ class BatchedListChangelogTest {
     if (tailFrom < 0) {
       return;
     }
-    StateBackend other = StateBackends.rocksDb(RocksDbSettings.of(dir.resolve(run + "tail")));
-    try {
-      try (TaskStateStore base = other.open("0_0", List.of(STORE))) {
-        ChangelogReplay.restore(base, STORE, TOPIC, log.subList(0, tailFrom), bulkThreshold);
-      }
-      try (TaskStateStore base = other.open("0_0", List.of(STORE))) {
-        assertThat(base.committedOffsets()).containsEntry(TOPIC + "-0", (long) tailFrom);
-        ChangelogReplay.restore(base, STORE, TOPIC, log, bulkThreshold);
-        assertThat(ChangelogReplay.contents(base.store(STORE))).as("tail").isEqualTo(local);
-      }
-    } finally {
-      other.close();
-    }
+    assertThat(
+            ChangelogReplay.restoreInTwoSteps(
+                dir.resolve(run + "tail"), STORE, TOPIC, log, tailFrom, bulkThreshold))
+        .as("tail")
+        .isEqualTo(local);
   }
 }

@@ -1,11 +1,17 @@
 package dev.weir.internal.task;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.weir.store.ChangelogRestorer;
 import dev.weir.store.KeyValueEntry;
 import dev.weir.store.KeyValueIterator;
 import dev.weir.store.KeyValueStore;
+import dev.weir.store.RocksDbSettings;
+import dev.weir.store.StateBackend;
+import dev.weir.store.StateBackends;
 import dev.weir.store.TaskStateStore;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -50,6 +56,27 @@ final class ChangelogReplay {
         .withBatchSize(3)
         .withBulkLoadThreshold(bulkThreshold)
         .restore(consumer, base, Map.of(store, tp));
+  }
+
+  /**
+   * Restores {@code log} in two steps into a fresh RocksDB store in {@code dir}: up to {@code
+   * tailFrom}, then (reopened, from the stored offset) the tail; returns the store's contents.
+   */
+  static Map<String, String> restoreInTwoSteps(
+      Path dir, String store, String topic, List<byte[][]> log, int tailFrom, long bulkThreshold) {
+    StateBackend backend = StateBackends.rocksDb(RocksDbSettings.of(dir));
+    try {
+      try (TaskStateStore base = backend.open("0_0", List.of(store))) {
+        restore(base, store, topic, log.subList(0, tailFrom), bulkThreshold);
+      }
+      try (TaskStateStore base = backend.open("0_0", List.of(store))) {
+        assertThat(base.committedOffsets()).containsEntry(topic + "-0", (long) tailFrom);
+        restore(base, store, topic, log, bulkThreshold);
+        return contents(base.store(store));
+      }
+    } finally {
+      backend.close();
+    }
   }
 
   /**

@@ -469,19 +469,10 @@ class SegmentedBufferTest {
 
     assertFullRestoresEqual(log, local, bulkThreshold);
     // A copy restored up to a commit in the middle, then the tail.
-    StateBackend other = StateBackends.rocksDb(RocksDbSettings.of(dir.resolve("tail")));
-    try {
-      try (TaskStateStore base = other.open("0_0", List.of(STORE))) {
-        ChangelogReplay.restore(base, STORE, TOPIC, log.subList(0, tailFrom), bulkThreshold);
-      }
-      try (TaskStateStore base = other.open("0_0", List.of(STORE))) {
-        assertThat(base.committedOffsets()).containsEntry(TOPIC + "-0", (long) tailFrom);
-        ChangelogReplay.restore(base, STORE, TOPIC, log, bulkThreshold);
-        assertThat(ChangelogReplay.contents(base.store(STORE))).isEqualTo(local);
-      }
-    } finally {
-      other.close();
-    }
+    assertThat(
+            ChangelogReplay.restoreInTwoSteps(
+                dir.resolve("tail"), STORE, TOPIC, log, tailFrom, bulkThreshold))
+        .isEqualTo(local);
   }
 
   /**
