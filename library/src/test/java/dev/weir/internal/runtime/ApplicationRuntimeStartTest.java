@@ -52,6 +52,18 @@ class ApplicationRuntimeStartTest {
     return b;
   }
 
+  /** A runtime of {@link #pipeline()} whose state changes are added to {@code seen}. */
+  private ApplicationRuntime runtime(
+      KafkaClients clients, List<String> seen, FailureResponse policy) {
+    return new ApplicationRuntime(
+        TestSettings.of(props()),
+        TopologyAccess.plan(pipeline().build(), "app"),
+        clients,
+        (next, prev) -> seen.add(prev + " -> " + next),
+        e -> policy,
+        new ManualClock(0));
+  }
+
   /**
    * The set-up is held back until the stream thread has created its group consumer, which happens
    * only when the thread starts before the set-up ends; the set-up then fails. start() throws the
@@ -96,14 +108,7 @@ class ApplicationRuntimeStartTest {
           }
         };
     List<String> seen = new ArrayList<>();
-    ApplicationRuntime runtime =
-        new ApplicationRuntime(
-            TestSettings.of(props()),
-            TopologyAccess.plan(pipeline().build(), "app"),
-            clients,
-            (next, prev) -> seen.add(prev + " -> " + next),
-            e -> FailureResponse.REPLACE_THREAD,
-            new ManualClock(0));
+    ApplicationRuntime runtime = runtime(clients, seen, FailureResponse.REPLACE_THREAD);
 
     assertThatThrownBy(runtime::start).isSameAs(noBroker);
 
@@ -118,8 +123,6 @@ class ApplicationRuntimeStartTest {
 
   @Test
   void failedStartGoesThroughPendingErrorToErrorAndTellsTheListener() {
-    StreamBuilder b = pipeline();
-    Map<Object, Object> props = props();
     KafkaException noBroker = new KafkaException("no broker");
     KafkaClients clients =
         new KafkaClients() {
@@ -140,14 +143,7 @@ class ApplicationRuntimeStartTest {
           }
         };
     List<String> seen = new ArrayList<>();
-    ApplicationRuntime runtime =
-        new ApplicationRuntime(
-            TestSettings.of(props),
-            TopologyAccess.plan(b.build(), "app"),
-            clients,
-            (next, prev) -> seen.add(prev + " -> " + next),
-            e -> FailureResponse.SHUTDOWN_INSTANCE,
-            new ManualClock(0));
+    ApplicationRuntime runtime = runtime(clients, seen, FailureResponse.SHUTDOWN_INSTANCE);
 
     assertThatThrownBy(runtime::start).isSameAs(noBroker);
 
@@ -165,14 +161,7 @@ class ApplicationRuntimeStartTest {
           throw new AssertionError("not started");
         };
     List<String> seen = new CopyOnWriteArrayList<>();
-    ApplicationRuntime runtime =
-        new ApplicationRuntime(
-            TestSettings.of(props()),
-            TopologyAccess.plan(pipeline().build(), "app"),
-            clients,
-            (next, prev) -> seen.add(prev + " -> " + next),
-            e -> FailureResponse.SHUTDOWN_INSTANCE,
-            new ManualClock(0));
+    ApplicationRuntime runtime = runtime(clients, seen, FailureResponse.SHUTDOWN_INSTANCE);
 
     assertThat(runtime.enterPendingError()).isTrue();
     assertThat(runtime.enterPendingError()).isFalse();
