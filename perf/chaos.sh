@@ -6,13 +6,16 @@
 #
 # Usage: perf/chaos.sh [--records N] [--crashes K] [--broker-restarts B] [--seed S]
 #                      [--guarantee exactly_once|at_least_once] [--profile ci|default|soak]
-#                      [--sink kafka|file|postgres] [--liveness true|false] [...]
+#                      [--sink kafka|file|postgres] [--liveness true|false]
+#                      [--window-contents aggregate|list] [...]
 # --sink file: the pipeline also writes its results through the exactly-once file sink; the
 # verifier reads the finished files back and checks them like the output topic.
 # --sink postgres: the results also go exactly once into a table of an embedded PostgreSQL, read
 # back and checked like the output topic.
 # --liveness true: every instance is a static member with a liveness listener (design record
 # 021), so killed instances are removed by their peers instead of at the session timeout.
+# --window-contents list: the windows keep their records (list state, design record 032) and count
+# them when they fire, instead of counting incrementally; the same results, checked the same way.
 # Last line: chaos: records=N crashes=K broker-restarts=B lost=L duplicated=D wrong=W
 # Exit status 0 only when L, D and W are zero. Needs JDK 17 and Maven; MVN_ARGS (for example -o)
 # is passed to Maven.

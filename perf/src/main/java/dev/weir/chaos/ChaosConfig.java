@@ -73,7 +73,8 @@ public record ChaosConfig(
     Duration stallTimeout,
     Path workDir,
     String sink,
-    boolean liveness) {
+    boolean liveness,
+    String windowContents) {
 
   /** Settings every profile starts from. */
   private static final Map<String, String> BASE =
@@ -94,7 +95,8 @@ public record ChaosConfig(
           Map.entry("stall-timeout-s", "180"),
           Map.entry("watermark-interval-ms", "0"),
           Map.entry("sink", "kafka"),
-          Map.entry("liveness", "false"));
+          Map.entry("liveness", "false"),
+          Map.entry("window-contents", "aggregate"));
 
   /** What each profile changes. */
   private static final Map<String, Map<String, String>> PROFILES =
@@ -160,6 +162,7 @@ public record ChaosConfig(
           "pipeline",
           "sink",
           "liveness",
+          "window-contents",
           "work-dir");
 
   /** The workload this run writes. */
@@ -228,7 +231,8 @@ public record ChaosConfig(
               Duration.ofSeconds(Long.parseLong(v.get("stall-timeout-s"))),
               Path.of(v.get("work-dir")),
               v.get("sink"),
-              Boolean.parseBoolean(v.get("liveness")));
+              Boolean.parseBoolean(v.get("liveness")),
+              v.get("window-contents"));
       c.validate();
       return c;
     } catch (NumberFormatException e) {
@@ -257,6 +261,10 @@ public record ChaosConfig(
 
   /** Checks the values fit together. */
   public void validate() {
+    if (!windowContents.equals("aggregate") && !windowContents.equals("list")) {
+      throw new IllegalArgumentException(
+          "--window-contents must be aggregate or list, not " + windowContents);
+    }
     if (!sink.equals("kafka") && !sink.equals("file") && !sink.equals("postgres")) {
       throw new IllegalArgumentException("--sink must be kafka, file or postgres, not " + sink);
     }

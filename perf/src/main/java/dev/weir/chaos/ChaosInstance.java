@@ -21,7 +21,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
  * <p>Options: {@code --bootstrap --app-id --state-dir --in --out --control-file} (required), {@code
  * --windows-out --joins-out --guarantee --threads --commit-interval-ms --replication-factor
  * --watermark-interval-ms --commit-fault-rate --seed --slow-every --slow-ms --files-dir --pg-url
- * --static-id} (the last: a static member with a liveness listener, design record 021).
+ * --window-contents --static-id} (the last: a static member with a liveness listener, design record
+ * 021).
  */
 public final class ChaosInstance {
   private ChaosInstance() {}
@@ -74,7 +75,8 @@ public final class ChaosInstance {
                 args.getInt("slow-every", 0),
                 args.getInt("slow-ms", 0),
                 args.get("files-dir", ""),
-                args.get("pg-url", "")),
+                args.get("pg-url", ""),
+                args.get("window-contents", "aggregate").equals("list")),
             props,
             clients);
     CountDownLatch stopped = new CountDownLatch(1);

@@ -19,6 +19,7 @@ import dev.weir.stream.KeyedStream;
 import dev.weir.stream.Repartition;
 import dev.weir.stream.StreamBuilder;
 import dev.weir.stream.Topology;
+import dev.weir.stream.WindowedStream;
 import dev.weir.windowing.ProcessWindowFunction;
 import dev.weir.windowing.TimeWindow;
 import dev.weir.windowing.TumblingEventTimeWindows;
@@ -106,6 +107,8 @@ public final class ChaosPipeline {
    *     none
    * @param postgresUrl with a JDBC URL, the results also go exactly once into the table of {@link
    *     PostgresChaosSink} in that database; empty for none
+   * @param windowLists whether the windows keep their records (list state, design record 032) and
+   *     count them when they fire, instead of counting incrementally: the same results
    * @return the topology
    */
   public static Topology topology(
@@ -117,7 +120,8 @@ public final class ChaosPipeline {
       int slowEvery,
       int slowMs,
       String filesDir,
-      String postgresUrl) {
+      String postgresUrl,
+      boolean windowLists) {
     StreamBuilder b = new StreamBuilder();
     DataStream<String> input =
         b.fromSource(
@@ -153,9 +157,11 @@ public final class ChaosPipeline {
       PostgresChaosSink.attach(result, postgresUrl);
     }
     if (kind.hasWindows()) {
-      byKey
-          .window(TumblingEventTimeWindows.of(WINDOW))
-          .aggregate(new CountRecords(), Serdes.Long(), new FormatWindow())
+      WindowedStream<String, String, TimeWindow> windows =
+          byKey.window(TumblingEventTimeWindows.of(WINDOW));
+      (windowLists
+              ? windows.process(new CountKeptRecords())
+              : windows.aggregate(new CountRecords(), Serdes.Long(), new FormatWindow()))
           .uid("window-count")
           .sinkTo(
               KafkaSink.topic(windowsOut, Serdes.String())
@@ -250,6 +256,24 @@ public final class ChaosPipeline {
     @Override
     public void process(String key, Context ctx, Iterable<Long> counts, Collector<String> out) {
       out.collect(key + ":" + ctx.window().getStart() + ":" + counts.iterator().next());
+    }
+  }
+
+  /**
+   * {@code "key:windowStart:count"} from the window's kept records: a record lost from or doubled
+   * in the window's list changes the count.
+   */
+  static final class CountKeptRecords
+      extends ProcessWindowFunction<String, String, String, TimeWindow> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void process(String key, Context ctx, Iterable<String> records, Collector<String> out) {
+      long n = 0;
+      for (String ignored : records) {
+        n++;
+      }
+      out.collect(key + ":" + ctx.window().getStart() + ":" + n);
     }
   }
 

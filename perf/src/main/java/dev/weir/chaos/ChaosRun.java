@@ -424,6 +424,7 @@ public final class ChaosRun {
       // A static member per slot (its restarts keep the id) with a liveness listener (record 021).
       extra.addAll(List.of("--static-id", "chaos-" + name));
     }
+    extra.addAll(List.of("--window-contents", config.windowContents()));
     if (config.watermarkIntervalMs() > 0) {
       extra.add("--watermark-interval-ms");
       extra.add(Integer.toString(config.watermarkIntervalMs()));

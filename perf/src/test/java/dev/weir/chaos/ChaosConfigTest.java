@@ -54,6 +54,11 @@ class ChaosConfigTest {
     assertThatThrownBy(
             () -> ChaosConfig.parse(new String[] {"--brokers", "1", "--broker-restarts", "1"}, DIR))
         .hasMessageContaining("--brokers 3");
+    assertThatThrownBy(() -> ChaosConfig.parse(new String[] {"--window-contents", "set"}, DIR))
+        .hasMessageContaining("--window-contents must be aggregate or list");
+    assertThat(ChaosConfig.parse(new String[] {"--window-contents", "list"}, DIR).windowContents())
+        .isEqualTo("list");
+    assertThat(ChaosConfig.profile("default", DIR).windowContents()).isEqualTo("aggregate");
     assertThatThrownBy(() -> ChaosConfig.parse(new String[] {"--records"}, DIR))
         .hasMessageContaining("--records");
     assertThatThrownBy(() -> ChaosConfig.parse(new String[] {"--records", "many"}, DIR))
