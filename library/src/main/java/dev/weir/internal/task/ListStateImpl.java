@@ -12,9 +12,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * List state with one stored entry per element (design record 012): a header at the list's key
@@ -320,7 +322,7 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
   private void relog(List<Stored<T>> stored, List<byte[]> removed) {
     byte[] listKey = currentKeyPrefix();
     byte[] header = store.get(listKey);
-    java.util.Set<ByteBuffer> gone = new java.util.HashSet<>();
+    Set<ByteBuffer> gone = new HashSet<>();
     removed.forEach(k -> gone.add(ByteBuffer.wrap(k)));
     List<byte[][]> keep = new ArrayList<>(stored.size() - removed.size());
     for (Stored<T> s : stored) {
