@@ -106,6 +106,24 @@ public final class Plan {
     return out;
   }
 
+  /**
+   * The window operators, by operator name in operator order, with their changelog topic. Any of
+   * them can keep lists in its store (its records, a merging assigner's window set, a trigger's or
+   * a window function's per-window list state), whose layout changed with design record 032.
+   */
+  public Map<String, String> windowStores() {
+    Map<String, String> out = new LinkedHashMap<>();
+    TreeMap<Integer, Transformation<?>> ordered = new TreeMap<>();
+    storeNames.keySet().forEach(n -> ordered.put(n.id(), n));
+    for (Transformation<?> n : ordered.values()) {
+      if (n instanceof OneInputTransformation<?, ?> o
+          && o.spec() instanceof OperatorSpec.WindowSpec) {
+        out.put(n.name(), changelogTopic(storeNames.get(n)));
+      }
+    }
+    return out;
+  }
+
   /** Changelog topic of every store, by sub-topology id (its task count is the partition count). */
   public Map<String, Integer> changelogTopics() {
     Map<String, Integer> out = new LinkedHashMap<>();

@@ -409,7 +409,8 @@ final class StreamThread extends Thread {
           setup.applicationId(),
           assignorContext.fingerprint,
           assignorContext.leaderFingerprint,
-          TopologyFingerprint.asyncUpgradeNote(assignorContext.plan));
+          TopologyFingerprint.asyncUpgradeNote(assignorContext.plan)
+              + TopologyFingerprint.windowUpgradeNote(assignorContext.plan));
     }
     if (state == State.PARTITIONS_ASSIGNED && !tasks.isRestoring()) {
       setState(State.RUNNING);
@@ -717,8 +718,9 @@ final class StreamThread extends Thread {
      * @param applicationId the application's id
      * @param mine this member's fingerprint
      * @param leaders the leader's fingerprint
-     * @param note {@link TopologyFingerprint#asyncUpgradeNote}: why an upgrade of Weir itself can
-     *     change the topology, or ""
+     * @param note {@link TopologyFingerprint#asyncUpgradeNote} and {@link
+     *     TopologyFingerprint#windowUpgradeNote}: why an upgrade of Weir itself can change the
+     *     topology, or ""
      */
     TopologyMismatch(String applicationId, String mine, String leaders, String note) {
       super(

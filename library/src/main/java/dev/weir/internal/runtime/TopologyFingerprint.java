@@ -16,6 +16,11 @@ import java.util.TreeMap;
  * stores with their changelog topics. Two members with different fingerprints would disagree on
  * which task reads what or where its state lives. Operator logic and stateless operators inside a
  * sub-topology are left out: changing them is a compatible rolling upgrade.
+ *
+ * <p>A store's layout is part of it where an instance with another layout would misread the store:
+ * a topology with window operators names the layout of their lists (design record 032), so a group
+ * mixing instances from before and after that record refuses the mix instead of showing a moved
+ * window as empty.
  */
 final class TopologyFingerprint {
   private TopologyFingerprint() {}
@@ -36,6 +41,12 @@ final class TopologyFingerprint {
           .append('\n');
     }
     sb.append("changelogs ").append(new TreeMap<>(plan.changelogTopics())).append('\n');
+    Map<String, String> windows = plan.windowStores();
+    if (!windows.isEmpty()) {
+      sb.append("window lists batched (design record 032) in ")
+          .append(new TreeMap<>(windows))
+          .append('\n');
+    }
     return sb.toString();
   }
 
@@ -71,6 +82,39 @@ final class TopologyFingerprint {
     sb.append("), which older versions do not have, so this upgrade needs every instance stopped")
         .append(" once (see docs/async-io.md, 'Upgrading from a version that drained at every")
         .append(" commit').");
+    return sb.toString();
+  }
+
+  /**
+   * What a topology-mismatch report adds when {@code plan} has window operators: instances of a
+   * Weir version before design record 032 keep window lists in another layout and hash the same
+   * topology without the layout line, so the mismatch is the upgrade itself.
+   *
+   * @param plan this instance's plan; null in assignor tests without one
+   * @return a sentence starting with a space, or "" when the plan has no window operator
+   */
+  static String windowUpgradeNote(Plan plan) {
+    if (plan == null) {
+      return "";
+    }
+    Map<String, String> stores = plan.windowStores();
+    if (stores.isEmpty()) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder(" If the other instances run an older Weir: since design");
+    sb.append(" record 032 window operators keep their lists in a new layout (here ");
+    String sep = "";
+    for (Map.Entry<String, String> e : stores.entrySet()) {
+      sb.append(sep)
+          .append("operator '")
+          .append(e.getKey())
+          .append("', changelog topic '")
+          .append(e.getValue())
+          .append('\'');
+      sep = "; ";
+    }
+    sb.append("), which older versions cannot read, so this upgrade needs every instance stopped")
+        .append(" once (see docs/operations.md, 'Rolling upgrades').");
     return sb.toString();
   }
 

@@ -3,6 +3,7 @@ package dev.weir.internal.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.weir.eventtime.WatermarkStrategy;
 import dev.weir.functions.AsyncFunction;
 import dev.weir.internal.graph.Plan;
 import dev.weir.internal.graph.TopologyAccess;
@@ -13,7 +14,9 @@ import dev.weir.stream.KafkaSink;
 import dev.weir.stream.KafkaSource;
 import dev.weir.stream.Repartition;
 import dev.weir.stream.StreamBuilder;
+import dev.weir.windowing.TumblingEventTimeWindows;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -172,6 +175,55 @@ class TopologyFingerprintTest {
                 + " 'lookup', changelog topic 'app-lookup-changelog'), which older versions do"
                 + " not have, so this upgrade needs every instance stopped once (see"
                 + " docs/async-io.md, 'Upgrading from a version that drained at every commit').");
+  }
+
+  /** in -> keyBy -> (a 1 s tumbling window reducing, when {@code window}) -> out. */
+  private static Plan windowPlan(boolean window) {
+    StreamBuilder b = new StreamBuilder();
+    var keyed =
+        b.fromSource(
+                KafkaSource.topic("in", Serdes.String()),
+                WatermarkStrategy.<String>forMonotonousTimestamps(),
+                "in")
+            .keyBy(
+                v -> v,
+                Serdes.String(),
+                Repartition.<String>named("by-v").withValueSerde(Serdes.String()));
+    DataStream<String> out =
+        window
+            ? keyed
+                .window(TumblingEventTimeWindows.of(Duration.ofSeconds(1)))
+                .reduce((x, y) -> x + y)
+                .name("joined")
+            : keyed.reduce((x, y) -> x + y).name("joined");
+    out.sinkTo(KafkaSink.topic("out", Serdes.String()));
+    return TopologyAccess.plan(b.build(), "app");
+  }
+
+  @Test
+  void aWindowOperatorNamesTheLayoutOfWindowListsAndExplainsTheUpgradeInTheMismatchReport() {
+    Plan windowed = windowPlan(true);
+    Plan rolling = windowPlan(false);
+    // The same stores and topics: only the layout line tells them apart, which a Weir before
+    // record 032 did not write, so old and new instances of a windowed topology disagree.
+    assertThat(TopologyFingerprint.canonical(windowed))
+        .isEqualTo(
+            TopologyFingerprint.canonical(rolling)
+                + "window lists batched (design record 032) in {joined=app-joined-changelog}\n");
+    assertThat(TopologyFingerprint.of(windowed)).isNotEqualTo(TopologyFingerprint.of(rolling));
+    assertThat(TopologyFingerprint.windowUpgradeNote(rolling)).isEmpty();
+    assertThat(TopologyFingerprint.windowUpgradeNote(null)).isEmpty();
+    assertThat(
+            new StreamThread.TopologyMismatch(
+                    "app", "mine", "theirs", TopologyFingerprint.windowUpgradeNote(windowed))
+                .getMessage())
+        .endsWith(
+            "See docs/operations.md, 'Upgrading a running application'. If the other instances"
+                + " run an older Weir: since design record 032 window operators keep their lists"
+                + " in a new layout (here operator 'joined', changelog topic"
+                + " 'app-joined-changelog'), which older versions cannot read, so this upgrade"
+                + " needs every"
+                + " instance stopped once (see docs/operations.md, 'Rolling upgrades').");
   }
 
   @Test
