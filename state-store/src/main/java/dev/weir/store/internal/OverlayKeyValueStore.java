@@ -21,6 +21,7 @@ import java.util.NavigableMap;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -45,6 +46,12 @@ import java.util.function.UnaryOperator;
  * range's pending writes and clean entries and keeps the keys the base holds there as one {@link
  * Drop}, whose tombstones the commit writes before the pending writes; until then base reads in the
  * range are hidden.
+ *
+ * <p>Keys the owner reads only by range scans ({@code scannedOnly}, a window's list elements,
+ * design record 037) get no clean entry: range scans merge only pending writes over the base, so a
+ * clean copy of such a key would never be read, only held (and copied by the GC) until evicted or
+ * deleted. Point operations on them stay correct but are not answered from memory: completeness
+ * does not cover them, so a point read, update or delete that finds no entry asks the base.
  *
  * <p>Puts kept outside the overlay ({@link OutsideWrites}, attached by their owner) are pending
  * writes the overlay does not index: the commit visits and applies them after its own, and then
@@ -104,10 +111,18 @@ final class OverlayKeyValueStore implements KeyValueStore {
 
   private final CleanEntries clean;
 
+  /** Keys kept out of the clean entries and out of completeness (see the class comment). */
+  private final Predicate<byte[]> scannedOnly;
+
   OverlayKeyValueStore(KeyValueStore base, StateCache cache) {
+    this(base, cache, key -> false);
+  }
+
+  OverlayKeyValueStore(KeyValueStore base, StateCache cache, Predicate<byte[]> scannedOnly) {
     this.name = base.name();
     this.base = base;
     this.cache = cache;
+    this.scannedOnly = Objects.requireNonNull(scannedOnly, "scannedOnly");
     this.clean = new CleanEntries(cache);
     if (cache.enabled()) {
       try (KeyValueIterator all = base.all()) {
@@ -132,7 +147,8 @@ final class OverlayKeyValueStore implements KeyValueStore {
       }
       return e.value == null ? null : ByteKeys.copy(e.value);
     }
-    if (complete) {
+    boolean scanned = scannedOnly.test(key);
+    if (complete && !scanned) {
       cache.countHit(); // not in a complete overlay: the base does not have it either
       return null;
     }
@@ -142,7 +158,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
     }
     cache.countMiss();
     byte[] value = base.get(key);
-    if (cache.enabled()) {
+    if (cache.enabled() && !scanned) {
       e = new CacheEntry(new Key(ByteKeys.copy(key)));
       e.value = value == null ? null : ByteKeys.copy(value);
       e.inBase = value == null ? ABSENT : PRESENT;
@@ -170,7 +186,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
     if (e != null) {
       cache.countHit();
       current = e.value;
-    } else if (complete) {
+    } else if (complete && !scannedOnly.test(key)) {
       cache.countHit();
       current = null;
       inBase = ABSENT;
@@ -199,7 +215,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
     Objects.requireNonNull(key, "key");
     CacheEntry e = entries.get(new Key(key));
     if (e == null) {
-      if (complete || (!drops.isEmpty() && dropped(key))) {
+      if ((complete && !scannedOnly.test(key)) || (!drops.isEmpty() && dropped(key))) {
         return; // absent from the base and from pending writes, or deleted already
       }
       e = entryFor(key);
@@ -525,7 +541,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
     CacheEntry e = entries.get(probe);
     if (e == null) {
       e = new CacheEntry(new Key(ByteKeys.copy(key)));
-      e.inBase = complete ? ABSENT : UNKNOWN;
+      e.inBase = complete && !scannedOnly.test(key) ? ABSENT : UNKNOWN;
       entries.put(e.key, e);
     }
     return e;
@@ -576,8 +592,15 @@ final class OverlayKeyValueStore implements KeyValueStore {
     e.dirty = false;
   }
 
-  /** Keeps a clean entry if the budget allows; a complete overlay needs no absent entries. */
+  /**
+   * Keeps a clean entry if the budget allows; a complete overlay needs no absent entries, and a key
+   * read only by scans none at all (completeness does not cover it).
+   */
   private void keepClean(CacheEntry e) {
+    if (scannedOnly.test(e.key.bytes)) {
+      entries.remove(e.key);
+      return;
+    }
     if (!cache.enabled() || (complete && e.value == null)) {
       entries.remove(e.key);
       if (e.value != null) {
