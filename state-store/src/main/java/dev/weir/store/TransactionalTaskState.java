@@ -3,6 +3,7 @@ package dev.weir.store;
 import dev.weir.store.internal.StoreInternals;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The transactional write buffer of one task: stores whose writes stay in an uncommitted in-memory
@@ -72,6 +73,26 @@ public interface TransactionalTaskState {
    */
   static TransactionalTaskState wrap(TaskStateStore base, StateCache cache) {
     return StoreInternals.transactional(base, cache);
+  }
+
+  /**
+   * Wraps a task state with a write-back cache, as {@link #wrap(TaskStateStore, StateCache)},
+   * except for the keys {@code scannedOnly} accepts: keys the caller reads by range scans (which
+   * merge only pending writes over the base, never cached entries), such as a window's list
+   * elements. A commit keeps no cached copy of them, and a point read, update or delete of one that
+   * is not a pending write asks the base; everything reads exactly as with {@link
+   * #wrap(TaskStateStore, StateCache)}. The predicate is asked on every commit of such a key and
+   * every point access that finds no pending write, so it must be cheap and must answer the same
+   * for the same key.
+   *
+   * @param base the committed state; not null
+   * @param cache the thread's cache budget; not null
+   * @param scannedOnly the keys kept out of the cache; not null
+   * @return the transactional view, with no pending writes; never null
+   */
+  static TransactionalTaskState wrap(
+      TaskStateStore base, StateCache cache, Predicate<byte[]> scannedOnly) {
+    return StoreInternals.transactional(base, cache, scannedOnly);
   }
 
   /**

@@ -237,6 +237,52 @@ class StateCacheHazardsTest {
     assertThat(entries(tx.store("a").all())).isEmpty();
   }
 
+  /**
+   * Keys read only by scans (design record 037): a commit keeps no clean copy of them, and in an
+   * overlay that is complete for every other key a point read, update or delete of a committed one
+   * still finds the base's value instead of taking it for absent.
+   */
+  @Test
+  void keysReadOnlyByScansAreNotCachedAndPointOperationsOnThemStillSeeTheBase() {
+    StateCache cache = StateCache.of(1L << 20);
+    // Keys starting with 'e' are scanned only; the base is empty, so the overlay starts complete.
+    TransactionalTaskState tx = TransactionalTaskState.wrap(base, cache, k -> k[0] == 'e');
+    KeyValueStore a = tx.store("a");
+    for (int i = 0; i < 20; i++) {
+      a.put(bytes('e', i), bytes(i, i, i, i, i, i, i, i));
+    }
+    a.put(bytes('h'), bytes(1));
+    tx.commit(Map.of());
+    StateCache plainCache = StateCache.of(1L << 20);
+    TransactionalTaskState plain = TransactionalTaskState.wrap(base, plainCache);
+    plain.store("a").get(bytes('h'));
+    assertThat(cache.usedBytes()).as("only 'h' is cached").isEqualTo(plainCache.usedBytes());
+
+    // Point operations on committed scanned-only keys reach the base.
+    assertThat(hex(a.get(bytes('e', 1)))).isEqualTo(hex(bytes(1, 1, 1, 1, 1, 1, 1, 1)));
+    a.update(bytes('e', 2), v -> bytes(v[0] + 0x20));
+    a.delete(bytes('e', 3));
+    a.put(bytes('e', 4), bytes(0x44));
+    a.delete(bytes('e', 4)); // committed before: a tombstone, not a dropped write
+    assertThat(pendingWrites(tx)).isEqualTo(mapOf("6502", "22", "6503", null, "6504", null));
+    Map<String, String> model = new TreeMap<>();
+    for (int i = 0; i < 20; i++) {
+      if (i != 3 && i != 4) {
+        model.put(hex(bytes('e', i)), hex(i == 2 ? bytes(0x22) : bytes(i, i, i, i, i, i, i, i)));
+      }
+    }
+    model.put("68", "01");
+    assertThat(entries(a.all())).isEqualTo(model);
+    tx.commit(Map.of());
+    assertThat(entries(base.store("a").all())).isEqualTo(model);
+    assertThat(entries(a.prefixScan(bytes('e')))).hasSize(18);
+    assertThat(cache.usedBytes()).isEqualTo(plainCache.usedBytes());
+    // A key never written is still known absent without a base read: 'h' keys stay complete.
+    long misses = cache.misses();
+    assertThat(a.get(bytes('h', 9))).isNull();
+    assertThat(cache.misses()).isEqualTo(misses);
+  }
+
   private static Map<String, String> mapOf(String... keyValues) {
     Map<String, String> m = new TreeMap<>();
     for (int i = 0; i < keyValues.length; i += 2) {

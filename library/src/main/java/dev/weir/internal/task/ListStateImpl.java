@@ -31,7 +31,7 @@ import java.util.Set;
  */
 final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
   /** One live element as stored: its key (for targeted deletes) and its value. */
-  record Stored<T>(byte[] key, T value) {}
+  record Stored<T>(byte[] key, T value, byte[] stored) {}
 
   /**
    * Whether the elements reach the changelog in batch records, one per list and commit (design
@@ -142,13 +142,17 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
     }
     List<KeyValueEntry> entries = liveEntries(listKey, now);
     List<Stored<T>> out = new ArrayList<>(entries.size());
+    boolean refresh = ttl && refreshOnRead && !entries.isEmpty();
     for (KeyValueEntry e : entries) {
-      out.add(new Stored<>(e.key(), deserialize(StateFormat.payload(e.value()))));
-    }
-    if (ttl && refreshOnRead && !entries.isEmpty()) {
-      for (KeyValueEntry e : entries) {
-        store.put(e.key(), elementValue(now, StateFormat.payload(e.value())));
+      byte[] payload = StateFormat.payload(e.value());
+      byte[] value = e.value();
+      if (refresh) {
+        value = elementValue(now, payload);
+        store.put(e.key(), value);
       }
+      out.add(new Stored<>(e.key(), deserialize(payload), value));
+    }
+    if (refresh) {
       writeHeader(listKey, h.nextSequence());
     }
     return out;
@@ -327,7 +331,9 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
     List<byte[][]> keep = new ArrayList<>(stored.size() - removed.size());
     for (Stored<T> s : stored) {
       if (!gone.contains(ByteBuffer.wrap(s.key()))) {
-        keep.add(new byte[][] {s.key(), store.get(s.key())});
+        // The bytes the scan read (the store no longer answers a point read of an element from
+        // memory: design record 037).
+        keep.add(new byte[][] {s.key(), s.stored()});
       }
     }
     deleteEntries(listKey);

@@ -182,6 +182,15 @@ final class StateFormat {
   }
 
   /**
+   * Whether {@code key} is an element of a batched namespaced list ({@code listKey + [sequence]}),
+   * a key read only by scans of its list: the transactional store keeps no cached copy of it after
+   * a commit (design record 037).
+   */
+  public static boolean isListElement(byte[] key) {
+    return key.length > 1 && key[0] == SCOPE_NAMESPACED_LIST && listElementScopeLength(key) > 0;
+  }
+
+  /**
    * Whether a batched entry's scope is a list's (design record 032), whose single elements may be
    * deleted while the list lives on, rather than a buffer segment's (design record 024), which goes
    * only whole.

@@ -71,7 +71,9 @@ public final class TaskState implements AutoCloseable {
       lastOffsets.put(s.store(), last);
       offsetReceivers.put(s.store(), offset -> last.accumulateAndGet(offset, Math::max));
     }
-    this.overlay = TransactionalTaskState.wrap(base, cache);
+    // A window's list elements are read once, by the firing's scan: no cached copies of them
+    // (design record 037).
+    this.overlay = TransactionalTaskState.wrap(base, cache, StateFormat::isListElement);
   }
 
   /**

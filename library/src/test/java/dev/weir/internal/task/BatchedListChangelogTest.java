@@ -199,6 +199,42 @@ class BatchedListChangelogTest {
     assertEveryRestoreEqualsTheLocalStore(-1, -1);
   }
 
+  /**
+   * Design record 037: a window's committed elements are read once, by the firing's scan, so the
+   * cache keeps no copy of them (only the list's header); the list reads, evicts, clears and
+   * restores exactly as before.
+   */
+  @Test
+  void committedListElementsTakeNoCacheSpaceAndTheListStillReadsAndRestoresExactly() {
+    open(32L << 20);
+    window("a", "w");
+    list.addAll(numbered("element-with-a-long-enough-payload-", 0, 1000));
+    commit();
+    // The header (a few dozen bytes with its key) and the batch's marker; 1,000 elements of over
+    // 50 bytes each would be over 50,000 bytes.
+    assertThat(cache.usedBytes()).isLessThan(1_000);
+    assertThat(list.get()).isEqualTo(numbered("element-with-a-long-enough-payload-", 0, 1000));
+    list.add("x");
+    commit();
+    assertThat(cache.usedBytes()).isLessThan(1_000);
+    // An evictor's rewrite takes the kept elements' bytes from the scan it was given.
+    List<ListStateImpl.Stored<String>> stored = list.stored();
+    List<String> kept = new ArrayList<>();
+    stored.forEach(s -> kept.add(s.value()));
+    kept.subList(0, 990).clear();
+    list.retain(stored, kept);
+    commit();
+    List<String> expected = numbered("element-with-a-long-enough-payload-", 990, 1000);
+    expected.add("x");
+    assertThat(list.get()).isEqualTo(expected);
+    assertEveryRestoreEqualsTheLocalStore(-1, -1);
+    list.clear();
+    commit();
+    assertThat(list.get()).isEmpty();
+    assertThat(ChangelogReplay.contents(state.store(STORE))).isEmpty();
+    assertEveryRestoreEqualsTheLocalStore(-1, -1);
+  }
+
   @Test
   void ttlExpiresSomeElementsAsDeletesInABatchAndAnExpiredListWithOneTombstonePerBatch() {
     ttl = StateTtlConfig.newBuilder(Duration.ofSeconds(1)).build();

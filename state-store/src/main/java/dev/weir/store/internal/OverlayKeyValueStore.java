@@ -13,6 +13,7 @@ import dev.weir.store.StateCache;
 import dev.weir.store.internal.CacheEntry.Key;
 import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.NavigableMap;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -46,6 +48,12 @@ import java.util.function.UnaryOperator;
  * Drop}, whose tombstones the commit writes before the pending writes; until then base reads in the
  * range are hidden.
  *
+ * <p>Keys the owner reads only by range scans ({@code scannedOnly}, a window's list elements,
+ * design record 037) get no clean entry: range scans merge only pending writes over the base, so a
+ * clean copy of such a key would never be read, only held (and copied by the GC) until evicted or
+ * deleted. Point operations on them stay correct but are not answered from memory: completeness
+ * does not cover them, so a point read, update or delete that finds no entry asks the base.
+ *
  * <p>Puts kept outside the overlay ({@link OutsideWrites}, attached by their owner) are pending
  * writes the overlay does not index: the commit visits and applies them after its own, and then
  * forgets whatever it held of their keys (design record 026).
@@ -58,6 +66,9 @@ import java.util.function.UnaryOperator;
  * a concurrent skip list's would be, without paying a skip list's cost on every write.
  */
 final class OverlayKeyValueStore implements KeyValueStore {
+  /** The most committed keys a scan notes for a range delete to reuse (design record 037). */
+  static final int MAX_SCANNED_KEYS = 1 << 17;
+
   /** Estimated heap per key of a deleted range beyond its bytes: array header and list slot. */
   static final long DROPPED_KEY_OVERHEAD_BYTES = 24;
 
@@ -104,10 +115,34 @@ final class OverlayKeyValueStore implements KeyValueStore {
 
   private final CleanEntries clean;
 
+  /**
+   * The committed keys of the last bounded range scan that ran to its end in this transaction, so
+   * that deleting the same range next (a fired window's purge after its read) needs no second read
+   * of the base (design record 037); null when there is none or it may be stale.
+   */
+  private Scan lastScan;
+
+  /** Counts commits and aborts: a scan that saw the base before one is stale. */
+  private long baseVersion;
+
+  /**
+   * A scan's committed keys: {@code dropsBefore} drops of this transaction existed when it started,
+   * and its keys exclude theirs.
+   */
+  private record Scan(byte[] from, byte[] to, List<byte[]> keys, int dropsBefore, long version) {}
+
+  /** Keys kept out of the clean entries and out of completeness (see the class comment). */
+  private final Predicate<byte[]> scannedOnly;
+
   OverlayKeyValueStore(KeyValueStore base, StateCache cache) {
+    this(base, cache, key -> false);
+  }
+
+  OverlayKeyValueStore(KeyValueStore base, StateCache cache, Predicate<byte[]> scannedOnly) {
     this.name = base.name();
     this.base = base;
     this.cache = cache;
+    this.scannedOnly = Objects.requireNonNull(scannedOnly, "scannedOnly");
     this.clean = new CleanEntries(cache);
     if (cache.enabled()) {
       try (KeyValueIterator all = base.all()) {
@@ -132,7 +167,8 @@ final class OverlayKeyValueStore implements KeyValueStore {
       }
       return e.value == null ? null : ByteKeys.copy(e.value);
     }
-    if (complete) {
+    boolean scanned = scannedOnly.test(key);
+    if (complete && !scanned) {
       cache.countHit(); // not in a complete overlay: the base does not have it either
       return null;
     }
@@ -142,7 +178,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
     }
     cache.countMiss();
     byte[] value = base.get(key);
-    if (cache.enabled()) {
+    if (cache.enabled() && !scanned) {
       e = new CacheEntry(new Key(ByteKeys.copy(key)));
       e.value = value == null ? null : ByteKeys.copy(value);
       e.inBase = value == null ? ABSENT : PRESENT;
@@ -170,7 +206,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
     if (e != null) {
       cache.countHit();
       current = e.value;
-    } else if (complete) {
+    } else if (complete && !scannedOnly.test(key)) {
       cache.countHit();
       current = null;
       inBase = ABSENT;
@@ -199,7 +235,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
     Objects.requireNonNull(key, "key");
     CacheEntry e = entries.get(new Key(key));
     if (e == null) {
-      if (complete || (!drops.isEmpty() && dropped(key))) {
+      if ((complete && !scannedOnly.test(key)) || (!drops.isEmpty() && dropped(key))) {
         return; // absent from the base and from pending writes, or deleted already
       }
       e = entryFor(key);
@@ -239,11 +275,15 @@ final class OverlayKeyValueStore implements KeyValueStore {
       return 0;
     }
     long live = 0;
-    List<byte[]> inBase = new ArrayList<>();
-    try (KeyValueIterator it = committedRange(fromInclusive, toExclusive)) {
-      while (it.hasNext()) {
-        byte[] key = it.next().key();
-        inBase.add(key);
+    List<byte[]> scanned = scannedKeys(fromInclusive, toExclusive);
+    List<byte[]> inBase = scanned != null ? scanned : new ArrayList<>();
+    try (KeyValueIterator it =
+        scanned != null ? null : committedRange(fromInclusive, toExclusive)) {
+      for (int i = 0; scanned != null ? i < scanned.size() : it.hasNext(); i++) {
+        byte[] key = scanned != null ? scanned.get(i) : it.next().key();
+        if (scanned == null) {
+          inBase.add(key);
+        }
         CacheEntry e = entries.get(new Key(key));
         if (e == null) {
           live++;
@@ -283,6 +323,79 @@ final class OverlayKeyValueStore implements KeyValueStore {
       }
     }
     return live;
+  }
+
+  /**
+   * The committed keys of {@code [from, to)} as the last scan of exactly that range read them, if
+   * no commit, abort or overlapping range delete came since it started; null otherwise. A scan of
+   * this range is used once; one of another range stays (a window's markers are deleted between the
+   * read of its list and the list's delete).
+   */
+  private List<byte[]> scannedKeys(byte[] from, byte[] to) {
+    Scan scan = lastScan;
+    if (scan == null
+        || from == null
+        || to == null
+        || !Arrays.equals(scan.from(), from)
+        || !Arrays.equals(scan.to(), to)) {
+      return null;
+    }
+    lastScan = null;
+    if (scan.version() != baseVersion || droppedSince(scan.dropsBefore(), from, to)) {
+      return null;
+    }
+    return scan.keys();
+  }
+
+  /** Whether a drop from index {@code first} on overlaps {@code [from, to)} (bounds not null). */
+  private boolean droppedSince(int first, byte[] from, byte[] to) {
+    for (int i = first; i < drops.size(); i++) {
+      Drop d = drops.get(i);
+      if ((d.to() == null || ByteKeys.compare(from, d.to()) < 0)
+          && (d.from() == null || ByteKeys.compare(d.from(), to) < 0)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The base's entries of a bounded range, noting their keys: when the scan reaches its end, they
+   * become {@link #lastScan}.
+   */
+  private KeyValueIterator recordingRange(byte[] fromInclusive, byte[] toExclusive) {
+    KeyValueIterator committed = committedRange(fromInclusive, toExclusive);
+    int dropsBefore = drops.size();
+    long version = baseVersion;
+    return new LookaheadIterator() {
+      private List<byte[]> keys = new ArrayList<>();
+
+      @Override
+      KeyValueEntry fetch() {
+        if (committed.hasNext()) {
+          KeyValueEntry e = committed.next();
+          if (keys != null) {
+            keys.add(e.key());
+            if (keys.size() > MAX_SCANNED_KEYS) {
+              keys = null; // a scan this long is not worth holding on to
+            }
+          }
+          return e;
+        }
+        if (keys != null
+            && version == baseVersion
+            && !droppedSince(dropsBefore, fromInclusive, toExclusive)) {
+          lastScan = new Scan(fromInclusive, toExclusive, keys, dropsBefore, version);
+        }
+        keys = null; // noted once
+        return null;
+      }
+
+      @Override
+      void release() {
+        committed.close();
+      }
+    };
   }
 
   /**
@@ -349,7 +462,10 @@ final class OverlayKeyValueStore implements KeyValueStore {
 
   @Override
   public KeyValueIterator range(byte[] fromInclusive, byte[] toExclusive) {
-    KeyValueIterator committed = committedRange(fromInclusive, toExclusive);
+    KeyValueIterator committed =
+        fromInclusive != null && toExclusive != null
+            ? recordingRange(fromInclusive, toExclusive)
+            : committedRange(fromInclusive, toExclusive);
     if (ByteKeys.isEmptyRange(fromInclusive, toExclusive)) {
       return new MergingIterator(committed, List.<Map.Entry<byte[], byte[]>>of().iterator());
     }
@@ -463,6 +579,8 @@ final class OverlayKeyValueStore implements KeyValueStore {
     pendingChanges++;
     drops.clear();
     droppedRanges.clear();
+    baseVersion++;
+    lastScan = null;
     pendingBytes = 0;
     pendingCount = 0;
     tombstones = 0;
@@ -502,6 +620,8 @@ final class OverlayKeyValueStore implements KeyValueStore {
     dropUnsorted();
     drops.clear();
     droppedRanges.clear();
+    baseVersion++;
+    lastScan = null;
     outside.forEach(OutsideWrites::aborted);
     complete = false;
     pendingBytes = 0;
@@ -525,7 +645,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
     CacheEntry e = entries.get(probe);
     if (e == null) {
       e = new CacheEntry(new Key(ByteKeys.copy(key)));
-      e.inBase = complete ? ABSENT : UNKNOWN;
+      e.inBase = complete && !scannedOnly.test(key) ? ABSENT : UNKNOWN;
       entries.put(e.key, e);
     }
     return e;
@@ -576,8 +696,15 @@ final class OverlayKeyValueStore implements KeyValueStore {
     e.dirty = false;
   }
 
-  /** Keeps a clean entry if the budget allows; a complete overlay needs no absent entries. */
+  /**
+   * Keeps a clean entry if the budget allows; a complete overlay needs no absent entries, and a key
+   * read only by scans none at all (completeness does not cover it).
+   */
   private void keepClean(CacheEntry e) {
+    if (scannedOnly.test(e.key.bytes)) {
+      entries.remove(e.key);
+      return;
+    }
     if (!cache.enabled() || (complete && e.value == null)) {
       entries.remove(e.key);
       if (e.value != null) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * {@link TransactionalTaskState} as one {@link OverlayKeyValueStore} per base store, all caching
@@ -21,11 +22,12 @@ final class OverlayTaskState implements TransactionalTaskState {
   private final TaskStateStore base;
   private final Map<String, OverlayKeyValueStore> stores = new TreeMap<>();
 
-  OverlayTaskState(TaskStateStore base, StateCache cache) {
+  OverlayTaskState(TaskStateStore base, StateCache cache, Predicate<byte[]> scannedOnly) {
     this.base = Objects.requireNonNull(base, "base");
     Objects.requireNonNull(cache, "cache");
+    Objects.requireNonNull(scannedOnly, "scannedOnly");
     for (String name : base.storeNames()) {
-      stores.put(name, new OverlayKeyValueStore(base.store(name), cache));
+      stores.put(name, new OverlayKeyValueStore(base.store(name), cache, scannedOnly));
     }
   }
 

@@ -8,6 +8,7 @@ import dev.weir.store.StateCache;
 import dev.weir.store.TaskStateStore;
 import dev.weir.store.TransactionalTaskState;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * The one door from the public package {@code dev.weir.store} into the implementations, which stay
@@ -44,7 +45,20 @@ public final class StoreInternals {
    * @return the transactional view
    */
   public static TransactionalTaskState transactional(TaskStateStore base, StateCache cache) {
-    return new OverlayTaskState(base, cache);
+    return new OverlayTaskState(base, cache, key -> false);
+  }
+
+  /**
+   * Wraps a task state in the transactional overlay, with keys that are read only by range scans.
+   *
+   * @param base the committed state
+   * @param cache the budget of its write-back cache
+   * @param scannedOnly the keys kept out of the cache's clean entries
+   * @return the transactional view
+   */
+  public static TransactionalTaskState transactional(
+      TaskStateStore base, StateCache cache, Predicate<byte[]> scannedOnly) {
+    return new OverlayTaskState(base, cache, scannedOnly);
   }
 
   /**
