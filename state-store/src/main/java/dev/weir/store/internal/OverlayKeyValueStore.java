@@ -275,25 +275,25 @@ final class OverlayKeyValueStore implements KeyValueStore {
       return 0;
     }
     long live = 0;
-    List<byte[]> scanned = scannedKeys(fromInclusive, toExclusive);
-    List<byte[]> inBase = scanned != null ? scanned : new ArrayList<>();
-    try (KeyValueIterator it =
-        scanned != null ? null : committedRange(fromInclusive, toExclusive)) {
-      for (int i = 0; scanned != null ? i < scanned.size() : it.hasNext(); i++) {
-        byte[] key = scanned != null ? scanned.get(i) : it.next().key();
-        if (scanned == null) {
-          inBase.add(key);
+    List<byte[]> inBase = scannedKeys(fromInclusive, toExclusive);
+    if (inBase == null) {
+      inBase = new ArrayList<>();
+      try (KeyValueIterator it = committedRange(fromInclusive, toExclusive)) {
+        while (it.hasNext()) {
+          inBase.add(it.next().key());
         }
-        CacheEntry e = entries.get(new Key(key));
-        if (e == null) {
-          live++;
-        } else if (!e.dirty) {
-          forget(e);
-          if (e.value != null) {
-            live++;
-          }
-        } // a dirty entry is counted and removed with the pending writes below
       }
+    }
+    for (byte[] key : inBase) {
+      CacheEntry e = entries.get(new Key(key));
+      if (e == null) {
+        live++;
+      } else if (!e.dirty) {
+        forget(e);
+        if (e.value != null) {
+          live++;
+        }
+      } // a dirty entry is counted and removed with the pending writes below
     }
     sortRange(fromInclusive, toExclusive); // the range's dirty entries waiting in buckets too
     for (Iterator<CacheEntry> it = view(fromInclusive, toExclusive).values().iterator();
