@@ -73,7 +73,10 @@ final class RawChangelogReader implements AutoCloseable {
   /** One partition's part of a fetch response, applied by a writer. */
   static final class Fetched {
     final TopicPartition partition;
-    private final long fetchOffset;
+
+    /** The offset the fetch asked for. */
+    final long fetchOffset;
+
     private final MemoryRecords records;
     private final List<FetchResponseData.AbortedTransaction> aborted;
 

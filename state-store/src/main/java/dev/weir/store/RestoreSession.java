@@ -454,8 +454,9 @@ public final class RestoreSession implements AutoCloseable {
     for (RawChangelogReader.Fetched f : chunks) {
       TopicPartition tp = f.partition;
       TaskRestore t = reading.get(tp);
-      if (t == null || !rawPositions.containsKey(tp)) {
-        continue; // removed meanwhile
+      Long position = rawPositions.get(tp);
+      if (t == null || position == null || position != f.fetchOffset) {
+        continue; // removed meanwhile (and perhaps added again): an answer to an older request
       }
       long end = t.ends.get(tp);
       long next = f.nextOffset;
