@@ -4,7 +4,6 @@ import dev.weir.testkit.EmbeddedKafkaCluster;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,11 +46,11 @@ import org.apache.kafka.common.utils.LogContext;
 import org.apache.kafka.common.utils.Time;
 
 /**
- * Scratch measurement for issue #21 item 4 (not a workload): the CPU of reading a W4-like
- * changelog (compacted, transactional, 8 partitions, about 100-byte records) with {@code
- * KafkaConsumer} against raw fetch requests through {@code NetworkClient}, parsing the record
- * batches with Kafka's own record iterator or by hand. Usage: {@code RawFetchCeiling RECORDS
- * ROUNDS} starts a broker, loads the topic and runs each reader in its own JVM (round 1 cold).
+ * Scratch measurement for issue #21 item 4 (not a workload): the CPU of reading a W4-like changelog
+ * (compacted, transactional, 8 partitions, about 100-byte records) with {@code KafkaConsumer}
+ * against raw fetch requests through {@code NetworkClient}, parsing the record batches with Kafka's
+ * own record iterator or by hand. Usage: {@code RawFetchCeiling RECORDS ROUNDS} starts a broker,
+ * loads the topic and runs each reader in its own JVM (round 1 cold).
  */
 final class RawFetchCeiling {
   private static final String TOPIC = "ceiling";
@@ -74,8 +73,15 @@ final class RawFetchCeiling {
         for (String mode : List.of("consumer", "raw-iter", "raw-parse")) {
           Process p =
               new ProcessBuilder(
-                      "java", "-Xmx2g", "-cp", cp, RawFetchCeiling.class.getName(), "child", mode,
-                      cluster.bootstrapServers(), String.valueOf(rounds))
+                      "java",
+                      "-Xmx2g",
+                      "-cp",
+                      cp,
+                      RawFetchCeiling.class.getName(),
+                      "child",
+                      mode,
+                      cluster.bootstrapServers(),
+                      String.valueOf(rounds))
                   .inheritIO()
                   .start();
           p.waitFor();
@@ -115,7 +121,8 @@ final class RawFetchCeiling {
       TopicDescription d = admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC);
       leader = d.partitions().get(0).leader();
       Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
-      d.partitions().forEach(i -> specs.put(new TopicPartition(TOPIC, i.partition()), OffsetSpec.latest()));
+      d.partitions()
+          .forEach(i -> specs.put(new TopicPartition(TOPIC, i.partition()), OffsetSpec.latest()));
       admin.listOffsets(specs).all().get().forEach((tp, r) -> ends.put(tp, r.offset()));
       ends.keySet().forEach(tp -> ids.put(tp, d.topicId()));
     }
@@ -133,7 +140,15 @@ final class RawFetchCeiling {
       double m = counted[0] / 1e6;
       System.out.printf(
           "%-9s round %d: %,d records, %,d bytes, wall %.2f s, thread cpu %.2f s (%.3f s/M), process cpu %.2f s (%.3f s/M)%n",
-          mode, r, counted[0], counted[1], wall / 1e9, thread / 1e9, thread / 1e9 / m, proc / 1e9, proc / 1e9 / m);
+          mode,
+          r,
+          counted[0],
+          counted[1],
+          wall / 1e9,
+          thread / 1e9,
+          thread / 1e9 / m,
+          proc / 1e9,
+          proc / 1e9 / m);
     }
   }
 
@@ -185,11 +200,30 @@ final class RawFetchCeiling {
     Time time = Time.SYSTEM;
     Metrics metrics = new Metrics();
     Selector selector =
-        new Selector(540_000, metrics, time, "raw", ClientUtils.createChannelBuilder(config, time, log), log);
+        new Selector(
+            540_000,
+            metrics,
+            time,
+            "raw",
+            ClientUtils.createChannelBuilder(config, time, log),
+            log);
     NetworkClient client =
         new NetworkClient(
-            selector, new ManualMetadataUpdater(List.of(leader)), "raw-restore", 1, 50, 1000,
-            128 * 1024, 64 * 1024 * 1024, 30_000, 10_000, 30_000, time, true, new ApiVersions(), log,
+            selector,
+            new ManualMetadataUpdater(List.of(leader)),
+            "raw-restore",
+            1,
+            50,
+            1000,
+            128 * 1024,
+            64 * 1024 * 1024,
+            30_000,
+            10_000,
+            30_000,
+            time,
+            true,
+            new ApiVersions(),
+            log,
             MetadataRecoveryStrategy.NONE);
     Map<TopicPartition, Long> next = new HashMap<>();
     ends.keySet().forEach(tp -> next.put(tp, 0L));
@@ -207,7 +241,10 @@ final class RawFetchCeiling {
         next.forEach(
             (tp, off) -> {
               if (off < ends.get(tp)) {
-                data.put(tp, new FetchRequest.PartitionData(ids.get(tp), off, -1, 2 << 20, Optional.empty()));
+                data.put(
+                    tp,
+                    new FetchRequest.PartitionData(
+                        ids.get(tp), off, -1, 2 << 20, Optional.empty()));
               }
             });
         if (data.isEmpty()) break;
@@ -215,7 +252,8 @@ final class RawFetchCeiling {
             FetchRequest.Builder.forConsumer(ApiKeys.FETCH.latestVersion(), 500, 1, data)
                 .isolationLevel(IsolationLevel.READ_COMMITTED)
                 .setMaxBytes(50 << 20);
-        ClientRequest req = client.newClientRequest(leader.idString(), b, time.milliseconds(), true);
+        ClientRequest req =
+            client.newClientRequest(leader.idString(), b, time.milliseconds(), true);
         client.send(req, time.milliseconds());
         ClientResponse resp = null;
         while (resp == null) {
@@ -266,7 +304,10 @@ final class RawFetchCeiling {
 
   private static int cursor;
 
-  /** Walks an uncompressed v2 batch at {@code at} without objects; returns {records, key+value bytes}. */
+  /**
+   * Walks an uncompressed v2 batch at {@code at} without objects; returns {records, key+value
+   * bytes}.
+   */
   private static long[] parse(MutableRecordBatch batch, ByteBuffer buf, int at, long from) {
     int count = buf.getInt(at + 57);
     int pos = at + 61;
