@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.ApiVersions;
 import org.apache.kafka.clients.ClientRequest;
 import org.apache.kafka.clients.ClientResponse;
@@ -25,6 +26,7 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.network.Selector;
+import org.apache.kafka.common.record.internal.CompressionType;
 import org.apache.kafka.common.record.internal.ControlRecordType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
@@ -62,12 +64,13 @@ final class RawChangelogReader implements AutoCloseable {
     }
   }
 
-  /** Receives the records of a {@link Fetched} chunk, in offset order. */
-  interface RecordSink {
-    /**
-     * @param value null for a tombstone
-     */
-    void accept(long offset, ByteBuffer key, ByteBuffer value);
+  /** Records handed on by {@link Fetched#forEach}, by how they were read (tests and logs). */
+  static final class WalkCounts {
+    /** Records of uncompressed batches, walked in place ({@link RecordWalk}). */
+    final LongAdder inPlace = new LongAdder();
+
+    /** Records of compressed batches, read through Kafka's decompressing iterator. */
+    final LongAdder decompressed = new LongAdder();
   }
 
   /** One partition's part of a fetch response, applied by a writer. */
@@ -103,21 +106,34 @@ final class RawChangelogReader implements AutoCloseable {
 
     /**
      * Hands every committed data record at or after the fetch offset and below {@code end} to
-     * {@code sink}, in offset order. Aborted transactions are skipped as {@code KafkaConsumer}'s
-     * read_committed fetch does: the response lists the aborted transactions (producer id and first
-     * offset) that overlap it; a transactional batch of a producer with an aborted transaction
-     * begun at or before the batch's last offset is skipped, until that producer's abort marker;
-     * control batches are never data. Each batch's CRC is checked.
+     * {@code sink}, in offset order, as ranges of an array: for an uncompressed batch the fetched
+     * response's own array ({@link RecordWalk}, no object per record), for a compressed one the
+     * records Kafka's decompressing iterator returns. Aborted transactions are skipped as {@code
+     * KafkaConsumer}'s read_committed fetch does: the response lists the aborted transactions
+     * (producer id and first offset) that overlap it; a transactional batch of a producer with an
+     * aborted transaction begun at or before the batch's last offset is skipped, until that
+     * producer's abort marker; control batches are never data. Each batch's CRC is checked.
+     *
+     * @param counts where to count the records handed on; may be null
      */
-    void forEach(long end, RecordSink sink) {
+    void forEach(long end, RecordWalk.Sink sink, WalkCounts counts) {
       PriorityQueue<FetchResponseData.AbortedTransaction> pending =
           new PriorityQueue<>(
               Math.max(1, aborted.size()),
               (a, b) -> Long.compare(a.firstOffset(), b.firstOffset()));
       pending.addAll(aborted);
       Set<Long> abortedProducers = new HashSet<>();
+      ByteBuffer all = records.buffer();
+      byte[] array = all.hasArray() ? all.array() : null;
+      int batchStart = array != null ? all.arrayOffset() + all.position() : 0;
+      long inPlace = 0;
+      long decompressed = 0;
       try (BufferSupplier buffers = BufferSupplier.create()) {
         for (MutableRecordBatch batch : records.batches()) {
+          // Batches lie back to back from the buffer's position (MemoryRecords.batches()).
+          int at = batchStart;
+          int size = batch.sizeInBytes();
+          batchStart += size;
           if (batch.nextOffset() > nextOffset) {
             break; // not counted in nextOffset: read again by the next fetch
           }
@@ -137,18 +153,63 @@ final class RawChangelogReader implements AutoCloseable {
           if (batch.isControlBatch()) {
             continue;
           }
-          try (CloseableIterator<Record> it = batch.streamingIterator(buffers)) {
-            while (it.hasNext()) {
-              Record r = it.next();
-              long offset = r.offset();
-              if (offset < fetchOffset || offset >= end) {
-                continue;
-              }
-              sink.accept(offset, r.key(), r.hasValue() ? r.value() : null);
-            }
+          if (array != null
+              && batch.compressionType() == CompressionType.NONE
+              && batch.magic() == RecordBatch.MAGIC_VALUE_V2) {
+            inPlace += RecordWalk.walk(array, at, size, fetchOffset, end, sink);
+          } else {
+            decompressed += iterate(batch, buffers, end, sink);
           }
         }
       }
+      if (counts != null) {
+        counts.inPlace.add(inPlace);
+        counts.decompressed.add(decompressed);
+      }
+    }
+
+    /** A compressed batch, through Kafka's iterator, which decompresses into fresh buffers. */
+    private int iterate(
+        MutableRecordBatch batch, BufferSupplier buffers, long end, RecordWalk.Sink sink) {
+      int handed = 0;
+      try (CloseableIterator<Record> it = batch.streamingIterator(buffers)) {
+        while (it.hasNext()) {
+          Record r = it.next();
+          long offset = r.offset();
+          if (offset < fetchOffset || offset >= end) {
+            continue;
+          }
+          ByteBuffer key = r.hasKey() ? r.key() : null;
+          ByteBuffer value = r.hasValue() ? r.value() : null;
+          if (key != null
+              && value != null
+              && key.hasArray()
+              && value.hasArray()
+              && key.array() == value.array()) {
+            // Kafka reads a decompressed record into one array: key and value are ranges of it.
+            sink.accept(
+                offset,
+                key.array(),
+                key.arrayOffset() + key.position(),
+                key.remaining(),
+                value.arrayOffset() + value.position(),
+                value.remaining());
+          } else {
+            int kl = key != null ? key.remaining() : -1;
+            int vl = value != null ? value.remaining() : -1;
+            byte[] both = new byte[Math.max(0, kl) + Math.max(0, vl)];
+            if (key != null) {
+              key.get(key.position(), both, 0, kl);
+            }
+            if (value != null) {
+              value.get(value.position(), both, Math.max(0, kl), vl);
+            }
+            sink.accept(offset, both, 0, kl, Math.max(0, kl), vl);
+          }
+          handed++;
+        }
+      }
+      return handed;
     }
 
     private static boolean isAbortMarker(RecordBatch batch) {

@@ -109,6 +109,9 @@ public final class RestoreSession implements AutoCloseable {
   /** Raw chunks handed to writers (tests). */
   private long rawChunks;
 
+  /** Records the writers took from raw chunks, by how they were read (tests, the closing log). */
+  private final RawChangelogReader.WalkCounts walkCounts = new RawChangelogReader.WalkCounts();
+
   RestoreSession(
       int batchSize,
       long bulkLoadThreshold,
@@ -514,6 +517,11 @@ public final class RestoreSession implements AutoCloseable {
     return rawChunks;
   }
 
+  /** Records the writers took from raw chunks, by how they were read (tests). */
+  RawChangelogReader.WalkCounts walkCounts() {
+    return walkCounts;
+  }
+
   /** Whether the raw reader failed and its partitions went to the consumer (tests). */
   boolean rawFellBack() {
     return rawFailed;
@@ -803,7 +811,11 @@ public final class RestoreSession implements AutoCloseable {
     /** Applies a raw chunk (design record 030): its committed records below the end, in order. */
     void applyRaw(RawChangelogReader.Fetched f, long end) {
       TopicPartition tp = f.partition;
-      f.forEach(end, (offset, key, value) -> writer.add(tp, offset, bytes(key), bytes(value)));
+      f.forEach(
+          end,
+          (offset, array, keyOffset, keyLength, valueOffset, valueLength) ->
+              writer.add(tp, offset, array, keyOffset, keyLength, valueOffset, valueLength),
+          walkCounts);
       writer.advance(tp, f.nextOffset);
     }
 
@@ -819,14 +831,5 @@ public final class RestoreSession implements AutoCloseable {
         completed = true;
       }
     }
-  }
-
-  private static byte[] bytes(java.nio.ByteBuffer b) {
-    if (b == null) {
-      return null;
-    }
-    byte[] out = new byte[b.remaining()];
-    b.get(b.position(), out);
-    return out;
   }
 }

@@ -29,9 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Full restores read with raw fetch requests (design record 030) against a real broker: a changelog
  * with committed and aborted transactions of several producers interleaved in the same partitions,
  * LZ4, gzip and uncompressed batches and tombstones restores to exactly what a restore through the
- * consumer gives (and what the committed writes say), with small fetches so that transactions span
- * many responses; and a restore whose raw reads fail midway finishes through the consumer from
- * where they stopped, with the same result.
+ * consumer gives (and what the committed writes say; uncompressed batches walked in place, the
+ * others decompressed, headers skipped), with small fetches so that transactions span many
+ * responses; and a restore whose raw reads fail midway finishes through the consumer from where
+ * they stopped, with the same result.
  */
 class RawRestoreIT {
   private static final String STORE = "op.s";
@@ -105,7 +106,7 @@ class RawRestoreIT {
               send(c, topic, p, key, null);
               expected.get(p).remove(key);
             } else {
-              send(c, topic, p, key, "c" + round + "-" + i);
+              sendWithHeaders(c, topic, p, key, "c" + round + "-" + i);
               expected.get(p).put(key, "c" + round + "-" + i);
             }
           }
@@ -135,6 +136,19 @@ class RawRestoreIT {
             value == null ? null : ChangelogFormat.encodeValue(value.getBytes(UTF_8))));
   }
 
+  /** A record with headers, which the record walk skips. */
+  private static void sendWithHeaders(
+      KafkaProducer<byte[], byte[]> p, String topic, int partition, String key, String value) {
+    ProducerRecord<byte[], byte[]> r =
+        new ProducerRecord<>(
+            topic,
+            partition,
+            key.getBytes(UTF_8),
+            ChangelogFormat.encodeValue(value.getBytes(UTF_8)));
+    r.headers().add("h", ("header of " + key).repeat(3).getBytes(UTF_8)).add("empty", null);
+    p.send(r);
+  }
+
   /** Small fetches: transactions and batches span many fetch responses. */
   private static Map<String, Object> consumerConfig() {
     Map<String, Object> props = new HashMap<>(kafka.clientProperties());
@@ -162,7 +176,9 @@ class RawRestoreIT {
       Map<Integer, Map<String, Long>> offsets,
       Map<String, RestoreResult> results,
       boolean rawUsed,
-      boolean fellBack) {}
+      boolean fellBack,
+      long walkedInPlace,
+      long decompressed) {}
 
   private Restored restore(String topic, String name, boolean raw, int failAt) {
     ExecutorService writers = Executors.newFixedThreadPool(2);
@@ -176,6 +192,8 @@ class RawRestoreIT {
       Map<String, RestoreResult> results = new TreeMap<>();
       boolean rawUsed;
       boolean fellBack;
+      long walkedInPlace;
+      long decompressed;
       try (RestoreSession session = restorer.session(consumer, writers)) {
         session.rawFailAt = failAt;
         for (int p = 0; p < PARTITIONS; p++) {
@@ -188,6 +206,8 @@ class RawRestoreIT {
         }
         rawUsed = session.rawChunkCount() > 0;
         fellBack = session.rawFellBack();
+        walkedInPlace = session.walkCounts().inPlace.sum();
+        decompressed = session.walkCounts().decompressed.sum();
       }
       Map<Integer, Map<String, String>> contents = new TreeMap<>();
       Map<Integer, Map<String, Long>> offsets = new TreeMap<>();
@@ -197,7 +217,8 @@ class RawRestoreIT {
             offsets.put(p, s.committedOffsets());
             s.close();
           });
-      return new Restored(contents, offsets, results, rawUsed, fellBack);
+      return new Restored(
+          contents, offsets, results, rawUsed, fellBack, walkedInPlace, decompressed);
     } finally {
       writers.shutdownNow();
     }
@@ -226,6 +247,17 @@ class RawRestoreIT {
     assertThat(viaConsumer.rawUsed()).isFalse();
     assertThat(viaRaw.rawUsed()).isTrue();
     assertThat(viaRaw.fellBack()).isFalse();
+    // Uncompressed batches (producer C's, with headers) walked in place into the bulk load's
+    // slabs, compressed ones (A's LZ4) through Kafka's decompression; B's and D's are aborted.
+    assertThat(viaRaw.walkedInPlace()).isPositive();
+    assertThat(viaRaw.decompressed()).isPositive();
+    assertThat(viaRaw.walkedInPlace() + viaRaw.decompressed())
+        .as("every committed data record, each once")
+        .isEqualTo(
+            viaRaw.results().values().stream()
+                .flatMap(r -> r.restoredRecords().values().stream())
+                .mapToLong(Long::longValue)
+                .sum());
     assertThat(viaConsumer.contents()).isEqualTo(expected);
     assertThat(viaRaw.contents()).isEqualTo(expected);
     assertThat(viaRaw.offsets()).isEqualTo(viaConsumer.offsets()).isEqualTo(ends(topic));
