@@ -43,9 +43,10 @@ import org.apache.kafka.common.utils.Time;
 /**
  * Reads changelog partitions with raw read_committed fetch requests through the Kafka clients'
  * {@code NetworkClient}, below {@code KafkaConsumer}, for full restores (design record 030): the
- * fetched record batches go to the restore writers as they are, and the writers iterate them
- * without a {@code ConsumerRecord} per record, filtering aborted transactions exactly as the
- * consumer does ({@link Fetched#forEach}).
+ * fetched record batches go to the restore writers as they are, and the writers walk them in place
+ * ({@link RecordWalk}: no object per record; compressed batches through Kafka's iterator), handing
+ * each key and value on as a range of the response's array and filtering aborted transactions
+ * exactly as the consumer does ({@link Fetched#forEach}).
  *
  * <p>This uses classes of the Kafka clients that are not public API ({@code NetworkClient}, the
  * fetch request and response, the record batches). Anything unexpected (an error code, a failed or
