@@ -244,6 +244,22 @@ public final class WeirConfig extends AbstractConfig {
           + " in-memory backend write batches. 0 bulk-loads every restore; -1 turns bulk loading"
           + " off. See docs/design/019-sst-ingestion-restore.md.";
 
+  /** {@code state.restore.raw.fetch}. */
+  public static final String STATE_RESTORE_RAW_FETCH_CONFIG =
+      ConfigKeys.STATE_RESTORE_RAW_FETCH_CONFIG;
+
+  /** Documentation of {@link #STATE_RESTORE_RAW_FETCH_CONFIG}. */
+  public static final String STATE_RESTORE_RAW_FETCH_DOC =
+      "Whether a restore large enough for bulk loading (state.restore.bulk.load.records) reads its"
+          + " changelogs with raw read_committed fetch requests, with the restore consumer's"
+          + " connection and security settings, and parses the fetched record batches on the"
+          + " restore threads, instead of through the restore consumer, which makes an object per"
+          + " record. Aborted transactions are skipped as the consumer skips them. On any"
+          + " unexpected condition (an error from the broker, a failed connection, an unsupported"
+          + " version) the restore goes on with the restore consumer from where the raw reads"
+          + " stopped. It connects to the brokers directly, not through a client supplier. See"
+          + " docs/design/030-raw-changelog-fetch.md.";
+
   /** {@code state.cleanup.delay.ms}. */
   public static final String STATE_CLEANUP_DELAY_MS_CONFIG =
       ConfigKeys.STATE_CLEANUP_DELAY_MS_CONFIG;

@@ -142,6 +142,12 @@ final class WeirConfigDef {
             Importance.LOW,
             STATE_RESTORE_BULK_LOAD_RECORDS_DOC)
         .define(
+            STATE_RESTORE_RAW_FETCH_CONFIG,
+            Type.BOOLEAN,
+            false,
+            Importance.LOW,
+            STATE_RESTORE_RAW_FETCH_DOC)
+        .define(
             STATE_CLEANUP_DELAY_MS_CONFIG,
             Type.LONG,
             600_000L,

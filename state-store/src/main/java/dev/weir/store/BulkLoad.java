@@ -49,6 +49,60 @@ public interface BulkLoad extends AutoCloseable {
   void put(String storeName, byte[] key, byte[] value, int valueOffset, int valueLength);
 
   /**
+   * Adds a put whose key is {@code keys[keyOffset, keyOffset + keyLength)} and whose value is
+   * {@code value[valueOffset, valueOffset + valueLength)}: a restore reading raw changelog fetches
+   * (design record 030) hands both as ranges of the fetched response. The default copies the key;
+   * the RocksDB backend copies both ranges straight into its buffer.
+   *
+   * @param storeName a store of the owning task
+   * @param keys the array holding the key; not null; may be kept by reference until the next {@link
+   *     #ingest()}
+   * @param keyOffset where the key starts in {@code keys}
+   * @param keyLength the key's length in bytes
+   * @param value the array holding the value; not null; may be kept by reference until the next
+   *     {@link #ingest()}
+   * @param valueOffset where the value starts in {@code value}
+   * @param valueLength the value's length in bytes; may be 0
+   * @throws IndexOutOfBoundsException if a range is not within its array
+   * @throws IllegalArgumentException if the task has no such store
+   * @throws IllegalStateException if the bulk load or its task state is closed
+   */
+  default void put(
+      String storeName,
+      byte[] keys,
+      int keyOffset,
+      int keyLength,
+      byte[] value,
+      int valueOffset,
+      int valueLength) {
+    java.util.Objects.checkFromIndexSize(keyOffset, keyLength, keys.length);
+    put(
+        storeName,
+        java.util.Arrays.copyOfRange(keys, keyOffset, keyOffset + keyLength),
+        value,
+        valueOffset,
+        valueLength);
+  }
+
+  /**
+   * Adds a delete whose key is {@code keys[keyOffset, keyOffset + keyLength)}. The default copies
+   * the key.
+   *
+   * @param storeName a store of the owning task
+   * @param keys the array holding the key; not null; may be kept by reference until the next {@link
+   *     #ingest()}
+   * @param keyOffset where the key starts in {@code keys}
+   * @param keyLength the key's length in bytes
+   * @throws IndexOutOfBoundsException if the range is not within {@code keys}
+   * @throws IllegalArgumentException if the task has no such store
+   * @throws IllegalStateException if the bulk load or its task state is closed
+   */
+  default void delete(String storeName, byte[] keys, int keyOffset, int keyLength) {
+    java.util.Objects.checkFromIndexSize(keyOffset, keyLength, keys.length);
+    delete(storeName, java.util.Arrays.copyOfRange(keys, keyOffset, keyOffset + keyLength));
+  }
+
+  /**
    * Adds a delete.
    *
    * @param storeName a store of the owning task

@@ -173,9 +173,14 @@ public final class ChangelogFormat {
    * @return true for a batch key
    */
   public static boolean isBatchKey(byte[] key) {
-    return key.length > BATCH_KEY_TAG + BATCH_SEQUENCE_BYTES
-        && key[0] == BATCH_KEY_0
-        && key[1] == BATCH_KEY_1;
+    return isBatchKey(key, 0, key.length);
+  }
+
+  /** {@link #isBatchKey(byte[])} of the key {@code array[offset, offset + length)}. */
+  static boolean isBatchKey(byte[] array, int offset, int length) {
+    return length > BATCH_KEY_TAG + BATCH_SEQUENCE_BYTES
+        && array[offset] == BATCH_KEY_0
+        && array[offset + 1] == BATCH_KEY_1;
   }
 
   /**

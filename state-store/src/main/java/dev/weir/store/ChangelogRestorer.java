@@ -1,6 +1,7 @@
 package dev.weir.store;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -81,9 +82,20 @@ public final class ChangelogRestorer {
   private final Duration pollTimeout;
   private final RestoreListener listener;
   private final long bulkLoadThreshold;
+  private final Map<String, Object> rawFetchConfig;
 
   private ChangelogRestorer(
       int batchSize, Duration pollTimeout, RestoreListener listener, long bulkLoadThreshold) {
+    this(batchSize, pollTimeout, listener, bulkLoadThreshold, null);
+  }
+
+  private ChangelogRestorer(
+      int batchSize,
+      Duration pollTimeout,
+      RestoreListener listener,
+      long bulkLoadThreshold,
+      Map<String, Object> rawFetchConfig) {
+    this.rawFetchConfig = rawFetchConfig;
     this.batchSize = batchSize;
     this.pollTimeout = pollTimeout;
     this.listener = listener;
@@ -114,7 +126,7 @@ public final class ChangelogRestorer {
     if (records <= 0) {
       throw new IllegalArgumentException("batch size must be positive but was " + records);
     }
-    return new ChangelogRestorer(records, pollTimeout, listener, bulkLoadThreshold);
+    return new ChangelogRestorer(records, pollTimeout, listener, bulkLoadThreshold, rawFetchConfig);
   }
 
   /**
@@ -128,7 +140,7 @@ public final class ChangelogRestorer {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("poll timeout must be positive but was " + timeout);
     }
-    return new ChangelogRestorer(batchSize, timeout, listener, bulkLoadThreshold);
+    return new ChangelogRestorer(batchSize, timeout, listener, bulkLoadThreshold, rawFetchConfig);
   }
 
   /**
@@ -142,7 +154,8 @@ public final class ChangelogRestorer {
         batchSize,
         pollTimeout,
         Objects.requireNonNull(restoreListener, "restoreListener"),
-        bulkLoadThreshold);
+        bulkLoadThreshold,
+        rawFetchConfig);
   }
 
   /**
@@ -162,7 +175,29 @@ public final class ChangelogRestorer {
       throw new IllegalArgumentException(
           "bulk load threshold must be -1 (off) or at least 0 but was " + records);
     }
-    return new ChangelogRestorer(batchSize, pollTimeout, listener, records);
+    return new ChangelogRestorer(batchSize, pollTimeout, listener, records, rawFetchConfig);
+  }
+
+  /**
+   * Returns a copy that reads the changelogs of restores large enough for bulk mode with raw
+   * read_committed fetch requests instead of the session's consumer (design record 030): the
+   * fetched record batches are parsed on the writers, without a {@code ConsumerRecord} per record.
+   * On any unexpected condition the session reads those partitions with its consumer from where the
+   * raw reads stopped. The raw reader uses classes of the Kafka clients that are not public API.
+   *
+   * @param consumerConfig the configuration of the consumer the sessions are given (bootstrap
+   *     servers, security, fetch sizes), or null to read everything with the consumer
+   * @return the new restorer; never null
+   */
+  public ChangelogRestorer withRawFetch(Map<String, Object> consumerConfig) {
+    return new ChangelogRestorer(
+        batchSize,
+        pollTimeout,
+        listener,
+        bulkLoadThreshold,
+        consumerConfig == null
+            ? null
+            : java.util.Collections.unmodifiableMap(new HashMap<>(consumerConfig)));
   }
 
   /**
@@ -176,7 +211,8 @@ public final class ChangelogRestorer {
    * @return the session, which the caller must close; never null
    */
   public RestoreSession session(Consumer<byte[], byte[]> consumer, Executor writers) {
-    return new RestoreSession(batchSize, bulkLoadThreshold, listener, consumer, writers);
+    return new RestoreSession(
+        batchSize, bulkLoadThreshold, listener, consumer, writers, rawFetchConfig);
   }
 
   /**

@@ -180,6 +180,67 @@ final class RestoreBatchWriter implements AutoCloseable {
   }
 
   /**
+   * Adds one changelog record whose key and value are ranges of an array (a raw fetch's response,
+   * design record 030). In bulk mode a plain put or tombstone is copied once, straight into the
+   * bulk load's buffer; batch records, batch mode and anything the format checks reject go through
+   * {@link #add(TopicPartition, long, byte[], byte[])} with copies.
+   *
+   * @param keyLength -1 for a null key
+   * @param valueLength -1 for a tombstone
+   */
+  void add(
+      TopicPartition partition,
+      long offset,
+      byte[] array,
+      int keyOffset,
+      int keyLength,
+      int valueOffset,
+      int valueLength) {
+    if (!modeChosen) {
+      chooseMode();
+    }
+    if (bulk == null
+        || keyLength < 0
+        || ChangelogFormat.isBatchKey(array, keyOffset, keyLength)
+        || (valueLength >= 0
+            && (valueLength == 0 || array[valueOffset] != ChangelogFormat.VERSION_1))) {
+      add(
+          partition,
+          offset,
+          copy(array, keyOffset, keyLength),
+          copy(array, valueOffset, valueLength));
+      return;
+    }
+    Progress p = progress(partition);
+    long before = bulk.bufferedBytes();
+    if (valueLength < 0) {
+      bulk.delete(p.storeName, array, keyOffset, keyLength);
+    } else {
+      int payload = ChangelogFormat.PAYLOAD_OFFSET;
+      bulk.put(
+          p.storeName,
+          array,
+          keyOffset,
+          keyLength,
+          array,
+          valueOffset + payload,
+          valueLength - payload);
+    }
+    long buffered = bulk.bufferedBytes();
+    budget.add(buffered - before);
+    p.nextOffset = Math.max(p.nextOffset, offset + 1);
+    p.restored++;
+    p.unapplied = true;
+    if (buffered >= MAX_CHUNK_BYTES || (buffered >= MIN_CHUNK_BYTES && budget.exceeded())) {
+      applyPending();
+    }
+  }
+
+  private static byte[] copy(byte[] array, int offset, int length) {
+    return length < 0 ? null : java.util.Arrays.copyOfRange(array, offset, offset + length);
+  }
+
+  /**
    * A batch record (design record 024): a put restores its marker and every entry it holds (and
    * deletes the keys a version-3 batch deletes, design record 032); a tombstone deletes the marker
    * and every key of its scope: those already in the store (read with a range, no logged write,

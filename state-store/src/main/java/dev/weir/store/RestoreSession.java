@@ -86,12 +86,49 @@ public final class RestoreSession implements AutoCloseable {
   private boolean assignmentChanged;
   private boolean closed;
 
+  /**
+   * The restore consumer's configuration for reading full restores with raw fetch requests (design
+   * record 030), or null to read everything with the consumer.
+   */
+  private final Map<String, Object> rawFetchConfig;
+
+  /** Created at the first task read raw; null after a fallback. */
+  private RawChangelogReader raw;
+
+  /** Partitions read by {@link #raw}, to the offset of their next fetch; owner thread only. */
+  private final Map<TopicPartition, Long> rawPositions = new HashMap<>();
+
+  /** Whether the raw reader failed in this session: every later task reads with the consumer. */
+  private boolean rawFailed;
+
+  /** Tests: the raw reader fails at this fetch (counted from 1); 0 never. */
+  int rawFailAt;
+
+  private int rawFetches;
+
+  /** Raw chunks handed to writers (tests). */
+  private long rawChunks;
+
+  /** Records the writers took from raw chunks, by how they were read (tests, the closing log). */
+  private final RawChangelogReader.WalkCounts walkCounts = new RawChangelogReader.WalkCounts();
+
   RestoreSession(
       int batchSize,
       long bulkLoadThreshold,
       RestoreListener listener,
       Consumer<byte[], byte[]> consumer,
       Executor writers) {
+    this(batchSize, bulkLoadThreshold, listener, consumer, writers, null);
+  }
+
+  RestoreSession(
+      int batchSize,
+      long bulkLoadThreshold,
+      RestoreListener listener,
+      Consumer<byte[], byte[]> consumer,
+      Executor writers,
+      Map<String, Object> rawFetchConfig) {
+    this.rawFetchConfig = rawFetchConfig;
     this.batchSize = batchSize;
     this.bulkLoadThreshold = bulkLoadThreshold;
     this.listener = listener;
@@ -148,16 +185,21 @@ public final class RestoreSession implements AutoCloseable {
       startAdded();
     }
     if (assignmentChanged) {
-      consumer.assign(new ArrayList<>(reading.keySet()));
+      consumer.assign(consumerPartitions());
       assignmentChanged = false;
     }
     Map<String, RestoreResult> done = takeCompleted();
     if (!done.isEmpty()) {
       return done;
     }
-    if (updatePauses()) {
-      dispatch(consumer.poll(timeout));
-    } else if (!tasks.isEmpty()) {
+    Set<TopicPartition> rawFetchable = new HashSet<>();
+    boolean consumerFetchable = updatePauses(rawFetchable);
+    if (!rawFetchable.isEmpty()) {
+      pollRaw(rawFetchable, consumerFetchable ? Duration.ZERO : timeout);
+    }
+    if (consumerFetchable) {
+      dispatch(consumer.poll(rawFetchable.isEmpty() ? timeout : Duration.ZERO));
+    } else if (rawFetchable.isEmpty() && !tasks.isEmpty()) {
       awaitWriters(timeout);
     }
     logProgress();
@@ -201,8 +243,9 @@ public final class RestoreSession implements AutoCloseable {
     } finally {
       t.writer.close();
     }
+    t.stores.keySet().forEach(rawPositions::remove);
     if (assignmentChanged && !closed) {
-      consumer.assign(new ArrayList<>(reading.keySet()));
+      consumer.assign(consumerPartitions());
       assignmentChanged = false;
     }
   }
@@ -258,6 +301,7 @@ public final class RestoreSession implements AutoCloseable {
       }
     }
     closed = true;
+    closeRaw();
     try {
       consumer.unsubscribe();
     } catch (RuntimeException e) {
@@ -309,6 +353,11 @@ public final class RestoreSession implements AutoCloseable {
           seekTo.put(tp, start);
         }
       }
+      if (readsRaw(t)) {
+        for (TopicPartition tp : t.unread) {
+          rawPositions.put(tp, seekTo.get(tp));
+        }
+      }
       LOG.info(
           "Restoring task {}: {} of {} changelog partitions have records to apply",
           t.state.taskId(),
@@ -319,10 +368,174 @@ public final class RestoreSession implements AutoCloseable {
       }
     }
     added.clear();
-    consumer.assign(new ArrayList<>(reading.keySet()));
+    consumer.assign(consumerPartitions());
     assignmentChanged = false;
     for (TopicPartition tp : seeks) {
-      consumer.seek(tp, seekTo.get(tp));
+      if (!rawPositions.containsKey(tp)) {
+        consumer.seek(tp, seekTo.get(tp));
+      }
+    }
+  }
+
+  /** The partitions being read that the consumer reads (not the raw reader). */
+  private List<TopicPartition> consumerPartitions() {
+    List<TopicPartition> out = new ArrayList<>();
+    for (TopicPartition tp : reading.keySet()) {
+      if (!rawPositions.containsKey(tp)) {
+        out.add(tp);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Whether a task's changelogs are read with raw fetches: when enabled, for a restore large enough
+   * for bulk mode (the same total its writer decides by), while the raw reader works.
+   */
+  private boolean readsRaw(TaskRestore t) {
+    if (rawFetchConfig == null
+        || rawFailed
+        || bulkLoadThreshold < 0
+        || t.total < bulkLoadThreshold
+        || t.unread.isEmpty()) {
+      return false;
+    }
+    try {
+      if (raw == null) {
+        raw = new RawChangelogReader(rawFetchConfig);
+      }
+      Map<TopicPartition, org.apache.kafka.common.Node> leaders = new HashMap<>();
+      for (TopicPartition tp : t.unread) {
+        if (raw.knows(tp)) {
+          continue;
+        }
+        for (org.apache.kafka.common.PartitionInfo info : consumer.partitionsFor(tp.topic())) {
+          if (info.leader() != null && !info.leader().isEmpty()) {
+            leaders.put(new TopicPartition(info.topic(), info.partition()), info.leader());
+          }
+        }
+        if (!leaders.containsKey(tp)) {
+          LOG.info(
+              "Task {}: no leader known for {}; reading with the consumer", t.state.taskId(), tp);
+          return false;
+        }
+      }
+      raw.leaders(leaders);
+      LOG.info(
+          "Task {}: reading {} changelog partitions with raw fetch requests",
+          t.state.taskId(),
+          t.unread.size());
+      return true;
+    } catch (RuntimeException | LinkageError e) {
+      LOG.warn(
+          "Raw changelog reads are unavailable ({}); the restore reads with the consumer",
+          e.toString());
+      rawFailed = true;
+      closeRaw();
+      return false;
+    }
+  }
+
+  /** Fetches for the raw partitions given and hands the chunks to their tasks' writers. */
+  private void pollRaw(Set<TopicPartition> fetchable, Duration timeout) {
+    Map<TopicPartition, Long> positions = new HashMap<>();
+    for (TopicPartition tp : fetchable) {
+      positions.put(tp, rawPositions.get(tp));
+    }
+    List<RawChangelogReader.Fetched> chunks;
+    try {
+      rawFetches++;
+      if (rawFailAt > 0 && rawFetches >= rawFailAt) {
+        throw new RawChangelogReader.Unavailable("failure injected by a test", null);
+      }
+      chunks = raw.fetch(positions, timeout.toMillis());
+    } catch (RawChangelogReader.Unavailable e) {
+      fallBack(e);
+      return;
+    }
+    List<TopicPartition> finished = new ArrayList<>();
+    for (RawChangelogReader.Fetched f : chunks) {
+      TopicPartition tp = f.partition;
+      TaskRestore t = reading.get(tp);
+      Long position = rawPositions.get(tp);
+      if (t == null || position == null || position != f.fetchOffset) {
+        continue; // removed meanwhile (and perhaps added again): an answer to an older request
+      }
+      long end = t.ends.get(tp);
+      long next = f.nextOffset;
+      rawPositions.put(tp, next);
+      rawChunks++;
+      submit(t, () -> t.applyRaw(f, end), f.spannedOffsets);
+      if (next >= end) {
+        finished.add(tp);
+      }
+    }
+    for (TopicPartition tp : finished) {
+      rawPositions.remove(tp);
+      TaskRestore t = reading.remove(tp);
+      t.unread.remove(tp);
+      if (t.unread.isEmpty()) {
+        submit(t, t::finish, 0);
+      }
+    }
+  }
+
+  /**
+   * The raw reader failed: its partitions go to the consumer from the offsets after the chunks
+   * handed to the writers, which apply them before anything the consumer reads.
+   */
+  private void fallBack(RuntimeException cause) {
+    LOG.warn(
+        "Raw changelog reads failed; reading {} partitions with the consumer from where they"
+            + " stopped",
+        rawPositions.size(),
+        cause);
+    rawFailed = true;
+    closeRaw();
+    Map<TopicPartition, Long> from = new HashMap<>(rawPositions);
+    rawPositions.clear();
+    consumer.assign(consumerPartitions());
+    assignmentChanged = false;
+    from.forEach(consumer::seek);
+    // Tasks paused before the fallback stay paused in the consumer.
+    List<TopicPartition> paused = new ArrayList<>();
+    synchronized (lock) {
+      for (TopicPartition tp : from.keySet()) {
+        TaskRestore t = reading.get(tp);
+        if (t != null && t.paused) {
+          paused.add(tp);
+        }
+      }
+    }
+    if (!paused.isEmpty()) {
+      consumer.pause(paused);
+    }
+  }
+
+  /** Raw chunks handed to the writers so far (tests). */
+  long rawChunkCount() {
+    return rawChunks;
+  }
+
+  /** Records the writers took from raw chunks, by how they were read (tests). */
+  RawChangelogReader.WalkCounts walkCounts() {
+    return walkCounts;
+  }
+
+  /** Whether the raw reader failed and its partitions went to the consumer (tests). */
+  boolean rawFellBack() {
+    return rawFailed;
+  }
+
+  private void closeRaw() {
+    if (raw != null) {
+      RawChangelogReader r = raw;
+      raw = null;
+      try {
+        r.close();
+      } catch (RuntimeException e) {
+        LOG.debug("Closing the raw changelog reader failed", e);
+      }
     }
   }
 
@@ -340,6 +553,9 @@ public final class RestoreSession implements AutoCloseable {
     List<TopicPartition> finished = new ArrayList<>();
     for (Map.Entry<TopicPartition, TaskRestore> e : reading.entrySet()) {
       TopicPartition tp = e.getKey();
+      if (rawPositions.containsKey(tp)) {
+        continue;
+      }
       TaskRestore t = e.getValue();
       long position = consumer.position(tp);
       if (position >= t.ends.get(tp)) {
@@ -371,7 +587,7 @@ public final class RestoreSession implements AutoCloseable {
    *
    * @return whether to poll: some partition is fetchable and the in-flight budget has room
    */
-  private boolean updatePauses() {
+  private boolean updatePauses(Set<TopicPartition> rawFetchable) {
     List<TopicPartition> pause = new ArrayList<>();
     List<TopicPartition> resume = new ArrayList<>();
     boolean fetchable = false;
@@ -382,14 +598,25 @@ public final class RestoreSession implements AutoCloseable {
         if (t.unread.isEmpty()) {
           continue;
         }
+        boolean isRaw = rawPositions.containsKey(t.unread.iterator().next());
         if (!t.paused && t.queuedRecords >= maxQueuedPerTask) {
           t.paused = true;
-          pause.addAll(t.unread);
+          if (!isRaw) {
+            pause.addAll(t.unread);
+          }
         } else if (t.paused && t.queuedRecords <= maxQueuedPerTask / 2) {
           t.paused = false;
-          resume.addAll(t.unread);
+          if (!isRaw) {
+            resume.addAll(t.unread);
+          }
         }
-        fetchable |= !t.paused;
+        if (isRaw) {
+          if (!t.paused && room) {
+            rawFetchable.addAll(t.unread);
+          }
+        } else {
+          fetchable |= !t.paused;
+        }
       }
     }
     if (!pause.isEmpty()) {
@@ -579,6 +806,17 @@ public final class RestoreSession implements AutoCloseable {
         }
       }
       writer.advance(tp, position);
+    }
+
+    /** Applies a raw chunk (design record 030): its committed records below the end, in order. */
+    void applyRaw(RawChangelogReader.Fetched f, long end) {
+      TopicPartition tp = f.partition;
+      f.forEach(
+          end,
+          (offset, array, keyOffset, keyLength, valueOffset, valueLength) ->
+              writer.add(tp, offset, array, keyOffset, keyLength, valueOffset, valueLength),
+          walkCounts);
+      writer.advance(tp, f.nextOffset);
     }
 
     void finish() {

@@ -74,6 +74,8 @@ public final class ConfigKeys {
   public static final String STATE_RESTORE_BULK_LOAD_RECORDS_CONFIG =
       "state.restore.bulk.load.records";
 
+  public static final String STATE_RESTORE_RAW_FETCH_CONFIG = "state.restore.raw.fetch";
+
   public static final String STATE_CLEANUP_DELAY_MS_CONFIG = "state.cleanup.delay.ms";
 
   public static final String NUM_STANDBY_REPLICAS_CONFIG = "num.standby.replicas";

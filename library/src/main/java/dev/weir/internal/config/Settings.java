@@ -74,6 +74,17 @@ public final class Settings {
    * Returns a parsed value.
    *
    * @param key a key of {@link ConfigKeys} of this type
+   * @return the value (a default when the user set none)
+   * @throws ConfigException when {@code key} is not one of Weir's settings
+   */
+  public boolean getBoolean(String key) {
+    return (Boolean) get(key);
+  }
+
+  /**
+   * Returns a parsed value.
+   *
+   * @param key a key of {@link ConfigKeys} of this type
    * @return the class, or null when the user set none and there is no default
    * @throws ConfigException when {@code key} is not one of Weir's settings
    */

@@ -320,7 +320,11 @@ final class RestoreCoordinator {
 
   private RestoreSession session() {
     if (session == null) {
-      session = restorer.session(clients.restoreConsumer(), setup.restoreWriters());
+      session =
+          restorer
+              .withRawFetch(
+                  setup.restoreRawFetch() ? setup.restoreConsumerConfig(clients.index()) : null)
+              .session(clients.restoreConsumer(), setup.restoreWriters());
     }
     return session;
   }

@@ -155,6 +155,11 @@ record RuntimeSetup(
     return config.getLong(ConfigKeys.WATERMARK_INTERVAL_MS_CONFIG);
   }
 
+  /** Whether bulk restores read their changelogs with raw fetch requests (design record 030). */
+  boolean restoreRawFetch() {
+    return config.getBoolean(ConfigKeys.STATE_RESTORE_RAW_FETCH_CONFIG);
+  }
+
   long restoreBulkLoadRecords() {
     return config.getLong(ConfigKeys.STATE_RESTORE_BULK_LOAD_RECORDS_CONFIG);
   }

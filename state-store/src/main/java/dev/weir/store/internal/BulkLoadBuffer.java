@@ -46,12 +46,22 @@ final class BulkLoadBuffer {
   private long bytes;
 
   void add(byte[] key, byte[] value, int valueOffset, int valueLength) {
-    int need = key.length + Math.max(0, valueLength);
+    add(key, 0, key.length, value, valueOffset, valueLength);
+  }
+
+  /**
+   * Copies a write whose key is {@code keys[keyOffset, keyOffset + keyLength)} into the slabs.
+   *
+   * @param valueLength -1 for a delete
+   */
+  void add(
+      byte[] keys, int keyOffset, int keyLength, byte[] value, int valueOffset, int valueLength) {
+    int need = keyLength + Math.max(0, valueLength);
     ByteBuffer slab = slabFor(need);
     int at = slabUsed;
-    slab.put(at, key, 0, key.length);
+    slab.put(at, keys, keyOffset, keyLength);
     if (valueLength > 0) {
-      slab.put(at + key.length, value, valueOffset, valueLength);
+      slab.put(at + keyLength, value, valueOffset, valueLength);
     }
     slabUsed += need;
     if (4 * count + 4 > meta.length) {
@@ -60,7 +70,7 @@ final class BulkLoadBuffer {
     int m = 4 * count;
     meta[m] = slabIndex;
     meta[m + 1] = at;
-    meta[m + 2] = key.length;
+    meta[m + 2] = keyLength;
     meta[m + 3] = valueLength;
     count++;
     bytes += need + META_BYTES;

@@ -67,16 +67,46 @@ final class RocksDbBulkLoad implements BulkLoad {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(value, "value must not be null; use delete to remove a key");
     Objects.checkFromIndexSize(valueOffset, valueLength, value.length);
-    add(storeName, key, value, valueOffset, valueLength);
+    add(storeName, key, 0, key.length, value, valueOffset, valueLength);
+  }
+
+  @Override
+  public void put(
+      String storeName,
+      byte[] keys,
+      int keyOffset,
+      int keyLength,
+      byte[] value,
+      int valueOffset,
+      int valueLength) {
+    Objects.requireNonNull(keys, "keys");
+    Objects.requireNonNull(value, "value must not be null; use delete to remove a key");
+    Objects.checkFromIndexSize(keyOffset, keyLength, keys.length);
+    Objects.checkFromIndexSize(valueOffset, valueLength, value.length);
+    add(storeName, keys, keyOffset, keyLength, value, valueOffset, valueLength);
   }
 
   @Override
   public void delete(String storeName, byte[] key) {
     Objects.requireNonNull(key, "key");
-    add(storeName, key, null, 0, -1);
+    add(storeName, key, 0, key.length, null, 0, -1);
   }
 
-  private void add(String storeName, byte[] key, byte[] value, int valueOffset, int valueLength) {
+  @Override
+  public void delete(String storeName, byte[] keys, int keyOffset, int keyLength) {
+    Objects.requireNonNull(keys, "keys");
+    Objects.checkFromIndexSize(keyOffset, keyLength, keys.length);
+    add(storeName, keys, keyOffset, keyLength, null, 0, -1);
+  }
+
+  private void add(
+      String storeName,
+      byte[] keys,
+      int keyOffset,
+      int keyLength,
+      byte[] value,
+      int valueOffset,
+      int valueLength) {
     ensureOpen();
     BulkLoadBuffer buffer;
     if (storeName.equals(lastStore)) {
@@ -92,7 +122,7 @@ final class RocksDbBulkLoad implements BulkLoad {
       lastBuffer = buffer;
     }
     long before = buffer.bytes();
-    buffer.add(key, value, valueOffset, valueLength);
+    buffer.add(keys, keyOffset, keyLength, value, valueOffset, valueLength);
     size++;
     bufferedBytes += buffer.bytes() - before;
   }
