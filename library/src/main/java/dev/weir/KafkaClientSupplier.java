@@ -5,11 +5,7 @@ import java.util.Objects;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Creates every Kafka client a Weir application uses: the one seam through which clients can be
@@ -52,28 +48,15 @@ public interface KafkaClientSupplier {
   Admin admin(Map<String, Object> config);
 
   /**
-   * Returns the supplier of plain Kafka clients.
+   * Returns the supplier of plain Kafka clients, always the same instance. With it, a large restore
+   * reads its changelogs with raw fetch requests by default ({@code state.restore.raw.fetch}); with
+   * any other supplier (even one {@link #decorating} this one) only when that setting is {@code
+   * true}, because those reads connect to the brokers without the supplier's clients.
    *
    * @return the default supplier
    */
   static KafkaClientSupplier defaults() {
-    return new KafkaClientSupplier() {
-      @Override
-      public Producer<byte[], byte[]> producer(Map<String, Object> config) {
-        return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
-      }
-
-      @Override
-      public Consumer<byte[], byte[]> consumer(Map<String, Object> config) {
-        return new KafkaConsumer<>(
-            config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-      }
-
-      @Override
-      public Admin admin(Map<String, Object> config) {
-        return Admin.create(config);
-      }
-    };
+    return PlainClients.INSTANCE;
   }
 
   /**

@@ -15,6 +15,7 @@ import dev.weir.query.StateQueryException;
 import dev.weir.stream.Topology;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -91,7 +92,11 @@ public final class WeirApplication implements AutoCloseable {
    */
   public WeirApplication(Topology topology, Map<?, ?> config, KafkaClientSupplier clients) {
     this.topology = Objects.requireNonNull(topology, "topology");
-    this.config = new WeirConfig(Objects.requireNonNull(config, "config"));
+    this.config =
+        new WeirConfig(
+            withSupplierDefaults(
+                Objects.requireNonNull(config, "config"),
+                Objects.requireNonNull(clients, "clients")));
     this.settings = new Settings(this.config, WeirConfig.configDef().names());
     ApplicationRuntime.validate(settings);
     this.clients = Objects.requireNonNull(clients, "clients");
@@ -101,6 +106,21 @@ public final class WeirApplication implements AutoCloseable {
                 .getString(WeirConfig.THREAD_FAILURE_POLICY_CONFIG)
                 .toUpperCase(java.util.Locale.ROOT));
     this.failureHandler = e -> policy;
+  }
+
+  /**
+   * {@code config} with the defaults that depend on the client supplier: raw restore fetches
+   * (design record 030) connect to the brokers without the supplier's clients, so with any supplier
+   * but {@link KafkaClientSupplier#defaults()} they are off unless the configuration turns them on.
+   */
+  static Map<?, ?> withSupplierDefaults(Map<?, ?> config, KafkaClientSupplier clients) {
+    if (clients == KafkaClientSupplier.defaults()
+        || config.containsKey(WeirConfig.STATE_RESTORE_RAW_FETCH_CONFIG)) {
+      return config;
+    }
+    Map<Object, Object> out = new HashMap<>(config);
+    out.put(WeirConfig.STATE_RESTORE_RAW_FETCH_CONFIG, false);
+    return out;
   }
 
   /**

@@ -257,8 +257,10 @@ public final class WeirConfig extends AbstractConfig {
           + " record. Aborted transactions are skipped as the consumer skips them. On any"
           + " unexpected condition (an error from the broker, a failed connection, an unsupported"
           + " version) the restore goes on with the restore consumer from where the raw reads"
-          + " stopped. It connects to the brokers directly, not through a client supplier. See"
-          + " docs/design/030-raw-changelog-fetch.md.";
+          + " stopped. It connects to the brokers directly, not through a client supplier, so an"
+          + " application created with a KafkaClientSupplier other than"
+          + " KafkaClientSupplier.defaults() reads through its restore consumer unless this is"
+          + " set to true. See docs/design/030-raw-changelog-fetch.md.";
 
   /** {@code state.cleanup.delay.ms}. */
   public static final String STATE_CLEANUP_DELAY_MS_CONFIG =

@@ -144,7 +144,7 @@ final class WeirConfigDef {
         .define(
             STATE_RESTORE_RAW_FETCH_CONFIG,
             Type.BOOLEAN,
-            false,
+            true,
             Importance.LOW,
             STATE_RESTORE_RAW_FETCH_DOC)
         .define(

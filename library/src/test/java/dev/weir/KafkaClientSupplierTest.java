@@ -78,4 +78,40 @@ class KafkaClientSupplierTest {
         .isInstanceOf(NullPointerException.class)
         .hasMessage("the producer wrapper returned null");
   }
+
+  /** Raw restore fetches bypass a supplier's clients, so only plain clients get them by default. */
+  @Test
+  void rawRestoreFetchesAreOnByDefaultOnlyWithThePlainClients() {
+    String key = WeirConfig.STATE_RESTORE_RAW_FETCH_CONFIG;
+    Map<String, Object> none = Map.of("application.id", "a", "bootstrap.servers", "localhost:9");
+    KafkaClientSupplier decorated =
+        KafkaClientSupplier.decorating(
+            KafkaClientSupplier.defaults(),
+            UnaryOperator.identity(),
+            UnaryOperator.identity(),
+            UnaryOperator.identity());
+
+    assertThat(KafkaClientSupplier.defaults()).isSameAs(KafkaClientSupplier.defaults());
+    assertThat(
+            new WeirConfig(
+                    WeirApplication.withSupplierDefaults(none, KafkaClientSupplier.defaults()))
+                .getBoolean(key))
+        .isTrue();
+    assertThat(
+            new WeirConfig(WeirApplication.withSupplierDefaults(none, decorated)).getBoolean(key))
+        .isFalse();
+    assertThat(new WeirConfig(WeirApplication.withSupplierDefaults(none, base)).getBoolean(key))
+        .isFalse();
+    Map<String, Object> on =
+        Map.of("application.id", "a", "bootstrap.servers", "localhost:9", key, "true");
+    assertThat(new WeirConfig(WeirApplication.withSupplierDefaults(on, decorated)).getBoolean(key))
+        .isTrue();
+    Map<String, Object> off =
+        Map.of("application.id", "a", "bootstrap.servers", "localhost:9", key, "false");
+    assertThat(
+            new WeirConfig(
+                    WeirApplication.withSupplierDefaults(off, KafkaClientSupplier.defaults()))
+                .getBoolean(key))
+        .isFalse();
+  }
 }
