@@ -74,7 +74,8 @@ public record ChaosConfig(
     Path workDir,
     String sink,
     boolean liveness,
-    String windowContents) {
+    String windowContents,
+    String restore) {
 
   /** Settings every profile starts from. */
   private static final Map<String, String> BASE =
@@ -96,7 +97,8 @@ public record ChaosConfig(
           Map.entry("watermark-interval-ms", "0"),
           Map.entry("sink", "kafka"),
           Map.entry("liveness", "false"),
-          Map.entry("window-contents", "aggregate"));
+          Map.entry("window-contents", "aggregate"),
+          Map.entry("restore", "default"));
 
   /** What each profile changes. */
   private static final Map<String, Map<String, String>> PROFILES =
@@ -163,6 +165,7 @@ public record ChaosConfig(
           "sink",
           "liveness",
           "window-contents",
+          "restore",
           "work-dir");
 
   /** The workload this run writes. */
@@ -232,7 +235,8 @@ public record ChaosConfig(
               Path.of(v.get("work-dir")),
               v.get("sink"),
               Boolean.parseBoolean(v.get("liveness")),
-              v.get("window-contents"));
+              v.get("window-contents"),
+              v.get("restore"));
       c.validate();
       return c;
     } catch (NumberFormatException e) {
@@ -259,8 +263,21 @@ public record ChaosConfig(
     };
   }
 
+  /**
+   * Whether every restore of the instances bulk-loads and reads its changelogs with raw fetches
+   * ({@code --restore bulk-raw}: {@code state.restore.bulk.load.records=0} and {@code
+   * state.restore.raw.fetch=true}, design records 019 and 030), instead of the defaults, under
+   * which the chaos run's small restores write batches through the restore consumer.
+   */
+  public boolean bulkRawRestore() {
+    return restore.equals("bulk-raw");
+  }
+
   /** Checks the values fit together. */
   public void validate() {
+    if (!restore.equals("default") && !restore.equals("bulk-raw")) {
+      throw new IllegalArgumentException("--restore must be default or bulk-raw, not " + restore);
+    }
     if (!windowContents.equals("aggregate") && !windowContents.equals("list")) {
       throw new IllegalArgumentException(
           "--window-contents must be aggregate or list, not " + windowContents);

@@ -425,6 +425,9 @@ public final class ChaosRun {
       extra.addAll(List.of("--static-id", "chaos-" + name));
     }
     extra.addAll(List.of("--window-contents", config.windowContents()));
+    if (config.bulkRawRestore()) {
+      extra.addAll(List.of("--restore", "bulk-raw"));
+    }
     if (config.watermarkIntervalMs() > 0) {
       extra.add("--watermark-interval-ms");
       extra.add(Integer.toString(config.watermarkIntervalMs()));

@@ -59,6 +59,11 @@ class ChaosConfigTest {
     assertThat(ChaosConfig.parse(new String[] {"--window-contents", "list"}, DIR).windowContents())
         .isEqualTo("list");
     assertThat(ChaosConfig.profile("default", DIR).windowContents()).isEqualTo("aggregate");
+    assertThatThrownBy(() -> ChaosConfig.parse(new String[] {"--restore", "raw"}, DIR))
+        .hasMessageContaining("--restore must be default or bulk-raw");
+    assertThat(ChaosConfig.parse(new String[] {"--restore", "bulk-raw"}, DIR).bulkRawRestore())
+        .isTrue();
+    assertThat(ChaosConfig.profile("default", DIR).bulkRawRestore()).isFalse();
     assertThatThrownBy(() -> ChaosConfig.parse(new String[] {"--records"}, DIR))
         .hasMessageContaining("--records");
     assertThatThrownBy(() -> ChaosConfig.parse(new String[] {"--records", "many"}, DIR))
