@@ -307,17 +307,24 @@ public final class ChangelogFormat {
   /**
    * Builds the value of one batch record: entries appended in any order (a restore applies them in
    * this order, so a key should come once). Not thread-safe.
+   *
+   * <p>It keeps the added arrays and counts the value's exact size as they come; {@link #toValue()}
+   * then encodes them into one array of that size. So a batch costs one allocation of its value
+   * plus the references, not a buffer grown by doubling and copied once more at the end. The arrays
+   * passed to {@link #add} and {@link #addDelete} must therefore not change until the last {@link
+   * #toValue()} (the commit passes the overlay's pending arrays, which nothing changes).
    */
   public static final class BatchBuilder {
     private final int scopeLength;
-    // A plain growing array: ByteArrayOutputStream locks on every write, and a batch takes four
-    // writes per entry on the commit's hot path.
-    private byte[] buf = new byte[1024];
-    private int size;
+    private byte[][] keys = new byte[16][];
+    // null for a delete
+    private byte[][] values = new byte[16][];
     private int entries;
-    // Where each put's value length varint starts and how long the value is, kept only until the
-    // first delete turns the batch into version 3 (every put's length is then rewritten as m + 1).
+    // From the first delete on the value is version 3: every put's length is written as m + 1.
     private boolean withDeletes;
+    // The value's size as version 2 (meaningful only without deletes) and as version 3.
+    private int sizeV2 = 1;
+    private int sizeV3 = 1;
 
     /**
      * Starts an empty batch value.
@@ -326,67 +333,43 @@ public final class ChangelogFormat {
      */
     public BatchBuilder(int scopeLength) {
       this.scopeLength = scopeLength;
-      buf[size++] = VERSION_2_BATCH;
     }
 
     /**
      * Appends an entry.
      *
-     * @param key the store key, which must start with the scope (not checked)
-     * @param value the store value
+     * @param key the store key, which must start with the scope (not checked); kept, not copied
+     * @param value the store value; kept, not copied
      */
     public void add(byte[] key, byte[] value) {
       int suffix = key.length - scopeLength;
-      ensure(10 + suffix + value.length);
-      writeVarint(suffix);
-      System.arraycopy(key, scopeLength, buf, size, suffix);
-      size += suffix;
-      writeVarint(withDeletes ? value.length + 1 : value.length);
-      System.arraycopy(value, 0, buf, size, value.length);
-      size += value.length;
-      entries++;
+      int keyBytes = varintLength(suffix) + suffix;
+      append(key, value);
+      sizeV2 = Math.addExact(sizeV2, keyBytes + varintLength(value.length) + value.length);
+      sizeV3 = Math.addExact(sizeV3, keyBytes + varintLength(value.length + 1) + value.length);
     }
 
     /**
      * Appends a delete of {@code key}: from now on the value is version 3 (the puts already added
-     * are re-encoded once).
+     * are encoded as version 3 too).
      *
-     * @param key the store key, which must start with the scope (not checked)
+     * @param key the store key, which must start with the scope (not checked); kept, not copied
      */
     public void addDelete(byte[] key) {
-      if (!withDeletes) {
-        reencodeWithDeletes();
-      }
+      withDeletes = true;
       int suffix = key.length - scopeLength;
-      ensure(10 + suffix);
-      writeVarint(suffix);
-      System.arraycopy(key, scopeLength, buf, size, suffix);
-      size += suffix;
-      writeVarint(0);
-      entries++;
+      append(key, null);
+      sizeV3 = Math.addExact(sizeV3, varintLength(suffix) + suffix + 1);
     }
 
-    /** Rewrites the version-2 entries so far as version 3 (each value length plus one). */
-    private void reencodeWithDeletes() {
-      byte[] old = Arrays.copyOf(buf, size);
-      size = 0;
-      buf[size++] = VERSION_3_BATCH_WITH_DELETES;
-      withDeletes = true;
-      int[] at = {1};
-      while (at[0] < old.length) {
-        int suffix = readVarint(old, at);
-        int keyAt = at[0];
-        at[0] += suffix;
-        int length = readVarint(old, at);
-        ensure(10 + suffix + length);
-        writeVarint(suffix);
-        System.arraycopy(old, keyAt, buf, size, suffix);
-        size += suffix;
-        writeVarint(length + 1);
-        System.arraycopy(old, at[0], buf, size, length);
-        size += length;
-        at[0] += length;
+    private void append(byte[] key, byte[] value) {
+      if (entries == keys.length) {
+        keys = Arrays.copyOf(keys, entries * 2);
+        values = Arrays.copyOf(values, entries * 2);
       }
+      keys[entries] = key;
+      values[entries] = value;
+      entries++;
     }
 
     /**
@@ -404,30 +387,52 @@ public final class ChangelogFormat {
      * @return bytes
      */
     public int bytes() {
-      return size;
+      return withDeletes ? sizeV3 : sizeV2;
     }
 
     /**
      * The record value.
      *
-     * @return a new array
+     * @return a new array of {@link #bytes()} bytes
      */
     public byte[] toValue() {
-      return Arrays.copyOf(buf, size);
-    }
-
-    private void ensure(int more) {
-      if (size + more > buf.length) {
-        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+      byte[] out = new byte[bytes()];
+      int at = 0;
+      out[at++] = withDeletes ? VERSION_3_BATCH_WITH_DELETES : VERSION_2_BATCH;
+      for (int i = 0; i < entries; i++) {
+        byte[] key = keys[i];
+        byte[] value = values[i];
+        int suffix = key.length - scopeLength;
+        at = writeVarint(out, at, suffix);
+        System.arraycopy(key, scopeLength, out, at, suffix);
+        at += suffix;
+        if (value == null) {
+          out[at++] = 0;
+        } else {
+          at = writeVarint(out, at, withDeletes ? value.length + 1 : value.length);
+          System.arraycopy(value, 0, out, at, value.length);
+          at += value.length;
+        }
       }
+      if (at != out.length) {
+        throw new IllegalStateException(
+            "Batch value size mismatch: counted " + out.length + " bytes, wrote " + at);
+      }
+      return out;
     }
 
-    private void writeVarint(int v) {
+    private static int varintLength(int v) {
+      int significantBits = Integer.SIZE - Integer.numberOfLeadingZeros(v | 1);
+      return (significantBits + 6) / 7;
+    }
+
+    private static int writeVarint(byte[] out, int at, int v) {
       while ((v & ~0x7f) != 0) {
-        buf[size++] = (byte) ((v & 0x7f) | 0x80);
+        out[at++] = (byte) ((v & 0x7f) | 0x80);
         v >>>= 7;
       }
-      buf[size++] = (byte) v;
+      out[at++] = (byte) v;
+      return at;
     }
   }
 }

@@ -42,9 +42,10 @@ import java.util.function.Predicate;
  * <p><b>Threading.</b> Not thread-safe: owned by the task's thread.
  *
  * <p><b>Lifecycle.</b> The wrapper holds no resources and does not own the base: close the base to
- * release them. Pending writes are then lost, as with {@link #abort()}; afterwards reads and {@link
- * #commit(Map)} throw {@link IllegalStateException}, while writes still land in the overlay, where
- * nothing can commit them.
+ * release them. (It keeps the commit's write batch, a Java buffer, for the next commit; {@link
+ * #abort()} closes and drops it.) Pending writes are then lost, as with {@link #abort()};
+ * afterwards reads and {@link #commit(Map)} throw {@link IllegalStateException}, while writes still
+ * land in the overlay, where nothing can commit them.
  */
 public interface TransactionalTaskState {
 

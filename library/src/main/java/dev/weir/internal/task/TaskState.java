@@ -235,6 +235,10 @@ public final class TaskState implements AutoCloseable {
               batches.add(b);
               open[0] = b;
             }
+            // The builder keeps the overlay's own arrays until toValue() below, as ListDeletes
+            // keeps
+            // keys: nothing changes a pending entry's arrays before the commit ends (the markers
+            // put below are new entries).
             b.builder.add(key, value);
             return;
           }

@@ -17,10 +17,18 @@ import java.util.function.Predicate;
  * within one {@link StateCache} budget. Commit turns every pending entry plus the new offsets into
  * one batch on the base, applied with the WAL, and turns the pending entries into clean cached ones
  * only after the base accepted it; abort drops pending and cached entries alike.
+ *
+ * <p>The commit's batch is created once and cleared for each commit, so its buffer, grown to the
+ * size of the largest commit so far, is not grown again from scratch every commit (design record
+ * 037). It holds no native resource (the RocksDB backend serializes in a Java array) and is closed
+ * and dropped by {@link #abort()}, which the task calls before it closes the base; like the rest of
+ * this class it is confined to the task's thread.
  */
 final class OverlayTaskState implements TransactionalTaskState {
   private final TaskStateStore base;
   private final Map<String, OverlayKeyValueStore> stores = new TreeMap<>();
+  // Reused by every commit; null until the first and after an abort.
+  private StateWriteBatch batch;
 
   OverlayTaskState(TaskStateStore base, StateCache cache, Predicate<byte[]> scannedOnly) {
     this.base = Objects.requireNonNull(base, "base");
@@ -85,17 +93,28 @@ final class OverlayTaskState implements TransactionalTaskState {
   @Override
   public void commit(Map<String, Long> newOffsets) {
     OffsetChecks.checkAll(newOffsets);
-    try (StateWriteBatch batch = base.newWriteBatch()) {
+    if (batch == null) {
+      batch = base.newWriteBatch();
+    } else {
+      batch.clear();
+    }
+    StateWriteBatch b = batch;
+    try {
       forEachPendingWrite(
           (store, key, value) -> {
             if (value == null) {
-              batch.delete(store, key);
+              b.delete(store, key);
             } else {
-              batch.put(store, key, value);
+              b.put(store, key, value);
             }
           });
-      newOffsets.forEach(batch::putOffset);
-      base.applyBatch(batch);
+      newOffsets.forEach(b::putOffset);
+      base.applyBatch(b);
+    } catch (RuntimeException | Error e) {
+      // A half-filled batch is cleared by the next commit; a failed one is not kept at all.
+      batch = null;
+      b.close();
+      throw e;
     }
     stores.values().forEach(OverlayKeyValueStore::committed);
   }
@@ -103,6 +122,11 @@ final class OverlayTaskState implements TransactionalTaskState {
   @Override
   public void abort() {
     stores.values().forEach(OverlayKeyValueStore::clear);
+    StateWriteBatch b = batch;
+    if (b != null) {
+      batch = null;
+      b.close();
+    }
   }
 
   @Override
