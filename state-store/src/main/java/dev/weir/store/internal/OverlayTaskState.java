@@ -27,7 +27,15 @@ import java.util.function.Predicate;
 final class OverlayTaskState implements TransactionalTaskState {
   private final TaskStateStore base;
   private final Map<String, OverlayKeyValueStore> stores = new TreeMap<>();
-  // Reused by every commit; null until the first and after an abort.
+
+  /**
+   * A commit that wrote more key and value bytes than this does not keep its batch for the next:
+   * each task keeps its batch's buffer between commits, so this bounds what a task pins (a task
+   * count times this), while the small commits of a busy task still reuse theirs.
+   */
+  static final long RETAINED_BATCH_BYTES = 1 << 20;
+
+  // Reused by every commit; null until the first, after an abort and after a large commit.
   private StateWriteBatch batch;
 
   OverlayTaskState(TaskStateStore base, StateCache cache, Predicate<byte[]> scannedOnly) {
@@ -99,13 +107,16 @@ final class OverlayTaskState implements TransactionalTaskState {
       batch.clear();
     }
     StateWriteBatch b = batch;
+    long[] bytes = {0};
     try {
       forEachPendingWrite(
           (store, key, value) -> {
             if (value == null) {
               b.delete(store, key);
+              bytes[0] += key.length;
             } else {
               b.put(store, key, value);
+              bytes[0] += key.length + value.length;
             }
           });
       newOffsets.forEach(b::putOffset);
@@ -115,6 +126,10 @@ final class OverlayTaskState implements TransactionalTaskState {
       batch = null;
       b.close();
       throw e;
+    }
+    if (bytes[0] > RETAINED_BATCH_BYTES) {
+      batch = null;
+      b.close();
     }
     stores.values().forEach(OverlayKeyValueStore::committed);
   }

@@ -107,6 +107,26 @@ class OverlayBatchReuseTest {
     assertThat(task.committedOffsets()).isEqualTo(new TreeMap<>(Map.of("t-0", 9L, "t-1", 1L)));
   }
 
+  @Test
+  void aCommitOfMoreThanTheRetainedBytesDoesNotKeepItsBatch() {
+    overlay.store("a").put(bytes(1), bytes(10));
+    overlay.commit(Map.of("t-0", 1L));
+    // Just over the limit in keys and values: the batch is closed after it is applied.
+    overlay.store("b").put(bytes(2), new byte[(int) OverlayTaskState.RETAINED_BATCH_BYTES]);
+    overlay.commit(Map.of("t-0", 2L));
+    assertThat(created).hasSize(1);
+    assertThat(((RocksDbWriteBatch) created.get(0)).isClosed()).isTrue();
+    // The next commit starts a new one, kept again while commits stay small.
+    overlay.store("a").put(bytes(3), bytes(30));
+    overlay.commit(Map.of("t-0", 3L));
+    overlay.store("a").put(bytes(4), bytes(40));
+    overlay.commit(Map.of("t-0", 4L));
+    assertThat(created).hasSize(2);
+    assertThat(((RocksDbWriteBatch) created.get(1)).isClosed()).isFalse();
+    assertThat(task.store("b").get(bytes(2))).hasSize((int) OverlayTaskState.RETAINED_BATCH_BYTES);
+    assertThat(task.committedOffsets()).isEqualTo(new TreeMap<>(Map.of("t-0", 4L)));
+  }
+
   /**
    * The serialized batch a new batch with the overlay's pending entries and these offsets gives.
    */
