@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import org.apache.kafka.common.serialization.Serde;
 
 /**
@@ -94,16 +95,7 @@ public final class Plan {
    * Weir versions before record 015 gave them no store, so their topology differs.
    */
   public Map<String, String> asyncRequestStores() {
-    Map<String, String> out = new LinkedHashMap<>();
-    TreeMap<Integer, Transformation<?>> ordered = new TreeMap<>();
-    storeNames.keySet().forEach(n -> ordered.put(n.id(), n));
-    for (Transformation<?> n : ordered.values()) {
-      if (n instanceof OneInputTransformation<?, ?> o
-          && o.spec() instanceof OperatorSpec.AsyncSpec) {
-        out.put(n.name(), changelogTopic(storeNames.get(n)));
-      }
-    }
-    return out;
+    return storesOf(spec -> spec instanceof OperatorSpec.AsyncSpec);
   }
 
   /**
@@ -112,12 +104,16 @@ public final class Plan {
    * a window function's per-window list state), whose layout changed with design record 032.
    */
   public Map<String, String> windowStores() {
+    return storesOf(spec -> spec instanceof OperatorSpec.WindowSpec);
+  }
+
+  /** The one-input operators with a store whose spec {@code kind} accepts, as the two above. */
+  private Map<String, String> storesOf(Predicate<OperatorSpec> kind) {
     Map<String, String> out = new LinkedHashMap<>();
     TreeMap<Integer, Transformation<?>> ordered = new TreeMap<>();
     storeNames.keySet().forEach(n -> ordered.put(n.id(), n));
     for (Transformation<?> n : ordered.values()) {
-      if (n instanceof OneInputTransformation<?, ?> o
-          && o.spec() instanceof OperatorSpec.WindowSpec) {
+      if (n instanceof OneInputTransformation<?, ?> o && kind.test(o.spec())) {
         out.put(n.name(), changelogTopic(storeNames.get(n)));
       }
     }

@@ -59,30 +59,15 @@ final class TopologyFingerprint {
    * @return a sentence starting with a space, or "" when the plan has no such operator
    */
   static String asyncUpgradeNote(Plan plan) {
-    if (plan == null) {
-      return "";
-    }
-    Map<String, String> stores = plan.asyncRequestStores();
-    if (stores.isEmpty()) {
-      return "";
-    }
-    StringBuilder sb = new StringBuilder(" If the other instances run an older Weir: since design");
-    sb.append(" record 015 an async operator whose input has a serde keeps its requests in flight")
-        .append(" at a commit in a store (here ");
-    String sep = "";
-    for (Map.Entry<String, String> e : stores.entrySet()) {
-      sb.append(sep)
-          .append("operator '")
-          .append(e.getKey())
-          .append("', changelog topic '")
-          .append(e.getValue())
-          .append('\'');
-      sep = "; ";
-    }
-    sb.append("), which older versions do not have, so this upgrade needs every instance stopped")
-        .append(" once (see docs/async-io.md, 'Upgrading from a version that drained at every")
-        .append(" commit').");
-    return sb.toString();
+    return plan == null
+        ? ""
+        : upgradeNote(
+            plan.asyncRequestStores(),
+            " record 015 an async operator whose input has a serde keeps its requests in flight"
+                + " at a commit in a store",
+            "), which older versions do not have, so this upgrade needs every instance stopped"
+                + " once (see docs/async-io.md, 'Upgrading from a version that drained at every"
+                + " commit').");
   }
 
   /**
@@ -94,15 +79,25 @@ final class TopologyFingerprint {
    * @return a sentence starting with a space, or "" when the plan has no window operator
    */
   static String windowUpgradeNote(Plan plan) {
-    if (plan == null) {
-      return "";
-    }
-    Map<String, String> stores = plan.windowStores();
+    return plan == null
+        ? ""
+        : upgradeNote(
+            plan.windowStores(),
+            " record 032 window operators keep their lists in a new layout",
+            "), which older versions cannot read, so this upgrade needs every instance stopped"
+                + " once (see docs/operations.md, 'Rolling upgrades').");
+  }
+
+  /**
+   * " If the other instances run an older Weir: since design" + {@code since} + " (here " + the
+   * operators and their changelog topics + {@code then}; "" when {@code stores} is empty.
+   */
+  private static String upgradeNote(Map<String, String> stores, String since, String then) {
     if (stores.isEmpty()) {
       return "";
     }
     StringBuilder sb = new StringBuilder(" If the other instances run an older Weir: since design");
-    sb.append(" record 032 window operators keep their lists in a new layout (here ");
+    sb.append(since).append(" (here ");
     String sep = "";
     for (Map.Entry<String, String> e : stores.entrySet()) {
       sb.append(sep)
@@ -113,9 +108,7 @@ final class TopologyFingerprint {
           .append('\'');
       sep = "; ";
     }
-    sb.append("), which older versions cannot read, so this upgrade needs every instance stopped")
-        .append(" once (see docs/operations.md, 'Rolling upgrades').");
-    return sb.toString();
+    return sb.append(then).toString();
   }
 
   /** Sixteen hex digits of the SHA-256 of {@link #canonical}. */
