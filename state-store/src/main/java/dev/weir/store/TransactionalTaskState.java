@@ -86,14 +86,23 @@ public interface TransactionalTaskState {
    * every point access that finds no pending write, so it must be cheap and must answer the same
    * for the same key.
    *
+   * <p>A bounded range scan whose start key {@code reusedScans} accepts notes the committed keys it
+   * reads, so that a delete of the same range right after it needs no second read of the base (a
+   * fired window's purge after its read, design record 037). Other scans note nothing: noting costs
+   * a list slot per scanned entry, which only a scan followed by the delete of its range repays.
+   *
    * @param base the committed state; not null
    * @param cache the thread's cache budget; not null
    * @param scannedOnly the keys kept out of the cache; not null
+   * @param reusedScans the start keys of the ranges whose scans are noted; not null
    * @return the transactional view, with no pending writes; never null
    */
   static TransactionalTaskState wrap(
-      TaskStateStore base, StateCache cache, Predicate<byte[]> scannedOnly) {
-    return StoreInternals.transactional(base, cache, scannedOnly);
+      TaskStateStore base,
+      StateCache cache,
+      Predicate<byte[]> scannedOnly,
+      Predicate<byte[]> reusedScans) {
+    return StoreInternals.transactional(base, cache, scannedOnly, reusedScans);
   }
 
   /**

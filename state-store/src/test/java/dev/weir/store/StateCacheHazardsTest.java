@@ -246,7 +246,8 @@ class StateCacheHazardsTest {
   void keysReadOnlyByScansAreNotCachedAndPointOperationsOnThemStillSeeTheBase() {
     StateCache cache = StateCache.of(1L << 20);
     // Keys starting with 'e' are scanned only; the base is empty, so the overlay starts complete.
-    TransactionalTaskState tx = TransactionalTaskState.wrap(base, cache, k -> k[0] == 'e');
+    TransactionalTaskState tx =
+        TransactionalTaskState.wrap(base, cache, k -> k[0] == 'e', k -> true);
     KeyValueStore a = tx.store("a");
     for (int i = 0; i < 20; i++) {
       a.put(bytes('e', i), bytes(i, i, i, i, i, i, i, i));

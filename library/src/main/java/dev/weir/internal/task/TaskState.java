@@ -73,7 +73,9 @@ public final class TaskState implements AutoCloseable {
     }
     // A window's list elements are read once, by the firing's scan: no cached copies of them
     // (design record 037).
-    this.overlay = TransactionalTaskState.wrap(base, cache, StateFormat::isListElement);
+    this.overlay =
+        TransactionalTaskState.wrap(
+            base, cache, StateFormat::isListElement, StateFormat::isListScope);
   }
 
   /**

@@ -134,15 +134,25 @@ final class OverlayKeyValueStore implements KeyValueStore {
   /** Keys kept out of the clean entries and out of completeness (see the class comment). */
   private final Predicate<byte[]> scannedOnly;
 
+  /**
+   * The start keys of the bounded ranges whose scans note their committed keys ({@link #lastScan}).
+   */
+  private final Predicate<byte[]> reusedScans;
+
   OverlayKeyValueStore(KeyValueStore base, StateCache cache) {
-    this(base, cache, key -> false);
+    this(base, cache, key -> false, key -> true);
   }
 
-  OverlayKeyValueStore(KeyValueStore base, StateCache cache, Predicate<byte[]> scannedOnly) {
+  OverlayKeyValueStore(
+      KeyValueStore base,
+      StateCache cache,
+      Predicate<byte[]> scannedOnly,
+      Predicate<byte[]> reusedScans) {
     this.name = base.name();
     this.base = base;
     this.cache = cache;
     this.scannedOnly = Objects.requireNonNull(scannedOnly, "scannedOnly");
+    this.reusedScans = Objects.requireNonNull(reusedScans, "reusedScans");
     this.clean = new CleanEntries(cache);
     if (cache.enabled()) {
       try (KeyValueIterator all = base.all()) {
@@ -463,7 +473,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
   @Override
   public KeyValueIterator range(byte[] fromInclusive, byte[] toExclusive) {
     KeyValueIterator committed =
-        fromInclusive != null && toExclusive != null
+        fromInclusive != null && toExclusive != null && reusedScans.test(fromInclusive)
             ? recordingRange(fromInclusive, toExclusive)
             : committedRange(fromInclusive, toExclusive);
     if (ByteKeys.isEmptyRange(fromInclusive, toExclusive)) {

@@ -38,12 +38,17 @@ final class OverlayTaskState implements TransactionalTaskState {
   // Reused by every commit; null until the first, after an abort and after a large commit.
   private StateWriteBatch batch;
 
-  OverlayTaskState(TaskStateStore base, StateCache cache, Predicate<byte[]> scannedOnly) {
+  OverlayTaskState(
+      TaskStateStore base,
+      StateCache cache,
+      Predicate<byte[]> scannedOnly,
+      Predicate<byte[]> reusedScans) {
     this.base = Objects.requireNonNull(base, "base");
     Objects.requireNonNull(cache, "cache");
     Objects.requireNonNull(scannedOnly, "scannedOnly");
+    Objects.requireNonNull(reusedScans, "reusedScans");
     for (String name : base.storeNames()) {
-      stores.put(name, new OverlayKeyValueStore(base.store(name), cache, scannedOnly));
+      stores.put(name, new OverlayKeyValueStore(base.store(name), cache, scannedOnly, reusedScans));
     }
   }
 

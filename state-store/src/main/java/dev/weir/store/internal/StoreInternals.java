@@ -45,7 +45,7 @@ public final class StoreInternals {
    * @return the transactional view
    */
   public static TransactionalTaskState transactional(TaskStateStore base, StateCache cache) {
-    return new OverlayTaskState(base, cache, key -> false);
+    return new OverlayTaskState(base, cache, key -> false, key -> true);
   }
 
   /**
@@ -54,11 +54,15 @@ public final class StoreInternals {
    * @param base the committed state
    * @param cache the budget of its write-back cache
    * @param scannedOnly the keys kept out of the cache's clean entries
+   * @param reusedScans the start keys of the bounded ranges whose scans note their committed keys
    * @return the transactional view
    */
   public static TransactionalTaskState transactional(
-      TaskStateStore base, StateCache cache, Predicate<byte[]> scannedOnly) {
-    return new OverlayTaskState(base, cache, scannedOnly);
+      TaskStateStore base,
+      StateCache cache,
+      Predicate<byte[]> scannedOnly,
+      Predicate<byte[]> reusedScans) {
+    return new OverlayTaskState(base, cache, scannedOnly, reusedScans);
   }
 
   /**

@@ -61,7 +61,7 @@ class OverlayBatchReuseTest {
                   }
                   return result;
                 });
-    overlay = new OverlayTaskState(recording, StateCache.disabled(), key -> false);
+    overlay = new OverlayTaskState(recording, StateCache.disabled(), key -> false, key -> true);
   }
 
   @AfterEach
