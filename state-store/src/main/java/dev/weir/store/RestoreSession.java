@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
  * thread writes too. A task with many records to restore is bulk-loaded instead (see {@link
  * ChangelogRestorer#withBulkLoadThreshold}): its writer buffers chunks of records, and the chunks
  * of all tasks in the session hold about 128 MiB of heap at most before they are ingested early.
+ * Such a task's changelogs may be read with raw fetch requests instead of the consumer (design
+ * record 030), and the fetched record batches are handed to the writers in the same way.
  *
  * <p><b>Task states</b> handed to {@link #add} belong to the session until {@code poll} returns
  * their result or {@link #remove} returns: the caller must not use them meanwhile, and they are
@@ -87,30 +89,11 @@ public final class RestoreSession implements AutoCloseable {
   private boolean closed;
 
   /**
-   * The restore consumer's configuration for reading full restores with raw fetch requests (design
-   * record 030), or null to read everything with the consumer.
+   * The raw side of the session (design record 030): which partitions are read with raw fetch
+   * requests, their reader and offsets, and the fallback to {@link #consumer}. This class owns the
+   * tasks, the consumer's assignment and the writers, and hands the raw chunks to the writers.
    */
-  private final Map<String, Object> rawFetchConfig;
-
-  /** Created at the first task read raw; null after a fallback. */
-  private RawChangelogReader raw;
-
-  /** Partitions read by {@link #raw}, to the offset of their next fetch; owner thread only. */
-  private final Map<TopicPartition, Long> rawPositions = new HashMap<>();
-
-  /** Whether the raw reader failed in this session: every later task reads with the consumer. */
-  private boolean rawFailed;
-
-  /** Tests: the raw reader fails at this fetch (counted from 1); 0 never. */
-  int rawFailAt;
-
-  private int rawFetches;
-
-  /** Raw chunks handed to writers (tests). */
-  private long rawChunks;
-
-  /** Records the writers took from raw chunks, by how they were read (tests, the closing log). */
-  private final RawChangelogReader.WalkCounts walkCounts = new RawChangelogReader.WalkCounts();
+  private final RawRestoreReads raw;
 
   RestoreSession(
       int batchSize,
@@ -128,7 +111,6 @@ public final class RestoreSession implements AutoCloseable {
       Consumer<byte[], byte[]> consumer,
       Executor writers,
       Map<String, Object> rawFetchConfig) {
-    this.rawFetchConfig = rawFetchConfig;
     this.batchSize = batchSize;
     this.bulkLoadThreshold = bulkLoadThreshold;
     this.listener = listener;
@@ -137,6 +119,9 @@ public final class RestoreSession implements AutoCloseable {
     this.maxInFlight = 8L * batchSize;
     this.maxQueuedPerTask = 2L * batchSize;
     this.nextProgressLog = System.nanoTime() + LOG_INTERVAL_NANOS;
+    this.raw =
+        new RawRestoreReads(
+            rawFetchConfig, this.consumer, bulkLoadThreshold, this::readWithConsumer);
   }
 
   /**
@@ -243,7 +228,7 @@ public final class RestoreSession implements AutoCloseable {
     } finally {
       t.writer.close();
     }
-    t.stores.keySet().forEach(rawPositions::remove);
+    raw.forget(t.stores.keySet());
     if (assignmentChanged && !closed) {
       consumer.assign(consumerPartitions());
       assignmentChanged = false;
@@ -301,7 +286,7 @@ public final class RestoreSession implements AutoCloseable {
       }
     }
     closed = true;
-    closeRaw();
+    raw.close();
     try {
       consumer.unsubscribe();
     } catch (RuntimeException e) {
@@ -353,11 +338,7 @@ public final class RestoreSession implements AutoCloseable {
           seekTo.put(tp, start);
         }
       }
-      if (readsRaw(t)) {
-        for (TopicPartition tp : t.unread) {
-          rawPositions.put(tp, seekTo.get(tp));
-        }
-      }
+      raw.start(t.state.taskId(), t.total, t.unread, seekTo);
       LOG.info(
           "Restoring task {}: {} of {} changelog partitions have records to apply",
           t.state.taskId(),
@@ -371,7 +352,7 @@ public final class RestoreSession implements AutoCloseable {
     consumer.assign(consumerPartitions());
     assignmentChanged = false;
     for (TopicPartition tp : seeks) {
-      if (!rawPositions.containsKey(tp)) {
+      if (!raw.reads(tp)) {
         consumer.seek(tp, seekTo.get(tp));
       }
     }
@@ -381,119 +362,33 @@ public final class RestoreSession implements AutoCloseable {
   private List<TopicPartition> consumerPartitions() {
     List<TopicPartition> out = new ArrayList<>();
     for (TopicPartition tp : reading.keySet()) {
-      if (!rawPositions.containsKey(tp)) {
+      if (!raw.reads(tp)) {
         out.add(tp);
       }
     }
     return out;
   }
 
-  /**
-   * Whether a task's changelogs are read with raw fetches: when enabled, for a restore large enough
-   * for bulk mode (the same total its writer decides by), while the raw reader works.
-   */
-  private boolean readsRaw(TaskRestore t) {
-    if (rawFetchConfig == null
-        || rawFailed
-        || bulkLoadThreshold < 0
-        || t.total < bulkLoadThreshold
-        || t.unread.isEmpty()) {
-      return false;
-    }
-    try {
-      if (raw == null) {
-        raw = new RawChangelogReader(rawFetchConfig);
-      }
-      Map<TopicPartition, org.apache.kafka.common.Node> leaders = new HashMap<>();
-      for (TopicPartition tp : t.unread) {
-        if (raw.knows(tp)) {
-          continue;
-        }
-        for (org.apache.kafka.common.PartitionInfo info : consumer.partitionsFor(tp.topic())) {
-          if (info.leader() != null && !info.leader().isEmpty()) {
-            leaders.put(new TopicPartition(info.topic(), info.partition()), info.leader());
-          }
-        }
-        if (!leaders.containsKey(tp)) {
-          LOG.info(
-              "Task {}: no leader known for {}; reading with the consumer", t.state.taskId(), tp);
-          return false;
-        }
-      }
-      raw.leaders(leaders);
-      LOG.info(
-          "Task {}: reading {} changelog partitions with raw fetch requests",
-          t.state.taskId(),
-          t.unread.size());
-      return true;
-    } catch (RuntimeException | LinkageError e) {
-      LOG.warn(
-          "Raw changelog reads are unavailable ({}); the restore reads with the consumer",
-          e.toString());
-      rawFailed = true;
-      closeRaw();
-      return false;
-    }
-  }
-
   /** Fetches for the raw partitions given and hands the chunks to their tasks' writers. */
   private void pollRaw(Set<TopicPartition> fetchable, Duration timeout) {
-    Map<TopicPartition, Long> positions = new HashMap<>();
-    for (TopicPartition tp : fetchable) {
-      positions.put(tp, rawPositions.get(tp));
-    }
-    List<RawChangelogReader.Fetched> chunks;
-    try {
-      rawFetches++;
-      if (rawFailAt > 0 && rawFetches >= rawFailAt) {
-        throw new RawChangelogReader.Unavailable("failure injected by a test", null);
-      }
-      chunks = raw.fetch(positions, timeout.toMillis());
-    } catch (RawChangelogReader.Unavailable e) {
-      fallBack(e);
-      return;
-    }
     List<TopicPartition> finished = new ArrayList<>();
-    for (RawChangelogReader.Fetched f : chunks) {
+    for (RawChangelogReader.Fetched f : raw.fetch(fetchable, timeout, reading::containsKey)) {
       TopicPartition tp = f.partition;
       TaskRestore t = reading.get(tp);
-      Long position = rawPositions.get(tp);
-      if (t == null || position == null || position != f.fetchOffset) {
-        continue; // removed meanwhile (and perhaps added again): an answer to an older request
-      }
       long end = t.ends.get(tp);
-      long next = f.nextOffset;
-      rawPositions.put(tp, next);
-      rawChunks++;
-      submit(t, () -> t.applyRaw(f, end), f.spannedOffsets);
-      if (next >= end) {
+      submit(t, () -> raw.apply(f, end, t.writer), f.spannedOffsets);
+      if (f.nextOffset >= end) {
         finished.add(tp);
       }
     }
-    for (TopicPartition tp : finished) {
-      rawPositions.remove(tp);
-      TaskRestore t = reading.remove(tp);
-      t.unread.remove(tp);
-      if (t.unread.isEmpty()) {
-        submit(t, t::finish, 0);
-      }
-    }
+    finishReading(finished);
   }
 
   /**
-   * The raw reader failed: its partitions go to the consumer from the offsets after the chunks
+   * The raw reads failed: their partitions go to the consumer from the offsets after the chunks
    * handed to the writers, which apply them before anything the consumer reads.
    */
-  private void fallBack(RuntimeException cause) {
-    LOG.warn(
-        "Raw changelog reads failed; reading {} partitions with the consumer from where they"
-            + " stopped",
-        rawPositions.size(),
-        cause);
-    rawFailed = true;
-    closeRaw();
-    Map<TopicPartition, Long> from = new HashMap<>(rawPositions);
-    rawPositions.clear();
+  private void readWithConsumer(Map<TopicPartition, Long> from) {
     consumer.assign(consumerPartitions());
     assignmentChanged = false;
     from.forEach(consumer::seek);
@@ -512,31 +407,9 @@ public final class RestoreSession implements AutoCloseable {
     }
   }
 
-  /** Raw chunks handed to the writers so far (tests). */
-  long rawChunkCount() {
-    return rawChunks;
-  }
-
-  /** Records the writers took from raw chunks, by how they were read (tests). */
-  RawChangelogReader.WalkCounts walkCounts() {
-    return walkCounts;
-  }
-
-  /** Whether the raw reader failed and its partitions went to the consumer (tests). */
-  boolean rawFellBack() {
-    return rawFailed;
-  }
-
-  private void closeRaw() {
-    if (raw != null) {
-      RawChangelogReader r = raw;
-      raw = null;
-      try {
-        r.close();
-      } catch (RuntimeException e) {
-        LOG.debug("Closing the raw changelog reader failed", e);
-      }
-    }
+  /** The raw reads of this session (tests). */
+  RawRestoreReads rawReads() {
+    return raw;
   }
 
   private void dispatch(ConsumerRecords<byte[], byte[]> records) {
@@ -553,7 +426,7 @@ public final class RestoreSession implements AutoCloseable {
     List<TopicPartition> finished = new ArrayList<>();
     for (Map.Entry<TopicPartition, TaskRestore> e : reading.entrySet()) {
       TopicPartition tp = e.getKey();
-      if (rawPositions.containsKey(tp)) {
+      if (raw.reads(tp)) {
         continue;
       }
       TaskRestore t = e.getValue();
@@ -566,16 +439,22 @@ public final class RestoreSession implements AutoCloseable {
         submit(t, () -> t.writer.advance(tp, position), 0);
       }
     }
+    finishReading(finished);
+    if (!finished.isEmpty()) {
+      consumer.pause(finished);
+      assignmentChanged = true;
+    }
+  }
+
+  /** Partitions read to their end: a task whose partitions all are finishes. */
+  private void finishReading(List<TopicPartition> finished) {
+    raw.forget(finished);
     for (TopicPartition tp : finished) {
       TaskRestore t = reading.remove(tp);
       t.unread.remove(tp);
       if (t.unread.isEmpty()) {
         submit(t, t::finish, 0);
       }
-    }
-    if (!finished.isEmpty()) {
-      consumer.pause(finished);
-      assignmentChanged = true;
     }
   }
 
@@ -598,7 +477,7 @@ public final class RestoreSession implements AutoCloseable {
         if (t.unread.isEmpty()) {
           continue;
         }
-        boolean isRaw = rawPositions.containsKey(t.unread.iterator().next());
+        boolean isRaw = raw.reads(t.unread.iterator().next());
         if (!t.paused && t.queuedRecords >= maxQueuedPerTask) {
           t.paused = true;
           if (!isRaw) {
@@ -806,17 +685,6 @@ public final class RestoreSession implements AutoCloseable {
         }
       }
       writer.advance(tp, position);
-    }
-
-    /** Applies a raw chunk (design record 030): its committed records below the end, in order. */
-    void applyRaw(RawChangelogReader.Fetched f, long end) {
-      TopicPartition tp = f.partition;
-      f.forEach(
-          end,
-          (offset, array, keyOffset, keyLength, valueOffset, valueLength) ->
-              writer.add(tp, offset, array, keyOffset, keyLength, valueOffset, valueLength),
-          walkCounts);
-      writer.advance(tp, f.nextOffset);
     }
 
     void finish() {

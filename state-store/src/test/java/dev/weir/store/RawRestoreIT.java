@@ -195,7 +195,7 @@ class RawRestoreIT {
       long walkedInPlace;
       long decompressed;
       try (RestoreSession session = restorer.session(consumer, writers)) {
-        session.rawFailAt = failAt;
+        session.rawReads().failAt = failAt;
         for (int p = 0; p < PARTITIONS; p++) {
           TaskStateStore s = backend.open("0_" + p, List.of(STORE));
           states.put(p, s);
@@ -204,10 +204,10 @@ class RawRestoreIT {
         while (!session.isEmpty()) {
           results.putAll(session.poll(Duration.ofMillis(100)));
         }
-        rawUsed = session.rawChunkCount() > 0;
-        fellBack = session.rawFellBack();
-        walkedInPlace = session.walkCounts().inPlace.sum();
-        decompressed = session.walkCounts().decompressed.sum();
+        rawUsed = session.rawReads().chunkCount() > 0;
+        fellBack = session.rawReads().fellBack();
+        walkedInPlace = session.rawReads().walkCounts().inPlace.sum();
+        decompressed = session.rawReads().walkCounts().decompressed.sum();
       }
       Map<Integer, Map<String, String>> contents = new TreeMap<>();
       Map<Integer, Map<String, Long>> offsets = new TreeMap<>();
