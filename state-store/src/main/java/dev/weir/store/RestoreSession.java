@@ -1,7 +1,6 @@
 package dev.weir.store;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -147,7 +146,12 @@ public final class RestoreSession implements AutoCloseable {
         throw new IllegalArgumentException(tp + " is already restoring for another task");
       }
     }
-    TaskRestore t = new TaskRestore(state, stores);
+    TaskRestore t =
+        new TaskRestore(
+            state,
+            stores,
+            new RestoreBatchWriter(state, batchSize, listener, bulkLoadThreshold, bulkBudget),
+            lock);
     tasks.put(state.taskId(), t);
     added.add(t);
   }
@@ -510,14 +514,49 @@ public final class RestoreSession implements AutoCloseable {
   private void submit(TaskRestore t, Runnable work, int records) {
     boolean schedule;
     synchronized (lock) {
-      t.queue.add(new Work(work, records));
+      t.queue.add(new TaskRestore.Work(work, records));
       t.queuedRecords += records;
       inFlight += records;
       schedule = !t.scheduled;
       t.scheduled = true;
     }
     if (schedule) {
-      writers.execute(t::drain);
+      writers.execute(() -> drain(t));
+    }
+  }
+
+  /** Runs on a writer: applies a task's queued work in order until its queue is empty. */
+  private void drain(TaskRestore t) {
+    while (true) {
+      TaskRestore.Work w;
+      synchronized (lock) {
+        w = t.failure == null ? t.queue.poll() : null;
+        if (w == null) {
+          inFlight -= t.queuedRecords;
+          t.queuedRecords = 0;
+          t.queue.clear();
+          t.scheduled = false;
+          lock.notifyAll();
+          return;
+        }
+      }
+      try {
+        w.run().run();
+      } catch (RuntimeException e) {
+        synchronized (lock) {
+          t.failure = e;
+        }
+      } catch (Error e) {
+        synchronized (lock) {
+          t.failure = new StateStoreException("Restoring task " + t.state.taskId() + " failed", e);
+        }
+      }
+      synchronized (lock) {
+        t.queuedRecords -= w.records();
+        inFlight -= w.records();
+        t.applied += w.records();
+        lock.notifyAll();
+      }
     }
   }
 
@@ -608,96 +647,6 @@ public final class RestoreSession implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new org.apache.kafka.common.errors.InterruptException(e);
-    }
-  }
-
-  private record Work(Runnable run, int records) {}
-
-  /** One task's restore: its writer and the queue of work for it, run by one writer at a time. */
-  private final class TaskRestore {
-    final TaskStateStore state;
-    final Map<TopicPartition, String> stores;
-    final RestoreBatchWriter writer;
-    final long started = System.nanoTime();
-    final Map<TopicPartition, Long> ends = new HashMap<>();
-    long total;
-
-    /** Partitions not read to their end; owner thread only. */
-    final Set<TopicPartition> unread = new HashSet<>();
-
-    // Guarded by lock.
-    final ArrayDeque<Work> queue = new ArrayDeque<>();
-    long queuedRecords;
-    long applied;
-    boolean paused;
-    boolean scheduled;
-    boolean completed;
-    RestoreResult result;
-    RuntimeException failure;
-
-    TaskRestore(TaskStateStore state, Map<TopicPartition, String> stores) {
-      this.state = state;
-      this.stores = stores;
-      this.writer =
-          new RestoreBatchWriter(state, batchSize, listener, bulkLoadThreshold, bulkBudget);
-    }
-
-    /** Runs on a writer: applies queued work in order until the queue is empty. */
-    void drain() {
-      while (true) {
-        Work w;
-        synchronized (lock) {
-          w = failure == null ? queue.poll() : null;
-          if (w == null) {
-            inFlight -= queuedRecords;
-            queuedRecords = 0;
-            queue.clear();
-            scheduled = false;
-            lock.notifyAll();
-            return;
-          }
-        }
-        try {
-          w.run().run();
-        } catch (RuntimeException e) {
-          synchronized (lock) {
-            failure = e;
-          }
-        } catch (Error e) {
-          synchronized (lock) {
-            failure = new StateStoreException("Restoring task " + state.taskId() + " failed", e);
-          }
-        }
-        synchronized (lock) {
-          queuedRecords -= w.records();
-          inFlight -= w.records();
-          applied += w.records();
-          lock.notifyAll();
-        }
-      }
-    }
-
-    void apply(
-        TopicPartition tp, List<ConsumerRecord<byte[], byte[]>> records, long end, long position) {
-      for (ConsumerRecord<byte[], byte[]> r : records) {
-        if (r.offset() < end) {
-          writer.add(tp, r.offset(), r.key(), r.value());
-        }
-      }
-      writer.advance(tp, position);
-    }
-
-    void finish() {
-      Map<String, Long> restored = new HashMap<>();
-      stores.values().forEach(store -> restored.put(store, 0L));
-      restored.putAll(writer.finish());
-      Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-      LOG.info("Restored task {} in {} ms: {}", state.taskId(), elapsed.toMillis(), restored);
-      RestoreResult r = new RestoreResult(restored, elapsed);
-      synchronized (lock) {
-        result = r;
-        completed = true;
-      }
     }
   }
 }
