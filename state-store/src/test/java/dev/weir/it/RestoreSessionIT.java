@@ -1,13 +1,14 @@
 package dev.weir.it;
 
+import static dev.weir.store.ChangelogBroker.drain;
+import static dev.weir.store.ChangelogBroker.send;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.weir.store.ChangelogBroker;
 import dev.weir.store.ChangelogFormat;
 import dev.weir.store.ChangelogRestorer;
-import dev.weir.store.KeyValueEntry;
-import dev.weir.store.KeyValueIterator;
 import dev.weir.store.RestoreListener;
 import dev.weir.store.RestoreResult;
 import dev.weir.store.RestoreSession;
@@ -16,7 +17,6 @@ import dev.weir.store.StateBackend;
 import dev.weir.store.StateBackends;
 import dev.weir.store.StateFormatException;
 import dev.weir.store.TaskStateStore;
-import dev.weir.testkit.EmbeddedKafkaCluster;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -29,14 +29,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -50,19 +46,9 @@ class RestoreSessionIT {
   private static final int KEYS = 3_000;
   private static final int TASKS = 3;
 
-  private static EmbeddedKafkaCluster kafka;
+  @RegisterExtension static final ChangelogBroker kafka = new ChangelogBroker();
 
   @TempDir Path dir;
-
-  @BeforeAll
-  static void startKafka() {
-    kafka = EmbeddedKafkaCluster.start(1);
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    kafka.close();
-  }
 
   /**
    * Writes, per partition: every key (committed), an aborted transaction overwriting them, then a
@@ -70,13 +56,10 @@ class RestoreSessionIT {
    * expected store content per partition.
    */
   private static Map<Integer, Map<String, String>> fill(String topic) {
-    kafka.createTopic(topic, TASKS, Map.of("cleanup.policy", "compact"));
+    kafka.createChangelog(topic, TASKS);
     Map<Integer, Map<String, String>> expected = new HashMap<>();
-    Map<String, Object> props = new HashMap<>(kafka.clientProperties());
-    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, topic + "-writer");
     try (KafkaProducer<byte[], byte[]> p =
-        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-      p.initTransactions();
+        kafka.transactionalProducer(topic + "-writer", Map.of())) {
       for (int partition = 0; partition < TASKS; partition++) {
         Map<String, String> state = new TreeMap<>();
         p.beginTransaction();
@@ -108,46 +91,17 @@ class RestoreSessionIT {
     return expected;
   }
 
-  private static void send(
-      KafkaProducer<byte[], byte[]> p, String topic, int partition, String key, String value) {
-    p.send(
-        new ProducerRecord<>(
-            topic,
-            partition,
-            key.getBytes(UTF_8),
-            value == null ? null : ChangelogFormat.encodeValue(value.getBytes(UTF_8))));
-  }
-
   private static KafkaConsumer<byte[], byte[]> restoreConsumer() {
-    Map<String, Object> props = new HashMap<>(kafka.clientProperties());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
-    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    return ChangelogBroker.consumer(
+        kafka.restoreConsumerConfig(Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500)));
   }
 
   private static Map<String, String> contents(TaskStateStore state) {
-    Map<String, String> out = new TreeMap<>();
-    try (KeyValueIterator it = state.store(STORE).all()) {
-      while (it.hasNext()) {
-        KeyValueEntry e = it.next();
-        out.put(new String(e.key(), UTF_8), new String(e.value(), UTF_8));
-      }
-    }
-    return out;
+    return ChangelogBroker.contents(state, STORE);
   }
 
   private static Map<String, TopicPartition> changelog(String topic, int partition) {
     return Map.of(STORE, new TopicPartition(topic, partition));
-  }
-
-  /** Polls until every task in the session completed; returns the results. */
-  private static Map<String, RestoreResult> drain(RestoreSession session) {
-    Map<String, RestoreResult> results = new TreeMap<>();
-    while (!session.isEmpty()) {
-      results.putAll(session.poll(Duration.ofMillis(100)));
-    }
-    return results;
   }
 
   /**
@@ -304,10 +258,8 @@ class RestoreSessionIT {
   @Test
   void aRecordWeirDidNotWriteFailsItsTaskNamingThePosition() {
     String topic = "restore-foreign";
-    kafka.createTopic(topic, 1, Map.of("cleanup.policy", "compact"));
-    Map<String, Object> props = new HashMap<>(kafka.clientProperties());
-    try (KafkaProducer<byte[], byte[]> p =
-        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+    kafka.createChangelog(topic, 1);
+    try (KafkaProducer<byte[], byte[]> p = kafka.producer(Map.of())) {
       p.send(
           new ProducerRecord<>(
               topic, 0, "a".getBytes(UTF_8), ChangelogFormat.encodeValue(new byte[] {1})));

@@ -1,11 +1,10 @@
 package dev.weir.store;
 
+import static dev.weir.store.ChangelogBroker.send;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.testkit.EmbeddedKafkaCluster;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,11 +17,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,29 +35,18 @@ class RawRestoreIT {
   private static final int KEYS = 2_000;
   private static final int PARTITIONS = 2;
 
-  private static EmbeddedKafkaCluster kafka;
+  @RegisterExtension static final ChangelogBroker kafka = new ChangelogBroker();
 
   @TempDir Path dir;
 
-  @BeforeAll
-  static void startKafka() {
-    kafka = EmbeddedKafkaCluster.start(1);
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    kafka.close();
-  }
-
   private static KafkaProducer<byte[], byte[]> producer(String id, String compression) {
-    Map<String, Object> props = new HashMap<>(kafka.clientProperties());
-    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id);
-    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
-    props.put(ProducerConfig.BATCH_SIZE_CONFIG, 4096);
-    KafkaProducer<byte[], byte[]> p =
-        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
-    p.initTransactions();
-    return p;
+    return kafka.transactionalProducer(
+        id,
+        Map.of(
+            ProducerConfig.COMPRESSION_TYPE_CONFIG,
+            compression,
+            ProducerConfig.BATCH_SIZE_CONFIG,
+            4096));
   }
 
   /**
@@ -71,7 +56,7 @@ class RawRestoreIT {
    * key. Returns the committed state per partition, in changelog order.
    */
   private static Map<Integer, Map<String, String>> fill(String topic) {
-    kafka.createTopic(topic, PARTITIONS, Map.of("cleanup.policy", "compact"));
+    kafka.createChangelog(topic, PARTITIONS);
     Map<Integer, Map<String, String>> expected = new HashMap<>();
     for (int p = 0; p < PARTITIONS; p++) {
       expected.put(p, new TreeMap<>());
@@ -126,16 +111,6 @@ class RawRestoreIT {
     return expected;
   }
 
-  private static void send(
-      KafkaProducer<byte[], byte[]> p, String topic, int partition, String key, String value) {
-    p.send(
-        new ProducerRecord<>(
-            topic,
-            partition,
-            key.getBytes(UTF_8),
-            value == null ? null : ChangelogFormat.encodeValue(value.getBytes(UTF_8))));
-  }
-
   /** A record with headers, which the record walk skips. */
   private static void sendWithHeaders(
       KafkaProducer<byte[], byte[]> p, String topic, int partition, String key, String value) {
@@ -151,23 +126,12 @@ class RawRestoreIT {
 
   /** Small fetches: transactions and batches span many fetch responses. */
   private static Map<String, Object> consumerConfig() {
-    Map<String, Object> props = new HashMap<>(kafka.clientProperties());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024);
-    props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 24 * 1024);
-    return props;
-  }
-
-  private static Map<String, String> contents(TaskStateStore state) {
-    Map<String, String> out = new TreeMap<>();
-    try (KeyValueIterator it = state.store(STORE).all()) {
-      while (it.hasNext()) {
-        KeyValueEntry e = it.next();
-        out.put(new String(e.key(), UTF_8), new String(e.value(), UTF_8));
-      }
-    }
-    return out;
+    return kafka.restoreConsumerConfig(
+        Map.of(
+            ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+            16 * 1024,
+            ConsumerConfig.FETCH_MAX_BYTES_CONFIG,
+            24 * 1024));
   }
 
   /** A restore of every partition into fresh stores; the contents and offsets per partition. */
@@ -184,8 +148,7 @@ class RawRestoreIT {
     ExecutorService writers = Executors.newFixedThreadPool(2);
     Map<String, Object> config = consumerConfig();
     try (StateBackend backend = StateBackends.rocksDb(RocksDbSettings.of(dir.resolve(name)));
-        KafkaConsumer<byte[], byte[]> consumer =
-            new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        KafkaConsumer<byte[], byte[]> consumer = ChangelogBroker.consumer(config)) {
       ChangelogRestorer restorer =
           ChangelogRestorer.create().withBulkLoadThreshold(0).withRawFetch(raw ? config : null);
       Map<Integer, TaskStateStore> states = new HashMap<>();
@@ -201,9 +164,7 @@ class RawRestoreIT {
           states.put(p, s);
           session.add(s, Map.of(STORE, new TopicPartition(topic, p)));
         }
-        while (!session.isEmpty()) {
-          results.putAll(session.poll(Duration.ofMillis(100)));
-        }
+        results.putAll(ChangelogBroker.drain(session));
         rawUsed = session.rawReads().chunkCount() > 0;
         fellBack = session.rawReads().fellBack();
         walkedInPlace = session.rawReads().walkCounts().inPlace.sum();
@@ -213,7 +174,7 @@ class RawRestoreIT {
       Map<Integer, Map<String, Long>> offsets = new TreeMap<>();
       states.forEach(
           (p, s) -> {
-            contents.put(p, contents(s));
+            contents.put(p, ChangelogBroker.contents(s, STORE));
             offsets.put(p, s.committedOffsets());
             s.close();
           });
@@ -225,9 +186,7 @@ class RawRestoreIT {
   }
 
   private static Map<Integer, Map<String, Long>> ends(String topic) {
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(
-            consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<byte[], byte[]> consumer = ChangelogBroker.consumer(consumerConfig())) {
       Map<Integer, Map<String, Long>> out = new TreeMap<>();
       for (int p = 0; p < PARTITIONS; p++) {
         TopicPartition tp = new TopicPartition(topic, p);
