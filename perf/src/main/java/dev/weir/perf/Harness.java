@@ -210,6 +210,23 @@ final class Harness implements AutoCloseable {
   }
 
   /**
+   * The options that set the library's log level ({@code --weir-log}) in a contender's JVM: for the
+   * Weir contenders only, none when no level is given.
+   *
+   * @param contender the contender's name
+   * @param weirLogLevel the level, or null
+   * @return the JVM options
+   */
+  static List<String> weirLogOptions(String contender, String weirLogLevel) {
+    boolean weir =
+        contender.equals(Contenders.WEIR) || contender.equals(Contenders.WEIR_SESSION_ONLY);
+    if (!weir || weirLogLevel == null) {
+      return List.of();
+    }
+    return List.of("-Dorg.slf4j.simpleLogger.log.dev.weir=" + weirLogLevel);
+  }
+
+  /**
    * {@code ,settings=FILE} for a settings file, written into {@code dir}, that overrides only the
    * execution sampling period, when {@link #JFR_SAMPLE_MS_ENV} is set; otherwise empty.
    */
@@ -262,6 +279,7 @@ final class Harness implements AutoCloseable {
     }
     jvm.add("-Xmx" + options.heap());
     jvm.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=" + options.childLogLevel());
+    jvm.addAll(weirLogOptions(spec.contender(), options.weirLogLevel()));
     // Wall-clock times in the contenders' logs, to line their steps up with the harness's events.
     jvm.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
     jvm.add("-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");

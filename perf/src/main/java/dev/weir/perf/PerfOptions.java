@@ -25,6 +25,9 @@ import java.util.Set;
  * @param workDir logs, state and profiles
  * @param profile the contenders to record with JFR, separated by commas (null: none)
  * @param childLogLevel slf4j-simple level in contender JVMs
+ * @param weirLogLevel slf4j-simple level of the library's loggers ({@code dev.weir}) in the Weir
+ *     contenders' JVMs, for example {@code info} to see whether a restore read its changelogs raw;
+ *     null: {@link #childLogLevel}
  * @param bootstrap an existing cluster to use instead of starting one (null: start one)
  * @param flinkClasspath the classpath of the Flink contender's JVM (module {@code perf-flink},
  *     which {@code perf/run.sh --flink} builds); null when it was not built, and Flink does not run
@@ -51,6 +54,7 @@ record PerfOptions(
     Path workDir,
     String profile,
     String childLogLevel,
+    String weirLogLevel,
     String bootstrap,
     String flinkClasspath,
     int rate,
@@ -88,6 +92,8 @@ record PerfOptions(
           "                      mode before round 1, not counted (round 1 otherwise meets a cold",
           "                      broker)",
           "  --child-log-level L slf4j level in contender JVMs (default warn)",
+          "  --weir-log L        slf4j level of the library's loggers (dev.weir) in the Weir",
+          "                      contenders' JVMs, e.g. info: restore steps (default: as above)",
           "  --bootstrap HOST:PORT  use this cluster instead of starting one",
           "  --rate N            W8: input records per second (default 2000)",
           "  --event-seconds N   W8: length of the steady, scale-out and kill windows (default 90)");
@@ -113,6 +119,7 @@ record PerfOptions(
     Path workDir = Path.of("target", "perf");
     String profile = null;
     String logLevel = "warn";
+    String weirLogLevel = null;
     String bootstrap = null;
     String flinkClasspath = null;
     int rate = 2000;
@@ -151,6 +158,7 @@ record PerfOptions(
         case "--work-dir" -> workDir = Path.of(v);
         case "--profile" -> profile = v;
         case "--child-log-level" -> logLevel = v;
+        case "--weir-log" -> weirLogLevel = v.isBlank() ? null : v;
         case "--bootstrap" -> bootstrap = v;
         case "--flink-classpath" -> flinkClasspath = v.isBlank() ? null : v;
         case "--rate" -> rate = positive(a, v);
@@ -186,6 +194,7 @@ record PerfOptions(
         workDir,
         profile,
         logLevel,
+        weirLogLevel,
         bootstrap,
         flinkClasspath,
         rate,

@@ -30,6 +30,14 @@ class PerfOptionsTest {
   }
 
   @Test
+  void weirLogIsOptIn() {
+    assertThat(PerfOptions.parse("W4").weirLogLevel()).isNull();
+    assertThat(PerfOptions.parse("W4", "--weir-log", "info").weirLogLevel()).isEqualTo("info");
+    assertThat(PerfOptions.parse("W4", "--weir-log", " ").weirLogLevel()).isNull();
+    assertThat(PerfOptions.parse("W4", "--weir-log", "info").childLogLevel()).isEqualTo("warn");
+  }
+
+  @Test
   void warmUpIsOptIn() {
     assertThat(PerfOptions.parse("W1").warmUp()).isNull();
     assertThat(PerfOptions.parse("W1", "--warm-up", "raw").warmUp()).isEqualTo("raw");
