@@ -89,8 +89,8 @@ public final class RestoreSession implements AutoCloseable {
 
   /**
    * The raw side of the session (design record 030): which partitions are read with raw fetch
-   * requests, their reader and offsets, and the fallback to {@link #consumer}. This class owns the
-   * tasks, the consumer's assignment and the writers, and hands the raw chunks to the writers.
+   * requests, their reader and offsets, and the fallback to {@link #consumer}. The session keeps
+   * the tasks, the consumer's assignment and the writers, and hands the raw chunks to the writers.
    */
   private final RawRestoreReads raw;
 
