@@ -66,7 +66,7 @@ final class StateBackendFactory {
     }
     if (ConfigKeys.STATE_BACKEND_IN_MEMORY.equals(
         config.getString(ConfigKeys.STATE_BACKEND_CONFIG))) {
-      return StateBackends.inMemory();
+      return StateBackends.inMemory(TaskState::batchStoredWhole);
     }
     RocksDbSettings settings =
         RocksDbSettings.of(instanceDirectory)

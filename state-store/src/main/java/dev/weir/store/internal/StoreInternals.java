@@ -31,10 +31,11 @@ public final class StoreInternals {
   /**
    * Creates the in-memory backend.
    *
+   * @param batchesStoredWhole the scopes whose batches its stores keep whole
    * @return the backend
    */
-  public static StateBackend inMemoryBackend() {
-    return new InMemoryBackend();
+  public static StateBackend inMemoryBackend(Predicate<byte[]> batchesStoredWhole) {
+    return new InMemoryBackend(batchesStoredWhole);
   }
 
   /**
