@@ -85,6 +85,7 @@ public final class TaskState implements AutoCloseable {
             key ->
                 StateFormat.isListElement(key)
                     || (StateFormat.isListBatchKey(key)
+                        && ChangelogFormat.isBatchKey(key)
                         && whole.test(ChangelogFormat.batchScope(key))),
             StateFormat::isListRangeStart,
             // A list's rule is its scope byte's (StateFormat.isListScope), which its elements'
