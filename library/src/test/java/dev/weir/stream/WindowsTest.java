@@ -175,9 +175,9 @@ class WindowsTest {
       d.pipe("in", "a:4", 18); // [18,28) bridges [0,20) and [25,35): [0,35)
       d.pipe("in", "z:flush", 1000);
       assertThat(d.values("out")).containsExactly("a[0,35)=4", "b[50,60)=1");
-      // z's open session: contents, window list (header, element and its batch's marker) and
-      // cleanup timer. Nothing of a's or b's.
-      assertThat(d.core.storeEntries("w")).isEqualTo(5);
+      // z's open session: contents, window list (a header and its batch's marker, which holds the
+      // element: design record 039) and cleanup timer. Nothing of a's or b's.
+      assertThat(d.core.storeEntries("w")).isEqualTo(4);
     }
   }
 
@@ -441,15 +441,17 @@ class WindowsTest {
         (i % 3 == 0 ? b : a).add(v);
         d.pipe("in", v, i);
       }
-      // One entry per element, a header per list, a cleanup timer per window, and a batch marker
-      // per list and commit (the driver commits after each record; design record 032).
-      assertThat(d.core.storeEntries("w")).isEqualTo(5_000 + 2 + 2 + 5_000);
+      // A header per list, a cleanup timer per window, and a batch marker per list and commit
+      // (the driver commits after each record; design record 032), holding that commit's element
+      // (design record 039).
+      assertThat(d.core.storeEntries("w")).isEqualTo(2 + 2 + 5_000);
       d.pipe("in", "z:end", 70_000); // fires [0,60000) for a and b and purges them
       assertThat(d.values("out"))
           .containsExactly(
               "a[0,60000)=" + String.join(",", a), "b[0,60000)=" + String.join(",", b));
-      // Only z's window is left: its header, its element, its batch's marker and its cleanup timer.
-      assertThat(d.core.storeEntries("w")).isEqualTo(4);
+      // Only z's window is left: its header, its batch's marker (holding its element, design
+      // record 039) and its cleanup timer.
+      assertThat(d.core.storeEntries("w")).isEqualTo(3);
     }
   }
 
@@ -479,7 +481,8 @@ class WindowsTest {
       // The list logged again (design record 032): the tombstone of its one batch, its header's
       // tombstone and new value, and one batch of a:4, a:5 and a:6.
       assertThat(d.core.changelogRecords() - before).isEqualTo(4);
-      assertThat(d.core.storeEntries("w")).isEqualTo(5); // header, three elements, one marker
+      // A header and one marker holding the three elements (design record 039).
+      assertThat(d.core.storeEntries("w")).isEqualTo(2);
     }
   }
 

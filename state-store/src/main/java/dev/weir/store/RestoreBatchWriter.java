@@ -89,6 +89,9 @@ final class RestoreBatchWriter implements AutoCloseable {
 
   private record PendingScope(String storeName, ByteBuffer scope) {}
 
+  /** The scopes whose batch records are written whole (design record 039). */
+  private final java.util.function.Predicate<byte[]> batchesStoredWhole;
+
   /** Batches only, as standbys and small restores use. */
   RestoreBatchWriter(TaskStateStore state, int batchSize, RestoreListener listener) {
     this(state, batchSize, listener, NEVER, null);
@@ -111,6 +114,7 @@ final class RestoreBatchWriter implements AutoCloseable {
     this.bulkThreshold = bulkThreshold;
     this.budget = budget != null ? budget : new BulkLoadBudget(BulkLoadBudget.DEFAULT_BYTES);
     this.batch = state.newWriteBatch();
+    this.batchesStoredWhole = state.batchesStoredWhole();
   }
 
   /** Registers a partition; records of it may follow. */
@@ -242,7 +246,8 @@ final class RestoreBatchWriter implements AutoCloseable {
 
   /**
    * A batch record (design record 024): a put restores its marker and every entry it holds (and
-   * deletes the keys a version-3 batch deletes, design record 032); a tombstone deletes the marker
+   * deletes the keys a version-3 batch deletes, design record 032), or, for a scope the store keeps
+   * whole, its marker with the record's value (design record 039); a tombstone deletes the marker
    * and every key of its scope: those already in the store (read with a range, no logged write,
    * which would make the store flush first) and those still pending in this batch or chunk
    * (remembered per scope), as deletes of the batch or chunk, after the records before the
@@ -280,6 +285,38 @@ final class RestoreBatchWriter implements AutoCloseable {
       }
       if (bulk != null) {
         budget.add(bulk.bufferedBytes() - before);
+      }
+    } else if (batchesStoredWhole.test(scope)) {
+      // Stored whole (design record 039): the marker with the batch as its value, as the commit
+      // that sent the record wrote it. A version-3 batch's deletes still delete their keys, which
+      // a store written before this layout may hold as entries of their own.
+      long before = bulk != null ? bulk.bufferedBytes() : 0;
+      if (value.length == 0 || value[0] != ChangelogFormat.VERSION_2_BATCH) {
+        try {
+          ChangelogFormat.forEachBatchEntry(
+              key,
+              value,
+              (k, v, from, length) -> {
+                if (v == null) {
+                  if (bulk != null) {
+                    bulk.delete(p.storeName, k);
+                  } else {
+                    batch.delete(p.storeName, k);
+                    batchBytes += k.length;
+                  }
+                }
+              });
+        } catch (StateFormatException e) {
+          throw new StateFormatException(
+              "Changelog record at offset " + offset + " of " + partition + ": " + e.getMessage());
+        }
+      }
+      if (bulk != null) {
+        bulk.put(p.storeName, key, value, 0, value.length);
+        budget.add(bulk.bufferedBytes() - before);
+      } else {
+        batch.put(p.storeName, key, value);
+        batchBytes += key.length + value.length;
       }
     } else {
       long before = bulk != null ? bulk.bufferedBytes() : 0;

@@ -2,6 +2,7 @@ package dev.weir.store;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * Settings of the RocksDB backend: an immutable value, built from a state directory with {@code
@@ -36,16 +37,21 @@ public final class RocksDbSettings {
   private final long memoryBytes;
   private final double writeBufferFraction;
   private final RocksDbOptionsSetter optionsSetter;
+  private final Predicate<byte[]> batchesStoredWhole;
+
+  private static final Predicate<byte[]> NO_SCOPES = scope -> false;
 
   private RocksDbSettings(
       Path stateDirectory,
       long memoryBytes,
       double writeBufferFraction,
-      RocksDbOptionsSetter optionsSetter) {
+      RocksDbOptionsSetter optionsSetter,
+      Predicate<byte[]> batchesStoredWhole) {
     this.stateDirectory = stateDirectory;
     this.memoryBytes = memoryBytes;
     this.writeBufferFraction = writeBufferFraction;
     this.optionsSetter = optionsSetter;
+    this.batchesStoredWhole = batchesStoredWhole;
   }
 
   /**
@@ -60,7 +66,8 @@ public final class RocksDbSettings {
         Objects.requireNonNull(stateDirectory, "stateDirectory"),
         DEFAULT_MEMORY_BYTES,
         DEFAULT_WRITE_BUFFER_FRACTION,
-        NO_OPTIONS_SETTER);
+        NO_OPTIONS_SETTER,
+        NO_SCOPES);
   }
 
   /**
@@ -76,7 +83,8 @@ public final class RocksDbSettings {
       throw new IllegalArgumentException(
           "memoryBytes must be at least " + MIN_MEMORY_BYTES + " but was " + bytes);
     }
-    return new RocksDbSettings(stateDirectory, bytes, writeBufferFraction, optionsSetter);
+    return new RocksDbSettings(
+        stateDirectory, bytes, writeBufferFraction, optionsSetter, batchesStoredWhole);
   }
 
   /**
@@ -91,7 +99,8 @@ public final class RocksDbSettings {
       throw new IllegalArgumentException(
           "writeBufferFraction must be strictly between 0 and 1 but was " + fraction);
     }
-    return new RocksDbSettings(stateDirectory, memoryBytes, fraction, optionsSetter);
+    return new RocksDbSettings(
+        stateDirectory, memoryBytes, fraction, optionsSetter, batchesStoredWhole);
   }
 
   /**
@@ -102,7 +111,51 @@ public final class RocksDbSettings {
    */
   public RocksDbSettings withOptionsSetter(RocksDbOptionsSetter setter) {
     return new RocksDbSettings(
-        stateDirectory, memoryBytes, writeBufferFraction, Objects.requireNonNull(setter, "setter"));
+        stateDirectory,
+        memoryBytes,
+        writeBufferFraction,
+        Objects.requireNonNull(setter, "setter"),
+        batchesStoredWhole);
+  }
+
+  /**
+   * Returns a copy whose task stores keep the batch records of the scopes {@code scopes} accepts
+   * whole: a restore writes such a record as one entry, its batch key with the record's value, and
+   * does not split it into its entries (design record 039, a window's list). The owner of the
+   * stores must read such scopes from their batch keys, and writes them the same way when it
+   * commits ({@link TaskStateStore#batchesStoredWhole()}). A task store opened with such a rule
+   * notes it in its metadata, so that a Weir release that predates it refuses the store instead of
+   * misreading it.
+   *
+   * @param scopes accepts the scopes (see {@link ChangelogFormat#batchScope}) stored whole; must be
+   *     cheap and always answer the same for the same scope; not null
+   * @return the new settings; never null
+   */
+  public RocksDbSettings withBatchesStoredWhole(Predicate<byte[]> scopes) {
+    return new RocksDbSettings(
+        stateDirectory,
+        memoryBytes,
+        writeBufferFraction,
+        optionsSetter,
+        Objects.requireNonNull(scopes, "scopes"));
+  }
+
+  /**
+   * Returns the rule of {@link #withBatchesStoredWhole}.
+   *
+   * @return the scopes whose batches are stored whole (none by default); never null
+   */
+  public Predicate<byte[]> batchesStoredWhole() {
+    return batchesStoredWhole;
+  }
+
+  /**
+   * Returns whether {@link #withBatchesStoredWhole} set a rule.
+   *
+   * @return true when some scopes' batches are stored whole
+   */
+  public boolean storesSomeBatchesWhole() {
+    return batchesStoredWhole != NO_SCOPES;
   }
 
   /**

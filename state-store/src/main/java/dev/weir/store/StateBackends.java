@@ -35,6 +35,18 @@ public final class StateBackends {
    * @return a new backend; never null
    */
   public static StateBackend inMemory() {
-    return StoreInternals.inMemoryBackend();
+    return StoreInternals.inMemoryBackend(scope -> false);
+  }
+
+  /**
+   * As {@link #inMemory()}, with stores that keep the batch records of the scopes {@code
+   * batchesStoredWhole} accepts whole (see {@link RocksDbSettings#withBatchesStoredWhole}).
+   *
+   * @param batchesStoredWhole accepts the scopes whose batches are stored whole; not null
+   * @return a new backend; never null
+   */
+  public static StateBackend inMemory(java.util.function.Predicate<byte[]> batchesStoredWhole) {
+    return StoreInternals.inMemoryBackend(
+        java.util.Objects.requireNonNull(batchesStoredWhole, "batchesStoredWhole"));
   }
 }

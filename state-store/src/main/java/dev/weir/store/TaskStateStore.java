@@ -112,6 +112,21 @@ public interface TaskStateStore extends AutoCloseable {
     return null;
   }
 
+  /**
+   * Returns the scopes whose batch records (see {@link ChangelogFormat#batchKey}) this store keeps
+   * whole, as one entry at the batch key holding the record's value, rather than as the batch's
+   * entries and an empty marker (design record 039). A restore writes them so, and the owner must
+   * write its own commits of such scopes the same way, so that the store always equals a restore of
+   * its changelog.
+   *
+   * <p>The default implementation keeps none whole.
+   *
+   * @return a cheap predicate over scopes; never null
+   */
+  default java.util.function.Predicate<byte[]> batchesStoredWhole() {
+    return scope -> false;
+  }
+
   /** Persists all applied writes (RocksDB: flushes memtables to SST files). No-op in memory. */
   void flush();
 

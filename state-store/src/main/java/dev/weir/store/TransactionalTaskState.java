@@ -106,6 +106,31 @@ public interface TransactionalTaskState {
   }
 
   /**
+   * As {@link #wrap(TaskStateStore, StateCache, Predicate, Predicate)}, except that the commit
+   * applies no put of a key {@code storedElsewhere} accepts to the base: the caller stores those
+   * values in another form in the same commit (a window's list elements inside the value of their
+   * batch's key, design record 039) and reads them from there. Their deletes still reach the base
+   * (a store written before that layout holds such keys). The keys must be read only by range scans
+   * ({@code scannedOnly} must accept them too), and after the commit such a key reads as whatever
+   * the base holds for it.
+   *
+   * @param base the committed state; not null
+   * @param cache the thread's cache budget; not null
+   * @param scannedOnly the keys kept out of the cache; not null
+   * @param reusedScans the start keys of the ranges whose scans are noted; not null
+   * @param storedElsewhere the keys whose puts the base does not get; not null
+   * @return the transactional view, with no pending writes; never null
+   */
+  static TransactionalTaskState wrap(
+      TaskStateStore base,
+      StateCache cache,
+      Predicate<byte[]> scannedOnly,
+      Predicate<byte[]> reusedScans,
+      Predicate<byte[]> storedElsewhere) {
+    return StoreInternals.transactional(base, cache, scannedOnly, reusedScans, storedElsewhere);
+  }
+
+  /**
    * Attaches puts kept outside the overlay to one of its stores: from now on they are part of its
    * pending writes (see {@link OutsideWrites} for the rules).
    *

@@ -169,6 +169,57 @@ class RestoreBatchWriterTest {
     assertThat(events).filteredOn(e -> e.startsWith("batch ")).containsExactly("batch a 8/8");
   }
 
+  /**
+   * Record 039: a batch record of a scope the store keeps whole is written as its marker holding
+   * the record's value, not split into entries; a version-3 batch's deletes also delete their keys
+   * (an older layout's entries); its tombstone deletes the marker and the scope as before; other
+   * scopes are split as before. In batches and by bulk load alike.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "bulk-load threshold {0}")
+  @org.junit.jupiter.params.provider.ValueSource(longs = {-1, 0})
+  void batchRecordsOfScopesStoredWholeAreWrittenAsTheyAre(long bulkThreshold) {
+    state.close();
+    backend.close();
+    backend =
+        StateBackends.rocksDb(
+            RocksDbSettings.of(directory).withBatchesStoredWhole(scope -> scope[0] == 0x4e));
+    state = backend.open("0_3", List.of("a", "b"));
+    byte[] n1 = bytes(0x4e, 1);
+    byte[] n2 = bytes(0x4e, 2);
+    byte[] j1 = bytes(0x4a, 1);
+    state.store("a").put(bytes(0x4e, 1, 9), bytes(9)); // an older layout's element of n1
+    state.store("a").put(bytes(0x4e, 2, 8), bytes(8)); // and one of n2
+    byte[] k1 = ChangelogFormat.batchKey(n1, 0);
+    byte[] k1b = ChangelogFormat.batchKey(n1, 1);
+    byte[] k2 = ChangelogFormat.batchKey(n2, 2);
+    byte[] kj = ChangelogFormat.batchKey(j1, 3);
+    byte[] v1 = batch(n1, bytes(1), bytes(11), bytes(2), bytes(12));
+    ChangelogFormat.BatchBuilder withDelete = new ChangelogFormat.BatchBuilder(n1.length);
+    withDelete.add(bytes(0x4e, 1, 3), bytes(13));
+    withDelete.addDelete(bytes(0x4e, 1, 9));
+    byte[] v1b = withDelete.toValue();
+    byte[] v2 = batch(n2, bytes(1), bytes(21));
+    try (RestoreBatchWriter writer =
+        new RestoreBatchWriter(state, 100, recorder, bulkThreshold, null)) {
+      writer.begin("a", A, 0, 6);
+      writer.add(A, 0, k1, v1);
+      writer.add(A, 1, k2, v2);
+      writer.add(A, 2, k1b, v1b);
+      writer.add(A, 3, kj, batch(j1, bytes(1), bytes(31))); // another scope: split
+      writer.add(A, 4, k2, null); // n2 goes: its marker and its older element
+      writer.add(A, 5, bytes(0x4e, 2), record(7)); // a new header of n2 after it
+      assertThat(writer.finish()).isEqualTo(Map.of("a", 6L));
+    }
+    assertThat(entries(state.store("a").all()))
+        .containsExactly(
+            Map.entry(hex(kj), ""),
+            Map.entry(hex(k1), hex(v1)),
+            Map.entry(hex(k1b), hex(v1b)),
+            Map.entry("4a0101", "1f"),
+            Map.entry("4e02", "07"));
+    assertThat(state.committedOffsets()).isEqualTo(Map.of(A.toString(), 6L));
+  }
+
   @Test
   void advancingPastMarkersMovesTheOffsetButNeverBackNorBeyondTheEnd() {
     try (RestoreBatchWriter writer = new RestoreBatchWriter(state, 100, recorder)) {

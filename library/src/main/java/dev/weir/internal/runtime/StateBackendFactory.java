@@ -3,6 +3,7 @@ package dev.weir.internal.runtime;
 import dev.weir.internal.config.ConfigKeys;
 import dev.weir.internal.config.Settings;
 import dev.weir.internal.graph.Plan;
+import dev.weir.internal.task.TaskState;
 import dev.weir.store.RocksDbOptionsSetter;
 import dev.weir.store.RocksDbSettings;
 import dev.weir.store.StateBackend;
@@ -65,11 +66,12 @@ final class StateBackendFactory {
     }
     if (ConfigKeys.STATE_BACKEND_IN_MEMORY.equals(
         config.getString(ConfigKeys.STATE_BACKEND_CONFIG))) {
-      return StateBackends.inMemory();
+      return StateBackends.inMemory(TaskState::batchStoredWhole);
     }
     RocksDbSettings settings =
         RocksDbSettings.of(instanceDirectory)
-            .withMemoryBytes(config.getLong(ConfigKeys.STATE_ROCKSDB_MEMORY_BYTES_CONFIG));
+            .withMemoryBytes(config.getLong(ConfigKeys.STATE_ROCKSDB_MEMORY_BYTES_CONFIG))
+            .withBatchesStoredWhole(TaskState::batchStoredWhole);
     RocksDbOptionsSetter setter = optionsSetter(config);
     return StateBackends.rocksDb(setter == null ? settings : settings.withOptionsSetter(setter));
   }

@@ -112,24 +112,142 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
 
   /** The live elements of the list at {@code listKey}, in insertion order, as raw values. */
   private List<KeyValueEntry> liveEntries(byte[] listKey, long now) {
-    List<KeyValueEntry> out = new ArrayList<>();
-    try (KeyValueIterator it = store.prefixScan(listKey)) {
-      while (it.hasNext()) {
-        KeyValueEntry e = it.next();
-        if (e.key().length == listKey.length) {
-          continue; // the header
-        }
-        byte[] v = e.value();
-        if (ttl
-            && !returnExpired
-            && StateFormat.hasTimestamp(v)
-            && expired(StateFormat.timestamp(v), now)) {
-          continue;
-        }
+    List<KeyValueEntry> all = entries(listKey);
+    if (!ttl || returnExpired) {
+      return all;
+    }
+    List<KeyValueEntry> out = new ArrayList<>(all.size());
+    for (KeyValueEntry e : all) {
+      byte[] v = e.value();
+      if (!(StateFormat.hasTimestamp(v) && expired(StateFormat.timestamp(v), now))) {
         out.add(e);
       }
     }
     return out;
+  }
+
+  /**
+   * Every element of the list at {@code listKey}, expired or not, in sequence (= insertion) order.
+   *
+   * <p>A batched list's committed elements live inside the values of its batches' markers (design
+   * record 039): each marker, in sequence order, holds its batch exactly as the changelog carries
+   * it, whose puts add elements and whose deletes (version 3) remove earlier ones. The entries of
+   * the list's own range are its elements written since the last commit, and, in a store written
+   * before that layout (whose markers are empty), its committed ones. One of those entries whose
+   * sequence a batch also names is a committed entry the batch replaced (a release before record
+   * 039 refreshed or deleted elements one by one), and the batch wins: this list state never writes
+   * an element that a live batch of its list already names (a refresh, an evictor's removal and the
+   * TTL cleanup rewrite the whole list after deleting its markers, see {@link #relog}).
+   */
+  private List<KeyValueEntry> entries(byte[] listKey) {
+    List<KeyValueEntry> own = new ArrayList<>();
+    try (KeyValueIterator it = store.prefixScan(listKey)) {
+      while (it.hasNext()) {
+        KeyValueEntry e = it.next();
+        if (e.key().length != listKey.length) { // not the header
+          own.add(e);
+        }
+      }
+    }
+    if (!batched) {
+      return own;
+    }
+    // Scanned after the elements: the purge deletes the markers' range first, and the store
+    // reuses the keys of the last scan for it (design record 037).
+    BatchedElements fromBatches = new BatchedElements(listKey.length);
+    byte[] markers = ChangelogFormat.batchKeyPrefix(listKey);
+    try (KeyValueIterator it = store.range(markers, prefixEnd(markers))) {
+      while (it.hasNext()) {
+        KeyValueEntry m = it.next();
+        if (m.value().length > 0) { // empty: the elements are entries of their own (see above)
+          ChangelogFormat.forEachBatchEntry(m.key(), m.value(), fromBatches);
+        }
+      }
+    }
+    return fromBatches.mergedWith(own);
+  }
+
+  /** The elements the batches of one list hold, applied in the batches' order. */
+  private static final class BatchedElements implements ChangelogFormat.BatchEntryVisitor {
+    private final int listKeyLength;
+    // In sequence order while the batches append (the usual case: each batch holds the elements
+    // one commit appended); a sorted map from the first entry out of that order on.
+    private final List<KeyValueEntry> appended = new ArrayList<>();
+    private java.util.TreeMap<Long, KeyValueEntry> sorted;
+    private Set<Long> deleted;
+
+    BatchedElements(int listKeyLength) {
+      this.listKeyLength = listKeyLength;
+    }
+
+    @Override
+    public void visit(byte[] key, byte[] value, int offset, int length) {
+      long seq = sequence(key, listKeyLength);
+      if (sorted == null
+          && value != null
+          && (appended.isEmpty()
+              || seq > sequence(appended.get(appended.size() - 1).key(), listKeyLength))) {
+        appended.add(KeyValueEntry.of(key, Arrays.copyOfRange(value, offset, offset + length)));
+        return;
+      }
+      if (sorted == null) {
+        sorted = new java.util.TreeMap<>();
+        for (KeyValueEntry e : appended) {
+          sorted.put(sequence(e.key(), listKeyLength), e);
+        }
+      }
+      if (value == null) {
+        sorted.remove(seq);
+        if (deleted == null) {
+          deleted = new HashSet<>();
+        }
+        deleted.add(seq);
+      } else {
+        sorted.put(seq, KeyValueEntry.of(key, Arrays.copyOfRange(value, offset, offset + length)));
+        if (deleted != null) {
+          deleted.remove(seq);
+        }
+      }
+    }
+
+    /** These elements merged with the entries of the list's own range, in sequence order. */
+    List<KeyValueEntry> mergedWith(List<KeyValueEntry> own) {
+      List<KeyValueEntry> batched = sorted == null ? appended : new ArrayList<>(sorted.values());
+      if (own.isEmpty()) {
+        return batched;
+      }
+      if (batched.isEmpty() && deleted == null) {
+        return own;
+      }
+      List<KeyValueEntry> out = new ArrayList<>(batched.size() + own.size());
+      int i = 0;
+      int j = 0;
+      while (i < batched.size() || j < own.size()) {
+        if (j == own.size()) {
+          out.add(batched.get(i++));
+          continue;
+        }
+        long o = sequence(own.get(j).key(), listKeyLength);
+        if (deleted != null && deleted.contains(o)) {
+          j++; // a committed entry a batch deleted
+          continue;
+        }
+        if (i == batched.size()) {
+          out.add(own.get(j++));
+          continue;
+        }
+        long b = sequence(batched.get(i).key(), listKeyLength);
+        if (b < o) {
+          out.add(batched.get(i++));
+        } else if (o < b) {
+          out.add(own.get(j++));
+        } else {
+          out.add(batched.get(i++)); // the batch replaced the committed entry
+          j++;
+        }
+      }
+      return out;
+    }
   }
 
   /** The live elements with their keys, in insertion order (the window operator's evictors). */
@@ -143,6 +261,12 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
     List<KeyValueEntry> entries = liveEntries(listKey, now);
     List<Stored<T>> out = new ArrayList<>(entries.size());
     boolean refresh = ttl && refreshOnRead && !entries.isEmpty();
+    if (refresh && batched) {
+      // Refreshed by rewriting the whole list: an element a live batch names is never written
+      // alone (see entries); the commit sends the tombstones of the list's batches and one batch
+      // of the refreshed elements. Expired elements (unread) go with it.
+      deleteEntries(listKey);
+    }
     for (KeyValueEntry e : entries) {
       byte[] payload = StateFormat.payload(e.value());
       byte[] value = e.value();
@@ -402,15 +526,62 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
   @Override
   byte[] dropExpired(byte[] key, byte[] value, long now) {
     if (!isListKey(key)) {
+      if (batched) {
+        // An element written since the last commit, or one committed before design record 039:
+        // its list's check below sees it with the rest.
+        return value;
+      }
       return super.dropExpired(key, value, now); // an element: a plain value
     }
     if (StateFormat.isListHeader(value)) {
       ListHeader h = StateFormat.listHeader(value);
       // An expired header means every element expired too; they follow it in key order, so the
       // scan removes them next (and an append finding no header removes any it did not reach).
-      return h.hasTimestamp() && expired(h.timestamp(), now) ? null : value;
+      boolean expiredList = h.hasTimestamp() && expired(h.timestamp(), now);
+      if (!expiredList && batched) {
+        listsToCheck.add(key);
+      }
+      return expiredList ? null : value;
     }
     return dropExpiredLegacy(value, now);
+  }
+
+  /** The batched lists whose headers the running cleanup found live (see {@link #cleanupLists}). */
+  private final List<byte[]> listsToCheck = new ArrayList<>();
+
+  /**
+   * The TTL cleanup of the live batched lists it visited: a list with expired elements is written
+   * again without them (as an evictor's removals are, {@link #relog}), rather than losing them one
+   * by one: most of its elements live inside its batches' values (design record 039), where a
+   * pending delete of one of them would not hide it from {@link #entries}.
+   */
+  @Override
+  int cleanupLists(long now) {
+    int dropped = 0;
+    for (byte[] listKey : listsToCheck) {
+      List<KeyValueEntry> all = entries(listKey);
+      List<KeyValueEntry> live = new ArrayList<>(all.size());
+      for (KeyValueEntry e : all) {
+        byte[] v = e.value();
+        if (!(StateFormat.hasTimestamp(v) && expired(StateFormat.timestamp(v), now))) {
+          live.add(e);
+        }
+      }
+      if (live.size() == all.size()) {
+        continue;
+      }
+      dropped += all.size() - live.size();
+      byte[] header = store.get(listKey);
+      deleteEntries(listKey);
+      for (KeyValueEntry e : live) {
+        store.put(e.key(), e.value());
+      }
+      if (header != null) {
+        store.put(listKey, header);
+      }
+    }
+    listsToCheck.clear();
+    return dropped;
   }
 
   /**

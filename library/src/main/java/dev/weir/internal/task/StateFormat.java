@@ -199,6 +199,24 @@ final class StateFormat {
     return key.length > 0 && key[0] == SCOPE_NAMESPACED_LIST;
   }
 
+  /**
+   * Whether {@code key} is a batch key of a list's scope, or the start of the range of such keys
+   * ({@code 00 42 'N' ...}): the markers of a window list's batches, which the local store keeps
+   * with their batches as values (design record 039), read only by scans of their list's markers.
+   */
+  public static boolean isListBatchKey(byte[] key) {
+    return key.length > 2 && key[0] == 0 && key[1] == 0x42 && key[2] == SCOPE_NAMESPACED_LIST;
+  }
+
+  /**
+   * Whether a bounded scan starting at {@code from} reads a window list's elements or its batches'
+   * markers, whose range the list's purge deletes right after (design record 037): the scans the
+   * transactional store notes for that delete.
+   */
+  public static boolean isListRangeStart(byte[] from) {
+    return isListScope(from) || isListBatchKey(from);
+  }
+
   private static int readInt(byte[] b, int at) {
     return ((b[at] & 0xff) << 24)
         | ((b[at + 1] & 0xff) << 16)

@@ -181,8 +181,16 @@ abstract class StateHandle<T> implements State {
     }
     expiredKeys.forEach(this::deleteExpired);
     rewrites.forEach(kv -> store.put(kv[0], kv[1]));
-    owner.countExpired(expiredKeys.size());
+    owner.countExpired(expiredKeys.size() + cleanupLists(now));
     return visited;
+  }
+
+  /**
+   * Called by the TTL cleanup after each round of its scan: batched lists check there the elements
+   * they keep inside their batches. Returns how many entries it dropped.
+   */
+  int cleanupLists(long now) {
+    return 0;
   }
 
   /** Deletes an entry the TTL cleanup found expired; lists delete a whole expired list at once. */

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
+import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -72,11 +73,28 @@ public final class TaskState implements AutoCloseable {
       offsetReceivers.put(s.store(), offset -> last.accumulateAndGet(offset, Math::max));
     }
     // A window's list elements are read once, by the firing's scan: no cached copies of them
-    // (design record 037).
+    // (design record 037). Where the store keeps a list's batches whole (design record 039), the
+    // commit writes its elements only inside their batch's marker, and the markers, read only by
+    // the scans of their list, are not cached either.
+    this.batchesStoredWhole = base.batchesStoredWhole();
+    Predicate<byte[]> whole = batchesStoredWhole;
     this.overlay =
         TransactionalTaskState.wrap(
-            base, cache, StateFormat::isListElement, StateFormat::isListScope);
+            base,
+            cache,
+            key ->
+                StateFormat.isListElement(key)
+                    || (StateFormat.isListBatchKey(key)
+                        && ChangelogFormat.isBatchKey(key)
+                        && whole.test(ChangelogFormat.batchScope(key))),
+            StateFormat::isListRangeStart,
+            // A list's rule is its scope byte's (StateFormat.isListScope), which its elements'
+            // keys start with.
+            key -> StateFormat.isListElement(key) && whole.test(key));
   }
+
+  /** The scopes whose batches the base keeps whole (design record 039). */
+  private final Predicate<byte[]> batchesStoredWhole;
 
   /**
    * Opens a task's stores without restoring them: for the test driver, whose state lives only in
@@ -126,6 +144,18 @@ public final class TaskState implements AutoCloseable {
   public static TaskState wrap(
       TaskStateStore base, int partition, List<StoreSpec> specs, StateCache cache) {
     return new TaskState(base, partition, specs, cache);
+  }
+
+  /**
+   * The rule for the state backends the runtime creates ({@code
+   * RocksDbSettings.withBatchesStoredWhole}): the batches of window lists, whose elements are read
+   * only as a whole list, are kept whole, one store entry per batch (design record 039).
+   *
+   * @param scope a batch's scope
+   * @return whether its batches are kept whole
+   */
+  public static boolean batchStoredWhole(byte[] scope) {
+    return StateFormat.isListScope(scope);
   }
 
   /** The names of the stores. */
@@ -274,12 +304,20 @@ public final class TaskState implements AutoCloseable {
     }
     for (Batch b : batches) {
       byte[] marker = StateFormat.batchMarker(b.scope, nextBatchSequence(b.store));
-      overlay.store(b.store).put(marker, ChangelogFormat.batchMarkerValue());
+      byte[] batch = b.builder.toValue();
+      // Where the store keeps this scope's batches whole (a list's, design record 039), the
+      // marker holds the batch as the changelog carries it, and the overlay's commit writes none
+      // of its elements; else the marker is empty and each entry is a store entry of its own.
+      overlay
+          .store(b.store)
+          .put(
+              marker,
+              batchesStoredWhole.test(b.scope) ? batch : ChangelogFormat.batchMarkerValue());
       out.sendChangelog(
           changelogs.get(b.store).topic(),
           partition,
           marker,
-          b.builder.toValue(),
+          batch,
           timestamp,
           offsetReceivers.get(b.store));
       sent[0]++;

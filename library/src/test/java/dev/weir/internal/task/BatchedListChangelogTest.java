@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -62,8 +63,16 @@ class BatchedListChangelogTest {
   }
 
   private void reopen() {
-    backend = StateBackends.rocksDb(RocksDbSettings.of(dir));
+    backend =
+        StateBackends.rocksDb(
+            wholeBatches
+                ? RocksDbSettings.of(dir).withBatchesStoredWhole(TaskState::batchStoredWhole)
+                : RocksDbSettings.of(dir));
     state = TaskState.open(backend, "0_0", 0, SPECS, cache);
+    bindStates();
+  }
+
+  private void bindStates() {
     states = new OperatorStates("op", STORE, state.store(STORE), () -> currentKey, () -> now, true);
     ListStateDescriptor<String> d = new ListStateDescriptor<>("elements", Serdes.String());
     if (ttl != null) {
@@ -71,6 +80,26 @@ class BatchedListChangelogTest {
     }
     list = states.namespacedList("contents", d);
   }
+
+  /**
+   * Replaces the task's state with a fresh store restored from the committed log (the same
+   * changelog goes on), in batches or by bulk load.
+   */
+  private void switchToRestoredCopy(long bulkThreshold) {
+    state.close();
+    backend.close();
+    backend =
+        StateBackends.rocksDb(
+            RocksDbSettings.of(dir.resolve("restored" + System.nanoTime()))
+                .withBatchesStoredWhole(TaskState::batchStoredWhole));
+    TaskStateStore base = backend.open("0_0", List.of(STORE));
+    ChangelogReplay.restore(base, STORE, TOPIC, changelog.committed, bulkThreshold);
+    state = TaskState.wrap(base, 0, SPECS, cache);
+    bindStates();
+  }
+
+  /** Whether the backend keeps window lists' batches whole (design record 039). */
+  private boolean wholeBatches = true;
 
   private int commit() {
     int sent = state.prepareCommit(changelog, now);
@@ -235,8 +264,13 @@ class BatchedListChangelogTest {
     assertEveryRestoreEqualsTheLocalStore(-1, -1);
   }
 
+  /**
+   * Partial expiry rewrites the list (design record 039): most of its elements live inside its
+   * batches' values, where a pending delete of one would not hide it, so the cleanup logs the list
+   * again without them, as an evictor's removals are.
+   */
   @Test
-  void ttlExpiresSomeElementsAsDeletesInABatchAndAnExpiredListWithOneTombstonePerBatch() {
+  void ttlExpiresSomeElementsByRewritingTheListAndAnExpiredListWithOneTombstonePerBatch() {
     ttl = StateTtlConfig.newBuilder(Duration.ofSeconds(1)).build();
     open(0);
     window("a", "w");
@@ -250,7 +284,9 @@ class BatchedListChangelogTest {
     int before = changelog.committed.size();
     states.cleanupExpired(100);
     commit();
-    assertThat(committed(before)).containsExactly("batch 0 -1");
+    assertThat(committed(before))
+        .containsExactly(
+            "batch tombstone", "batch tombstone", "plain tombstone", "plain put", "batch 1");
     assertThat(list.get()).containsExactly("new");
     Map<String, String> partly = ChangelogReplay.contents(state.store(STORE));
     assertEveryRestoreEqualsTheLocalStore(-1, -1);
@@ -259,9 +295,7 @@ class BatchedListChangelogTest {
     before = changelog.committed.size();
     states.cleanupExpired(100);
     commit();
-    assertThat(committed(before))
-        .containsExactly(
-            "batch tombstone", "batch tombstone", "batch tombstone", "plain tombstone");
+    assertThat(committed(before)).containsExactly("batch tombstone", "plain tombstone");
     assertThat(ChangelogReplay.contents(state.store(STORE))).isEmpty();
     assertThat(partly).isNotEmpty();
     assertEveryRestoreEqualsTheLocalStore(-1, -1);
@@ -368,9 +402,9 @@ class BatchedListChangelogTest {
         changelog.committed.stream()
             .filter(r -> ChangelogFormat.isBatchKey(r[0]) && r[1] != null && r[1][0] == 3)
             .count();
-    if (withTtl) {
-      assertThat(deletes).as("batches with deletes (partial TTL expiry)").isPositive();
-    }
+    // Partial TTL expiry rewrites the list instead (design record 039); the restore of a
+    // version-3 batch is covered by the tests of the stored layout.
+    assertThat(deletes).as("batches with deletes").isZero();
     for (long bulk : new long[] {-1, 0}) {
       assertEveryRestoreEqualsTheLocalStore(bulk, tailFrom);
     }
@@ -422,6 +456,175 @@ class BatchedListChangelogTest {
     assertEveryRestoreEqualsTheLocalStore(0, -1);
   }
 
+  /** The store's entries that are list elements of their own (not inside a batch's value). */
+  private long elementEntries() {
+    return ChangelogReplay.contents(state.store(STORE)).keySet().stream()
+        .filter(k -> StateFormat.isListElement(HexFormat.of().parseHex(k)))
+        .count();
+  }
+
+  /**
+   * Design record 039: the store keeps each committed batch as one entry, its marker holding the
+   * batch exactly as the changelog carries it, and no entry per element; reads merge the batches
+   * with the elements written since the last commit; an evictor's rewrite, a crash, a restore in
+   * both modes and a clear after it keep that layout exact.
+   */
+  @Test
+  void theStoreHoldsEachBatchWholeUnderItsMarkerAndReadsMergeItWithPendingElements() {
+    open(32 << 20);
+    window("a", "w");
+    list.addAll(numbered("x", 0, 1000));
+    commit();
+    list.addAll(numbered("x", 1000, 1010));
+    commit();
+    Map<String, String> local = ChangelogReplay.contents(state.store(STORE));
+    assertThat(local).hasSize(3); // the header and two markers
+    assertThat(elementEntries()).isZero();
+    int batches = 0;
+    for (byte[][] r : changelog.committed) {
+      if (ChangelogFormat.isBatchKey(r[0]) && r[1] != null) {
+        assertThat(local.get(hex(r[0]))).isEqualTo(hex(r[1]));
+        batches++;
+      }
+    }
+    assertThat(batches).isEqualTo(2);
+    assertThat(list.get()).isEqualTo(numbered("x", 0, 1010));
+
+    list.add("pending");
+    List<String> withPending = new ArrayList<>(numbered("x", 0, 1010));
+    withPending.add("pending");
+    assertThat(list.get()).isEqualTo(withPending);
+    window("b", "w"); // another list: none of a's
+    assertThat(list.get()).isEmpty();
+    crashAndReopen();
+    window("a", "w");
+    assertThat(list.get()).isEqualTo(numbered("x", 0, 1010));
+    assertEveryRestoreEqualsTheLocalStore(-1, -1);
+    assertEveryRestoreEqualsTheLocalStore(0, -1);
+
+    // An evictor drops the first two: the list is logged again as one batch.
+    List<ListStateImpl.Stored<String>> stored = list.stored();
+    List<String> kept = new ArrayList<>();
+    stored.forEach(e -> kept.add(e.value()));
+    kept.subList(0, 2).clear();
+    list.retain(stored, kept);
+    int before = changelog.committed.size();
+    commit();
+    assertThat(committed(before))
+        .containsExactly(
+            "batch tombstone", "batch tombstone", "plain tombstone", "plain put", "batch 1008");
+    assertThat(ChangelogReplay.contents(state.store(STORE))).hasSize(2);
+    assertThat(list.get()).isEqualTo(numbered("x", 2, 1010));
+    assertEveryRestoreEqualsTheLocalStore(-1, -1);
+    assertEveryRestoreEqualsTheLocalStore(0, -1);
+
+    for (long bulk : new long[] {-1, 0}) {
+      switchToRestoredCopy(bulk);
+      window("a", "w");
+      assertThat(elementEntries()).as("bulk %d", bulk).isZero();
+      assertThat(ChangelogReplay.contents(state.store(STORE))).hasSize(2);
+      assertThat(list.get()).as("bulk %d", bulk).isEqualTo(numbered("x", 2, 1010));
+    }
+    list.clear(); // after a restore: its markers go, and nothing else is left
+    commit();
+    assertThat(ChangelogReplay.contents(state.store(STORE))).isEmpty();
+    assertThat(list.get()).isEmpty();
+    assertEveryRestoreEqualsTheLocalStore(-1, -1);
+  }
+
+  /**
+   * A store written before design record 039 (elements as entries, empty markers, a version-3
+   * batch's delete applied to its entry) reads correctly after the upgrade and goes on in the new
+   * layout; a restore of the same log into the new layout keeps the version-3 batch whole, whose
+   * delete removes an element of an earlier batch when read.
+   */
+  @Test
+  void anOlderLayoutReadsAndGoesOnAndVersionThreeDeletesApplyInsideBatches() {
+    wholeBatches = false;
+    open(0);
+    window("a", "w");
+    list.addAll(numbered("x", 0, 5));
+    commit();
+    list.addAll(numbered("x", 5, 8));
+    commit();
+    // One element deleted alone while its list lives (what the TTL cleanup of an older release
+    // did): a version-3 batch.
+    byte[] x1 = null;
+    try (var it = state.store(STORE).all()) {
+      while (it.hasNext()) {
+        byte[] k = it.next().key();
+        if (StateFormat.isListElement(k) && x1 == null) {
+          x1 = k;
+        }
+      }
+    }
+    assertThat(x1).isNotNull();
+    state.store(STORE).delete(StateFormat.elementKey(Arrays.copyOf(x1, x1.length - 8), 1));
+    int before = changelog.committed.size();
+    commit();
+    assertThat(committed(before)).containsExactly("batch 0 -1");
+    assertThat(elementEntries()).isEqualTo(7);
+    List<String> expected = new ArrayList<>(numbered("x", 0, 8));
+    expected.remove("x1");
+    assertThat(list.get()).isEqualTo(expected);
+
+    // The upgrade.
+    state.close();
+    backend.close();
+    wholeBatches = true;
+    reopen();
+    window("a", "w");
+    assertThat(list.get()).isEqualTo(expected);
+    list.add("new");
+    commit();
+    expected.add("new");
+    assertThat(list.get()).isEqualTo(expected);
+    assertThat(elementEntries()).isEqualTo(7); // the older entries stay until the list goes
+    Map<String, String> mixed = ChangelogReplay.contents(state.store(STORE));
+
+    for (long bulk : new long[] {-1, 0}) {
+      switchToRestoredCopy(bulk);
+      window("a", "w");
+      assertThat(elementEntries()).isZero();
+      assertThat(list.get()).as("bulk %d", bulk).isEqualTo(expected);
+    }
+    list.add("after restore");
+    commit();
+    expected.add("after restore");
+    assertThat(list.get()).isEqualTo(expected);
+    list.clear();
+    commit();
+    assertThat(ChangelogReplay.contents(state.store(STORE))).isEmpty();
+    assertThat(mixed).isNotEmpty();
+  }
+
+  /**
+   * Refresh on read rewrites the whole list (design record 039): the refreshed elements are not
+   * written one by one over the batches that hold them, which would be read with their old clocks.
+   */
+  @Test
+  void aRefreshOnReadRewritesTheListAndItsElementsLiveOn() {
+    ttl =
+        StateTtlConfig.newBuilder(Duration.ofSeconds(1))
+            .setUpdateType(StateTtlConfig.UpdateType.ON_READ_AND_WRITE)
+            .build();
+    open(0);
+    window("a", "w");
+    list.add("e");
+    commit();
+    now += 600;
+    assertThat(list.get()).containsExactly("e"); // refreshed
+    int before = changelog.committed.size();
+    commit();
+    assertThat(committed(before))
+        .containsExactly("batch tombstone", "plain tombstone", "plain put", "batch 1");
+    now += 600; // 1,200 ms after the add, 600 after the refresh
+    assertThat(list.get()).containsExactly("e");
+    commit();
+    assertEveryRestoreEqualsTheLocalStore(-1, -1);
+    assertEveryRestoreEqualsTheLocalStore(0, -1);
+  }
+
   private static Map<String, List<String>> copy(Map<String, List<String>> m) {
     Map<String, List<String>> c = new TreeMap<>();
     m.forEach((k, v) -> c.put(k, new ArrayList<>(v)));
@@ -440,7 +643,10 @@ class BatchedListChangelogTest {
     int n = 0;
     for (List<byte[][]> l :
         List.of(log, ChangelogReplay.compacted(log, false), ChangelogReplay.compacted(log, true))) {
-      StateBackend other = StateBackends.rocksDb(RocksDbSettings.of(dir.resolve(run + n++)));
+      StateBackend other =
+          StateBackends.rocksDb(
+              RocksDbSettings.of(dir.resolve(run + n++))
+                  .withBatchesStoredWhole(TaskState::batchStoredWhole));
       try (TaskStateStore base = other.open("0_0", List.of(STORE))) {
         ChangelogReplay.restore(base, STORE, TOPIC, l, bulkThreshold);
         assertThat(ChangelogReplay.contents(base.store(STORE)))

@@ -64,7 +64,9 @@ final class ChangelogReplay {
    */
   static Map<String, String> restoreInTwoSteps(
       Path dir, String store, String topic, List<byte[][]> log, int tailFrom, long bulkThreshold) {
-    StateBackend backend = StateBackends.rocksDb(RocksDbSettings.of(dir));
+    StateBackend backend =
+        StateBackends.rocksDb(
+            RocksDbSettings.of(dir).withBatchesStoredWhole(TaskState::batchStoredWhole));
     try {
       try (TaskStateStore base = backend.open("0_0", List.of(store))) {
         restore(base, store, topic, log.subList(0, tailFrom), bulkThreshold);

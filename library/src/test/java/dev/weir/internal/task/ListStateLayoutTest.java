@@ -96,7 +96,9 @@ class ListStateLayoutTest {
   }
 
   private void open() {
-    backend = StateBackends.rocksDb(RocksDbSettings.of(dir));
+    backend =
+        StateBackends.rocksDb(
+            RocksDbSettings.of(dir).withBatchesStoredWhole(TaskState::batchStoredWhole));
     state = TaskState.open(backend, "0_0", 0, SPECS, cache());
     states = operatorStates();
   }
@@ -283,7 +285,9 @@ class ListStateLayoutTest {
 
     // A restore from scratch: the compacted changelog rebuilds the list, in order.
     Path fresh = dir.resolve("fresh");
-    backend = StateBackends.rocksDb(RocksDbSettings.of(fresh));
+    backend =
+        StateBackends.rocksDb(
+            RocksDbSettings.of(fresh).withBatchesStoredWhole(TaskState::batchStoredWhole));
     TaskStateStore base = backend.open("0_0", List.of(STORE));
     try (StateWriteBatch batch = base.newWriteBatch()) {
       changelog

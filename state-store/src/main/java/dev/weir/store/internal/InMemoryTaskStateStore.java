@@ -17,8 +17,23 @@ final class InMemoryTaskStateStore implements TaskStateStore {
   private final Map<String, InMemoryKeyValueStore> stores = new TreeMap<>();
   private final Map<String, Long> offsets = new TreeMap<>();
   private boolean closed;
+  private final java.util.function.Predicate<byte[]> batchesStoredWhole;
+
+  @Override
+  public java.util.function.Predicate<byte[]> batchesStoredWhole() {
+    return batchesStoredWhole;
+  }
 
   InMemoryTaskStateStore(String taskId, Set<String> storeNames, OpenTasks registry) {
+    this(taskId, storeNames, registry, scope -> false);
+  }
+
+  InMemoryTaskStateStore(
+      String taskId,
+      Set<String> storeNames,
+      OpenTasks registry,
+      java.util.function.Predicate<byte[]> batchesStoredWhole) {
+    this.batchesStoredWhole = batchesStoredWhole;
     this.taskId = taskId;
     this.registry = registry;
     for (String name : storeNames) {

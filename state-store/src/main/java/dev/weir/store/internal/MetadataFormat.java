@@ -11,14 +11,26 @@ import java.nio.charset.StandardCharsets;
  * <pre>
  *   changelog offset key    01 01 &lt;UTF-8 topic-partition, e.g. "app-op-changelog-3"&gt;
  *   changelog offset value  01 &lt;8-byte big-endian next offset&gt;
+ *   layout key              01 02 "batches-whole"
+ *   layout value            01
  * </pre>
  *
- * <p>The second key byte is the record kind; version 1 knows only kind {@code 0x01}. A reader
+ * <p>The second key byte is the record kind. Kind {@code 0x02} (design record 039) says that the
+ * stores hold some batch records whole, as one entry at the batch key with the record's value
+ * (window lists), which a release before it would read as empty markers and so as empty lists: such
+ * a release meets a kind it does not know and refuses the state, as it was written to do. A reader
  * meeting an unknown version or kind refuses the state rather than guess: a newer Weir wrote it.
  */
 final class MetadataFormat {
   static final byte VERSION_1 = 0x01;
   static final byte KIND_CHANGELOG_OFFSET = 0x01;
+  static final byte KIND_LAYOUT = 0x02;
+
+  /** The key of the layout record: some batches are stored whole (design record 039). */
+  static final byte[] BATCHES_WHOLE_KEY = layoutKey("batches-whole");
+
+  /** The value of the layout record. */
+  static final byte[] LAYOUT_VALUE = {VERSION_1};
 
   /** Every changelog offset key starts with these bytes. */
   static final byte[] OFFSET_KEY_PREFIX = {VERSION_1, KIND_CHANGELOG_OFFSET};
@@ -26,6 +38,16 @@ final class MetadataFormat {
   private static final int OFFSET_VALUE_LENGTH = 1 + Long.BYTES;
 
   private MetadataFormat() {}
+
+  private static byte[] layoutKey(String name) {
+    byte[] n = name.getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(2 + n.length).put(VERSION_1).put(KIND_LAYOUT).put(n).array();
+  }
+
+  /** Whether a metadata key is a layout record (and so names no changelog partition). */
+  static boolean isLayoutKey(byte[] key) {
+    return key.length >= 2 && key[0] == VERSION_1 && key[1] == KIND_LAYOUT;
+  }
 
   static byte[] encodeOffsetKey(String changelogPartition) {
     byte[] name = changelogPartition.getBytes(StandardCharsets.UTF_8);

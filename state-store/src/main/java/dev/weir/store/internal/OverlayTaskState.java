@@ -35,6 +35,9 @@ final class OverlayTaskState implements TransactionalTaskState {
    */
   static final long RETAINED_BATCH_BYTES = 1 << 20;
 
+  /** Keys whose puts the commit does not apply to the base (design record 039). */
+  private final Predicate<byte[]> storedElsewhere;
+
   // Reused by every commit; null until the first, after an abort and after a large commit.
   private StateWriteBatch batch;
 
@@ -42,8 +45,10 @@ final class OverlayTaskState implements TransactionalTaskState {
       TaskStateStore base,
       StateCache cache,
       Predicate<byte[]> scannedOnly,
-      Predicate<byte[]> reusedScans) {
+      Predicate<byte[]> reusedScans,
+      Predicate<byte[]> storedElsewhere) {
     this.base = Objects.requireNonNull(base, "base");
+    this.storedElsewhere = Objects.requireNonNull(storedElsewhere, "storedElsewhere");
     Objects.requireNonNull(cache, "cache");
     Objects.requireNonNull(scannedOnly, "scannedOnly");
     Objects.requireNonNull(reusedScans, "reusedScans");
@@ -119,7 +124,7 @@ final class OverlayTaskState implements TransactionalTaskState {
             if (value == null) {
               b.delete(store, key);
               bytes[0] += key.length;
-            } else {
+            } else if (!storedElsewhere.test(key)) {
               b.put(store, key, value);
               bytes[0] += key.length + value.length;
             }

@@ -57,7 +57,7 @@ final class RocksDbBackend implements StateBackend {
     try {
       Path directory = taskDirectory(taskId).resolve(ROCKSDB_DIRECTORY);
       RocksDbTaskStateStore state =
-          RocksDbTaskStateStore.open(taskId, directory, names, tuning, tasks);
+          RocksDbTaskStateStore.open(taskId, directory, names, tuning, tasks, settings);
       markUsed(taskDirectory(taskId));
       tasks.opened(taskId, state);
       return state;

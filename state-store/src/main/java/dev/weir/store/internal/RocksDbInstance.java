@@ -132,6 +132,9 @@ final class RocksDbInstance {
     Map<String, Long> offsets = new TreeMap<>();
     try (RocksIterator iterator = db.newIterator(metadataHandle())) {
       for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
+        if (MetadataFormat.isLayoutKey(iterator.key())) {
+          continue; // not an offset (design record 039)
+        }
         String partition = MetadataFormat.decodeOffsetKey(iterator.key(), where);
         offsets.put(partition, MetadataFormat.decodeOffsetValue(iterator.value(), where));
       }
@@ -140,6 +143,20 @@ final class RocksDbInstance {
       throw new StateStoreException(where + ": failed to read changelog offsets", e);
     }
     return offsets;
+  }
+
+  /**
+   * Notes in the metadata that the stores hold some batch records whole (design record 039), if not
+   * noted yet, so that a release that predates that layout refuses the state.
+   */
+  void noteBatchesWhole(String where) {
+    try {
+      if (db.get(metadataHandle(), MetadataFormat.BATCHES_WHOLE_KEY) == null) {
+        db.put(metadataHandle(), MetadataFormat.BATCHES_WHOLE_KEY, MetadataFormat.LAYOUT_VALUE);
+      }
+    } catch (RocksDBException e) {
+      throw new StateStoreException(where + ": failed to note the state's layout", e);
+    }
   }
 
   RocksDB db() {

@@ -2,6 +2,7 @@ package dev.weir.store.internal;
 
 import dev.weir.store.BulkLoad;
 import dev.weir.store.KeyValueStore;
+import dev.weir.store.RocksDbSettings;
 import dev.weir.store.StateStoreException;
 import dev.weir.store.StateWriteBatch;
 import dev.weir.store.TaskStateStore;
@@ -13,6 +14,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
@@ -43,6 +45,7 @@ final class RocksDbTaskStateStore implements TaskStateStore {
   private final Path directory;
   private final RocksDbInstance instance;
   private final OpenTasks registry;
+  private final Predicate<byte[]> batchesStoredWhole;
   private final Map<String, RocksDbKeyValueStore> stores = new TreeMap<>();
   private final Map<String, Long> offsets;
   private final WriteOptions loggedWrites = new WriteOptions();
@@ -63,8 +66,10 @@ final class RocksDbTaskStateStore implements TaskStateStore {
       Path directory,
       RocksDbInstance instance,
       Map<String, Long> offsets,
-      OpenTasks registry) {
+      OpenTasks registry,
+      Predicate<byte[]> batchesStoredWhole) {
     this.taskId = taskId;
+    this.batchesStoredWhole = batchesStoredWhole;
     this.directory = directory;
     this.instance = instance;
     this.offsets = new TreeMap<>(offsets);
@@ -81,17 +86,22 @@ final class RocksDbTaskStateStore implements TaskStateStore {
       Path directory,
       Set<String> storeNames,
       RocksDbTuning tuning,
-      OpenTasks registry) {
+      OpenTasks registry,
+      RocksDbSettings settings) {
     String where = describe(taskId, directory);
     RocksDbInstance instance = RocksDbInstance.open(taskId, directory, storeNames, tuning);
     Map<String, Long> offsets;
     try {
       offsets = instance.readOffsets(where);
+      if (settings.storesSomeBatchesWhole()) {
+        instance.noteBatchesWhole(where);
+      }
     } catch (RuntimeException e) {
       instance.close(where);
       throw e;
     }
-    return new RocksDbTaskStateStore(taskId, directory, instance, offsets, registry);
+    return new RocksDbTaskStateStore(
+        taskId, directory, instance, offsets, registry, settings.batchesStoredWhole());
   }
 
   @Override
@@ -114,6 +124,11 @@ final class RocksDbTaskStateStore implements TaskStateStore {
   public Map<String, Long> committedOffsets() {
     ensureOpen();
     return Collections.unmodifiableMap(new TreeMap<>(offsets));
+  }
+
+  @Override
+  public Predicate<byte[]> batchesStoredWhole() {
+    return batchesStoredWhole;
   }
 
   @Override

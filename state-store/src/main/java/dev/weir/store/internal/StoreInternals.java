@@ -31,10 +31,11 @@ public final class StoreInternals {
   /**
    * Creates the in-memory backend.
    *
+   * @param batchesStoredWhole the scopes whose batches its stores keep whole
    * @return the backend
    */
-  public static StateBackend inMemoryBackend() {
-    return new InMemoryBackend();
+  public static StateBackend inMemoryBackend(Predicate<byte[]> batchesStoredWhole) {
+    return new InMemoryBackend(batchesStoredWhole);
   }
 
   /**
@@ -45,7 +46,7 @@ public final class StoreInternals {
    * @return the transactional view
    */
   public static TransactionalTaskState transactional(TaskStateStore base, StateCache cache) {
-    return new OverlayTaskState(base, cache, key -> false, key -> true);
+    return new OverlayTaskState(base, cache, key -> false, key -> true, key -> false);
   }
 
   /**
@@ -62,7 +63,28 @@ public final class StoreInternals {
       StateCache cache,
       Predicate<byte[]> scannedOnly,
       Predicate<byte[]> reusedScans) {
-    return new OverlayTaskState(base, cache, scannedOnly, reusedScans);
+    return new OverlayTaskState(base, cache, scannedOnly, reusedScans, key -> false);
+  }
+
+  /**
+   * Wraps a task state in the transactional overlay, with keys that are read only by range scans
+   * and keys whose puts the commit does not apply to the base.
+   *
+   * @param base the committed state
+   * @param cache the budget of its write-back cache
+   * @param scannedOnly the keys kept out of the cache's clean entries
+   * @param reusedScans the start keys of the bounded ranges whose scans note their committed keys
+   * @param storedElsewhere keys whose puts the commit leaves out of the base; a subset of {@code
+   *     scannedOnly}
+   * @return the transactional view
+   */
+  public static TransactionalTaskState transactional(
+      TaskStateStore base,
+      StateCache cache,
+      Predicate<byte[]> scannedOnly,
+      Predicate<byte[]> reusedScans,
+      Predicate<byte[]> storedElsewhere) {
+    return new OverlayTaskState(base, cache, scannedOnly, reusedScans, storedElsewhere);
   }
 
   /**

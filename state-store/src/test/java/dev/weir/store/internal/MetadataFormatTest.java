@@ -30,6 +30,16 @@ class MetadataFormatTest {
   }
 
   @Test
+  void layoutRecordIsVersionKindTwoAndItsName() {
+    // 01 (version) 02 (kind: layout) "batches-whole"; value 01 (design record 039)
+    assertThat(hex(MetadataFormat.BATCHES_WHOLE_KEY))
+        .isEqualTo("0102" + "626174636865732d77686f6c65");
+    assertThat(hex(MetadataFormat.LAYOUT_VALUE)).isEqualTo("01");
+    assertThat(MetadataFormat.isLayoutKey(MetadataFormat.BATCHES_WHOLE_KEY)).isTrue();
+    assertThat(MetadataFormat.isLayoutKey(MetadataFormat.encodeOffsetKey("a-0"))).isFalse();
+  }
+
+  @Test
   void unknownVersionsAreRefusedWithTheFix() {
     assertThatThrownBy(() -> MetadataFormat.decodeOffsetKey(unhex("0201616263"), WHERE))
         .isInstanceOf(StateFormatException.class)

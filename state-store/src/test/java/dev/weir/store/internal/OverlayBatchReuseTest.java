@@ -61,7 +61,9 @@ class OverlayBatchReuseTest {
                   }
                   return result;
                 });
-    overlay = new OverlayTaskState(recording, StateCache.disabled(), key -> false, key -> true);
+    overlay =
+        new OverlayTaskState(
+            recording, StateCache.disabled(), key -> false, key -> true, key -> false);
   }
 
   @AfterEach
