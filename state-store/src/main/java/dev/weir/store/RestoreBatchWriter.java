@@ -290,6 +290,7 @@ final class RestoreBatchWriter implements AutoCloseable {
       // Stored whole (design record 039): the marker with the batch as its value, as the commit
       // that sent the record wrote it. A version-3 batch's deletes still delete their keys, which
       // a store written before this layout may hold as entries of their own.
+      state.noteBatchStoredWhole();
       long before = bulk != null ? bulk.bufferedBytes() : 0;
       if (value.length == 0 || value[0] != ChangelogFormat.VERSION_2_BATCH) {
         try {

@@ -127,6 +127,18 @@ public interface TaskStateStore extends AutoCloseable {
     return scope -> false;
   }
 
+  /**
+   * Called before the first batch record kept whole (see {@link #batchesStoredWhole()}) is written
+   * to this store, by a commit or a restore; later calls are cheap. A store that outlives the
+   * process notes in its metadata that it holds whole batches, so that a release which predates
+   * that layout (and would read them as empty lists) refuses the state instead (design record 039).
+   * A store that never holds one (no window lists) is never marked, and stays readable by older
+   * releases.
+   *
+   * <p>The default implementation does nothing.
+   */
+  default void noteBatchStoredWhole() {}
+
   /** Persists all applied writes (RocksDB: flushes memtables to SST files). No-op in memory. */
   void flush();
 

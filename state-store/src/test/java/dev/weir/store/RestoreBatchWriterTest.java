@@ -170,6 +170,50 @@ class RestoreBatchWriterTest {
   }
 
   /**
+   * Record 039: the restore tells the store before it writes the first batch kept whole, so that a
+   * store holding one is marked for older releases, and never for batches it splits.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "bulk-load threshold {0}")
+  @org.junit.jupiter.params.provider.ValueSource(longs = {-1, 0})
+  void theStoreIsToldBeforeItsFirstWholeBatchAndNotForSplitOnes(long bulkThreshold) {
+    state.close();
+    backend.close();
+    backend =
+        StateBackends.rocksDb(
+            RocksDbSettings.of(directory).withBatchesStoredWhole(scope -> scope[0] == 0x4e));
+    TaskStateStore rocks = backend.open("0_3", List.of("a", "b"));
+    List<String> notes = new ArrayList<>();
+    state =
+        (TaskStateStore)
+            java.lang.reflect.Proxy.newProxyInstance(
+                TaskStateStore.class.getClassLoader(),
+                new Class<?>[] {TaskStateStore.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("noteBatchStoredWhole")) {
+                    notes.add("note@" + entries(rocks.store("a").all()).size());
+                  }
+                  try {
+                    return method.invoke(rocks, args);
+                  } catch (java.lang.reflect.InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    byte[] j1 = bytes(0x4a, 1);
+    byte[] n1 = bytes(0x4e, 1);
+    try (RestoreBatchWriter writer =
+        new RestoreBatchWriter(state, 100, recorder, bulkThreshold, null)) {
+      writer.begin("a", A, 0, 3);
+      writer.add(A, 0, ChangelogFormat.batchKey(j1, 0), batch(j1, bytes(1), bytes(31)));
+      assertThat(notes).as("a split batch").isEmpty();
+      writer.add(A, 1, ChangelogFormat.batchKey(n1, 1), batch(n1, bytes(1), bytes(11)));
+      writer.add(A, 2, ChangelogFormat.batchKey(n1, 2), batch(n1, bytes(2), bytes(12)));
+      assertThat(writer.finish()).isEqualTo(Map.of("a", 3L));
+    }
+    assertThat(notes).as("before anything was applied").startsWith("note@0");
+    assertThat(entries(rocks.store("a").all())).hasSize(4);
+  }
+
+  /**
    * Record 039: a batch record of a scope the store keeps whole is written as its marker holding
    * the record's value, not split into entries; a version-3 batch's deletes also delete their keys
    * (an older layout's entries); its tombstone deletes the marker and the scope as before; other

@@ -305,14 +305,14 @@ public final class TaskState implements AutoCloseable {
     for (Batch b : batches) {
       byte[] marker = StateFormat.batchMarker(b.scope, nextBatchSequence(b.store));
       byte[] batch = b.builder.toValue();
+      boolean whole = batchesStoredWhole.test(b.scope);
+      if (whole) {
+        base.noteBatchStoredWhole(); // once per store; a no-op after (design record 039)
+      }
       // Where the store keeps this scope's batches whole (a list's, design record 039), the
       // marker holds the batch as the changelog carries it, and the overlay's commit writes none
       // of its elements; else the marker is empty and each entry is a store entry of its own.
-      overlay
-          .store(b.store)
-          .put(
-              marker,
-              batchesStoredWhole.test(b.scope) ? batch : ChangelogFormat.batchMarkerValue());
+      overlay.store(b.store).put(marker, whole ? batch : ChangelogFormat.batchMarkerValue());
       out.sendChangelog(
           changelogs.get(b.store).topic(),
           partition,

@@ -464,6 +464,45 @@ class BatchedListChangelogTest {
   }
 
   /**
+   * Record 039: the commit tells the store before it writes its first whole batch, so that only a
+   * store holding one is marked for older releases; commits without window-list elements never do.
+   */
+  @Test
+  void aCommitTellsTheStoreBeforeItsFirstWholeBatchOnly() {
+    cache = StateCache.of(32 << 20);
+    backend =
+        StateBackends.rocksDb(
+            RocksDbSettings.of(dir).withBatchesStoredWhole(TaskState::batchStoredWhole));
+    TaskStateStore rocks = backend.open("0_0", List.of(STORE));
+    List<Integer> notes = new ArrayList<>();
+    TaskStateStore counting =
+        (TaskStateStore)
+            java.lang.reflect.Proxy.newProxyInstance(
+                TaskStateStore.class.getClassLoader(),
+                new Class<?>[] {TaskStateStore.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("noteBatchStoredWhole")) {
+                    notes.add(ChangelogReplay.contents(rocks.store(STORE)).size());
+                  }
+                  try {
+                    return method.invoke(rocks, args);
+                  } catch (java.lang.reflect.InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    state = TaskState.wrap(counting, 0, SPECS, cache);
+    bindStates();
+    state.store(STORE).put(new byte[] {'k', 1}, new byte[] {1});
+    commit();
+    assertThat(notes).as("a plain entry").isEmpty();
+    window("a", "w");
+    list.add("x");
+    commit();
+    assertThat(notes).as("once, before the batch was applied").containsExactly(1);
+    assertThat(list.get()).containsExactly("x");
+  }
+
+  /**
    * Design record 039: the store keeps each committed batch as one entry, its marker holding the
    * batch exactly as the changelog carries it, and no entry per element; reads merge the batches
    * with the elements written since the last commit; an evictor's rewrite, a crash, a restore in

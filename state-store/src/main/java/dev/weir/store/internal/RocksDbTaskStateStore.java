@@ -93,9 +93,6 @@ final class RocksDbTaskStateStore implements TaskStateStore {
     Map<String, Long> offsets;
     try {
       offsets = instance.readOffsets(where);
-      if (settings.storesSomeBatchesWhole()) {
-        instance.noteBatchesWhole(where);
-      }
     } catch (RuntimeException e) {
       instance.close(where);
       throw e;
@@ -129,6 +126,18 @@ final class RocksDbTaskStateStore implements TaskStateStore {
   @Override
   public Predicate<byte[]> batchesStoredWhole() {
     return batchesStoredWhole;
+  }
+
+  /** Whether the layout record is known to be in the metadata (design record 039). */
+  private volatile boolean batchesWholeNoted;
+
+  @Override
+  public void noteBatchStoredWhole() {
+    if (!batchesWholeNoted) {
+      ensureOpen();
+      instance.noteBatchesWhole(describe());
+      batchesWholeNoted = true;
+    }
   }
 
   @Override

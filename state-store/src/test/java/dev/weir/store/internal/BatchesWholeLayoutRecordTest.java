@@ -17,9 +17,10 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 
 /**
- * A task store whose settings keep some batches whole notes it in its metadata (design record 039),
- * which a release that predates that layout refuses, as it refuses any metadata kind it does not
- * know, while this release reads its offsets as before.
+ * A task store whose settings keep some batches whole notes it in its metadata once it is about to
+ * hold one (design record 039), which a release that predates that layout refuses, as it refuses
+ * any metadata kind it does not know, while this release reads its offsets as before. A store that
+ * never holds one is not marked, so an older release still opens it.
  */
 class BatchesWholeLayoutRecordTest {
   @TempDir Path directory;
@@ -29,7 +30,7 @@ class BatchesWholeLayoutRecordTest {
   }
 
   @Test
-  void aStoreOpenedWithTheRuleNotesItAndAnOlderReleaseRefusesTheState() throws Exception {
+  void aStoreAboutToHoldAWholeBatchNotesItAndAnOlderReleaseRefusesTheState() throws Exception {
     RocksDbSettings whole =
         RocksDbSettings.of(directory).withBatchesStoredWhole(scope -> scope[0] == 'N');
     assertThat(whole.storesSomeBatchesWhole()).isTrue();
@@ -37,7 +38,10 @@ class BatchesWholeLayoutRecordTest {
         RocksDbTaskStateStore task = (RocksDbTaskStateStore) backend.open("0_0", List.of("a"))) {
       assertThat(task.batchesStoredWhole().test(new byte[] {'N', 1})).isTrue();
       assertThat(task.batchesStoredWhole().test(new byte[] {'J', 1})).isFalse();
+      assertThat(layoutValue(task)).as("nothing held whole yet").isNull();
+      task.noteBatchStoredWhole();
       assertThat(layoutValue(task)).containsExactly(MetadataFormat.LAYOUT_VALUE);
+      task.noteBatchStoredWhole();
       try (StateWriteBatch b = task.newWriteBatch()) {
         b.putOffset("t-0", 42);
         task.applyBatch(b);
@@ -63,6 +67,24 @@ class BatchesWholeLayoutRecordTest {
         RocksDbTaskStateStore task = (RocksDbTaskStateStore) backend.open("0_0", List.of("a"))) {
       assertThat(task.committedOffsets()).isEqualTo(Map.of("t-0", 42L));
       assertThat(task.batchesStoredWhole().test(new byte[] {'N', 1})).isFalse();
+    }
+  }
+
+  /** Reopened with the rule, a store that holds no whole batch is still not marked. */
+  @Test
+  void aStoreThatHoldsNoWholeBatchIsNotMarkedEvenWithTheRule() throws Exception {
+    RocksDbSettings whole =
+        RocksDbSettings.of(directory).withBatchesStoredWhole(scope -> scope[0] == 'N');
+    for (int open = 0; open < 2; open++) {
+      try (StateBackend backend = StateBackends.rocksDb(whole);
+          RocksDbTaskStateStore task = (RocksDbTaskStateStore) backend.open("0_0", List.of("a"))) {
+        try (StateWriteBatch b = task.newWriteBatch()) {
+          b.put("a", new byte[] {'k', 1}, new byte[] {7});
+          b.putOffset("t-0", 42 + open);
+          task.applyBatch(b);
+        }
+        assertThat(layoutValue(task)).isNull();
+      }
     }
   }
 
