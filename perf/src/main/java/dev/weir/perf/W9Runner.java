@@ -42,8 +42,13 @@ final class W9Runner {
     StreamingRunner runner = new StreamingRunner(h);
     List<String> contenders = h.options.contendersOf(Workload.W9);
     for (int n : SIZES) {
+      int records = h.options.w9RecordsPerSize();
       W9Data data =
-          new W9Data(h.options.w9RecordsPerSize(), n, h.options.partitions(), Dataset.defaultT0());
+          new W9Data(
+              records,
+              n,
+              h.options.partitions(),
+              W9Data.t0(records, n, Dataset.defaultT0(), System.currentTimeMillis()));
       String topic = h.prefix() + "-w9-n" + n;
       h.topics.create(h.options.partitions(), topic);
       long loaded;
