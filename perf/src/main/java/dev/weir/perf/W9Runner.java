@@ -26,8 +26,9 @@ final class W9Runner {
    * rewrites the whole list for every record (in RocksDB and in its changelog), so its cost per
    * record grows with the window, and it ran 492-554 records/s at n=20,000 (about 8 minutes per run
    * at this count; the default 2,000,000 records would take over an hour per run). Weir and Flink
-   * run this count in about 2.5 s, of which start-up is a large share: to see their steady cost,
-   * run {@code --contenders weir,flink} with a larger {@code --w9-records}.
+   * run this count in about 2.5 s, most of it a fixed cost per run (JIT compilation, first
+   * commits): to see their steady cost, run {@code --contenders weir,flink} with a larger {@code
+   * --w9-records}.
    */
   static final int DEFAULT_MAX_RECORDS = 240_000;
 
