@@ -7,6 +7,10 @@
 #   perf/run.sh W8                      scale 2 -> 3 instances, then kill -9 one, under a steady
 #                                       --rate (exactly-once; longest output gap and p99 per event)
 #   perf/run.sh W2K W2 --flink          also run Flink 2.2.1 (W1, W2, W2K, W6, W9); builds module perf-flink
+#   perf/run.sh W9 --flink --contenders weir,flink --w9-records 2400000
+#                                       W9 at 2,400,000 records per window size instead of
+#                                       min(--records, 240000) (Kafka Streams left out: it runs
+#                                       about 500 records/s at n=20,000)
 #   perf/run.sh W4 --weir-log info      the library's INFO log in the Weir contender's JVM (whether
 #                                       its restore read raw, design record 030); others at WARN
 #   perf/run.sh W1 --help               all options

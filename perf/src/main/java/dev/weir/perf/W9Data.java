@@ -41,9 +41,41 @@ final class W9Data {
    */
   W9Data(int records, int perWindow, int partitions, long t0) {
     this.perWindow = perWindow;
-    this.minutes = Math.max(1, records / (KEYS * perWindow));
+    this.minutes = minutes(records, perWindow);
     this.partitions = partitions;
     this.t0 = t0 - Math.floorMod(t0, WINDOW_MS);
+  }
+
+  /**
+   * The first window's start for {@code records} records of {@code perWindow} per key and window:
+   * {@code defaultT0} ({@link Dataset#defaultT0()}, three hours before the current hour), or
+   * earlier when the data set and its flush records would otherwise end more than {@value
+   * #FUTURE_MARGIN_MS} ms after {@code nowMs}. The broker refuses record timestamps more than an
+   * hour ahead of its clock ({@code log.message.timestamp.after.max.ms}), which W9's 240,000-record
+   * default never reaches (30 minutes of event time at n=2,000) but {@code --w9-records} at
+   * millions does (2,400,000 records at n=2,000 are 300 minutes).
+   *
+   * @param records about how many records, as for the constructor
+   * @param perWindow records per key and window
+   * @param defaultT0 the start a smaller data set takes
+   * @param nowMs the current time
+   * @return the start to pass to the constructor
+   */
+  static long t0(int records, int perWindow, long defaultT0, long nowMs) {
+    long span = (minutes(records, perWindow) + 2) * WINDOW_MS;
+    return Math.min(defaultT0, nowMs + FUTURE_MARGIN_MS - span);
+  }
+
+  /** How far past the current time W9's event times may reach ({@link #t0}). */
+  static final long FUTURE_MARGIN_MS = 30 * 60_000L;
+
+  private static int minutes(int records, int perWindow) {
+    return Math.max(1, records / (KEYS * perWindow));
+  }
+
+  /** The first window's start. */
+  long t0() {
+    return t0;
   }
 
   int perWindow() {

@@ -99,6 +99,24 @@ class PerfOptionsTest {
   }
 
   @Test
+  void w9RunsMinOfRecordsAnd240000UnlessW9RecordsSaysOtherwise() {
+    assertThat(PerfOptions.parse("W9").w9RecordsPerSize()).isEqualTo(240_000);
+    assertThat(PerfOptions.parse("W9", "--records", "100000").w9RecordsPerSize())
+        .isEqualTo(100_000);
+    assertThat(PerfOptions.parse("W9", "--records", "5000000").w9RecordsPerSize())
+        .isEqualTo(240_000);
+    assertThat(PerfOptions.parse("W9", "--w9-records", "2_400_000").w9RecordsPerSize())
+        .isEqualTo(2_400_000);
+    PerfOptions both =
+        PerfOptions.parse("W1", "W9", "--records", "100000", "--w9-records", "50000");
+    assertThat(both.w9RecordsPerSize()).isEqualTo(50_000);
+    assertThat(both.records()).isEqualTo(100_000);
+    assertThatThrownBy(() -> PerfOptions.parse("W9", "--w9-records", "0"))
+        .hasMessageContaining("--w9-records must be positive");
+    assertThat(PerfOptions.USAGE).contains("--w9-records N");
+  }
+
+  @Test
   void flinkRunsInW1W2W2KW6AndW9OnlyWhenBuilt() {
     PerfOptions without = PerfOptions.parse("W1", "W2", "W2K", "W6");
     assertThat(without.flinkClasspath()).isNull();
