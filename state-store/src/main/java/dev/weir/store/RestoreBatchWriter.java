@@ -258,6 +258,7 @@ final class RestoreBatchWriter implements AutoCloseable {
   private boolean addBatch(
       Progress p, TopicPartition partition, long offset, byte[] key, byte[] value) {
     byte[] scope = ChangelogFormat.batchScope(key);
+    long before = bulk != null ? bulk.bufferedBytes() : 0;
     if (value == null) {
       // Every key of the scope written before this record is either in the store (applied
       // earlier) or pending in this batch or chunk (remembered when its batch record was added);
@@ -274,98 +275,90 @@ final class RestoreBatchWriter implements AutoCloseable {
         keys.addAll(pending);
       }
       keys.add(key);
-      long before = bulk != null ? bulk.bufferedBytes() : 0;
       for (byte[] k : keys) {
-        if (bulk != null) {
-          bulk.delete(p.storeName, k);
-        } else {
-          batch.delete(p.storeName, k);
-          batchBytes += k.length;
-        }
-      }
-      if (bulk != null) {
-        budget.add(bulk.bufferedBytes() - before);
+        stageDelete(p.storeName, k);
       }
     } else if (batchesStoredWhole.test(scope)) {
       // Stored whole (design record 039): the marker with the batch as its value, as the commit
       // that sent the record wrote it. A version-3 batch's deletes still delete their keys, which
       // a store written before this layout may hold as entries of their own.
       state.noteBatchStoredWhole();
-      long before = bulk != null ? bulk.bufferedBytes() : 0;
       if (value.length == 0 || value[0] != ChangelogFormat.VERSION_2_BATCH) {
-        try {
-          ChangelogFormat.forEachBatchEntry(
-              key,
-              value,
-              (k, v, from, length) -> {
-                if (v == null) {
-                  if (bulk != null) {
-                    bulk.delete(p.storeName, k);
-                  } else {
-                    batch.delete(p.storeName, k);
-                    batchBytes += k.length;
-                  }
-                }
-              });
-        } catch (StateFormatException e) {
-          throw new StateFormatException(
-              "Changelog record at offset " + offset + " of " + partition + ": " + e.getMessage());
-        }
-      }
-      if (bulk != null) {
-        bulk.put(p.storeName, key, value, 0, value.length);
-        budget.add(bulk.bufferedBytes() - before);
-      } else {
-        batch.put(p.storeName, key, value);
-        batchBytes += key.length + value.length;
-      }
-    } else {
-      long before = bulk != null ? bulk.bufferedBytes() : 0;
-      List<byte[]> pending =
-          pendingScopeKeys.computeIfAbsent(
-              new PendingScope(p.storeName, ByteBuffer.wrap(scope)), s -> new ArrayList<>());
-      try {
-        ChangelogFormat.forEachBatchEntry(
+        forEachBatchEntry(
+            partition,
+            offset,
             key,
             value,
             (k, v, from, length) -> {
               if (v == null) {
-                // A delete of one entry (a version-3 batch, design record 032), after the puts
-                // of the earlier batches it undoes.
-                if (bulk != null) {
-                  bulk.delete(p.storeName, k);
-                } else {
-                  batch.delete(p.storeName, k);
-                  batchBytes += k.length;
-                }
-                return;
-              }
-              pending.add(k);
-              if (bulk != null) {
-                bulk.put(p.storeName, k, v, from, length);
-              } else {
-                batch.put(p.storeName, k, v, from, length);
-                batchBytes += k.length + length;
+                stageDelete(p.storeName, k);
               }
             });
-      } catch (StateFormatException e) {
-        throw new StateFormatException(
-            "Changelog record at offset " + offset + " of " + partition + ": " + e.getMessage());
       }
+      stagePut(p.storeName, key, value, 0, value.length);
+    } else {
+      List<byte[]> pending =
+          pendingScopeKeys.computeIfAbsent(
+              new PendingScope(p.storeName, ByteBuffer.wrap(scope)), s -> new ArrayList<>());
+      forEachBatchEntry(
+          partition,
+          offset,
+          key,
+          value,
+          (k, v, from, length) -> {
+            if (v == null) {
+              // A delete of one entry (a version-3 batch, design record 032), after the puts
+              // of the earlier batches it undoes.
+              stageDelete(p.storeName, k);
+              return;
+            }
+            pending.add(k);
+            stagePut(p.storeName, k, v, from, length);
+          });
       byte[] marker = ChangelogFormat.batchMarkerValue();
-      if (bulk != null) {
-        bulk.put(p.storeName, key, marker, 0, marker.length);
-        budget.add(bulk.bufferedBytes() - before);
-      } else {
-        batch.put(p.storeName, key, marker);
-        batchBytes += key.length;
-      }
+      stagePut(p.storeName, key, marker, 0, marker.length);
     }
     if (bulk != null) {
       long buffered = bulk.bufferedBytes();
+      budget.add(buffered - before);
       return buffered >= MAX_CHUNK_BYTES || (buffered >= MIN_CHUNK_BYTES && budget.exceeded());
     }
     return batch.size() >= batchSize || batchBytes >= MAX_BATCH_BYTES;
+  }
+
+  /** Adds a delete to the bulk load's chunk or to the pending batch. */
+  private void stageDelete(String storeName, byte[] key) {
+    if (bulk != null) {
+      bulk.delete(storeName, key);
+    } else {
+      batch.delete(storeName, key);
+      batchBytes += key.length;
+    }
+  }
+
+  /** Adds a put of {@code value[offset, offset + length)} to the bulk load's chunk or the batch. */
+  private void stagePut(String storeName, byte[] key, byte[] value, int offset, int length) {
+    if (bulk != null) {
+      bulk.put(storeName, key, value, offset, length);
+    } else {
+      batch.put(storeName, key, value, offset, length);
+      batchBytes += key.length + length;
+    }
+  }
+
+  /** Visits a batch record's entries; a malformed record fails naming its offset. */
+  private static void forEachBatchEntry(
+      TopicPartition partition,
+      long offset,
+      byte[] key,
+      byte[] value,
+      ChangelogFormat.BatchEntryVisitor visitor) {
+    try {
+      ChangelogFormat.forEachBatchEntry(key, value, visitor);
+    } catch (StateFormatException e) {
+      throw new StateFormatException(
+          "Changelog record at offset " + offset + " of " + partition + ": " + e.getMessage());
+    }
   }
 
   /** The first key after every key that starts with {@code prefix}; null when there is none. */
