@@ -11,6 +11,8 @@
 #                                       W9 at 2,400,000 records per window size instead of
 #                                       min(--records, 240000) (Kafka Streams left out: it runs
 #                                       about 500 records/s at n=20,000)
+#   perf/run.sh W9 --flink --contenders weir,flink --w9-records 2400000 --w9-sizes 2000,20000,200000
+#                                       W9 at three window sizes (default 2000,20000)
 #   perf/run.sh W4 --weir-log info      the library's INFO log in the Weir contender's JVM (whether
 #                                       its restore read raw, design record 030); others at WARN
 #   perf/run.sh W1 --help               all options

@@ -39,6 +39,8 @@ import java.util.Set;
  *     see {@link #warmUpsOf}
  * @param w9Records W9: records per window size as given by {@code --w9-records}; 0 when not given,
  *     and W9 then runs {@code min(--records, 240,000)} (see {@link #w9RecordsPerSize})
+ * @param w9Sizes W9: the window sizes (records per key and window) to run, in order, as given by
+ *     {@code --w9-sizes}; {@link W9Runner#SIZES} by default
  */
 record PerfOptions(
     List<Workload> workloads,
@@ -62,7 +64,8 @@ record PerfOptions(
     int rate,
     int eventSeconds,
     String warmUp,
-    int w9Records) {
+    int w9Records,
+    List<Integer> w9Sizes) {
 
   static final String USAGE =
       String.join(
@@ -104,7 +107,9 @@ record PerfOptions(
           "  --w9-records N      W9: records per window size, instead of min(--records, 240000);",
           "                      Kafka Streams runs W9 at about 500 records/s at n=20,000 (its",
           "                      list aggregate rewrites the window's list per record), so leave it",
-          "                      out (--contenders weir,flink) of runs far above 240000");
+          "                      out (--contenders weir,flink) of runs far above 240000",
+          "  --w9-sizes N,N,...  W9: the window sizes to run, records per key and window (default",
+          "                      2000,20000); e.g. 2000,20000,200000 with --w9-records 2400000");
 
   /**
    * W9's records per window size: {@code --w9-records} when given, else {@code min(--records,
@@ -143,6 +148,7 @@ record PerfOptions(
     int eventSeconds = 90;
     String warmUp = null;
     int w9Records = 0;
+    List<Integer> w9Sizes = W9Runner.SIZES;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (!a.startsWith("--")) {
@@ -183,6 +189,7 @@ record PerfOptions(
         case "--event-seconds" -> eventSeconds = positive(a, v);
         case "--warm-up" -> warmUp = v.isBlank() ? null : v;
         case "--w9-records" -> w9Records = positive(a, v);
+        case "--w9-sizes" -> w9Sizes = parseSizes(a, v);
         default -> throw new IllegalArgumentException("Unknown option " + a + "\n" + USAGE);
       }
     }
@@ -219,7 +226,20 @@ record PerfOptions(
         rate,
         eventSeconds,
         warmUp,
-        w9Records);
+        w9Records,
+        w9Sizes);
+  }
+
+  private static List<Integer> parseSizes(String option, String v) {
+    List<Integer> sizes = new ArrayList<>();
+    for (String s : v.split(",")) {
+      int n = positive(option, s.trim());
+      if (sizes.contains(n)) {
+        throw new IllegalArgumentException(option + " names " + n + " twice: " + v);
+      }
+      sizes.add(n);
+    }
+    return List.copyOf(sizes);
   }
 
   private static List<Mode> parseModes(String v) {

@@ -17,7 +17,8 @@ import java.util.Locale;
  * lines gain Flink last: {@code weir/flink=Z} and {@code flink=Zus/record}.
  */
 final class W9Runner {
-  static final int[] SIZES = {2_000, 20_000};
+  /** The window sizes run unless {@code --w9-sizes} names others. */
+  static final List<Integer> SIZES = List.of(2_000, 20_000);
 
   /**
    * Records per size unless {@code --records} is smaller or {@code --w9-records} says otherwise
@@ -42,7 +43,7 @@ final class W9Runner {
     List<String> lines = new ArrayList<>();
     StreamingRunner runner = new StreamingRunner(h);
     List<String> contenders = h.options.contendersOf(Workload.W9);
-    for (int n : SIZES) {
+    for (int n : h.options.w9Sizes()) {
       int records = h.options.w9RecordsPerSize();
       W9Data data =
           new W9Data(

@@ -99,6 +99,18 @@ class PerfOptionsTest {
   }
 
   @Test
+  void w9RunsItsTwoSizesUnlessW9SizesNamesOthers() {
+    assertThat(PerfOptions.parse("W9").w9Sizes()).containsExactly(2_000, 20_000);
+    assertThat(PerfOptions.parse("W9", "--w9-sizes", "2000,20_000, 200000").w9Sizes())
+        .containsExactly(2_000, 20_000, 200_000);
+    assertThat(PerfOptions.parse("W9", "--w9-sizes", "50000").w9Sizes()).containsExactly(50_000);
+    assertThatThrownBy(() -> PerfOptions.parse("W9", "--w9-sizes", "2000,0"))
+        .hasMessageContaining("--w9-sizes must be positive");
+    assertThatThrownBy(() -> PerfOptions.parse("W9", "--w9-sizes", "2000,2000"))
+        .hasMessageContaining("names 2000 twice");
+  }
+
+  @Test
   void w9RunsMinOfRecordsAnd240000UnlessW9RecordsSaysOtherwise() {
     assertThat(PerfOptions.parse("W9").w9RecordsPerSize()).isEqualTo(240_000);
     assertThat(PerfOptions.parse("W9", "--records", "100000").w9RecordsPerSize())
