@@ -176,6 +176,23 @@ public final class ChangelogFormat {
     return isBatchKey(key, 0, key.length);
   }
 
+  /**
+   * Whether {@code key} starts with the batch-key tag followed by a first scope byte {@code
+   * scopeByte}: a batch key of such a scope, or the start of a range of them ({@link
+   * #batchKeyPrefix}).
+   *
+   * @param key any key; not null
+   * @param scopeByte the scope's first byte
+   * @return true for a batch key, or a prefix of batch keys, of a scope starting with {@code
+   *     scopeByte}
+   */
+  public static boolean isBatchKeyOfScope(byte[] key, byte scopeByte) {
+    return key.length > BATCH_KEY_TAG
+        && key[0] == BATCH_KEY_0
+        && key[1] == BATCH_KEY_1
+        && key[BATCH_KEY_TAG] == scopeByte;
+  }
+
   /** {@link #isBatchKey(byte[])} of the key {@code array[offset, offset + length)}. */
   static boolean isBatchKey(byte[] array, int offset, int length) {
     return length > BATCH_KEY_TAG + BATCH_SEQUENCE_BYTES

@@ -1,5 +1,6 @@
 package dev.weir.internal.task;
 
+import dev.weir.store.ChangelogFormat;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -205,7 +206,7 @@ final class StateFormat {
    * with their batches as values (design record 039), read only by scans of their list's markers.
    */
   public static boolean isListBatchKey(byte[] key) {
-    return key.length > 2 && key[0] == 0 && key[1] == 0x42 && key[2] == SCOPE_NAMESPACED_LIST;
+    return ChangelogFormat.isBatchKeyOfScope(key, SCOPE_NAMESPACED_LIST);
   }
 
   /**
