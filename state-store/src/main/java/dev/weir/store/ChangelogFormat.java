@@ -260,6 +260,54 @@ public final class ChangelogFormat {
    * @throws StateFormatException if the value is not a version-2 or version-3 batch or is truncated
    */
   public static int forEachBatchEntry(byte[] batchKey, byte[] encoded, BatchEntryVisitor visitor) {
+    int scopeLength = batchKey.length - BATCH_KEY_TAG - BATCH_SEQUENCE_BYTES;
+    return forEachBatchSlice(
+        encoded,
+        (bytes, suffixOffset, suffixLength, valueOffset, valueLength) -> {
+          byte[] key = new byte[scopeLength + suffixLength];
+          System.arraycopy(batchKey, BATCH_KEY_TAG, key, 0, scopeLength);
+          System.arraycopy(bytes, suffixOffset, key, scopeLength, suffixLength);
+          if (valueLength < 0) {
+            visitor.visit(key, null, 0, 0);
+          } else {
+            visitor.visit(key, bytes, valueOffset, valueLength);
+          }
+        });
+  }
+
+  /**
+   * Receives one entry of a batch record in place: the key's suffix (after the batch's scope) and
+   * the value as ranges of the record's value.
+   */
+  @FunctionalInterface
+  public interface BatchSliceVisitor {
+    /**
+     * Receives one entry.
+     *
+     * @param encoded the record's value
+     * @param suffixOffset where the key's suffix starts
+     * @param suffixLength the suffix's length
+     * @param valueOffset where the value starts
+     * @param valueLength the value's length; -1 when the entry deletes the key
+     */
+    void visit(byte[] encoded, int suffixOffset, int suffixLength, int valueOffset, int valueLength);
+  }
+
+  /** Whether a batch record's value may delete keys (version 3), which a reader must apply. */
+  public static boolean batchHasDeletes(byte[] encoded) {
+    return encoded.length > 0 && encoded[0] == VERSION_3_BATCH_WITH_DELETES;
+  }
+
+  /**
+   * Visits the entries of a batch record's value in the order they were written, allocating
+   * nothing: a reader that needs only some of the bytes (a list's elements) copies just those.
+   *
+   * @param encoded the record's value; not null
+   * @param visitor receives each entry
+   * @return the number of entries
+   * @throws StateFormatException if the value is not a version-2 or version-3 batch or is truncated
+   */
+  public static int forEachBatchSlice(byte[] encoded, BatchSliceVisitor visitor) {
     if (encoded.length == 0
         || (encoded[0] != VERSION_2_BATCH && encoded[0] != VERSION_3_BATCH_WITH_DELETES)) {
       throw new StateFormatException(
@@ -272,27 +320,24 @@ public final class ChangelogFormat {
                   encoded[0] & 0xff, VERSION_2_BATCH, VERSION_3_BATCH_WITH_DELETES));
     }
     boolean withDeletes = encoded[0] == VERSION_3_BATCH_WITH_DELETES;
-    int scopeLength = batchKey.length - BATCH_KEY_TAG - BATCH_SEQUENCE_BYTES;
     int[] at = {1};
     int n = 0;
     while (at[0] < encoded.length) {
       int suffix = readVarint(encoded, at);
       checkRemaining(encoded, at[0], suffix);
-      byte[] key = new byte[scopeLength + suffix];
-      System.arraycopy(batchKey, BATCH_KEY_TAG, key, 0, scopeLength);
-      System.arraycopy(encoded, at[0], key, scopeLength, suffix);
+      int suffixOffset = at[0];
       at[0] += suffix;
       int length = readVarint(encoded, at);
       if (withDeletes) {
         if (length == 0) {
-          visitor.visit(key, null, 0, 0);
+          visitor.visit(encoded, suffixOffset, suffix, at[0], -1);
           n++;
           continue;
         }
         length--;
       }
       checkRemaining(encoded, at[0], length);
-      visitor.visit(key, encoded, at[0], length);
+      visitor.visit(encoded, suffixOffset, suffix, at[0], length);
       at[0] += length;
       n++;
     }

@@ -13,8 +13,10 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 
@@ -288,6 +290,159 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
     List<T> out = new ArrayList<>(stored.size());
     stored.forEach(s -> out.add(s.value()));
     return out;
+  }
+
+  /** Decodes one element from its serialized form, {@code bytes[offset, offset + length)}. */
+  @FunctionalInterface
+  interface PayloadDecoder<V> {
+    V decode(String serdeTopic, byte[] bytes, int offset, int length);
+  }
+
+  /**
+   * The live elements, for a reader that keeps none of their stored forms (a window function
+   * without an evictor): the list's batches are read as {@link #stored} reads them, but each
+   * element is decoded only when an iterator reaches it, so a long list costs its serialized
+   * bytes rather than several objects per element for as long as the reader runs (design record
+   * 040). Every iteration decodes anew.
+   *
+   * @return null when the list needs {@link #stored}'s general read: with TTL, unbatched, or when
+   *     its entries are not one ascending run of appends (a batch with deletes, or entries of the
+   *     layout before design record 039 among or before its batches' elements)
+   */
+  <V> LazyElements<V> lazyElements(PayloadDecoder<V> decoder) {
+    if (!batched || ttl) {
+      return null;
+    }
+    byte[] listKey = currentKeyPrefix();
+    if (header(listKey) == null) {
+      return new LazyElements<>(serdeTopic, decoder, new Slices(listKey.length));
+    }
+    // The same scans, in the same order, as entries (design record 037).
+    List<KeyValueEntry> own = new ArrayList<>();
+    try (KeyValueIterator it = store.prefixScan(listKey)) {
+      while (it.hasNext()) {
+        KeyValueEntry e = it.next();
+        if (e.key().length != listKey.length) { // not the header
+          own.add(e);
+        }
+      }
+    }
+    Slices slices = new Slices(listKey.length);
+    byte[] markers = ChangelogFormat.batchKeyPrefix(listKey);
+    try (KeyValueIterator it = store.range(markers, prefixEnd(markers))) {
+      while (it.hasNext()) {
+        byte[] batch = it.next().value();
+        if (batch.length == 0) {
+          continue; // the layout before design record 039: its elements are among own
+        }
+        if (ChangelogFormat.batchHasDeletes(batch)) {
+          return null;
+        }
+        ChangelogFormat.forEachBatchSlice(batch, slices);
+      }
+    }
+    if (slices.outOfOrder) {
+      return null;
+    }
+    for (KeyValueEntry e : own) {
+      byte[] k = e.key();
+      if (k.length != listKey.length + StateFormat.SEQUENCE_BYTES
+          || !slices.append(sequence(k, listKey.length), e.value(), 0, e.value().length)) {
+        return null;
+      }
+    }
+    return new LazyElements<>(serdeTopic, decoder, slices);
+  }
+
+  /**
+   * The payloads of a list's elements as ranges of the arrays that hold them, gathered while their
+   * sequences ascend ({@code outOfOrder} from the first that does not).
+   */
+  private static final class Slices implements ChangelogFormat.BatchSliceVisitor {
+    private final int listKeyLength;
+    private byte[][] arrays = new byte[16][];
+    private int[] offsets = new int[16];
+    private int[] lengths = new int[16];
+    private int size;
+    private long last = -1;
+    boolean outOfOrder;
+
+    Slices(int listKeyLength) {
+      this.listKeyLength = listKeyLength;
+    }
+
+    @Override
+    public void visit(
+        byte[] encoded, int suffixOffset, int suffixLength, int valueOffset, int valueLength) {
+      if (outOfOrder) {
+        return;
+      }
+      if (suffixLength != StateFormat.SEQUENCE_BYTES || valueLength < 0) {
+        outOfOrder = true; // not an element of this list's: left to the general read
+        return;
+      }
+      long seq = ByteBuffer.wrap(encoded, suffixOffset, StateFormat.SEQUENCE_BYTES).getLong();
+      outOfOrder = !append(seq, encoded, valueOffset, valueLength);
+    }
+
+    /** Appends an element's payload if its sequence follows the last; false if not. */
+    boolean append(long seq, byte[] value, int offset, int length) {
+      if (seq <= last) {
+        return false;
+      }
+      last = seq;
+      if (size == arrays.length) {
+        int n = size * 2;
+        arrays = Arrays.copyOf(arrays, n);
+        offsets = Arrays.copyOf(offsets, n);
+        lengths = Arrays.copyOf(lengths, n);
+      }
+      int from = StateFormat.payloadOffset(value, offset, length);
+      arrays[size] = value;
+      offsets[size] = from;
+      lengths[size] = offset + length - from;
+      size++;
+      return true;
+    }
+  }
+
+  /** A list's elements, decoded as an iterator reaches them. */
+  static final class LazyElements<V> implements Iterable<V> {
+    private final String serdeTopic;
+    private final PayloadDecoder<V> decoder;
+    private final Slices slices;
+
+    private LazyElements(String serdeTopic, PayloadDecoder<V> decoder, Slices slices) {
+      this.serdeTopic = serdeTopic;
+      this.decoder = decoder;
+      this.slices = slices;
+    }
+
+    int size() {
+      return slices.size;
+    }
+
+    @Override
+    public Iterator<V> iterator() {
+      return new Iterator<>() {
+        private int next;
+
+        @Override
+        public boolean hasNext() {
+          return next < slices.size;
+        }
+
+        @Override
+        public V next() {
+          if (next >= slices.size) {
+            throw new NoSuchElementException();
+          }
+          int i = next++;
+          return decoder.decode(
+              serdeTopic, slices.arrays[i], slices.offsets[i], slices.lengths[i]);
+        }
+      };
+    }
   }
 
   // ---- writing

@@ -295,6 +295,25 @@ final class StateFormat {
     return ByteBuffer.wrap(value, HEADER, 8).getLong();
   }
 
+  /**
+   * Where the payload of the value {@code bytes[offset, offset + length)} starts, checking its
+   * version as {@link #payload} does.
+   */
+  static int payloadOffset(byte[] bytes, int offset, int length) {
+    if (length < HEADER || bytes[offset] != VERSION_1) {
+      throw new IllegalStateException(
+          "State value in unknown format (version byte "
+              + (length == 0 ? "missing" : String.valueOf(bytes[offset]))
+              + "); it was written by a newer Weir. Roll back to that version or reset the"
+              + " application's state");
+    }
+    int from = HEADER + ((bytes[offset + 1] & FLAG_TTL) != 0 ? 8 : 0);
+    if (from > length) {
+      throw new IllegalStateException("State value truncated; the state store is corrupt");
+    }
+    return offset + from;
+  }
+
   /** The payload of a value. */
   public static byte[] payload(byte[] value) {
     int from = HEADER + (hasTimestamp(value) ? 8 : 0);

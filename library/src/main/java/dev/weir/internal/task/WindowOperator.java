@@ -26,6 +26,7 @@ import dev.weir.windowing.Window;
 import dev.weir.windowing.WindowAssigner;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -125,6 +126,8 @@ final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends Operato
   private OperatorStates states;
   private AppendingStateImpl<IN, ACC, R> accContents;
   private ListStateImpl<TimestampedValue<IN>> listContents;
+  /** Decodes a stored window element's payload ({@link #timestampedSerde}'s) to the element. */
+  private ListStateImpl.PayloadDecoder<IN> elementDecoder;
   private ListStateImpl<W> windowList;
   private final TriggerCtx triggerCtx = new TriggerCtx();
   private ProcessWindowFunction<R, OUT, K, W>.Context functionCtx;
@@ -184,6 +187,17 @@ final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends Operato
       listContents =
           states.namespacedList(
               CONTENTS, new ListStateDescriptor<>("elements", timestampedSerde(elementSerde)));
+      Deserializer<IN> d = elementSerde.deserializer();
+      elementDecoder =
+          (topic, bytes, offset, length) -> {
+            // As timestampedSerde reads it: the element's timestamp, then the element.
+            if (length < Long.BYTES) {
+              throw new IllegalStateException(
+                  "Window element of " + length + " bytes; the state store is corrupt");
+            }
+            return d.deserialize(
+                topic, Arrays.copyOfRange(bytes, offset + Long.BYTES, offset + length));
+          };
     }
     if (merging) {
       Serde<W> ws = assigner.windowSerde();
@@ -444,6 +458,19 @@ final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends Operato
       task.record().setTimestamp(ts);
       function.process(key, w, List.of(accContents.resultOf(acc)), functionCtx, collector);
       return;
+    }
+    if (evictor == null) {
+      // Nothing keeps the elements' stored forms: decode them as the function iterates.
+      ListStateImpl.LazyElements<R> lazy =
+          listContents.lazyElements((ListStateImpl.PayloadDecoder<R>) elementDecoder);
+      if (lazy != null) {
+        if (lazy.size() == 0) {
+          return;
+        }
+        task.record().setTimestamp(ts);
+        function.process(key, w, lazy, functionCtx, collector);
+        return;
+      }
     }
     List<ListStateImpl.Stored<TimestampedValue<IN>>> stored = listContents.stored();
     if (stored.isEmpty()) {
