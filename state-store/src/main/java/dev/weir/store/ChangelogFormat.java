@@ -293,11 +293,6 @@ public final class ChangelogFormat {
     void visit(byte[] encoded, int suffixOffset, int suffixLength, int valueOffset, int valueLength);
   }
 
-  /** Whether a batch record's value may delete keys (version 3), which a reader must apply. */
-  public static boolean batchHasDeletes(byte[] encoded) {
-    return encoded.length > 0 && encoded[0] == VERSION_3_BATCH_WITH_DELETES;
-  }
-
   /**
    * Visits the entries of a batch record's value in the order they were written, allocating
    * nothing: a reader that needs only some of the bytes (a list's elements) copies just those.

@@ -335,10 +335,7 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
         if (batch.length == 0) {
           continue; // the layout before design record 039: its elements are among own
         }
-        if (ChangelogFormat.batchHasDeletes(batch)) {
-          return null;
-        }
-        ChangelogFormat.forEachBatchSlice(batch, slices);
+        ChangelogFormat.forEachBatchSlice(batch, slices); // a delete makes it decline
       }
     }
     if (slices.outOfOrder) {
