@@ -36,6 +36,7 @@ public final class ContenderMain {
     s.put("firstRecordMs", System.currentTimeMillis());
     // Not through a contender class: the Flink contender's JVM has no Kafka Streams to load.
     s.put("firstRecordCpuNs", ProcStats.ownCpuNanos());
+    s.put("firstRecordJitCpuNs", ProcStats.ownJitCpuNanos());
   }
 
   /**

@@ -27,6 +27,39 @@ public final class ProcStats {
     }
   }
 
+  /**
+   * CPU time (user plus system, nanoseconds) of a HotSpot JVM's JIT compiler threads ({@code C1
+   * CompilerThread*}, {@code C2 CompilerThread*}), or -1 when unknown. A compiler thread that
+   * exited (HotSpot stops idle ones beyond the first of each kind) takes its time with it, so this
+   * is a lower bound; on 2 cores HotSpot starts one of each and keeps them.
+   */
+  public static long jitCpuNanos(long pid) {
+    try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      long ticks = 0;
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (IOException gone) {
+          continue; // the thread exited while listed
+        }
+        String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        }
+      }
+      return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** This JVM's JIT compiler threads' CPU time in nanoseconds ({@link #jitCpuNanos}). */
+  static long ownJitCpuNanos() {
+    return jitCpuNanos(ProcessHandle.current().pid());
+  }
+
   /** This JVM's own CPU time (all threads, user and system) in nanoseconds. */
   static long ownCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean)

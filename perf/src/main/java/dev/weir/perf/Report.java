@@ -40,7 +40,12 @@ final class Report {
             ? String.format(Locale.ROOT, "%,10d restored", r.records())
             : String.format(Locale.ROOT, "%,10.0f rec/s", r.recordsPerSecond()),
         r.seconds(),
-        r.cpuSeconds() < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f s", r.cpuSeconds()),
+        r.cpuSeconds() < 0
+            ? "n/a"
+            : String.format(Locale.ROOT, "%.1f s", r.cpuSeconds())
+                + (r.jitCpuSeconds() < 0
+                    ? ""
+                    : String.format(Locale.ROOT, " (jit %.1f)", r.jitCpuSeconds())),
         r.brokerCpuSeconds() < 0
             ? "n/a"
             : String.format(Locale.ROOT, "%.1f s", r.brokerCpuSeconds()),

@@ -237,6 +237,7 @@ final class RestoreRunner {
           wall,
           Long.parseLong(s.get("cpuMs")) / 1000.0,
           -1,
+          -1,
           rss,
           new long[0]);
     } catch (IOException e) {

@@ -15,6 +15,8 @@ package dev.weir.perf;
  * @param seconds the measured interval (W4, W5: start to ready)
  * @param wallSeconds from launching the JVM to the last output
  * @param cpuSeconds the contender JVM's CPU time in the measured interval
+ * @param jitCpuSeconds the part of {@code cpuSeconds} the JVM's JIT compiler threads used, -1 when
+ *     unknown: a fixed cost of each fresh JVM that a longer run dilutes
  * @param brokerCpuSeconds the broker's CPU time in the measured interval, -1 when unknown
  * @param peakRssBytes the contender JVM's peak resident memory (VmHWM), -1 when unknown
  * @param latenciesNanos end-to-end latencies of the probes
@@ -31,12 +33,13 @@ record RunResult(
     double seconds,
     double wallSeconds,
     double cpuSeconds,
+    double jitCpuSeconds,
     double brokerCpuSeconds,
     long peakRssBytes,
     long[] latenciesNanos) {
 
   static RunResult failed(Workload w, String contender, Mode mode, int round, String why) {
     return new RunResult(
-        w, contender, mode, round, false, why, 0, 0, 0, 0, -1, -1, -1, new long[0]);
+        w, contender, mode, round, false, why, 0, 0, 0, 0, -1, -1, -1, -1, new long[0]);
   }
 }

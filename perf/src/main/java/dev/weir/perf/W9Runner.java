@@ -109,24 +109,26 @@ final class W9Runner {
   }
 
   /**
-   * The ratio line and the CPU-per-record line of one size and mode: Weir over each other contender
-   * that ran ({@code weir/kafka-streams}, then {@code weir/flink} when Flink was built), and every
-   * contender's CPU microseconds per record.
+   * The ratio line and the CPU-per-record lines of one size and mode: Weir over each other
+   * contender that ran ({@code weir/kafka-streams}, then {@code weir/flink} when Flink was built),
+   * every contender's CPU microseconds per record, and the same without its JIT compiler threads
+   * ({@code cpu-steady}): each contender is a fresh JVM whose compiling costs seconds however long
+   * the run, which at W9's record counts is a large share of the whole and makes the figure shrink
+   * as runs grow; without it, what each record costs once the code is compiled.
    */
   static List<String> lines(int n, Mode mode, List<RunResult> results, List<String> contenders) {
     StringBuilder ratio =
         new StringBuilder(String.format(Locale.ROOT, "ratio W9 %s n=%d", mode.label(), n));
     StringBuilder cpu =
         new StringBuilder(String.format(Locale.ROOT, "cpu W9 %s n=%d", mode.label(), n));
-    double weir = median(results, Contenders.WEIR, mode, false);
+    StringBuilder steady =
+        new StringBuilder(String.format(Locale.ROOT, "cpu-steady W9 %s n=%d", mode.label(), n));
+    double weir = median(results, Contenders.WEIR, mode);
     for (String c : contenders) {
-      double us = median(results, c, mode, true);
-      cpu.append(' ')
-          .append(c)
-          .append('=')
-          .append(Double.isNaN(us) ? "n/a" : String.format(Locale.ROOT, "%.1fus/record", us));
+      cpu.append(' ').append(c).append('=').append(perRecord(results, c, mode, false));
+      steady.append(' ').append(c).append('=').append(perRecord(results, c, mode, true));
       if (!c.equals(Contenders.WEIR)) {
-        double them = median(results, c, mode, false);
+        double them = median(results, c, mode);
         ratio
             .append(' ')
             .append(Contenders.WEIR)
@@ -139,18 +141,31 @@ final class W9Runner {
                     : String.format(Locale.ROOT, "%.2f", weir / them));
       }
     }
-    return List.of(ratio.toString(), cpu.toString());
+    return List.of(ratio.toString(), cpu.toString(), steady.toString());
   }
 
-  /** Median records/s, or CPU microseconds per record, over the passing runs; NaN when none. */
-  private static double median(
-      List<RunResult> results, String contender, Mode mode, boolean cpuPerRecord) {
+  /** The median CPU microseconds per record (without JIT: {@code steady}), or n/a. */
+  private static String perRecord(
+      List<RunResult> results, String contender, Mode mode, boolean steady) {
     double[] v =
         results.stream()
             .filter(r -> r.ok() && r.contender().equals(contender) && r.mode() == mode)
-            .filter(r -> !cpuPerRecord || r.cpuSeconds() >= 0)
+            .filter(r -> r.cpuSeconds() >= 0 && (!steady || r.jitCpuSeconds() >= 0))
             .mapToDouble(
-                r -> cpuPerRecord ? r.cpuSeconds() * 1e6 / r.records() : r.recordsPerSecond())
+                r -> (r.cpuSeconds() - (steady ? r.jitCpuSeconds() : 0)) * 1e6 / r.records())
+            .sorted()
+            .toArray();
+    return v.length == 0
+        ? "n/a"
+        : String.format(Locale.ROOT, "%.1fus/record", Report.median(v));
+  }
+
+  /** Median records/s over the passing runs; NaN when none. */
+  private static double median(List<RunResult> results, String contender, Mode mode) {
+    double[] v =
+        results.stream()
+            .filter(r -> r.ok() && r.contender().equals(contender) && r.mode() == mode)
+            .mapToDouble(RunResult::recordsPerSecond)
             .sorted()
             .toArray();
     return v.length == 0 ? Double.NaN : Report.median(v);

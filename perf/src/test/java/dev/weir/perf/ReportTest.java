@@ -25,6 +25,7 @@ class ReportTest {
         1.0,
         -1,
         -1,
+        -1,
         new long[0]);
   }
 
