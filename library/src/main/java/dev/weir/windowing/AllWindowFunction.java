@@ -16,7 +16,8 @@ public interface AllWindowFunction<IN, OUT, W extends Window> extends Serializab
    * Evaluates a window.
    *
    * @param window the window
-   * @param values the records, or the one pre-aggregated result
+   * @param values the records, or the one pre-aggregated result; without an evictor the records are
+   *     decoded as the iterator reaches them, anew on each pass
    * @param out the output
    * @throws Exception handled by the processing error handler
    */

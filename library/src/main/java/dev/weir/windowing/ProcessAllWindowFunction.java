@@ -21,7 +21,8 @@ public abstract class ProcessAllWindowFunction<IN, OUT, W extends Window>
    * Evaluates a window.
    *
    * @param window the window
-   * @param elements the records, or the one pre-aggregated result
+   * @param elements the records, or the one pre-aggregated result; without an evictor the records
+   *     are decoded as the iterator reaches them, anew on each pass
    * @param out the output; timestamped with the window's max timestamp
    * @throws Exception handled by the processing error handler
    */

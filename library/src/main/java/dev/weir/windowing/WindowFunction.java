@@ -18,7 +18,8 @@ public interface WindowFunction<IN, OUT, K, W extends Window> extends Serializab
    *
    * @param key the key
    * @param window the window
-   * @param input the records (or the single pre-aggregated result)
+   * @param input the records (or the single pre-aggregated result); without an evictor the records
+   *     are decoded as the iterator reaches them, anew on each pass
    * @param out the output; records are timestamped with the window's max timestamp
    * @throws Exception handled by the processing error handler
    */
