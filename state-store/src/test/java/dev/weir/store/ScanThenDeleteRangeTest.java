@@ -240,6 +240,13 @@ class ScanThenDeleteRangeTest {
         }
 
         @Override
+        public void forEachKey(
+            byte[] fromInclusive, byte[] toExclusive, java.util.function.Consumer<byte[]> action) {
+          ranges++;
+          s.forEachKey(fromInclusive, toExclusive, action);
+        }
+
+        @Override
         public KeyValueIterator prefixScan(byte[] prefix) {
           ranges++;
           return s.prefixScan(prefix);

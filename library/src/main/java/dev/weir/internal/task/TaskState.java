@@ -1,7 +1,6 @@
 package dev.weir.internal.task;
 
 import dev.weir.store.ChangelogFormat;
-import dev.weir.store.KeyValueIterator;
 import dev.weir.store.KeyValueStore;
 import dev.weir.store.StateBackend;
 import dev.weir.store.StateCache;
@@ -408,24 +407,27 @@ public final class TaskState implements AutoCloseable {
 
   /**
    * The sequence of a store's next batch: above every marker the store holds, so that a new marker
-   * never names a live batch of the same segment. Found with one scan of the markers at the first
-   * batch after the task state was opened, counted up from there.
+   * never names a live batch of the same segment. Found with one scan of the markers' keys at the
+   * first batch after the task state was opened, counted up from there. The scan reads no values: a
+   * window list's marker holds its whole batch (design records 039, 040).
    */
   private long nextBatchSequence(String storeName) {
     long[] next = batchSequences.get(storeName);
     if (next == null) {
-      long max = -1;
+      long[] max = {-1};
       byte[] from = ChangelogFormat.batchKeyPrefix(new byte[0]);
       byte[] to = StateHandle.prefixEnd(from);
-      try (KeyValueIterator it = overlay.store(storeName).range(from, to)) {
-        while (it.hasNext()) {
-          byte[] k = it.next().key();
-          if (ChangelogFormat.isBatchKey(k)) {
-            max = Math.max(max, ChangelogFormat.batchSequence(k));
-          }
-        }
-      }
-      next = new long[] {max + 1};
+      overlay
+          .store(storeName)
+          .forEachKey(
+              from,
+              to,
+              k -> {
+                if (ChangelogFormat.isBatchKey(k)) {
+                  max[0] = Math.max(max[0], ChangelogFormat.batchSequence(k));
+                }
+              });
+      next = new long[] {max[0] + 1};
       batchSequences.put(storeName, next);
     }
     return next[0]++;

@@ -22,6 +22,7 @@ import java.util.NavigableMap;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -288,11 +289,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
     List<byte[]> inBase = scannedKeys(fromInclusive, toExclusive);
     if (inBase == null) {
       inBase = new ArrayList<>();
-      try (KeyValueIterator it = committedRange(fromInclusive, toExclusive)) {
-        while (it.hasNext()) {
-          inBase.add(it.next().key());
-        }
-      }
+      committedKeys(fromInclusive, toExclusive, inBase::add);
     }
     for (byte[] key : inBase) {
       CacheEntry e = entries.get(new Key(key));
@@ -470,6 +467,25 @@ final class OverlayKeyValueStore implements KeyValueStore {
     };
   }
 
+  /**
+   * The base's keys in a range, without those of ranges deleted in this transaction: the keys of
+   * {@link #committedRange}, without reading a value.
+   */
+  private void committedKeys(byte[] fromInclusive, byte[] toExclusive, Consumer<byte[]> action) {
+    if (drops.isEmpty()) {
+      base.forEachKey(fromInclusive, toExclusive, action);
+      return;
+    }
+    base.forEachKey(
+        fromInclusive,
+        toExclusive,
+        key -> {
+          if (!dropped(key)) {
+            action.accept(key);
+          }
+        });
+  }
+
   @Override
   public KeyValueIterator range(byte[] fromInclusive, byte[] toExclusive) {
     KeyValueIterator committed =
@@ -495,6 +511,48 @@ final class OverlayKeyValueStore implements KeyValueStore {
             return new AbstractMap.SimpleImmutableEntry<>(e.key.bytes, e.value);
           }
         });
+  }
+
+  /**
+   * The keys {@link #range} would return: the base's keys, without those of ranges deleted in this
+   * transaction, merged with the pending writes (a pending put adds or keeps its key, a pending
+   * delete hides it). No value is read from the base, and no scan is noted.
+   */
+  @Override
+  public void forEachKey(byte[] fromInclusive, byte[] toExclusive, Consumer<byte[]> action) {
+    Objects.requireNonNull(action, "action");
+    if (ByteKeys.isEmptyRange(fromInclusive, toExclusive)) {
+      return;
+    }
+    sortRange(fromInclusive, toExclusive);
+    Iterator<CacheEntry> pendingEntries = new PendingIterator(pending, fromInclusive, toExclusive);
+    CacheEntry[] head = {pendingEntries.hasNext() ? pendingEntries.next() : null};
+    committedKeys(
+        fromInclusive,
+        toExclusive,
+        key -> {
+          while (head[0] != null) {
+            int order = ByteKeys.compare(head[0].key.bytes, key);
+            if (order > 0) {
+              break;
+            }
+            if (head[0].value != null) {
+              action.accept(ByteKeys.copy(head[0].key.bytes));
+            }
+            head[0] = pendingEntries.hasNext() ? pendingEntries.next() : null;
+            if (order == 0) {
+              return; // the pending write said it
+            }
+          }
+          action.accept(key);
+        });
+    for (CacheEntry e = head[0];
+        e != null;
+        e = pendingEntries.hasNext() ? pendingEntries.next() : null) {
+      if (e.value != null) {
+        action.accept(ByteKeys.copy(e.key.bytes));
+      }
+    }
   }
 
   @Override
