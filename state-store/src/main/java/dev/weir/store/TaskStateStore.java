@@ -121,7 +121,8 @@ public interface TaskStateStore extends AutoCloseable {
    *
    * <p>The default implementation keeps none whole.
    *
-   * @return a cheap predicate over scopes; never null
+   * @return a cheap predicate over scopes, the one the backend was given (a {@link BatchScopeRule}
+   *     when it was given one); never null
    */
   default java.util.function.Predicate<byte[]> batchesStoredWhole() {
     return scope -> false;

@@ -62,7 +62,7 @@ class BatchSequenceTest {
   private StateBackend rocksDb(Path path) {
     StateBackend b =
         StateBackends.rocksDb(
-            RocksDbSettings.of(path).withBatchesStoredWhole(TaskState::batchStoredWhole));
+            RocksDbSettings.of(path).withBatchesStoredWhole(TaskState.BATCHES_STORED_WHOLE));
     backends.add(b);
     return b;
   }
@@ -207,7 +207,7 @@ class BatchSequenceTest {
   /** The test driver's backend: in memory, with the runtime's rule. */
   @Test
   void inMemoryAfterARestoreTheSequenceGoesOnAboveTheRestoredMarkers() {
-    StateBackend memory = StateBackends.inMemory(TaskState::batchStoredWhole);
+    StateBackend memory = StateBackends.inMemory(TaskState.BATCHES_STORED_WHOLE);
     backends.add(memory);
     wrap(memory.open("0_0", List.of(STORE)));
     writeMarkers();
