@@ -211,6 +211,19 @@ public final class ChangelogFormat {
   }
 
   /**
+   * Whether {@code rule} accepts the scope of a batch key, tested where it lies in the key: no copy
+   * of it is made (unlike {@link #batchScope}).
+   *
+   * @param batchKey a batch key ({@link #isBatchKey})
+   * @param rule the rule
+   * @return {@code rule.test(batchScope(batchKey))}
+   */
+  public static boolean batchScopeMatches(byte[] batchKey, BatchScopeRule rule) {
+    return rule.test(
+        batchKey, BATCH_KEY_TAG, batchKey.length - BATCH_KEY_TAG - BATCH_SEQUENCE_BYTES);
+  }
+
+  /**
    * The sequence of a batch key.
    *
    * @param batchKey a batch key

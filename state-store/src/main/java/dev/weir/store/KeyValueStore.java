@@ -122,6 +122,29 @@ public interface KeyValueStore {
   KeyValueIterator range(byte[] fromInclusive, byte[] toExclusive);
 
   /**
+   * Passes the keys {@code k} with {@code fromInclusive <= k < toExclusive} to {@code action},
+   * ascending, without their values: the keys {@link #range} would return, for a caller that needs
+   * no value (RocksDB then copies no value out of the store, however large; design record 040). An
+   * empty range passes nothing. Consistency is that of a {@link KeyValueIterator}; each key is a
+   * new array that the receiver owns.
+   *
+   * <p>The default implementation takes the keys from {@link #range}, values and all.
+   *
+   * @param fromInclusive the lowest key passed, or null for no lower bound
+   * @param toExclusive the first key above the range, or null for no upper bound
+   * @param action receives each key
+   */
+  default void forEachKey(
+      byte[] fromInclusive, byte[] toExclusive, java.util.function.Consumer<byte[]> action) {
+    java.util.Objects.requireNonNull(action, "action");
+    try (KeyValueIterator it = range(fromInclusive, toExclusive)) {
+      while (it.hasNext()) {
+        action.accept(it.next().key());
+      }
+    }
+  }
+
+  /**
    * Iterates over the keys that start with a prefix, ascending. An empty prefix selects every key.
    * Prefixes ending in {@code 0xff} bytes are handled exactly.
    *

@@ -125,7 +125,9 @@ public final class RocksDbSettings {
    * stores must read such scopes from their batch keys, and writes them the same way when it
    * commits ({@link TaskStateStore#batchesStoredWhole()}). A task store opened with such a rule
    * notes it in its metadata, so that a Weir release that predates it refuses the store instead of
-   * misreading it.
+   * misreading it. Given a {@link BatchScopeRule}, the stores hand it out as it is, and their owner
+   * can test the scope of a batch key without copying it ({@link
+   * ChangelogFormat#batchScopeMatches}).
    *
    * @param scopes accepts the scopes (see {@link ChangelogFormat#batchScope}) stored whole; must be
    *     cheap and always answer the same for the same scope; not null

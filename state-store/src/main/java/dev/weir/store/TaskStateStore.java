@@ -25,10 +25,10 @@ import java.util.Set;
  *
  * <p><b>Threading.</b> Not thread-safe: owned by the one thread that processes the task. One
  * exception, for interactive queries: other threads may call the read methods of {@link
- * #store(String)}'s stores ({@code get}, {@code range}, {@code prefixScan}, {@code all})
- * concurrently with the owner's reads, provided the caller excludes every write, {@link
- * #applyBatch}, {@link #applyBatchWithoutWal} and {@link #close()} while they run (the library does
- * so with a read-write lock around its commits).
+ * #store(String)}'s stores ({@code get}, {@code range}, {@code forEachKey}, {@code prefixScan},
+ * {@code all}) concurrently with the owner's reads, provided the caller excludes every write,
+ * {@link #applyBatch}, {@link #applyBatchWithoutWal} and {@link #close()} while they run (the
+ * library does so with a read-write lock around its commits).
  *
  * <p><b>Failures.</b> Any method other than {@link #close()} throws {@link IllegalStateException}
  * once closed, and {@link StateStoreException} when the backend fails.
@@ -121,7 +121,8 @@ public interface TaskStateStore extends AutoCloseable {
    *
    * <p>The default implementation keeps none whole.
    *
-   * @return a cheap predicate over scopes; never null
+   * @return a cheap predicate over scopes, the one the backend was given (a {@link BatchScopeRule}
+   *     when it was given one); never null
    */
   default java.util.function.Predicate<byte[]> batchesStoredWhole() {
     return scope -> false;

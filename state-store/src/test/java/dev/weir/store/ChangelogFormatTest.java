@@ -139,4 +139,38 @@ class ChangelogFormatTest {
         .isInstanceOf(StateFormatException.class)
         .hasMessageContaining("version 0x04");
   }
+
+  @Test
+  void aBatchKeysScopeIsTestedWhereItLiesInTheKey() {
+    byte[] key = ChangelogFormat.batchKey(unhex("4e0102"), 7);
+    List<String> calls = new ArrayList<>();
+    BatchScopeRule rule =
+        (bytes, offset, length) -> {
+          calls.add((bytes == key) + " " + offset + " " + length);
+          return hex(Arrays.copyOfRange(bytes, offset, offset + length)).equals("4e0102");
+        };
+    assertThat(ChangelogFormat.batchScopeMatches(key, rule)).isTrue();
+    assertThat(calls).containsExactly("true 2 3");
+    byte[] other = ChangelogFormat.batchKey(unhex("4e01"), 7);
+    assertThat(ChangelogFormat.batchScopeMatches(other, rule)).isFalse();
+    assertThat(rule.test(unhex("4e0102"))).isTrue();
+  }
+
+  @Test
+  void aPredicateOverWholeScopesBecomesARuleThatCopiesTheScope() {
+    List<String> seen = new ArrayList<>();
+    BatchScopeRule rule =
+        BatchScopeRule.of(
+            scope -> {
+              seen.add(hex(scope));
+              return scope[0] == 0x4e;
+            });
+    assertThat(ChangelogFormat.batchScopeMatches(ChangelogFormat.batchKey(unhex("4e01"), 1), rule))
+        .isTrue();
+    assertThat(ChangelogFormat.batchScopeMatches(ChangelogFormat.batchKey(unhex("4a"), 2), rule))
+        .isFalse();
+    assertThat(seen).containsExactly("4e01", "4a");
+    BatchScopeRule itself = (bytes, offset, length) -> true;
+    assertThat(BatchScopeRule.of(itself)).isSameAs(itself);
+  }
 }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -157,6 +158,35 @@ abstract class KeyValueStoreContractTest {
   }
 
   @Test
+  void forEachKeyPassesTheKeysOfTheRangeAscending() {
+    putKeys(0x10, 0x20, 0x30, 0x80, 0xf0);
+    store.put(bytes(0x20, 0x00), bytes());
+    settle();
+    assertThat(forEachKey(bytes(0x20), bytes(0x80))).containsExactly("20", "2000", "30");
+    assertThat(forEachKey(null, bytes(0x30))).containsExactly("10", "20", "2000");
+    assertThat(forEachKey(bytes(0x7f), null)).containsExactly("80", "f0");
+    assertThat(forEachKey(null, null)).containsExactly("10", "20", "2000", "30", "80", "f0");
+    assertThat(forEachKey(bytes(0x20), bytes(0x20))).isEmpty();
+    assertThat(forEachKey(bytes(0x30), bytes(0x10))).isEmpty();
+    assertThat(forEachKey(bytes(0xf1), null)).isEmpty();
+  }
+
+  @Test
+  void forEachKeyHandsOutArraysTheStoreDoesNotUse() {
+    putKeys(0x10);
+    settle();
+    store.forEachKey(null, null, key -> key[0] = 0x11);
+    assertThat(keys(store.all())).containsExactly("10");
+    assertThat(forEachKey(null, null)).containsExactly("10");
+  }
+
+  private List<String> forEachKey(byte[] from, byte[] to) {
+    List<String> keys = new ArrayList<>();
+    store.forEachKey(from, to, key -> keys.add(hex(key)));
+    return keys;
+  }
+
+  @Test
   void prefixScanSelectsExactlyTheKeysWithThePrefix() {
     for (byte[] key :
         List.of(bytes(1), bytes(1, 0), bytes(1, 0xff), bytes(1, 0xff, 3), bytes(2), bytes(0))) {
@@ -299,9 +329,12 @@ abstract class KeyValueStoreContractTest {
           view(model, from, to).clear();
         }
         case 7 -> assertThat(hex(store.get(key))).isEqualTo(hex(model.get(key)));
-        case 8 ->
-            assertThat(entries(store.range(from, to)))
-                .containsExactlyEntriesOf(hexMap(view(model, from, to)));
+        case 8 -> {
+          assertThat(entries(store.range(from, to)))
+              .containsExactlyEntriesOf(hexMap(view(model, from, to)));
+          assertThat(forEachKey(from, to))
+              .containsExactlyElementsOf(hexMap(view(model, from, to)).keySet());
+        }
         default -> {
           byte[] prefix = Arrays.copyOf(key, Math.min(key.length, random.nextInt(3)));
           NavigableMap<byte[], byte[]> expected = new TreeMap<>(Arrays::compareUnsigned);

@@ -68,7 +68,7 @@ public final class DriverCore implements AutoCloseable {
   private final String clientId;
   private long processingTime;
   private long changelogRecords;
-  private final StateBackend stateBackend = StateBackends.inMemory(TaskState::batchStoredWhole);
+  private final StateBackend stateBackend = StateBackends.inMemory(TaskState.BATCHES_STORED_WHOLE);
   private final Map<String, TaskState> states = new HashMap<>();
   private final DriverTransaction transaction = new DriverTransaction();
   private final QueryableTasks queries;

@@ -66,12 +66,12 @@ final class StateBackendFactory {
     }
     if (ConfigKeys.STATE_BACKEND_IN_MEMORY.equals(
         config.getString(ConfigKeys.STATE_BACKEND_CONFIG))) {
-      return StateBackends.inMemory(TaskState::batchStoredWhole);
+      return StateBackends.inMemory(TaskState.BATCHES_STORED_WHOLE);
     }
     RocksDbSettings settings =
         RocksDbSettings.of(instanceDirectory)
             .withMemoryBytes(config.getLong(ConfigKeys.STATE_ROCKSDB_MEMORY_BYTES_CONFIG))
-            .withBatchesStoredWhole(TaskState::batchStoredWhole);
+            .withBatchesStoredWhole(TaskState.BATCHES_STORED_WHOLE);
     RocksDbOptionsSetter setter = optionsSetter(config);
     return StateBackends.rocksDb(setter == null ? settings : settings.withOptionsSetter(setter));
   }

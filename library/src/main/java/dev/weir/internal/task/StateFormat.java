@@ -197,7 +197,12 @@ final class StateFormat {
    * only whole.
    */
   public static boolean isListScope(byte[] key) {
-    return key.length > 0 && key[0] == SCOPE_NAMESPACED_LIST;
+    return isListScope(key, 0, key.length);
+  }
+
+  /** {@link #isListScope(byte[])} of the key {@code bytes[offset, offset + length)}. */
+  public static boolean isListScope(byte[] bytes, int offset, int length) {
+    return length > 0 && bytes[offset] == SCOPE_NAMESPACED_LIST;
   }
 
   /**

@@ -1,7 +1,7 @@
 package dev.weir.internal.task;
 
+import dev.weir.store.BatchScopeRule;
 import dev.weir.store.ChangelogFormat;
-import dev.weir.store.KeyValueIterator;
 import dev.weir.store.KeyValueStore;
 import dev.weir.store.StateBackend;
 import dev.weir.store.StateCache;
@@ -20,7 +20,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
-import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -76,8 +75,10 @@ public final class TaskState implements AutoCloseable {
     // (design record 037). Where the store keeps a list's batches whole (design record 039), the
     // commit writes its elements only inside their batch's marker, and the markers, read only by
     // the scans of their list, are not cached either.
-    this.batchesStoredWhole = base.batchesStoredWhole();
-    Predicate<byte[]> whole = batchesStoredWhole;
+    this.batchesStoredWhole = BatchScopeRule.of(base.batchesStoredWhole());
+    BatchScopeRule whole = batchesStoredWhole;
+    // Asked on every commit of a marker and every point access of one: the scope is tested in the
+    // key, not copied out (with the runtime's rule; another predicate gets a copy).
     this.overlay =
         TransactionalTaskState.wrap(
             base,
@@ -86,7 +87,7 @@ public final class TaskState implements AutoCloseable {
                 StateFormat.isListElement(key)
                     || (StateFormat.isListBatchKey(key)
                         && ChangelogFormat.isBatchKey(key)
-                        && whole.test(ChangelogFormat.batchScope(key))),
+                        && ChangelogFormat.batchScopeMatches(key, whole)),
             StateFormat::isListRangeStart,
             // A list's rule is its scope byte's (StateFormat.isListScope), which its elements'
             // keys start with.
@@ -94,7 +95,7 @@ public final class TaskState implements AutoCloseable {
   }
 
   /** The scopes whose batches the base keeps whole (design record 039). */
-  private final Predicate<byte[]> batchesStoredWhole;
+  private final BatchScopeRule batchesStoredWhole;
 
   /**
    * Opens a task's stores without restoring them: for the test driver, whose state lives only in
@@ -149,14 +150,11 @@ public final class TaskState implements AutoCloseable {
   /**
    * The rule for the state backends the runtime creates ({@code
    * RocksDbSettings.withBatchesStoredWhole}): the batches of window lists, whose elements are read
-   * only as a whole list, are kept whole, one store entry per batch (design record 039).
-   *
-   * @param scope a batch's scope
-   * @return whether its batches are kept whole
+   * only as a whole list, are kept whole, one store entry per batch (design record 039). A scope is
+   * tested where it lies, in a batch key without a copy ({@link
+   * ChangelogFormat#batchScopeMatches}).
    */
-  public static boolean batchStoredWhole(byte[] scope) {
-    return StateFormat.isListScope(scope);
-  }
+  public static final BatchScopeRule BATCHES_STORED_WHOLE = StateFormat::isListScope;
 
   /** The names of the stores. */
   public static List<String> storeNames(List<StoreSpec> specs) {
@@ -408,24 +406,27 @@ public final class TaskState implements AutoCloseable {
 
   /**
    * The sequence of a store's next batch: above every marker the store holds, so that a new marker
-   * never names a live batch of the same segment. Found with one scan of the markers at the first
-   * batch after the task state was opened, counted up from there.
+   * never names a live batch of the same segment. Found with one scan of the markers' keys at the
+   * first batch after the task state was opened, counted up from there. The scan reads no values: a
+   * window list's marker holds its whole batch (design records 039, 040).
    */
   private long nextBatchSequence(String storeName) {
     long[] next = batchSequences.get(storeName);
     if (next == null) {
-      long max = -1;
+      long[] max = {-1};
       byte[] from = ChangelogFormat.batchKeyPrefix(new byte[0]);
       byte[] to = StateHandle.prefixEnd(from);
-      try (KeyValueIterator it = overlay.store(storeName).range(from, to)) {
-        while (it.hasNext()) {
-          byte[] k = it.next().key();
-          if (ChangelogFormat.isBatchKey(k)) {
-            max = Math.max(max, ChangelogFormat.batchSequence(k));
-          }
-        }
-      }
-      next = new long[] {max + 1};
+      overlay
+          .store(storeName)
+          .forEachKey(
+              from,
+              to,
+              k -> {
+                if (ChangelogFormat.isBatchKey(k)) {
+                  max[0] = Math.max(max[0], ChangelogFormat.batchSequence(k));
+                }
+              });
+      next = new long[] {max[0] + 1};
       batchSequences.put(storeName, next);
     }
     return next[0]++;

@@ -66,7 +66,7 @@ class BatchedListChangelogTest {
     backend =
         StateBackends.rocksDb(
             wholeBatches
-                ? RocksDbSettings.of(dir).withBatchesStoredWhole(TaskState::batchStoredWhole)
+                ? RocksDbSettings.of(dir).withBatchesStoredWhole(TaskState.BATCHES_STORED_WHOLE)
                 : RocksDbSettings.of(dir));
     state = TaskState.open(backend, "0_0", 0, SPECS, cache);
     bindStates();
@@ -91,7 +91,7 @@ class BatchedListChangelogTest {
     backend =
         StateBackends.rocksDb(
             RocksDbSettings.of(dir.resolve("restored" + System.nanoTime()))
-                .withBatchesStoredWhole(TaskState::batchStoredWhole));
+                .withBatchesStoredWhole(TaskState.BATCHES_STORED_WHOLE));
     TaskStateStore base = backend.open("0_0", List.of(STORE));
     ChangelogReplay.restore(base, STORE, TOPIC, changelog.committed, bulkThreshold);
     state = TaskState.wrap(base, 0, SPECS, cache);
@@ -501,7 +501,7 @@ class BatchedListChangelogTest {
     cache = StateCache.of(32 << 20);
     backend =
         StateBackends.rocksDb(
-            RocksDbSettings.of(dir).withBatchesStoredWhole(TaskState::batchStoredWhole));
+            RocksDbSettings.of(dir).withBatchesStoredWhole(TaskState.BATCHES_STORED_WHOLE));
     TaskStateStore rocks = backend.open("0_0", List.of(STORE));
     List<Integer> notes = new ArrayList<>();
     TaskStateStore counting =
@@ -725,7 +725,7 @@ class BatchedListChangelogTest {
       StateBackend other =
           StateBackends.rocksDb(
               RocksDbSettings.of(dir.resolve(run + n++))
-                  .withBatchesStoredWhole(TaskState::batchStoredWhole));
+                  .withBatchesStoredWhole(TaskState.BATCHES_STORED_WHOLE));
       try (TaskStateStore base = other.open("0_0", List.of(STORE))) {
         ChangelogReplay.restore(base, STORE, TOPIC, l, bulkThreshold);
         assertThat(ChangelogReplay.contents(base.store(STORE)))

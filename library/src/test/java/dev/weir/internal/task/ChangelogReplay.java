@@ -66,7 +66,7 @@ final class ChangelogReplay {
       Path dir, String store, String topic, List<byte[][]> log, int tailFrom, long bulkThreshold) {
     StateBackend backend =
         StateBackends.rocksDb(
-            RocksDbSettings.of(dir).withBatchesStoredWhole(TaskState::batchStoredWhole));
+            RocksDbSettings.of(dir).withBatchesStoredWhole(TaskState.BATCHES_STORED_WHOLE));
     try {
       try (TaskStateStore base = backend.open("0_0", List.of(store))) {
         restore(base, store, topic, log.subList(0, tailFrom), bulkThreshold);

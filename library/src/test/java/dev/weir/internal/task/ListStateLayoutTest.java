@@ -98,7 +98,7 @@ class ListStateLayoutTest {
   private void open() {
     backend =
         StateBackends.rocksDb(
-            RocksDbSettings.of(dir).withBatchesStoredWhole(TaskState::batchStoredWhole));
+            RocksDbSettings.of(dir).withBatchesStoredWhole(TaskState.BATCHES_STORED_WHOLE));
     state = TaskState.open(backend, "0_0", 0, SPECS, cache());
     states = operatorStates();
   }
@@ -287,7 +287,7 @@ class ListStateLayoutTest {
     Path fresh = dir.resolve("fresh");
     backend =
         StateBackends.rocksDb(
-            RocksDbSettings.of(fresh).withBatchesStoredWhole(TaskState::batchStoredWhole));
+            RocksDbSettings.of(fresh).withBatchesStoredWhole(TaskState.BATCHES_STORED_WHOLE));
     TaskStateStore base = backend.open("0_0", List.of(STORE));
     try (StateWriteBatch batch = base.newWriteBatch()) {
       changelog

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Consumer;
 
 /**
  * A heap store. A {@link ConcurrentSkipListMap} is used for its weakly consistent iterators (the
@@ -75,6 +76,19 @@ final class InMemoryKeyValueStore implements KeyValueStore {
       return new MapIterator(owner, Map.<byte[], byte[]>of().entrySet().iterator());
     }
     return new MapIterator(owner, view(fromInclusive, toExclusive).entrySet().iterator());
+  }
+
+  /** Copies out the keys only. */
+  @Override
+  public void forEachKey(byte[] fromInclusive, byte[] toExclusive, Consumer<byte[]> action) {
+    Objects.requireNonNull(action, "action");
+    owner.ensureOpen();
+    if (ByteKeys.isEmptyRange(fromInclusive, toExclusive)) {
+      return;
+    }
+    for (byte[] key : view(fromInclusive, toExclusive).keySet()) {
+      action.accept(ByteKeys.copy(key));
+    }
   }
 
   @Override

@@ -26,6 +26,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -50,7 +51,9 @@ import java.util.function.UnaryOperator;
  * <p>A range delete ({@link #deleteRangeCounted}) is not a pending write per key: it removes the
  * range's pending writes and clean entries and keeps the keys the base holds there as one {@link
  * Drop}, whose tombstones the commit writes before the pending writes; until then base reads in the
- * range are hidden.
+ * range are hidden. A bounded range scan whose start the owner names notes the committed keys it
+ * read, so that a delete of the same range right after it needs no second read of the base ({@link
+ * NotedScans}, design record 037).
  *
  * <p>Keys the owner reads only by range scans ({@code scannedOnly}, a window's list elements,
  * design record 037) get no clean entry: range scans merge only pending writes over the base, so a
@@ -70,9 +73,6 @@ import java.util.function.UnaryOperator;
  * a concurrent skip list's would be, without paying a skip list's cost on every write.
  */
 final class OverlayKeyValueStore implements KeyValueStore {
-  /** The most committed keys a scan notes for a range delete to reuse (design record 037). */
-  static final int MAX_SCANNED_KEYS = 1 << 17;
-
   /** Estimated heap per key of a deleted range beyond its bytes: array header and list slot. */
   static final long DROPPED_KEY_OVERHEAD_BYTES = 24;
 
@@ -120,28 +120,13 @@ final class OverlayKeyValueStore implements KeyValueStore {
   private final CleanEntries clean;
 
   /**
-   * The committed keys of the last bounded range scan that ran to its end in this transaction, so
-   * that deleting the same range next (a fired window's purge after its read) needs no second read
-   * of the base (design record 037); null when there is none or it may be stale.
+   * The committed keys of the last noted range scan, for a delete of the same range next (design
+   * record 037).
    */
-  private Scan lastScan;
-
-  /** Counts commits and aborts: a scan that saw the base before one is stale. */
-  private long baseVersion;
-
-  /**
-   * A scan's committed keys: {@code dropsBefore} drops of this transaction existed when it started,
-   * and its keys exclude theirs.
-   */
-  private record Scan(byte[] from, byte[] to, List<byte[]> keys, int dropsBefore, long version) {}
+  private final NotedScans notedScans;
 
   /** Keys kept out of the clean entries and out of completeness (see the class comment). */
   private final Predicate<byte[]> scannedOnly;
-
-  /**
-   * The start keys of the bounded ranges whose scans note their committed keys ({@link #lastScan}).
-   */
-  private final Predicate<byte[]> reusedScans;
 
   OverlayKeyValueStore(KeyValueStore base, StateCache cache) {
     this(base, cache, key -> false, key -> true);
@@ -156,7 +141,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
     this.base = base;
     this.cache = cache;
     this.scannedOnly = Objects.requireNonNull(scannedOnly, "scannedOnly");
-    this.reusedScans = Objects.requireNonNull(reusedScans, "reusedScans");
+    this.notedScans = new NotedScans(reusedScans, drops);
     this.clean = new CleanEntries(cache);
     if (cache.enabled()) {
       try (KeyValueIterator all = base.all()) {
@@ -289,14 +274,10 @@ final class OverlayKeyValueStore implements KeyValueStore {
       return 0;
     }
     long live = 0;
-    List<byte[]> inBase = scannedKeys(fromInclusive, toExclusive);
+    List<byte[]> inBase = notedScans.take(fromInclusive, toExclusive);
     if (inBase == null) {
       inBase = new ArrayList<>();
-      try (KeyValueIterator it = committedRange(fromInclusive, toExclusive)) {
-        while (it.hasNext()) {
-          inBase.add(it.next().key());
-        }
-      }
+      committedKeys(fromInclusive, toExclusive, inBase::add);
     }
     for (byte[] key : inBase) {
       CacheEntry e = entries.get(new Key(key));
@@ -340,84 +321,11 @@ final class OverlayKeyValueStore implements KeyValueStore {
   }
 
   /**
-   * The committed keys of {@code [from, to)} as the last scan of exactly that range read them, if
-   * no commit, abort or overlapping range delete came since it started; null otherwise. A scan of
-   * this range is used once; one of another range stays (a window's markers are deleted between the
-   * read of its list and the list's delete).
-   */
-  private List<byte[]> scannedKeys(byte[] from, byte[] to) {
-    Scan scan = lastScan;
-    if (scan == null
-        || from == null
-        || to == null
-        || !Arrays.equals(scan.from(), from)
-        || !Arrays.equals(scan.to(), to)) {
-      return null;
-    }
-    lastScan = null;
-    if (scan.version() != baseVersion || droppedSince(scan.dropsBefore(), from, to)) {
-      return null;
-    }
-    return scan.keys();
-  }
-
-  /** Whether a drop from index {@code first} on overlaps {@code [from, to)} (bounds not null). */
-  private boolean droppedSince(int first, byte[] from, byte[] to) {
-    for (int i = first; i < drops.size(); i++) {
-      Drop d = drops.get(i);
-      if ((d.to() == null || ByteKeys.compare(from, d.to()) < 0)
-          && (d.from() == null || ByteKeys.compare(d.from(), to) < 0)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * The base's entries of a bounded range, noting their keys: when the scan reaches its end, they
-   * become {@link #lastScan}.
-   */
-  private KeyValueIterator recordingRange(byte[] fromInclusive, byte[] toExclusive) {
-    KeyValueIterator committed = committedRange(fromInclusive, toExclusive);
-    int dropsBefore = drops.size();
-    long version = baseVersion;
-    return new LookaheadIterator() {
-      private List<byte[]> keys = new ArrayList<>();
-
-      @Override
-      KeyValueEntry fetch() {
-        if (committed.hasNext()) {
-          KeyValueEntry e = committed.next();
-          if (keys != null) {
-            keys.add(e.key());
-            if (keys.size() > MAX_SCANNED_KEYS) {
-              keys = null; // a scan this long is not worth holding on to
-            }
-          }
-          return e;
-        }
-        if (keys != null
-            && version == baseVersion
-            && !droppedSince(dropsBefore, fromInclusive, toExclusive)) {
-          lastScan = new Scan(fromInclusive, toExclusive, keys, dropsBefore, version);
-        }
-        keys = null; // noted once
-        return null;
-      }
-
-      @Override
-      void release() {
-        committed.close();
-      }
-    };
-  }
-
-  /**
    * A range deleted in this transaction: the keys the base held in it, each a tombstone at commit.
    * Until then the base still holds them, so base reads in the range are hidden ({@code
    * droppedRanges}).
    */
-  private record Drop(byte[] from, byte[] to, List<byte[]> keys) {}
+  record Drop(byte[] from, byte[] to, List<byte[]> keys) {}
 
   /** True when {@code key} lies in a range deleted in this transaction. */
   private boolean dropped(byte[] key) {
@@ -474,12 +382,31 @@ final class OverlayKeyValueStore implements KeyValueStore {
     };
   }
 
+  /**
+   * The base's keys in a range, without those of ranges deleted in this transaction: the keys of
+   * {@link #committedRange}, without reading a value.
+   */
+  private void committedKeys(byte[] fromInclusive, byte[] toExclusive, Consumer<byte[]> action) {
+    if (drops.isEmpty()) {
+      base.forEachKey(fromInclusive, toExclusive, action);
+      return;
+    }
+    base.forEachKey(
+        fromInclusive,
+        toExclusive,
+        key -> {
+          if (!dropped(key)) {
+            action.accept(key);
+          }
+        });
+  }
+
   @Override
   public KeyValueIterator range(byte[] fromInclusive, byte[] toExclusive) {
-    KeyValueIterator committed =
-        fromInclusive != null && toExclusive != null && reusedScans.test(fromInclusive)
-            ? recordingRange(fromInclusive, toExclusive)
-            : committedRange(fromInclusive, toExclusive);
+    KeyValueIterator committed = committedRange(fromInclusive, toExclusive);
+    if (notedScans.notes(fromInclusive, toExclusive)) {
+      committed = notedScans.recording(committed, fromInclusive, toExclusive);
+    }
     if (ByteKeys.isEmptyRange(fromInclusive, toExclusive)) {
       return new MergingIterator(committed, List.<Map.Entry<byte[], byte[]>>of().iterator());
     }
@@ -499,6 +426,48 @@ final class OverlayKeyValueStore implements KeyValueStore {
             return new AbstractMap.SimpleImmutableEntry<>(e.key.bytes, e.value);
           }
         });
+  }
+
+  /**
+   * The keys {@link #range} would return: the base's keys, without those of ranges deleted in this
+   * transaction, merged with the pending writes (a pending put adds or keeps its key, a pending
+   * delete hides it). No value is read from the base, and no scan is noted.
+   */
+  @Override
+  public void forEachKey(byte[] fromInclusive, byte[] toExclusive, Consumer<byte[]> action) {
+    Objects.requireNonNull(action, "action");
+    if (ByteKeys.isEmptyRange(fromInclusive, toExclusive)) {
+      return;
+    }
+    sortRange(fromInclusive, toExclusive);
+    Iterator<CacheEntry> pendingEntries = new PendingIterator(pending, fromInclusive, toExclusive);
+    CacheEntry[] head = {pendingEntries.hasNext() ? pendingEntries.next() : null};
+    committedKeys(
+        fromInclusive,
+        toExclusive,
+        key -> {
+          while (head[0] != null) {
+            int order = ByteKeys.compare(head[0].key.bytes, key);
+            if (order > 0) {
+              break;
+            }
+            if (head[0].value != null) {
+              action.accept(ByteKeys.copy(head[0].key.bytes));
+            }
+            head[0] = pendingEntries.hasNext() ? pendingEntries.next() : null;
+            if (order == 0) {
+              return; // the pending write said it
+            }
+          }
+          action.accept(key);
+        });
+    for (CacheEntry e = head[0];
+        e != null;
+        e = pendingEntries.hasNext() ? pendingEntries.next() : null) {
+      if (e.value != null) {
+        action.accept(ByteKeys.copy(e.key.bytes));
+      }
+    }
   }
 
   @Override
@@ -593,8 +562,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
     pendingChanges++;
     drops.clear();
     droppedRanges.clear();
-    baseVersion++;
-    lastScan = null;
+    notedScans.baseChanged();
     pendingBytes = 0;
     pendingCount = 0;
     tombstones = 0;
@@ -634,8 +602,7 @@ final class OverlayKeyValueStore implements KeyValueStore {
     dropUnsorted();
     drops.clear();
     droppedRanges.clear();
-    baseVersion++;
-    lastScan = null;
+    notedScans.baseChanged();
     outside.forEach(OutsideWrites::aborted);
     complete = false;
     pendingBytes = 0;

@@ -3,9 +3,12 @@ package dev.weir.store.internal;
 import dev.weir.store.KeyValueIterator;
 import dev.weir.store.KeyValueStore;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
 import org.rocksdb.WriteBatch;
 
 /**
@@ -109,6 +112,39 @@ final class RocksDbKeyValueStore implements KeyValueStore {
   public KeyValueIterator range(byte[] fromInclusive, byte[] toExclusive) {
     owner.ensureOpen();
     return owner.newIterator(handle, fromInclusive, toExclusive);
+  }
+
+  /** Never calls the native iterator's {@code value()}: no value is copied out of RocksDB. */
+  @Override
+  public void forEachKey(byte[] fromInclusive, byte[] toExclusive, Consumer<byte[]> action) {
+    Objects.requireNonNull(action, "action");
+    owner.ensureOpen();
+    if (ByteKeys.isEmptyRange(fromInclusive, toExclusive)) {
+      return;
+    }
+    // Closed in the order iterator, read options, bound slice, as RocksDbIterator does.
+    try (Slice upperBound = toExclusive == null ? null : new Slice(toExclusive);
+        ReadOptions readOptions = new ReadOptions();
+        RocksIterator iterator = newIterator(readOptions, upperBound)) {
+      if (fromInclusive == null) {
+        iterator.seekToFirst();
+      } else {
+        iterator.seek(fromInclusive);
+      }
+      for (; iterator.isValid(); iterator.next()) {
+        action.accept(iterator.key());
+      }
+      iterator.status();
+    } catch (RocksDBException e) {
+      throw owner.failure("iterate the keys of store " + name, e);
+    }
+  }
+
+  private RocksIterator newIterator(ReadOptions readOptions, Slice upperBound) {
+    if (upperBound != null) {
+      readOptions.setIterateUpperBound(upperBound);
+    }
+    return owner.db().newIterator(handle, readOptions);
   }
 
   @Override
