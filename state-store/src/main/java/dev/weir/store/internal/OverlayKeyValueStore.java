@@ -12,10 +12,8 @@ import dev.weir.store.PendingWriteVisitor;
 import dev.weir.store.StateCache;
 import dev.weir.store.internal.CacheEntry.Key;
 import java.util.AbstractMap;
-import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -24,7 +22,6 @@ import java.util.NavigableMap;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
-import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -738,6 +735,10 @@ final class OverlayKeyValueStore implements KeyValueStore {
     }
     int lo = from == null ? 0 : bucket(from);
     int hi = to == null ? 256 : (to.length == 0 ? -1 : 1 + (to[0] & 0xff));
+    boolean moved = false;
+    // Into an empty tree (a commit after no scan, usually) as one sorted array, in linear time;
+    // else one put each.
+    boolean bulk = pending.isEmpty();
     int count = 0;
     for (int b = lo; b <= hi; b++) {
       if (unsorted[b] == null || unsorted[b].entries.isEmpty()) {
@@ -747,32 +748,29 @@ final class OverlayKeyValueStore implements KeyValueStore {
       for (int i = 0; i < list.size(); i++) {
         CacheEntry e = list.get(i);
         if (e.dirty && !e.sorted) {
-          if (count == toSort.length) {
-            toSort = Arrays.copyOf(toSort, count * 2);
-          }
-          toSort[count++] = e;
           e.sorted = true;
+          moved = true;
+          if (!bulk) {
+            pending.put(e.key.bytes, e);
+          } else {
+            if (count == toSort.length) {
+              toSort = Arrays.copyOf(toSort, count * 2);
+            }
+            toSort[count++] = e;
+          }
         }
       }
       list.clear();
     }
     if (count > 0) {
-      // Sorted as an array (runs of ascending keys, a list's appends, cost little), then into the
-      // tree: when it is empty, as a commit without a scan before it finds it, in linear time
-      // (TreeMap builds from a sorted map without comparing), else in order, one put each.
-      Arrays.sort(toSort, 0, count, BY_KEY);
-      if (pending.isEmpty()) {
-        pending.putAll(new SortedEntries(toSort, count));
-      } else {
-        for (int i = 0; i < count; i++) {
-          pending.put(toSort[i].key.bytes, toSort[i]);
-        }
-      }
+      SortedEntries.putAll(pending, toSort, count);
       if (toSort.length > MAX_RETAINED_SORT) {
         toSort = new CacheEntry[64]; // not held for the rest of the store's life
       } else {
         Arrays.fill(toSort, 0, count, null);
       }
+    }
+    if (moved) {
       pendingChanges++;
     }
     if (lo == 0 && hi == 256) {
@@ -785,90 +783,6 @@ final class OverlayKeyValueStore implements KeyValueStore {
 
   /** Reused by {@link #sortRange}: the entries it moves, sorted there. */
   private CacheEntry[] toSort = new CacheEntry[64];
-
-  private static final Comparator<CacheEntry> BY_KEY =
-      (a, b) -> ByteKeys.ORDER.compare(a.key.bytes, b.key.bytes);
-
-  /**
-   * Entries sorted by key with distinct keys, seen as a sorted map only as far as {@link
-   * TreeMap#putAll} reads one: its size, comparator and entries in order.
-   */
-  private static final class SortedEntries extends AbstractMap<byte[], CacheEntry>
-      implements SortedMap<byte[], CacheEntry> {
-    private final CacheEntry[] sorted;
-    private final int count;
-
-    SortedEntries(CacheEntry[] sorted, int count) {
-      this.sorted = sorted;
-      this.count = count;
-    }
-
-    @Override
-    public int size() {
-      return count;
-    }
-
-    @Override
-    public Comparator<? super byte[]> comparator() {
-      return ByteKeys.ORDER;
-    }
-
-    @Override
-    public Set<Map.Entry<byte[], CacheEntry>> entrySet() {
-      return new AbstractSet<>() {
-        @Override
-        public int size() {
-          return count;
-        }
-
-        @Override
-        public Iterator<Map.Entry<byte[], CacheEntry>> iterator() {
-          return new Iterator<>() {
-            private int next;
-
-            @Override
-            public boolean hasNext() {
-              return next < count;
-            }
-
-            @Override
-            public Map.Entry<byte[], CacheEntry> next() {
-              if (next >= count) {
-                throw new NoSuchElementException();
-              }
-              CacheEntry e = sorted[next++];
-              return new AbstractMap.SimpleImmutableEntry<>(e.key.bytes, e);
-            }
-          };
-        }
-      };
-    }
-
-    @Override
-    public SortedMap<byte[], CacheEntry> subMap(byte[] fromKey, byte[] toKey) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public SortedMap<byte[], CacheEntry> headMap(byte[] toKey) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public SortedMap<byte[], CacheEntry> tailMap(byte[] fromKey) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public byte[] firstKey() {
-      return sorted[0].key.bytes;
-    }
-
-    @Override
-    public byte[] lastKey() {
-      return sorted[count - 1].key.bytes;
-    }
-  }
 
   private void dropUnsorted() {
     for (Bucket bucket : unsorted) {
