@@ -143,7 +143,7 @@ final class KeyedContext<K> {
 
   /** Registers an event-time timer of the current key (and {@code namespace}, when namespaced). */
   public void registerEventTimeTimer(long time, byte[] namespace) {
-    timers().register(TimerStore.EVENT, time, timerKey(namespace));
+    register(TimerStore.EVENT, time, namespace);
     if (isPast(time)) {
       // Due already: the task fires it right after the current record, not at the next watermark.
       task.setTimersDue();
@@ -152,7 +152,17 @@ final class KeyedContext<K> {
 
   /** Registers a processing-time timer of the current key (and {@code namespace}). */
   public void registerProcessingTimeTimer(long time, byte[] namespace) {
-    timers().register(TimerStore.PROCESSING, time, timerKey(namespace));
+    register(TimerStore.PROCESSING, time, namespace);
+  }
+
+  /** Registers a timer, without building its key when it is the one registered last. */
+  private void register(byte domain, long time, byte[] namespace) {
+    TimerStore t = timers();
+    if (!(namespaced && namespace == null)
+        && t.isLastRegistered(domain, time, currentKeyBytes(), namespaced ? namespace : null)) {
+      return;
+    }
+    t.register(domain, time, timerKey(namespace));
   }
 
   /** Deletes an event-time timer of the current key; nothing happens when there is none. */

@@ -3,8 +3,12 @@ package dev.weir.internal.task;
 import dev.weir.store.KeyValueEntry;
 import dev.weir.store.KeyValueIterator;
 import dev.weir.store.KeyValueStore;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -94,6 +98,39 @@ final class TimerStore {
     System.arraycopy(timerKey, 14, k, 0, len);
     return k;
   }
+
+  /**
+   * Whether the last timer registered, and neither deleted nor fired since, is the one {@link
+   * #register} would be given for {@code domain}, {@code time} and the timer key of {@code
+   * currentKey} in {@code namespace} ({@code [keyLength][key][namespace]}, or just the key when
+   * {@code namespace} is null): that registration would do nothing, and the caller need not build
+   * the key (a window's trigger registers the same timer for each of its records).
+   */
+  boolean isLastRegistered(byte domain, long time, byte[] currentKey, byte[] namespace) {
+    byte[] l = lastRegistered;
+    if (l == null) {
+      return false;
+    }
+    int inner = namespace == null ? currentKey.length : 4 + currentKey.length + namespace.length;
+    if (l.length != 14 + inner
+        || l[1] != domain
+        || (long) LONG.get(l, 2) != (time ^ Long.MIN_VALUE)
+        || (int) INT.get(l, 10) != inner) {
+      return false;
+    }
+    if (namespace == null) {
+      return Arrays.equals(l, 14, l.length, currentKey, 0, currentKey.length);
+    }
+    int keyEnd = 18 + currentKey.length;
+    return (int) INT.get(l, 14) == currentKey.length
+        && Arrays.equals(l, 18, keyEnd, currentKey, 0, currentKey.length)
+        && Arrays.equals(l, keyEnd, l.length, namespace, 0, namespace.length);
+  }
+
+  private static final VarHandle LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle INT =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
   public void register(byte domain, long time, byte[] key) {
     byte[] k = timerKey(domain, time, key);

@@ -44,6 +44,53 @@ class TimerStoreTest {
     }
   }
 
+  /** The timer key a keyed context builds: {@code [keyLength][key][namespace]}, or the key. */
+  private static byte[] timerKey(byte[] key, byte[] namespace) {
+    if (namespace == null) {
+      return key;
+    }
+    return java.nio.ByteBuffer.allocate(4 + key.length + namespace.length)
+        .putInt(key.length)
+        .put(key)
+        .put(namespace)
+        .array();
+  }
+
+  /**
+   * The check that lets a keyed context skip building a timer's key answers exactly whether that
+   * key is the one registered last: every part of it counts (domain, time, key, namespace, and
+   * where the key ends and the namespace begins), and a delete or a firing forgets it.
+   */
+  @Test
+  void isLastRegisteredMatchesOnlyTheVeryTimerRegisteredLast() throws Exception {
+    try (StateBackend backend = StateBackends.inMemory();
+        TaskStateStore state = backend.open("0_0", Set.of("op"))) {
+      TimerStore timers = new TimerStore(state.store("op"));
+      assertThat(timers.isLastRegistered(TimerStore.EVENT, 10, k("ab"), k("w"))).isFalse();
+      timers.register(TimerStore.EVENT, 10, timerKey(k("ab"), k("w")));
+      assertThat(timers.isLastRegistered(TimerStore.EVENT, 10, k("ab"), k("w"))).isTrue();
+      assertThat(timers.isLastRegistered(TimerStore.PROCESSING, 10, k("ab"), k("w"))).isFalse();
+      assertThat(timers.isLastRegistered(TimerStore.EVENT, 11, k("ab"), k("w"))).isFalse();
+      assertThat(timers.isLastRegistered(TimerStore.EVENT, 10, k("ac"), k("w"))).isFalse();
+      assertThat(timers.isLastRegistered(TimerStore.EVENT, 10, k("ab"), k("v"))).isFalse();
+      assertThat(timers.isLastRegistered(TimerStore.EVENT, 10, k("a"), k("bw"))).isFalse();
+      assertThat(timers.isLastRegistered(TimerStore.EVENT, 10, k("ab"), null)).isFalse();
+      assertThat(timers.isLastRegistered(TimerStore.EVENT, -10, k("ab"), k("w"))).isFalse();
+
+      timers.register(TimerStore.PROCESSING, -3, timerKey(k("ab"), null)); // not namespaced
+      assertThat(timers.isLastRegistered(TimerStore.PROCESSING, -3, k("ab"), null)).isTrue();
+      assertThat(timers.isLastRegistered(TimerStore.PROCESSING, -3, k("abc"), null)).isFalse();
+      assertThat(timers.isLastRegistered(TimerStore.EVENT, 10, k("ab"), k("w"))).isFalse();
+
+      timers.delete(TimerStore.PROCESSING, -3, timerKey(k("ab"), null));
+      assertThat(timers.isLastRegistered(TimerStore.PROCESSING, -3, k("ab"), null)).isFalse();
+
+      timers.register(TimerStore.EVENT, 5, timerKey(k("x"), k("w")));
+      timers.fireUpTo(TimerStore.EVENT, 5, (t, key) -> {});
+      assertThat(timers.isLastRegistered(TimerStore.EVENT, 5, k("x"), k("w"))).isFalse();
+    }
+  }
+
   @Test
   void timersDueWhileTheTaskWasDownFireOnTheFirstCheckAfterReopening() throws Exception {
     try (StateBackend backend = StateBackends.inMemory();
