@@ -142,15 +142,7 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
    * TTL cleanup rewrite the whole list after deleting its markers, see {@link #relog}).
    */
   private List<KeyValueEntry> entries(byte[] listKey) {
-    List<KeyValueEntry> own = new ArrayList<>();
-    try (KeyValueIterator it = store.prefixScan(listKey)) {
-      while (it.hasNext()) {
-        KeyValueEntry e = it.next();
-        if (e.key().length != listKey.length) { // not the header
-          own.add(e);
-        }
-      }
-    }
+    List<KeyValueEntry> own = ownEntries(listKey);
     if (!batched) {
       return own;
     }
@@ -167,6 +159,20 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
       }
     }
     return fromBatches.mergedWith(own);
+  }
+
+  /** The entries of the list's own range but its header, in key (= sequence) order. */
+  private List<KeyValueEntry> ownEntries(byte[] listKey) {
+    List<KeyValueEntry> own = new ArrayList<>();
+    try (KeyValueIterator it = store.prefixScan(listKey)) {
+      while (it.hasNext()) {
+        KeyValueEntry e = it.next();
+        if (e.key().length != listKey.length) { // not the header
+          own.add(e);
+        }
+      }
+    }
+    return own;
   }
 
   /** The elements the batches of one list hold, applied in the batches' order. */
@@ -318,15 +324,7 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
       return new LazyElements<>(serdeTopic, decoder, new Slices(listKey.length));
     }
     // The same scans, in the same order, as entries (design record 037).
-    List<KeyValueEntry> own = new ArrayList<>();
-    try (KeyValueIterator it = store.prefixScan(listKey)) {
-      while (it.hasNext()) {
-        KeyValueEntry e = it.next();
-        if (e.key().length != listKey.length) { // not the header
-          own.add(e);
-        }
-      }
-    }
+    List<KeyValueEntry> own = ownEntries(listKey);
     Slices slices = new Slices(listKey.length);
     byte[] markers = ChangelogFormat.batchKeyPrefix(listKey);
     try (KeyValueIterator it = store.range(markers, prefixEnd(markers))) {
