@@ -113,6 +113,20 @@ final class StateFormat {
         .array();
   }
 
+  /**
+   * {@code keyPrefix(keyPrefix(statePrefix, key), namespace)} in one array: every entry of one key
+   * in one namespace starts with this.
+   */
+  public static byte[] keyPrefix(byte[] statePrefix, byte[] key, byte[] namespace) {
+    return ByteBuffer.allocate(statePrefix.length + 4 + key.length + 4 + namespace.length)
+        .put(statePrefix)
+        .putInt(key.length)
+        .put(key)
+        .putInt(namespace.length)
+        .put(namespace)
+        .array();
+  }
+
   /** {@code statePrefix + [segment]}: every entry of one segment of a buffer starts with this. */
   public static byte[] segmentPrefix(byte[] statePrefix, long segment) {
     return ByteBuffer.allocate(statePrefix.length + 8)

@@ -86,8 +86,8 @@ abstract class StateHandle<T> implements State {
     if (prefixBuilt != null && key == prefixKey && ns == prefixNamespace) {
       return prefixBuilt;
     }
-    byte[] p = StateFormat.keyPrefix(prefix, key);
-    prefixBuilt = namespaced ? StateFormat.keyPrefix(p, ns) : p;
+    prefixBuilt =
+        namespaced ? StateFormat.keyPrefix(prefix, key, ns) : StateFormat.keyPrefix(prefix, key);
     prefixKey = key;
     prefixNamespace = ns;
     return prefixBuilt;

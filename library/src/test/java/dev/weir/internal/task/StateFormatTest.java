@@ -30,6 +30,16 @@ class StateFormatTest {
   }
 
   @Test
+  void aNamespacedKeyPrefixIsTheKeysPrefixWithTheNamespaceAppended() {
+    byte[] prefix = StateFormat.statePrefix(StateFormat.SCOPE_NAMESPACED_LIST, "c");
+    byte[] once = StateFormat.keyPrefix(prefix, utf8("ab"), utf8("w"));
+    // 'N', len 1, "c", int32 2, "ab", int32 1, "w"
+    assertThat(HEX.formatHex(once)).isEqualTo("4e01630000000261620000000177");
+    assertThat(once)
+        .isEqualTo(StateFormat.keyPrefix(StateFormat.keyPrefix(prefix, utf8("ab")), utf8("w")));
+  }
+
+  @Test
   void mapEntryKeyAppendsTheMapKey() {
     byte[] prefix = StateFormat.statePrefix(StateFormat.SCOPE_KEYED, "m");
     byte[] keyPrefix = StateFormat.keyPrefix(prefix, utf8("a"));
