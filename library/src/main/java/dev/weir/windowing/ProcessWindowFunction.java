@@ -35,8 +35,8 @@ public abstract class ProcessWindowFunction<IN, OUT, K, W extends Window>
    * @param key the key
    * @param context the window and its state
    * @param elements the records, or the one pre-aggregated result; without an evictor the records
-   *     are decoded as the iterator reaches them, anew on each pass (keep a copy to use them
-   *     twice or after this call)
+   *     are decoded as the iterator reaches them, anew on each pass (keep a copy to use them twice
+   *     or after this call)
    * @param out the output; records are timestamped with the window's max timestamp
    * @throws Exception handled by the processing error handler
    */

@@ -54,7 +54,9 @@ final class OutputTail implements AutoCloseable {
   /** The contender's CPU time (ns), the broker's, and the contender's peak RSS, at done. */
   volatile long cpuAtDone = -1;
 
-  /** The part of {@link #cpuAtDone} its JIT compiler threads used ({@link ProcStats#jitCpuNanos}). */
+  /**
+   * The part of {@link #cpuAtDone} its JIT compiler threads used ({@link ProcStats#jitCpuNanos}).
+   */
   volatile long jitCpuAtDone = -1;
 
   volatile long brokerCpuAtDone = -1;

@@ -312,7 +312,8 @@ final class StreamingRunner {
           seconds,
           (doneMs - launchedMs) / 1000.0,
           delta(firstCpu, tail.cpuAtDone),
-          delta(Long.parseLong(status.getOrDefault("firstRecordJitCpuNs", "-1")), tail.jitCpuAtDone),
+          delta(
+              Long.parseLong(status.getOrDefault("firstRecordJitCpuNs", "-1")), tail.jitCpuAtDone),
           delta(brokerCpuAtFirst[0], tail.brokerCpuAtDone),
           tail.rssAtDone,
           tail.probeLatencies());

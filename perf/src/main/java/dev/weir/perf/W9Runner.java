@@ -155,9 +155,7 @@ final class W9Runner {
                 r -> (r.cpuSeconds() - (steady ? r.jitCpuSeconds() : 0)) * 1e6 / r.records())
             .sorted()
             .toArray();
-    return v.length == 0
-        ? "n/a"
-        : String.format(Locale.ROOT, "%.1fus/record", Report.median(v));
+    return v.length == 0 ? "n/a" : String.format(Locale.ROOT, "%.1fus/record", Report.median(v));
   }
 
   /** Median records/s over the passing runs; NaN when none. */

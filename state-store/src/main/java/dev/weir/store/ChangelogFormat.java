@@ -303,7 +303,8 @@ public final class ChangelogFormat {
      * @param valueOffset where the value starts
      * @param valueLength the value's length; -1 when the entry deletes the key
      */
-    void visit(byte[] encoded, int suffixOffset, int suffixLength, int valueOffset, int valueLength);
+    void visit(
+        byte[] encoded, int suffixOffset, int suffixLength, int valueOffset, int valueLength);
   }
 
   /**

@@ -307,9 +307,9 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
   /**
    * The live elements, for a reader that keeps none of their stored forms (a window function
    * without an evictor): the list's batches are read as {@link #stored} reads them, but each
-   * element is decoded only when an iterator reaches it, so a long list costs its serialized
-   * bytes rather than several objects per element for as long as the reader runs (design record
-   * 040). Every iteration decodes anew.
+   * element is decoded only when an iterator reaches it, so a long list costs its serialized bytes
+   * rather than several objects per element for as long as the reader runs (design record 040).
+   * Every iteration decodes anew.
    *
    * @return null when the list needs {@link #stored}'s general read: with TTL, unbatched, or when
    *     its entries are not one ascending run of appends (a batch with deletes, or entries of the
@@ -433,8 +433,7 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
             throw new NoSuchElementException();
           }
           int i = next++;
-          return decoder.decode(
-              serdeTopic, slices.arrays[i], slices.offsets[i], slices.lengths[i]);
+          return decoder.decode(serdeTopic, slices.arrays[i], slices.offsets[i], slices.lengths[i]);
         }
       };
     }

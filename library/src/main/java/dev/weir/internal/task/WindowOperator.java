@@ -126,8 +126,10 @@ final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends Operato
   private OperatorStates states;
   private AppendingStateImpl<IN, ACC, R> accContents;
   private ListStateImpl<TimestampedValue<IN>> listContents;
+
   /** Decodes a stored window element's payload ({@link #timestampedSerde}'s) to the element. */
   private ListStateImpl.PayloadDecoder<IN> elementDecoder;
+
   private ListStateImpl<W> windowList;
   private final TriggerCtx triggerCtx = new TriggerCtx();
   private ProcessWindowFunction<R, OUT, K, W>.Context functionCtx;
