@@ -308,7 +308,7 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
    * The live elements, for a reader that keeps none of their stored forms (a window function
    * without an evictor): the list's batches are read as {@link #stored} reads them, but each
    * element is decoded only when an iterator reaches it, so a long list costs its serialized bytes
-   * rather than several objects per element for as long as the reader runs (design record 040).
+   * rather than several objects per element for as long as the reader runs (design record 041).
    * Every iteration decodes anew.
    *
    * @return null when the list needs {@link #stored}'s general read: with TTL, unbatched, or when
@@ -321,11 +321,11 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
     }
     byte[] listKey = currentKeyPrefix();
     if (header(listKey) == null) {
-      return new LazyElements<>(serdeTopic, decoder, new Slices(listKey.length));
+      return new LazyElements<>(serdeTopic, decoder, new Slices());
     }
     // The same scans, in the same order, as entries (design record 037).
     List<KeyValueEntry> own = ownEntries(listKey);
-    Slices slices = new Slices(listKey.length);
+    Slices slices = new Slices();
     byte[] markers = ChangelogFormat.batchKeyPrefix(listKey);
     try (KeyValueIterator it = store.range(markers, prefixEnd(markers))) {
       while (it.hasNext()) {
@@ -354,17 +354,12 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
    * sequences ascend ({@code outOfOrder} from the first that does not).
    */
   private static final class Slices implements ChangelogFormat.BatchSliceVisitor {
-    private final int listKeyLength;
     private byte[][] arrays = new byte[16][];
     private int[] offsets = new int[16];
     private int[] lengths = new int[16];
     private int size;
     private long last = -1;
     boolean outOfOrder;
-
-    Slices(int listKeyLength) {
-      this.listKeyLength = listKeyLength;
-    }
 
     @Override
     public void visit(
