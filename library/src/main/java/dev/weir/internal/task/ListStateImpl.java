@@ -371,8 +371,7 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
         outOfOrder = true; // not an element of this list's: left to the general read
         return;
       }
-      long seq = ByteBuffer.wrap(encoded, suffixOffset, StateFormat.SEQUENCE_BYTES).getLong();
-      outOfOrder = !append(seq, encoded, valueOffset, valueLength);
+      outOfOrder = !append(sequence(encoded, suffixOffset), encoded, valueOffset, valueLength);
     }
 
     /** Appends an element's payload if its sequence follows the last; false if not. */

@@ -294,14 +294,19 @@ final class StateFormat {
 
   /** Checks the version byte; returns the value's flags. */
   static byte flags(byte[] value) {
-    if (value.length < HEADER || value[0] != VERSION_1) {
+    return flags(value, 0, value.length);
+  }
+
+  /** {@link #flags(byte[])} of the value {@code bytes[offset, offset + length)}. */
+  private static byte flags(byte[] bytes, int offset, int length) {
+    if (length < HEADER || bytes[offset] != VERSION_1) {
       throw new IllegalStateException(
           "State value in unknown format (version byte "
-              + (value.length == 0 ? "missing" : String.valueOf(value[0]))
+              + (length == 0 ? "missing" : String.valueOf(bytes[offset]))
               + "); it was written by a newer Weir. Roll back to that version or reset the"
               + " application's state");
     }
-    return value[1];
+    return bytes[offset + 1];
   }
 
   /** Whether the value carries a TTL timestamp. */
@@ -319,14 +324,7 @@ final class StateFormat {
    * version as {@link #payload} does.
    */
   static int payloadOffset(byte[] bytes, int offset, int length) {
-    if (length < HEADER || bytes[offset] != VERSION_1) {
-      throw new IllegalStateException(
-          "State value in unknown format (version byte "
-              + (length == 0 ? "missing" : String.valueOf(bytes[offset]))
-              + "); it was written by a newer Weir. Roll back to that version or reset the"
-              + " application's state");
-    }
-    int from = HEADER + ((bytes[offset + 1] & FLAG_TTL) != 0 ? 8 : 0);
+    int from = HEADER + ((flags(bytes, offset, length) & FLAG_TTL) != 0 ? 8 : 0);
     if (from > length) {
       throw new IllegalStateException("State value truncated; the state store is corrupt");
     }
