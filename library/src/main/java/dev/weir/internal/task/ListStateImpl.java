@@ -42,9 +42,16 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
    */
   private final boolean batched;
 
+  /**
+   * Where this list's appends since the last commit live instead of the store (design record 042):
+   * for a batched list without TTL whose batches the store keeps whole; null otherwise.
+   */
+  private final ListAppends appends;
+
   ListStateImpl(OperatorStates owner, ListStateDescriptor<T> d, boolean keyed) {
     super(owner, d, keyed);
     this.batched = false;
+    this.appends = null;
   }
 
   /**
@@ -55,6 +62,8 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
   ListStateImpl(OperatorStates owner, ListStateDescriptor<T> d, byte[] namespacedPrefix) {
     super(owner, d, true, namespacedPrefix, true);
     this.batched = namespacedPrefix[0] == StateFormat.SCOPE_NAMESPACED_LIST;
+    ListAppends a = owner.listAppends();
+    this.appends = batched && !ttl && a != null && a.accepts(namespacedPrefix) ? a : null;
     if (batched) {
       moveFromPerElementLayout();
     }
@@ -90,6 +99,10 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
    * no list.
    */
   private ListHeader header(byte[] listKey) {
+    ListAppends.Appended a = appended(listKey);
+    if (a != null) {
+      return new ListHeader(a.nextSequence(), Long.MIN_VALUE);
+    }
     byte[] v = store.get(listKey);
     if (v == null) {
       return null;
@@ -158,7 +171,46 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
         }
       }
     }
-    return fromBatches.mergedWith(own);
+    return withAppends(listKey, fromBatches.mergedWith(own));
+  }
+
+  /**
+   * The appends of the list at {@code listKey} since the last commit (design record 042), or null.
+   */
+  private ListAppends.Appended appended(byte[] listKey) {
+    return appends == null ? null : appends.find(listKey);
+  }
+
+  /**
+   * The list's stored elements, in sequence order, followed by its appends since the last commit
+   * (which follow every element the store holds for it; merged by sequence all the same).
+   */
+  private List<KeyValueEntry> withAppends(byte[] listKey, List<KeyValueEntry> stored) {
+    ListAppends.Appended a = appended(listKey);
+    if (a == null) {
+      return stored;
+    }
+    List<KeyValueEntry> out = new ArrayList<>(stored.size() + a.count());
+    int[] next = {0};
+    a.forEach(
+        (seq, bytes, offset, length) -> {
+          int i = next[0];
+          while (i < stored.size() && sequence(stored.get(i).key(), listKey.length) < seq) {
+            out.add(stored.get(i++));
+          }
+          if (i < stored.size() && sequence(stored.get(i).key(), listKey.length) == seq) {
+            i++; // never happens: an append's sequence is above the list's stored elements
+          }
+          next[0] = i;
+          out.add(
+              KeyValueEntry.of(
+                  StateFormat.elementKey(listKey, seq),
+                  Arrays.copyOfRange(bytes, offset, offset + length)));
+        });
+    for (int i = next[0]; i < stored.size(); i++) {
+      out.add(stored.get(i));
+    }
+    return out;
   }
 
   /** The entries of the list's own range but its header, in key (= sequence) order. */
@@ -346,6 +398,13 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
         return null;
       }
     }
+    ListAppends.Appended a = appended(listKey);
+    if (a != null) {
+      a.forEach(slices::appendOrMark);
+      if (slices.outOfOrder) {
+        return null;
+      }
+    }
     return new LazyElements<>(serdeTopic, decoder, slices);
   }
 
@@ -372,6 +431,13 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
         return;
       }
       outOfOrder = !append(sequence(encoded, suffixOffset), encoded, valueOffset, valueLength);
+    }
+
+    /** Appends an element's payload, or notes that its sequence does not follow the last. */
+    void appendOrMark(long seq, byte[] value, int offset, int length) {
+      if (!outOfOrder && !append(seq, value, offset, length)) {
+        outOfOrder = true;
+      }
     }
 
     /** Appends an element's payload if its sequence follows the last; false if not. */
@@ -441,8 +507,17 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
         : StateFormat.value(payload);
   }
 
-  /** Writes the header; with TTL it is stamped now, not older than any element. */
+  /**
+   * Writes the header; with TTL it is stamped now, not older than any element. A list with appends
+   * since the last commit keeps its next sequence with them, and the commit writes its header
+   * (design record 042).
+   */
   private ListHeader writeHeader(byte[] listKey, long nextSequence) {
+    ListAppends.Appended a = appended(listKey);
+    if (a != null) {
+      a.raiseNextSequence(nextSequence);
+      return new ListHeader(a.nextSequence(), Long.MIN_VALUE);
+    }
     long ts = ttl ? now() : Long.MIN_VALUE;
     store.put(listKey, StateFormat.listHeader(nextSequence, ts));
     return new ListHeader(nextSequence, ts);
@@ -469,8 +544,26 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
     byte[] listKey = currentKeyPrefix();
     long now = now();
     long seq = nextSequenceForAppend(listKey, now);
-    store.put(StateFormat.elementKey(listKey, seq), elementValue(now, serialize(value)));
+    putElement(listKey, seq, now, serialize(value));
     writeHeader(listKey, seq + 1);
+  }
+
+  /** Writes a new element: into the list's appends when it has them (design record 042). */
+  private void putElement(byte[] listKey, long seq, long now, byte[] payload) {
+    if (appends != null) {
+      appends.append(listKey, seq, payload);
+    } else {
+      store.put(StateFormat.elementKey(listKey, seq), elementValue(now, payload));
+    }
+  }
+
+  /** Writes an element's stored value again, under sequence {@code seq}. */
+  private void putStoredElement(byte[] listKey, long seq, byte[] value) {
+    if (appends != null) {
+      appends.appendStored(listKey, seq, value, 0, value.length);
+    } else {
+      store.put(StateFormat.elementKey(listKey, seq), value);
+    }
   }
 
   @Override
@@ -484,7 +577,7 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
     long seq = nextSequenceForAppend(listKey, now);
     for (T v : values) {
       byte[] bytes = serialize(Objects.requireNonNull(v, () -> descriptor + ": null element"));
-      store.put(StateFormat.elementKey(listKey, seq++), elementValue(now, bytes));
+      putElement(listKey, seq++, now, bytes);
     }
     writeHeader(listKey, seq);
   }
@@ -511,7 +604,7 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
       long seq = 0;
       for (T v : values) {
         byte[] bytes = serialize(Objects.requireNonNull(v, () -> descriptor + ": null element"));
-        store.put(StateFormat.elementKey(listKey, seq++), elementValue(now, bytes));
+        putElement(listKey, seq++, now, bytes);
       }
       writeHeader(listKey, seq);
       return;
@@ -592,6 +685,10 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
    */
   private void relog(List<Stored<T>> stored, List<byte[]> removed) {
     byte[] listKey = currentKeyPrefix();
+    if (appends != null) {
+      relogAppending(listKey, stored, removed);
+      return;
+    }
     byte[] header = store.get(listKey);
     Set<ByteBuffer> gone = new HashSet<>();
     removed.forEach(k -> gone.add(ByteBuffer.wrap(k)));
@@ -614,6 +711,25 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
     }
   }
 
+  /**
+   * {@link #relog} of a list whose writes go to its appends (design record 042): the kept elements
+   * become its appends, and its next sequence stays where it was.
+   */
+  private void relogAppending(byte[] listKey, List<Stored<T>> stored, List<byte[]> removed) {
+    ListHeader h = header(listKey);
+    Set<ByteBuffer> gone = new HashSet<>();
+    removed.forEach(k -> gone.add(ByteBuffer.wrap(k)));
+    deleteEntries(listKey);
+    for (Stored<T> s : stored) {
+      if (!gone.contains(ByteBuffer.wrap(s.key()))) {
+        putStoredElement(listKey, sequence(s.key(), listKey.length), s.stored());
+      }
+    }
+    if (h != null) {
+      writeHeader(listKey, h.nextSequence());
+    }
+  }
+
   @Override
   public void clear() {
     deleteEntries(currentKeyPrefix());
@@ -626,6 +742,9 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
    * any for elements written and dropped within the commit interval (design record 029).
    */
   private void deleteEntries(byte[] listKey) {
+    if (appends != null) {
+      appends.drop(listKey);
+    }
     if (batched) {
       // The markers of the list's batches: their tombstones delete the whole list on restore, so
       // the commit sends no tombstone per element (design record 032).
@@ -652,7 +771,7 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
       if (h != null && !expiredList(h, now)) {
         // Elements move with their own TTL clocks.
         for (KeyValueEntry e : liveEntries(key, now)) {
-          store.put(StateFormat.elementKey(targetKey, seq++), e.value());
+          putStoredElement(targetKey, seq++, e.value());
           any = true;
         }
       }

@@ -37,6 +37,7 @@ final class OperatorStates {
   private TimerStore timers;
   private byte[] namespace = new byte[0];
   private StateSerdes serdes = StateSerdes.UNCONFIGURED;
+  private ListAppends listAppends;
 
   /**
    * Creates the states of one operator.
@@ -88,6 +89,24 @@ final class OperatorStates {
 
   KeyValueStore store() {
     return store;
+  }
+
+  /**
+   * Has the window lists of this operator keep their appends since the last commit in {@code
+   * appends} rather than in the store (design record 042); lists registered before are not
+   * affected.
+   *
+   * @param appends the store's appends, from {@link TaskState#listAppends}; null for none
+   * @return this
+   */
+  OperatorStates appendingListsTo(ListAppends appends) {
+    this.listAppends = appends;
+    return this;
+  }
+
+  /** Where window lists keep their appends since the last commit; null when in the store. */
+  ListAppends listAppends() {
+    return listAppends;
   }
 
   long now() {

@@ -282,6 +282,22 @@ final class StateFormat {
     return v;
   }
 
+  /** The bytes {@link #value} puts before the payload. */
+  static int valueHeaderBytes() {
+    return HEADER;
+  }
+
+  /**
+   * Writes what {@link #value} puts before the payload at {@code out[at]}.
+   *
+   * @return where the payload goes
+   */
+  static int writeValueHeader(byte[] out, int at) {
+    out[at] = VERSION_1;
+    out[at + 1] = 0;
+    return at + HEADER;
+  }
+
   /** Encodes a value with its TTL timestamp. */
   public static byte[] valueWithTimestamp(byte[] payload, long timestamp) {
     return ByteBuffer.allocate(HEADER + 8 + payload.length)
@@ -298,7 +314,7 @@ final class StateFormat {
   }
 
   /** {@link #flags(byte[])} of the value {@code bytes[offset, offset + length)}. */
-  private static byte flags(byte[] bytes, int offset, int length) {
+  static byte flags(byte[] bytes, int offset, int length) {
     if (length < HEADER || bytes[offset] != VERSION_1) {
       throw new IllegalStateException(
           "State value in unknown format (version byte "

@@ -184,7 +184,8 @@ public final class TaskContext {
         s ->
             new OperatorStates(
                     operatorName, s, state.store(s), record::keyBytes, processingClock, true)
-                .configuringSerdes(applicationId, serdeConfigs));
+                .configuringSerdes(applicationId, serdeConfigs)
+                .appendingListsTo(state.listAppends(s)));
   }
 
   /**

@@ -59,6 +59,8 @@ public final class TaskState implements AutoCloseable {
   private long changelogRecordsSent;
   private long batchedEntries;
   private final Map<String, long[]> batchSequences = new HashMap<>();
+  // Per store, the window lists' appends since the last commit (design record 042).
+  private final Map<String, ListAppends> listAppends = new LinkedHashMap<>();
   private final ReentrantReadWriteLock commitLock = new ReentrantReadWriteLock();
   private boolean closed; // guarded by commitLock
 
@@ -180,6 +182,14 @@ public final class TaskState implements AutoCloseable {
     return overlay.store(name);
   }
 
+  /**
+   * Where the window lists of store {@code name} keep their appends until the commit (design record
+   * 042): one per store, which {@link #prepareCommit} turns into headers and batch records.
+   */
+  ListAppends listAppends(String name) {
+    return listAppends.computeIfAbsent(name, n -> new ListAppends(batchesStoredWhole));
+  }
+
   /** Registers (or returns) the states of one operator. */
   public OperatorStates operator(
       String storeName, java.util.function.Function<String, OperatorStates> create) {
@@ -195,7 +205,11 @@ public final class TaskState implements AutoCloseable {
 
   /** Bytes held by uncommitted writes. */
   public long uncommittedBytes() {
-    return overlay.uncommittedBytes();
+    long bytes = overlay.uncommittedBytes();
+    for (ListAppends a : listAppends.values()) {
+      bytes += a.bytes();
+    }
+    return bytes;
   }
 
   /** Changelog records sent since the task was opened. */
@@ -225,6 +239,16 @@ public final class TaskState implements AutoCloseable {
     Batch[] open = {null};
     List<ListDeletes> listDeletes = new ArrayList<>();
     Set<Scope> clearedScopes = new HashSet<>();
+    // A list with appends outside the overlay gets its header now, so the walk sends it; its
+    // elements go out in batches of their own after the walk's (design record 042).
+    for (Map.Entry<String, ListAppends> e : listAppends.entrySet()) {
+      if (!e.getValue().isEmpty()) {
+        KeyValueStore s = overlay.store(e.getKey());
+        for (ListAppends.Appended a : e.getValue().inKeyOrder()) {
+          s.put(a.listKey, StateFormat.listHeader(a.nextSequence(), Long.MIN_VALUE));
+        }
+      }
+    }
     overlay.forEachPendingWrite(
         (name, key, value) -> {
           if (!name.equals(store[0])) {
@@ -300,9 +324,20 @@ public final class TaskState implements AutoCloseable {
     if (!listDeletes.isEmpty()) {
       addListDeletes(batches, listDeletes, clearedScopes);
     }
+    for (Map.Entry<String, ListAppends> e : listAppends.entrySet()) {
+      if (!e.getValue().isEmpty()) {
+        for (ListAppends.Appended a : e.getValue().inKeyOrder()) {
+          for (byte[] value : a.batchValues()) {
+            batches.add(new Batch(e.getKey(), a.listKey, value));
+          }
+          batchedEntries += a.count();
+        }
+        e.getValue().clear(); // the markers put below carry them from here on
+      }
+    }
     for (Batch b : batches) {
       byte[] marker = StateFormat.batchMarker(b.scope, nextBatchSequence(b.store));
-      byte[] batch = b.builder.toValue();
+      byte[] batch = b.value();
       boolean whole = batchesStoredWhole.test(b.scope);
       if (whole) {
         base.noteBatchStoredWhole(); // once per store; a no-op after (design record 039)
@@ -319,7 +354,9 @@ public final class TaskState implements AutoCloseable {
           timestamp,
           offsetReceivers.get(b.store));
       sent[0]++;
-      batchedEntries += b.builder.entries();
+      if (b.builder != null) {
+        batchedEntries += b.builder.entries();
+      }
     }
     changelogRecordsSent += sent[0];
     return sent[0];
@@ -391,16 +428,32 @@ public final class TaskState implements AutoCloseable {
    */
   static final int MAX_BATCH_BYTES = 256 << 10;
 
-  /** The entries of one segment in one commit, on their way to one batch record. */
+  /**
+   * The entries of one segment in one commit, on their way to one batch record: added to a builder,
+   * or a list's appends already encoded (design record 042).
+   */
   private static final class Batch {
     final String store;
     final byte[] scope;
     final ChangelogFormat.BatchBuilder builder;
+    private final byte[] encoded;
 
     Batch(String store, byte[] scope) {
       this.store = store;
       this.scope = scope;
       this.builder = new ChangelogFormat.BatchBuilder(scope.length);
+      this.encoded = null;
+    }
+
+    Batch(String store, byte[] scope, byte[] encoded) {
+      this.store = store;
+      this.scope = scope;
+      this.builder = null;
+      this.encoded = encoded;
+    }
+
+    byte[] value() {
+      return encoded != null ? encoded : builder.toValue();
     }
   }
 
@@ -483,6 +536,7 @@ public final class TaskState implements AutoCloseable {
   /** The transaction failed: drop uncommitted writes. */
   public void abort() {
     overlay.abort();
+    listAppends.values().forEach(ListAppends::clear);
     lastOffsets.values().forEach(l -> l.set(-1));
   }
 
@@ -506,6 +560,7 @@ public final class TaskState implements AutoCloseable {
     try {
       closed = true;
       overlay.abort();
+      listAppends.values().forEach(ListAppends::clear);
       base.close();
     } finally {
       commitLock.writeLock().unlock();

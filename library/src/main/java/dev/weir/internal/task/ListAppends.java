@@ -1,0 +1,319 @@
+package dev.weir.internal.task;
+
+import dev.weir.store.BatchScopeRule;
+import dev.weir.store.ChangelogFormat;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The elements appended to window lists of one store since the last commit, kept here instead of in
+ * the task's transactional overlay (design record 042): one growing array per list, already in the
+ * layout of the list's next changelog batch, so an append costs a copy of its bytes instead of a
+ * hash map entry, a sorted map entry, a key and a value array, and the commit's batch is a copy of
+ * that array.
+ *
+ * <p>Only for lists whose batches the store keeps whole (design record 039) and that have no TTL.
+ * For such a list, while it has an entry here, the entry is the truth about its uncommitted appends
+ * and its next sequence: {@link ListStateImpl} reads its header from here, reads these elements
+ * after the store's, writes its header only through {@link TaskState#prepareCommit}, and drops the
+ * entry whenever it deletes the list. Every element the list state writes to such a list goes
+ * through here, so the elements held here follow every element the store holds for the list.
+ *
+ * <p>{@link TaskState#prepareCommit} turns each list into its header's put and one batch record per
+ * {@link TaskState#MAX_BATCH_BYTES} (in list key order, as the overlay's walk would), then forgets
+ * them; {@link TaskState#abort} forgets them too. Used only from the task's thread.
+ */
+final class ListAppends {
+  /** An element's entry: the key suffix's length (a varint), then its sequence. */
+  private static final int ENTRY_HEAD = 1 + StateFormat.SEQUENCE_BYTES;
+
+  private static final int FIRST_CHUNK_BYTES = 256;
+
+  private final BatchScopeRule storedWhole;
+  private final Map<ListKey, Appended> lists = new HashMap<>();
+  private final ListKey probe = new ListKey();
+  // The last list found, by the identity of the key array it was asked for with: a record's list
+  // key is one array for all the accesses of its processing (StateHandle.currentKeyPrefix).
+  private byte[] lastAsked;
+  private Appended lastFound;
+  private long bytes;
+
+  /**
+   * @param storedWhole the scopes whose batches the store keeps whole
+   */
+  ListAppends(BatchScopeRule storedWhole) {
+    this.storedWhole = storedWhole;
+  }
+
+  /** Whether a list of state prefix {@code prefix} may keep its appends here. */
+  boolean accepts(byte[] prefix) {
+    return StateFormat.isListScope(prefix) && storedWhole.test(prefix);
+  }
+
+  /** The appends of the list at {@code listKey} since the last commit; null when there are none. */
+  Appended find(byte[] listKey) {
+    if (listKey == lastAsked) {
+      return lastFound;
+    }
+    Appended a = lists.get(probe.of(listKey));
+    probe.bytes = null;
+    lastAsked = listKey;
+    lastFound = a;
+    return a;
+  }
+
+  /**
+   * Appends an element to the list at {@code listKey}: its value is {@link StateFormat#value} of
+   * {@code payload}, without a TTL stamp.
+   *
+   * @param listKey the list's key; kept (not modified) when the list is new here
+   * @param sequence the element's sequence: above every element the list holds
+   * @param payload the serialized element; copied
+   */
+  void append(byte[] listKey, long sequence, byte[] payload) {
+    append(listKey, sequence, payload, 0, payload.length, true);
+  }
+
+  /**
+   * Appends an element whose stored value (as {@link StateFormat#value} writes it) is {@code
+   * value[offset, offset + length)}: an element moved or kept whole.
+   */
+  void appendStored(byte[] listKey, long sequence, byte[] value, int offset, int length) {
+    if ((StateFormat.flags(value, offset, length) & StateFormat.FLAG_TTL) != 0) {
+      throw new IllegalStateException("A list without TTL holds an element with a TTL stamp");
+    }
+    append(listKey, sequence, value, offset, length, false);
+  }
+
+  private void append(
+      byte[] listKey, long sequence, byte[] src, int offset, int length, boolean addHeader) {
+    Appended a = find(listKey);
+    if (a == null) {
+      a = new Appended(listKey);
+      lists.put(new ListKey().of(listKey), a);
+      lastAsked = listKey;
+      lastFound = a;
+    } else if (sequence < a.next) {
+      throw new IllegalStateException(
+          "List element appended out of order: sequence " + sequence + " after " + (a.next - 1));
+    }
+    int valueLength = addHeader ? StateFormat.valueHeaderBytes() + length : length;
+    int entry = ENTRY_HEAD + varintLength(valueLength) + valueLength;
+    long before = a.bytes();
+    a.reserve(entry);
+    byte[] c = a.chunk;
+    int at = a.size;
+    c[at++] = StateFormat.SEQUENCE_BYTES;
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      c[at++] = (byte) (sequence >>> shift);
+    }
+    at = writeVarint(c, at, valueLength);
+    if (addHeader) {
+      at = StateFormat.writeValueHeader(c, at);
+    }
+    System.arraycopy(src, offset, c, at, length);
+    a.size = at + length;
+    a.count++;
+    a.next = sequence + 1;
+    bytes += a.bytes() - before;
+  }
+
+  /** Forgets the appends of the list at {@code listKey} (the list is being deleted). */
+  void drop(byte[] listKey) {
+    Appended a = lists.remove(probe.of(listKey));
+    probe.bytes = null;
+    if (a != null) {
+      bytes -= a.bytes();
+    }
+    lastAsked = null;
+    lastFound = null;
+  }
+
+  /** Whether no list has appends. */
+  boolean isEmpty() {
+    return lists.isEmpty();
+  }
+
+  /** The lists with appends, in key order (the order the overlay's walk gives their batches). */
+  List<Appended> inKeyOrder() {
+    List<Appended> out = new ArrayList<>(lists.values());
+    out.sort((x, y) -> Arrays.compareUnsigned(x.listKey, y.listKey));
+    return out;
+  }
+
+  /** Forgets every list's appends: they were committed, or the transaction was dropped. */
+  void clear() {
+    lists.clear();
+    bytes = 0;
+    lastAsked = null;
+    lastFound = null;
+  }
+
+  /** An estimate of the heap the appends hold. */
+  long bytes() {
+    return bytes;
+  }
+
+  /** The appends of one list since the last commit, as the values of its next batch records. */
+  static final class Appended {
+    final byte[] listKey;
+    private long next;
+    private int count;
+    // Full chunks, each a whole batch value of at most MAX_BATCH_BYTES; then the open one.
+    private List<byte[]> full;
+    private byte[] chunk = new byte[FIRST_CHUNK_BYTES];
+    private int size;
+
+    private Appended(byte[] listKey) {
+      this.listKey = listKey;
+      chunk[0] = ChangelogFormat.VERSION_2_BATCH;
+      size = 1;
+    }
+
+    /** The sequence of the list's next element. */
+    long nextSequence() {
+      return next;
+    }
+
+    /** Raises the next sequence to {@code n} if it is below (the list's header said more). */
+    void raiseNextSequence(long n) {
+      if (n > next) {
+        next = n;
+      }
+    }
+
+    /** The number of elements appended. */
+    int count() {
+      return count;
+    }
+
+    private long bytes() {
+      long b = chunk.length;
+      if (full != null) {
+        for (byte[] f : full) {
+          b += f.length;
+        }
+      }
+      return b;
+    }
+
+    private void reserve(int entry) {
+      if (size + entry > TaskState.MAX_BATCH_BYTES && size > 1) {
+        if (full == null) {
+          full = new ArrayList<>(2);
+        }
+        full.add(Arrays.copyOf(chunk, size));
+        chunk = new byte[Math.max(FIRST_CHUNK_BYTES, 1 + entry)];
+        chunk[0] = ChangelogFormat.VERSION_2_BATCH;
+        size = 1;
+      } else if (size + entry > chunk.length) {
+        int grown =
+            (int) Math.min(Math.max(chunk.length * 2L, size + (long) entry), Integer.MAX_VALUE);
+        if (grown > TaskState.MAX_BATCH_BYTES) {
+          grown = Math.max(TaskState.MAX_BATCH_BYTES, size + entry);
+        }
+        chunk = Arrays.copyOf(chunk, grown);
+      }
+    }
+
+    /**
+     * The batch record values, in order: each a version-2 batch of the list's elements, of at most
+     * {@link TaskState#MAX_BATCH_BYTES} unless one element alone is larger.
+     */
+    List<byte[]> batchValues() {
+      List<byte[]> out = new ArrayList<>(full == null ? 1 : full.size() + 1);
+      if (full != null) {
+        out.addAll(full);
+      }
+      if (size > 1) {
+        out.add(Arrays.copyOf(chunk, size));
+      }
+      return out;
+    }
+
+    /**
+     * Visits each element: its sequence and the range of its stored value (as {@link
+     * StateFormat#value} writes it) in the array holding it.
+     */
+    void forEach(ElementVisitor visitor) {
+      if (full != null) {
+        for (byte[] f : full) {
+          walk(f, f.length, visitor);
+        }
+      }
+      walk(chunk, size, visitor);
+    }
+
+    private static void walk(byte[] c, int end, ElementVisitor visitor) {
+      int at = 1;
+      while (at < end) {
+        at++; // the suffix length, always SEQUENCE_BYTES
+        long seq = 0;
+        for (int i = 0; i < StateFormat.SEQUENCE_BYTES; i++) {
+          seq = (seq << 8) | (c[at++] & 0xff);
+        }
+        int length = 0;
+        int shift = 0;
+        byte b;
+        do {
+          b = c[at++];
+          length |= (b & 0x7f) << shift;
+          shift += 7;
+        } while (b < 0);
+        visitor.visit(seq, c, at, length);
+        at += length;
+      }
+    }
+  }
+
+  /** Receives a list element held here. */
+  @FunctionalInterface
+  interface ElementVisitor {
+    /**
+     * @param sequence the element's sequence
+     * @param bytes the array holding its stored value; not modified, not kept
+     * @param offset where the value starts
+     * @param length the value's length
+     */
+    void visit(long sequence, byte[] bytes, int offset, int length);
+  }
+
+  /** A list key as a hash map key, compared by content. */
+  private static final class ListKey {
+    byte[] bytes;
+    int hash;
+
+    ListKey of(byte[] key) {
+      bytes = key;
+      hash = Arrays.hashCode(key);
+      return this;
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ListKey k && hash == k.hash && Arrays.equals(bytes, k.bytes);
+    }
+  }
+
+  private static int varintLength(int v) {
+    int significantBits = Integer.SIZE - Integer.numberOfLeadingZeros(v | 1);
+    return (significantBits + 6) / 7;
+  }
+
+  private static int writeVarint(byte[] out, int at, int v) {
+    while ((v & ~0x7f) != 0) {
+      out[at++] = (byte) ((v & 0x7f) | 0x80);
+      v >>>= 7;
+    }
+    out[at++] = (byte) v;
+    return at;
+  }
+}
