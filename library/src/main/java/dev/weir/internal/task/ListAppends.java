@@ -2,6 +2,10 @@ package dev.weir.internal.task;
 
 import dev.weir.store.BatchScopeRule;
 import dev.weir.store.ChangelogFormat;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -31,6 +35,15 @@ final class ListAppends {
   private static final int ENTRY_HEAD = 1 + StateFormat.SEQUENCE_BYTES;
 
   private static final int FIRST_CHUNK_BYTES = 256;
+
+  /**
+   * Chunk arrays kept between commits for the next lists, at most this many bytes per store: a busy
+   * list starts where the last one ended instead of growing from {@link #FIRST_CHUNK_BYTES}.
+   */
+  static final int SPARE_BYTES = 512 << 10;
+
+  private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
+  private long spareBytes;
 
   private final BatchScopeRule storedWhole;
   private final Map<ListKey, Appended> lists = new HashMap<>();
@@ -92,7 +105,14 @@ final class ListAppends {
       byte[] listKey, long sequence, byte[] src, int offset, int length, boolean addHeader) {
     Appended a = find(listKey);
     if (a == null) {
-      a = new Appended(listKey);
+      byte[] chunk = spare.pollLast();
+      if (chunk == null) {
+        chunk = new byte[FIRST_CHUNK_BYTES];
+      } else {
+        spareBytes -= chunk.length;
+      }
+      a = new Appended(listKey, chunk);
+      bytes += chunk.length;
       lists.put(new ListKey().of(listKey), a);
       lastAsked = listKey;
       lastFound = a;
@@ -102,8 +122,7 @@ final class ListAppends {
     }
     int valueLength = addHeader ? StateFormat.valueHeaderBytes() + length : length;
     int entry = ENTRY_HEAD + varintLength(valueLength) + valueLength;
-    long before = a.bytes();
-    a.reserve(entry);
+    bytes += a.reserve(entry);
     byte[] c = a.chunk;
     int at = a.size;
     c[at++] = StateFormat.SEQUENCE_BYTES;
@@ -118,7 +137,6 @@ final class ListAppends {
     a.size = at + length;
     a.count++;
     a.next = sequence + 1;
-    bytes += a.bytes() - before;
   }
 
   /** Forgets the appends of the list at {@code listKey} (the list is being deleted). */
@@ -127,6 +145,7 @@ final class ListAppends {
     probe.bytes = null;
     if (a != null) {
       bytes -= a.bytes();
+      keep(a);
     }
     lastAsked = null;
     lastFound = null;
@@ -146,13 +165,26 @@ final class ListAppends {
 
   /** Forgets every list's appends: they were committed, or the transaction was dropped. */
   void clear() {
+    for (Appended a : lists.values()) {
+      keep(a);
+    }
     lists.clear();
     bytes = 0;
     lastAsked = null;
     lastFound = null;
   }
 
-  /** An estimate of the heap the appends hold. */
+  /** Keeps a forgotten list's open chunk for a later list, within {@link #SPARE_BYTES}. */
+  private void keep(Appended a) {
+    byte[] c = a.chunk;
+    a.chunk = null;
+    if (c != null && spareBytes + c.length <= SPARE_BYTES) {
+      spare.addLast(c);
+      spareBytes += c.length;
+    }
+  }
+
+  /** An estimate of the heap the appends hold (not counting the spare chunks). */
   long bytes() {
     return bytes;
   }
@@ -164,11 +196,12 @@ final class ListAppends {
     private int count;
     // Full chunks, each a whole batch value of at most MAX_BATCH_BYTES; then the open one.
     private List<byte[]> full;
-    private byte[] chunk = new byte[FIRST_CHUNK_BYTES];
+    private byte[] chunk;
     private int size;
 
-    private Appended(byte[] listKey) {
+    private Appended(byte[] listKey, byte[] chunk) {
       this.listKey = listKey;
+      this.chunk = chunk;
       chunk[0] = ChangelogFormat.VERSION_2_BATCH;
       size = 1;
     }
@@ -200,22 +233,30 @@ final class ListAppends {
       return b;
     }
 
-    private void reserve(int entry) {
+    /** Makes room for an entry of {@code entry} bytes; returns the bytes newly held. */
+    private long reserve(int entry) {
+      if (size + entry <= chunk.length) {
+        return 0;
+      }
+      long before = chunk.length;
       if (size + entry > TaskState.MAX_BATCH_BYTES && size > 1) {
         if (full == null) {
           full = new ArrayList<>(2);
         }
-        full.add(Arrays.copyOf(chunk, size));
+        byte[] closed = size == chunk.length ? chunk : Arrays.copyOf(chunk, size);
+        full.add(closed);
         chunk = new byte[Math.max(FIRST_CHUNK_BYTES, 1 + entry)];
         chunk[0] = ChangelogFormat.VERSION_2_BATCH;
         size = 1;
-      } else if (size + entry > chunk.length) {
+        return closed.length + chunk.length - before;
+      } else {
         int grown =
             (int) Math.min(Math.max(chunk.length * 2L, size + (long) entry), Integer.MAX_VALUE);
         if (grown > TaskState.MAX_BATCH_BYTES) {
           grown = Math.max(TaskState.MAX_BATCH_BYTES, size + entry);
         }
         chunk = Arrays.copyOf(chunk, grown);
+        return chunk.length - before;
       }
     }
 
@@ -281,6 +322,9 @@ final class ListAppends {
     void visit(long sequence, byte[] bytes, int offset, int length);
   }
 
+  private static final VarHandle LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
   /** A list key as a hash map key, compared by content. */
   private static final class ListKey {
     byte[] bytes;
@@ -288,8 +332,21 @@ final class ListAppends {
 
     ListKey of(byte[] key) {
       bytes = key;
-      hash = Arrays.hashCode(key);
+      hash = hash(key);
       return this;
+    }
+
+    /** A hash of the key's bytes, eight at a time. */
+    private static int hash(byte[] key) {
+      long h = key.length;
+      int i = 0;
+      for (; i + Long.BYTES <= key.length; i += Long.BYTES) {
+        h = (h + (long) LONG.get(key, i)) * 0x9E3779B97F4A7C15L;
+      }
+      for (; i < key.length; i++) {
+        h = (h + key[i]) * 0x9E3779B97F4A7C15L;
+      }
+      return (int) (h ^ (h >>> 32));
     }
 
     @Override

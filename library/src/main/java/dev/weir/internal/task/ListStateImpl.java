@@ -13,10 +13,8 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 
@@ -227,89 +225,6 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
     return own;
   }
 
-  /** The elements the batches of one list hold, applied in the batches' order. */
-  private static final class BatchedElements implements ChangelogFormat.BatchEntryVisitor {
-    private final int listKeyLength;
-    // In sequence order while the batches append (the usual case: each batch holds the elements
-    // one commit appended); a sorted map from the first entry out of that order on.
-    private final List<KeyValueEntry> appended = new ArrayList<>();
-    private java.util.TreeMap<Long, KeyValueEntry> sorted;
-    private Set<Long> deleted;
-
-    BatchedElements(int listKeyLength) {
-      this.listKeyLength = listKeyLength;
-    }
-
-    @Override
-    public void visit(byte[] key, byte[] value, int offset, int length) {
-      long seq = sequence(key, listKeyLength);
-      if (sorted == null
-          && value != null
-          && (appended.isEmpty()
-              || seq > sequence(appended.get(appended.size() - 1).key(), listKeyLength))) {
-        appended.add(KeyValueEntry.of(key, Arrays.copyOfRange(value, offset, offset + length)));
-        return;
-      }
-      if (sorted == null) {
-        sorted = new java.util.TreeMap<>();
-        for (KeyValueEntry e : appended) {
-          sorted.put(sequence(e.key(), listKeyLength), e);
-        }
-      }
-      if (value == null) {
-        sorted.remove(seq);
-        if (deleted == null) {
-          deleted = new HashSet<>();
-        }
-        deleted.add(seq);
-      } else {
-        sorted.put(seq, KeyValueEntry.of(key, Arrays.copyOfRange(value, offset, offset + length)));
-        if (deleted != null) {
-          deleted.remove(seq);
-        }
-      }
-    }
-
-    /** These elements merged with the entries of the list's own range, in sequence order. */
-    List<KeyValueEntry> mergedWith(List<KeyValueEntry> own) {
-      List<KeyValueEntry> batched = sorted == null ? appended : new ArrayList<>(sorted.values());
-      if (own.isEmpty()) {
-        return batched;
-      }
-      if (batched.isEmpty() && deleted == null) {
-        return own;
-      }
-      List<KeyValueEntry> out = new ArrayList<>(batched.size() + own.size());
-      int i = 0;
-      int j = 0;
-      while (i < batched.size() || j < own.size()) {
-        if (j == own.size()) {
-          out.add(batched.get(i++));
-          continue;
-        }
-        long o = sequence(own.get(j).key(), listKeyLength);
-        if (deleted != null && deleted.contains(o)) {
-          j++; // a committed entry a batch deleted
-          continue;
-        }
-        if (i == batched.size()) {
-          out.add(own.get(j++));
-          continue;
-        }
-        long b = sequence(batched.get(i).key(), listKeyLength);
-        if (b < o) {
-          out.add(batched.get(i++));
-        } else if (o < b) {
-          out.add(own.get(j++));
-        } else {
-          out.add(batched.get(i++)); // the batch replaced the committed entry
-          j++;
-        }
-      }
-      return out;
-    }
-  }
-
   /** The live elements with their keys, in insertion order (the window operator's evictors). */
   List<Stored<T>> stored() {
     byte[] listKey = currentKeyPrefix();
@@ -350,12 +265,6 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
     return out;
   }
 
-  /** Decodes one element from its serialized form, {@code bytes[offset, offset + length)}. */
-  @FunctionalInterface
-  interface PayloadDecoder<V> {
-    V decode(String serdeTopic, byte[] bytes, int offset, int length);
-  }
-
   /**
    * The live elements, for a reader that keeps none of their stored forms (a window function
    * without an evictor): the list's batches are read as {@link #stored} reads them, but each
@@ -367,17 +276,17 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
    *     its entries are not one ascending run of appends (a batch with deletes, or entries of the
    *     layout before design record 039 among or before its batches' elements)
    */
-  <V> LazyElements<V> lazyElements(PayloadDecoder<V> decoder) {
+  <V> LazyElements<V> lazyElements(LazyElements.PayloadDecoder<V> decoder) {
     if (!batched || ttl) {
       return null;
     }
     byte[] listKey = currentKeyPrefix();
     if (header(listKey) == null) {
-      return new LazyElements<>(serdeTopic, decoder, new Slices());
+      return new LazyElements<>(serdeTopic, decoder, new LazyElements.Slices());
     }
     // The same scans, in the same order, as entries (design record 037).
     List<KeyValueEntry> own = ownEntries(listKey);
-    Slices slices = new Slices();
+    LazyElements.Slices slices = new LazyElements.Slices();
     byte[] markers = ChangelogFormat.batchKeyPrefix(listKey);
     try (KeyValueIterator it = store.range(markers, prefixEnd(markers))) {
       while (it.hasNext()) {
@@ -406,97 +315,6 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
       }
     }
     return new LazyElements<>(serdeTopic, decoder, slices);
-  }
-
-  /**
-   * The payloads of a list's elements as ranges of the arrays that hold them, gathered while their
-   * sequences ascend ({@code outOfOrder} from the first that does not).
-   */
-  private static final class Slices implements ChangelogFormat.BatchSliceVisitor {
-    private byte[][] arrays = new byte[16][];
-    private int[] offsets = new int[16];
-    private int[] lengths = new int[16];
-    private int size;
-    private long last = -1;
-    boolean outOfOrder;
-
-    @Override
-    public void visit(
-        byte[] encoded, int suffixOffset, int suffixLength, int valueOffset, int valueLength) {
-      if (outOfOrder) {
-        return;
-      }
-      if (suffixLength != StateFormat.SEQUENCE_BYTES || valueLength < 0) {
-        outOfOrder = true; // not an element of this list's: left to the general read
-        return;
-      }
-      outOfOrder = !append(sequence(encoded, suffixOffset), encoded, valueOffset, valueLength);
-    }
-
-    /** Appends an element's payload, or notes that its sequence does not follow the last. */
-    void appendOrMark(long seq, byte[] value, int offset, int length) {
-      if (!outOfOrder && !append(seq, value, offset, length)) {
-        outOfOrder = true;
-      }
-    }
-
-    /** Appends an element's payload if its sequence follows the last; false if not. */
-    boolean append(long seq, byte[] value, int offset, int length) {
-      if (seq <= last) {
-        return false;
-      }
-      last = seq;
-      if (size == arrays.length) {
-        int n = size * 2;
-        arrays = Arrays.copyOf(arrays, n);
-        offsets = Arrays.copyOf(offsets, n);
-        lengths = Arrays.copyOf(lengths, n);
-      }
-      int from = StateFormat.payloadOffset(value, offset, length);
-      arrays[size] = value;
-      offsets[size] = from;
-      lengths[size] = offset + length - from;
-      size++;
-      return true;
-    }
-  }
-
-  /** A list's elements, decoded as an iterator reaches them. */
-  static final class LazyElements<V> implements Iterable<V> {
-    private final String serdeTopic;
-    private final PayloadDecoder<V> decoder;
-    private final Slices slices;
-
-    private LazyElements(String serdeTopic, PayloadDecoder<V> decoder, Slices slices) {
-      this.serdeTopic = serdeTopic;
-      this.decoder = decoder;
-      this.slices = slices;
-    }
-
-    int size() {
-      return slices.size;
-    }
-
-    @Override
-    public Iterator<V> iterator() {
-      return new Iterator<>() {
-        private int next;
-
-        @Override
-        public boolean hasNext() {
-          return next < slices.size;
-        }
-
-        @Override
-        public V next() {
-          if (next >= slices.size) {
-            throw new NoSuchElementException();
-          }
-          int i = next++;
-          return decoder.decode(serdeTopic, slices.arrays[i], slices.offsets[i], slices.lengths[i]);
-        }
-      };
-    }
   }
 
   // ---- writing
@@ -639,7 +457,7 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
     }
   }
 
-  private static long sequence(byte[] elementKey, int listKeyLength) {
+  static long sequence(byte[] elementKey, int listKeyLength) {
     return ByteBuffer.wrap(elementKey, listKeyLength, StateFormat.SEQUENCE_BYTES).getLong();
   }
 

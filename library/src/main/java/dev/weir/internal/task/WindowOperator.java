@@ -128,7 +128,7 @@ final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends Operato
   private ListStateImpl<TimestampedValue<IN>> listContents;
 
   /** Decodes a stored window element's payload ({@link #timestampedSerde}'s) to the element. */
-  private ListStateImpl.PayloadDecoder<IN> elementDecoder;
+  private LazyElements.PayloadDecoder<IN> elementDecoder;
 
   private ListStateImpl<W> windowList;
   private final TriggerCtx triggerCtx = new TriggerCtx();
@@ -463,8 +463,8 @@ final class WindowOperator<K, IN, ACC, R, OUT, W extends Window> extends Operato
     }
     if (evictor == null) {
       // Nothing keeps the elements' stored forms: decode them as the function iterates.
-      ListStateImpl.LazyElements<R> lazy =
-          listContents.lazyElements((ListStateImpl.PayloadDecoder<R>) elementDecoder);
+      LazyElements<R> lazy =
+          listContents.lazyElements((LazyElements.PayloadDecoder<R>) elementDecoder);
       if (lazy != null) {
         if (lazy.size() == 0) {
           return;

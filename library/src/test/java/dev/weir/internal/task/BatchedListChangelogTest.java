@@ -156,7 +156,7 @@ class BatchedListChangelogTest {
    */
   private List<String> lazy() {
     var d = Serdes.String().deserializer();
-    ListStateImpl.LazyElements<String> l =
+    LazyElements<String> l =
         list.lazyElements((t, b, o, n) -> d.deserialize(t, Arrays.copyOfRange(b, o, o + n)));
     if (l == null) {
       return null;
@@ -495,6 +495,69 @@ class BatchedListChangelogTest {
     assertThat(list.get()).isEqualTo(expected);
     assertEveryRestoreEqualsTheLocalStore(-1, -1);
     assertEveryRestoreEqualsTheLocalStore(0, -1);
+  }
+
+  /**
+   * Record 042: a list's appends since the last commit stay out of the store until the commit,
+   * which sends the list's header and its elements in batches split where they pass {@link
+   * TaskState#MAX_BATCH_BYTES}, as elements written through the store went out; an abort drops them
+   * with the rest of the transaction.
+   */
+  @Test
+  void appendsWaitOutsideTheStoreUntilTheCommitAndAnAbortDropsThem() {
+    open(32L << 20);
+    window("a", "w");
+    list.add("x0");
+    commit();
+    assertThat(state.uncommittedBytes()).isZero();
+    int before = changelog.committed.size();
+    List<String> expected = new ArrayList<>(List.of("x0"));
+    String big = "b".repeat(1_000);
+    for (int i = 0; i < 300; i++) {
+      list.add(big + i);
+      expected.add(big + i);
+    }
+    byte[] listKey = list.currentKeyPrefix();
+    assertThat(ChangelogReplay.contents(state.store(STORE)))
+        .as("the store's view: the committed header, the committed batch, nothing new")
+        .hasSize(2)
+        .containsEntry(hex(listKey), hex(StateFormat.listHeader(1, Long.MIN_VALUE)));
+    assertThat(state.uncommittedBytes()).isGreaterThan(300 * 1_000L);
+    assertThat(list.get()).isEqualTo(expected);
+    assertThat(lazy()).isEqualTo(expected);
+
+    commit();
+    // Each element's entry takes 1 + 8 + 2 + 2 + 1,000 + its number's digits bytes: 256 KiB hold
+    // the first 258 after the version byte (10 + 90 * 2 + 158 * 3 digits).
+    assertThat(committed(before)).containsExactly("plain put", "batch 258", "batch 42");
+    for (byte[][] r : changelog.committed.subList(before, changelog.committed.size())) {
+      assertThat(r[1].length).isLessThanOrEqualTo(TaskState.MAX_BATCH_BYTES);
+    }
+    assertThat(ChangelogReplay.contents(state.store(STORE)))
+        .containsEntry(hex(listKey), hex(StateFormat.listHeader(301, Long.MIN_VALUE)));
+    assertThat(state.uncommittedBytes()).isZero();
+
+    list.add("dropped");
+    window("b", "w");
+    list.add("dropped too");
+    state.abort();
+    assertThat(state.uncommittedBytes()).isZero();
+    assertThat(list.get()).isEmpty();
+    window("a", "w");
+    assertThat(list.get()).isEqualTo(expected);
+    list.add("kept");
+    expected.add("kept");
+    commit();
+    assertThat(committed(before + 3)).containsExactly("plain put", "batch 1");
+    assertThat(list.get()).isEqualTo(expected);
+    assertEveryRestoreEqualsTheLocalStore(-1, -1);
+    assertEveryRestoreEqualsTheLocalStore(0, -1);
+    state.close();
+    backend.close();
+    reopen();
+    window("a", "w");
+    assertThat(list.get()).isEqualTo(expected);
+    assertThat(lazy()).isEqualTo(expected);
   }
 
   /** The store's entries that are list elements of their own (not inside a batch's value). */
