@@ -29,11 +29,19 @@ final class OverlayTaskState implements TransactionalTaskState {
   private final Map<String, OverlayKeyValueStore> stores = new TreeMap<>();
 
   /**
-   * A commit that wrote more key and value bytes than this does not keep its batch for the next:
-   * each task keeps its batch's buffer between commits, so this bounds what a task pins (a task
-   * count times this), while the small commits of a busy task still reuse theirs.
+   * A commit that wrote more key and value bytes than this is large. Each task keeps its batch's
+   * buffer between commits, but a large commit keeps it only when the commit before it was large
+   * too (a task that commits that much every time reuses its buffer instead of growing a new one
+   * from a few KiB at each commit), and the first commit that is not large again lets a buffer
+   * grown by large ones go. So a task pins a large buffer only while its commits need one, and an
+   * occasional large commit pins nothing.
    */
   static final long RETAINED_BATCH_BYTES = 1 << 20;
+
+  // Whether the last commit wrote more than RETAINED_BATCH_BYTES, and whether the batch kept
+  // served a commit that did.
+  private boolean lastCommitLarge;
+  private boolean batchGrownLarge;
 
   /** Keys whose puts the commit does not apply to the base (design record 039). */
   private final Predicate<byte[]> storedElsewhere;
@@ -134,13 +142,20 @@ final class OverlayTaskState implements TransactionalTaskState {
     } catch (RuntimeException | Error e) {
       // A half-filled batch is cleared by the next commit; a failed one is not kept at all.
       batch = null;
+      batchGrownLarge = false;
       b.close();
       throw e;
     }
-    if (bytes[0] > RETAINED_BATCH_BYTES) {
+    boolean large = bytes[0] > RETAINED_BATCH_BYTES;
+    if (large ? !lastCommitLarge : batchGrownLarge) {
+      // The first large commit after small ones, or the first small one after the batch grew.
       batch = null;
+      batchGrownLarge = false;
       b.close();
+    } else if (large) {
+      batchGrownLarge = true;
     }
+    lastCommitLarge = large;
     stores.values().forEach(OverlayKeyValueStore::committed);
   }
 
@@ -150,6 +165,7 @@ final class OverlayTaskState implements TransactionalTaskState {
     StateWriteBatch b = batch;
     if (b != null) {
       batch = null;
+      batchGrownLarge = false;
       b.close();
     }
   }

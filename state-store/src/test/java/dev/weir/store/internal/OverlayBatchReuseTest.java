@@ -130,6 +130,47 @@ class OverlayBatchReuseTest {
   }
 
   /**
+   * A task whose commits are all large reuses its batch from the second on, and the first small
+   * commit after them lets the grown batch go (so only a task that keeps committing that much pins
+   * a large buffer).
+   */
+  @Test
+  void consecutiveLargeCommitsReuseOneBatchAndTheFirstSmallOneAfterThemLetsItGo() {
+    int over = (int) OverlayTaskState.RETAINED_BATCH_BYTES;
+    long[] offset = {0};
+    Runnable small =
+        () -> {
+          overlay.store("a").put(bytes(1), bytes((int) offset[0]));
+          overlay.commit(Map.of("t-0", ++offset[0]));
+        };
+    Runnable large =
+        () -> {
+          overlay.store("b").put(bytes(2), new byte[over]);
+          overlay.commit(Map.of("t-0", ++offset[0]));
+        };
+    small.run();
+    large.run(); // the first large one after small ones: not kept, as before
+    assertThat(created).hasSize(1);
+    assertThat(((RocksDbWriteBatch) created.get(0)).isClosed()).isTrue();
+    large.run();
+    large.run();
+    large.run();
+    assertThat(created).as("one batch for the three large commits in a row").hasSize(2);
+    assertThat(((RocksDbWriteBatch) created.get(1)).isClosed()).isFalse();
+    small.run();
+    assertThat(((RocksDbWriteBatch) created.get(1)).isClosed())
+        .as("the grown batch goes after the first small commit")
+        .isTrue();
+    small.run();
+    small.run();
+    assertThat(created).hasSize(3);
+    assertThat(((RocksDbWriteBatch) created.get(2)).isClosed()).isFalse();
+    assertThat(applied).hasSize(8);
+    assertThat(task.store("b").get(bytes(2))).hasSize(over);
+    assertThat(task.committedOffsets()).isEqualTo(new TreeMap<>(Map.of("t-0", 8L)));
+  }
+
+  /**
    * The serialized batch a new batch with the overlay's pending entries and these offsets gives.
    */
   private String fresh(Map<String, Long> offsets) {
