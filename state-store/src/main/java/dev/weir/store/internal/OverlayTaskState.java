@@ -29,19 +29,22 @@ final class OverlayTaskState implements TransactionalTaskState {
   private final Map<String, OverlayKeyValueStore> stores = new TreeMap<>();
 
   /**
-   * A commit that wrote more key and value bytes than this is large. Each task keeps its batch's
-   * buffer between commits, but a large commit keeps it only when the commit before it was large
-   * too (a task that commits that much every time reuses its buffer instead of growing a new one
-   * from a few KiB at each commit), and the first commit that is not large again lets a buffer
-   * grown by large ones go. So a task pins a large buffer only while its commits need one, and an
-   * occasional large commit pins nothing.
+   * Each task keeps its batch's buffer between commits, so a busy task does not grow a new one from
+   * a few KiB at every commit. A batch that a commit of more key and value bytes than this grew is
+   * let go after {@link #UNDERUSED_COMMITS} commits in a row that each wrote less than a quarter of
+   * the most it served: a task pins a large buffer while its commits need one (about twice its
+   * largest commit, which the thread's uncommitted-state budget bounds), and after a spike for
+   * about a second at the default commit interval.
    */
   static final long RETAINED_BATCH_BYTES = 1 << 20;
 
-  // Whether the last commit wrote more than RETAINED_BATCH_BYTES, and whether the batch kept
-  // served a commit that did.
-  private boolean lastCommitLarge;
-  private boolean batchGrownLarge;
+  /** See {@link #RETAINED_BATCH_BYTES}. */
+  static final int UNDERUSED_COMMITS = 10;
+
+  // The most key and value bytes one commit of the kept batch wrote, and the commits in a row
+  // since that wrote under a quarter of it.
+  private long batchLargest;
+  private int batchUnderused;
 
   /** Keys whose puts the commit does not apply to the base (design record 039). */
   private final Predicate<byte[]> storedElsewhere;
@@ -141,21 +144,17 @@ final class OverlayTaskState implements TransactionalTaskState {
       base.applyBatch(b);
     } catch (RuntimeException | Error e) {
       // A half-filled batch is cleared by the next commit; a failed one is not kept at all.
-      batch = null;
-      batchGrownLarge = false;
-      b.close();
+      dropBatch(b);
       throw e;
     }
-    boolean large = bytes[0] > RETAINED_BATCH_BYTES;
-    if (large ? !lastCommitLarge : batchGrownLarge) {
-      // The first large commit after small ones, or the first small one after the batch grew.
-      batch = null;
-      batchGrownLarge = false;
-      b.close();
-    } else if (large) {
-      batchGrownLarge = true;
+    batchLargest = Math.max(batchLargest, bytes[0]);
+    if (batchLargest > RETAINED_BATCH_BYTES && bytes[0] < batchLargest / 4) {
+      if (++batchUnderused >= UNDERUSED_COMMITS) {
+        dropBatch(b);
+      }
+    } else {
+      batchUnderused = 0;
     }
-    lastCommitLarge = large;
     stores.values().forEach(OverlayKeyValueStore::committed);
   }
 
@@ -164,10 +163,15 @@ final class OverlayTaskState implements TransactionalTaskState {
     stores.values().forEach(OverlayKeyValueStore::clear);
     StateWriteBatch b = batch;
     if (b != null) {
-      batch = null;
-      batchGrownLarge = false;
-      b.close();
+      dropBatch(b);
     }
+  }
+
+  private void dropBatch(StateWriteBatch b) {
+    batch = null;
+    batchLargest = 0;
+    batchUnderused = 0;
+    b.close();
   }
 
   @Override

@@ -109,33 +109,13 @@ class OverlayBatchReuseTest {
     assertThat(task.committedOffsets()).isEqualTo(new TreeMap<>(Map.of("t-0", 9L, "t-1", 1L)));
   }
 
-  @Test
-  void aCommitOfMoreThanTheRetainedBytesDoesNotKeepItsBatch() {
-    overlay.store("a").put(bytes(1), bytes(10));
-    overlay.commit(Map.of("t-0", 1L));
-    // Just over the limit in keys and values: the batch is closed after it is applied.
-    overlay.store("b").put(bytes(2), new byte[(int) OverlayTaskState.RETAINED_BATCH_BYTES]);
-    overlay.commit(Map.of("t-0", 2L));
-    assertThat(created).hasSize(1);
-    assertThat(((RocksDbWriteBatch) created.get(0)).isClosed()).isTrue();
-    // The next commit starts a new one, kept again while commits stay small.
-    overlay.store("a").put(bytes(3), bytes(30));
-    overlay.commit(Map.of("t-0", 3L));
-    overlay.store("a").put(bytes(4), bytes(40));
-    overlay.commit(Map.of("t-0", 4L));
-    assertThat(created).hasSize(2);
-    assertThat(((RocksDbWriteBatch) created.get(1)).isClosed()).isFalse();
-    assertThat(task.store("b").get(bytes(2))).hasSize((int) OverlayTaskState.RETAINED_BATCH_BYTES);
-    assertThat(task.committedOffsets()).isEqualTo(new TreeMap<>(Map.of("t-0", 4L)));
-  }
-
   /**
-   * A task whose commits are all large reuses its batch from the second on, and the first small
-   * commit after them lets the grown batch go (so only a task that keeps committing that much pins
-   * a large buffer).
+   * A task reuses its batch through large commits; a batch a large commit grew goes after ten
+   * commits in a row that wrote under a quarter of it (so a spike pins its buffer for a while
+   * only), and a commit that uses it again starts the count anew.
    */
   @Test
-  void consecutiveLargeCommitsReuseOneBatchAndTheFirstSmallOneAfterThemLetsItGo() {
+  void aBatchGrownByLargeCommitsGoesAfterTenCommitsThatUseLittleOfIt() {
     int over = (int) OverlayTaskState.RETAINED_BATCH_BYTES;
     long[] offset = {0};
     Runnable small =
@@ -149,25 +129,29 @@ class OverlayBatchReuseTest {
           overlay.commit(Map.of("t-0", ++offset[0]));
         };
     small.run();
-    large.run(); // the first large one after small ones: not kept, as before
+    large.run();
+    large.run();
+    assertThat(created).as("small and large commits in a row share one batch").hasSize(1);
+    for (int i = 0; i < OverlayTaskState.UNDERUSED_COMMITS - 1; i++) {
+      small.run();
+    }
+    large.run(); // used again: the count starts anew
+    for (int i = 0; i < OverlayTaskState.UNDERUSED_COMMITS - 1; i++) {
+      small.run();
+    }
     assertThat(created).hasSize(1);
-    assertThat(((RocksDbWriteBatch) created.get(0)).isClosed()).isTrue();
-    large.run();
-    large.run();
-    large.run();
-    assertThat(created).as("one batch for the three large commits in a row").hasSize(2);
-    assertThat(((RocksDbWriteBatch) created.get(1)).isClosed()).isFalse();
+    assertThat(((RocksDbWriteBatch) created.get(0)).isClosed()).isFalse();
     small.run();
-    assertThat(((RocksDbWriteBatch) created.get(1)).isClosed())
-        .as("the grown batch goes after the first small commit")
+    assertThat(((RocksDbWriteBatch) created.get(0)).isClosed())
+        .as("the tenth commit in a row under a quarter of the largest lets it go")
         .isTrue();
     small.run();
     small.run();
-    assertThat(created).hasSize(3);
-    assertThat(((RocksDbWriteBatch) created.get(2)).isClosed()).isFalse();
-    assertThat(applied).hasSize(8);
+    assertThat(created).hasSize(2);
+    assertThat(((RocksDbWriteBatch) created.get(1)).isClosed()).isFalse();
+    assertThat(applied).hasSize((int) offset[0]);
     assertThat(task.store("b").get(bytes(2))).hasSize(over);
-    assertThat(task.committedOffsets()).isEqualTo(new TreeMap<>(Map.of("t-0", 8L)));
+    assertThat(task.committedOffsets()).isEqualTo(new TreeMap<>(Map.of("t-0", offset[0])));
   }
 
   /**
