@@ -491,19 +491,35 @@ public final class ChangelogFormat {
       }
       return out;
     }
+  }
 
-    private static int varintLength(int v) {
-      int significantBits = Integer.SIZE - Integer.numberOfLeadingZeros(v | 1);
-      return (significantBits + 6) / 7;
-    }
+  /**
+   * The bytes {@link #writeVarint} takes for {@code v}: a batch value's lengths are unsigned
+   * varints, seven bits a byte, low bits first.
+   *
+   * @param v a length, not negative
+   * @return 1 to 5
+   */
+  public static int varintLength(int v) {
+    int significantBits = Integer.SIZE - Integer.numberOfLeadingZeros(v | 1);
+    return (significantBits + 6) / 7;
+  }
 
-    private static int writeVarint(byte[] out, int at, int v) {
-      while ((v & ~0x7f) != 0) {
-        out[at++] = (byte) ((v & 0x7f) | 0x80);
-        v >>>= 7;
-      }
-      out[at++] = (byte) v;
-      return at;
+  /**
+   * Writes {@code v} as a batch value's lengths are written, for a writer that lays out a batch
+   * value itself (a window list's appends, design record 042).
+   *
+   * @param out where to write; must have {@link #varintLength} bytes free at {@code at}
+   * @param at where to start
+   * @param v a length, not negative
+   * @return where the next byte goes
+   */
+  public static int writeVarint(byte[] out, int at, int v) {
+    while ((v & ~0x7f) != 0) {
+      out[at++] = (byte) ((v & 0x7f) | 0x80);
+      v >>>= 7;
     }
+    out[at++] = (byte) v;
+    return at;
   }
 }

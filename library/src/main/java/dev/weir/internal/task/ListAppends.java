@@ -121,7 +121,7 @@ final class ListAppends {
           "List element appended out of order: sequence " + sequence + " after " + (a.next - 1));
     }
     int valueLength = addHeader ? StateFormat.valueHeaderBytes() + length : length;
-    int entry = ENTRY_HEAD + varintLength(valueLength) + valueLength;
+    int entry = ENTRY_HEAD + ChangelogFormat.varintLength(valueLength) + valueLength;
     bytes += a.reserve(entry);
     byte[] c = a.chunk;
     int at = a.size;
@@ -129,7 +129,7 @@ final class ListAppends {
     for (int shift = 56; shift >= 0; shift -= 8) {
       c[at++] = (byte) (sequence >>> shift);
     }
-    at = writeVarint(c, at, valueLength);
+    at = ChangelogFormat.writeVarint(c, at, valueLength);
     if (addHeader) {
       at = StateFormat.writeValueHeader(c, at);
     }
@@ -358,19 +358,5 @@ final class ListAppends {
     public boolean equals(Object o) {
       return o instanceof ListKey k && hash == k.hash && Arrays.equals(bytes, k.bytes);
     }
-  }
-
-  private static int varintLength(int v) {
-    int significantBits = Integer.SIZE - Integer.numberOfLeadingZeros(v | 1);
-    return (significantBits + 6) / 7;
-  }
-
-  private static int writeVarint(byte[] out, int at, int v) {
-    while ((v & ~0x7f) != 0) {
-      out[at++] = (byte) ((v & 0x7f) | 0x80);
-      v >>>= 7;
-    }
-    out[at++] = (byte) v;
-    return at;
   }
 }
