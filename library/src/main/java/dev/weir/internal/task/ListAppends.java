@@ -174,11 +174,15 @@ final class ListAppends {
     lastFound = null;
   }
 
-  /** Keeps a forgotten list's open chunk for a later list, within {@link #SPARE_BYTES}. */
+  /**
+   * Keeps a forgotten list's open chunk for a later list, within {@link #SPARE_BYTES}, unless a
+   * reader was given it in place (a window function's elements may be iterated after the list is
+   * gone; they must not change under it).
+   */
   private void keep(Appended a) {
     byte[] c = a.chunk;
     a.chunk = null;
-    if (c != null && spareBytes + c.length <= SPARE_BYTES) {
+    if (c != null && !a.readInPlace && spareBytes + c.length <= SPARE_BYTES) {
       spare.addLast(c);
       spareBytes += c.length;
     }
@@ -198,6 +202,7 @@ final class ListAppends {
     private List<byte[]> full;
     private byte[] chunk;
     private int size;
+    private boolean readInPlace;
 
     private Appended(byte[] listKey, byte[] chunk) {
       this.listKey = listKey;
@@ -280,6 +285,19 @@ final class ListAppends {
      * StateFormat#value} writes it) in the array holding it.
      */
     void forEach(ElementVisitor visitor) {
+      forEachIn(visitor);
+    }
+
+    /**
+     * As {@link #forEach}, for a reader that keeps the arrays it is given: the open chunk is then
+     * never reused for another list.
+     */
+    void forEachInPlace(ElementVisitor visitor) {
+      readInPlace = true;
+      forEachIn(visitor);
+    }
+
+    private void forEachIn(ElementVisitor visitor) {
       if (full != null) {
         for (byte[] f : full) {
           walk(f, f.length, visitor);

@@ -309,7 +309,7 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
     }
     ListAppends.Appended a = appended(listKey);
     if (a != null) {
-      a.forEach(slices::appendOrMark);
+      a.forEachInPlace(slices::appendOrMark);
       if (slices.outOfOrder) {
         return null;
       }

@@ -101,6 +101,37 @@ class ListAppendsTest {
     assertThat(decoded(b, appends.find(b).batchValues())).containsExactly("3=new");
   }
 
+  /**
+   * A window function may iterate its elements after the list is gone: a chunk a reader got in
+   * place is never handed to another list, while one read by copying is.
+   */
+  @Test
+  void aChunkReadInPlaceIsNotReusedAfterItsListGoes() {
+    for (boolean inPlace : new boolean[] {true, false}) {
+      ListAppends fresh = new ListAppends(TaskState.BATCHES_STORED_WHOLE);
+      byte[] a = listKey("Na-window-1");
+      fresh.append(a, 0, "first".getBytes(StandardCharsets.UTF_8));
+      byte[][] held = {null};
+      byte[] before;
+      ListAppends.ElementVisitor keep = (seq, bytes, offset, length) -> held[0] = bytes;
+      if (inPlace) {
+        fresh.find(a).forEachInPlace(keep);
+      } else {
+        fresh.find(a).forEach(keep);
+      }
+      before = held[0].clone();
+      fresh.drop(a);
+      fresh.append(listKey("Nb-window-2"), 0, "other".getBytes(StandardCharsets.UTF_8));
+      if (inPlace) {
+        assertThat(held[0]).as("read in place").isEqualTo(before);
+      } else {
+        assertThat(held[0])
+            .as("read by copying: the chunk went to the next list")
+            .isNotEqualTo(before);
+      }
+    }
+  }
+
   @Test
   void onlyListScopesOfAWholeBatchRuleAreAccepted() {
     assertThat(appends.accepts(StateFormat.statePrefix(StateFormat.SCOPE_NAMESPACED_LIST, "w:e")))
