@@ -29,22 +29,11 @@ final class OverlayTaskState implements TransactionalTaskState {
   private final Map<String, OverlayKeyValueStore> stores = new TreeMap<>();
 
   /**
-   * Each task keeps its batch's buffer between commits, so a busy task does not grow a new one from
-   * a few KiB at every commit. A batch that a commit of more key and value bytes than this grew is
-   * let go after {@link #UNDERUSED_COMMITS} commits in a row that each wrote less than a quarter of
-   * the most it served: a task pins a large buffer while its commits need one (about twice its
-   * largest commit, which the thread's uncommitted-state budget bounds), and after a spike for
-   * about a second at the default commit interval.
+   * A commit that wrote more key and value bytes than this does not keep its batch for the next:
+   * each task keeps its batch's buffer between commits, so this bounds what a task pins (a task
+   * count times this), while the small commits of a busy task still reuse theirs.
    */
   static final long RETAINED_BATCH_BYTES = 1 << 20;
-
-  /** See {@link #RETAINED_BATCH_BYTES}. */
-  static final int UNDERUSED_COMMITS = 10;
-
-  // The most key and value bytes one commit of the kept batch wrote, and the commits in a row
-  // since that wrote under a quarter of it.
-  private long batchLargest;
-  private int batchUnderused;
 
   /** Keys whose puts the commit does not apply to the base (design record 039). */
   private final Predicate<byte[]> storedElsewhere;
@@ -144,16 +133,13 @@ final class OverlayTaskState implements TransactionalTaskState {
       base.applyBatch(b);
     } catch (RuntimeException | Error e) {
       // A half-filled batch is cleared by the next commit; a failed one is not kept at all.
-      dropBatch(b);
+      batch = null;
+      b.close();
       throw e;
     }
-    batchLargest = Math.max(batchLargest, bytes[0]);
-    if (batchLargest > RETAINED_BATCH_BYTES && bytes[0] < batchLargest / 4) {
-      if (++batchUnderused >= UNDERUSED_COMMITS) {
-        dropBatch(b);
-      }
-    } else {
-      batchUnderused = 0;
+    if (bytes[0] > RETAINED_BATCH_BYTES) {
+      batch = null;
+      b.close();
     }
     stores.values().forEach(OverlayKeyValueStore::committed);
   }
@@ -163,15 +149,9 @@ final class OverlayTaskState implements TransactionalTaskState {
     stores.values().forEach(OverlayKeyValueStore::clear);
     StateWriteBatch b = batch;
     if (b != null) {
-      dropBatch(b);
+      batch = null;
+      b.close();
     }
-  }
-
-  private void dropBatch(StateWriteBatch b) {
-    batch = null;
-    batchLargest = 0;
-    batchUnderused = 0;
-    b.close();
   }
 
   @Override

@@ -109,49 +109,24 @@ class OverlayBatchReuseTest {
     assertThat(task.committedOffsets()).isEqualTo(new TreeMap<>(Map.of("t-0", 9L, "t-1", 1L)));
   }
 
-  /**
-   * A task reuses its batch through large commits; a batch a large commit grew goes after ten
-   * commits in a row that wrote under a quarter of it (so a spike pins its buffer for a while
-   * only), and a commit that uses it again starts the count anew.
-   */
   @Test
-  void aBatchGrownByLargeCommitsGoesAfterTenCommitsThatUseLittleOfIt() {
-    int over = (int) OverlayTaskState.RETAINED_BATCH_BYTES;
-    long[] offset = {0};
-    Runnable small =
-        () -> {
-          overlay.store("a").put(bytes(1), bytes((int) offset[0]));
-          overlay.commit(Map.of("t-0", ++offset[0]));
-        };
-    Runnable large =
-        () -> {
-          overlay.store("b").put(bytes(2), new byte[over]);
-          overlay.commit(Map.of("t-0", ++offset[0]));
-        };
-    small.run();
-    large.run();
-    large.run();
-    assertThat(created).as("small and large commits in a row share one batch").hasSize(1);
-    for (int i = 0; i < OverlayTaskState.UNDERUSED_COMMITS - 1; i++) {
-      small.run();
-    }
-    large.run(); // used again: the count starts anew
-    for (int i = 0; i < OverlayTaskState.UNDERUSED_COMMITS - 1; i++) {
-      small.run();
-    }
+  void aCommitOfMoreThanTheRetainedBytesDoesNotKeepItsBatch() {
+    overlay.store("a").put(bytes(1), bytes(10));
+    overlay.commit(Map.of("t-0", 1L));
+    // Just over the limit in keys and values: the batch is closed after it is applied.
+    overlay.store("b").put(bytes(2), new byte[(int) OverlayTaskState.RETAINED_BATCH_BYTES]);
+    overlay.commit(Map.of("t-0", 2L));
     assertThat(created).hasSize(1);
-    assertThat(((RocksDbWriteBatch) created.get(0)).isClosed()).isFalse();
-    small.run();
-    assertThat(((RocksDbWriteBatch) created.get(0)).isClosed())
-        .as("the tenth commit in a row under a quarter of the largest lets it go")
-        .isTrue();
-    small.run();
-    small.run();
+    assertThat(((RocksDbWriteBatch) created.get(0)).isClosed()).isTrue();
+    // The next commit starts a new one, kept again while commits stay small.
+    overlay.store("a").put(bytes(3), bytes(30));
+    overlay.commit(Map.of("t-0", 3L));
+    overlay.store("a").put(bytes(4), bytes(40));
+    overlay.commit(Map.of("t-0", 4L));
     assertThat(created).hasSize(2);
     assertThat(((RocksDbWriteBatch) created.get(1)).isClosed()).isFalse();
-    assertThat(applied).hasSize((int) offset[0]);
-    assertThat(task.store("b").get(bytes(2))).hasSize(over);
-    assertThat(task.committedOffsets()).isEqualTo(new TreeMap<>(Map.of("t-0", offset[0])));
+    assertThat(task.store("b").get(bytes(2))).hasSize((int) OverlayTaskState.RETAINED_BATCH_BYTES);
+    assertThat(task.committedOffsets()).isEqualTo(new TreeMap<>(Map.of("t-0", 4L)));
   }
 
   /**
