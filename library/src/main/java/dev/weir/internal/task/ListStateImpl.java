@@ -26,6 +26,11 @@ import java.util.Set;
  * element has its own clock and the header carries the list's last write, which is never older than
  * any element's: an expired header means an expired list.
  *
+ * <p>A window's lists (scope {@link StateFormat#SCOPE_NAMESPACED_LIST}) reach the changelog as one
+ * batch per list and commit (design record 032), which a store may keep whole (039); without TTL,
+ * in such a store, their appends since the last commit wait in {@link ListAppends} instead of the
+ * store, which then also holds the list's next sequence (042).
+ *
  * <p>A list written whole by an earlier Weir (a version-1 value at the header's key) is split into
  * elements the first time it is touched.
  */
