@@ -1,6 +1,7 @@
 package dev.weir.store;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * The persisted format of values in changelog topics, version 1.
@@ -317,10 +318,26 @@ public final class ChangelogFormat {
    * @throws StateFormatException if the value is not a version-2 or version-3 batch or is truncated
    */
   public static int forEachBatchSlice(byte[] encoded, BatchSliceVisitor visitor) {
-    if (encoded.length == 0
+    return forEachBatchSlice(encoded, encoded.length, visitor);
+  }
+
+  /**
+   * {@link #forEachBatchSlice(byte[], BatchSliceVisitor)} of the value {@code encoded[0, length)}:
+   * for a writer that lays a batch value out in a larger array as it grows (a window list's
+   * appends, design record 042).
+   *
+   * @param encoded holds the value from index 0; not null
+   * @param length the value's length, at most {@code encoded.length}
+   * @param visitor receives each entry
+   * @return the number of entries
+   * @throws StateFormatException if the value is not a version-2 or version-3 batch or is truncated
+   */
+  public static int forEachBatchSlice(byte[] encoded, int length, BatchSliceVisitor visitor) {
+    Objects.checkFromIndexSize(0, length, encoded.length);
+    if (length == 0
         || (encoded[0] != VERSION_2_BATCH && encoded[0] != VERSION_3_BATCH_WITH_DELETES)) {
       throw new StateFormatException(
-          encoded.length == 0
+          length == 0
               ? "Batch record value is empty; the changelog topic is corrupt"
               : String.format(
                   "Batch record value has format version 0x%02x, but this Weir release reads"
@@ -331,32 +348,32 @@ public final class ChangelogFormat {
     boolean withDeletes = encoded[0] == VERSION_3_BATCH_WITH_DELETES;
     int[] at = {1};
     int n = 0;
-    while (at[0] < encoded.length) {
-      int suffix = readVarint(encoded, at);
-      checkRemaining(encoded, at[0], suffix);
+    while (at[0] < length) {
+      int suffix = readVarint(encoded, length, at);
+      checkRemaining(length, at[0], suffix);
       int suffixOffset = at[0];
       at[0] += suffix;
-      int length = readVarint(encoded, at);
+      int valueLength = readVarint(encoded, length, at);
       if (withDeletes) {
-        if (length == 0) {
+        if (valueLength == 0) {
           visitor.visit(encoded, suffixOffset, suffix, at[0], -1);
           n++;
           continue;
         }
-        length--;
+        valueLength--;
       }
-      checkRemaining(encoded, at[0], length);
-      visitor.visit(encoded, suffixOffset, suffix, at[0], length);
-      at[0] += length;
+      checkRemaining(length, at[0], valueLength);
+      visitor.visit(encoded, suffixOffset, suffix, at[0], valueLength);
+      at[0] += valueLength;
       n++;
     }
     return n;
   }
 
-  private static int readVarint(byte[] b, int[] at) {
+  private static int readVarint(byte[] b, int end, int[] at) {
     int value = 0;
     for (int shift = 0; shift < 35; shift += 7) {
-      checkRemaining(b, at[0], 1);
+      checkRemaining(end, at[0], 1);
       byte x = b[at[0]++];
       value |= (x & 0x7f) << shift;
       if (x >= 0) {
@@ -369,8 +386,8 @@ public final class ChangelogFormat {
     throw new StateFormatException("Batch record value has a malformed length");
   }
 
-  private static void checkRemaining(byte[] b, int at, int n) {
-    if (n < 0 || at + n > b.length) {
+  private static void checkRemaining(int end, int at, int n) {
+    if (n < 0 || at + n > end) {
       throw new StateFormatException("Batch record value is truncated; the changelog is corrupt");
     }
   }

@@ -285,7 +285,16 @@ final class ListAppends {
      * StateFormat#value} writes it) in the array holding it.
      */
     void forEach(ElementVisitor visitor) {
-      forEachIn(visitor);
+      ChangelogFormat.BatchSliceVisitor each =
+          (encoded, suffixOffset, suffixLength, valueOffset, valueLength) ->
+              visitor.visit(
+                  ListStateImpl.sequence(encoded, suffixOffset), encoded, valueOffset, valueLength);
+      if (full != null) {
+        for (byte[] f : full) {
+          ChangelogFormat.forEachBatchSlice(f, each);
+        }
+      }
+      ChangelogFormat.forEachBatchSlice(chunk, size, each);
     }
 
     /**
@@ -294,37 +303,7 @@ final class ListAppends {
      */
     void forEachInPlace(ElementVisitor visitor) {
       readInPlace = true;
-      forEachIn(visitor);
-    }
-
-    private void forEachIn(ElementVisitor visitor) {
-      if (full != null) {
-        for (byte[] f : full) {
-          walk(f, f.length, visitor);
-        }
-      }
-      walk(chunk, size, visitor);
-    }
-
-    private static void walk(byte[] c, int end, ElementVisitor visitor) {
-      int at = 1;
-      while (at < end) {
-        at++; // the suffix length, always SEQUENCE_BYTES
-        long seq = 0;
-        for (int i = 0; i < StateFormat.SEQUENCE_BYTES; i++) {
-          seq = (seq << 8) | (c[at++] & 0xff);
-        }
-        int length = 0;
-        int shift = 0;
-        byte b;
-        do {
-          b = c[at++];
-          length |= (b & 0x7f) << shift;
-          shift += 7;
-        } while (b < 0);
-        visitor.visit(seq, c, at, length);
-        at += length;
-      }
+      forEach(visitor);
     }
   }
 

@@ -368,7 +368,9 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
     long now = now();
     long seq = nextSequenceForAppend(listKey, now);
     putElement(listKey, seq, now, serialize(value));
-    writeHeader(listKey, seq + 1);
+    if (appends == null) { // else the appends hold the next sequence (design record 042)
+      writeHeader(listKey, seq + 1);
+    }
   }
 
   /** Writes a new element: into the list's appends when it has them (design record 042). */
@@ -402,7 +404,9 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
       byte[] bytes = serialize(Objects.requireNonNull(v, () -> descriptor + ": null element"));
       putElement(listKey, seq++, now, bytes);
     }
-    writeHeader(listKey, seq);
+    if (appends == null) {
+      writeHeader(listKey, seq);
+    }
   }
 
   /**
@@ -513,25 +517,29 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
       return;
     }
     byte[] header = store.get(listKey);
-    Set<ByteBuffer> gone = new HashSet<>();
-    removed.forEach(k -> gone.add(ByteBuffer.wrap(k)));
-    List<byte[][]> keep = new ArrayList<>(stored.size() - removed.size());
-    for (Stored<T> s : stored) {
-      if (!gone.contains(ByteBuffer.wrap(s.key()))) {
-        // The bytes the scan read (the store no longer answers a point read of an element from
-        // memory: design record 037).
-        keep.add(new byte[][] {s.key(), s.stored()});
-      }
-    }
+    List<Stored<T>> kept = without(stored, removed);
     deleteEntries(listKey);
-    for (byte[][] kv : keep) {
-      if (kv[1] != null) {
-        store.put(kv[0], kv[1]);
-      }
+    for (Stored<T> s : kept) {
+      // The bytes the scan read (the store no longer answers a point read of an element from
+      // memory: design record 037).
+      store.put(s.key(), s.stored());
     }
     if (header != null) {
       store.put(listKey, header);
     }
+  }
+
+  /** {@code stored} without the elements whose keys {@code removed} names, in order. */
+  private static <T> List<Stored<T>> without(List<Stored<T>> stored, List<byte[]> removed) {
+    Set<ByteBuffer> gone = new HashSet<>();
+    removed.forEach(k -> gone.add(ByteBuffer.wrap(k)));
+    List<Stored<T>> kept = new ArrayList<>(stored.size() - removed.size());
+    for (Stored<T> s : stored) {
+      if (!gone.contains(ByteBuffer.wrap(s.key()))) {
+        kept.add(s);
+      }
+    }
+    return kept;
   }
 
   /**
@@ -540,13 +548,10 @@ final class ListStateImpl<T> extends StateHandle<T> implements ListState<T> {
    */
   private void relogAppending(byte[] listKey, List<Stored<T>> stored, List<byte[]> removed) {
     ListHeader h = header(listKey);
-    Set<ByteBuffer> gone = new HashSet<>();
-    removed.forEach(k -> gone.add(ByteBuffer.wrap(k)));
+    List<Stored<T>> kept = without(stored, removed);
     deleteEntries(listKey);
-    for (Stored<T> s : stored) {
-      if (!gone.contains(ByteBuffer.wrap(s.key()))) {
-        putStoredElement(listKey, sequence(s.key(), listKey.length), s.stored());
-      }
+    for (Stored<T> s : kept) {
+      putStoredElement(listKey, sequence(s.key(), listKey.length), s.stored());
     }
     if (h != null) {
       writeHeader(listKey, h.nextSequence());

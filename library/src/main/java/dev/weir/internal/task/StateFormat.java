@@ -277,8 +277,7 @@ final class StateFormat {
   /** Encodes a value without TTL. */
   public static byte[] value(byte[] payload) {
     byte[] v = new byte[HEADER + payload.length];
-    v[0] = VERSION_1;
-    System.arraycopy(payload, 0, v, HEADER, payload.length);
+    System.arraycopy(payload, 0, v, writeValueHeader(v, 0), payload.length);
     return v;
   }
 

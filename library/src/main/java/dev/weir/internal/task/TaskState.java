@@ -241,10 +241,13 @@ public final class TaskState implements AutoCloseable {
     Set<Scope> clearedScopes = new HashSet<>();
     // A list with appends outside the overlay gets its header now, so the walk sends it; its
     // elements go out in batches of their own after the walk's (design record 042).
+    Map<String, List<ListAppends.Appended>> appended = new LinkedHashMap<>();
     for (Map.Entry<String, ListAppends> e : listAppends.entrySet()) {
       if (!e.getValue().isEmpty()) {
+        List<ListAppends.Appended> lists = e.getValue().inKeyOrder();
+        appended.put(e.getKey(), lists);
         KeyValueStore s = overlay.store(e.getKey());
-        for (ListAppends.Appended a : e.getValue().inKeyOrder()) {
+        for (ListAppends.Appended a : lists) {
           s.put(a.listKey, StateFormat.listHeader(a.nextSequence(), Long.MIN_VALUE));
         }
       }
@@ -324,17 +327,16 @@ public final class TaskState implements AutoCloseable {
     if (!listDeletes.isEmpty()) {
       addListDeletes(batches, listDeletes, clearedScopes);
     }
-    for (Map.Entry<String, ListAppends> e : listAppends.entrySet()) {
-      if (!e.getValue().isEmpty()) {
-        for (ListAppends.Appended a : e.getValue().inKeyOrder()) {
-          for (byte[] value : a.batchValues()) {
-            batches.add(new Batch(e.getKey(), a.listKey, value));
+    appended.forEach(
+        (name, lists) -> {
+          for (ListAppends.Appended a : lists) {
+            for (byte[] value : a.batchValues()) {
+              batches.add(new Batch(name, a.listKey, value));
+            }
+            batchedEntries += a.count();
           }
-          batchedEntries += a.count();
-        }
-        e.getValue().clear(); // the markers put below carry them from here on
-      }
-    }
+          listAppends.get(name).clear(); // the markers put below carry them from here on
+        });
     for (Batch b : batches) {
       byte[] marker = StateFormat.batchMarker(b.scope, nextBatchSequence(b.store));
       byte[] batch = b.value();

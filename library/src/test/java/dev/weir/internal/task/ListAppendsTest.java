@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.weir.store.ChangelogFormat;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +24,7 @@ class ListAppendsTest {
     List<String> out = new ArrayList<>();
     a.forEach(
         (seq, bytes, offset, length) -> {
-          byte[] v = java.util.Arrays.copyOfRange(bytes, offset, offset + length);
+          byte[] v = Arrays.copyOfRange(bytes, offset, offset + length);
           out.add(seq + "=" + new String(StateFormat.payload(v), StandardCharsets.UTF_8));
         });
     return out;
@@ -41,8 +42,7 @@ class ListAppendsTest {
                   ListStateImpl.sequence(k, listKey.length)
                       + "="
                       + new String(
-                          StateFormat.payload(
-                              java.util.Arrays.copyOfRange(value, offset, offset + length)),
+                          StateFormat.payload(Arrays.copyOfRange(value, offset, offset + length)),
                           StandardCharsets.UTF_8)));
     }
     return out;
@@ -82,7 +82,7 @@ class ListAppendsTest {
   void aListPastTheBatchLimitIsSeveralBatchesAndAReusedChunkShowsNothingOld() {
     byte[] a = listKey("Na-window-1");
     byte[] payload = new byte[10_000];
-    java.util.Arrays.fill(payload, (byte) 'p');
+    Arrays.fill(payload, (byte) 'p');
     for (int i = 0; i < 60; i++) {
       appends.append(a, i, payload);
     }
