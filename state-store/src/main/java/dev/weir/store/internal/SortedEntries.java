@@ -48,7 +48,7 @@ final class SortedEntries extends AbstractMap<byte[], CacheEntry>
    * those bytes. Each run of entries whose bytes there are equal is sorted the same way from its
    * own shared prefix (timers: first by time, then by key within a time), and by the comparator
    * once it is short or a key ended inside the bytes (zero padding then ties a key with its
-   * extensions by zeros, which only the comparator tells apart).
+   * extensions by zeros, which only the comparator tells apart). Design record 043.
    */
   static void sort(CacheEntry[] entries, int count) {
     if (count < ABBREVIATED_MIN || count >= ABBREVIATED_MAX) {
