@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -62,26 +64,36 @@ class SortedEntriesTest {
     }
   }
 
+  /** {@code count} distinct keys: those of {@code first}, then from {@code next} until enough. */
+  private static List<byte[]> distinct(int count, List<byte[]> first, Supplier<byte[]> next) {
+    Set<ByteBuffer> keys = new LinkedHashSet<>();
+    first.forEach(k -> keys.add(ByteBuffer.wrap(k)));
+    while (keys.size() < count) {
+      keys.add(ByteBuffer.wrap(next.get()));
+    }
+    List<byte[]> out = new ArrayList<>();
+    keys.forEach(b -> out.add(b.array()));
+    return out;
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {1, 2, 63, 64, 65, 1_000, 20_000})
   void windowTimersOfManyKeysAtAFewTimesSortInTimeThenKeyOrder(int count) {
     SplittableRandom r = new SplittableRandom(count);
-    Set<ByteBuffer> distinct = new LinkedHashSet<>();
-    while (distinct.size() < count) {
-      long time = 1_700_000_010_000L + 10_000L * r.nextInt(3);
-      byte[] key = String.format("k%04d", r.nextInt(10_000)).getBytes();
-      byte[] namespace = ByteBuffer.allocate(16).putLong(time - 10_000).putLong(time).array();
-      byte[] inner =
-          ByteBuffer.allocate(4 + key.length + 16)
-              .putInt(key.length)
-              .put(key)
-              .put(namespace)
-              .array();
-      distinct.add(ByteBuffer.wrap(timerKey(time, inner)));
-    }
-    List<byte[]> keys = new ArrayList<>();
-    distinct.forEach(b -> keys.add(b.array()));
-    assertSortsLikeTheComparator(keys);
+    Supplier<byte[]> timer =
+        () -> {
+          long time = 1_700_000_010_000L + 10_000L * r.nextInt(3);
+          byte[] key = String.format("k%04d", r.nextInt(10_000)).getBytes();
+          byte[] inner =
+              ByteBuffer.allocate(4 + key.length + 16)
+                  .putInt(key.length)
+                  .put(key)
+                  .putLong(time - 10_000) // the window's namespace: start, end
+                  .putLong(time)
+                  .array();
+          return timerKey(time, inner);
+        };
+    assertSortsLikeTheComparator(distinct(count, List.of(), timer));
   }
 
   @ParameterizedTest
@@ -90,24 +102,23 @@ class SortedEntriesTest {
     // Zero padding makes {p}, {p,0}, {p,0,0} and {p,0,0,0,0,0,0} abbreviate alike: the comparator
     // settles them, and {p,0,0,0,0,0,1} still sorts after all of them.
     SplittableRandom r = new SplittableRandom(count);
-    Set<ByteBuffer> distinct = new LinkedHashSet<>();
     byte[] prefix = {9, 9, 9};
+    List<byte[]> zeroExtended = new ArrayList<>();
     for (int zeros = 0; zeros < 8; zeros++) {
-      distinct.add(ByteBuffer.wrap(Arrays.copyOf(prefix, prefix.length + zeros)));
+      zeroExtended.add(Arrays.copyOf(prefix, prefix.length + zeros));
     }
-    while (distinct.size() < count) {
-      byte[] k = Arrays.copyOf(prefix, prefix.length + r.nextInt(0, 9));
-      for (int i = prefix.length; i < k.length; i++) {
-        k[i] = (byte) (r.nextInt(4) == 0 ? r.nextInt(256) : 0);
-      }
-      distinct.add(ByteBuffer.wrap(k));
-    }
-    List<byte[]> keys = new ArrayList<>();
-    distinct.forEach(b -> keys.add(b.array()));
-    assertSortsLikeTheComparator(keys);
+    Supplier<byte[]> mostlyZeros =
+        () -> {
+          byte[] k = Arrays.copyOf(prefix, prefix.length + r.nextInt(0, 9));
+          for (int i = prefix.length; i < k.length; i++) {
+            k[i] = (byte) (r.nextInt(4) == 0 ? r.nextInt(256) : 0);
+          }
+          return k;
+        };
+    assertSortsLikeTheComparator(distinct(count, zeroExtended, mostlyZeros));
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void manyKeysThatAreZeroExtensionsOfEachOtherEndInTheComparator() {
     // {p}, {p,0}, {p,0,0}, ...: equal at every abbreviation, told apart only by their lengths.
     List<byte[]> keys = new ArrayList<>();
@@ -122,39 +133,33 @@ class SortedEntriesTest {
   @ValueSource(ints = {64, 3_000})
   void bytesAboveSeventyFSortUnsignedAndTiesOnFiveBytesAreSettledLater(int count) {
     SplittableRandom r = new SplittableRandom(count);
-    Set<ByteBuffer> distinct = new LinkedHashSet<>();
-    while (distinct.size() < count) {
-      byte[] k = new byte[12];
-      k[0] = (byte) 0xF0; // shared
-      // Five bytes from two values only, so many keys tie on them; the tail differs.
-      byte b = r.nextBoolean() ? (byte) 0x7F : (byte) 0x80;
-      Arrays.fill(k, 1, 6, b);
-      for (int i = 6; i < k.length; i++) {
-        k[i] = (byte) r.nextInt(256);
-      }
-      distinct.add(ByteBuffer.wrap(k));
-    }
-    List<byte[]> keys = new ArrayList<>();
-    distinct.forEach(x -> keys.add(x.array()));
-    assertSortsLikeTheComparator(keys);
+    Supplier<byte[]> tying =
+        () -> {
+          byte[] k = new byte[12];
+          k[0] = (byte) 0xF0; // shared
+          // Five bytes from two values only, so many keys tie on them; the tail differs.
+          Arrays.fill(k, 1, 6, r.nextBoolean() ? (byte) 0x7F : (byte) 0x80);
+          for (int i = 6; i < k.length; i++) {
+            k[i] = (byte) r.nextInt(256);
+          }
+          return k;
+        };
+    assertSortsLikeTheComparator(distinct(count, List.of(), tying));
   }
 
   @ParameterizedTest
   @ValueSource(ints = {64, 1_000})
   void keysOfEveryLengthIncludingTheEmptyKeyAndNoSharedPrefix(int count) {
     SplittableRandom r = new SplittableRandom(count);
-    Set<ByteBuffer> distinct = new LinkedHashSet<>();
-    distinct.add(ByteBuffer.wrap(new byte[0]));
-    while (distinct.size() < count) {
-      byte[] k = new byte[r.nextInt(0, 12)];
-      for (int i = 0; i < k.length; i++) {
-        k[i] = (byte) r.nextInt(256);
-      }
-      distinct.add(ByteBuffer.wrap(k));
-    }
-    List<byte[]> keys = new ArrayList<>();
-    distinct.forEach(x -> keys.add(x.array()));
-    assertSortsLikeTheComparator(keys);
+    Supplier<byte[]> any =
+        () -> {
+          byte[] k = new byte[r.nextInt(0, 12)];
+          for (int i = 0; i < k.length; i++) {
+            k[i] = (byte) r.nextInt(256);
+          }
+          return k;
+        };
+    assertSortsLikeTheComparator(distinct(count, List.of(new byte[0]), any));
   }
 
   @ParameterizedTest
