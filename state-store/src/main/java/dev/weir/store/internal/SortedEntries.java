@@ -55,6 +55,7 @@ final class SortedEntries extends AbstractMap<byte[], CacheEntry>
       Arrays.sort(entries, 0, count, BY_KEY);
       return;
     }
+    // Both arrays die with this sort: nothing stays referenced from them.
     sort(entries, 0, count, 0, new long[count], new CacheEntry[count]);
   }
 
@@ -92,7 +93,6 @@ final class SortedEntries extends AbstractMap<byte[], CacheEntry>
     for (int i = from; i < to; i++) {
       entries[i] = scratch[from + (int) (packed[i] & INDEX_MASK)];
     }
-    Arrays.fill(scratch, from, to, null);
     int runStart = from;
     for (int i = from + 1; i <= to; i++) {
       if (i == to || (packed[i] ^ packed[runStart]) >>> INDEX_BITS != 0) {
