@@ -133,13 +133,11 @@ final class OverlayTaskState implements TransactionalTaskState {
       base.applyBatch(b);
     } catch (RuntimeException | Error e) {
       // A half-filled batch is cleared by the next commit; a failed one is not kept at all.
-      batch = null;
-      b.close();
+      dropBatch(b);
       throw e;
     }
     if (bytes[0] > RETAINED_BATCH_BYTES) {
-      batch = null;
-      b.close();
+      dropBatch(b);
     }
     stores.values().forEach(OverlayKeyValueStore::committed);
   }
@@ -149,9 +147,14 @@ final class OverlayTaskState implements TransactionalTaskState {
     stores.values().forEach(OverlayKeyValueStore::clear);
     StateWriteBatch b = batch;
     if (b != null) {
-      batch = null;
-      b.close();
+      dropBatch(b);
     }
+  }
+
+  /** Closes the task's batch {@code b}; the next commit starts a new one. */
+  private void dropBatch(StateWriteBatch b) {
+    batch = null;
+    b.close();
   }
 
   @Override
