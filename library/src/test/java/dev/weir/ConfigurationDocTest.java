@@ -28,7 +28,9 @@ class ConfigurationDocTest {
         .append(" `WeirApplication` is constructed, before any thread runs or any broker is")
         .append(
             " contacted; a mistake is a `ConfigException` naming the key and the fix. Any other")
-        .append(" key passes through to Weir's Kafka clients (see [Prefixes](#prefixes)).\n\n")
+        .append(" key passes through to Weir's Kafka clients (see [Prefixes](#prefixes)). Which")
+        .append(" settings to change for performance, and what each costs, is in the")
+        .append(" [tuning guide](tuning.md).\n\n")
         .append("| Setting | Type | Default | Valid values | Importance | Description |\n")
         .append("|---|---|---|---|---|---|\n");
     List<ConfigDef.ConfigKey> keys =
