@@ -7,7 +7,8 @@
 # Usage: perf/chaos.sh [--records N] [--crashes K] [--broker-restarts B] [--seed S]
 #                      [--guarantee exactly_once|at_least_once] [--profile ci|default|soak]
 #                      [--sink kafka|file|postgres] [--liveness true|false]
-#                      [--window-contents aggregate|list] [--restore default|bulk-raw] [...]
+#                      [--window-contents aggregate|list] [--restore default|bulk-raw]
+#                      [--commit-wal true|false] [...]
 # --sink file: the pipeline also writes its results through the exactly-once file sink; the
 # verifier reads the finished files back and checks them like the output topic.
 # --sink postgres: the results also go exactly once into a table of an embedded PostgreSQL, read
@@ -18,6 +19,8 @@
 # them when they fire, instead of counting incrementally; the same results, checked the same way.
 # --restore bulk-raw: every restore after a crash bulk-loads SST files and reads its changelogs with
 # raw fetch requests (design records 019 and 030), which the run's small restores otherwise do not.
+# --commit-wal false: commits skip RocksDB's write-ahead log (state.rocksdb.commit.wal, design
+# record 045), so a kill -9 loses the state RocksDB had not flushed and the restore replays more.
 # Last line: chaos: records=N crashes=K broker-restarts=B lost=L duplicated=D wrong=W
 # Exit status 0 only when L, D and W are zero. Needs JDK 17 and Maven; MVN_ARGS (for example -o)
 # is passed to Maven.

@@ -107,6 +107,12 @@ final class WeirConfigDef {
             Importance.MEDIUM,
             STATE_ROCKSDB_MEMORY_BYTES_DOC)
         .define(
+            STATE_ROCKSDB_COMMIT_WAL_CONFIG,
+            Type.BOOLEAN,
+            true,
+            Importance.LOW,
+            STATE_ROCKSDB_COMMIT_WAL_DOC)
+        .define(
             STATE_MAX_UNCOMMITTED_BYTES_CONFIG,
             Type.LONG,
             64L << 20,

@@ -75,7 +75,8 @@ public record ChaosConfig(
     String sink,
     boolean liveness,
     String windowContents,
-    String restore) {
+    String restore,
+    boolean commitWal) {
 
   /** Settings every profile starts from. */
   private static final Map<String, String> BASE =
@@ -98,7 +99,8 @@ public record ChaosConfig(
           Map.entry("sink", "kafka"),
           Map.entry("liveness", "false"),
           Map.entry("window-contents", "aggregate"),
-          Map.entry("restore", "default"));
+          Map.entry("restore", "default"),
+          Map.entry("commit-wal", "true"));
 
   /** What each profile changes. */
   private static final Map<String, Map<String, String>> PROFILES =
@@ -166,6 +168,7 @@ public record ChaosConfig(
           "liveness",
           "window-contents",
           "restore",
+          "commit-wal",
           "work-dir");
 
   /** The workload this run writes. */
@@ -236,7 +239,8 @@ public record ChaosConfig(
               v.get("sink"),
               Boolean.parseBoolean(v.get("liveness")),
               v.get("window-contents"),
-              v.get("restore"));
+              v.get("restore"),
+              bool("commit-wal", v.get("commit-wal")));
       c.validate();
       return c;
     } catch (NumberFormatException e) {
@@ -271,6 +275,13 @@ public record ChaosConfig(
    */
   public boolean bulkRawRestore() {
     return restore.equals("bulk-raw");
+  }
+
+  private static boolean bool(String option, String value) {
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new IllegalArgumentException("--" + option + " must be true or false, not " + value);
+    }
+    return value.equals("true");
   }
 
   /** Checks the values fit together. */

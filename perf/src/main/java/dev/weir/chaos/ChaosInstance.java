@@ -21,8 +21,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
  * <p>Options: {@code --bootstrap --app-id --state-dir --in --out --control-file} (required), {@code
  * --windows-out --joins-out --guarantee --threads --commit-interval-ms --replication-factor
  * --watermark-interval-ms --commit-fault-rate --seed --slow-every --slow-ms --files-dir --pg-url
- * --window-contents --restore --static-id} (the last: a static member with a liveness listener,
- * design record 021).
+ * --window-contents --restore --commit-wal --static-id} (the last: a static member with a liveness
+ * listener, design record 021).
  */
 public final class ChaosInstance {
   private ChaosInstance() {}
@@ -49,6 +49,10 @@ public final class ChaosInstance {
       // fault-injecting supplier below turns raw fetches off by default.
       props.put(WeirConfig.STATE_RESTORE_BULK_LOAD_RECORDS_CONFIG, "0");
       props.put(WeirConfig.STATE_RESTORE_RAW_FETCH_CONFIG, "true");
+    }
+    if (args.get("commit-wal", "true").equals("false")) {
+      // Commits skip RocksDB's WAL (design record 045): a kill -9 loses what was not flushed.
+      props.put(WeirConfig.STATE_ROCKSDB_COMMIT_WAL_CONFIG, "false");
     }
     // Fail over quickly when a member is killed: the group notices in 6 s, not 45 s.
     props.put("consumer." + ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");

@@ -428,6 +428,9 @@ public final class ChaosRun {
     if (config.bulkRawRestore()) {
       extra.addAll(List.of("--restore", "bulk-raw"));
     }
+    if (!config.commitWal()) {
+      extra.addAll(List.of("--commit-wal", "false"));
+    }
     if (config.watermarkIntervalMs() > 0) {
       extra.add("--watermark-interval-ms");
       extra.add(Integer.toString(config.watermarkIntervalMs()));

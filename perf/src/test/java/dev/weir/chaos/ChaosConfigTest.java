@@ -59,6 +59,11 @@ class ChaosConfigTest {
     assertThat(ChaosConfig.parse(new String[] {"--window-contents", "list"}, DIR).windowContents())
         .isEqualTo("list");
     assertThat(ChaosConfig.profile("default", DIR).windowContents()).isEqualTo("aggregate");
+    assertThat(ChaosConfig.parse(new String[0], DIR).commitWal()).isTrue();
+    assertThat(ChaosConfig.parse(new String[] {"--commit-wal", "false"}, DIR).commitWal())
+        .isFalse();
+    assertThatThrownBy(() -> ChaosConfig.parse(new String[] {"--commit-wal", "no"}, DIR))
+        .hasMessageContaining("--commit-wal must be true or false");
     assertThatThrownBy(() -> ChaosConfig.parse(new String[] {"--restore", "raw"}, DIR))
         .hasMessageContaining("--restore must be default or bulk-raw");
     assertThat(ChaosConfig.parse(new String[] {"--restore", "bulk-raw"}, DIR).bulkRawRestore())

@@ -77,7 +77,9 @@ public interface TaskStateStore extends AutoCloseable {
 
   /**
    * Applies a batch atomically (data and offsets together) and durably: with RocksDB it goes
-   * through the write-ahead log, so it survives a process crash once this method returns.
+   * through the write-ahead log, so it survives a process crash once this method returns; unless
+   * the backend was configured without it ({@code RocksDbSettings#withCommitWal(false)}), when it
+   * is applied as {@link #applyBatchWithoutWal} applies it.
    *
    * @param batch a batch created by this task state's {@link #newWriteBatch()}
    * @throws IllegalArgumentException if the batch belongs to another task state or is closed

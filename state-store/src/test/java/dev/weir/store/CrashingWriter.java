@@ -22,14 +22,18 @@ final class CrashingWriter {
 
   /**
    * Arguments: state directory, then {@code unlogged} (restore-style batches, one explicit flush
-   * half-way), {@code logged} (commit-style batches), or {@code mixed} (unlogged batches, then one
-   * logged write).
+   * half-way), {@code logged} (commit-style batches), {@code mixed} (unlogged batches, then one
+   * logged write), or {@code commits-without-wal} (commit-style batches of a backend whose commits
+   * skip the WAL, one explicit flush half-way).
    */
   public static void main(String[] args) {
     Path directory = Path.of(args[0]);
     String mode = args[1];
     StateBackend backend =
-        StateBackends.rocksDb(RocksDbSettings.of(directory).withMemoryBytes(4L << 20));
+        StateBackends.rocksDb(
+            RocksDbSettings.of(directory)
+                .withMemoryBytes(4L << 20)
+                .withCommitWal(!mode.equals("commits-without-wal")));
     TaskStateStore state = backend.open("0_0", List.of(STORE));
     byte[] value = new byte[100];
     try (StateWriteBatch batch = state.newWriteBatch()) {
@@ -38,13 +42,14 @@ final class CrashingWriter {
           batch.put(STORE, key(b, i), value);
         }
         batch.putOffset(PARTITION, b + 1);
-        if (mode.equals("logged")) {
+        if (mode.equals("logged") || mode.equals("commits-without-wal")) {
           state.applyBatch(batch);
         } else {
           state.applyBatchWithoutWal(batch);
         }
         batch.clear();
-        if (mode.equals("unlogged") && b == BATCHES / 2 - 1) {
+        if ((mode.equals("unlogged") || mode.equals("commits-without-wal"))
+            && b == BATCHES / 2 - 1) {
           state.flush();
         }
       }

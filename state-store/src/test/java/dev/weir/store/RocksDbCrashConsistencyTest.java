@@ -32,6 +32,22 @@ class RocksDbCrashConsistencyTest {
   }
 
   @Test
+  void commitsWithoutTheWalSurviveAsACompletePrefixWithMatchingOffsets() throws Exception {
+    // state.rocksdb.commit.wal=false (design record 045): a crash may lose the commits since the
+    // last flush, but only whole ones, data and offsets together.
+    crash("commits-without-wal");
+    try (Reopened reopened = new Reopened(directory)) {
+      long offset = reopened.offset();
+      assertThat(offset).as("flushed half-way").isGreaterThanOrEqualTo(CrashingWriter.BATCHES / 2);
+      for (int batch = 0; batch < CrashingWriter.BATCHES; batch++) {
+        assertThat(reopened.keysOf(batch))
+            .as("batch %d with offset %d", batch, offset)
+            .isEqualTo(batch < offset ? CrashingWriter.KEYS_PER_BATCH : 0);
+      }
+    }
+  }
+
+  @Test
   void loggedBatchesAllSurvive() throws Exception {
     crash("logged");
     try (Reopened reopened = new Reopened(directory)) {

@@ -15,16 +15,25 @@ class RocksDbSettingsTest {
     assertThat(defaults.memoryBytes()).isEqualTo(128L << 20);
     assertThat(defaults.writeBufferFraction()).isEqualTo(0.5);
     assertThat(defaults.optionsSetter()).isNotNull();
+    assertThat(defaults.commitWal()).isTrue();
   }
 
   @Test
   void withersCopyAndValidate() {
     RocksDbOptionsSetter setter = new RocksDbOptionsSetter() {};
     RocksDbSettings tuned =
-        defaults.withMemoryBytes(1L << 30).withWriteBufferFraction(0.25).withOptionsSetter(setter);
+        defaults
+            .withMemoryBytes(1L << 30)
+            .withWriteBufferFraction(0.25)
+            .withOptionsSetter(setter)
+            .withCommitWal(false);
     assertThat(tuned.memoryBytes()).isEqualTo(1L << 30);
     assertThat(tuned.writeBufferFraction()).isEqualTo(0.25);
     assertThat(tuned.optionsSetter()).isSameAs(setter);
+    assertThat(tuned.commitWal()).isFalse();
+    assertThat(tuned.withMemoryBytes(1L << 29).commitWal())
+        .as("kept by the other withers")
+        .isFalse();
     assertThat(defaults.memoryBytes()).as("unchanged").isEqualTo(128L << 20);
     assertThat(tuned.toString()).contains("memoryBytes=1073741824");
   }

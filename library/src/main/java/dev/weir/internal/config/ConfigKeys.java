@@ -63,6 +63,8 @@ public final class ConfigKeys {
 
   public static final String STATE_ROCKSDB_MEMORY_BYTES_CONFIG = "state.rocksdb.memory.bytes";
 
+  public static final String STATE_ROCKSDB_COMMIT_WAL_CONFIG = "state.rocksdb.commit.wal";
+
   public static final String STATE_MAX_UNCOMMITTED_BYTES_CONFIG = "state.max.uncommitted.bytes";
 
   public static final String STATE_CACHE_MAX_BYTES_CONFIG = "state.cache.max.bytes";

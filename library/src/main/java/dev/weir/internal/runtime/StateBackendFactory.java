@@ -71,6 +71,7 @@ final class StateBackendFactory {
     RocksDbSettings settings =
         RocksDbSettings.of(instanceDirectory)
             .withMemoryBytes(config.getLong(ConfigKeys.STATE_ROCKSDB_MEMORY_BYTES_CONFIG))
+            .withCommitWal(config.getBoolean(ConfigKeys.STATE_ROCKSDB_COMMIT_WAL_CONFIG))
             .withBatchesStoredWhole(TaskState.BATCHES_STORED_WHOLE);
     RocksDbOptionsSetter setter = optionsSetter(config);
     return StateBackends.rocksDb(setter == null ? settings : settings.withOptionsSetter(setter));

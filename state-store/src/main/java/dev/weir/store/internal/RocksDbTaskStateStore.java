@@ -46,6 +46,18 @@ final class RocksDbTaskStateStore implements TaskStateStore {
   private final RocksDbInstance instance;
   private final OpenTasks registry;
   private final Predicate<byte[]> batchesStoredWhole;
+  // False: commits skip the WAL as restores do (RocksDbSettings#withCommitWal, design record 045).
+  private final boolean commitWal;
+
+  /**
+   * Without the WAL, how old the last flush may be when a commit is applied before that commit
+   * flushes: bounds what a crash makes the restore replay for a store too quiet to fill its write
+   * buffers, and keeps that state from ageing past the changelog's delete retention.
+   */
+  static final long COMMIT_FLUSH_INTERVAL_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
+
+  private long commitFlushIntervalNanos = COMMIT_FLUSH_INTERVAL_NANOS;
+  private long lastFlushNanos = System.nanoTime();
   private final Map<String, RocksDbKeyValueStore> stores = new TreeMap<>();
   private final Map<String, Long> offsets;
   private final WriteOptions loggedWrites = new WriteOptions();
@@ -67,8 +79,10 @@ final class RocksDbTaskStateStore implements TaskStateStore {
       RocksDbInstance instance,
       Map<String, Long> offsets,
       OpenTasks registry,
-      Predicate<byte[]> batchesStoredWhole) {
+      Predicate<byte[]> batchesStoredWhole,
+      boolean commitWal) {
     this.taskId = taskId;
+    this.commitWal = commitWal;
     this.batchesStoredWhole = batchesStoredWhole;
     this.directory = directory;
     this.instance = instance;
@@ -98,7 +112,13 @@ final class RocksDbTaskStateStore implements TaskStateStore {
       throw e;
     }
     return new RocksDbTaskStateStore(
-        taskId, directory, instance, offsets, registry, settings.batchesStoredWhole());
+        taskId,
+        directory,
+        instance,
+        offsets,
+        registry,
+        settings.batchesStoredWhole(),
+        settings.commitWal());
   }
 
   @Override
@@ -154,7 +174,15 @@ final class RocksDbTaskStateStore implements TaskStateStore {
 
   @Override
   public void applyBatch(StateWriteBatch batch) {
-    write(batch, true);
+    write(batch, commitWal);
+    if (!commitWal && System.nanoTime() - lastFlushNanos >= commitFlushIntervalNanos) {
+      flush();
+    }
+  }
+
+  /** For tests: how old the last flush may be before a commit without the WAL flushes. */
+  void commitFlushInterval(long nanos) {
+    commitFlushIntervalNanos = nanos;
   }
 
   @Override
@@ -193,6 +221,7 @@ final class RocksDbTaskStateStore implements TaskStateStore {
       throw failure("flush", e);
     }
     unloggedSinceFlush = false;
+    lastFlushNanos = System.nanoTime();
   }
 
   @Override
