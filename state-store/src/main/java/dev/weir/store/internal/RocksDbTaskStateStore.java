@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -41,6 +42,13 @@ import org.slf4j.LoggerFactory;
 final class RocksDbTaskStateStore implements TaskStateStore {
   private static final Logger LOG = LoggerFactory.getLogger(RocksDbTaskStateStore.class);
 
+  /**
+   * Without the WAL, how old the last flush may be when a commit is applied before that commit
+   * flushes: bounds what a crash makes the restore replay for a store too quiet to fill its write
+   * buffers, and keeps that state from ageing past the changelog's delete retention.
+   */
+  static final long COMMIT_FLUSH_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(5);
+
   private final String taskId;
   private final Path directory;
   private final RocksDbInstance instance;
@@ -48,13 +56,6 @@ final class RocksDbTaskStateStore implements TaskStateStore {
   private final Predicate<byte[]> batchesStoredWhole;
   // False: commits skip the WAL as restores do (RocksDbSettings#withCommitWal, design record 045).
   private final boolean commitWal;
-
-  /**
-   * Without the WAL, how old the last flush may be when a commit is applied before that commit
-   * flushes: bounds what a crash makes the restore replay for a store too quiet to fill its write
-   * buffers, and keeps that state from ageing past the changelog's delete retention.
-   */
-  static final long COMMIT_FLUSH_INTERVAL_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
 
   private long commitFlushIntervalNanos = COMMIT_FLUSH_INTERVAL_NANOS;
   private long lastFlushNanos = System.nanoTime();
